@@ -1,0 +1,34 @@
+# Two commands for a fresh machine:
+#   make demo   set up .venv with the pinned dependencies, run the examples, print where the reports are
+#   make test   set up the same way plus dev tools, run ruff, mypy and pytest
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint typecheck clean
+
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/run.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.run-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $@
+
+demo: $(VENV)/.run-installed
+	$(BIN)/python examples/run_demo.py
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests bench examples
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/redline rules lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var out

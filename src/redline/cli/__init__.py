@@ -1,0 +1,1 @@
+"""The `redline` command line: thin commands over the services."""

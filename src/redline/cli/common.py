@@ -1,0 +1,53 @@
+"""What every command shares: consoles, the rulebook option, safe file output."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from redline.errors import InputError
+from redline.rulebook.book import Rulebook
+from redline.rulebook.loader import default_rulebook
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+HolidaysOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--holidays", help="Extra holiday schedule file or directory (YAML, one year "
+                 "per file) for years chinesecalendar does not know. Also REDLINE_HOLIDAYS.",
+                 show_default=False),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh-CN or en.")]
+
+
+def rulebook(holidays: list[Path] | None = None) -> Rulebook:
+    extra = list(holidays or [])
+    env = os.environ.get("REDLINE_HOLIDAYS")
+    if env:
+        extra += [Path(p) for p in env.split(os.pathsep) if p]
+    for path in extra:
+        if not path.exists():
+            raise InputError("holiday file or directory not found", source=str(path))
+    return default_rulebook(tuple(extra))
+
+
+def write_atomically(path: Path, content: str) -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
+    target = path.resolve()
+    if not target.parent.is_dir():
+        raise InputError("output directory does not exist", source=str(path.parent))
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,61 @@
+"""Entry point: the command tree, and the one funnel from errors to messages and exit codes.
+
+Exit codes: 0 success; 1 a check ran and failed (lint errors, broken seal); 2 user error
+(bad or missing input, bad option); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from redline import __version__
+from redline.errors import RedlineError
+
+from . import assess, report, rules
+from .check import check
+from .common import err
+
+app = typer.Typer(
+    name="redline",
+    help="redline: China's security-assessment rules for new internet technologies, as code.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(rules.app, name="rules")
+app.add_typer(assess.app, name="assess")
+app.add_typer(report.app, name="report")
+app.command("check")(check)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"redline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """redline: China's security-assessment rules for new internet technologies, as code."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; usage errors exit 2 through Typer, RedlineErrors through here."""
+    try:
+        app(args=argv, prog_name="redline")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except RedlineError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        return exc.exit_code
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""`redline rules`: list, show and lint the rulebook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from redline.errors import CheckFailed, NotFoundError
+from redline.reports.canonical import jsonable
+from redline.rulebook.book import Rulebook
+from redline.rulebook.citations import CITE_PATTERN, chinese_number
+from redline.rulebook.lint import lint
+from redline.rulebook.loader import load_rulebook
+from redline.rulebook.schema import Regulation, TextStatus
+
+from .common import HolidaysOpt, JsonOpt, err, out, rulebook
+
+app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint.", no_args_is_help=True)
+
+
+def _unverified_count(reg: Regulation) -> int:
+    return sum(1 for a in reg.articles if a.status is TextStatus.UNVERIFIED
+               or any(p.status is TextStatus.UNVERIFIED for p in a.paragraphs))
+
+
+@app.command("list")
+def list_rules(as_json: JsonOpt = False) -> None:
+    """List the regulations in the rulebook, with dates and how much text is verified."""
+    book = rulebook()
+    if as_json:
+        rows = [{"id": r.id, "title_zh": r.title_zh, "title_en": r.title_en,
+                 "effective": r.effective.isoformat(), "status": r.status.value,
+                 "articles": len(r.articles), "unverified_articles": _unverified_count(r)}
+                for r in book.regulations]
+        out.print_json(json.dumps({"regulations": rows, "triggers": [t.id for t in book.triggers],
+                                   "checklists": [c.id for c in book.checklists]}))
+        return
+    table = Table(title=f"redline rulebook {book.version}")
+    for col in ("id", "title", "effective", "status", "articles", "unverified"):
+        table.add_column(col, overflow="fold")
+    for r in book.regulations:
+        table.add_row(r.id, r.title_zh, r.effective.isoformat(), r.status.value,
+                      str(len(r.articles)), str(_unverified_count(r)))
+    out.print(table, soft_wrap=False)
+    out.print(f"{len(book.triggers)} triggers · {len(book.checklists)} checklists "
+              f"({sum(len(c.items) for c in book.checklists)} items) · "
+              f"{len(book.capabilities)} capabilities. `redline rules show ID` for details.")
+
+
+def _show_regulation(reg: Regulation) -> None:
+    out.print(f"[bold]{reg.title_zh}[/bold]\n{reg.title_en}")
+    out.print(f"{'、'.join(reg.issuers)} · {reg.document_number or '文号未核实 / number not verified'}"
+              f" · promulgated {reg.promulgated} · effective {reg.effective} · {reg.status.value}"
+              + (f" (superseded {reg.superseded_on})" if reg.superseded_on else ""))
+    for article in reg.articles:
+        status = "" if article.status is TextStatus.VERIFIED else " [yellow]\\[未核实 unverified][/yellow]"
+        partial = "" if article.complete else " [dim](partial text)[/dim]"
+        out.print(f"\n[bold]第{chinese_number(article.number)}条[/bold]{status}{partial} "
+                  f"[dim]{article.gloss_en}[/dim]")
+        for paragraph in article.paragraphs:
+            mark = " [yellow]\\[未核实][/yellow]" if paragraph.status is TextStatus.UNVERIFIED else ""
+            out.print(f"  {paragraph.text}{mark}")
+            for n, item in enumerate(paragraph.items, start=1):
+                out.print(f"    （{chinese_number(n)}）{item}")
+
+
+@app.command("show")
+def show(
+    ident: Annotated[str, typer.Argument(metavar="ID",
+                                         help="A regulation, trigger, checklist or citation (sa2018:3(1)).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a regulation with its articles, a trigger, a checklist, or one cited clause."""
+    book = rulebook()
+    if CITE_PATTERN.match(ident):
+        fragment = book.fragment(ident)
+        payload = {"cite": ident, "regulation": fragment.regulation.title_zh,
+                   "label": fragment.citation.label_zh(),
+                   "texts": [{"text": t, "status": s.value} for t, s in fragment.texts]}
+        _emit(payload, as_json)
+        return
+    if book.has_regulation(ident):
+        reg = book.regulation(ident)
+        if as_json:
+            out.print_json(reg.model_dump_json())
+        else:
+            _show_regulation(reg)
+        return
+    for finder in (book.trigger, book.checklist):
+        try:
+            found = finder(ident)
+        except NotFoundError:
+            continue
+        _emit(found.model_dump(mode="json"), as_json)
+        return
+    raise NotFoundError(f"nothing called '{ident}' in the rulebook (try `redline rules list`)")
+
+
+def _emit(payload: object, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(jsonable(payload), ensure_ascii=False))
+    else:
+        out.print_json(json.dumps(jsonable(payload), ensure_ascii=False), indent=2)
+
+
+@app.command("lint")
+def lint_command(
+    data_dir: Annotated[Path | None, typer.Option("--data", help="Lint this rulebook directory "
+                                                  "instead of the shipped one.")] = None,
+    holidays: HolidaysOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the rulebook: citations resolve, quotes verbatim, ids unique, dates possible."""
+    book: Rulebook = load_rulebook(data_dir) if data_dir else rulebook(holidays)
+    report = lint(book)
+    if as_json:
+        out.print_json(json.dumps(jsonable(report), ensure_ascii=False))
+    else:
+        for problem in report.errors:
+            err.print(f"[red]error[/red] {problem.where}: {problem.message}")
+        out.print(f"{report.quotes_checked} quotes checked · {len(report.errors)} error(s) · "
+                  f"{len(report.unverified_quotes)} quote(s) rest on unverified text · "
+                  f"{len(report.unverified_articles)} unverified article(s)")
+    if not report.ok:
+        raise CheckFailed(f"rulebook lint failed with {len(report.errors)} error(s)")

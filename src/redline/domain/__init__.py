@@ -1,0 +1,1 @@
+"""Pure model and rules: services, changes, obligations, assessments. No I/O here."""

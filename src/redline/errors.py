@@ -1,0 +1,48 @@
+"""One exception hierarchy; the CLI and the API each map it to output in one place."""
+
+from __future__ import annotations
+
+
+class RedlineError(Exception):
+    """Base of every error redline reports to a user instead of a traceback."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+        self.field = field
+
+    def where(self) -> str:
+        """The place of the error as `file:line (field)`, as much of it as is known."""
+        parts: list[str] = []
+        if self.source:
+            parts.append(self.source if self.line is None else f"{self.source}:{self.line}")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(RedlineError):
+    """A file or value the user gave is missing, malformed or invalid."""
+
+
+class RulebookError(RedlineError):
+    """The rulebook data cannot be loaded or does not resolve."""
+
+
+class NotFoundError(RedlineError):
+    """A named thing (regulation, trigger, checklist item) does not exist."""
+
+
+class CheckFailed(RedlineError):
+    """A check ran and found problems (lint errors, a broken seal)."""
+
+    exit_code = 1

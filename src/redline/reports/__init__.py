@@ -1,0 +1,1 @@
+"""Reports: canonical sealed JSON, HTML (and later PDF, OSCAL)."""

@@ -1,0 +1,53 @@
+"""HTML rendering of sealed reports with Jinja2; zh-CN by default, English on request."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from redline.i18n import DEFAULT_LANGUAGE, translations
+
+_STATUS = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met",
+           "not_applicable": "Not applicable", None: "Unanswered"}
+_CONCLUSION = {"compliant": "Compliant",
+               "rectification_required": "Compliant only after rectification of the items found",
+               "not_compliant": "Not compliant: hidden dangers must be rectified before a report is formed",
+               "incomplete": "Incomplete: items remain unanswered"}
+_SEVERITY = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
+_ASSESSOR = {"self": "Self-assessment", "third_party": "Third-party assessor"}
+_DUE_RULE = {"before_event": "Before {date}", "ongoing": "From {date}, continuously",
+             "unspecified": "No date set by the text"}
+
+
+@cache
+def _environment(lang: str) -> Environment:
+    env = Environment(loader=PackageLoader("redline.reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    trans = translations(lang)
+    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    gettext = trans.gettext
+    zh = lang == "zh-CN"
+    env.globals.update(
+        lang=lang,
+        lang_key="zh" if zh else "en",
+        status_label=lambda s: gettext(_STATUS.get(s, str(s))),
+        conclusion_label=lambda c: gettext(_CONCLUSION.get(c, c)),
+        severity_label=lambda s: gettext(_SEVERITY.get(s, s)),
+        assessor_label=lambda k: gettext(_ASSESSOR.get(k, k)),
+        cite_label=lambda q: q["label_zh"] if zh else q["label_en"],
+        due_label=lambda due: _due_label(gettext, due),
+    )
+    return env
+
+
+def _due_label(gettext: Any, due: dict[str, Any]) -> str:
+    if due["rule"] in _DUE_RULE:
+        return str(gettext(_DUE_RULE[due["rule"]]).format(date=due["date"]))
+    return str(gettext("By {date}").format(date=due["date"]))
+
+
+def render_report_html(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    return _environment(lang).get_template("assessment_report.html.j2").render(r=report)

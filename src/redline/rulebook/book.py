@@ -1,0 +1,113 @@
+"""The loaded rulebook: every regulation, capability, trigger and checklist, indexed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from redline.errors import NotFoundError
+from redline.rulebook.citations import Citation, Fragment, UnresolvedCitation, resolve
+from redline.rulebook.divisions import Divisions
+from redline.rulebook.schema import (
+    Capability,
+    CapabilityTag,
+    Checklist,
+    ChecklistItem,
+    HolidayYear,
+    Quote,
+    Regulation,
+    Technology,
+    Trigger,
+)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    regulations: tuple[Regulation, ...]
+    capabilities: tuple[Capability, ...]
+    technologies: tuple[Technology, ...]
+    triggers: tuple[Trigger, ...]
+    checklists: tuple[Checklist, ...]
+    divisions: Divisions
+    holidays: tuple[HolidayYear, ...] = ()
+    version: str = ""
+    _regs: dict[str, Regulation] = field(init=False, repr=False, compare=False)
+    _caps: dict[str, Capability] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_regs", {r.id: r for r in self.regulations})
+        object.__setattr__(self, "_caps", {c.id: c for c in self.capabilities})
+
+    def regulation(self, reg_id: str) -> Regulation:
+        try:
+            return self._regs[reg_id]
+        except KeyError:
+            known = ", ".join(sorted(self._regs))
+            raise NotFoundError(f"no regulation '{reg_id}' (known: {known})") from None
+
+    def has_regulation(self, reg_id: str) -> bool:
+        return reg_id in self._regs
+
+    def capability(self, cap_id: str) -> Capability:
+        try:
+            return self._caps[cap_id]
+        except KeyError:
+            raise NotFoundError(f"unknown capability '{cap_id}'") from None
+
+    def has_capability(self, cap_id: str) -> bool:
+        return cap_id in self._caps
+
+    def technology_ids(self) -> set[str]:
+        return {t.id for t in self.technologies}
+
+    def tags_of(self, cap_ids: list[str] | tuple[str, ...] | set[str]) -> set[CapabilityTag]:
+        return {tag for cap in cap_ids for tag in self.capability(cap).tags}
+
+    def fragment(self, cite: str) -> Fragment:
+        citation = Citation.parse(cite)
+        try:
+            return resolve(citation, self.regulation(citation.regulation))
+        except UnresolvedCitation as exc:
+            raise NotFoundError(str(exc)) from None
+
+    def quotes_in_force(self, quotes: list[Quote], day: dt.date) -> list[Quote]:
+        """Drop quotes from versions not in force on `day` when another version covers them.
+
+        A trigger may cite both the 2016 and the 2025 Cybersecurity Law; on a given date
+        only the version then in force is cited. Quotes whose every version is out of
+        force are kept, so nothing silently disappears.
+        """
+        kept: list[Quote] = []
+        for quote in quotes:
+            reg = self.regulation(Citation.parse(quote.cite).regulation)
+            if reg.in_force_on(day):
+                kept.append(quote)
+                continue
+            siblings = [q for q in quotes if q is not quote
+                        and self.regulation(Citation.parse(q.cite).regulation).lineage == reg.lineage]
+            if not any(self.regulation(Citation.parse(q.cite).regulation).in_force_on(day)
+                       for q in siblings):
+                kept.append(quote)
+        return kept
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        for checklist in self.checklists:
+            if checklist.id == checklist_id:
+                return checklist
+        raise NotFoundError(f"no checklist '{checklist_id}'")
+
+    def checklist_item(self, item_id: str) -> tuple[Checklist, ChecklistItem]:
+        for checklist in self.checklists:
+            for item in checklist.items:
+                if item.id == item_id:
+                    return checklist, item
+        raise NotFoundError(f"no checklist item '{item_id}'")
+
+    def checklists_for(self, tags: set[CapabilityTag]) -> list[Checklist]:
+        return [c for c in self.checklists if tags.intersection(c.applies_when)]
+
+    def trigger(self, trigger_id: str) -> Trigger:
+        for trigger in self.triggers:
+            if trigger.id == trigger_id:
+                return trigger
+        raise NotFoundError(f"no trigger '{trigger_id}'")

@@ -1,0 +1,113 @@
+"""Citations such as `sa2018:3(1)`: regulation, article, optional paragraph (款) and item (项)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from redline.rulebook.schema import Article, Regulation, TextStatus
+
+CITE_PATTERN = re.compile(r"^(?P<reg>[a-z0-9][a-z0-9-]*):(?P<art>\d+)(?:\.(?P<para>\d+))?(?:\((?P<item>\d+)\))?$")
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 24 -> 二十四: the numbering used in article labels."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if n < 100:
+        head = "" if tens == 1 else CN_DIGITS[tens]
+        return head + "十" + (CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+@dataclass(frozen=True)
+class Citation:
+    regulation: str
+    article: int
+    paragraph: int | None = None
+    item: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Citation:
+        match = CITE_PATTERN.match(text)
+        if match is None:
+            raise ValueError(f"not a citation: {text!r} (expected e.g. sa2018:3(1))")
+        para, item = match["para"], match["item"]
+        return cls(match["reg"], int(match["art"]), None if para is None else int(para),
+                   None if item is None else int(item))
+
+    def __str__(self) -> str:
+        out = f"{self.regulation}:{self.article}"
+        if self.paragraph is not None:
+            out += f".{self.paragraph}"
+        if self.item is not None:
+            out += f"({self.item})"
+        return out
+
+    def label_zh(self) -> str:
+        """第三条第一款第（一）项, in the form Chinese legal texts cite themselves."""
+        out = f"第{chinese_number(self.article)}条"
+        if self.paragraph is not None:
+            out += f"第{chinese_number(self.paragraph)}款"
+        if self.item is not None:
+            out += f"第（{chinese_number(self.item)}）项"
+        return out
+
+    def label_en(self) -> str:
+        out = f"Art. {self.article}"
+        if self.paragraph is not None:
+            out += f" para. {self.paragraph}"
+        if self.item is not None:
+            out += f" item ({self.item})"
+        return out
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """The stored text a citation points at, with the status of that text."""
+
+    citation: Citation
+    regulation: Regulation
+    article: Article
+    texts: tuple[tuple[str, TextStatus], ...]
+
+    def quote_status(self, quote: str) -> TextStatus | None:
+        """Status of the stored text that holds `quote` verbatim; None if none does."""
+        for text, status in self.texts:
+            if quote in text:
+                return status
+        return None
+
+    @property
+    def status(self) -> TextStatus:
+        verified = all(s is TextStatus.VERIFIED for _, s in self.texts)
+        return TextStatus.VERIFIED if verified else TextStatus.UNVERIFIED
+
+
+class UnresolvedCitation(LookupError):
+    pass
+
+
+def resolve(citation: Citation, regulation: Regulation) -> Fragment:
+    """Find the article, paragraph or item a citation names, or say which part is missing."""
+    article = next((a for a in regulation.articles if a.number == citation.article), None)
+    if article is None:
+        raise UnresolvedCitation(f"{citation}: {regulation.id} has no article {citation.article}")
+    paragraphs = list(enumerate(article.paragraphs, start=1))
+    if citation.paragraph is not None:
+        if not 1 <= citation.paragraph <= len(paragraphs):
+            raise UnresolvedCitation(
+                f"{citation}: article {citation.article} has {len(paragraphs)} paragraph(s)")
+        paragraphs = [paragraphs[citation.paragraph - 1]]
+    if citation.item is not None:
+        with_items = [(n, p) for n, p in paragraphs if p.items]
+        if not with_items or not 1 <= citation.item <= len(with_items[0][1].items):
+            raise UnresolvedCitation(f"{citation}: no item {citation.item} there")
+        paragraph = with_items[0][1]
+        texts = ((paragraph.items[citation.item - 1], paragraph.status or article.status),)
+    else:
+        texts = tuple((t, p.status or article.status)
+                      for _, p in paragraphs for t in (p.text, *p.items))
+    return Fragment(citation, regulation, article, texts)

@@ -1,0 +1,66 @@
+"""GB/T 2260 administrative divisions: names, levels and the prefecture above a county."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Prefecture-level entries that are placeholders, not a city government of their own.
+_PLACEHOLDER_PREFECTURES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+
+class Level(StrEnum):
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"
+    COUNTY = "county"
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    level: Level
+    parent: str | None
+
+
+class Divisions:
+    """Lookup over the division table shipped in the rulebook (see data/README.md)."""
+
+    def __init__(self, rows: list[Division]) -> None:
+        self._by_code = {d.code: d for d in rows}
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def get(self, code: str) -> Division | None:
+        return self._by_code.get(code)
+
+    def chain(self, code: str) -> list[Division]:
+        """The division and its ancestors, nearest first."""
+        out: list[Division] = []
+        current = self._by_code.get(code)
+        while current is not None:
+            out.append(current)
+            current = self._by_code.get(current.parent) if current.parent else None
+        return out
+
+    def local_authority_seat(self, code: str) -> Division | None:
+        """The prefecture-level or higher division whose CAC and PSB receive a provider's report.
+
+        Municipalities (北京市 …) and counties directly under a province have no real
+        prefecture above them; their province-level division is the seat.
+        """
+        for division in self.chain(code):
+            if division.level is Level.PREFECTURE and division.name not in _PLACEHOLDER_PREFECTURES:
+                return division
+            if division.level is Level.PROVINCE:
+                return division
+        return None
+
+    def full_name(self, code: str) -> str:
+        names = [d.name for d in reversed(self.chain(code)) if d.name not in _PLACEHOLDER_PREFECTURES]
+        return "".join(names)
+
+    def contains(self, outer: str, inner: str) -> bool:
+        """Whether division `inner` lies within `outer` (a division contains itself)."""
+        return any(d.code == outer for d in self.chain(inner))

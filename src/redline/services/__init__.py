@@ -1,0 +1,1 @@
+"""Use cases: each takes plain inputs, works through the domain and returns results."""

@@ -1,0 +1,212 @@
+"""The YAML files users write (service profile, change, answers), validated and located.
+
+Each error names the file, the line and the field, and nothing is written on error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.domain.assessment import (
+    AnswerStatus,
+    Assessor,
+    AssessorKind,
+    Evidence,
+    Finding,
+    ItemAnswer,
+    Severity,
+)
+from redline.domain.service import BasicInfo, Change, Notice, Provider, ServiceProfile
+from redline.errors import InputError
+from redline.rulebook.book import Rulebook
+from redline.rulebook.schema import EventKind
+from redline.yamldoc import Key, YamlDoc, load_model
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProviderIn(_Strict):
+    name: str = Field(min_length=1)
+    location: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 code, six digits")
+    credit_code: str | None = None
+
+
+class ServiceIn(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    capabilities: list[str] = Field(min_length=1)
+    monthly_active_users: int | None = Field(default=None, ge=0)
+    declares_public_opinion: bool = False
+
+
+class BasicInfoIn(_Strict):
+    functions: list[str] = []
+    scope: str = ""
+    facilities: str = ""
+    deployment: str = ""
+    licences: list[str] = []
+
+
+class ServiceFile(_Strict):
+    provider: ProviderIn
+    service: ServiceIn
+    basic_info: BasicInfoIn = BasicInfoIn()
+
+
+class NoticeIn(_Strict):
+    authority: str = Field(min_length=1)
+    reference: str = ""
+    due: dt.date | None = None
+
+
+class ChangeFile(_Strict):
+    kind: EventKind
+    date: dt.date
+    description: str = ""
+    capabilities: list[str] = []
+    technologies: list[str] = []
+    aspects: list[Literal["function", "implementation", "infrastructure"]] = []
+    material_change: bool | None = None
+    mau_before: int | None = Field(default=None, ge=1)
+    mau_after: int | None = Field(default=None, ge=0)
+    notice: NoticeIn | None = None
+
+
+class EvidenceIn(_Strict):
+    file: str = Field(min_length=1)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    description: str = ""
+
+
+class FindingIn(_Strict):
+    severity: Severity
+    text: str = Field(min_length=1)
+
+
+class AnswerIn(_Strict):
+    status: AnswerStatus | None = None
+    reason: str = ""
+    evidence: list[EvidenceIn] = []
+    findings: list[FindingIn] = []
+
+
+class AssessorIn(_Strict):
+    name: str = Field(min_length=1)
+    organisation: str = ""
+    kind: AssessorKind = AssessorKind.SELF
+
+
+class AssessmentIn(_Strict):
+    date: dt.date
+    assessor: AssessorIn
+    statement: str = ""
+
+
+class AnswersFile(_Strict):
+    redline: Literal["answers/1"]
+    service: dict[str, Any]
+    change: dict[str, Any] | None = None
+    assessment: AssessmentIn
+    checklists: list[str] = Field(min_length=1)
+    answers: dict[str, AnswerIn | None]
+
+
+def _fail(doc: YamlDoc, path: Key, message: str) -> InputError:
+    return InputError(message, source=doc.source, line=doc.line_of(path),
+                      field=".".join(str(p) for p in path))
+
+
+def _check_capabilities(book: Rulebook, doc: YamlDoc, caps: list[str], path: Key) -> None:
+    for i, cap in enumerate(caps):
+        if not book.has_capability(cap):
+            known = ", ".join(c.id for c in book.capabilities)
+            raise _fail(doc, (*path, i), f"unknown capability '{cap}' (known: {known})")
+
+
+def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()) -> ServiceProfile:
+    raw = load_model(ServiceFile, doc, data, prefix)
+    _check_capabilities(book, doc, raw.service.capabilities, (*prefix, "service", "capabilities"))
+    if book.divisions.get(raw.provider.location) is None:
+        raise _fail(doc, (*prefix, "provider", "location"),
+                    f"'{raw.provider.location}' is not a GB/T 2260 division code redline knows")
+    basic = raw.basic_info
+    return ServiceProfile(
+        provider=Provider(raw.provider.name, raw.provider.location, raw.provider.credit_code),
+        name=raw.service.name, capabilities=tuple(raw.service.capabilities),
+        description=raw.service.description, monthly_active_users=raw.service.monthly_active_users,
+        declares_public_opinion=raw.service.declares_public_opinion,
+        basic=BasicInfo(tuple(basic.functions), basic.scope, basic.facilities, basic.deployment,
+                        tuple(basic.licences)))
+
+
+_REQUIRED_BY_KIND: dict[EventKind, tuple[str, ...]] = {
+    EventKind.ADD_CAPABILITY: ("capabilities",),
+    EventKind.ADOPT_TECHNOLOGY: ("technologies",),
+    EventKind.USER_GROWTH: ("mau_before", "mau_after"),
+    EventKind.REGULATOR_NOTICE: ("notice",),
+}
+
+
+def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()) -> Change:
+    raw = load_model(ChangeFile, doc, data, prefix)
+    for name in _REQUIRED_BY_KIND.get(raw.kind, ()):
+        if not getattr(raw, name):
+            raise _fail(doc, (*prefix, name), f"a '{raw.kind.value}' change needs '{name}'")
+    _check_capabilities(book, doc, raw.capabilities, (*prefix, "capabilities"))
+    known_tech = book.technology_ids()
+    for i, tech in enumerate(raw.technologies):
+        if tech not in known_tech:
+            raise _fail(doc, (*prefix, "technologies", i),
+                        f"unknown technology '{tech}' (known: {', '.join(sorted(known_tech))})")
+    notice = None
+    if raw.notice is not None:
+        notice = Notice(raw.notice.authority, raw.notice.reference, raw.notice.due)
+        if raw.notice.due is not None and raw.notice.due < raw.date:
+            raise _fail(doc, (*prefix, "notice", "due"), "the notice's due date is before the notice")
+    return Change(raw.kind, raw.date, raw.description, tuple(raw.capabilities),
+                  tuple(raw.technologies), tuple(raw.aspects), raw.material_change,
+                  raw.mau_before, raw.mau_after, notice)
+
+
+def _evidence(doc: YamlDoc, base: Path, raw: EvidenceIn, path: Key) -> Evidence:
+    candidate = base / raw.file
+    if candidate.is_file():
+        actual = hashlib.sha256(candidate.read_bytes()).hexdigest()
+        if raw.sha256 is not None and raw.sha256 != actual:
+            raise _fail(doc, (*path, "sha256"),
+                        f"does not match {raw.file} (file has sha256 {actual})")
+        return Evidence(raw.file, actual, raw.description)
+    if raw.sha256 is None:
+        raise _fail(doc, (*path, "file"),
+                    f"evidence file '{raw.file}' not found next to the answers file, and no sha256 given")
+    return Evidence(raw.file, raw.sha256, raw.description)
+
+
+def answers_from(book: Rulebook, doc: YamlDoc, raw: AnswersFile, item_ids: list[str]) -> tuple[ItemAnswer, ...]:
+    base = Path(doc.source).parent
+    for item_id in raw.answers:
+        if item_id not in item_ids:
+            raise _fail(doc, ("answers", item_id),
+                        f"'{item_id}' is not an item of the checklists {', '.join(raw.checklists)}")
+    out: list[ItemAnswer] = []
+    for item_id in item_ids:
+        answer = raw.answers.get(item_id) or AnswerIn()
+        path: Key = ("answers", item_id)
+        if answer.status is AnswerStatus.NOT_APPLICABLE and not answer.reason.strip():
+            raise _fail(doc, (*path, "reason"), "'not_applicable' needs a reason")
+        evidence = tuple(_evidence(doc, base, e, (*path, "evidence", i))
+                         for i, e in enumerate(answer.evidence))
+        findings = tuple(Finding(f.severity, f.text) for f in answer.findings)
+        out.append(ItemAnswer(item_id, answer.status, answer.reason, evidence, findings))
+    return tuple(out)
+
+
+def assessor_from(raw: AssessorIn) -> Assessor:
+    return Assessor(raw.name, raw.organisation, raw.kind)

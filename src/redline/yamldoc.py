@@ -1,0 +1,124 @@
+"""YAML documents that remember where each value stood, so errors can name file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from redline.errors import InputError, RedlineError
+
+Key = tuple[str | int, ...]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """Parsed YAML plus the 1-based line of every mapping key and sequence entry."""
+
+    source: str
+    data: Any
+    lines: dict[Key, int] = field(default_factory=dict)
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        """Line of the deepest part of `path` that exists in the document."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), None)
+
+
+def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeLoader,
+           source: str) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                raise InputError("a mapping key must be a plain value", source=source,
+                                 line=key_node.start_mark.line + 1)
+            if key in out:
+                raise InputError(f"duplicate key '{key}'", source=source,
+                                 line=key_node.start_mark.line + 1)
+            child = (*path, str(key))
+            lines[child] = key_node.start_mark.line + 1
+            out[key] = _build(value_node, child, lines, loader, source)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), lines, loader, source) for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError) as exc:
+        raise InputError(f"invalid value {node.value!r}: {exc}", source=source,
+                         line=node.start_mark.line + 1,
+                         field=".".join(str(p) for p in path) or None) from None
+
+
+def parse_yaml(text: str, source: str) -> YamlDoc:
+    """Parse one YAML document; syntax errors become InputError with the line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        lines: dict[Key, int] = {}
+        data = None if node is None else _build(node, (), lines, loader, source)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1
+        raise InputError(f"YAML syntax error: {exc.problem or exc}", source=source,
+                         line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", source=source) from None
+    finally:
+        loader.dispose()
+    return YamlDoc(source=source, data=data, lines=lines)
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Read and parse a YAML file, with clear errors for a missing or unreadable file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", source=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a YAML file", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    return parse_yaml(text, str(path))
+
+
+def validation_error(exc: ValidationError, doc: YamlDoc, prefix: Key = (),
+                     error_type: type[RedlineError] = InputError) -> RedlineError:
+    """Turn the first pydantic error into one message naming file, line and field."""
+    first = exc.errors()[0]
+    loc = (*prefix, *first["loc"])
+    field_name = ".".join(str(part) for part in loc) or None
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif first["type"] == "missing":
+        message = "required field is missing"
+    more = len(exc.errors()) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return error_type(message, source=doc.source, line=doc.line_of(loc), field=field_name)
+
+
+def load_model(model: type[ModelT], doc: YamlDoc, data: Any = None, prefix: Key = (),
+               error_type: type[RedlineError] = InputError) -> ModelT:
+    """Validate `data` (default: the whole document) as `model`, errors located in the file."""
+    payload = doc.data if data is None else data
+    if payload is None:
+        raise error_type("the document is empty", source=doc.source, line=1)
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise validation_error(exc, doc, prefix, error_type) from None
