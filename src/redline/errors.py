@@ -42,7 +42,7 @@ class NotFoundError(RedlineError):
     """A named thing (regulation, trigger, checklist item) does not exist."""
 
 
-class CheckFailed(RedlineError):
+class CheckFailedError(RedlineError):
     """A check ran and found problems (lint errors, a broken seal)."""
 
     exit_code = 1

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from redline.domain.obligations import CitedQuote, Due, Evaluation
+from redline.domain.obligations import CitedQuote, Due, Evaluation, Text
 from redline.i18n import check_language
 from redline.reports.canonical import jsonable
 from redline.services.checking import check_change
@@ -43,7 +43,10 @@ def _due_text(due: Due, zh: bool) -> str:
 
 def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     zh = lang == "zh-CN"
-    pick = (lambda t: t.zh) if zh else (lambda t: t.en)
+
+    def pick(text: Text) -> str:
+        return text.zh if zh else text.en
+
     out.print(f"[bold]{evaluation.service.name}[/bold] · {evaluation.change.kind.value} · "
               f"{evaluation.change.date}")
     out.print(pick(evaluation.summary))

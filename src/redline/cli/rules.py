@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from redline.errors import CheckFailed, NotFoundError
+from redline.errors import CheckFailedError, NotFoundError
 from redline.reports.canonical import jsonable
 from redline.rulebook.book import Rulebook
 from redline.rulebook.citations import CITE_PATTERN, chinese_number
@@ -126,4 +126,4 @@ def lint_command(
                   f"{len(report.unverified_quotes)} quote(s) rest on unverified text · "
                   f"{len(report.unverified_articles)} unverified article(s)")
     if not report.ok:
-        raise CheckFailed(f"rulebook lint failed with {len(report.errors)} error(s)")
+        raise CheckFailedError(f"rulebook lint failed with {len(report.errors)} error(s)")

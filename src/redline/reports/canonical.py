@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Any
 
-from redline.errors import CheckFailed, InputError
+from redline.errors import CheckFailedError, InputError
 
 SEAL_KEY = "seal"
 
@@ -68,6 +68,6 @@ def verify_text(text: str, source: str) -> str:
     stated = document[SEAL_KEY].get("digest")
     actual = digest(document)
     if stated != actual:
-        raise CheckFailed(f"seal broken: the report was changed after sealing "
+        raise CheckFailedError(f"seal broken: the report was changed after sealing "
                           f"(seal says {stated}, content hashes to {actual})", source=source)
     return actual

@@ -8,9 +8,9 @@ from typing import Any
 from redline import __version__
 from redline.domain.assessment import AssessmentRun, ItemAnswer, tally
 from redline.domain.obligations import CitedQuote, Evaluation, cite_quotes
+from redline.reports.canonical import jsonable, seal
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import Checklist, ChecklistItem, Quote, TextStatus
-from redline.reports.canonical import jsonable, seal
 
 SCHEMA = "redline/assessment-report"
 SCHEMA_VERSION = 1

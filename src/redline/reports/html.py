@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from redline.i18n import DEFAULT_LANGUAGE, translations
 
-_STATUS = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met",
+_STATUS: dict[str | None, str] = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met",
            "not_applicable": "Not applicable", None: "Unanswered"}
 _CONCLUSION = {"compliant": "Compliant",
                "rectification_required": "Compliant only after rectification of the items found",
@@ -34,9 +34,9 @@ def _environment(lang: str) -> Environment:
         lang=lang,
         lang_key="zh" if zh else "en",
         status_label=lambda s: gettext(_STATUS.get(s, str(s))),
-        conclusion_label=lambda c: gettext(_CONCLUSION.get(c, c)),
-        severity_label=lambda s: gettext(_SEVERITY.get(s, s)),
-        assessor_label=lambda k: gettext(_ASSESSOR.get(k, k)),
+        conclusion_label=lambda c: gettext(_CONCLUSION.get(c, str(c))),
+        severity_label=lambda s: gettext(_SEVERITY.get(s, str(s))),
+        assessor_label=lambda k: gettext(_ASSESSOR.get(k, str(k))),
         cite_label=lambda q: q["label_zh"] if zh else q["label_en"],
         due_label=lambda due: _due_label(gettext, due),
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from redline.errors import NotFoundError
-from redline.rulebook.citations import Citation, Fragment, UnresolvedCitation, resolve
+from redline.rulebook.citations import Citation, Fragment, UnresolvedCitationError, resolve
 from redline.rulebook.divisions import Divisions
 from redline.rulebook.schema import (
     Capability,
@@ -67,7 +67,7 @@ class Rulebook:
         citation = Citation.parse(cite)
         try:
             return resolve(citation, self.regulation(citation.regulation))
-        except UnresolvedCitation as exc:
+        except UnresolvedCitationError as exc:
             raise NotFoundError(str(exc)) from None
 
     def quotes_in_force(self, quotes: list[Quote], day: dt.date) -> list[Quote]:

@@ -86,7 +86,7 @@ class Fragment:
         return TextStatus.VERIFIED if verified else TextStatus.UNVERIFIED
 
 
-class UnresolvedCitation(LookupError):
+class UnresolvedCitationError(LookupError):
     pass
 
 
@@ -94,19 +94,20 @@ def resolve(citation: Citation, regulation: Regulation) -> Fragment:
     """Find the article, paragraph or item a citation names, or say which part is missing."""
     article = next((a for a in regulation.articles if a.number == citation.article), None)
     if article is None:
-        raise UnresolvedCitation(f"{citation}: {regulation.id} has no article {citation.article}")
+        raise UnresolvedCitationError(f"{citation}: {regulation.id} has no article {citation.article}")
     paragraphs = list(enumerate(article.paragraphs, start=1))
     if citation.paragraph is not None:
         if not 1 <= citation.paragraph <= len(paragraphs):
-            raise UnresolvedCitation(
+            raise UnresolvedCitationError(
                 f"{citation}: article {citation.article} has {len(paragraphs)} paragraph(s)")
         paragraphs = [paragraphs[citation.paragraph - 1]]
     if citation.item is not None:
         with_items = [(n, p) for n, p in paragraphs if p.items]
         if not with_items or not 1 <= citation.item <= len(with_items[0][1].items):
-            raise UnresolvedCitation(f"{citation}: no item {citation.item} there")
+            raise UnresolvedCitationError(f"{citation}: no item {citation.item} there")
         paragraph = with_items[0][1]
-        texts = ((paragraph.items[citation.item - 1], paragraph.status or article.status),)
+        texts: tuple[tuple[str, TextStatus], ...] = (
+            (paragraph.items[citation.item - 1], paragraph.status or article.status),)
     else:
         texts = tuple((t, p.status or article.status)
                       for _, p in paragraphs for t in (p.text, *p.items))

@@ -78,6 +78,10 @@ def run_assessment(book: Rulebook, answers_path: Path, *, draft: bool = False) -
                          "(answer them, or pass --draft for a draft report)",
                          source=doc.source, line=doc.line_of(("answers", missing[0])),
                          field=f"answers.{missing[0]}.status")
+    if not raw.assessment.assessor.name.strip() and not draft:
+        raise InputError("the assessor must be named (a draft may leave it empty)",
+                         source=doc.source, line=doc.line_of(("assessment", "assessor", "name")),
+                         field="assessment.assessor.name")
     evaluation = None
     if change is not None:
         evaluation = evaluate(book, service, change, WorkCalendar(book.holidays),

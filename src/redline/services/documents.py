@@ -98,7 +98,7 @@ class AnswerIn(_Strict):
 
 
 class AssessorIn(_Strict):
-    name: str = Field(min_length=1)
+    name: str = ""
     organisation: str = ""
     kind: AssessorKind = AssessorKind.SELF
 
