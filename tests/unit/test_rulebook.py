@@ -125,3 +125,10 @@ def test_divisions_find_the_authority_seat(book: Rulebook) -> None:
     assert beijing is not None and beijing.name == "北京市"
     assert book.divisions.contains("330000", "330106")
     assert not book.divisions.contains("110000", "330106")
+
+
+def test_a_partly_held_article_is_cited_by_its_own_paragraph_number(book: Rulebook) -> None:
+    fragment = book.fragment("genai2023:2.3")
+    assert "不适用本办法的规定" in fragment.texts[0][0]
+    with pytest.raises(NotFoundError, match="holds no paragraph 1"):
+        book.fragment("genai2023:2.1")

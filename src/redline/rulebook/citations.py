@@ -95,12 +95,14 @@ def resolve(citation: Citation, regulation: Regulation) -> Fragment:
     article = next((a for a in regulation.articles if a.number == citation.article), None)
     if article is None:
         raise UnresolvedCitationError(f"{citation}: {regulation.id} has no article {citation.article}")
-    paragraphs = list(enumerate(article.paragraphs, start=1))
+    paragraphs = article.numbered_paragraphs()
     if citation.paragraph is not None:
-        if not 1 <= citation.paragraph <= len(paragraphs):
+        paragraphs = [(n, p) for n, p in paragraphs if n == citation.paragraph]
+        if not paragraphs:
+            held = ", ".join(str(n) for n, _ in article.numbered_paragraphs())
             raise UnresolvedCitationError(
-                f"{citation}: article {citation.article} has {len(paragraphs)} paragraph(s)")
-        paragraphs = [paragraphs[citation.paragraph - 1]]
+                f"{citation}: article {citation.article} holds no paragraph {citation.paragraph} "
+                f"(held: {held})")
     if citation.item is not None:
         with_items = [(n, p) for n, p in paragraphs if p.items]
         if not with_items or not 1 <= citation.item <= len(with_items[0][1].items):

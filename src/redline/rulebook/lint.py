@@ -65,6 +65,9 @@ def _check_ids(book: Rulebook) -> Iterator[Problem]:
     yield from _duplicates("regulation", (r.id for r in book.regulations))
     for reg in book.regulations:
         yield from _duplicates(f"regulation {reg.id} article", (str(a.number) for a in reg.articles))
+        for article in reg.articles:
+            yield from _duplicates(f"regulation {reg.id} article {article.number} paragraph",
+                                   (str(n) for n, _ in article.numbered_paragraphs()))
     yield from _duplicates("capability", (c.id for c in book.capabilities))
     yield from _duplicates("technology", (t.id for t in book.technologies))
     yield from _duplicates("trigger", (t.id for t in book.triggers))

@@ -37,6 +37,7 @@ class Paragraph(Strict):
 
     text: str
     items: list[str] = []
+    number: int | None = Field(default=None, ge=1)
     status: TextStatus | None = None
     source: str | None = None
 
@@ -51,6 +52,10 @@ class Article(Strict):
     source: str
     note: str | None = None
     paragraphs: list[Paragraph] = Field(min_length=1)
+
+    def numbered_paragraphs(self) -> list[tuple[int, Paragraph]]:
+        """Paragraphs with their 款 number: declared where only some are held, else by position."""
+        return [(p.number or i, p) for i, p in enumerate(self.paragraphs, start=1)]
 
 
 class Regulation(Strict):
