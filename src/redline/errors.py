@@ -46,3 +46,19 @@ class CheckFailedError(RedlineError):
     """A check ran and found problems (lint errors, a broken seal)."""
 
     exit_code = 1
+
+
+class AuthenticationError(RedlineError):
+    """No valid login, session or API token."""
+
+
+class PermissionDeniedError(RedlineError):
+    """The actor is known but may not do this."""
+
+
+class ThrottledError(RedlineError):
+    """Too many attempts; try again later."""
+
+
+class ConflictError(RedlineError):
+    """The request conflicts with the current state (for example a workflow step out of order)."""

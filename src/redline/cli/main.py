@@ -14,7 +14,7 @@ from rich.markup import escape
 from redline import __version__
 from redline.errors import RedlineError
 
-from . import assess, report, rules
+from . import assess, platform, report, rules
 from .check import check
 from .common import err
 
@@ -29,6 +29,12 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(assess.app, name="assess")
 app.add_typer(report.app, name="report")
 app.command("check")(check)
+app.command("serve")(platform.serve)
+app.command("demo")(platform.demo)
+app.add_typer(platform.db_app, name="db")
+app.add_typer(platform.users_app, name="users")
+app.add_typer(platform.orgs_app, name="orgs")
+app.add_typer(platform.audit_app, name="audit")
 
 
 def _version(value: bool) -> None:

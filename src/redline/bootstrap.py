@@ -1,0 +1,25 @@
+"""Composition root: settings + engine + rulebook + blob store -> the services' Context."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from redline.config import Settings
+from redline.domain.calendar import WorkCalendar
+from redline.rulebook.loader import default_rulebook
+from redline.services.context import Context
+from redline.store.blobs import BlobStore
+from redline.store.db import make_engine, session_factory
+from redline.store.migrate import check_current
+
+
+def build_context(settings: Settings | None = None, *, engine: Engine | None = None,
+                  require_migrated: bool = True) -> Context:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    if require_migrated:
+        check_current(engine, settings.database_url)
+    book = default_rulebook(tuple(settings.holidays))
+    return Context(settings=settings, session_factory=session_factory(engine), book=book,
+                   blobs=BlobStore(settings.blob_dir, settings.max_upload_bytes),
+                   calendar=WorkCalendar(book.holidays))

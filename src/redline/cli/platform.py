@@ -1,0 +1,150 @@
+"""`redline serve`, `redline db`, `redline users`, `redline orgs`, `redline audit`, `redline demo`."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from redline.bootstrap import build_context
+from redline.config import Settings
+from redline.domain.workflow import Role
+from redline.errors import CheckFailedError, InputError
+from redline.services import accounts, audit, filings
+from redline.store import migrate
+from redline.store.db import make_engine
+from redline.store.models import User
+
+from .common import JsonOpt, out
+
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations: providers, assessment bodies, regulators.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise InputError(f"settings: {exc}") from None
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Create or migrate the database named by REDLINE_DATABASE_URL (default ./var/redline.db)."""
+    settings = _settings()
+    migrate.upgrade(settings.database_url, revision)
+    out.print(f"database at {revision}: {settings.database_url}")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the platform (pages and /api/v1). Refuses an unmigrated database."""
+    import uvicorn
+
+    build_context(_settings())  # fails early, with the fix, on an unmigrated database
+    out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    uvicorn.run("redline.web.main:create", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", proxy_headers=False)
+
+
+@orgs_app.command("create")
+def orgs_create(
+    kind: Annotated[str, typer.Option(help="provider, assessor or regulator.")],
+    name: Annotated[str, typer.Option(help="Organisation name.")],
+    location: Annotated[str, typer.Option(help="GB/T 2260 code of its seat.")],
+) -> None:
+    """Create an organisation and print its id."""
+    ctx = build_context(_settings())
+    out.print(str(filings.create_organisation(ctx, kind, name, location, actor="cli")))
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="Role.")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    organisation: Annotated[int | None, typer.Option(help="Organisation id (providers, assessors).")] = None,
+    jurisdiction: Annotated[str | None, typer.Option(
+        help="GB/T 2260 code for regulators: 100000 national, or a province or prefecture.")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Create an account (the password is asked for, or read from stdin)."""
+    ctx = build_context(_settings())
+    password = input() if password_stdin else getpass.getpass("password: ")
+    user_id = accounts.create_user(ctx, accounts.NewUser(username, password, role, name, organisation,
+                                                         jurisdiction), actor="cli")
+    out.print(f"created user {user_id}: {username} ({role.value})")
+
+
+@users_app.command("list")
+def users_list(as_json: JsonOpt = False) -> None:
+    """List accounts with role, organisation and jurisdiction."""
+    ctx = build_context(_settings())
+    with ctx.uow() as uow:
+        rows = [(u.id, u.username, u.role, u.organisation.name if u.organisation else "", u.jurisdiction or "")
+                for u in uow.session.scalars(select(User).order_by(User.id))]
+    if as_json:
+        out.print_json(json.dumps([dict(zip(("id", "username", "role", "organisation", "jurisdiction"), r,
+                                            strict=True)) for r in rows], ensure_ascii=False))
+        return
+    table = Table()
+    for col in ("id", "username", "role", "organisation", "jurisdiction"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(str(c) for c in row))
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonOpt = False) -> None:
+    """Check every link of the audit chain; exit 1 naming the first broken entry."""
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    migrate.check_current(engine, settings.database_url)
+    from redline.store.db import UnitOfWork, session_factory
+
+    with UnitOfWork(session_factory(engine)) as uow:
+        report = audit.verify(uow.session)
+    if as_json:
+        out.print_json(json.dumps({"ok": report.ok, "entries": report.entries,
+                                   "first_broken": report.first_broken, "reason": report.reason}))
+    if not report.ok:
+        raise CheckFailedError(f"audit chain broken at entry {report.first_broken}: {report.reason}")
+    if not as_json:
+        out.print(f"audit chain intact: {report.entries} entries")
+
+
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after loading.")] = True,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Migrate, load the fictional demo data into an empty database, print logins, serve."""
+    from redline.services.demo import DEMO_PASSWORD, load_demo
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    ctx = build_context(settings)
+    with ctx.uow() as uow:
+        empty = uow.session.scalar(select(User.id).limit(1)) is None
+    if empty:
+        summary = load_demo(ctx)
+        table = Table(title=f"demo logins (password for all: {DEMO_PASSWORD})")
+        for col in ("username", "role", "who"):
+            table.add_column(col)
+        for login in summary.logins:
+            table.add_row(*login)
+        out.print(table)
+    else:
+        out.print(f"database already holds data; demo logins use the password {DEMO_PASSWORD}")
+    if serve_after:
+        serve(host=host, port=port, workers=1)

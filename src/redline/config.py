@@ -1,0 +1,47 @@
+"""Settings from the environment (REDLINE_*), validated once; unsafe production set-ups refused."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REDLINE_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite:///./var/redline.db"
+    blob_dir: Path = Path("./var/blobs")
+    cookie_secure: bool | None = None
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lock_seconds: int = Field(default=300, ge=1)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    holidays: list[Path] = []
+    # Platform policy, not statute: the default period a regulator gives for a supplement or a
+    # re-assessment when it sets no date of its own.
+    supplement_working_days: int = Field(default=15, ge=1, le=120)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env is Environment.PRODUCTION:
+            if self.cookie_secure is False:
+                raise ValueError("REDLINE_COOKIE_SECURE=false is refused in production")
+            if self.database_url.startswith("sqlite") and ":memory:" in self.database_url:
+                raise ValueError("an in-memory database is refused in production")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Secure cookies by default; plain HTTP on loopback only in development."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.env is Environment.PRODUCTION

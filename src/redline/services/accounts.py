@@ -1,0 +1,169 @@
+"""Accounts: argon2 password hashes, login throttling, sessions and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from redline.domain import jurisdiction
+from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
+from redline.errors import AuthenticationError, InputError, ThrottledError
+from redline.services import audit
+from redline.services.context import Context
+from redline.services.principal import Principal
+from redline.store.models import ApiToken, Organisation, User, WebSession
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("redline-timing-equaliser")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < 10:
+        raise InputError("password must have at least 10 characters", field="password")
+    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+        raise InputError("password must contain letters and digits", field="password")
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    password: str
+    role: Role
+    display_name: str = ""
+    organisation_id: int | None = None
+    jurisdiction: str | None = None
+
+
+def _check_placement(ctx: Context, new: NewUser, org: Organisation | None) -> None:
+    if new.role in REGULATOR_ROLES:
+        code = new.jurisdiction or ""
+        valid = code == jurisdiction.NATIONAL or (
+            ctx.book.divisions.get(code) is not None and jurisdiction.level(code) != "county")
+        if not valid:
+            raise InputError("a regulator needs a jurisdiction: 100000 (national) or a province or "
+                             "prefecture code", field="jurisdiction")
+    elif new.jurisdiction:
+        raise InputError("only regulators hold a jurisdiction", field="jurisdiction")
+    if new.role in PROVIDER_ROLES and (org is None or org.kind != "provider"):
+        raise InputError("a provider account needs a provider organisation", field="organisation")
+
+
+def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
+    if not USERNAME.match(new.username):
+        raise InputError("username: 3-64 lowercase letters, digits, '.', '_' or '-'", field="username")
+    check_password_policy(new.password)
+    with ctx.uow() as uow:
+        org = uow.session.get(Organisation, new.organisation_id) if new.organisation_id else None
+        if new.organisation_id and org is None:
+            raise InputError(f"no organisation {new.organisation_id}", field="organisation")
+        _check_placement(ctx, new, org)
+        if uow.session.scalar(select(User.id).where(User.username == new.username)):
+            raise InputError(f"username '{new.username}' is taken", field="username")
+        user = User(username=new.username, display_name=new.display_name or new.username,
+                    password_hash=_hasher.hash(new.password), role=new.role.value,
+                    organisation_id=new.organisation_id, jurisdiction=new.jurisdiction)
+        uow.session.add(user)
+        uow.session.flush()
+        audit.append(uow.session, ctx.now(), actor, "user.create", f"user:{user.id}",
+                     {"username": user.username, "role": user.role, "jurisdiction": user.jurisdiction,
+                      "organisation_id": user.organisation_id})
+        uow.commit()
+        return user.id
+
+
+def login(ctx: Context, username: str, password: str) -> tuple[str, Principal]:
+    """A new session token (so a session id is never reused across logins) and the principal."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active:
+            _verify(_DUMMY_HASH, password)
+            raise AuthenticationError("wrong username or password")
+        locked = user.locked_until
+        if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now:
+            raise ThrottledError("too many failed logins; try again later")
+        if not _verify(user.password_hash, password):
+            user.failed_logins += 1
+            if user.failed_logins >= ctx.settings.login_max_failures:
+                user.locked_until = now + dt.timedelta(seconds=ctx.settings.login_lock_seconds)
+                user.failed_logins = 0
+                audit.append(uow.session, now, user.username, "user.locked", f"user:{user.id}", {})
+            uow.commit()
+            raise AuthenticationError("wrong username or password")
+        user.failed_logins, user.locked_until = 0, None
+        token = secrets.token_urlsafe(32)
+        uow.session.add(WebSession(token_hash=token_digest(token), user_id=user.id,
+                                   expires_at=now + dt.timedelta(hours=ctx.settings.session_hours)))
+        audit.append(uow.session, now, user.username, "user.login", f"user:{user.id}", {})
+        uow.commit()
+        return token, Principal.of(user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_principal(ctx: Context, token: str) -> Principal | None:
+    with ctx.uow() as uow:
+        row = uow.session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
+        if row is None or row.revoked:
+            return None
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+        if expires <= ctx.now():
+            return None
+        user = uow.session.get(User, row.user_id)
+        return Principal.of(user) if user and user.is_active else None
+
+
+def logout(ctx: Context, token: str) -> None:
+    with ctx.uow() as uow:
+        row = uow.session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
+        if row is not None:
+            row.revoked = True
+            uow.commit()
+
+
+def create_api_token(ctx: Context, p: Principal, name: str) -> str:
+    """A new API token, shown once; only its SHA-256 is stored."""
+    token = "rl_" + secrets.token_urlsafe(32)
+    with ctx.uow() as uow:
+        row = ApiToken(user_id=p.user_id, name=name or "api", token_hash=token_digest(token))
+        uow.session.add(row)
+        uow.session.flush()
+        audit.append(uow.session, ctx.now(), p.username, "token.create", f"token:{row.id}", {"name": name})
+        uow.commit()
+    return token
+
+
+def revoke_api_token(ctx: Context, p: Principal, token_id: int) -> None:
+    with ctx.uow() as uow:
+        row = uow.session.get(ApiToken, token_id)
+        if row is None or row.user_id != p.user_id:
+            raise InputError(f"no token {token_id}", field="token")
+        row.revoked_at = ctx.now()
+        audit.append(uow.session, ctx.now(), p.username, "token.revoke", f"token:{row.id}", {})
+        uow.commit()
+
+
+def token_principal(ctx: Context, token: str) -> Principal | None:
+    with ctx.uow() as uow:
+        row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+        if row is None or row.revoked_at is not None:
+            return None
+        user = uow.session.get(User, row.user_id)
+        return Principal.of(user) if user and user.is_active else None

@@ -1,0 +1,37 @@
+"""What use cases need from the outside, handed in by the composition root (bootstrap)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from redline.config import Settings
+from redline.domain.calendar import WorkCalendar
+from redline.rulebook.book import Rulebook
+from redline.store.blobs import BlobStore
+from redline.store.db import UnitOfWork
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Context:
+    settings: Settings
+    session_factory: Callable[[], Session]
+    book: Rulebook
+    blobs: BlobStore
+    calendar: WorkCalendar
+    today: Callable[[], dt.date] = field(default=_today)
+    now: Callable[[], dt.datetime] = field(default=_now)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)

@@ -1,0 +1,86 @@
+"""Who is acting, and the one authorization rule: who may see which filing or summons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, true
+
+from redline.domain import jurisdiction
+from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
+from redline.errors import NotFoundError, PermissionDeniedError
+from redline.store.models import Filing, Summons, User
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    organisation_id: int | None
+    jurisdiction: str | None
+
+    @classmethod
+    def of(cls, user: User) -> Principal:
+        return cls(user.id, user.username, user.display_name, Role(user.role), user.organisation_id,
+                   user.jurisdiction)
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role in PROVIDER_ROLES
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role in REGULATOR_ROLES
+
+    @property
+    def agency(self) -> str | None:
+        return {Role.CAC_OFFICER: "cac", Role.MPS_OFFICER: "mps"}.get(self.role)
+
+
+def filing_scope(p: Principal) -> ColumnElement[bool]:
+    """SQL condition selecting exactly the filings `p` may see."""
+    if p.is_provider:
+        return Filing.provider_id == p.organisation_id
+    if p.is_regulator and p.jurisdiction:
+        visible = Filing.visible_to_regulator.is_(True)
+        under = jurisdiction.prefix(p.jurisdiction)
+        return visible & Filing.region.startswith(under) if under else visible
+    if p.role is Role.ASSESSOR:
+        return Filing.assessor_id == p.user_id
+    return false()
+
+
+def can_see_filing(p: Principal, filing: Filing) -> bool:
+    if p.is_provider:
+        return filing.provider_id == p.organisation_id
+    if p.is_regulator and p.jurisdiction:
+        return filing.visible_to_regulator and jurisdiction.covers(p.jurisdiction, filing.region)
+    if p.role is Role.ASSESSOR:
+        return filing.assessor_id == p.user_id
+    return False
+
+
+def require_filing(p: Principal, filing: Filing | None, filing_id: int) -> Filing:
+    """The filing if `p` may see it; otherwise 'not found', so ids reveal nothing."""
+    if filing is None or not can_see_filing(p, filing):
+        raise NotFoundError(f"no filing {filing_id}")
+    return filing
+
+
+def summons_scope(p: Principal) -> ColumnElement[bool]:
+    if p.is_provider:
+        return Summons.provider_id == p.organisation_id
+    if p.is_regulator and p.jurisdiction:
+        under = jurisdiction.prefix(p.jurisdiction)
+        return Summons.region.startswith(under) if under else true()
+    return false()
+
+
+def require_regulator_over(p: Principal, location: str) -> None:
+    if not p.is_regulator or not p.jurisdiction:
+        raise PermissionDeniedError("only a CAC or public-security officer may do this")
+    if not jurisdiction.covers(p.jurisdiction, location):
+        raise PermissionDeniedError(f"location {location} lies outside your jurisdiction "
+                                    f"{p.jurisdiction}")

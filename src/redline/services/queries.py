@@ -1,0 +1,193 @@
+"""Read side: filing lists for queues and dashboards, one filing with its timeline, summonses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, String, case, cast, func, select
+
+from redline.domain import jurisdiction
+from redline.domain.workflow import FilingState, actions_for
+from redline.errors import NotFoundError
+from redline.services.context import Context
+from redline.services.filings import checklist_items
+from redline.services.principal import Principal, filing_scope, require_filing, summons_scope
+from redline.store.models import (
+    Evidence,
+    Filing,
+    Inspection,
+    Organisation,
+    RectificationItem,
+    ReviewComment,
+    Service,
+    Summons,
+)
+
+# States in which the provider still owes the submission its due date is about.
+AWAITING_PROVIDER = frozenset({FilingState.NOTICE_ISSUED, FilingState.DRAFT,
+                               FilingState.SUPPLEMENT_REQUESTED, FilingState.REASSESSMENT_ORDERED})
+
+
+@dataclass(frozen=True)
+class FilingFilter:
+    state: str | None = None
+    region: str | None = None
+    technology: str | None = None
+    overdue_only: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def _overdue_expr(today: dt.date) -> Any:
+    return case((Filing.state.in_([s.value for s in AWAITING_PROVIDER]) & (Filing.due_date < today), 1),
+                else_=0)
+
+
+def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
+    query = select(Filing).where(filing_scope(p))
+    if f.state:
+        query = query.where(Filing.state == f.state)
+    if f.region:
+        query = query.where(Filing.region.startswith(jurisdiction.prefix(f.region)))
+    if f.technology:
+        # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
+        query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"'))
+    if f.overdue_only:
+        query = query.where(_overdue_expr(today) == 1)
+    return query
+
+
+def is_overdue(filing: Filing, today: dt.date) -> bool:
+    return (FilingState(filing.state) in AWAITING_PROVIDER and filing.due_date is not None
+            and filing.due_date < today)
+
+
+def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Filing], int]:
+    """Filings `p` may see, overdue first, then by due date; and how many match in all."""
+    today = ctx.today()
+    query = _filtered(p, f, today)
+    with ctx.uow() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = uow.session.scalars(
+            query.order_by(_overdue_expr(today).desc(), Filing.due_date.is_(None), Filing.due_date,
+                           Filing.id.desc()).limit(f.limit).offset(f.offset)).unique().all()
+        return list(rows), total
+
+
+@dataclass
+class FilingView:
+    filing: Filing
+    overdue: bool
+    actions: list[str]
+    items: list[str]
+    evidence: list[Evidence]
+    comments: list[ReviewComment]
+    inspections: list[Inspection]
+    rectification: list[RectificationItem]
+    summonses: list[Summons] = field(default_factory=list)
+
+
+def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
+    with ctx.uow() as uow:
+        s = uow.session
+        filing = require_filing(p, s.get(Filing, filing_id), filing_id)
+        _ = filing.events
+        return FilingView(
+            filing=filing,
+            overdue=is_overdue(filing, ctx.today()),
+            actions=[a.value for a in actions_for(FilingState(filing.state), p.role)],
+            items=checklist_items(ctx, filing),
+            evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
+            comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
+            inspections=list(s.scalars(select(Inspection).where(Inspection.filing_id == filing.id))),
+            rectification=list(s.scalars(select(RectificationItem).where(
+                RectificationItem.filing_id == filing.id).order_by(RectificationItem.round,
+                                                                   RectificationItem.id))),
+            summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
+        )
+
+
+def evidence_for(ctx: Context, p: Principal, sha256: str) -> Evidence:
+    """An evidence file's record, if `p` may see a filing it belongs to."""
+    with ctx.uow() as uow:
+        for row in uow.session.scalars(select(Evidence).where(Evidence.sha256 == sha256)):
+            filing = uow.session.get(Filing, row.filing_id)
+            if filing is not None:
+                try:
+                    require_filing(p, filing, filing.id)
+                except NotFoundError:
+                    continue
+                return row
+    raise NotFoundError(f"no evidence {sha256}")
+
+
+def services_of(ctx: Context, p: Principal) -> list[Service]:
+    if not p.is_provider:
+        return []
+    with ctx.uow() as uow:
+        return list(uow.session.scalars(select(Service).where(Service.provider_id == p.organisation_id)))
+
+
+def services_of_provider(ctx: Context, provider_id: int) -> list[Service]:
+    with ctx.uow() as uow:
+        return list(uow.session.scalars(select(Service).where(Service.provider_id == provider_id)))
+
+
+def providers_under(ctx: Context, p: Principal) -> list[Organisation]:
+    if not p.is_regulator or not p.jurisdiction:
+        return []
+    with ctx.uow() as uow:
+        query = select(Organisation).where(Organisation.kind == "provider")
+        under = jurisdiction.prefix(p.jurisdiction)
+        if under:
+            query = query.where(Organisation.location.startswith(under))
+        return list(uow.session.scalars(query.order_by(Organisation.name)))
+
+
+def list_summonses(ctx: Context, p: Principal) -> list[Summons]:
+    with ctx.uow() as uow:
+        return list(uow.session.scalars(select(Summons).where(summons_scope(p))
+                                        .order_by(Summons.date.desc())))
+
+
+def get_summons(ctx: Context, p: Principal, summons_id: int) -> Summons:
+    with ctx.uow() as uow:
+        row = uow.session.scalar(select(Summons).where(summons_scope(p), Summons.id == summons_id))
+        if row is None:
+            raise NotFoundError(f"no summons {summons_id}")
+        return row
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_state: dict[str, int]
+    by_region: dict[str, int]
+    by_technology: dict[str, int]
+    overdue_by_month: list[tuple[str, int]]
+    total: int
+    overdue: int
+
+
+def dashboard(ctx: Context, p: Principal) -> Dashboard:
+    """Counts for the regulator's charts, over the filings `p` may see."""
+    today = ctx.today()
+    with ctx.uow() as uow:
+        rows = uow.session.execute(select(Filing.state, Filing.region, Filing.technologies,
+                                          Filing.due_date).where(filing_scope(p))).all()
+    by_state: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
+    by_tech: Counter[str] = Counter()
+    overdue_months: Counter[str] = Counter()
+    overdue = 0
+    for state, region, tags, due in rows:
+        by_state[state] += 1
+        by_region[region[:2] + "0000"] += 1
+        by_tech.update(tags or [])
+        if FilingState(state) in AWAITING_PROVIDER and due is not None and due < today:
+            overdue += 1
+            overdue_months[due.strftime("%Y-%m")] += 1
+    return Dashboard(dict(by_state), dict(by_region), dict(by_tech), sorted(overdue_months.items()),
+                     len(rows), overdue)

@@ -1,0 +1,237 @@
+"""Use cases that move a filing through its workflow: submit, review, inspect, rectify, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from redline.domain.assessment import (
+    AnswerStatus,
+    Assessment,
+    AssessmentRun,
+    Assessor,
+    AssessorKind,
+    Conclusion,
+    Evidence,
+    Finding,
+    ItemAnswer,
+    Severity,
+    conclude,
+)
+from redline.domain.obligations import evaluate
+from redline.domain.workflow import Action, FilingState, next_state
+from redline.errors import InputError, NotFoundError, PermissionDeniedError
+from redline.reports.document import build_report
+from redline.services import audit
+from redline.services.context import Context
+from redline.services.documents import change_from, service_from
+from redline.services.filings import checklist_items, record
+from redline.services.principal import Principal, require_filing, require_regulator_over
+from redline.store.models import Evidence as EvidenceRow
+from redline.store.models import (
+    Filing,
+    Inspection,
+    Organisation,
+    RectificationItem,
+    ReviewComment,
+    Summons,
+    User,
+)
+from redline.yamldoc import YamlDoc
+
+
+@dataclass(frozen=True)
+class RectificationDemand:
+    text: str
+    due: dt.date
+
+
+def _assessment_run(ctx: Context, session: Session, filing: Filing) -> AssessmentRun:
+    assert filing.service is not None
+    service = service_from(ctx.book, YamlDoc("service", filing.service.profile))
+    change = change_from(ctx.book, YamlDoc("change", filing.change)) if filing.change else None
+    evidence: dict[str | None, list[Evidence]] = {}
+    for row in session.scalars(select(EvidenceRow).where(EvidenceRow.filing_id == filing.id)):
+        evidence.setdefault(row.item_id, []).append(Evidence(row.filename, row.sha256, row.description))
+    answers = []
+    for item_id in checklist_items(ctx, filing):
+        raw = filing.answers.get(item_id) or {}
+        status = AnswerStatus(raw["status"]) if raw.get("status") else None
+        findings = tuple(Finding(Severity(f["severity"]), f["text"]) for f in raw.get("findings", []))
+        answers.append(ItemAnswer(item_id, status, raw.get("reason", ""),
+                                  tuple(evidence.get(item_id, [])), findings))
+    assessor = session.get(User, filing.assessor_id) if filing.assessor_id else None
+    if assessor is not None and filing.assessor_signed_at is not None:
+        who = Assessor(assessor.display_name, assessor.organisation.name if assessor.organisation else "",
+                       AssessorKind.THIRD_PARTY)
+    else:
+        who = Assessor(filing.provider.name, filing.provider.name, AssessorKind.SELF)
+    checklists = tuple(dict.fromkeys(ctx.book.checklist_item(i)[0].id for i in checklist_items(ctx, filing)))
+    assessment = Assessment(service, ctx.today(), who, filing.assessor_statement, checklists,
+                            tuple(answers), change)
+    evaluation = evaluate(ctx.book, service, change, ctx.calendar, ctx.today()) if change else None
+    return AssessmentRun(assessment, conclude(tuple(answers)), evaluation)
+
+
+def _freeze_report(ctx: Context, session: Session, filing: Filing) -> None:
+    run = _assessment_run(ctx, session, filing)
+    missing = run.assessment.unanswered()
+    if missing:
+        raise InputError(f"{len(missing)} item(s) have no answer: {', '.join(missing[:5])}",
+                         field=f"answers.{missing[0]}")
+    if filing.assessor_id is not None and filing.assessor_signed_at is None:
+        raise InputError("the invited assessor has not signed the conclusion", field="assessor")
+    if run.conclusion is Conclusion.NOT_COMPLIANT:
+        raise InputError("the assessment found hidden dangers; rectify them before submitting "
+                         "(Art. 6(1) of the 2018 rule)", field="conclusion")
+    report = build_report(ctx.book, run)
+    filing.report, filing.report_digest = report, report["seal"]["digest"]
+    filing.submitted_at, filing.visible_to_regulator = ctx.now(), True
+
+
+def _apply_extras(ctx: Context, session: Session, p: Principal, filing: Filing, action: Action,
+                  extra: dict[str, Any]) -> dict[str, Any]:
+    """The data some steps carry besides the state change; returns what the timeline records."""
+    if action is Action.SUBMIT:
+        _freeze_report(ctx, session, filing)
+        return {"digest": filing.report_digest}
+    if action is Action.FINISH_INSPECTION:
+        inspection = Inspection(filing_id=filing.id, date=extra.get("date") or ctx.today(), at=ctx.now(),
+                                inspectors=str(extra.get("inspectors", "")).strip(),
+                                findings=str(extra.get("findings", "")).strip(), recorded_by=p.user_id)
+        if not inspection.inspectors:
+            raise InputError("name the inspectors", field="inspectors")
+        session.add(inspection)
+        return {"inspection_date": inspection.date, "inspectors": inspection.inspectors}
+    if action is Action.ORDER_RECTIFICATION:
+        demands: list[RectificationDemand] = extra.get("items") or []
+        if not demands:
+            raise InputError("a rectification order needs at least one item", field="items")
+        rounds = session.scalars(select(RectificationItem.round).where(
+            RectificationItem.filing_id == filing.id)).all()
+        current = max(rounds, default=0) + 1
+        for d in demands:
+            if d.due < ctx.today():
+                raise InputError(f"item due date {d.due} is in the past", field="items.due")
+            session.add(RectificationItem(filing_id=filing.id, round=current, text=d.text, due=d.due))
+        return {"round": current, "items": [d.text for d in demands]}
+    if action is Action.SUBMIT_RECTIFICATION:
+        open_items = [i for i in _current_items(session, filing) if not i.response.strip()]
+        if open_items:
+            raise InputError(f"{len(open_items)} rectification item(s) have no answer", field="items")
+    if action is Action.VERIFY:
+        for item in _current_items(session, filing):
+            item.verified = True
+    if action is Action.REJECT_RECTIFICATION:
+        for item in _current_items(session, filing):  # answers stay in the timeline; new ones are owed
+            item.response, item.responded_at = "", None
+    if action in (Action.REQUEST_SUPPLEMENT, Action.ORDER_REASSESSMENT):
+        due = extra.get("due") or ctx.calendar.add_working_days(
+            ctx.today(), ctx.settings.supplement_working_days).date
+        if due < ctx.today():
+            raise InputError(f"due date {due} is in the past", field="due")
+        filing.due_date, filing.due_provisional = due, False
+        return {"due": due}
+    return {}
+
+
+def _current_items(session: Session, filing: Filing) -> list[RectificationItem]:
+    rows = session.scalars(select(RectificationItem).where(RectificationItem.filing_id == filing.id)
+                           .order_by(RectificationItem.round, RectificationItem.id)).all()
+    latest = max((r.round for r in rows), default=0)
+    return [r for r in rows if r.round == latest]
+
+
+def act(ctx: Context, p: Principal, filing_id: int, action: Action, note: str = "",
+        extra: dict[str, Any] | None = None) -> FilingState:
+    """Make one workflow step, if state and role allow it; refuse with the reason otherwise."""
+    with ctx.uow() as uow:
+        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        before = FilingState(filing.state)
+        after = next_state(before, action, p.role, note)
+        filing.state = after.value
+        data = _apply_extras(ctx, uow.session, p, filing, action, extra or {})
+        record(uow.session, ctx, p, filing, action.value, before.value, note.strip(), data)
+        uow.commit()
+        return after
+
+
+def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str) -> None:
+    """A regulator's written-review comment on one checklist item."""
+    with ctx.uow() as uow:
+        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        if not p.is_regulator:
+            raise PermissionDeniedError("only a CAC or public-security officer may comment in review")
+        if filing.state not in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION):
+            raise InputError(f"comments are made under review, not in state '{filing.state}'",
+                             field="state")
+        if item_id not in checklist_items(ctx, filing):
+            raise InputError(f"'{item_id}' is not an item of this filing", field="item_id")
+        if not text.strip():
+            raise InputError("the comment is empty", field="text")
+        uow.session.add(ReviewComment(filing_id=filing.id, item_id=item_id, author_id=p.user_id,
+                                      author_name=p.display_name, text=text.strip(), at=ctx.now()))
+        record(uow.session, ctx, p, filing, "comment", filing.state, text.strip(), {"item": item_id})
+        uow.commit()
+
+
+def answer_rectification(ctx: Context, p: Principal, filing_id: int, item_id: int, response: str,
+                         evidence_sha256: str | None = None) -> None:
+    with ctx.uow() as uow:
+        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        if not p.is_provider:
+            raise PermissionDeniedError("only the provider answers a rectification order")
+        if filing.state != FilingState.RECTIFICATION_ORDERED:
+            raise InputError(f"no open rectification order in state '{filing.state}'", field="state")
+        item = uow.session.get(RectificationItem, item_id)
+        if item is None or item.filing_id != filing.id or item not in _current_items(uow.session, filing):
+            raise NotFoundError(f"no open rectification item {item_id}")
+        if not response.strip():
+            raise InputError("the answer is empty", field="response")
+        item.response, item.responded_at = response.strip(), ctx.now()
+        item.evidence_sha256 = evidence_sha256 or item.evidence_sha256
+        record(uow.session, ctx, p, filing, "rectification_answer", filing.state, response.strip(),
+               {"item": item.id})
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class SummonsRecord:
+    provider_id: int
+    date: dt.date
+    agencies: str
+    attendees: str
+    problems: str
+    demands: str
+    deadline: dt.date | None = None
+    filing_id: int | None = None
+
+
+def record_summons(ctx: Context, p: Principal, s: SummonsRecord) -> int:
+    """约谈: recorded by a regulator over a provider in its jurisdiction."""
+    with ctx.uow() as uow:
+        org = uow.session.get(Organisation, s.provider_id)
+        if org is None or org.kind != "provider":
+            raise NotFoundError(f"no provider {s.provider_id}")
+        require_regulator_over(p, org.location)
+        for name in ("agencies", "attendees", "problems", "demands"):
+            if not str(getattr(s, name)).strip():
+                raise InputError(f"'{name}' is required", field=name)
+        if s.filing_id is not None:
+            filing = require_filing(p, uow.session.get(Filing, s.filing_id), s.filing_id)
+            if filing.provider_id != org.id:
+                raise InputError("that filing belongs to another provider", field="filing_id")
+        row = Summons(provider_id=org.id, filing_id=s.filing_id, region=org.location, date=s.date,
+                      agencies=s.agencies, attendees=s.attendees, problems=s.problems,
+                      demands=s.demands, deadline=s.deadline, recorded_by=p.user_id, at=ctx.now())
+        uow.session.add(row)
+        uow.session.flush()
+        audit.append(uow.session, ctx.now(), p.username, "summons.record", f"summons:{row.id}",
+                     {"provider": org.id, "date": s.date, "deadline": s.deadline})
+        uow.commit()
+        return row.id
+

@@ -1,0 +1,190 @@
+"""JSON API under /api/v1: the same use cases as the pages; errors as problem JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+
+from redline.domain.workflow import Action, Role
+from redline.errors import NotFoundError, PermissionDeniedError
+from redline.services import audit, filings, queries, review
+from redline.services.review import RectificationDemand, SummonsRecord
+from redline.web.deps import ApiUser, CtxDep
+from redline.web.schemas import (
+    ActionIn,
+    AnswersIn,
+    AssessorIn,
+    ChainOut,
+    ChangeIn,
+    CommentIn,
+    Created,
+    FilingDetail,
+    FilingList,
+    FilingOut,
+    MeOut,
+    NoticeIn,
+    RectificationAnswerIn,
+    ServiceIn,
+    SignIn,
+    StateOut,
+    SummonsIn,
+    SummonsOut,
+)
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/me")
+def me(p: ApiUser) -> MeOut:
+    return MeOut(username=p.username, display_name=p.display_name, role=p.role.value,
+                 organisation_id=p.organisation_id, jurisdiction=p.jurisdiction)
+
+
+@router.get("/filings")
+def list_filings(ctx: CtxDep, p: ApiUser, state: str | None = None, region: str | None = None,
+                 technology: str | None = None, overdue: bool = False,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> FilingList:
+    rows, total = queries.list_filings(ctx, p, queries.FilingFilter(state, region, technology, overdue,
+                                                                    limit, offset))
+    today = ctx.today()
+    return FilingList(total=total, items=[FilingOut.of(f, queries.is_overdue(f, today)) for f in rows])
+
+
+@router.post("/filings", status_code=201)
+def record_change(ctx: CtxDep, p: ApiUser, body: ChangeIn) -> Created:
+    return Created(id=filings.record_change(ctx, p, body.service_id, body.change))
+
+
+@router.get("/filings/{filing_id}")
+def get_filing(ctx: CtxDep, p: ApiUser, filing_id: int) -> FilingDetail:
+    return FilingDetail.of_view(queries.get_filing(ctx, p, filing_id))
+
+
+@router.get("/filings/{filing_id}/report")
+def get_report(ctx: CtxDep, p: ApiUser, filing_id: int) -> JSONResponse:
+    filing = queries.get_filing(ctx, p, filing_id).filing
+    if filing.report is None:
+        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    return JSONResponse(filing.report)
+
+
+@router.put("/filings/{filing_id}/answers")
+def save_answers(ctx: CtxDep, p: ApiUser, filing_id: int, body: AnswersIn) -> StateOut:
+    filings.save_answers(ctx, p, filing_id, body.answers)
+    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+
+
+@router.post("/filings/{filing_id}/evidence", status_code=201)
+def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: int, file: Annotated[UploadFile, File()],
+                    item_id: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
+                    ) -> dict[str, str]:
+    sha = filings.add_evidence(ctx, p, filing_id, item_id or None, file.filename or "upload", file.file,
+                               description)
+    return {"sha256": sha}
+
+
+@router.post("/filings/{filing_id}/assessor")
+def invite_assessor(ctx: CtxDep, p: ApiUser, filing_id: int, body: AssessorIn) -> StateOut:
+    filings.invite_assessor(ctx, p, filing_id, body.username)
+    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+
+
+@router.post("/filings/{filing_id}/sign")
+def sign(ctx: CtxDep, p: ApiUser, filing_id: int, body: SignIn) -> StateOut:
+    filings.sign_conclusion(ctx, p, filing_id, body.statement)
+    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+
+
+def action_extras(body: ActionIn) -> dict[str, Any]:
+    extra: dict[str, Any] = {"due": body.due}
+    if body.inspection is not None:
+        extra.update(body.inspection.model_dump())
+    if body.items:
+        extra["items"] = [RectificationDemand(i.text, i.due) for i in body.items]
+    return extra
+
+
+@router.post("/filings/{filing_id}/actions/{action}")
+def act(ctx: CtxDep, p: ApiUser, filing_id: int, action: Action, body: ActionIn) -> StateOut:
+    state = review.act(ctx, p, filing_id, action, body.note, action_extras(body))
+    return StateOut(id=filing_id, state=state.value)
+
+
+@router.post("/filings/{filing_id}/comments", status_code=201)
+def comment(ctx: CtxDep, p: ApiUser, filing_id: int, body: CommentIn) -> StateOut:
+    review.comment(ctx, p, filing_id, body.item_id, body.text)
+    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+
+
+@router.post("/filings/{filing_id}/rectification/{item_id}")
+def answer_rectification(ctx: CtxDep, p: ApiUser, filing_id: int, item_id: int,
+                         body: RectificationAnswerIn) -> StateOut:
+    review.answer_rectification(ctx, p, filing_id, item_id, body.response, body.evidence_sha256)
+    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+
+
+@router.get("/services")
+def list_services(ctx: CtxDep, p: ApiUser) -> list[dict[str, Any]]:
+    return [{"id": s.id, "name": s.name, "profile": s.profile} for s in queries.services_of(ctx, p)]
+
+
+@router.post("/services", status_code=201)
+def add_service(ctx: CtxDep, p: ApiUser, body: ServiceIn) -> Created:
+    return Created(id=filings.add_service(ctx, p, body.model_dump()))
+
+
+@router.post("/notices", status_code=201)
+def notify(ctx: CtxDep, p: ApiUser, body: NoticeIn) -> Created:
+    return Created(id=filings.notify(ctx, p, body.service_id, body.reference, body.note, body.due))
+
+
+def _summons_out(s: Any) -> SummonsOut:
+    return SummonsOut(id=s.id, provider_id=s.provider_id, provider=s.provider.name, filing_id=s.filing_id,
+                      date=s.date, agencies=s.agencies, attendees=s.attendees, problems=s.problems,
+                      demands=s.demands, deadline=s.deadline)
+
+
+@router.get("/summonses")
+def list_summonses(ctx: CtxDep, p: ApiUser) -> list[SummonsOut]:
+    return [_summons_out(s) for s in queries.list_summonses(ctx, p)]
+
+
+@router.post("/summonses", status_code=201)
+def record_summons(ctx: CtxDep, p: ApiUser, body: SummonsIn) -> Created:
+    return Created(id=review.record_summons(ctx, p, SummonsRecord(**body.model_dump())))
+
+
+@router.get("/summonses/{summons_id}")
+def get_summons(ctx: CtxDep, p: ApiUser, summons_id: int) -> SummonsOut:
+    return _summons_out(queries.get_summons(ctx, p, summons_id))
+
+
+@router.get("/dashboard")
+def dashboard(ctx: CtxDep, p: ApiUser) -> dict[str, Any]:
+    d = queries.dashboard(ctx, p)
+    return {"total": d.total, "overdue": d.overdue, "by_state": d.by_state, "by_region": d.by_region,
+            "by_technology": d.by_technology, "overdue_by_month": d.overdue_by_month}
+
+
+@router.get("/evidence/{sha256}")
+def download_evidence(ctx: CtxDep, p: ApiUser, sha256: str) -> FileResponse:
+    row = queries.evidence_for(ctx, p, sha256)
+    return FileResponse(ctx.blobs.path_for(row.sha256), media_type=row.media_type, filename=row.filename)
+
+
+@router.get("/audit/verify")
+def verify_audit(ctx: CtxDep, p: ApiUser) -> ChainOut:
+    if p.role is not Role.PLATFORM_ADMIN:
+        raise PermissionDeniedError("only a platform_admin may verify the audit chain")
+    with ctx.uow() as uow:
+        report = audit.verify(uow.session)
+    return ChainOut(ok=report.ok, entries=report.entries, first_broken=report.first_broken,
+                    reason=report.reason)

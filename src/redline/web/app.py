@@ -1,0 +1,45 @@
+"""The FastAPI application: API, pages, static files, security headers, error mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from redline import __version__
+from redline.errors import RedlineError
+from redline.services.context import Context
+from redline.web import api, pages, pages_regulator
+from redline.web.deps import LoginRequiredError, SessionMiddleware, security_headers
+from redline.web.problems import http_error, redline_error, validation_error
+
+STATIC = Path(__file__).parent / "static"
+
+
+async def _login_redirect(request: Request, exc: Exception) -> Response:
+    target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/?=&")
+    return RedirectResponse(f"/login?next={target}", status_code=303)
+
+
+def create_app(ctx: Context) -> FastAPI:
+    app = FastAPI(title="redline", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json",
+                  description="Security assessments of internet information services: filings, "
+                              "reviews, summonses and rectification. Errors are RFC 9457 problem JSON.")
+    app.state.ctx = ctx
+    app.add_middleware(SessionMiddleware)
+    app.middleware("http")(security_headers)
+    app.add_exception_handler(RedlineError, redline_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(LoginRequiredError, _login_redirect)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(pages_regulator.router)
+    return app

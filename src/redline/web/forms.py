@@ -1,0 +1,86 @@
+"""Reading HTML form posts into the shapes the services take."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from redline.errors import InputError
+from redline.services.review import RectificationDemand
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def date(form: FormData, name: str, required: bool = False) -> dt.date | None:
+    raw = text(form, name)
+    if not raw:
+        if required:
+            raise InputError("a date is required", field=name)
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"not a date: '{raw}' (YYYY-MM-DD)", field=name) from None
+
+
+def integer(form: FormData, name: str) -> int | None:
+    raw = text(form, name)
+    if not raw:
+        return None
+    try:
+        return int(raw.replace(",", ""))
+    except ValueError:
+        raise InputError(f"not a number: '{raw}'", field=name) from None
+
+
+def many(form: FormData, name: str) -> list[str]:
+    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def answers(form: FormData, items: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if f"status:{item}" not in form:
+            continue
+        findings = []
+        severity, finding = text(form, f"fsev:{item}"), text(form, f"ftext:{item}")
+        if finding:
+            findings.append({"severity": severity or "medium", "text": finding})
+        out[item] = {"status": text(form, f"status:{item}") or None, "reason": text(form, f"reason:{item}"),
+                     "findings": findings}
+    return out
+
+
+def change(form: FormData) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": text(form, "kind"), "date": text(form, "date"),
+                            "description": text(form, "description")}
+    for key in ("capabilities", "technologies"):
+        if many(form, key):
+            data[key] = many(form, key)
+    for key in ("mau_before", "mau_after"):
+        value = integer(form, key)
+        if value is not None:
+            data[key] = value
+    material = text(form, "material_change")
+    if material in ("true", "false"):
+        data["material_change"] = material == "true"
+    return data
+
+
+def demands(form: FormData) -> list[RectificationDemand]:
+    texts, dues = form.getlist("item_text"), form.getlist("item_due")
+    out = []
+    for n, (t, d) in enumerate(zip(texts, dues, strict=False)):
+        if isinstance(t, str) and t.strip():
+            if not isinstance(d, str) or not d:
+                raise InputError("each rectification item needs a due date", field=f"item_due.{n}")
+            try:
+                out.append(RectificationDemand(t.strip(), dt.date.fromisoformat(d)))
+            except ValueError:
+                raise InputError(f"not a date: '{d}'", field=f"item_due.{n}") from None
+    return out

@@ -1,0 +1,219 @@
+"""Pages for everyone: login, language, provider dashboard, filing page and its forms."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from redline.domain.workflow import REGULATOR_ROLES, Action, Role
+from redline.errors import InputError, NotFoundError, RedlineError
+from redline.i18n import LANGUAGES
+from redline.reports.html import render_report_html
+from redline.services import accounts, filings, queries, review
+from redline.web import forms
+from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, PageUser
+from redline.web.templating import LANG_COOKIE, render, request_lang
+
+router = APIRouter()
+
+
+def _safe_next(target: str) -> str:
+    parsed = urlparse(target)
+    return target if target.startswith("/") and not target.startswith("//") and not parsed.netloc else "/"
+
+
+def _back(filing_id: int, done: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/filings/{filing_id}" + (f"?done={done}" if done else ""), status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", dependencies=[Csrf])
+def login(request: Request, ctx: CtxDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/") -> Response:
+    try:
+        token, _ = accounts.login(ctx, username.strip(), password)
+    except RedlineError as exc:
+        return render(request, "login.html", status=401 if "wrong" in exc.message else 429,
+                      next=_safe_next(next), error=exc.message)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
+                        secure=ctx.settings.secure_cookies, max_age=ctx.settings.session_hours * 3600,
+                        path="/")
+    return response
+
+
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request, ctx: CtxDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        accounts.logout(ctx, token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> Response:
+    if code not in LANGUAGES:
+        raise NotFoundError(f"no language '{code}'")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LANG_COOKIE, code, httponly=True, samesite="lax", max_age=365 * 86400, path="/")
+    return response
+
+
+@router.get("/")
+def home(p: PageUser) -> Response:
+    if p.is_provider:
+        return RedirectResponse("/provider", status_code=303)
+    if p.role in REGULATOR_ROLES:
+        return RedirectResponse("/regulator", status_code=303)
+    if p.role is Role.ASSESSOR:
+        return RedirectResponse("/assessor", status_code=303)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/provider", response_class=HTMLResponse)
+def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
+    today = ctx.today()
+    return render(request, "provider.html", services=queries.services_of(ctx, p), filings=rows, total=total,
+                  overdue={f.id for f in rows if queries.is_overdue(f, today)},
+                  capabilities=ctx.book.capabilities, technologies=ctx.book.technologies)
+
+
+@router.get("/assessor", response_class=HTMLResponse)
+def assessor_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
+    return render(request, "assessor.html", filings=rows, total=total)
+
+
+@router.post("/services", dependencies=[Csrf])
+async def add_service(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    profile = {"service": {"name": forms.text(form, "name"), "description": forms.text(form, "description"),
+                           "capabilities": forms.many(form, "capabilities"),
+                           "monthly_active_users": forms.integer(form, "monthly_active_users"),
+                           "declares_public_opinion": forms.text(form, "declares_public_opinion") == "on"}}
+    filings.add_service(ctx, p, profile)
+    return RedirectResponse("/provider?done=service", status_code=303)
+
+
+@router.post("/filings", dependencies=[Csrf])
+async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    service_id = forms.integer(form, "service_id")
+    if service_id is None:
+        raise InputError("choose a service", field="service_id")
+    filing_id = filings.record_change(ctx, p, service_id, forms.change(form))
+    return _back(filing_id, "open")
+
+
+@router.get("/filings/{filing_id}", response_class=HTMLResponse)
+def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, done: str = "") -> HTMLResponse:
+    view = queries.get_filing(ctx, p, filing_id)
+    items = [ctx.book.checklist_item(i) for i in view.items]
+    return render(request, "filing.html", v=view, f=view.filing, items=items, done=done,
+                  comments_by_item={c.item_id: c for c in view.comments})
+
+
+@router.post("/filings/{filing_id}/answers", dependencies=[Csrf])
+async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    form = await request.form()
+    view = queries.get_filing(ctx, p, filing_id)
+    filings.save_answers(ctx, p, filing_id, forms.answers(form, view.items))
+    return _back(filing_id, "answers")
+
+
+@router.post("/filings/{filing_id}/evidence", dependencies=[Csrf])
+async def upload_evidence(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) and not hasattr(upload, "file"):
+        raise InputError("choose a file", field="file")
+    assert upload is not None and not isinstance(upload, str)
+    filings.add_evidence(ctx, p, filing_id, forms.text(form, "item_id") or None, upload.filename or "upload",
+                         upload.file, forms.text(form, "description"))
+    return _back(filing_id, "evidence")
+
+
+@router.post("/filings/{filing_id}/assessor", dependencies=[Csrf])
+async def invite_assessor(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    form = await request.form()
+    filings.invite_assessor(ctx, p, filing_id, forms.text(form, "username"))
+    return _back(filing_id, "assessor")
+
+
+@router.post("/filings/{filing_id}/sign", dependencies=[Csrf])
+async def sign(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    form = await request.form()
+    filings.sign_conclusion(ctx, p, filing_id, forms.text(form, "statement"))
+    return _back(filing_id, "sign")
+
+
+@router.post("/filings/{filing_id}/actions/{action}", dependencies=[Csrf])
+async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, action: Action) -> Response:
+    form = await request.form()
+    extra = {"inspectors": forms.text(form, "inspectors"), "findings": forms.text(form, "findings"),
+             "date": forms.date(form, "date"), "items": forms.demands(form), "due": forms.date(form, "due")}
+    review.act(ctx, p, filing_id, action, forms.text(form, "note"), extra)
+    return _back(filing_id, action.value)
+
+
+@router.post("/filings/{filing_id}/comments", dependencies=[Csrf])
+async def comment(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    form = await request.form()
+    review.comment(ctx, p, filing_id, forms.text(form, "item_id"), forms.text(form, "text"))
+    return _back(filing_id, "comment")
+
+
+@router.post("/filings/{filing_id}/rectification/{item_id}", dependencies=[Csrf])
+async def answer_rectification(request: Request, ctx: CtxDep, p: PageUser, filing_id: int,
+                               item_id: int) -> Response:
+    form = await request.form()
+    review.answer_rectification(ctx, p, filing_id, item_id, forms.text(form, "response"))
+    return _back(filing_id, "rectification_answer")
+
+
+@router.get("/filings/{filing_id}/report.json")
+def report_json(ctx: CtxDep, p: PageUser, filing_id: int) -> JSONResponse:
+    filing = queries.get_filing(ctx, p, filing_id).filing
+    if filing.report is None:
+        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    return JSONResponse(filing.report, headers={"Content-Disposition":
+                                                f'attachment; filename="filing-{filing_id}-report.json"'})
+
+
+@router.get("/filings/{filing_id}/report", response_class=HTMLResponse)
+def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> HTMLResponse:
+    filing = queries.get_filing(ctx, p, filing_id).filing
+    if filing.report is None:
+        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    response = HTMLResponse(render_report_html(filing.report, request_lang(request)))
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+                                                   "frame-ancestors 'none'")
+    return response
+
+
+@router.get("/evidence/{sha256}")
+def download_evidence(ctx: CtxDep, p: PageUser, sha256: str) -> FileResponse:
+    row = queries.evidence_for(ctx, p, sha256)
+    return FileResponse(ctx.blobs.path_for(row.sha256), media_type=row.media_type, filename=row.filename)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, p: PageUser, token: str = "") -> HTMLResponse:
+    return render(request, "account.html", new_token=token)
+
+
+@router.post("/account/tokens", dependencies=[Csrf])
+async def new_token(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    form = await request.form()
+    token = accounts.create_api_token(ctx, p, forms.text(form, "name"))
+    return render(request, "account.html", new_token=token)

@@ -1,0 +1,114 @@
+"""Pages for regulators: queue, dashboard, written notices, summonses; rectification list for all."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from redline.domain.workflow import FilingState
+from redline.errors import InputError, PermissionDeniedError
+from redline.services import filings, queries, review
+from redline.services.principal import Principal
+from redline.services.review import SummonsRecord
+from redline.store.models import Filing
+from redline.web import charts, forms
+from redline.web.deps import Csrf, CtxDep, PageUser
+from redline.web.templating import render, request_lang
+
+router = APIRouter()
+PAGE = 50
+
+
+def _require_regulator(p: Principal) -> None:
+    if not p.is_regulator:
+        raise PermissionDeniedError("this page is for CAC and public-security officers")
+
+
+@router.get("/regulator", response_class=HTMLResponse)
+def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: str = "", technology: str = "",
+          overdue: bool = False, page: int = 1) -> HTMLResponse:
+    _require_regulator(p)
+    page = max(page, 1)
+    f = queries.FilingFilter(state or None, region or None, technology or None, overdue, PAGE,
+                             (page - 1) * PAGE)
+    rows, total = queries.list_filings(ctx, p, f)
+    today = ctx.today()
+    regions = {o.location[:4] + "00": ctx.book.divisions.full_name(o.location[:4] + "00")
+               for o in queries.providers_under(ctx, p)}
+    return render(request, "queue.html", filings=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
+                  overdue={x.id for x in rows if queries.is_overdue(x, today)}, states=list(FilingState),
+                  regions=sorted(regions.items()), tags=sorted({t.value for c in ctx.book.capabilities
+                                                               for t in c.tags}),
+                  filters={"state": state, "region": region, "technology": technology, "overdue": overdue})
+
+
+@router.get("/regulator/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    _require_regulator(p)
+    d = queries.dashboard(ctx, p)
+    zh = request_lang(request) == "zh-CN"
+    names = ctx.book.divisions
+    svg = {
+        "state": charts.bar_chart("按状态" if zh else "By state", sorted(d.by_state.items())),
+        "region": charts.bar_chart("按地区" if zh else "By region",
+                                   sorted(((names.full_name(k) or k), v) for k, v in d.by_region.items())),
+        "technology": charts.bar_chart("按技术类别" if zh else "By technology",
+                                       sorted(d.by_technology.items(), key=lambda kv: -kv[1])),
+        "overdue": charts.line_chart("逾期（按到期月份）" if zh else "Overdue, by month due",
+                                     d.overdue_by_month),
+    }
+    return render(request, "dashboard.html", d=d, svg=svg)
+
+
+@router.get("/notices/new", response_class=HTMLResponse)
+def notice_form(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    _require_regulator(p)
+    services = [(o, s) for o in queries.providers_under(ctx, p)
+                for s in queries.services_of_provider(ctx, o.id)]
+    return render(request, "notice.html", services=services)
+
+
+@router.post("/notices", dependencies=[Csrf])
+async def notify(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    service_id = forms.integer(form, "service_id")
+    if service_id is None:
+        raise InputError("choose a service", field="service_id")
+    filing_id = filings.notify(ctx, p, service_id, forms.text(form, "reference"), forms.text(form, "note"),
+                               forms.date(form, "due"))
+    return RedirectResponse(f"/filings/{filing_id}?done=notify", status_code=303)
+
+
+@router.get("/summonses", response_class=HTMLResponse)
+def summonses(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    return render(request, "summonses.html", rows=queries.list_summonses(ctx, p),
+                  providers=queries.providers_under(ctx, p))
+
+
+@router.post("/summonses", dependencies=[Csrf])
+async def record_summons(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    provider_id = forms.integer(form, "provider_id")
+    date = forms.date(form, "date", required=True)
+    if provider_id is None or date is None:
+        raise InputError("choose a provider", field="provider_id")
+    summons_id = review.record_summons(ctx, p, SummonsRecord(
+        provider_id=provider_id, date=date, agencies=forms.text(form, "agencies"),
+        attendees=forms.text(form, "attendees"), problems=forms.text(form, "problems"),
+        demands=forms.text(form, "demands"), deadline=forms.date(form, "deadline"),
+        filing_id=forms.integer(form, "filing_id")))
+    return RedirectResponse(f"/summonses/{summons_id}", status_code=303)
+
+
+@router.get("/summonses/{summons_id}", response_class=HTMLResponse)
+def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: int) -> HTMLResponse:
+    return render(request, "summons.html", s=queries.get_summons(ctx, p, summons_id))
+
+
+@router.get("/rectifications", response_class=HTMLResponse)
+def rectifications(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    rows: list[Filing] = []
+    for state in (FilingState.RECTIFICATION_ORDERED, FilingState.RECTIFICATION_SUBMITTED, FilingState.VERIFIED):
+        found, _ = queries.list_filings(ctx, p, queries.FilingFilter(state=state.value, limit=200))
+        rows += found
+    return render(request, "rectifications.html", filings=rows)

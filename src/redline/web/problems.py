@@ -1,0 +1,82 @@
+"""One place that maps RedlineError to HTTP: RFC 9457 problem JSON for the API, a page otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from redline.errors import (
+    AuthenticationError,
+    ConflictError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RedlineError,
+    ThrottledError,
+)
+from redline.store.migrate import NotMigratedError
+
+STATUS: list[tuple[type[RedlineError], int, str]] = [
+    (AuthenticationError, 401, "authentication-required"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (NotFoundError, 404, "not-found"),
+    (ConflictError, 409, "conflict"),
+    (ThrottledError, 429, "too-many-attempts"),
+    (NotMigratedError, 503, "not-migrated"),
+    (InputError, 422, "invalid-input"),
+]
+
+
+def classify(exc: RedlineError) -> tuple[int, str]:
+    for kind, status, slug in STATUS:
+        if isinstance(exc, kind):
+            return status, slug
+    return 400, "bad-request"
+
+
+def problem(status: int, slug: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"https://redline.invalid/problems/{slug}", "title": slug.replace("-", " "),
+            "status": status, "detail": detail, "instance": instance, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json",
+                        headers=headers)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def redline_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RedlineError)
+    status, slug = classify(exc)
+    if is_api(request):
+        extra = {"field": exc.field} if exc.field else {}
+        return problem(status, slug, exc.message, request.url.path, **extra)
+    from redline.web.templating import render_error
+
+    return render_error(request, status, exc.message)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
+    first = errors[0] if errors else {"field": "", "message": "invalid request"}
+    if is_api(request):
+        return problem(422, "invalid-input", f"{first['field']}: {first['message']}", request.url.path,
+                       errors=errors)
+    from redline.web.templating import render_error
+
+    return render_error(request, 422, f"{first['field']}: {first['message']}")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if is_api(request):
+        return problem(exc.status_code, "http-error", str(exc.detail), request.url.path)
+    from redline.web.templating import render_error
+
+    return render_error(request, exc.status_code, str(exc.detail))

@@ -1,0 +1,190 @@
+"""API request and response bodies (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from redline.services.queries import FilingView
+from redline.store.models import Filing
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceIn(In):
+    service: dict[str, Any] = Field(description="name, description, capabilities, ... as in a service YAML")
+    basic_info: dict[str, Any] = {}
+
+
+class ChangeIn(In):
+    service_id: int
+    change: dict[str, Any] = Field(description="kind, date, ... as in a change YAML")
+
+
+class AnswersIn(In):
+    answers: dict[str, dict[str, Any]]
+
+
+class AssessorIn(In):
+    username: str
+
+
+class SignIn(In):
+    statement: str
+
+
+class InspectionIn(In):
+    date: dt.date | None = None
+    inspectors: str
+    findings: str = ""
+
+
+class DemandIn(In):
+    text: str = Field(min_length=1)
+    due: dt.date
+
+
+class ActionIn(In):
+    note: str = ""
+    due: dt.date | None = Field(default=None, description="for a supplement or re-assessment")
+    inspection: InspectionIn | None = None
+    items: list[DemandIn] = []
+
+
+class CommentIn(In):
+    item_id: str
+    text: str
+
+
+class RectificationAnswerIn(In):
+    response: str
+    evidence_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class NoticeIn(In):
+    service_id: int
+    reference: str = ""
+    note: str = ""
+    due: dt.date | None = None
+
+
+class SummonsIn(In):
+    provider_id: int
+    date: dt.date
+    agencies: str
+    attendees: str
+    problems: str
+    demands: str
+    deadline: dt.date | None = None
+    filing_id: int | None = None
+
+
+class Created(BaseModel):
+    id: int
+
+
+class StateOut(BaseModel):
+    id: int
+    state: str
+
+
+class MeOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    organisation_id: int | None
+    jurisdiction: str | None
+
+
+class FilingOut(BaseModel):
+    id: int
+    title: str
+    state: str
+    provider_id: int
+    provider: str
+    region: str
+    service_id: int | None
+    due_date: dt.date | None
+    due_provisional: bool
+    overdue: bool
+    technologies: list[str]
+    obligations: list[dict[str, Any]]
+    submitted_at: dt.datetime | None
+    report_digest: str | None
+
+    @classmethod
+    def of(cls, f: Filing, overdue: bool) -> FilingOut:
+        return cls(id=f.id, title=f.title, state=f.state, provider_id=f.provider_id, provider=f.provider.name,
+                   region=f.region, service_id=f.service_id, due_date=f.due_date,
+                   due_provisional=f.due_provisional, overdue=overdue, technologies=list(f.technologies),
+                   obligations=list(f.obligations), submitted_at=f.submitted_at,
+                   report_digest=f.report_digest)
+
+
+class FilingList(BaseModel):
+    total: int
+    items: list[FilingOut]
+
+
+class EventOut(BaseModel):
+    at: dt.datetime
+    actor: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    note: str
+
+
+class FilingDetail(FilingOut):
+    actions: list[str]
+    checklist_items: list[str]
+    answers: dict[str, Any]
+    events: list[EventOut]
+    evidence: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+    inspections: list[dict[str, Any]]
+    rectification: list[dict[str, Any]]
+    assessor_id: int | None
+    assessor_signed_at: dt.datetime | None
+
+    @classmethod
+    def of_view(cls, v: FilingView) -> FilingDetail:
+        f = v.filing
+        base = FilingOut.of(f, v.overdue).model_dump()
+        return cls(
+            **base, actions=v.actions, checklist_items=v.items, answers=dict(f.answers),
+            events=[EventOut(at=e.at, actor=e.actor_name, action=e.action, from_state=e.from_state,
+                             to_state=e.to_state, note=e.note) for e in f.events],
+            evidence=[{"sha256": e.sha256, "filename": e.filename, "item_id": e.item_id,
+                       "media_type": e.media_type, "size": e.size} for e in v.evidence],
+            comments=[{"item_id": c.item_id, "author": c.author_name, "text": c.text, "at": c.at}
+                      for c in v.comments],
+            inspections=[{"date": i.date, "inspectors": i.inspectors, "findings": i.findings}
+                         for i in v.inspections],
+            rectification=[{"id": r.id, "round": r.round, "text": r.text, "due": r.due,
+                            "response": r.response, "verified": r.verified} for r in v.rectification],
+            assessor_id=f.assessor_id, assessor_signed_at=f.assessor_signed_at)
+
+
+class SummonsOut(BaseModel):
+    id: int
+    provider_id: int
+    provider: str
+    filing_id: int | None
+    date: dt.date
+    agencies: str
+    attendees: str
+    problems: str
+    demands: str
+    deadline: dt.date | None
+
+
+class ChainOut(BaseModel):
+    ok: bool
+    entries: int
+    first_broken: int | None
+    reason: str
