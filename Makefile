@@ -1,5 +1,6 @@
 # Two commands for a fresh machine:
-#   make demo   set up .venv with the pinned dependencies, run the examples, print where the reports are
+#   make demo   set up .venv with the pinned dependencies, write the example reports, then migrate,
+#               load the fictional demo data and serve the platform on http://127.0.0.1:8000
 #   make test   set up the same way plus dev tools, run ruff, mypy and pytest
 PYTHON ?= python3
 VENV   := .venv
@@ -19,6 +20,7 @@ $(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.run-installed
 
 demo: $(VENV)/.run-installed
 	$(BIN)/python examples/run_demo.py
+	$(BIN)/redline demo --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench examples

@@ -1,0 +1,122 @@
+"""A real server on loopback, with the demo data, for HTTP and browser tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from redline.bootstrap import build_context
+from redline.config import Settings
+from redline.services import accounts
+from redline.services.context import Context
+from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.store.migrate import upgrade
+from redline.web.app import create_app
+from tests.conftest import POSTGRES_URL
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@dataclasses.dataclass
+class Live:
+    url: str
+    ctx: Context
+    tokens: dict[str, str]
+
+    def api(self, username: str | None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.tokens[username]}"} if username else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def browser_login(self, username: str) -> httpx.Client:
+        """An HTTP client logged in through the login form, as a browser would be."""
+        client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
+        page = client.get("/login")
+        csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                               "csrf_token": csrf, "next": "/"})
+        assert response.status_code == 303, response.text
+        return client
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fresh_pg() -> tuple[str, str]:
+    assert POSTGRES_URL
+    name = f"redline_e2e_{os.getpid()}_{int(time.time())}"
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_pg(name: str) -> None:
+    assert POSTGRES_URL
+    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"])
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    tmp = tmp_path_factory.mktemp("live")
+    pg_name = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp}/redline.db"
+    else:
+        url, pg_name = _fresh_pg()
+    upgrade(url)
+    ctx = build_context(Settings(database_url=url, blob_dir=tmp / "blobs"))
+    summary = load_demo(ctx)
+    tokens = {}
+    for username, _role, _who in summary.logins:
+        _, principal = accounts.login(ctx, username, DEMO_PASSWORD)
+        tokens[username] = accounts.create_api_token(ctx, principal, "tests")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    yield Live(base, ctx, tokens)
+    server.should_exit = True
+    thread.join(timeout=10)
+    if pg_name:
+        _drop_pg(pg_name)
+
+
+def ensure_chromium() -> str:
+    """Debian's chromium; installed with apt-get when missing (never a browser download)."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists() and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], check=False,
+                       capture_output=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed and could not be installed here")
+    return "/usr/bin/chromium"

@@ -1,0 +1,212 @@
+"""Real HTTP against a live server with the demo data: access by role x route x jurisdiction,
+problem JSON, security headers, CSRF and cookies."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from redline.store.models import Evidence, Filing, Service, Summons
+from redline.web import api
+from tests.e2e.conftest import Live
+
+USERS = ["hz-admin", "hz-member", "nb-admin", "sz-admin", "bj-admin", "sh-admin", "hz-cac", "hz-mps", "zj-cac",
+         "sz-cac", "sz-mps", "bj-cac", "assessor", "admin"]
+HZ_INSIDERS = {"hz-admin", "hz-member", "hz-cac", "hz-mps", "zj-cac"}
+HZ_PROVIDER = {"hz-admin", "hz-member"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Targets:
+    filing: int  # submitted 杭州 filing, with report and evidence
+    draft: int  # 杭州 draft: the provider's own business
+    sha: str
+    summons: int
+    service: int
+
+
+@pytest.fixture(scope="module")
+def targets(live: Live) -> Targets:
+    with live.ctx.uow() as uow:
+        s = uow.session
+        filing = s.scalars(select(Filing).where(Filing.region.startswith("3301"), Filing.report.is_not(None))
+                           .order_by(Filing.id)).first()
+        draft = s.scalars(select(Filing).where(Filing.region.startswith("3301"), Filing.state == "draft")).first()
+        assert filing is not None and draft is not None
+        sha = s.scalars(select(Evidence.sha256).where(Evidence.filing_id == filing.id)).first()
+        summons = s.scalars(select(Summons.id).where(Summons.region.startswith("3301"))).first()
+        service = s.scalars(select(Service.id).where(Service.provider_id == filing.provider_id)).first()
+        assert sha and summons and service
+        return Targets(filing.id, draft.id, sha, summons, service)
+
+
+READS = [
+    ("GET", "/api/v1/filings/{filing}", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/report", HZ_INSIDERS),
+    ("GET", "/api/v1/evidence/{sha}", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{draft}", HZ_PROVIDER),
+    ("GET", "/api/v1/summonses/{summons}", HZ_INSIDERS),
+]
+
+
+def _path(template: str, t: Targets) -> str:
+    return template.format(**dataclasses.asdict(t))
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize(("method", "template", "insiders"), READS)
+def test_reading_by_id_is_allowed_inside_and_looks_absent_outside(
+        live: Live, targets: Targets, user: str, method: str, template: str, insiders: set[str]) -> None:
+    response = live.api(user).request(method, _path(template, targets))
+    if user in insiders:
+        assert response.status_code == 200, response.text
+    else:
+        assert response.status_code == 404, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+WRITES: list[tuple[str, str, dict[str, Any]]] = [
+    ("POST", "/api/v1/filings/{filing}/actions/start_review", {"note": ""}),
+    ("POST", "/api/v1/filings/{filing}/comments", {"item_id": "x", "text": "t"}),
+    ("POST", "/api/v1/filings/{filing}/rectification/1", {"response": "r"}),
+    ("POST", "/api/v1/filings/{filing}/assessor", {"username": "assessor"}),
+    ("POST", "/api/v1/filings/{filing}/sign", {"statement": "s"}),
+    ("PUT", "/api/v1/filings/{filing}/answers", {"answers": {}}),
+]
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize(("method", "template", "body"), WRITES)
+def test_acting_on_a_filing_outside_ones_reach_is_not_found_and_inside_is_refused_cleanly(
+        live: Live, targets: Targets, user: str, method: str, template: str, body: dict[str, Any]) -> None:
+    response = live.api(user).request(method, _path(template, targets), json=body)
+    assert response.headers["content-type"] == "application/problem+json", response.text
+    if user in HZ_INSIDERS:  # the filing is past these steps: a clear refusal, never a change
+        assert response.status_code in (403, 409, 422), response.text
+    else:
+        assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_lists_never_leak_another_jurisdiction(live: Live, user: str) -> None:
+    me = live.api(user).get("/api/v1/me").json()
+    items = live.api(user).get("/api/v1/filings", params={"limit": 200}).json()["items"]
+    summonses = live.api(user).get("/api/v1/summonses").json()
+    if me["jurisdiction"]:
+        prefix = re.sub(r"(00)+$", "", me["jurisdiction"])
+        assert items and all(f["region"].startswith(prefix) for f in items)
+        assert all(f["state"] != "draft" or f["submitted_at"] for f in items)
+    elif me["organisation_id"] and me["role"].startswith("provider"):
+        assert items and {f["provider_id"] for f in items} == {me["organisation_id"]}
+        assert {s["provider_id"] for s in summonses} <= {me["organisation_id"]}
+    elif me["role"] == "assessor":
+        assert items
+        for f in items:
+            assert live.api(user).get(f"/api/v1/filings/{f['id']}").json()["assessor_id"] is not None
+    else:
+        assert items == [] and summonses == []
+
+
+@pytest.mark.parametrize(("user", "expected"), [("hz-cac", 201), ("zj-cac", 201), ("sz-cac", 403),
+                                                ("hz-admin", 403), ("assessor", 403), ("admin", 403)])
+def test_only_a_regulator_over_the_provider_may_issue_a_written_notice(
+        live: Live, targets: Targets, user: str, expected: int) -> None:
+    response = live.api(user).post("/api/v1/notices", json={"service_id": targets.service, "reference": "x",
+                                                            "note": "test"})
+    assert response.status_code == expected, response.text
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_only_the_platform_admin_verifies_the_audit_chain(live: Live, user: str) -> None:
+    response = live.api(user).get("/api/v1/audit/verify")
+    if user == "admin":
+        assert response.status_code == 200 and response.json()["ok"] is True
+    else:
+        assert response.status_code == 403
+
+
+def test_every_api_route_needs_a_token_except_health(live: Live) -> None:
+    anonymous = live.api(None)
+    checked = 0
+    for route in api.router.routes:
+        path = getattr(route, "path", "")
+        if not path.startswith("/api/v1") or path.endswith("openapi.json"):
+            continue
+        for method in getattr(route, "methods", set()) - {"HEAD"}:
+            concrete = re.sub(r"\{[^}]+\}", "1", path).replace("/actions/1", "/actions/submit")
+            response = anonymous.request(method, concrete, json={})
+            checked += 1
+            if path == "/api/v1/health":
+                assert response.status_code == 200
+            else:
+                assert response.status_code == 401, (method, path, response.text)
+                assert response.json()["status"] == 401
+    assert checked >= 20
+    assert live.api(None).get("/api/v1/me", headers={"Authorization": "Bearer rl_forged"}).status_code == 401
+
+
+def test_errors_are_problem_json_naming_the_field(live: Live) -> None:
+    response = live.api("hz-admin").post("/api/v1/filings", json={"service_id": 1, "change": {"kind": "launch"}})
+    assert response.status_code in (404, 422)
+    body = response.json()
+    assert {"type", "title", "status", "detail", "instance"} <= set(body)
+    bad = live.api("hz-admin").post("/api/v1/filings", json={"service_id": "x"})
+    assert bad.status_code == 422 and "service_id" in bad.json()["detail"]
+
+
+def test_the_openapi_document_describes_the_api(live: Live) -> None:
+    spec = httpx.get(live.url + "/api/v1/openapi.json").json()
+    assert "/api/v1/filings/{filing_id}/actions/{action}" in spec["paths"]
+
+
+def test_pages_send_security_headers_and_safe_cookies(live: Live) -> None:
+    response = httpx.get(live.url + "/login")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(live: Live) -> None:
+    client = live.browser_login("hz-cac")
+    response = client.post("/logout", data={})
+    assert response.status_code == 403
+    assert client.get("/regulator").status_code == 200  # still logged in
+
+
+def test_login_sets_a_new_httponly_session_and_logout_ends_it(live: Live) -> None:
+    client = live.browser_login("hz-admin")
+    session_cookie = client.cookies.get("redline_session")
+    assert session_cookie
+    page = client.get("/provider")
+    assert page.status_code == 200
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 303
+    reused = httpx.get(live.url + "/provider", cookies={"redline_session": session_cookie})
+    assert reused.status_code == 303 and reused.headers["location"].startswith("/login")
+
+
+@pytest.mark.parametrize(("user", "status"), [("hz-cac", 200), ("zj-cac", 200), ("sz-cac", 404), ("sz-admin", 404),
+                                              ("hz-member", 200)])
+def test_filing_pages_follow_the_same_rule(live: Live, targets: Targets, user: str, status: int) -> None:
+    client = live.browser_login(user)
+    assert client.get(f"/filings/{targets.filing}").status_code == status
+    assert client.get(f"/evidence/{targets.sha}").status_code == status
+
+
+def test_pages_render_in_both_languages(live: Live) -> None:
+    client = live.browser_login("hz-cac")
+    zh = client.get("/regulator").text
+    assert "本辖区案件" in zh
+    client.get("/lang/en?next=/regulator")
+    en = client.get("/regulator").text
+    assert "Filings in my jurisdiction" in en
+    dash = client.get("/regulator/dashboard")
+    assert dash.status_code == 200 and dash.text.count("<svg") == 4

@@ -1,0 +1,124 @@
+"""The whole cycle in Debian's Chromium, driven by Playwright: file, review, rectify, verify, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from redline.services.demo import DEMO_PASSWORD
+from tests.e2e.conftest import ARTIFACTS, Live, ensure_chromium
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=ARGS)
+        yield b
+        b.close()
+
+
+def login(browser: Browser, live: Live, username: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live.url + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert not errors
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def act(page: Page, action: str) -> None:
+    form = page.locator(f"form[data-action={action}]")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, live: Live) -> None:
+    provider = login(browser, live, "hz-admin")
+    expect(provider.locator("h1")).to_contain_text("我的服务与案件")
+    launch = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    provider.select_option("form[action='/filings'] select[name=kind]", "add_capability")
+    provider.fill("form[action='/filings'] input[name=date]", launch)
+    provider.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
+    provider.fill("form[action='/filings'] textarea[name=description]", "新增话题论坛（浏览器测试）")
+    provider.click("form[action='/filings'] button[type=submit]")
+    provider.wait_for_load_state()
+    expect(provider.locator("#filing-state")).to_have_attribute("data-state", "draft")
+    expect(provider.locator("body")).to_contain_text("信息服务上线或者增设相关功能的安全评估")
+    filing_url = provider.url.split("?")[0]
+    filing_id = int(re.search(r"/filings/(\d+)", filing_url).group(1))  # type: ignore[union-attr]
+    shot(provider, "1-provider-draft")
+
+    selects = provider.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        selects.nth(n).select_option("met")
+    provider.click("#answers button[type=submit]")
+    provider.wait_for_load_state()
+    act(provider, "submit")
+    expect(provider.locator("#filing-state")).to_have_attribute("data-state", "submitted")
+    expect(provider.locator("body")).to_contain_text("SHA-256")
+    shot(provider, "2-provider-submitted")
+
+    outsider = login(browser, live, "sz-cac")
+    response = outsider.goto(filing_url)
+    assert response is not None and response.status == 404
+    expect(outsider.locator("h1")).to_contain_text("未找到")
+    shot(outsider, "3-other-city-cannot-open")
+
+    officer = login(browser, live, "hz-cac")
+    officer.goto(live.url + "/regulator")
+    expect(officer.locator(f"a[href='/filings/{filing_id}']")).to_be_visible()
+    officer.goto(filing_url)
+    act(officer, "start_review")
+    expect(officer.locator("#filing-state")).to_have_attribute("data-state", "under_review")
+    form = officer.locator("form[data-action=order_rectification]")
+    form.locator("input[name=item_text]").first.fill("补齐论坛帖子的发布日志（含源端口）")
+    form.locator("input[name=item_due]").first.fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
+    form.locator("input[name=note]").fill("日志留存措施不完整")
+    form.locator("button[type=submit]").click()
+    officer.wait_for_load_state()
+    expect(officer.locator("#filing-state")).to_have_attribute("data-state", "rectification_ordered")
+    shot(officer, "4-officer-orders-rectification")
+
+    provider.goto(filing_url)
+    provider.locator("#rectification input[name=response]").first.fill("已改造日志系统并补录，附说明")
+    provider.locator("#rectification button[type=submit]").first.click()
+    provider.wait_for_load_state()
+    act(provider, "submit_rectification")
+    expect(provider.locator("#filing-state")).to_have_attribute("data-state", "rectification_submitted")
+    shot(provider, "5-provider-answers")
+
+    officer.goto(filing_url)
+    act(officer, "verify")
+    act(officer, "close")
+    expect(officer.locator("#filing-state")).to_have_attribute("data-state", "closed")
+    expect(officer.locator(".timeline")).to_contain_text("办结")
+    shot(officer, "6-officer-closes")
+
+    officer.goto(live.url + "/lang/en?next=" + f"/filings/{filing_id}")
+    expect(officer.locator("#filing-state")).to_contain_text("Closed")
+    expect(officer.locator(".timeline")).to_contain_text("Close the filing")
+    shot(officer, "7-english")
+
+
+def test_the_dashboard_draws_its_charts(browser: Browser, live: Live) -> None:
+    officer = login(browser, live, "zj-cac")
+    officer.goto(live.url + "/regulator/dashboard")
+    expect(officer.locator("svg[role=img]")).to_have_count(4)
+    shot(officer, "8-dashboard")
