@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from redline.config import Settings
 from redline.domain.calendar import WorkCalendar
 from redline.rulebook.loader import default_rulebook
+from redline.services.cache import VersionedCache
 from redline.services.context import Context
 from redline.store.blobs import BlobStore
 from redline.store.db import make_engine, session_factory
@@ -22,4 +23,6 @@ def build_context(settings: Settings | None = None, *, engine: Engine | None = N
     book = default_rulebook(tuple(settings.holidays))
     return Context(settings=settings, session_factory=session_factory(engine), book=book,
                    blobs=BlobStore(settings.blob_dir, settings.max_upload_bytes),
-                   calendar=WorkCalendar(book.holidays))
+                   calendar=WorkCalendar(book.holidays),
+                   read_session_factory=session_factory(engine, readonly=True),
+                   cache=VersionedCache(settings.read_cache_size))

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # Platform policy, not statute: the default period a regulator gives for a supplement or a
     # re-assessment when it sets no date of its own.
     supplement_working_days: int = Field(default=15, ge=1, le=120)
+    # Entries of the version-stamped read cache (services/cache.py); 0 turns it off.
+    read_cache_size: int = Field(default=2048, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

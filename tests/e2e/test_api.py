@@ -11,7 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from redline.store.models import Evidence, Filing, Service, Summons
+from redline.services import accounts
+from redline.services.demo import DEMO_PASSWORD
+from redline.store.models import ApiToken, Evidence, Filing, Service, Summons
 from redline.web import api
 from tests.e2e.conftest import Live
 
@@ -210,3 +212,26 @@ def test_pages_render_in_both_languages(live: Live) -> None:
     assert "Filings in my jurisdiction" in en
     dash = client.get("/regulator/dashboard")
     assert dash.status_code == 200 and dash.text.count("<svg") == 4
+
+
+def test_a_write_is_seen_at_once_by_the_next_list(live: Live) -> None:
+    """Lists are served from a cache stamped with the data version; a change must show at once."""
+    provider = live.api("hz-admin")
+    before = {f["id"]: f["state"] for f in provider.get("/api/v1/filings", params={"limit": 200}).json()["items"]}
+    notice = next(fid for fid, state in before.items() if state == "notice_issued")
+    moved = provider.post(f"/api/v1/filings/{notice}/actions/start", json={"note": "收到通知，开始评估"})
+    assert moved.status_code == 200 and moved.json()["state"] == "draft"
+    after = {f["id"]: f["state"] for f in provider.get("/api/v1/filings", params={"limit": 200}).json()["items"]}
+    assert after[notice] == "draft"
+    assert {k: v for k, v in after.items() if k != notice} == {k: v for k, v in before.items() if k != notice}
+
+
+def test_a_revoked_token_stops_working_at_once(live: Live) -> None:
+    _, principal = accounts.login(live.ctx, "sz-mps", DEMO_PASSWORD)
+    token = accounts.create_api_token(live.ctx, principal, "short-lived")
+    client = httpx.Client(base_url=live.url, headers={"Authorization": f"Bearer {token}"})
+    assert client.get("/api/v1/filings").status_code == 200
+    with live.ctx.uow() as uow:
+        token_id = max(uow.session.scalars(select(ApiToken.id).where(ApiToken.user_id == principal.user_id)))
+    accounts.revoke_api_token(live.ctx, principal, token_id)
+    assert client.get("/api/v1/filings").status_code == 401

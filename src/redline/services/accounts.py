@@ -118,16 +118,22 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def session_principal(ctx: Context, token: str) -> Principal | None:
-    with ctx.uow() as uow:
-        row = uow.session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
-        if row is None or row.revoked:
-            return None
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
-        if expires <= ctx.now():
-            return None
-        user = uow.session.get(User, row.user_id)
-        return Principal.of(user) if user and user.is_active else None
+def session_principal(ctx: Context, token: str, version: int | None = None) -> Principal | None:
+    """The session's user; cached per data version (logins, logouts and revocations are audited)."""
+    digest = token_digest(token)
+
+    def lookup() -> tuple[Principal | None, dt.datetime]:
+        with ctx.reader() as uow:
+            row = uow.session.scalar(select(WebSession).where(WebSession.token_hash == digest))
+            if row is None or row.revoked:
+                return None, dt.datetime.max.replace(tzinfo=dt.UTC)
+            expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+            user = uow.session.get(User, row.user_id)
+            return (Principal.of(user) if user and user.is_active else None), expires
+
+    current = ctx.version() if version is None else version
+    principal, expires = ctx.cache.get_or_compute(("session", digest), current, lookup)
+    return principal if expires > ctx.now() else None
 
 
 def logout(ctx: Context, token: str) -> None:
@@ -135,6 +141,7 @@ def logout(ctx: Context, token: str) -> None:
         row = uow.session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
         if row is not None:
             row.revoked = True
+            audit.append(uow.session, ctx.now(), str(row.user_id), "user.logout", f"user:{row.user_id}", {})
             uow.commit()
 
 
@@ -160,10 +167,18 @@ def revoke_api_token(ctx: Context, p: Principal, token_id: int) -> None:
         uow.commit()
 
 
-def token_principal(ctx: Context, token: str) -> Principal | None:
-    with ctx.uow() as uow:
-        row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-        if row is None or row.revoked_at is not None:
-            return None
-        user = uow.session.get(User, row.user_id)
-        return Principal.of(user) if user and user.is_active else None
+def token_principal(ctx: Context, token: str, version: int | None = None) -> Principal | None:
+    """The token's user; cached per data version (token creation and revocation are audited)."""
+    digest = token_digest(token)
+
+    def lookup() -> Principal | None:
+        with ctx.reader() as uow:
+            row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+            if row is None or row.revoked_at is not None:
+                return None
+            user = uow.session.get(User, row.user_id)
+            return Principal.of(user) if user and user.is_active else None
+
+    current = ctx.version() if version is None else version
+    result: Principal | None = ctx.cache.get_or_compute(("token", digest), current, lookup)
+    return result

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from redline.config import Settings
 from redline.domain.calendar import WorkCalendar
 from redline.rulebook.book import Rulebook
+from redline.services.cache import VersionedCache, data_version
 from redline.store.blobs import BlobStore
 from redline.store.db import UnitOfWork
 
@@ -30,8 +31,19 @@ class Context:
     book: Rulebook
     blobs: BlobStore
     calendar: WorkCalendar
+    read_session_factory: Callable[[], Session] | None = None
+    cache: VersionedCache = field(default_factory=VersionedCache)
     today: Callable[[], dt.date] = field(default=_today)
     now: Callable[[], dt.datetime] = field(default=_now)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    def version(self) -> int:
+        """The data version: changes with every audited write."""
+        with self.reader() as uow:
+            return data_version(uow)
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work for reading only: on SQLite it takes no write lock."""
+        return UnitOfWork(self.read_session_factory or self.session_factory)

@@ -69,7 +69,7 @@ def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Fili
     """Filings `p` may see, overdue first, then by due date; and how many match in all."""
     today = ctx.today()
     query = _filtered(p, f, today)
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = uow.session.scalars(
             query.order_by(_overdue_expr(today).desc(), Filing.due_date.is_(None), Filing.due_date,
@@ -91,7 +91,7 @@ class FilingView:
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         s = uow.session
         filing = require_filing(p, s.get(Filing, filing_id), filing_id)
         _ = filing.events
@@ -112,7 +112,7 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
 
 def evidence_for(ctx: Context, p: Principal, sha256: str) -> Evidence:
     """An evidence file's record, if `p` may see a filing it belongs to."""
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         for row in uow.session.scalars(select(Evidence).where(Evidence.sha256 == sha256)):
             filing = uow.session.get(Filing, row.filing_id)
             if filing is not None:
@@ -127,19 +127,19 @@ def evidence_for(ctx: Context, p: Principal, sha256: str) -> Evidence:
 def services_of(ctx: Context, p: Principal) -> list[Service]:
     if not p.is_provider:
         return []
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         return list(uow.session.scalars(select(Service).where(Service.provider_id == p.organisation_id)))
 
 
 def services_of_provider(ctx: Context, provider_id: int) -> list[Service]:
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         return list(uow.session.scalars(select(Service).where(Service.provider_id == provider_id)))
 
 
 def providers_under(ctx: Context, p: Principal) -> list[Organisation]:
     if not p.is_regulator or not p.jurisdiction:
         return []
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         query = select(Organisation).where(Organisation.kind == "provider")
         under = jurisdiction.prefix(p.jurisdiction)
         if under:
@@ -148,13 +148,13 @@ def providers_under(ctx: Context, p: Principal) -> list[Organisation]:
 
 
 def list_summonses(ctx: Context, p: Principal) -> list[Summons]:
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         return list(uow.session.scalars(select(Summons).where(summons_scope(p))
                                         .order_by(Summons.date.desc())))
 
 
 def get_summons(ctx: Context, p: Principal, summons_id: int) -> Summons:
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         row = uow.session.scalar(select(Summons).where(summons_scope(p), Summons.id == summons_id))
         if row is None:
             raise NotFoundError(f"no summons {summons_id}")
@@ -174,7 +174,7 @@ class Dashboard:
 def dashboard(ctx: Context, p: Principal) -> Dashboard:
     """Counts for the regulator's charts, over the filings `p` may see."""
     today = ctx.today()
-    with ctx.uow() as uow:
+    with ctx.reader() as uow:
         rows = uow.session.execute(select(Filing.state, Filing.region, Filing.technologies,
                                           Filing.due_date).where(filing_scope(p))).all()
     by_state: Counter[str] = Counter()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
@@ -47,15 +47,21 @@ def me(p: ApiUser) -> MeOut:
                  organisation_id=p.organisation_id, jurisdiction=p.jurisdiction)
 
 
-@router.get("/filings")
-def list_filings(ctx: CtxDep, p: ApiUser, state: str | None = None, region: str | None = None,
+@router.get("/filings", response_model=FilingList)
+def list_filings(request: Request, ctx: CtxDep, p: ApiUser, state: str | None = None, region: str | None = None,
                  technology: str | None = None, overdue: bool = False,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> FilingList:
-    rows, total = queries.list_filings(ctx, p, queries.FilingFilter(state, region, technology, overdue,
-                                                                    limit, offset))
+                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    f = queries.FilingFilter(state, region, technology, overdue, limit, offset)
     today = ctx.today()
-    return FilingList(total=total, items=[FilingOut.of(f, queries.is_overdue(f, today)) for f in rows])
+
+    def body() -> bytes:
+        rows, total = queries.list_filings(ctx, p, f)
+        listing = FilingList(total=total, items=[FilingOut.of(x, queries.is_overdue(x, today)) for x in rows])
+        return listing.model_dump_json().encode()
+
+    key = ("api.filings", p.role, p.organisation_id, p.jurisdiction, p.user_id, f, today)
+    return Response(ctx.cache.get_or_compute(key, request.state.version, body), media_type="application/json")
 
 
 @router.post("/filings", status_code=201)

@@ -39,7 +39,8 @@ class SessionMiddleware(BaseHTTPMiddleware):
             return await call_next(request)
         ctx: Context = request.app.state.ctx
         token = request.cookies.get(SESSION_COOKIE)
-        request.state.principal = accounts.session_principal(ctx, token) if token else None
+        request.state.version = version = ctx.version()
+        request.state.principal = accounts.session_principal(ctx, token, version) if token else None
         csrf = request.cookies.get(CSRF_COOKIE)
         fresh = not csrf or len(csrf) < 32
         request.state.csrf = secrets.token_urlsafe(32) if fresh else csrf
@@ -73,7 +74,8 @@ def api_principal(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise AuthenticationError("send an API token: Authorization: Bearer rl_…")
-    principal = accounts.token_principal(ctx, token.strip())
+    request.state.version = version = ctx.version()
+    principal = accounts.token_principal(ctx, token.strip(), version)
     if principal is None:
         raise AuthenticationError("unknown or revoked API token")
     return principal

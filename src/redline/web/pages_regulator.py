@@ -31,10 +31,16 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: s
     page = max(page, 1)
     f = queries.FilingFilter(state or None, region or None, technology or None, overdue, PAGE,
                              (page - 1) * PAGE)
-    rows, total = queries.list_filings(ctx, p, f)
     today = ctx.today()
-    regions = {o.location[:4] + "00": ctx.book.divisions.full_name(o.location[:4] + "00")
-               for o in queries.providers_under(ctx, p)}
+
+    def load() -> tuple[list[Filing], int, dict[str, str]]:
+        rows, total = queries.list_filings(ctx, p, f)
+        regions = {o.location[:4] + "00": ctx.book.divisions.full_name(o.location[:4] + "00")
+                   for o in queries.providers_under(ctx, p)}
+        return rows, total, regions
+
+    key = ("page.queue", p.role, p.jurisdiction, f, today)
+    rows, total, regions = ctx.cache.get_or_compute(key, request.state.version, load)
     return render(request, "queue.html", filings=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
                   overdue={x.id for x in rows if queries.is_overdue(x, today)}, states=list(FilingState),
                   regions=sorted(regions.items()), tags=sorted({t.value for c in ctx.book.capabilities
