@@ -235,3 +235,58 @@ def test_a_revoked_token_stops_working_at_once(live: Live) -> None:
         token_id = max(uow.session.scalars(select(ApiToken.id).where(ApiToken.user_id == principal.user_id)))
     accounts.revoke_api_token(live.ctx, principal, token_id)
     assert client.get("/api/v1/filings").status_code == 401
+
+
+PROVIDERS = {"hz-admin", "hz-member", "nb-admin", "sz-admin", "bj-admin", "sh-admin"}
+REGULATORS = {"hz-cac", "hz-mps", "zj-cac", "sz-cac", "sz-mps", "bj-cac"}
+EVERYONE = set(USERS)
+PAGES: dict[str, tuple[str, set[str], int]] = {
+    # route: (concrete path, who gets 200, what everybody else gets)
+    "/": ("/", set(), 303),
+    "/provider": ("/provider", PROVIDERS, 403),
+    "/assessor": ("/assessor", {"assessor"}, 403),
+    "/regulator": ("/regulator", REGULATORS, 403),
+    "/regulator/dashboard": ("/regulator/dashboard", REGULATORS, 403),
+    "/notices/new": ("/notices/new", REGULATORS, 403),
+    "/summonses": ("/summonses", EVERYONE, 0),
+    "/rectifications": ("/rectifications", EVERYONE, 0),
+    "/account": ("/account", EVERYONE, 0),
+    "/filings/{filing_id}": ("/filings/{filing}", HZ_INSIDERS, 404),
+    "/filings/{filing_id}/report": ("/filings/{filing}/report", HZ_INSIDERS, 404),
+    "/filings/{filing_id}/report.json": ("/filings/{filing}/report.json", HZ_INSIDERS, 404),
+    "/evidence/{sha256}": ("/evidence/{sha}", HZ_INSIDERS, 404),
+    "/summonses/{summons_id}": ("/summonses/{summons}", HZ_INSIDERS, 404),
+    "/lang/{code}": ("/lang/en?next=/", set(), 303),
+    "/login": ("/login", EVERYONE, 0),
+}
+
+
+def test_the_page_table_names_every_page_route() -> None:
+    from redline.web import pages, pages_regulator
+
+    routes = {r.path for router in (pages.router, pages_regulator.router) for r in router.routes
+              if "GET" in getattr(r, "methods", set())}
+    assert routes == set(PAGES)
+
+
+@pytest.fixture(scope="module")
+def sessions(live: Live) -> dict[str, httpx.Client]:
+    return {user: live.browser_login(user) for user in USERS}
+
+
+@pytest.mark.parametrize("user", USERS)
+@pytest.mark.parametrize("route", sorted(PAGES))
+def test_every_page_by_role_and_jurisdiction(sessions: dict[str, httpx.Client], targets: Targets, user: str,
+                                             route: str) -> None:
+    template, allowed, otherwise = PAGES[route]
+    response = sessions[user].get(_path(template, targets))
+    expected = 200 if user in allowed else otherwise
+    assert response.status_code == expected, (route, user, response.text[:300])
+
+
+def test_pages_need_a_login(live: Live, targets: Targets) -> None:
+    for route, (template, _, _) in PAGES.items():
+        if route in ("/login", "/lang/{code}"):
+            continue
+        response = httpx.get(live.url + _path(template, targets))
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), route

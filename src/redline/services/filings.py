@@ -156,8 +156,10 @@ def checklist_items(ctx: Context, filing: Filing) -> list[str]:
     return [i.id for c in applicable_checklists(ctx.book, service, change) for i in c.items]
 
 
-def _editable(session: Session, p: Principal, filing_id: int) -> Filing:
+def _editable(session: Session, p: Principal, filing_id: int, *, evidence: bool = False) -> Filing:
     filing = require_filing(p, session.get(Filing, filing_id), filing_id)
+    if evidence and p.is_provider and filing.state == FilingState.RECTIFICATION_ORDERED:
+        return filing  # evidence for the answers to a rectification order
     if not (p.is_provider or (p.role is Role.ASSESSOR and filing.assessor_id == p.user_id)):
         raise PermissionDeniedError("only the provider or its invited assessor may edit the assessment")
     if FilingState(filing.state) not in EDITABLE:
@@ -203,12 +205,12 @@ def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None
                  stream: BinaryIO, description: str = "") -> str:
     """Store an evidence file by digest and attach it to the filing (and an item)."""
     with ctx.uow() as uow:
-        filing = _editable(uow.session, p, filing_id)
+        filing = _editable(uow.session, p, filing_id, evidence=True)
         if item_id and item_id not in checklist_items(ctx, filing):
             raise InputError(f"'{item_id}' is not an item of this filing's checklists", field="item_id")
     blob = ctx.blobs.put(stream, filename)
     with ctx.uow() as uow:
-        filing = _editable(uow.session, p, filing_id)
+        filing = _editable(uow.session, p, filing_id, evidence=True)
         uow.session.add(Evidence(filing_id=filing.id, item_id=item_id or None, sha256=blob.sha256,
                                  filename=filename[:255], media_type=blob.media_type, size=blob.size,
                                  description=description, uploaded_by=p.user_id, at=ctx.now()))

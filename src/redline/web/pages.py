@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from redline.domain.workflow import REGULATOR_ROLES, Action, Role
-from redline.errors import InputError, NotFoundError, RedlineError
+from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError
 from redline.i18n import LANGUAGES
 from redline.reports.html import render_report_html
 from redline.services import accounts, filings, queries, review
@@ -81,6 +81,8 @@ def home(p: PageUser) -> Response:
 
 @router.get("/provider", response_class=HTMLResponse)
 def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    if not p.is_provider:
+        raise PermissionDeniedError("this page is for providers")
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
     today = ctx.today()
     return render(request, "provider.html", services=queries.services_of(ctx, p), filings=rows, total=total,
@@ -90,6 +92,8 @@ def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
 
 @router.get("/assessor", response_class=HTMLResponse)
 def assessor_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    if p.role is not Role.ASSESSOR:
+        raise PermissionDeniedError("this page is for invited assessors")
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
     return render(request, "assessor.html", filings=rows, total=total)
 
@@ -119,7 +123,7 @@ async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, done: str = "") -> HTMLResponse:
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
-    return render(request, "filing.html", v=view, f=view.filing, items=items, done=done,
+    return render(request, "filing.html", v=view, f=view.filing, items=items, done=done, today=ctx.today(),
                   comments_by_item={c.item_id: c for c in view.comments})
 
 
@@ -177,7 +181,12 @@ async def comment(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) ->
 async def answer_rectification(request: Request, ctx: CtxDep, p: PageUser, filing_id: int,
                                item_id: int) -> Response:
     form = await request.form()
-    review.answer_rectification(ctx, p, filing_id, item_id, forms.text(form, "response"))
+    upload = form.get("file")
+    sha = None
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        sha = filings.add_evidence(ctx, p, filing_id, None, upload.filename, upload.file,
+                                   f"rectification item {item_id}")
+    review.answer_rectification(ctx, p, filing_id, item_id, forms.text(form, "response"), sha)
     return _back(filing_id, "rectification_answer")
 
 
