@@ -14,7 +14,7 @@ from rich.markup import escape
 from redline import __version__
 from redline.errors import RedlineError
 
-from . import assess, platform, report, rules
+from . import assess, platform, probe, report, rules
 from .check import check
 from .common import err
 
@@ -35,6 +35,8 @@ app.add_typer(platform.db_app, name="db")
 app.add_typer(platform.users_app, name="users")
 app.add_typer(platform.orgs_app, name="orgs")
 app.add_typer(platform.audit_app, name="audit")
+app.add_typer(probe.probe_app, name="probe")
+app.add_typer(probe.label_app, name="label")
 
 
 def _version(value: bool) -> None:

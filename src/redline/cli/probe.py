@@ -1,0 +1,164 @@
+"""`redline probe` and `redline label`: patrol files with probes; write implicit labels."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.table import Table
+
+from redline.errors import CheckFailedError, InputError
+from redline.plugins import installed_probes, probe
+from redline.probes import runner
+from redline.probes.aigc import carriers
+from redline.probes.aigc.label import check_label, label_json
+from redline.probes.base import Verdict
+from redline.reports.canonical import dumps, jsonable, seal
+
+from .common import JsonOpt, err, out, write_atomically
+
+probe_app = typer.Typer(help="Probes: check files for evidence (\"use technology to manage technology\").",
+                        no_args_is_help=True)
+label_app = typer.Typer(help="GB 45438-2025 implicit labels: write them into files.", no_args_is_help=True)
+
+
+@probe_app.command("list")
+def list_probes(as_json: JsonOpt = False) -> None:
+    """List installed probes (built-in and from plugins), with the checklist items they serve."""
+    probes = installed_probes()
+    if as_json:
+        out.print_json(json.dumps([jsonable(p.info) for p in probes.values()], ensure_ascii=False))
+        return
+    table = Table()
+    for col in ("name", "version", "what it checks", "checklist items"):
+        table.add_column(col, overflow="fold")
+    for p in probes.values():
+        table.add_row(p.info.name, p.info.version, p.info.title, "\n".join(p.info.items))
+    out.print(table, soft_wrap=False)
+
+
+def _options(pairs: list[str]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"option '{pair}' is not KEY=VALUE", field="--option")
+        options[key] = {"true": True, "false": False}.get(value.lower(), value)
+    return options
+
+
+@probe_app.command("run")
+def run_probe(
+    name: Annotated[str, typer.Argument(help="Probe name (see `redline probe list`).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files and directories to check.", show_default=False)],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the sealed JSON results here "
+                                                "(attach it to an assessment as evidence).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a probe over files and directories; exit 1 when a file is non-compliant."""
+    selected = probe(name)
+    unknown = set(_options(option or [])) - set(selected.info.options)
+    if unknown:
+        raise InputError(f"unknown option(s) for {name}: {', '.join(sorted(unknown))}", field="--option")
+    files = runner.walk(paths)
+    total_bytes = sum(p.stat().st_size for p in files)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TransferSpeedColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=as_json or not files, transient=True) as progress:
+        task = progress.add_task(f"{name}", total=len(files))
+        done_bytes = 0
+
+        def advance(n: int, size: int) -> None:
+            nonlocal done_bytes
+            done_bytes += size
+            progress.update(task, advance=n, description=f"{name} {done_bytes / max(total_bytes, 1):.0%} of bytes")
+
+        result = runner.run(name, files, _options(option or []), jobs or (os.cpu_count() or 1), advance)
+    document = seal({"schema": "redline/probe-run", "schema_version": 1, **jsonable(result)})
+    if output is not None:
+        write_atomically(output, dumps(document))
+    if as_json:
+        out.print_json(json.dumps(document, ensure_ascii=False))
+    else:
+        _print_run(result)
+    bad = [r for r in result.results if r.verdict in (Verdict.NON_COMPLIANT,)]
+    if bad:
+        raise CheckFailedError(f"{len(bad)} file(s) non-compliant")
+
+
+def _print_run(result: runner.ProbeRun) -> None:
+    summary = Table(title=f"{result.probe.name} {result.probe.version}: {len(result.results)} files")
+    summary.add_column("verdict")
+    summary.add_column("files", justify="right")
+    for verdict, count in result.summary.get("verdicts", {}).items():
+        summary.add_row(verdict, str(count))
+    out.print(summary, soft_wrap=False)
+    problems = [r for r in result.results if r.verdict not in (Verdict.COMPLIANT,)]
+    if problems:
+        table = Table(title="files needing attention (first 50)")
+        for col in ("file", "verdict", "carrier", "reason"):
+            table.add_column(col, overflow="fold")
+        for r in problems[:50]:
+            reasons = "; ".join(f"{f.message}" + (f" [{f.clause}]" if f.clause else "") for f in r.findings)
+            table.add_row(r.path, r.verdict.value, ", ".join(r.carriers) or r.kind, reasons)
+        out.print(table, soft_wrap=False)
+
+
+@label_app.command("add")
+def add_label(
+    file: Annotated[Path, typer.Argument(help="The file to label (JPEG, PNG, WebP, MP4, MP3, WAV, FLAC).")],
+    producer: Annotated[str, typer.Option(help="ContentProducer: the service provider's code.")],
+    produce_id: Annotated[str, typer.Option("--produce-id", help="ProduceID: the provider's content number.")],
+    label: Annotated[str, typer.Option(help="1 AI-generated, 2 possibly, 3 suspected.")] = "1",
+    propagator: Annotated[str | None, typer.Option(help="ContentPropagator (default: the producer).")] = None,
+    propagate_id: Annotated[str | None, typer.Option("--propagate-id", help="PropagateID (default: ProduceID).")]
+    = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of in place.")] = None,
+) -> None:
+    """Write a GB 45438-2025 implicit label into the file's normative carrier, nothing else changed."""
+    try:
+        text = label_json(label, producer, produce_id, propagator, propagate_id)
+    except ValueError as exc:
+        raise InputError(f"refused: {exc}", field="label") from None
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", source=str(file)) from None
+    kind = carriers.detect(data[:4096])
+    write = carriers.writer(kind or "")
+    read = carriers.reader(kind or "")
+    if write is None or read is None:
+        raise InputError(f"cannot write a label into {kind or 'this'} files (supported: "
+                         f"{', '.join(sorted(carriers.WRITERS))})", source=str(file))
+    try:
+        existing = read(data)
+        new = write(data, text)
+    except (carriers.CarrierError, IndexError, ValueError) as exc:
+        raise InputError(f"cannot parse the {kind} structure: {exc}", source=str(file)) from None
+    if existing:
+        raise InputError(f"already labelled ({', '.join(r.carrier for r in existing)}); a second label would make "
+                         "the file non-compliant", source=str(file))
+    found = [check_label(r) for r in read(new)]
+    if len(found) != 1 or not found[0].ok:
+        raise InputError("the written label does not read back as one valid label; file left unchanged",
+                         source=str(file))
+    target = output or file
+    fd, tmp = tempfile.mkstemp(dir=target.resolve().parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    out.print(f"labelled {target} ({found[0].carrier}): {text}")
+
+
+

@@ -1,0 +1,120 @@
+"""The aigc-label probe: one verdict per file, from every carrier its format has."""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import zipfile
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from redline.domain.assessment import Severity
+from redline.probes.aigc import carriers
+from redline.probes.aigc.label import MEASURES_ART5, UNIQUE, CheckedLabel, RawLabel, check_label
+from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
+
+ITEM_IMPLICIT = "ailabel2025-5-metadata-implicit-label"
+ITEM_FIELDS = "ailabel2025-5-metadata-fields"
+ITEM_EXPLICIT = "ailabel2025-4-text-explicit"
+PARSE_ERRORS = (carriers.CarrierError, IndexError, ValueError, KeyError, OverflowError, RecursionError,
+                UnicodeDecodeError, zipfile.BadZipFile, EOFError)
+
+
+def _kind(path: Path, data: carriers.Buffer) -> str | None:
+    fmt = carriers.detect(bytes(data[:4096]))
+    if fmt == "zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return "ooxml" if "[Content_Types].xml" in archive.namelist() else None
+        except zipfile.BadZipFile:
+            return None
+    return fmt
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class AigcLabelProbe:
+    info = ProbeInfo(
+        name="aigc-label",
+        version="0.1.0",
+        title="GB 45438-2025 implicit labels in file metadata (and explicit text labels)",
+        items=(ITEM_IMPLICIT, ITEM_FIELDS, ITEM_EXPLICIT, "dsm2022-16-implicit-mark"),
+        inputs=("files", "directories"),
+        options={"explicit": "also check text files for an explicit label (default true)",
+                 "c2pa": "also read C2PA manifests, offline (default true)"},
+    )
+
+    def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
+        size = path.stat().st_size
+        sha = _digest(path)
+        if size == 0:
+            return FileResult(str(path), sha, 0, Verdict.INCONCLUSIVE, "",
+                              findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "empty file", sha),))
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            kind = _kind(path, data)
+            details: dict[str, Any] = {}
+            if kind is None:
+                return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "unknown", findings=(
+                    self._finding(ITEM_IMPLICIT, Severity.LOW, path, "format not recognised", sha),))
+            read = carriers.reader(kind)
+            try:
+                raws: list[RawLabel] = read(data) if read else []
+            except PARSE_ERRORS as exc:
+                return FileResult(str(path), sha, size, Verdict.ERROR, kind, findings=(self._finding(
+                    ITEM_IMPLICIT, Severity.LOW, path, f"cannot parse the {kind} structure: {exc}", sha),))
+            if kind in ("text", "markdown") and options.get("explicit", True):
+                details["explicit"] = self._explicit(data)
+            if options.get("c2pa", True):
+                manifest = self._c2pa(path, kind, data)
+                if manifest is not None:
+                    details["c2pa"] = manifest
+        if read is None and kind != "text":
+            return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, kind, details=details, findings=(
+                self._finding(ITEM_IMPLICIT, Severity.LOW, path, f"no reader for {kind} files", sha),))
+        return self._judge(path, sha, size, kind, [check_label(r) for r in raws], details)
+
+    def _judge(self, path: Path, sha: str, size: int, kind: str, labels: list[CheckedLabel],
+               details: dict[str, Any]) -> FileResult:
+        carriers_found = tuple(label.carrier for label in labels)
+        details["labels"] = [{"carrier": c.carrier, "form": c.form, "fields": c.fields,
+                              "problems": [p.message for p in c.problems]} for c in labels]
+        if not labels:
+            finding = self._finding(ITEM_IMPLICIT, Severity.MEDIUM, path, "no implicit label found", sha,
+                                    MEASURES_ART5)
+            return FileResult(str(path), sha, size, Verdict.NO_LABEL, kind, (), (finding,), details)
+        findings = [self._finding(ITEM_FIELDS, Severity.HIGH, path, f"{c.carrier}: {p.message}", sha, p.clause)
+                    for c in labels for p in c.problems]
+        if len(labels) > 1:
+            findings.append(self._finding(ITEM_FIELDS, Severity.HIGH, path,
+                                          f"{len(labels)} labels in one file ({', '.join(carriers_found)})",
+                                          sha, UNIQUE))
+        verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
+        return FileResult(str(path), sha, size, verdict, kind, carriers_found, tuple(findings), details)
+
+    @staticmethod
+    def _finding(item: str, severity: Severity, path: Path, message: str, sha: str,
+                 clause: str = "") -> ProbeFinding:
+        return ProbeFinding(item, severity, str(path), message, sha, clause)
+
+    @staticmethod
+    def _explicit(data: carriers.Buffer) -> dict[str, Any]:
+        from redline.probes.aigc.text import explicit_label
+
+        return explicit_label(bytes(data[:1 << 20]).decode("utf-8", errors="replace"))
+
+    @staticmethod
+    def _c2pa(path: Path, kind: str, data: carriers.Buffer) -> dict[str, Any] | None:
+        from redline.probes.aigc.c2pa_check import inspect
+
+        return inspect(path, kind, data)
+
+    def summarise(self, results: list[FileResult]) -> dict[str, Any]:
+        verdicts = Counter(r.verdict.value for r in results)
+        return {"files": len(results), "verdicts": dict(sorted(verdicts.items())),
+                "by_kind": dict(sorted(Counter(r.kind or "unknown" for r in results).items())),
+                "carriers": dict(sorted(Counter(c for r in results for c in r.carriers).items()))}

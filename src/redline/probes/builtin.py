@@ -1,0 +1,13 @@
+"""The built-in probes, registered through the same hook third-party plugins use."""
+
+from __future__ import annotations
+
+from redline.hookspecs import hookimpl
+from redline.probes.base import Probe
+
+
+@hookimpl
+def redline_register_probes() -> list[Probe]:
+    from redline.probes.aigc.probe import AigcLabelProbe
+
+    return [AigcLabelProbe()]
