@@ -82,8 +82,13 @@ def parse_yaml(text: str, source: str) -> YamlDoc:
 
 def read_yaml(path: Path) -> YamlDoc:
     """Read and parse a YAML file, with clear errors for a missing or unreadable file."""
+    return parse_yaml(read_text_file(path), str(path))
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file's content; a missing, unreadable or binary file is an InputError naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("file not found", source=str(path)) from None
     except IsADirectoryError:
@@ -92,7 +97,6 @@ def read_yaml(path: Path) -> YamlDoc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    return parse_yaml(text, str(path))
 
 
 def validation_error(exc: ValidationError, doc: YamlDoc, prefix: Key = (),

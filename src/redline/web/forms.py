@@ -32,6 +32,18 @@ def integer(form: FormData, name: str) -> int | None:
     raw = text(form, name)
     if not raw:
         return None
+    return _int(raw, name)
+
+
+def chosen_id(form: FormData, name: str, what: str) -> int:
+    """A required id from a select list."""
+    value = integer(form, name)
+    if value is None:
+        raise InputError(f"choose a {what}", field=name)
+    return value
+
+
+def _int(raw: str, name: str) -> int:
     try:
         return int(raw.replace(",", ""))
     except ValueError:

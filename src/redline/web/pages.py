@@ -112,9 +112,7 @@ async def add_service(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 @router.post("/filings", dependencies=[Csrf])
 async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
-    service_id = forms.integer(form, "service_id")
-    if service_id is None:
-        raise InputError("choose a service", field="service_id")
+    service_id = forms.chosen_id(form, "service_id", "service")
     filing_id = filings.record_change(ctx, p, service_id, forms.change(form))
     return _back(filing_id, "open")
 

@@ -77,9 +77,7 @@ def notice_form(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
 @router.post("/notices", dependencies=[Csrf])
 async def notify(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
-    service_id = forms.integer(form, "service_id")
-    if service_id is None:
-        raise InputError("choose a service", field="service_id")
+    service_id = forms.chosen_id(form, "service_id", "service")
     filing_id = filings.notify(ctx, p, service_id, forms.text(form, "reference"), forms.text(form, "note"),
                                forms.date(form, "due"))
     return RedirectResponse(f"/filings/{filing_id}?done=notify", status_code=303)
