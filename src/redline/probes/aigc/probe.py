@@ -18,6 +18,7 @@ from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 ITEM_IMPLICIT = "ailabel2025-5-metadata-implicit-label"
 ITEM_FIELDS = "ailabel2025-5-metadata-fields"
 ITEM_EXPLICIT = "ailabel2025-4-text-explicit"
+IMAGE_KINDS = frozenset({"jpeg", "png", "webp", "tiff", "gif"})
 PARSE_ERRORS = (carriers.CarrierError, IndexError, ValueError, KeyError, OverflowError, RecursionError,
                 UnicodeDecodeError, zipfile.BadZipFile, EOFError)
 
@@ -45,8 +46,9 @@ class AigcLabelProbe:
         title="GB 45438-2025 implicit labels in file metadata (and explicit text labels)",
         items=(ITEM_IMPLICIT, ITEM_FIELDS, ITEM_EXPLICIT, "dsm2022-16-implicit-mark"),
         inputs=("files", "directories"),
-        options={"explicit": "also check text files for an explicit label (default true)",
-                 "c2pa": "also read C2PA manifests, offline (default true)"},
+        options={"explicit": "check text and Markdown for an explicit label at head or tail (default true)",
+                 "c2pa": "also read C2PA manifests, offline (default true)",
+                 "ocr": "OCR image corners and edges for a visible label with tesseract (default false: slow)"},
     )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
@@ -69,14 +71,33 @@ class AigcLabelProbe:
                     ITEM_IMPLICIT, Severity.LOW, path, f"cannot parse the {kind} structure: {exc}", sha),))
             if kind in ("text", "markdown") and options.get("explicit", True):
                 details["explicit"] = self._explicit(data)
+            if kind in IMAGE_KINDS and options.get("ocr", False):
+                from redline.probes.aigc.ocr import explicit_image_label
+
+                details["explicit"] = explicit_image_label(path)
             if options.get("c2pa", True):
                 manifest = self._c2pa(path, kind, data)
                 if manifest is not None:
                     details["c2pa"] = manifest
-        if read is None and kind != "text":
+        if kind == "text":
+            return self._judge_text(path, sha, size, details)
+        if read is None:
             return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, kind, details=details, findings=(
                 self._finding(ITEM_IMPLICIT, Severity.LOW, path, f"no reader for {kind} files", sha),))
         return self._judge(path, sha, size, kind, [check_label(r) for r in raws], details)
+
+    def _judge_text(self, path: Path, sha: str, size: int, details: dict[str, Any]) -> FileResult:
+        """Plain text has no metadata: only the explicit label at head or tail can be checked."""
+        explicit = details.get("explicit")
+        if explicit is None:
+            return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "text", details=details)
+        if explicit.get("found"):
+            return FileResult(str(path), sha, size, Verdict.COMPLIANT, "text",
+                              (f"text/explicit-{explicit.get('where')}",), (), details)
+        finding = self._finding(ITEM_EXPLICIT, Severity.MEDIUM, path,
+                                "no explicit label (人工智能/AI with 生成/合成) at head or tail", sha,
+                                str(explicit.get("clause", "")))
+        return FileResult(str(path), sha, size, Verdict.NO_LABEL, "text", (), (finding,), details)
 
     def _judge(self, path: Path, sha: str, size: int, kind: str, labels: list[CheckedLabel],
                details: dict[str, Any]) -> FileResult:

@@ -1,0 +1,568 @@
+"""PDF carriers of the GB 45438-2025 implicit label, read without a PDF library.
+
+Carriers (../shared/aigc-labels.md §2.2, the TC260 document guide as cited by AigcTotal docs/checks.md):
+- `pdf/info`: the document Info dictionary entry `/AIGC`, a literal or hex string (UTF-16BE with BOM,
+  UTF-8 with BOM, or bytes that are ASCII for any valid label).
+- `pdf/xmp`: `TC260:AIGC` (namespace http://www.tc260.org.cn/ns/AIGC/1.0/) in the catalog's XMP
+  metadata stream, uncompressed or /FlateDecode.
+
+The Info dictionary is found through the last trailer (or cross-reference stream) that names `/Info`,
+taking the last definition of that object, so incremental updates are followed. Object streams
+(/ObjStm, /FlateDecode) are opened too. When no Info label is found, every object holding `/AIGC (`
+or `/AIGC <` is reported (last definition of each object). Bounds: the first 64 MiB of the file
+(plus its last 16 MiB when larger), 100,000 objects, 4 MiB per inflated stream, 32 MiB inflated in all.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from redline.probes.aigc.carriers import Buffer, CarrierError
+from redline.probes.aigc.label import RawLabel
+
+MAX_INPUT = 64 << 20
+TAIL_INPUT = 16 << 20
+MAX_OBJECTS = 100_000
+MAX_INFLATE = 4 << 20
+MAX_INFLATE_TOTAL = 32 << 20
+MAX_COMPRESSED = 8 << 20
+MAX_BODY = 1 << 20
+MAX_DEPTH = 32
+MAX_TOKENS = 100_000
+MAX_TRAILERS = 10_000
+TC260_NS = "http://www.tc260.org.cn/ns/AIGC/1.0/"
+
+WHITESPACE = b"\x00\t\n\x0c\r "
+DELIMITERS = b"()<>[]{}/%"
+_HEADER = re.compile(rb"(?:^|[^0-9])(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+$")
+_DIRECT_LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d{1,12})(?!\d)(?![\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R)")
+_AIGC_STRING = re.compile(rb"/AIGC[\x00\t\n\x0c\r ]*(?=\(|<(?!<))")
+_ESCAPES = {ord("n"): 0x0A, ord("r"): 0x0D, ord("t"): 0x09, ord("b"): 0x08, ord("f"): 0x0C,
+            ord("("): 0x28, ord(")"): 0x29, ord("\\"): 0x5C}
+
+
+class ParseError(ValueError):
+    """A PDF object this scanner cannot follow; the object is skipped."""
+
+
+class Name(str):
+    """A PDF name, without its slash, #xx escapes decoded."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    num: int
+    gen: int
+
+
+@dataclass(frozen=True)
+class PdfString:
+    raw: bytes
+
+
+PdfValue = object
+
+
+# --- values -------------------------------------------------------------------------------------
+
+
+class _Parser:
+    """Just enough of the PDF object syntax (ISO 32000-1 §7.3) to read dictionaries and strings."""
+
+    def __init__(self, buf: bytes, pos: int = 0) -> None:
+        self.buf = buf
+        self.pos = pos
+        self.tokens = 0
+
+    def skip(self) -> None:
+        buf, n = self.buf, len(self.buf)
+        while self.pos < n:
+            c = buf[self.pos]
+            if c in WHITESPACE:
+                self.pos += 1
+            elif c == 0x25:  # % comment to end of line
+                while self.pos < n and buf[self.pos] not in b"\r\n":
+                    self.pos += 1
+            else:
+                return
+
+    def value(self, depth: int = 0) -> PdfValue:
+        self.tokens += 1
+        if depth > MAX_DEPTH or self.tokens > MAX_TOKENS:
+            raise ParseError("object nested too deeply or too large")
+        self.skip()
+        buf = self.buf
+        if self.pos >= len(buf):
+            raise ParseError("unexpected end of object")
+        c = buf[self.pos]
+        if buf.startswith(b"<<", self.pos):
+            return self._dictionary(depth)
+        if c == 0x3C:  # <
+            raw, self.pos = hex_string(buf, self.pos)
+            return PdfString(raw)
+        if c == 0x28:  # (
+            raw, self.pos = literal_string(buf, self.pos)
+            return PdfString(raw)
+        if c == 0x5B:  # [
+            self.pos += 1
+            items: list[PdfValue] = []
+            while True:
+                self.skip()
+                if self.pos >= len(buf):
+                    raise ParseError("unterminated array")
+                if buf[self.pos] == 0x5D:
+                    self.pos += 1
+                    return items
+                items.append(self.value(depth + 1))
+        if c == 0x2F:  # /
+            return self._name()
+        token = self._regular()
+        if token in (b"true", b"false"):
+            return token == b"true"
+        if token == b"null":
+            return None
+        return self._number(token)
+
+    def _dictionary(self, depth: int) -> dict[str, PdfValue]:
+        self.pos += 2
+        result: dict[str, PdfValue] = {}
+        buf = self.buf
+        while True:
+            self.skip()
+            if self.pos >= len(buf):
+                raise ParseError("unterminated dictionary")
+            if buf.startswith(b">>", self.pos):
+                self.pos += 2
+                return result
+            if buf[self.pos] != 0x2F:
+                raise ParseError("dictionary key is not a name")
+            key = self._name()
+            result[key] = self.value(depth + 1)
+
+    def _name(self) -> Name:
+        self.pos += 1
+        raw = self._regular(allow_empty=True)
+        return Name(re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), raw).decode("latin-1"))
+
+    def _regular(self, allow_empty: bool = False) -> bytes:
+        buf, start = self.buf, self.pos
+        n = len(buf)
+        while self.pos < n and buf[self.pos] not in WHITESPACE and buf[self.pos] not in DELIMITERS:
+            self.pos += 1
+        if self.pos == start and not allow_empty:
+            raise ParseError(f"unexpected byte {buf[start]:#04x}")
+        return buf[start:self.pos]
+
+    def _number(self, token: bytes) -> int | float | Ref:
+        if re.fullmatch(rb"[+-]?\d+", token):
+            number = int(token)
+            mark = self.pos
+            self.skip()
+            gen = re.match(rb"\d{1,5}(?=[\x00\t\n\x0c\r ])", self.buf[self.pos:self.pos + 6])
+            if gen is not None and number >= 0:
+                self.pos += len(gen[0])
+                self.skip()
+                if self.buf.startswith(b"R", self.pos) and (
+                        self.pos + 1 >= len(self.buf) or self.buf[self.pos + 1] in WHITESPACE + DELIMITERS):
+                    self.pos += 1
+                    return Ref(number, int(gen[0]))
+            self.pos = mark
+            return number
+        if re.fullmatch(rb"[+-]?(\d+\.\d*|\.\d+)", token):
+            return float(token)
+        raise ParseError(f"unexpected token {token[:20]!r}")
+
+
+def literal_string(buf: bytes, pos: int) -> tuple[bytes, int]:
+    """Decode the literal string starting at buf[pos] == '(': escapes, octal, balanced parentheses."""
+    out = bytearray()
+    depth, i, n = 1, pos + 1, len(buf)
+    while i < n:
+        c = buf[i]
+        if c == 0x5C:  # backslash
+            i += 1
+            if i >= n:
+                break
+            c = buf[i]
+            if c in _ESCAPES:
+                out.append(_ESCAPES[c])
+                i += 1
+            elif 0x30 <= c <= 0x37:
+                j = i
+                while j < n and j < i + 3 and 0x30 <= buf[j] <= 0x37:
+                    j += 1
+                out.append(int(buf[i:j], 8) & 0xFF)
+                i = j
+            elif c == 0x0D:  # line continuation
+                i += 2 if buf[i + 1:i + 2] == b"\n" else 1
+            elif c == 0x0A:
+                i += 1
+            else:  # an unknown escape: the backslash is ignored
+                out.append(c)
+                i += 1
+            continue
+        if c == 0x28:
+            depth += 1
+        elif c == 0x29:
+            depth -= 1
+            if depth == 0:
+                return bytes(out), i + 1
+        elif c == 0x0D:  # an unescaped end of line reads as a single LF
+            out.append(0x0A)
+            i += 2 if buf[i + 1:i + 2] == b"\n" else 1
+            continue
+        out.append(c)
+        i += 1
+    raise ParseError("unterminated literal string")
+
+
+def hex_string(buf: bytes, pos: int) -> tuple[bytes, int]:
+    """Decode the hex string starting at buf[pos] == '<'; an odd final digit is followed by 0."""
+    end = buf.find(b">", pos + 1)
+    if end < 0:
+        raise ParseError("unterminated hex string")
+    digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", buf[pos + 1:end])
+    if not re.fullmatch(rb"[0-9A-Fa-f]*", digits):
+        raise ParseError("bad hex string")
+    if len(digits) % 2:
+        digits += b"0"
+    return bytes.fromhex(digits.decode("ascii")), end + 1
+
+
+def text_of(raw: bytes) -> str:
+    """A PDF text string: UTF-16BE with BOM, UTF-8 with BOM (PDF 2.0), else UTF-8 or PDFDocEncoding.
+
+    PDFDocEncoding agrees with ASCII, and a valid label is ASCII only (Annex E j)), so the non-ASCII
+    remainder of PDFDocEncoding is approximated by Latin-1."""
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be", errors="replace")
+    if raw.startswith(b"\xff\xfe"):  # not allowed by the standard, but written by some tools
+        return raw[2:].decode("utf-16-le", errors="replace")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+# --- XMP ---------------------------------------------------------------------------------------
+
+
+def xmp_aigc_values(xml: bytes) -> list[str]:
+    """The raw texts of TC260:AIGC in an XMP packet, element or attribute form, in document order.
+
+    The prefix is whatever the packet binds to the TC260 namespace. Texts stay XML-escaped, as found
+    (label.check_label unescapes them)."""
+    text = xml.decode("utf-16" if xml[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", errors="replace")
+    if TC260_NS.rstrip("/") not in text:
+        return []
+    prefixes = set(re.findall(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']" + re.escape(TC260_NS.rstrip("/")) + r"/?[\"']",
+                              text))
+    found: list[tuple[int, str]] = []
+    for prefix in prefixes:
+        p = re.escape(prefix)
+        for m in re.finditer(rf"<{p}:AIGC(?:\s[^>]*)?>(.*?)</{p}:AIGC\s*>", text, re.S):
+            inner = m[1].strip()
+            item = re.search(r"<rdf:li(?:\s[^>]*)?>(.*?)</rdf:li\s*>", inner, re.S)
+            if item:
+                inner = item[1].strip()
+            cdata = re.fullmatch(r"<!\[CDATA\[(.*)\]\]>", inner, re.S)
+            found.append((m.start(), cdata[1] if cdata else inner))
+        for m in re.finditer(rf"(?<![\w:.-]){p}:AIGC\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", text):
+            found.append((m.start(), m[1] if m[1] is not None else m[2]))
+    return [value for _, value in sorted(found)]
+
+
+# --- the scan ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    offset: int  # just after the "obj" keyword
+    body_end: int  # "endobj", or the "stream" keyword of a stream object
+    stream: tuple[int, int] | None = None
+
+
+@dataclass
+class _Scan:
+    data: Buffer
+    objects: dict[tuple[int, int], _Entry] = field(default_factory=dict)
+    packed: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # objects from /ObjStm, with its offset
+    trailers: list[tuple[int, dict[str, PdfValue]]] = field(default_factory=list)
+    aigc_objects: set[tuple[int, int]] = field(default_factory=set)
+    metadata: list[tuple[int, int]] = field(default_factory=list)
+    object_streams: list[tuple[int, int]] = field(default_factory=list)
+    count: int = 0
+    truncated: bool = False
+    inflated: int = 0
+
+    def body(self, ref: Ref) -> bytes | None:
+        entry = self.objects.get((ref.num, ref.gen))
+        packed = self.packed.get(ref.num) if ref.gen == 0 else None
+        if packed is not None and (entry is None or packed[0] > entry.offset):
+            return packed[1]
+        if entry is None:
+            return None
+        return bytes(self.data[entry.offset:entry.body_end])
+
+    def parsed(self, ref: Ref) -> PdfValue:
+        body = self.body(ref)
+        if body is None:
+            return None
+        try:
+            return _Parser(body).value()
+        except ParseError:
+            return None
+
+    def stream_bytes(self, entry: _Entry, dictionary: dict[str, PdfValue]) -> bytes | None:
+        """The decoded data of a stream with no filter or /FlateDecode alone, capped at MAX_INFLATE."""
+        if entry.stream is None:
+            return None
+        start, stop = entry.stream
+        filters = dictionary.get("Filter")
+        if isinstance(filters, list) and len(filters) == 1:
+            filters = filters[0]
+        if filters is None:
+            return bytes(self.data[start:min(stop, start + MAX_INFLATE)])
+        if filters not in ("FlateDecode", "Fl"):
+            return None
+        parms = dictionary.get("DecodeParms")
+        if isinstance(parms, list):
+            parms = parms[0] if len(parms) == 1 else None
+        if isinstance(parms, dict) and parms.get("Predictor", 1) not in (1, None):
+            return None
+        budget = min(MAX_INFLATE, MAX_INFLATE_TOTAL - self.inflated)
+        if budget <= 0:
+            self.truncated = True
+            return None
+        raw = bytes(self.data[start:min(stop, start + MAX_COMPRESSED)])
+        try:
+            out = zlib.decompressobj().decompress(raw, budget)
+        except zlib.error:
+            return None
+        self.inflated += len(out)
+        return out
+
+
+def _ranges(size: int) -> list[tuple[int, int]]:
+    if size <= MAX_INPUT:
+        return [(0, size)]
+    return [(0, MAX_INPUT), (max(MAX_INPUT, size - TAIL_INPUT), size)]
+
+
+def _scan_objects(scan: _Scan, start: int, end: int) -> None:
+    data = scan.data
+    pos = start
+    while True:
+        i = data.find(b"obj", pos, end)
+        if i < 0:
+            return
+        pos = i + 3
+        if i >= 3 and data[i - 3:i] == b"end":
+            continue
+        if pos < end and data[pos] not in WHITESPACE and data[pos] not in DELIMITERS:
+            continue
+        m = _HEADER.search(bytes(data[max(start, i - 24):i]))
+        if m is None:
+            continue
+        scan.count += 1
+        if scan.count > MAX_OBJECTS:
+            scan.truncated = True
+            return
+        key = (int(m[1]), int(m[2]))
+        limit = min(end, pos + MAX_BODY)
+        endobj = data.find(b"endobj", pos, limit)
+        keyword = data.find(b"stream", pos, endobj if endobj >= 0 else limit)
+        if keyword >= 0 and bytes(data[max(pos, keyword - 8):keyword]).rstrip(WHITESPACE).endswith(b">>"):
+            entry = _Entry(pos, keyword)
+            begin = keyword + 6
+            if data[begin:begin + 2] == b"\r\n":
+                begin += 2
+            elif data[begin:begin + 1] in (b"\n", b"\r"):
+                begin += 1
+            head = bytes(data[pos:keyword])
+            length = _DIRECT_LENGTH.search(head)
+            stop = -1
+            if length is not None:
+                candidate = begin + int(length[1])
+                if bytes(data[candidate:candidate + 12]).lstrip(WHITESPACE).startswith(b"endstream"):
+                    stop = candidate
+            if stop < 0:
+                stop = data.find(b"endstream", begin, end)
+            if stop < 0:
+                stop = end
+            entry.stream = (begin, stop)
+            scan.objects[key] = entry
+            if b"/Metadata" in head:
+                scan.metadata.append(key)
+            if b"/ObjStm" in head:
+                scan.object_streams.append(key)
+            if b"/XRef" in head and b"/Info" in head:
+                try:
+                    xref = _Parser(head).value()
+                except ParseError:
+                    xref = None
+                if isinstance(xref, dict):
+                    scan.trailers.append((pos, xref))
+            pos = max(pos, stop)
+            continue
+        body_end = endobj if endobj >= 0 else limit
+        scan.objects[key] = _Entry(pos, body_end)
+        if data.find(b"/AIGC", pos, body_end) >= 0:
+            scan.aigc_objects.add(key)
+
+
+def _scan_trailers(scan: _Scan, start: int, end: int) -> None:
+    data, pos = scan.data, start
+    for _ in range(MAX_TRAILERS):
+        i = data.find(b"trailer", pos, end)
+        if i < 0:
+            return
+        pos = i + 7
+        try:
+            value = _Parser(bytes(data[pos:min(end, pos + 65536)])).value()
+        except ParseError:
+            continue
+        if isinstance(value, dict):
+            scan.trailers.append((i, value))
+
+
+def _open_object_streams(scan: _Scan) -> None:
+    for key in scan.object_streams:
+        entry = scan.objects.get(key)
+        if entry is None or entry.stream is None:
+            continue
+        try:
+            dictionary = _Parser(bytes(scan.data[entry.offset:entry.body_end])).value()
+        except ParseError:
+            continue
+        if not isinstance(dictionary, dict) or dictionary.get("Type") != "ObjStm":
+            continue
+        count, first = dictionary.get("N"), dictionary.get("First")
+        if not isinstance(count, int) or not isinstance(first, int) or not 0 < count <= MAX_OBJECTS:
+            continue
+        content = scan.stream_bytes(entry, dictionary)
+        if content is None:
+            continue
+        numbers = [int(x) for x in re.findall(rb"\d+", content[:first])[:2 * count]]
+        pairs = list(zip(numbers[0::2], numbers[1::2], strict=False))
+        for index, (num, offset) in enumerate(pairs):
+            begin = first + offset
+            stop = first + pairs[index + 1][1] if index + 1 < len(pairs) else len(content)
+            if not 0 <= begin <= stop <= len(content) or stop - begin > MAX_BODY:
+                continue
+            previous = scan.packed.get(num)
+            if previous is None or previous[0] <= entry.offset:
+                scan.packed[num] = (entry.offset, content[begin:stop])
+            direct = scan.objects.get((num, 0))
+            if b"/AIGC" in content[begin:stop] and (direct is None or direct.offset < entry.offset):
+                scan.aigc_objects.add((num, 0))
+
+
+def _string_value(scan: _Scan, value: PdfValue) -> str | None:
+    if isinstance(value, Ref):
+        value = scan.parsed(value)
+    if isinstance(value, PdfString):
+        return text_of(value.raw)
+    return None
+
+
+def _latest(scan: _Scan, key: str) -> Ref | None:
+    for _, trailer in sorted(scan.trailers, key=lambda t: t[0], reverse=True):
+        value = trailer.get(key)
+        if isinstance(value, Ref):
+            return value
+    return None
+
+
+def _info_labels(scan: _Scan) -> list[RawLabel]:
+    ref = _latest(scan, "Info")
+    if ref is None:
+        return []
+    info = scan.parsed(ref)
+    if not isinstance(info, dict) or "AIGC" not in info:
+        return []
+    text = _string_value(scan, info["AIGC"])
+    entry = scan.objects.get((ref.num, ref.gen))
+    return [RawLabel("pdf/info", text, entry.offset if entry else None)] if text is not None else []
+
+
+def _scanned_labels(scan: _Scan) -> list[RawLabel]:
+    labels: list[RawLabel] = []
+    for key in sorted(scan.aigc_objects):
+        body = scan.body(Ref(*key))
+        if body is None:
+            continue
+        for m in _AIGC_STRING.finditer(body):
+            try:
+                if body[m.end()] == 0x28:
+                    raw, _ = literal_string(body, m.end())
+                else:
+                    raw, _ = hex_string(body, m.end())
+            except ParseError:
+                continue
+            entry = scan.objects.get(key)
+            labels.append(RawLabel("pdf/info", text_of(raw), entry.offset if entry else None))
+    return labels
+
+
+def _xmp_labels(scan: _Scan) -> list[RawLabel]:
+    keys = list(dict.fromkeys(scan.metadata))
+    root = _latest(scan, "Root")
+    catalog = scan.parsed(root) if root is not None else None
+    meta = catalog.get("Metadata") if isinstance(catalog, dict) else None
+    if isinstance(meta, Ref):
+        keys = [(meta.num, meta.gen)]
+    labels: list[RawLabel] = []
+    for key in keys:
+        entry = scan.objects.get(key)
+        if entry is None or entry.stream is None:
+            continue
+        try:
+            dictionary = _Parser(bytes(scan.data[entry.offset:entry.body_end])).value()
+        except ParseError:
+            continue
+        if not isinstance(dictionary, dict) or dictionary.get("Type") != "Metadata":
+            continue
+        content = scan.stream_bytes(entry, dictionary)
+        if content is None:
+            continue
+        labels.extend(RawLabel("pdf/xmp", value, entry.stream[0]) for value in xmp_aigc_values(content))
+    return labels
+
+
+def read(data: Buffer) -> list[RawLabel]:
+    """Every /AIGC Info entry and XMP TC260:AIGC value of a PDF (see the module docstring)."""
+    try:
+        return _read(data)
+    except CarrierError:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError, zlib.error) as exc:
+        raise CarrierError(f"cannot follow the PDF structure: {exc}") from exc
+
+
+def _read(data: Buffer) -> list[RawLabel]:
+    header = data.find(b"%PDF-", 0, 1024)
+    if header < 0:
+        raise CarrierError("no %PDF- header in the first 1024 bytes")
+    scan = _Scan(data)
+    for start, end in _ranges(len(data)):
+        _scan_objects(scan, max(start, header), end)
+        _scan_trailers(scan, max(start, header), end)
+        if scan.truncated:
+            break
+    if not scan.objects:
+        raise CarrierError("no PDF objects found")
+    encrypted = any("Encrypt" in trailer for _, trailer in scan.trailers)
+    _open_object_streams(scan)
+    labels = [] if encrypted else (_info_labels(scan) or _scanned_labels(scan))
+    labels += _xmp_labels(scan)
+    if not labels and encrypted:
+        raise CarrierError("the PDF is encrypted: its Info strings cannot be read without decrypting it")
+    if not labels and (scan.truncated or len(data) > MAX_INPUT):
+        raise CarrierError("the PDF is beyond the scanner's limits (64 MiB, 100,000 objects, 32 MiB inflated) "
+                           "and no label was found in the part read")
+    return labels
