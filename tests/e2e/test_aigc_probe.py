@@ -24,7 +24,9 @@ FIELDS = {"Label": "1", "ContentProducer": "001191110102MACQD9K64010000", "Produ
           "ReservedCode2": ""}
 LABEL = json.dumps({"AIGC": FIELDS}, separators=(",", ":"))
 TC260_CONFIG = """%Image::ExifTool::UserDefined = (
-    'Image::ExifTool::XMP::Main' => { TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } } },
+    'Image::ExifTool::XMP::Main' => {
+        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
+    },
 );
 %Image::ExifTool::UserDefined::TC260 = (
     GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Image' },
