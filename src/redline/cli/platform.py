@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import getpass
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 
-from redline.bootstrap import build_context
-from redline.config import Settings
 from redline.domain.workflow import Role
 from redline.errors import CheckFailedError, InputError
-from redline.services import accounts, audit, filings
-from redline.store import migrate
-from redline.store.db import make_engine
-from redline.store.models import User
 
 from .common import JsonOpt, out
+
+if TYPE_CHECKING:
+    from redline.config import Settings
+
+# The database stack loads only when a platform command runs, so `redline check` starts fast.
 
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
@@ -28,6 +26,8 @@ audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
 
 
 def _settings() -> Settings:
+    from redline.config import Settings
+
     try:
         return Settings()
     except ValueError as exc:
@@ -37,6 +37,8 @@ def _settings() -> Settings:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Create or migrate the database named by REDLINE_DATABASE_URL (default ./var/redline.db)."""
+    from redline.store import migrate
+
     settings = _settings()
     migrate.upgrade(settings.database_url, revision)
     out.print(f"database at {revision}: {settings.database_url}")
@@ -49,6 +51,8 @@ def serve(
 ) -> None:
     """Serve the platform (pages and /api/v1). Refuses an unmigrated database."""
     import uvicorn
+
+    from redline.bootstrap import build_context
 
     build_context(_settings())  # fails early, with the fix, on an unmigrated database
     out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
@@ -63,6 +67,9 @@ def orgs_create(
     location: Annotated[str, typer.Option(help="GB/T 2260 code of its seat.")],
 ) -> None:
     """Create an organisation and print its id."""
+    from redline.bootstrap import build_context
+    from redline.services import filings
+
     ctx = build_context(_settings())
     out.print(str(filings.create_organisation(ctx, kind, name, location, actor="cli")))
 
@@ -78,6 +85,9 @@ def users_create(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Create an account (the password is asked for, or read from stdin)."""
+    from redline.bootstrap import build_context
+    from redline.services import accounts
+
     ctx = build_context(_settings())
     password = input() if password_stdin else getpass.getpass("password: ")
     user_id = accounts.create_user(ctx, accounts.NewUser(username, password, role, name, organisation,
@@ -88,6 +98,11 @@ def users_create(
 @users_app.command("list")
 def users_list(as_json: JsonOpt = False) -> None:
     """List accounts with role, organisation and jurisdiction."""
+    from sqlalchemy import select
+
+    from redline.bootstrap import build_context
+    from redline.store.models import User
+
     ctx = build_context(_settings())
     with ctx.uow() as uow:
         rows = [(u.id, u.username, u.role, u.organisation.name if u.organisation else "", u.jurisdiction or "")
@@ -107,10 +122,13 @@ def users_list(as_json: JsonOpt = False) -> None:
 @audit_app.command("verify")
 def audit_verify(as_json: JsonOpt = False) -> None:
     """Check every link of the audit chain; exit 1 naming the first broken entry."""
+    from redline.services import audit
+    from redline.store import migrate
+    from redline.store.db import UnitOfWork, make_engine, session_factory
+
     settings = _settings()
     engine = make_engine(settings.database_url)
     migrate.check_current(engine, settings.database_url)
-    from redline.store.db import UnitOfWork, session_factory
 
     with UnitOfWork(session_factory(engine)) as uow:
         report = audit.verify(uow.session)
@@ -129,7 +147,12 @@ def demo(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Migrate, load the fictional demo data into an empty database, print logins, serve."""
+    from sqlalchemy import select
+
+    from redline.bootstrap import build_context
     from redline.services.demo import DEMO_PASSWORD, load_demo
+    from redline.store import migrate
+    from redline.store.models import User
 
     settings = _settings()
     migrate.upgrade(settings.database_url)

@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,7 +22,12 @@ from redline.services.principal import Principal
 from redline.store.models import ApiToken, Organisation, User, WebSession
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("redline-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown users, so both paths take the same time."""
+    return _hasher.hash("redline-timing-equaliser")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 
 
@@ -89,7 +95,7 @@ def login(ctx: Context, username: str, password: str) -> tuple[str, Principal]:
     with ctx.uow() as uow:
         user = uow.session.scalar(select(User).where(User.username == username))
         if user is None or not user.is_active:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             raise AuthenticationError("wrong username or password")
         locked = user.locked_until
         if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now:
