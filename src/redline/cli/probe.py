@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
+from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
 from redline.plugins import installed_probes, probe
 from redline.probes import runner
@@ -61,10 +62,14 @@ def run_probe(
     option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the sealed JSON results here "
                                                 "(attach it to an assessment as evidence).")] = None,
+    terms: Annotated[Path | None, typer.Option("--terms", help="Term list for content-screen "
+                                               "(same as --option terms=FILE).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run a probe over files and directories; exit 1 when a file is non-compliant."""
+    """Run a probe over files and directories; exit 1 when a file is non-compliant or the run
+    finds a high-severity problem."""
     selected = probe(name)
+    option = [*(option or []), *([f"terms={terms}"] if terms else [])]
     unknown = set(_options(option or [])) - set(selected.info.options)
     if unknown:
         raise InputError(f"unknown option(s) for {name}: {', '.join(sorted(unknown))}", field="--option")
@@ -90,11 +95,20 @@ def run_probe(
     else:
         _print_run(result)
     bad = [r for r in result.results if r.verdict in (Verdict.NON_COMPLIANT,)]
-    if bad:
-        raise CheckFailedError(f"{len(bad)} file(s) non-compliant")
+    serious = [f for f in runner.run_findings(result) if f.severity in (Severity.HIGH, Severity.CRITICAL)]
+    if bad or serious:
+        raise CheckFailedError(f"{len(bad)} file(s) non-compliant, {len(serious)} serious finding(s) on the run")
 
 
 def _print_run(result: runner.ProbeRun) -> None:
+    found = runner.run_findings(result)
+    if found:
+        table = Table(title="findings on the whole run")
+        for col in ("severity", "item", "finding", "clause"):
+            table.add_column(col, overflow="fold")
+        for f in found:
+            table.add_row(f.severity.value, f.item, f.message, f.clause)
+        out.print(table, soft_wrap=False)
     summary = Table(title=f"{result.probe.name} {result.probe.version}: {len(result.results)} files")
     summary.add_column("verdict")
     summary.add_column("files", justify="right")

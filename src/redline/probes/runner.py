@@ -95,5 +95,11 @@ def to_document(run_: ProbeRun) -> dict[str, Any]:
         "results": [{"path": r.path, "sha256": r.sha256, "size": r.size, "verdict": r.verdict.value,
                      "kind": r.kind, "carriers": list(r.carriers), "findings": [_finding(f) for f in r.findings],
                      "details": r.details} for r in run_.results],
-        "summary": run_.summary,
+        "summary": {k: ([_finding(f) for f in v] if k == "findings" else v) for k, v in run_.summary.items()},
     }
+
+
+def run_findings(run_: ProbeRun) -> list[ProbeFinding]:
+    """Findings about the run as a whole (for example a gap across rotated log files)."""
+    found = run_.summary.get("findings", [])
+    return [f for f in found if isinstance(f, ProbeFinding)]
