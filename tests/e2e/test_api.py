@@ -255,6 +255,7 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/filings/{filing_id}/report": ("/filings/{filing}/report", HZ_INSIDERS, 404),
     "/filings/{filing_id}/report.json": ("/filings/{filing}/report.json", HZ_INSIDERS, 404),
     "/evidence/{sha256}": ("/evidence/{sha}", HZ_INSIDERS, 404),
+    "/evidence/{sha256}/view": ("/evidence/{sha}/view", HZ_INSIDERS, 404),
     "/summonses/{summons_id}": ("/summonses/{summons}", HZ_INSIDERS, 404),
     "/lang/{code}": ("/lang/en?next=/", set(), 303),
     "/login": ("/login", EVERYONE, 0),
@@ -280,7 +281,8 @@ def test_every_page_by_role_and_jurisdiction(sessions: dict[str, httpx.Client], 
                                              route: str) -> None:
     template, allowed, otherwise = PAGES[route]
     response = sessions[user].get(_path(template, targets))
-    expected = 200 if user in allowed else otherwise
+    inside = 422 if route.endswith("/view") else 200  # the demo evidence is plain text, not a probe run
+    expected = inside if user in allowed else otherwise
     assert response.status_code == expected, (route, user, response.text[:300])
 
 
@@ -290,3 +292,21 @@ def test_pages_need_a_login(live: Live, targets: Targets) -> None:
             continue
         response = httpx.get(live.url + _path(template, targets))
         assert response.status_code == 303 and response.headers["location"].startswith("/login"), route
+
+
+def test_probe_results_attached_as_evidence_are_shown_as_a_page(live: Live, targets: Targets, tmp_path: Any) -> None:
+    from redline.reports.canonical import dumps, seal
+
+    document = seal({"schema": "redline/probe-run", "schema_version": 1,
+                     "probe": {"name": "log-retention", "version": "0", "title": "t"},
+                     "started": "2026-01-01", "finished": "2026-01-01", "options": {},
+                     "results": [], "summary": {"coverage_svg": '<svg role="img"><title>覆盖</title></svg>',
+                                                "findings": [{"severity": "high", "item": "x", "message": "缺口",
+                                                              "clause": "c", "location": "", "evidence": ""}]}})
+    upload = live.api("hz-admin").post(f"/api/v1/filings/{targets.draft}/evidence",
+                                       files={"file": ("logs.json", dumps(document).encode(), "application/json")})
+    assert upload.status_code == 201, upload.text
+    sha = upload.json()["sha256"]
+    page = live.browser_login("hz-member").get(f"/evidence/{sha}/view")
+    assert page.status_code == 200 and "探针运行结果" in page.text and '<svg role="img">' in page.text
+    assert live.browser_login("sz-admin").get(f"/evidence/{sha}/view").status_code == 404

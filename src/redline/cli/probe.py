@@ -15,14 +15,16 @@ from rich.table import Table
 
 from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
+from redline.i18n import check_language
 from redline.plugins import installed_probes, probe
 from redline.probes import runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict
 from redline.reports.canonical import dumps, jsonable, seal
+from redline.reports.html import render_probe_html
 
-from .common import JsonOpt, err, out, write_atomically
+from .common import JsonOpt, LangOpt, err, out, write_atomically
 
 probe_app = typer.Typer(help="Probes: check files for evidence (\"use technology to manage technology\").",
                         no_args_is_help=True)
@@ -62,6 +64,8 @@ def run_probe(
     option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the sealed JSON results here "
                                                 "(attach it to an assessment as evidence).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the results as an HTML page.")] = None,
+    lang: LangOpt = "zh-CN",
     terms: Annotated[Path | None, typer.Option("--terms", help="Term list for content-screen "
                                                "(same as --option terms=FILE).")] = None,
     as_json: JsonOpt = False,
@@ -90,6 +94,8 @@ def run_probe(
     document = seal({"schema": "redline/probe-run", "schema_version": 1, **runner.to_document(result)})
     if output is not None:
         write_atomically(output, dumps(document))
+    if html is not None:
+        write_atomically(html, render_probe_html(document, check_language(lang)))
     if as_json:
         sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")  # plain: fast on 100,000 results
     else:

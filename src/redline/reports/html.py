@@ -51,3 +51,8 @@ def _due_label(gettext: Any, due: dict[str, Any]) -> str:
 
 def render_report_html(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     return _environment(lang).get_template("assessment_report.html.j2").render(r=report)
+
+
+def render_probe_html(document: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """A probe run's results for people; SVG charts (such as log coverage) are shown inline."""
+    return _environment(lang).get_template("probe_run.html.j2").render(d=document)

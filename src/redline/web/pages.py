@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 from urllib.parse import urlparse
 
@@ -11,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from redline.domain.workflow import REGULATOR_ROLES, Action, Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError
 from redline.i18n import LANGUAGES
-from redline.reports.html import render_report_html
+from redline.reports.html import render_probe_html, render_report_html
 from redline.services import accounts, filings, queries, review
 from redline.web import forms
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, PageUser
@@ -212,6 +213,22 @@ def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> H
 def download_evidence(ctx: CtxDep, p: PageUser, sha256: str) -> FileResponse:
     row = queries.evidence_for(ctx, p, sha256)
     return FileResponse(ctx.blobs.path_for(row.sha256), media_type=row.media_type, filename=row.filename)
+
+
+@router.get("/evidence/{sha256}/view", response_class=HTMLResponse)
+def view_evidence(request: Request, ctx: CtxDep, p: PageUser, sha256: str) -> HTMLResponse:
+    """Probe results attached as evidence, shown as a page (with charts such as log coverage)."""
+    row = queries.evidence_for(ctx, p, sha256)
+    try:
+        document = json.loads(ctx.blobs.path_for(row.sha256).read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        document = None
+    if not isinstance(document, dict) or document.get("schema") != "redline/probe-run":
+        raise InputError("this evidence is not a redline probe run; download it instead", field="sha256")
+    response = HTMLResponse(render_probe_html(document, request_lang(request)))
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
+                                                   "img-src data:; frame-ancestors 'none'")
+    return response
 
 
 @router.get("/account", response_class=HTMLResponse)
