@@ -9,5 +9,6 @@ from redline.probes.base import Probe
 @hookimpl
 def redline_register_probes() -> list[Probe]:
     from redline.probes.aigc.probe import AigcLabelProbe
+    from redline.probes.log_retention.probe import LogRetentionProbe
 
-    return [AigcLabelProbe()]
+    return [AigcLabelProbe(), LogRetentionProbe()]
