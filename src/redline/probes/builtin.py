@@ -9,6 +9,7 @@ from redline.probes.base import Probe
 @hookimpl
 def redline_register_probes() -> list[Probe]:
     from redline.probes.aigc.probe import AigcLabelProbe
+    from redline.probes.content_screen.probe import ContentScreenProbe
     from redline.probes.log_retention.probe import LogRetentionProbe
 
-    return [AigcLabelProbe(), LogRetentionProbe()]
+    return [AigcLabelProbe(), LogRetentionProbe(), ContentScreenProbe()]

@@ -1,0 +1,68 @@
+"""What a file holds to screen: plain text, an HTML page, or JSON lines of posts (one document a line)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redline.errors import InputError
+from redline.probes.content_screen.html import HiddenElement, extract
+
+FORMATS = ("auto", "text", "html", "jsonl")
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+
+@dataclass
+class Document:
+    """One text to screen; `where` prefixes its locations (the path, or path:line for a post)."""
+
+    where: str
+    text: str
+    kind: str
+    hidden: list[HiddenElement] = field(default_factory=list)
+
+
+def detect(path: Path, head: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    sniff = head.lstrip()[:512].lower()
+    if sniff.startswith(("<!doctype html", "<html")) or "<body" in sniff:
+        return "html"
+    return "text"
+
+
+def _posts(path: Path, text: str, field_name: str) -> Iterator[Document]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            post = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not a JSON line: {exc.msg}", source=str(path), line=number) from None
+        value = post.get(field_name) if isinstance(post, dict) else None
+        if value is None:
+            continue  # a post without the field has nothing to screen
+        if not isinstance(value, str):
+            raise InputError(f"field '{field_name}' is not text", source=str(path), line=number)
+        yield Document(f"{path}:{number}", value, "jsonl")
+
+
+def documents(path: Path, fmt: str = "auto", field_name: str = "text") -> Iterator[Document]:
+    """The documents in a file; bytes that are not UTF-8 are replaced, not fatal."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})", field="format")
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    kind = detect(path, text) if fmt == "auto" else fmt
+    if kind == "jsonl":
+        yield from _posts(path, text, field_name)
+    elif kind == "html":
+        page = extract(text)
+        yield Document(str(path), page.text, "html", page.hidden)
+    else:
+        yield Document(str(path), text, "text")

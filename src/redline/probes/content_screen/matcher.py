@@ -1,0 +1,201 @@
+"""Multi-pattern matching over normalised text, tolerant of separators inserted between characters.
+
+Two Aho-Corasick automata (ahocorasick-rs) hold the normalised terms: one as written, one with separators
+taken out. The first runs over the whole normalised text. The second runs only over "spaced" regions, where
+characters are split by separators the way evaders split them (`测*试*违*禁*词`, `s p a m`, `测试 违禁词`),
+with the separators taken out: ordinary prose keeps its spaces and punctuation and is matched as written.
+Term lists are compiled once per process and cached by path, modification time and options.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick_rs
+
+from redline.probes.content_screen.normalise import Normalised, Options, normalise, normalise_term
+from redline.probes.content_screen.terms import Term, TermList, load_terms
+
+WORD = r"[^\W_]"
+SEPARATOR = r"[\W_]"
+CJK = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
+SYMBOL = r"[*·•・_\-|/\\~^#+=&@%$°×※★☆♥♡◆◇■□▲△○●]"
+SPACED_REGION = re.compile(
+    rf"(?<!{WORD}){WORD}(?:{SEPARATOR}{{1,3}}{WORD}(?!{WORD})){{2,}}"  # single characters apart: s p a m
+    rf"|{WORD}+(?:{SYMBOL}{{1,3}}{WORD}+)+"  # words joined by symbols: 测试*违禁词, spam_word
+    rf"|{CJK}+(?:\s{{1,3}}{CJK}+)+")  # Chinese split by spaces: 测试 违禁词
+SEPARATORS = re.compile(rf"{SEPARATOR}+")
+SEEDS = (re.compile(SYMBOL), re.compile(rf"{CJK}\s{{1,3}}{CJK}"),
+         re.compile(rf"{SEPARATOR}{WORD}{SEPARATOR}{{1,3}}{WORD}{SEPARATOR}"))  # each starts with a class: fast
+WINDOW = 64
+MIN_SPACED_TERM = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found: original range [start, end), the normalised form matched, and the term."""
+
+    start: int
+    end: int
+    normalised: str
+    term: Term
+    spaced: bool = False
+
+
+class _Taken:
+    """Original ranges already reported, kept sorted, so a later pass does not report them again."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect_left(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_left(self.starts, end)
+        return any(self.ends[i] > start for i in range(max(0, at - 8), at))
+
+
+def _regions(text: str) -> Iterator[tuple[int, int]]:
+    """Spaced regions, searched only in windows around seeds (a full scan of the region pattern is slow);
+    regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
+    spans = sorted([(0, WINDOW)] + [(max(0, m.start() - WINDOW), m.end() + WINDOW)
+                                    for seed in SEEDS for m in seed.finditer(text)])
+    windows: list[list[int]] = []
+    for start, end in spans:
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    current: tuple[int, int] | None = None
+    for start, end in windows:
+        for region in SPACED_REGION.finditer(text, max(start, current[1] if current else 0), end):
+            gap = text[current[1]:region.start()] if current else "x"
+            if current and len(gap) <= 3 and not any(c.isalnum() for c in gap):
+                current = (current[0], region.end())
+                continue
+            if current:
+                yield current
+            current = region.span()
+    if current:
+        yield current
+
+
+def _ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+class Screen:
+    """A compiled term list; `find` returns every match in a text, in original offsets."""
+
+    def __init__(self, terms: TermList, options: Options, separators: bool = True) -> None:
+        self.terms = terms
+        self.options = options
+        self.separators = separators
+        plain: dict[str, Term] = {}
+        spaced: dict[str, Term] = {}
+        for term in terms.literals:
+            form = normalise_term(term.text, options)
+            if form.strip():
+                plain.setdefault(form, term)
+            bare = SEPARATORS.sub("", form)
+            if len(bare) >= MIN_SPACED_TERM:
+                spaced.setdefault(bare, term)
+        self._plain_forms = list(plain)
+        self._plain_terms = list(plain.values())
+        self._spaced_forms = list(spaced)
+        self._spaced_terms = list(spaced.values())
+        self._plain = self._automaton(self._plain_forms)
+        self._spaced = self._automaton(self._spaced_forms) if separators else None
+        self._regexes = [(re.compile(t.text, re.IGNORECASE), t) for t in terms.regexes]
+        phrases = {f: t for f, t in plain.items() if " " in f.strip()} if separators else {}
+        self._phrase_terms = list(phrases.values())
+        self._phrases = re.compile("|".join(
+            f"(?P<p{i}>" + rf"{SEPARATOR}{{1,3}}".join(map(re.escape, form.split())) + ")"
+            for i, form in enumerate(phrases))) if phrases else None
+
+    @staticmethod
+    def _automaton(forms: list[str]) -> ahocorasick_rs.AhoCorasick | None:
+        if not forms:
+            return None
+        return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+    def find(self, text: str) -> list[Match]:
+        return list(self.iter_matches(normalise(text, self.options)))
+
+    def iter_matches(self, norm: Normalised) -> Iterator[Match]:
+        """Plain matches, then separator-tolerant ones not already covered, then regular expressions."""
+        taken = _Taken()
+        if self._plain is not None:
+            for index, start, end in self._plain.find_matches_as_indexes(norm.text):
+                match = self._located(norm, start, end, self._plain_terms[index], False)
+                if match is not None:
+                    taken.add(match.start, match.end)
+                    yield match
+        if self._spaced is not None:
+            for match in self._spaced_matches(norm):
+                if not taken.overlaps(match.start, match.end):
+                    taken.add(match.start, match.end)
+                    yield match
+        if self._phrases is not None:
+            for found in self._phrases.finditer(norm.text):
+                term = self._phrase_terms[int((found.lastgroup or "p0")[1:])]
+                match = self._located(norm, found.start(), found.end(), term, True)
+                if match is not None and not taken.overlaps(match.start, match.end):
+                    yield match
+        for regex, term in self._regexes:
+            for found in regex.finditer(norm.text):
+                if found.end() > found.start():
+                    start, end = norm.original_span(found.start(), found.end())
+                    yield Match(start, end, found.group(), term)
+
+    def _located(self, norm: Normalised, start: int, end: int, term: Term, spaced: bool) -> Match | None:
+        form = norm.text[start:end]
+        orig_start, orig_end = norm.original_span(start, end)
+        original = norm.original
+        if _ascii_alnum(form[0]) and orig_start > 0 and _ascii_alnum(original[orig_start - 1]):
+            return None  # Latin terms match whole words only: "ass" is not in "class"
+        if _ascii_alnum(form[-1]) and orig_end < len(original) and _ascii_alnum(original[orig_end]):
+            return None
+        return Match(orig_start, orig_end, form, term, spaced)
+
+    def _spaced_matches(self, norm: Normalised) -> Iterator[Match]:
+        automaton = self._spaced
+        if automaton is None:
+            return
+        for base, region_end in _regions(norm.text):
+            piece = norm.text[base:region_end]
+            kept = [i for i, c in enumerate(piece) if c.isalnum()]
+            if len(kept) == len(piece):
+                continue
+            bare = "".join(piece[i] for i in kept)
+            for index, start, end in automaton.find_matches_as_indexes(bare):
+                first, last = kept[start], kept[end - 1]
+                if last - first + 1 == end - start:
+                    continue  # no separator inside: the plain pass has it
+                match = self._located(norm, base + first, base + last + 1, self._spaced_terms[index], True)
+                if match is not None:
+                    yield Match(match.start, match.end, bare[start:end], match.term, True)
+
+
+_CACHE: dict[tuple[str, int, int, tuple[bool, ...], bool], Screen] = {}
+
+
+def compiled(path: Path, options: Options, separators: bool = True) -> Screen:
+    """The compiled screen for a term list, built once per process while the file is unchanged."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, options.key, separators)
+    screen = _CACHE.get(key)
+    if screen is None:
+        screen = Screen(load_terms(path), options, separators)
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        _CACHE[key] = screen
+    return screen

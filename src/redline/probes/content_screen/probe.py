@@ -1,0 +1,127 @@
+"""The content-screen probe: terms (after normalisation) and injected spam in user-facing text.
+
+Findings give the original character range `[start, end)` of what was found, so a reviewer sees exactly
+what the reader saw: `path#start-end` for text and HTML (offsets into the file's text, or into the page's
+extracted text), `path:line#start-end` for a post in JSON lines (offsets into its field).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from redline.domain.assessment import Severity
+from redline.errors import InputError
+from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
+from redline.probes.content_screen.inputs import Document, documents
+from redline.probes.content_screen.matcher import Screen, compiled
+from redline.probes.content_screen.normalise import Options, normalise
+from redline.probes.content_screen.spam import find_spam
+from redline.probes.content_screen.terms import DEMO_TERMS
+
+ITEM_FEATURES = "sa2018-5-4-feature-screening"
+ITEM_PROFILES = "sa2018-5-4-profile-screening"
+TERM_CLAUSE = "具有舆论属性或社会动员能力的互联网信息服务安全评估规定 第五条第（四）项"
+SPAM_CLAUSE = "网络信息内容生态治理规定"
+SWITCHES = ("nfkc", "width", "t2s", "invisible", "separators", "homoglyphs", "spam")
+SNIPPET = 40
+
+
+def _switch(options: Mapping[str, Any], name: str) -> bool:
+    value = options.get(name, True)
+    return value if isinstance(value, bool) else str(value).strip().lower() not in ("false", "0", "no", "off")
+
+
+def _snippet(text: str) -> str:
+    shown = "".join(c if c.isprintable() and c not in "\u200b\u200c\u200d\ufeff" else f"<U+{ord(c):04X}>"
+                    for c in text)
+    return shown if len(shown) <= SNIPPET else shown[:SNIPPET - 1] + "…"
+
+
+def screen_for(options: Mapping[str, Any]) -> Screen:
+    """The compiled term list named by the options (the neutral demo list when none is given)."""
+    normalising = Options(*(_switch(options, name) for name in ("nfkc", "width", "t2s", "invisible", "homoglyphs")))
+    path = Path(str(options["terms"])) if options.get("terms") else DEMO_TERMS
+    return compiled(path, normalising, _switch(options, "separators"))
+
+
+class ContentScreenProbe:
+    info = ProbeInfo(
+        name="content-screen",
+        version="0.1.0",
+        title="Screen user-facing text for listed terms (after normalisation) and injected spam",
+        items=(ITEM_FEATURES, ITEM_PROFILES),
+        inputs=("files", "directories"),
+        options={"terms": "term list: text (one a line, [regex] section) or CSV term,category,severity "
+                          "(default: a small neutral demo list)",
+                 "format": "auto, text, html or jsonl (default auto)",
+                 "field": "the field of each JSON line to screen (default text)",
+                 **{name: f"{name} normalisation or detection (default true)" for name in SWITCHES}},
+    )
+
+    def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        size = path.stat().st_size
+        try:
+            screen = screen_for(options)
+            docs = list(documents(path, str(options.get("format", "auto")), str(options.get("field", "text"))))
+        except InputError as exc:  # a bad term list is a user error for the whole run: summarise raises it
+            error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
+            finding = ProbeFinding("", Severity.LOW, str(path), str(exc), sha)
+            return FileResult(str(path), sha, size, Verdict.ERROR, findings=(finding,), details={"input_error": error})
+        findings: list[ProbeFinding] = []
+        found: list[dict[str, Any]] = []
+        for doc in docs:
+            for record, finding in self._document(doc, screen, options, sha):
+                found.append(record)
+                findings.append(finding)
+        kind = docs[0].kind if docs else "jsonl"
+        verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
+        details = {"documents": len(docs), "found": found,
+                   "hidden": [{"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
+                              for d in docs for h in d.hidden]}
+        return FileResult(str(path), sha, size, verdict, kind, findings=tuple(findings), details=details)
+
+    def _document(self, doc: Document, screen: Screen, options: Mapping[str, Any],
+                  sha: str) -> list[tuple[dict[str, Any], ProbeFinding]]:
+        out: list[tuple[dict[str, Any], ProbeFinding]] = []
+        matches = list(screen.iter_matches(normalise(doc.text, screen.options)))
+        for m in matches:
+            hidden = next((h for h in doc.hidden if h.start <= m.start and m.end <= h.end), None)
+            how = f" in hidden text ({hidden.reason})" if hidden else ""
+            message = (f"{m.term.category}: term '{m.normalised}' found{how} as \"{_snippet(doc.text[m.start:m.end])}\""
+                       f" (term list line {m.term.line})")
+            out.append(self._record(doc, "term", m.start, m.end, m.term.severity, message, sha, TERM_CLAUSE,
+                                    normalised=m.normalised, category=m.term.category))
+        for h in doc.hidden:
+            has_terms = any(h.start <= m.start and m.end <= h.end for m in matches)
+            if has_terms or h.links:
+                what = "listed terms" if has_terms else f"{len(h.links)} link(s), e.g. {h.links[0]}"
+                message = f"hidden text ({h.reason}) holds {what}: \"{_snippet(doc.text[h.start:h.end])}\""
+                out.append(self._record(doc, "hidden-text", h.start, h.end, Severity.HIGH if has_terms else
+                                        Severity.MEDIUM, message, sha, SPAM_CLAUSE))
+        if _switch(options, "spam"):
+            for s in find_spam(doc.text):
+                message = f"injected spam ({s.kind}): {s.reason}: \"{_snippet(doc.text[s.start:s.end])}\""
+                out.append(self._record(doc, s.kind, s.start, s.end, Severity.MEDIUM, message, sha, SPAM_CLAUSE))
+        return out
+
+    @staticmethod
+    def _record(doc: Document, kind: str, start: int, end: int, severity: Severity, message: str, sha: str,
+                clause: str, **extra: str) -> tuple[dict[str, Any], ProbeFinding]:
+        location = f"{doc.where}#{start}-{end}"
+        record = {"where": doc.where, "kind": kind, "start": start, "end": end, "severity": severity.value, **extra}
+        return record, ProbeFinding(ITEM_FEATURES, severity, location, message, sha, clause)
+
+    def summarise(self, results: list[FileResult]) -> dict[str, Any]:
+        for result in results:
+            error = result.details.get("input_error")
+            if error:
+                raise InputError(error["message"], source=error["source"], line=error["line"], field=error["field"])
+        kinds = Counter(str(f["kind"]) for r in results for f in r.details.get("found", []))
+        return {"files": len(results), "verdicts": dict(sorted(Counter(r.verdict.value for r in results).items())),
+                "documents": sum(int(r.details.get("documents", 0)) for r in results),
+                "found": dict(sorted(kinds.items()))}

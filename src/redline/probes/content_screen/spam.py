@@ -1,0 +1,163 @@
+"""Injected spam: keyword stuffing, link-farm ("spider pool", 蜘蛛池) footers and sudden script changes.
+
+Each detector works on one line at a time and looks for runs of short tokens joined by separators,
+which prose does not produce: prose has function words (的/了/是/在, the/and/of) and sentence
+punctuation, and its enumerations are short and sit inside a sentence. A run is reported only when it
+is long and fills most of its line, so a list of eight provinces inside a news sentence passes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+TOKEN = re.compile(r"https?://[^\s,，、|｜;；]+|(?:[^\s,，、|｜/;；:：·•_\-—~～>»]|(?<=[A-Za-z0-9])-(?=[A-Za-z0-9]))+")
+LIST_SEPARATOR = re.compile(r"[,，|｜/;；·•_~～>»]")
+SENTENCE_END = re.compile(r"[。！？!?]|\.(?:\s|$)")
+FUNCTION_ZH = re.compile(r"[的了着吗呢吧]|我们|你们|他们|这个|那个|但是|而且|因为|所以|可以|就是|已经|正在|没有|如果")
+_FUNCTION_EN = """a an the and or but of to in on at by for with from as is are was were be been has have had will
+would can could said says that this these those it its he she they we you i not no than then there
+which who whom what when where while after before about into over under also more most said"""
+FUNCTION_EN = frozenset(_FUNCTION_EN.split())
+_PLACES = """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
+广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 广州 深圳
+杭州 南京 武汉 成都 西安 苏州 郑州 长沙 沈阳 青岛 宁波 东莞 无锡 厦门 福州 济南 大连 合肥 昆明
+哈尔滨 长春 石家庄 南宁 南昌 贵阳 太原 佛山 温州 泉州 烟台 徐州 常州 南通 珠海 中山 惠州 兰州
+海口 三亚 拉萨 银川 西宁 乌鲁木齐 呼和浩特"""
+PROVINCES = frozenset(_PLACES.split())
+PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}[省市县区镇州盟旗]")
+SITE_TOKEN = re.compile(r"(?:https?://|www\.)\S+|^[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|info|top|xyz|cc|vip|"
+                        r"site|online|shop|club|io|me|tv|hk|tw)(?:/\S*)?$|[\u4e00-\u9fff]{1,8}(?:网|站|论坛|平台|门户|"
+                        r"在线|导航|官网)$", re.IGNORECASE)
+MIN_STUFFED, MIN_LINK_FARM, MIN_COVER = 10, 8, 0.6
+SCRIPT_LETTERS, SCRIPT_FOREIGN = 30, 0.2
+
+
+@dataclass(frozen=True)
+class SpamFinding:
+    start: int
+    end: int
+    kind: str
+    reason: str
+
+
+def _is_function(token: str) -> bool:
+    if token.isascii():
+        return token.lower().strip(".'\"()") in FUNCTION_EN
+    return bool(FUNCTION_ZH.search(token))
+
+
+def _list_token(token: str) -> bool:
+    """A token that could stand in a stuffed list: short, no sentence punctuation."""
+    return not SENTENCE_END.search(token) and len(token) <= (24 if token.isascii() else 10)
+
+
+def _place_or_site(token: str) -> bool:
+    bare = token.strip("()（）[]【】")
+    return bare in PROVINCES or bool(PLACE_SUFFIX.match(bare)) or bool(SITE_TOKEN.search(bare)) or any(
+        bare.startswith(p) and len(bare) - len(p) <= 6 for p in PROVINCES if len(p) >= 2)
+
+
+def _runs(line: str, keep: Callable[[str], bool], tolerate: float = 0.0) -> list[list[re.Match[str]]]:
+    """Maximal runs of tokens that `keep`; with `tolerate`, a run of list tokens may hold that share of
+    function words (stuffers write "最有效的减肥" too), while prose holds far more."""
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+
+    def close() -> None:
+        if current and sum(map(_is_function, (t.group() for t in current))) <= tolerate * len(current):
+            runs.append(list(current))
+        current.clear()
+
+    for token in TOKEN.finditer(line):
+        if keep(token.group()):
+            current.append(token)
+        else:
+            close()
+    close()
+    return runs
+
+
+def _cover(run: list[re.Match[str]], line: str) -> float:
+    visible = sum(1 for c in line if not c.isspace())
+    covered = sum(1 for c in line[run[0].start():run[-1].end()] if not c.isspace())
+    return covered / max(visible, 1)
+
+
+def _listy(run: list[re.Match[str]], line: str) -> bool:
+    """Words joined only by spaces are a list only if long: a headline is not stuffing."""
+    joints = line[run[0].start():run[-1].end()]
+    separators = len(LIST_SEPARATOR.findall(joints))
+    return separators >= (len(run) - 1) * 0.3 or len(run) >= 25
+
+
+def _line_findings(line: str, offset: int) -> list[SpamFinding]:
+    found: list[SpamFinding] = []
+    for run in _runs(line, _place_or_site, tolerate=1.0):
+        if len(run) >= MIN_LINK_FARM and (_cover(run, line) >= MIN_COVER or len(run) >= 20):
+            sample = "、".join(t.group() for t in run[:3])
+            found.append(SpamFinding(offset + run[0].start(), offset + run[-1].end(), "link-farm",
+                                     f"{len(run)} place, site or link names joined by separators ({sample}, ...)"))
+    for run in _runs(line, _list_token, tolerate=0.15):
+        if len(run) < MIN_STUFFED or not _listy(run, line):
+            continue
+        start, end = offset + run[0].start(), offset + run[-1].end()
+        if any(f.start < end and start < f.end for f in found):
+            continue
+        if _cover(run, line) >= MIN_COVER or len(run) >= 20:
+            distinct = len({t.group().lower() for t in run})
+            found.append(SpamFinding(start, end, "keyword-stuffing",
+                                     f"{len(run)} short terms ({distinct} distinct) with no sentence structure"))
+    return found
+
+
+def script_of(c: str) -> str | None:
+    """The writing system of a letter, or None for digits, punctuation, spaces and symbols."""
+    if not c.isalpha():
+        return None
+    cp = ord(c)
+    if 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or cp >= 0x20000:
+        return "han"
+    if c.isascii() or 0xFF21 <= cp <= 0xFF5A:
+        return "latin"
+    if 0x3040 <= cp <= 0x30FF:
+        return "kana"
+    name = unicodedata.name(c, "")
+    return name.split(" ", 1)[0].lower() if name else "other"
+
+
+def _script_changes(text: str, lines: list[tuple[int, str]]) -> list[SpamFinding]:
+    """A line whose letters are mostly of a script the rest of the document hardly uses."""
+    total = Counter(s for s in map(script_of, text) if s)
+    found: list[SpamFinding] = []
+    for offset, line in lines:
+        here = Counter(s for s in map(script_of, line) if s)
+        count = sum(here.values())
+        rest = total - here
+        letters = sum(rest.values())
+        if count < SCRIPT_LETTERS or letters < 3 * count:
+            continue
+        main, main_count = rest.most_common(1)[0]
+        other, other_count = here.most_common(1)[0]
+        if (main_count >= 0.75 * letters and other != main and here[main] <= SCRIPT_FOREIGN * count
+                and rest[other] < 0.1 * letters):
+            stripped = len(line) - len(line.lstrip())
+            found.append(SpamFinding(offset + stripped, offset + len(line.rstrip()), "script-change",
+                                     f"a block of {other} script ({other_count} letters) in a {main} document"))
+    return found
+
+
+def find_spam(text: str) -> list[SpamFinding]:
+    """Spam findings in original offsets [start, end), in text order."""
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        lines.append((offset, line.rstrip("\r\n")))
+        offset += len(line)
+    found = [f for offset, line in lines for f in _line_findings(line, offset)]
+    found += [f for f in _script_changes(text, lines)
+              if not any(g.start <= f.start and f.end <= g.end for g in found)]
+    return sorted(found, key=lambda f: (f.start, f.end))
