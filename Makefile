@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test lint typecheck clean system-deps
 
 $(VENV)/.run-installed: requirements/run.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,10 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-test: lint typecheck
+system-deps:
+	bash scripts/system-deps.sh
+
+test: system-deps lint typecheck
 	$(BIN)/redline rules lint
 	$(BIN)/python -m pytest
 
