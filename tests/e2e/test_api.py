@@ -50,6 +50,7 @@ def targets(live: Live) -> Targets:
 READS = [
     ("GET", "/api/v1/filings/{filing}", HZ_INSIDERS),
     ("GET", "/api/v1/filings/{filing}/report", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/package", HZ_INSIDERS),
     ("GET", "/api/v1/evidence/{sha}", HZ_INSIDERS),
     ("GET", "/api/v1/filings/{draft}", HZ_PROVIDER),
     ("GET", "/api/v1/summonses/{summons}", HZ_INSIDERS),
@@ -254,6 +255,7 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/filings/{filing_id}": ("/filings/{filing}", HZ_INSIDERS, 404),
     "/filings/{filing_id}/report": ("/filings/{filing}/report", HZ_INSIDERS, 404),
     "/filings/{filing_id}/report.json": ("/filings/{filing}/report.json", HZ_INSIDERS, 404),
+    "/filings/{filing_id}/package.zip": ("/filings/{filing}/package.zip", HZ_INSIDERS, 404),
     "/evidence/{sha256}": ("/evidence/{sha}", HZ_INSIDERS, 404),
     "/evidence/{sha256}/view": ("/evidence/{sha}/view", HZ_INSIDERS, 404),
     "/summonses/{summons_id}": ("/summonses/{summons}", HZ_INSIDERS, 404),

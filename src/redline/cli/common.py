@@ -40,12 +40,17 @@ def rulebook(holidays: list[Path] | None = None) -> Rulebook:
 
 def write_atomically(path: Path, content: str) -> None:
     """Write the whole file or nothing: a temporary file renamed into place."""
+    write_bytes_atomically(path, content.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
     target = path.resolve()
     if not target.parent.is_dir():
         raise InputError("output directory does not exist", source=str(path.parent))
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(content)
         Path(tmp).replace(target)
     except BaseException:

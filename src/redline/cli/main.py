@@ -14,7 +14,7 @@ from rich.markup import escape
 from redline import __version__
 from redline.errors import RedlineError
 
-from . import assess, platform, probe, report, rules
+from . import assess, keys, oscal, package, pdf, platform, probe, report, rules
 from .check import check
 from .common import err
 
@@ -37,6 +37,10 @@ app.add_typer(platform.orgs_app, name="orgs")
 app.add_typer(platform.audit_app, name="audit")
 app.add_typer(probe.probe_app, name="probe")
 app.add_typer(probe.label_app, name="label")
+app.add_typer(package.package_app, name="package")
+app.add_typer(oscal.oscal_app, name="oscal")
+app.add_typer(keys.keys_app, name="keys")
+app.add_typer(pdf.pdf_app, name="pdf")
 
 
 def _version(value: bool) -> None:

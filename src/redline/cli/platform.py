@@ -16,6 +16,7 @@ from .common import JsonOpt, out
 
 if TYPE_CHECKING:
     from redline.config import Settings
+    from redline.services.context import Context
 
 # The database stack loads only when a platform command runs, so `redline check` starts fast.
 
@@ -23,6 +24,12 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations: providers, assessment bodies, regulators.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
+
+
+def _context() -> Context:
+    from redline.bootstrap import build_context
+
+    return build_context(_settings())
 
 
 def _settings() -> Settings:

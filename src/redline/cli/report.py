@@ -1,23 +1,102 @@
-"""`redline report`: work with sealed reports."""
+"""`redline report`: work with sealed reports: verify the seal, sign, check a signature."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from redline.reports.canonical import verify_text
+from redline.errors import CheckFailedError, InputError, RedlineError
+from redline.reports.canonical import dumps, verify_text
+from redline.reports.signatures import CHANGED, payload_for_report, sign, verify
 from redline.yamldoc import read_text_file
 
-from .common import out
+from .common import err, out, write_atomically
 
-app = typer.Typer(help="Sealed reports: verify.", no_args_is_help=True)
+app = typer.Typer(help="Sealed reports: verify, sign.", no_args_is_help=True)
+
+ReportArg = Annotated[Path, typer.Argument(help="A JSON report written by redline.", show_default=False)]
+ManifestOpt = Annotated[Path | None, typer.Option("--manifest", "-m", help="The evidence manifest (JSON) the "
+                                                  "signature covers with the report.", show_default=False)]
+
+
+def _signature_path(report: Path) -> Path:
+    return report.with_name(report.name + ".sig")
+
+
+def _payload(report: Path, report_text: str, manifest: Path | None) -> bytes:
+    manifest_text = read_text_file(manifest) if manifest is not None else None
+    return payload_for_report(report_text, manifest_text, report_source=str(report),
+                              manifest_source=str(manifest) if manifest is not None else None)
+
+
+@app.command("sign")
+def sign_report(
+    report: ReportArg,
+    key: Annotated[Path, typer.Option("--key", "-k", help="Your private key file (from `redline keys new`).",
+                                      show_default=False)],
+    manifest: ManifestOpt = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Signature file to write "
+                                                "(default: REPORT.sig).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing signature file.")] = False,
+) -> None:
+    """Sign a sealed JSON report (and its evidence manifest) with a detached signature."""
+    text = read_text_file(report)
+    verify_text(text, str(report))  # never sign a report whose seal is already broken
+    target = output or _signature_path(report)
+    if target.exists() and not force:
+        raise InputError("already exists; pass --force to overwrite", source=str(target))
+    signature = sign(_payload(report, text, manifest), key)
+    write_atomically(target, dumps(signature))
+    covers = f"{report} and {manifest}" if manifest is not None else str(report)
+    out.print(f"wrote {target}: {covers} signed by {signature['signer']} ({signature['algorithm']}, "
+              f"key {signature['key_id']})")
+
+
+def _read_signature(path: Path) -> dict[str, Any]:
+    text = read_text_file(path)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", source=str(path), line=exc.lineno) from None
+    if not isinstance(value, dict):
+        raise InputError("a signature must be a JSON object", source=str(path))
+    return value
 
 
 @app.command("verify")
-def verify(report: Annotated[Path, typer.Argument(help="A JSON report written by redline.",
-                                                  show_default=False)]) -> None:
-    """Check that a JSON report's SHA-256 seal matches its content (exit 1 if not)."""
-    digest = verify_text(read_text_file(report), str(report))
+def verify_report(
+    report: ReportArg,
+    signature: Annotated[Path | None, typer.Option("--signature", "-s", help="Signature file (default: "
+                                                   "REPORT.sig when it exists).", show_default=False)] = None,
+    manifest: ManifestOpt = None,
+    trust: Annotated[Path | None, typer.Option("--trust", "-t", help="The signer's public key (.pub) you trust; "
+                                               "the signature must be made with it.", show_default=False)] = None,
+) -> None:
+    """Check a JSON report's SHA-256 seal and, when it is signed, its signature (exit 1 if either fails)."""
+    text = read_text_file(report)
+    digest = verify_text(text, str(report))
     out.print(f"seal intact: sha256 {digest}")
+    sig_path = signature or _signature_path(report)
+    if signature is None and not sig_path.exists():
+        if trust is not None or manifest is not None:
+            raise CheckFailedError(f"not signed: {sig_path} does not exist (pass --signature FILE)",
+                                   source=str(report))
+        return
+    document = _read_signature(sig_path)
+    try:
+        signer = verify(_payload(report, text, manifest), document, trust)
+    except RedlineError as exc:
+        if exc.source is None:
+            exc.source = str(sig_path)
+        if exc.message == CHANGED and manifest is None:
+            exc.message += " (if it was signed together with an evidence manifest, pass --manifest)"
+        raise
+    out.print(f"signed by {signer} ({document['algorithm']}, key {document['key_id']})")
+    if trust is None:
+        err.print("note: the signer's key was not checked against a key you trust; anyone can make a key "
+                  "in any name. Pass --trust SIGNER.pub to check who signed.")
+    else:
+        out.print(f"key trusted: it is the key in {trust}")

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
-from redline.services import audit, filings, queries, review
+from redline.services import audit, filings, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
 from redline.web.deps import ApiUser, CtxDep
 from redline.web.schemas import (
@@ -80,6 +80,21 @@ def get_report(ctx: CtxDep, p: ApiUser, filing_id: int) -> JSONResponse:
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
     return JSONResponse(filing.report)
+
+
+@router.get("/filings/{filing_id}/package", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}}})
+def download_package(ctx: CtxDep, p: ApiUser, filing_id: int, lang: str = "zh-CN") -> Response:
+    exported = packages.export_package(ctx, p, filing_id, lang=lang)
+    return Response(exported.data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+
+
+@router.post("/packages", status_code=201)
+def upload_package(ctx: CtxDep, p: ApiUser, file: Annotated[UploadFile, File()],
+                   require_signature: Annotated[bool, Form()] = False) -> Created:
+    data = file.file.read(packages.MAX_TOTAL_BYTES + 1)
+    return Created(id=packages.import_package(ctx, p, data, require_signature=require_signature))
 
 
 @router.put("/filings/{filing_id}/answers")

@@ -13,7 +13,7 @@ from redline.domain.workflow import REGULATOR_ROLES, Action, Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError
 from redline.i18n import LANGUAGES
 from redline.reports.html import render_probe_html, render_report_html
-from redline.services import accounts, filings, queries, review
+from redline.services import accounts, filings, packages, queries, review
 from redline.web import forms
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, PageUser
 from redline.web.templating import LANG_COOKIE, render, request_lang
@@ -213,6 +213,24 @@ def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> H
 def download_evidence(ctx: CtxDep, p: PageUser, sha256: str) -> FileResponse:
     row = queries.evidence_for(ctx, p, sha256)
     return FileResponse(ctx.blobs.path_for(row.sha256), media_type=row.media_type, filename=row.filename)
+
+
+@router.get("/filings/{filing_id}/package.zip")
+def download_package(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    exported = packages.export_package(ctx, p, filing_id, lang=request_lang(request))
+    return Response(exported.data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+
+
+@router.post("/packages", dependencies=[Csrf])
+async def upload_package(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise InputError("choose a package file", field="file")
+    data = await upload.read(packages.MAX_TOTAL_BYTES + 1)
+    filing_id = packages.import_package(ctx, p, data, require_signature=forms.text(form, "require_signature") == "on")
+    return _back(filing_id, "import")
 
 
 @router.get("/evidence/{sha256}/view", response_class=HTMLResponse)

@@ -1,0 +1,76 @@
+"""`redline package`: export a filing's submission package, and import one at another installation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import LangOpt, out
+
+if TYPE_CHECKING:
+    from redline.services.context import Context
+    from redline.services.principal import Principal
+
+package_app = typer.Typer(help="Submission packages that move between installations.", no_args_is_help=True)
+
+
+def _principal(username: str) -> tuple[Context, Principal]:
+    """The installation's context and the named account, whose access rules then apply."""
+    from sqlalchemy import select
+
+    from redline.errors import InputError
+    from redline.services.principal import Principal
+    from redline.store.models import User
+
+    from .platform import _context
+
+    ctx = _context()
+    with ctx.reader() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputError(f"no account '{username}'", field="--as")
+        return ctx, Principal.of(user)
+
+
+@package_app.command("export")
+def export(
+    filing: Annotated[int, typer.Argument(help="Filing number.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="ZIP file to write.", show_default=False)],
+    as_user: Annotated[str, typer.Option("--as", help="Account whose access applies (a provider or a regulator).")],
+    key: Annotated[Path | None, typer.Option("--key", help="Sign the package with this private key.")] = None,
+    no_evidence: Annotated[bool, typer.Option("--no-evidence", help="Leave the evidence files out.")] = False,
+    lang: LangOpt = "zh-CN",
+) -> None:
+    """Write the report (JSON and PDF), the evidence manifest, the evidence and signatures as one ZIP."""
+    from redline.services.packages import export_package
+
+    from .common import write_bytes_atomically
+
+    ctx, principal = _principal(as_user)
+    exported = export_package(ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang)
+    write_bytes_atomically(output, exported.data)
+    out.print(f"wrote {output}: report sha256 {exported.report_sha256}")
+
+
+@package_app.command("import")
+def import_(
+    package: Annotated[Path, typer.Argument(help="The ZIP file.", show_default=False)],
+    as_user: Annotated[str, typer.Option("--as", help="The receiving regulator's account.")],
+    require_signature: Annotated[bool, typer.Option("--require-signature", help="Refuse unsigned packages.")]
+    = False,
+    trust: Annotated[Path | None, typer.Option("--trust", help="Accept only signatures by this public key.")]
+    = None,
+) -> None:
+    """Verify everything in a package and, only if all of it holds, store the filing here as submitted."""
+    from redline.errors import InputError
+    from redline.services.packages import import_package
+
+    ctx, principal = _principal(as_user)
+    try:
+        data = package.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", source=str(package)) from None
+    filing_id = import_package(ctx, principal, data, require_signature=require_signature, trust=trust)
+    out.print(f"imported as filing {filing_id}")

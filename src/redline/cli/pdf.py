@@ -1,0 +1,66 @@
+"""`redline pdf`: print sealed reports as PDF (Chinese text in an embedded Noto CJK font)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from redline.errors import InputError
+from redline.i18n import DEFAULT_LANGUAGE, check_language
+from redline.reports.canonical import verify_text
+from redline.yamldoc import read_text_file
+
+from .common import LangOpt, err, out
+
+pdf_app = typer.Typer(help="PDF: the sealed assessment report, with its digest on every page.",
+                      no_args_is_help=True)
+
+
+@pdf_app.callback()
+def _pdf() -> None:
+    """PDF: the sealed assessment report, with its digest on every page."""
+
+
+def write_bytes_atomically(path: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a temporary file renamed into place."""
+    target = path.resolve()
+    if not target.parent.is_dir():
+        raise InputError("output directory does not exist", source=str(path.parent))
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@pdf_app.command("report")
+def report(
+    report: Annotated[Path, typer.Argument(help="A sealed JSON report written by redline.", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The PDF file to write.", show_default=False)],
+    lang: LangOpt = DEFAULT_LANGUAGE,
+) -> None:
+    """Verify a JSON report's seal, then render it as PDF (A4; digest and page number on every page)."""
+    from redline.reports.pdf import cjk_font_available, report_pdf
+
+    check_language(lang)
+    text = read_text_file(report)
+    digest = verify_text(text, str(report))
+    document = json.loads(text)
+    if not cjk_font_available():
+        err.print("[yellow]warning:[/yellow] font Noto Sans CJK SC not found (Debian: fonts-noto-cjk); "
+                  "Chinese text may not render")
+    try:
+        data = report_pdf(document, lang)
+    except InputError as exc:
+        exc.source = exc.source or str(report)
+        raise
+    write_bytes_atomically(output, data)
+    out.print(f"wrote {output} · sha256 {digest}")
