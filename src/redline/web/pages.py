@@ -13,7 +13,7 @@ from redline.domain.workflow import REGULATOR_ROLES, Action, Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError
 from redline.i18n import LANGUAGES
 from redline.reports.html import render_probe_html, render_report_html
-from redline.services import accounts, filings, packages, queries, review
+from redline.services import accounts, documents_pdf, filings, packages, queries, review
 from redline.web import forms
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, PageUser
 from redline.web.templating import LANG_COOKIE, render, request_lang
@@ -220,6 +220,36 @@ def download_package(request: Request, ctx: CtxDep, p: PageUser, filing_id: int)
     exported = packages.export_package(ctx, p, filing_id, lang=request_lang(request))
     return Response(exported.data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/filings/{filing_id}/review.pdf")
+def review_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    return _pdf(documents_pdf.review_opinion(ctx, p, filing_id, request_lang(request)), f"review-{filing_id}.pdf")
+
+
+@router.get("/filings/{filing_id}/rectification.pdf")
+def rectification_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    return _pdf(documents_pdf.rectification_order(ctx, p, filing_id, request_lang(request)),
+                f"rectification-{filing_id}.pdf")
+
+
+@router.get("/summonses/{summons_id}.pdf")
+def summons_pdf(request: Request, ctx: CtxDep, p: PageUser, summons_id: int) -> Response:
+    return _pdf(documents_pdf.summons_record(ctx, p, summons_id, request_lang(request)), f"summons-{summons_id}.pdf")
+
+
+@router.get("/filings/{filing_id}/report.pdf")
+def report_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+    filing = queries.get_filing(ctx, p, filing_id).filing
+    if filing.report is None:
+        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    from redline.reports.pdf import report_pdf as render
+
+    return _pdf(render(filing.report, request_lang(request)), f"report-{filing_id}.pdf")
 
 
 @router.post("/packages", dependencies=[Csrf])
