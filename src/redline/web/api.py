@@ -11,7 +11,7 @@ from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
 from redline.services import audit, filings, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
-from redline.web.deps import ApiUser, CtxDep
+from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (
     ActionIn,
     AnswersIn,
@@ -51,7 +51,7 @@ def me(p: ApiUser) -> MeOut:
 def list_filings(request: Request, ctx: CtxDep, p: ApiUser, state: str | None = None, region: str | None = None,
                  technology: str | None = None, overdue: bool = False,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                 offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> Response:
     f = queries.FilingFilter(state, region, technology, overdue, limit, offset)
     today = ctx.today()
 
@@ -70,12 +70,12 @@ def record_change(ctx: CtxDep, p: ApiUser, body: ChangeIn) -> Created:
 
 
 @router.get("/filings/{filing_id}")
-def get_filing(ctx: CtxDep, p: ApiUser, filing_id: int) -> FilingDetail:
+def get_filing(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> FilingDetail:
     return FilingDetail.of_view(queries.get_filing(ctx, p, filing_id))
 
 
 @router.get("/filings/{filing_id}/report")
-def get_report(ctx: CtxDep, p: ApiUser, filing_id: int) -> JSONResponse:
+def get_report(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> JSONResponse:
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
@@ -84,7 +84,7 @@ def get_report(ctx: CtxDep, p: ApiUser, filing_id: int) -> JSONResponse:
 
 @router.get("/filings/{filing_id}/package", response_class=Response,
             responses={200: {"content": {"application/zip": {}}}})
-def download_package(ctx: CtxDep, p: ApiUser, filing_id: int, lang: str = "zh-CN") -> Response:
+def download_package(ctx: CtxDep, p: ApiUser, filing_id: IdPath, lang: str = "zh-CN") -> Response:
     exported = packages.export_package(ctx, p, filing_id, lang=lang)
     return Response(exported.data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
@@ -98,13 +98,13 @@ def upload_package(ctx: CtxDep, p: ApiUser, file: Annotated[UploadFile, File()],
 
 
 @router.put("/filings/{filing_id}/answers")
-def save_answers(ctx: CtxDep, p: ApiUser, filing_id: int, body: AnswersIn) -> StateOut:
+def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) -> StateOut:
     filings.save_answers(ctx, p, filing_id, body.answers)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
 
 
 @router.post("/filings/{filing_id}/evidence", status_code=201)
-def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: int, file: Annotated[UploadFile, File()],
+def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: IdPath, file: Annotated[UploadFile, File()],
                     item_id: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
                     ) -> dict[str, str]:
     sha = filings.add_evidence(ctx, p, filing_id, item_id or None, file.filename or "upload", file.file,
@@ -113,13 +113,13 @@ def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: int, file: Annotated[Upl
 
 
 @router.post("/filings/{filing_id}/assessor")
-def invite_assessor(ctx: CtxDep, p: ApiUser, filing_id: int, body: AssessorIn) -> StateOut:
+def invite_assessor(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AssessorIn) -> StateOut:
     filings.invite_assessor(ctx, p, filing_id, body.username)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
 
 
 @router.post("/filings/{filing_id}/sign")
-def sign(ctx: CtxDep, p: ApiUser, filing_id: int, body: SignIn) -> StateOut:
+def sign(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: SignIn) -> StateOut:
     filings.sign_conclusion(ctx, p, filing_id, body.statement)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
 
@@ -134,19 +134,19 @@ def action_extras(body: ActionIn) -> dict[str, Any]:
 
 
 @router.post("/filings/{filing_id}/actions/{action}")
-def act(ctx: CtxDep, p: ApiUser, filing_id: int, action: Action, body: ActionIn) -> StateOut:
+def act(ctx: CtxDep, p: ApiUser, filing_id: IdPath, action: Action, body: ActionIn) -> StateOut:
     state = review.act(ctx, p, filing_id, action, body.note, action_extras(body))
     return StateOut(id=filing_id, state=state.value)
 
 
 @router.post("/filings/{filing_id}/comments", status_code=201)
-def comment(ctx: CtxDep, p: ApiUser, filing_id: int, body: CommentIn) -> StateOut:
+def comment(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: CommentIn) -> StateOut:
     review.comment(ctx, p, filing_id, body.item_id, body.text)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
 
 
 @router.post("/filings/{filing_id}/rectification/{item_id}")
-def answer_rectification(ctx: CtxDep, p: ApiUser, filing_id: int, item_id: int,
+def answer_rectification(ctx: CtxDep, p: ApiUser, filing_id: IdPath, item_id: IdPath,
                          body: RectificationAnswerIn) -> StateOut:
     review.answer_rectification(ctx, p, filing_id, item_id, body.response, body.evidence_sha256)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
@@ -184,7 +184,7 @@ def record_summons(ctx: CtxDep, p: ApiUser, body: SummonsIn) -> Created:
 
 
 @router.get("/summonses/{summons_id}")
-def get_summons(ctx: CtxDep, p: ApiUser, summons_id: int) -> SummonsOut:
+def get_summons(ctx: CtxDep, p: ApiUser, summons_id: IdPath) -> SummonsOut:
     return _summons_out(queries.get_summons(ctx, p, summons_id))
 
 

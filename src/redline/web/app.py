@@ -40,6 +40,6 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_exception_handler(LoginRequiredError, _login_redirect)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(pages_regulator.router)
+    app.include_router(pages.router, include_in_schema=False)
+    app.include_router(pages_regulator.router, include_in_schema=False)
     return app

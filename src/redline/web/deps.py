@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Path, Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from redline.errors import AuthenticationError, PermissionDeniedError
@@ -80,6 +80,9 @@ def api_principal(request: Request) -> Principal:
         raise AuthenticationError("unknown or revoked API token")
     return principal
 
+
+MAX_ID = 2_147_483_647  # PostgreSQL INTEGER; larger ids cannot exist and must not reach the database
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 PageUser = Annotated[Principal, Depends(page_principal)]
 ApiUser = Annotated[Principal, Depends(api_principal)]

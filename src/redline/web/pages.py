@@ -15,7 +15,7 @@ from redline.i18n import LANGUAGES
 from redline.reports.html import render_probe_html, render_report_html
 from redline.services import accounts, documents_pdf, filings, packages, queries, review
 from redline.web import forms
-from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, PageUser
+from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import LANG_COOKIE, render, request_lang
 
 router = APIRouter()
@@ -26,7 +26,7 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and not parsed.netloc else "/"
 
 
-def _back(filing_id: int, done: str = "") -> RedirectResponse:
+def _back(filing_id: IdPath, done: str = "") -> RedirectResponse:
     return RedirectResponse(f"/filings/{filing_id}" + (f"?done={done}" if done else ""), status_code=303)
 
 
@@ -119,7 +119,7 @@ async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 
 
 @router.get("/filings/{filing_id}", response_class=HTMLResponse)
-def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, done: str = "") -> HTMLResponse:
+def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, done: str = "") -> HTMLResponse:
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
     return render(request, "filing.html", v=view, f=view.filing, items=items, done=done, today=ctx.today(),
@@ -127,7 +127,7 @@ def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, done
 
 
 @router.post("/filings/{filing_id}/answers", dependencies=[Csrf])
-async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     form = await request.form()
     view = queries.get_filing(ctx, p, filing_id)
     filings.save_answers(ctx, p, filing_id, forms.answers(form, view.items))
@@ -135,7 +135,7 @@ async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: in
 
 
 @router.post("/filings/{filing_id}/evidence", dependencies=[Csrf])
-async def upload_evidence(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+async def upload_evidence(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) and not hasattr(upload, "file"):
@@ -147,21 +147,21 @@ async def upload_evidence(request: Request, ctx: CtxDep, p: PageUser, filing_id:
 
 
 @router.post("/filings/{filing_id}/assessor", dependencies=[Csrf])
-async def invite_assessor(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+async def invite_assessor(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     form = await request.form()
     filings.invite_assessor(ctx, p, filing_id, forms.text(form, "username"))
     return _back(filing_id, "assessor")
 
 
 @router.post("/filings/{filing_id}/sign", dependencies=[Csrf])
-async def sign(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+async def sign(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     form = await request.form()
     filings.sign_conclusion(ctx, p, filing_id, forms.text(form, "statement"))
     return _back(filing_id, "sign")
 
 
 @router.post("/filings/{filing_id}/actions/{action}", dependencies=[Csrf])
-async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, action: Action) -> Response:
+async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, action: Action) -> Response:
     form = await request.form()
     extra = {"inspectors": forms.text(form, "inspectors"), "findings": forms.text(form, "findings"),
              "date": forms.date(form, "date"), "items": forms.demands(form), "due": forms.date(form, "due")}
@@ -170,15 +170,15 @@ async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, action
 
 
 @router.post("/filings/{filing_id}/comments", dependencies=[Csrf])
-async def comment(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+async def comment(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     form = await request.form()
     review.comment(ctx, p, filing_id, forms.text(form, "item_id"), forms.text(form, "text"))
     return _back(filing_id, "comment")
 
 
 @router.post("/filings/{filing_id}/rectification/{item_id}", dependencies=[Csrf])
-async def answer_rectification(request: Request, ctx: CtxDep, p: PageUser, filing_id: int,
-                               item_id: int) -> Response:
+async def answer_rectification(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath,
+                               item_id: IdPath) -> Response:
     form = await request.form()
     upload = form.get("file")
     sha = None
@@ -190,7 +190,7 @@ async def answer_rectification(request: Request, ctx: CtxDep, p: PageUser, filin
 
 
 @router.get("/filings/{filing_id}/report.json")
-def report_json(ctx: CtxDep, p: PageUser, filing_id: int) -> JSONResponse:
+def report_json(ctx: CtxDep, p: PageUser, filing_id: IdPath) -> JSONResponse:
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
@@ -199,7 +199,7 @@ def report_json(ctx: CtxDep, p: PageUser, filing_id: int) -> JSONResponse:
 
 
 @router.get("/filings/{filing_id}/report", response_class=HTMLResponse)
-def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> HTMLResponse:
+def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> HTMLResponse:
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
@@ -216,7 +216,7 @@ def download_evidence(ctx: CtxDep, p: PageUser, sha256: str) -> FileResponse:
 
 
 @router.get("/filings/{filing_id}/package.zip")
-def download_package(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+def download_package(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     exported = packages.export_package(ctx, p, filing_id, lang=request_lang(request))
     return Response(exported.data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
@@ -227,23 +227,23 @@ def _pdf(data: bytes, name: str) -> Response:
 
 
 @router.get("/filings/{filing_id}/review.pdf")
-def review_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+def review_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     return _pdf(documents_pdf.review_opinion(ctx, p, filing_id, request_lang(request)), f"review-{filing_id}.pdf")
 
 
 @router.get("/filings/{filing_id}/rectification.pdf")
-def rectification_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+def rectification_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     return _pdf(documents_pdf.rectification_order(ctx, p, filing_id, request_lang(request)),
                 f"rectification-{filing_id}.pdf")
 
 
 @router.get("/summonses/{summons_id}.pdf")
-def summons_pdf(request: Request, ctx: CtxDep, p: PageUser, summons_id: int) -> Response:
+def summons_pdf(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath) -> Response:
     return _pdf(documents_pdf.summons_record(ctx, p, summons_id, request_lang(request)), f"summons-{summons_id}.pdf")
 
 
 @router.get("/filings/{filing_id}/report.pdf")
-def report_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: int) -> Response:
+def report_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")

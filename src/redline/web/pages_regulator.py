@@ -12,7 +12,7 @@ from redline.services.principal import Principal
 from redline.services.review import SummonsRecord
 from redline.store.models import Filing
 from redline.web import charts, forms
-from redline.web.deps import Csrf, CtxDep, PageUser
+from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
 
 router = APIRouter()
@@ -105,7 +105,7 @@ async def record_summons(request: Request, ctx: CtxDep, p: PageUser) -> Response
 
 
 @router.get("/summonses/{summons_id}", response_class=HTMLResponse)
-def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: int) -> HTMLResponse:
+def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath) -> HTMLResponse:
     return render(request, "summons.html", s=queries.get_summons(ctx, p, summons_id))
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.services.queries import FilingView
 from redline.store.models import Filing
+
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class In(BaseModel):
@@ -21,7 +24,7 @@ class ServiceIn(In):
 
 
 class ChangeIn(In):
-    service_id: int
+    service_id: Id
     change: dict[str, Any] = Field(description="kind, date, ... as in a change YAML")
 
 
@@ -66,21 +69,21 @@ class RectificationAnswerIn(In):
 
 
 class NoticeIn(In):
-    service_id: int
+    service_id: Id
     reference: str = ""
     note: str = ""
     due: dt.date | None = None
 
 
 class SummonsIn(In):
-    provider_id: int
+    provider_id: Id
     date: dt.date
     agencies: str
     attendees: str
     problems: str
     demands: str
     deadline: dt.date | None = None
-    filing_id: int | None = None
+    filing_id: Id | None = None
 
 
 class Created(BaseModel):
@@ -104,10 +107,10 @@ class FilingOut(BaseModel):
     id: int
     title: str
     state: str
-    provider_id: int
+    provider_id: Id
     provider: str
     region: str
-    service_id: int | None
+    service_id: Id | None
     due_date: dt.date | None
     due_provisional: bool
     overdue: bool
@@ -172,7 +175,7 @@ class FilingDetail(FilingOut):
 
 class SummonsOut(BaseModel):
     id: int
-    provider_id: int
+    provider_id: Id
     provider: str
     filing_id: int | None
     date: dt.date
