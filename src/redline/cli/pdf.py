@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +13,7 @@ from redline.i18n import DEFAULT_LANGUAGE, check_language
 from redline.reports.canonical import verify_text
 from redline.yamldoc import read_text_file
 
-from .common import LangOpt, err, out
+from .common import LangOpt, err, out, write_bytes_atomically
 
 pdf_app = typer.Typer(help="PDF: the sealed assessment report, with its digest on every page.",
                       no_args_is_help=True)
@@ -24,21 +22,6 @@ pdf_app = typer.Typer(help="PDF: the sealed assessment report, with its digest o
 @pdf_app.callback()
 def _pdf() -> None:
     """PDF: the sealed assessment report, with its digest on every page."""
-
-
-def write_bytes_atomically(path: Path, content: bytes) -> None:
-    """Write the whole file or nothing: a temporary file renamed into place."""
-    target = path.resolve()
-    if not target.parent.is_dir():
-        raise InputError("output directory does not exist", source=str(path.parent))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @pdf_app.command("report")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +23,7 @@ from redline.probes.base import Verdict
 from redline.reports.canonical import dumps, jsonable, seal
 from redline.reports.html import render_probe_html
 
-from .common import JsonOpt, LangOpt, err, out, write_atomically
+from .common import JsonOpt, LangOpt, err, out, write_atomically, write_bytes_atomically
 
 probe_app = typer.Typer(help="Probes: check files for evidence (\"use technology to manage technology\").",
                         no_args_is_help=True)
@@ -171,14 +170,7 @@ def add_label(
         raise InputError("the written label does not read back as one valid label; file left unchanged",
                          source=str(file))
     target = output or file
-    fd, tmp = tempfile.mkstemp(dir=target.resolve().parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(target, new)
     out.print(f"labelled {target} ({found[0].carrier}): {text}")
 
 
