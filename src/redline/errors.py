@@ -62,3 +62,7 @@ class ThrottledError(RedlineError):
 
 class ConflictError(RedlineError):
     """The request conflicts with the current state (for example a workflow step out of order)."""
+
+
+class StorageFullError(RedlineError):
+    """The evidence store has no space left; nothing was stored."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from redline.errors import InputError
+from redline.errors import InputError, StorageFullError
 
 # Types accepted as evidence, by their leading bytes: documents, images, archives, text.
 _SIGNATURES: list[tuple[bytes, str]] = [
@@ -89,6 +90,11 @@ class BlobStore:
             else:
                 tmp.replace(target)
             return StoredBlob(digest, size, media_type)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise StorageFullError("the evidence store is full; nothing was stored", source=filename) from None
+            raise
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise

@@ -16,6 +16,7 @@ from redline.errors import (
     NotFoundError,
     PermissionDeniedError,
     RedlineError,
+    StorageFullError,
     ThrottledError,
 )
 from redline.store.migrate import NotMigratedError
@@ -27,6 +28,7 @@ STATUS: list[tuple[type[RedlineError], int, str]] = [
     (ConflictError, 409, "conflict"),
     (ThrottledError, 429, "too-many-attempts"),
     (NotMigratedError, 503, "not-migrated"),
+    (StorageFullError, 507, "storage-full"),
     (InputError, 422, "invalid-input"),
 ]
 
