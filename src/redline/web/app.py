@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
@@ -16,7 +17,7 @@ from redline.errors import RedlineError
 from redline.services.context import Context
 from redline.web import api, pages, pages_regulator
 from redline.web.deps import LoginRequiredError, SessionMiddleware, security_headers
-from redline.web.problems import http_error, redline_error, validation_error
+from redline.web.problems import database_error, http_error, redline_error, validation_error
 
 STATIC = Path(__file__).parent / "static"
 
@@ -38,6 +39,8 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(LoginRequiredError, _login_redirect)
+    app.add_exception_handler(OperationalError, database_error)
+    app.add_exception_handler(InterfaceError, database_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router, include_in_schema=False)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from redline.errors import AuthenticationError, PermissionDeniedError
@@ -39,8 +40,13 @@ class SessionMiddleware(BaseHTTPMiddleware):
             return await call_next(request)
         ctx: Context = request.app.state.ctx
         token = request.cookies.get(SESSION_COOKIE)
-        request.state.version = version = ctx.version()
-        request.state.principal = accounts.session_principal(ctx, token, version) if token else None
+        try:
+            request.state.version = version = ctx.version()
+            request.state.principal = accounts.session_principal(ctx, token, version) if token else None
+        except (OperationalError, InterfaceError) as exc:
+            from redline.web.problems import database_error
+
+            return await database_error(request, exc)
         csrf = request.cookies.get(CSRF_COOKIE)
         fresh = not csrf or len(csrf) < 32
         request.state.csrf = secrets.token_urlsafe(32) if fresh else csrf

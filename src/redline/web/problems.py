@@ -82,3 +82,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
     from redline.web.templating import render_error
 
     return render_error(request, exc.status_code, str(exc.detail))
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    """The database is unreachable or refused the connection: say so, and let the client retry."""
+    message = "the database is not available right now; nothing was changed — try again shortly"
+    if is_api(request):
+        response: Response = problem(503, "database-unavailable", message, request.url.path)
+    else:
+        from redline.web.templating import render_error
+
+        response = render_error(request, 503, message)
+    response.headers["Retry-After"] = "5"
+    return response
