@@ -63,7 +63,10 @@ def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeL
 
 def parse_yaml(text: str, source: str) -> YamlDoc:
     """Parse one YAML document; syntax errors become InputError with the line."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # the reader rejects control characters already here
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", source=source) from None
     try:
         node = loader.get_single_node()
         lines: dict[Key, int] = {}

@@ -46,3 +46,8 @@ def test_an_impossible_date_is_refused_with_its_line() -> None:
 def test_an_empty_document_is_refused() -> None:
     with pytest.raises(InputError, match="empty"):
         load_model(Outer, parse_yaml("# nothing\n", "f.yaml"))
+
+
+def test_a_control_character_is_refused_as_a_yaml_error_not_a_crash() -> None:
+    with pytest.raises(InputError, match="YAML error"):
+        parse_yaml("name: a\x1f\n", "f.yaml")
