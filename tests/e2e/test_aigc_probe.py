@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from redline.probes.aigc import carriers
+from tests.conftest import TC260_CONFIG
 
 REDLINE = Path(sys.executable).with_name("redline")
 EXIFTOOL, FFMPEG = shutil.which("exiftool"), shutil.which("ffmpeg")
@@ -23,19 +24,6 @@ FIELDS = {"Label": "1", "ContentProducer": "001191110102MACQD9K64010000", "Produ
           "ReservedCode1": "", "ContentPropagator": "001191110102MACQD9K64010000", "PropagateID": "P-2026-1",
           "ReservedCode2": ""}
 LABEL = json.dumps({"AIGC": FIELDS}, separators=(",", ":"))
-TC260_CONFIG = """%Image::ExifTool::UserDefined = (
-    'Image::ExifTool::XMP::Main' => {
-        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
-    },
-);
-%Image::ExifTool::UserDefined::TC260 = (
-    GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Image' },
-    NAMESPACE => { 'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/' },
-    WRITABLE => 'string',
-    AIGC => { },
-);
-1;
-"""
 
 
 def redline(*args: str | Path) -> subprocess.CompletedProcess[str]:

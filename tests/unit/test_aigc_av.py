@@ -25,25 +25,13 @@ from hypothesis import strategies as st
 from redline.probes.aigc import bmff, carriers, id3, mkv, vorbis, xmp
 from redline.probes.aigc.carriers import CarrierError
 from redline.probes.aigc.label import RawLabel, check_label, label_json
+from tests.conftest import TC260_CONFIG
 
 LABEL = label_json("1", "001191110102MACQD9K64010000", "abc123")
 FIELDS = json.loads(LABEL)["AIGC"]
 FFMPEG = Path("/usr/bin/ffmpeg")
 FFPROBE = Path("/usr/bin/ffprobe")
 EXIFTOOL = Path("/usr/bin/exiftool")
-TC260_CONFIG = """%Image::ExifTool::UserDefined = (
-    'Image::ExifTool::XMP::Main' => {
-        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
-    },
-);
-%Image::ExifTool::UserDefined::TC260 = (
-    GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Image' },
-    NAMESPACE => { 'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/' },
-    WRITABLE => 'string',
-    AIGC => { },
-);
-1;
-"""
 Reader = Callable[[carriers.Buffer], list[RawLabel]]
 Writer = Callable[[bytes, str], bytes]
 SINE = ["-f", "lavfi", "-i", "sine=frequency=440:duration=0.2"]

@@ -24,24 +24,12 @@ from PIL import Image
 from redline.probes.aigc import carriers, gif, jpeg, png, riff, tiff, xmp
 from redline.probes.aigc.carriers import CarrierError
 from redline.probes.aigc.label import RawLabel, check_label, label_json
+from tests.conftest import TC260_CONFIG
 
 LABEL = label_json("1", "001191110102MACQD9K64010000", "abc123")
 FIELDS = json.loads(LABEL)["AIGC"]
 BARE = json.dumps(FIELDS, separators=(",", ":"))
 EXIFTOOL = Path("/usr/bin/exiftool")
-TC260_CONFIG = """%Image::ExifTool::UserDefined = (
-    'Image::ExifTool::XMP::Main' => {
-        TC260 => { SubDirectory => { TagTable => 'Image::ExifTool::UserDefined::TC260' } },
-    },
-);
-%Image::ExifTool::UserDefined::TC260 = (
-    GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Image' },
-    NAMESPACE => { 'TC260' => 'http://www.tc260.org.cn/ns/AIGC/1.0/' },
-    WRITABLE => 'string',
-    AIGC => { },
-);
-1;
-"""
 Reader = Callable[[carriers.Buffer], list[RawLabel]]
 
 
