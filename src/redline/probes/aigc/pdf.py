@@ -198,17 +198,28 @@ def _scan_trailers(scan: _Scan, start: int, end: int) -> None:
             scan.trailers.append((i, value))
 
 
+def _typed_stream(scan: _Scan, key: tuple[int, int],
+                  type_name: str) -> tuple[_Entry, int, dict[str, PdfValue]] | None:
+    """The stream object `key`, where its data starts, and its dictionary, when the dictionary parses
+    and its /Type is `type_name`."""
+    entry = scan.objects.get(key)
+    if entry is None or entry.stream is None:
+        return None
+    try:
+        dictionary = _Parser(bytes(scan.data[entry.offset:entry.body_end])).value()
+    except ParseError:
+        return None
+    if not isinstance(dictionary, dict) or dictionary.get("Type") != type_name:
+        return None
+    return entry, entry.stream[0], dictionary
+
+
 def _open_object_streams(scan: _Scan) -> None:
     for key in scan.object_streams:
-        entry = scan.objects.get(key)
-        if entry is None or entry.stream is None:
+        found = _typed_stream(scan, key, "ObjStm")
+        if found is None:
             continue
-        try:
-            dictionary = _Parser(bytes(scan.data[entry.offset:entry.body_end])).value()
-        except ParseError:
-            continue
-        if not isinstance(dictionary, dict) or dictionary.get("Type") != "ObjStm":
-            continue
+        entry, _, dictionary = found
         count, first = dictionary.get("N"), dictionary.get("First")
         if not isinstance(count, int) or not isinstance(first, int) or not 0 < count <= MAX_OBJECTS:
             continue
@@ -286,19 +297,14 @@ def _xmp_labels(scan: _Scan) -> list[RawLabel]:
         keys = [(meta.num, meta.gen)]
     labels: list[RawLabel] = []
     for key in keys:
-        entry = scan.objects.get(key)
-        if entry is None or entry.stream is None:
+        found = _typed_stream(scan, key, "Metadata")
+        if found is None:
             continue
-        try:
-            dictionary = _Parser(bytes(scan.data[entry.offset:entry.body_end])).value()
-        except ParseError:
-            continue
-        if not isinstance(dictionary, dict) or dictionary.get("Type") != "Metadata":
-            continue
+        entry, start, dictionary = found
         content = scan.stream_bytes(entry, dictionary)
         if content is None:
             continue
-        labels.extend(RawLabel("pdf/xmp", value, entry.stream[0]) for value in xmp_aigc_values(content))
+        labels.extend(RawLabel("pdf/xmp", value, start) for value in xmp_aigc_values(content))
     return labels
 
 
