@@ -14,15 +14,14 @@ import sys
 
 # bench/platform.py shadows the standard library's `platform`: take this folder off the path first.
 sys.path[:] = [p for p in sys.path if not p.rstrip("/").endswith("bench")]
+sys.path.append(__file__.rsplit("/", 1)[0])  # last, so the standard library comes first
 
 import argparse
 import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from abtool import free_port, run_ab
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -44,27 +44,8 @@ from redline.store.models import AuditEntry, Filing, Service
 RESULTS = Path(__file__).parent / "results" / "load.json"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
-def _ab(url: str, seconds: int, concurrency: int, headers: list[str], body: Path | None = None) -> dict[str, float]:
-    args = ["ab", "-q", "-t", str(seconds), "-n", "10000000", "-c", str(concurrency), "-l"]
-    for header in headers:
-        args += ["-H", header]
-    if body is not None:
-        args += ["-p", str(body), "-T", "application/json"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=False).stdout
-
-    def number(pattern: str) -> float:
-        match = re.search(pattern, out)
-        return float(match.group(1)) if match else 0.0
-
-    return {"requests": number(r"Complete requests:\s+(\d+)"), "failed": number(r"Failed requests:\s+(\d+)"),
-            "non_2xx": number(r"Non-2xx responses:\s+(\d+)"), "p50_ms": number(r"\n\s+50%\s+(\d+)"),
-            "p95_ms": number(r"\n\s+95%\s+(\d+)"), "rps": number(r"Requests per second:\s+([\d.]+)")}
 
 
 def _database(kind: str, tmp: Path, postgres: str) -> tuple[str, str | None]:
@@ -94,7 +75,7 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
     body = tmp / "change.json"
     body.write_text(json.dumps({"service_id": service, "change": {"kind": "add_capability", "date": "2027-03-01",
                                                                    "capabilities": ["forum"]}}))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs")}
     server = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
                                "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL)
@@ -117,7 +98,7 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
             "GET /api/v1/health": (base + "/api/v1/health", 4, [], None),
         }
         with ThreadPoolExecutor(max_workers=len(plan)) as pool:
-            futures = {name: pool.submit(_ab, u, seconds, c, h, b) for name, (u, c, h, b) in plan.items()}
+            futures = {name: pool.submit(run_ab, u, seconds, c, h, b) for name, (u, c, h, b) in plan.items()}
             routes = {name: f.result() for name, f in futures.items()}
     finally:
         server.terminate()

@@ -14,6 +14,7 @@ import sys
 
 # This file's name shadows the standard library's `platform`: take its folder off the path first.
 sys.path[:] = [p for p in sys.path if not p.rstrip("/").endswith("bench")]
+sys.path.append(__file__.rsplit("/", 1)[0])  # last, so the standard library comes first
 
 import argparse
 import datetime as dt
@@ -21,9 +22,7 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from abtool import free_port, run_ab
 from sqlalchemy import insert, select
 
 from redline.bootstrap import build_context
@@ -99,31 +99,8 @@ def seed(url: str, blob_dir: Path, total: int) -> None:
         assert s.scalar(select(Filing.id).order_by(Filing.id.desc()).limit(1))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
-def run_ab(ab: str, url: str, seconds: int, concurrency: int, headers: list[str]) -> dict[str, float]:
-    args = [ab, "-q", "-t", str(seconds), "-n", "10000000", "-c", str(concurrency), "-l"]
-    for header in headers:
-        args += ["-H", header]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
-
-    def number(pattern: str) -> float:
-        match = re.search(pattern, out)
-        return float(match.group(1)) if match else 0.0
-
-    return {
-        "requests": number(r"Complete requests:\s+(\d+)"),
-        "failed": number(r"Failed requests:\s+(\d+)"),
-        "non_2xx": number(r"Non-2xx responses:\s+(\d+)"),
-        "requests_per_second": number(r"Requests per second:\s+([\d.]+)"),
-        "p50_ms": number(r"\n\s+50%\s+(\d+)"),
-        "p95_ms": number(r"\n\s+95%\s+(\d+)"),
-        "p99_ms": number(r"\n\s+99%\s+(\d+)"),
-    }
 
 
 def measure(ab: str, url: str, tmp: Path, token: str, args: argparse.Namespace, cache: bool) -> dict[str, Any]:
@@ -146,10 +123,10 @@ def measure(ab: str, url: str, tmp: Path, token: str, args: argparse.Namespace, 
         client.post("/login", data={"username": "hz-cac", "password": DEMO_PASSWORD, "csrf_token": csrf})
         cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
         runs = {
-            "health": run_ab(ab, base + "/api/v1/health", args.seconds, args.concurrency, []),
-            "filings_api": run_ab(ab, base + "/api/v1/filings?limit=50", args.seconds, args.concurrency,
-                                  [f"Authorization: Bearer {token}"]),
-            "queue_page": run_ab(ab, base + "/regulator", args.seconds, args.concurrency, [f"Cookie: {cookie}"]),
+            "health": run_ab(base + "/api/v1/health", args.seconds, args.concurrency, [], ab=ab),
+            "filings_api": run_ab(base + "/api/v1/filings?limit=50", args.seconds, args.concurrency,
+                                  [f"Authorization: Bearer {token}"], ab=ab),
+            "queue_page": run_ab(base + "/regulator", args.seconds, args.concurrency, [f"Cookie: {cookie}"], ab=ab),
         }
     finally:
         server.terminate()

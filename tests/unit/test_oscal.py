@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from redline.cli.oscal import oscal_app
 from redline.errors import CheckFailedError, InputError
-from redline.reports import oscal
+from redline.reports import oscal, oscal_validate
 from redline.reports.canonical import dumps
 from redline.reports.document import build_report
 from redline.rulebook.book import Rulebook
@@ -46,7 +46,7 @@ def _prop(owner: dict[str, Any], name: str) -> list[str]:
 
 def test_the_catalog_holds_one_control_per_checklist_item_and_validates(book: Rulebook) -> None:
     document = oscal.catalog(book)
-    oscal.validate(document)
+    oscal_validate.validate(document)
     groups = document["catalog"]["groups"]
     assert [g["id"] for g in groups] == [oscal.control_id(c.id) for c in book.checklists]
     controls = [c for g in groups for c in g["controls"]]
@@ -77,7 +77,7 @@ def test_control_ids_that_would_start_with_a_digit_become_valid_tokens() -> None
 
 def test_assessment_results_for_the_example_validate_with_one_observation_per_item(
         report: dict[str, Any], results: dict[str, Any]) -> None:
-    oscal.validate(results)
+    oscal_validate.validate(results)
     result = results["assessment-results"]["results"][0]
     items = _items(report)
     assert len(result["observations"]) == len(items)
@@ -114,7 +114,7 @@ def test_the_evidence_sha256_is_in_the_observation_and_in_the_back_matter_hashes
 
 def test_the_poam_lists_exactly_the_open_items_and_validates(report: dict[str, Any]) -> None:
     document = oscal.poam(report)
-    oscal.validate(document)
+    oscal_validate.validate(document)
     items = document["plan-of-action-and-milestones"]["poam-items"]
     assert {_prop(i, "checklist-item")[0] for i in items} == _open_ids(report) == {LOG_FIELDS}
 
@@ -155,7 +155,7 @@ def test_a_bad_uuid_fails_validation_naming_its_location(results: dict[str, Any]
     broken = copy.deepcopy(results)
     broken["assessment-results"]["results"][0]["observations"][2]["uuid"] = "not-a-uuid"
     with pytest.raises(CheckFailedError, match="not valid OSCAL assessment-results") as caught:
-        oscal.validate(broken)
+        oscal_validate.validate(broken)
     assert caught.value.field == "assessment-results.results[0].observations[2].uuid"
 
 
@@ -163,7 +163,7 @@ def test_a_missing_required_member_fails_validation_naming_its_location(results:
     broken = copy.deepcopy(results)
     del broken["assessment-results"]["metadata"]["oscal-version"]
     with pytest.raises(CheckFailedError, match="Field required") as caught:
-        oscal.validate(broken)
+        oscal_validate.validate(broken)
     assert caught.value.field == "assessment-results.metadata.oscal-version"
 
 
@@ -172,13 +172,13 @@ def test_a_dangling_evidence_reference_fails_validation(results: dict[str, Any])
     evidence = broken["assessment-results"]["results"][0]["observations"][0]["relevant-evidence"][0]
     evidence["href"] = "#00000000-0000-4000-8000-000000000000"
     with pytest.raises(CheckFailedError, match="names no back-matter resource") as caught:
-        oscal.validate(broken)
+        oscal_validate.validate(broken)
     assert caught.value.field == "assessment-results.results[0].observations[0].relevant-evidence[0].href"
 
 
 def test_a_document_of_another_kind_is_refused() -> None:
     with pytest.raises(CheckFailedError, match="expected one root member"):
-        oscal.validate({"system-security-plan": {}})
+        oscal_validate.validate({"system-security-plan": {}})
 
 
 def test_the_cli_writes_valid_oscal_only_from_a_report_whose_seal_holds(
@@ -192,7 +192,7 @@ def test_the_cli_writes_valid_oscal_only_from_a_report_whose_seal_holds(
         assert result.exit_code == 0, result.output
         written = json.loads(target.read_text(encoding="utf-8"))
         assert list(written) == [root]
-        oscal.validate(written)
+        oscal_validate.validate(written)
     sealed.write_text(dumps(report).replace("声浪 SoundWave", "声浪 SoundWavе"), encoding="utf-8")
     result = runner.invoke(oscal_app, ["results", str(sealed), "-o", str(tmp_path / "tampered.json")])
     assert isinstance(result.exception, CheckFailedError) and "seal broken" in str(result.exception)
@@ -203,7 +203,7 @@ def test_the_cli_writes_the_catalog(tmp_path: Path) -> None:
     target = tmp_path / "catalog.json"
     result = CliRunner().invoke(oscal_app, ["catalog", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    oscal.validate(json.loads(target.read_text(encoding="utf-8")))
+    oscal_validate.validate(json.loads(target.read_text(encoding="utf-8")))
 
 
 def test_python_field_names_instead_of_oscal_names_fail_validation(book: Rulebook) -> None:
@@ -211,5 +211,5 @@ def test_python_field_names_instead_of_oscal_names_fail_validation(book: Ruleboo
     metadata = broken["catalog"]["metadata"]
     metadata["last_modified"] = metadata.pop("last-modified")
     with pytest.raises(CheckFailedError) as caught:
-        oscal.validate(broken)
+        oscal_validate.validate(broken)
     assert caught.value.field == "catalog.metadata.last-modified"

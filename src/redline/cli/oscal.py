@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from redline.reports import oscal
+from redline.reports import oscal, oscal_validate
 from redline.reports.canonical import verify_text
 from redline.yamldoc import read_text_file
 
@@ -31,7 +31,7 @@ def _sealed_report(path: Path) -> dict[str, Any]:
 
 
 def _write(document: dict[str, Any], output: Path) -> None:
-    oscal.validate(document)
+    oscal_validate.validate(document)
     write_atomically(output, oscal.to_json(document))
 
 
