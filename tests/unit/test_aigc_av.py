@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redline.probes.aigc import bmff, carriers, id3, mkv, vorbis, xmp
+from redline.probes.aigc import bmff, bmff_write, carriers, id3, mkv, vorbis, xmp
 from redline.probes.aigc.carriers import CarrierError
 from redline.probes.aigc.label import RawLabel, check_label, label_json
 from tests.conftest import TC260_CONFIG
@@ -43,13 +43,13 @@ FORMATS: dict[str, tuple[list[str], str, list[str], Reader, Writer | None, str, 
     "flac": (SINE, ".flac", [], vorbis.read_flac, vorbis.write_flac, "flac/vorbis-comment", "Vorbis:Aigc"),
     "ogg-vorbis": (SINE, ".ogg", [], vorbis.read_ogg, None, "ogg/vorbis-comment", None),
     "ogg-opus": (SINE, ".opus", [], vorbis.read_ogg, None, "ogg/vorbis-comment", None),
-    "m4a": (SINE, ".m4a", [], bmff.read, bmff.write, "mp4/udta-meta-keys", "Keys:AIGC"),
-    "mp4": (TESTSRC, ".mp4", [], bmff.read, bmff.write, "mp4/udta-meta-keys", "Keys:AIGC"),
-    "mp4-faststart": (TESTSRC, ".mp4", ["-movflags", "+faststart"], bmff.read, bmff.write, "mp4/udta-meta-keys",
+    "m4a": (SINE, ".m4a", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
+    "mp4": (TESTSRC, ".mp4", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
+    "mp4-faststart": (TESTSRC, ".mp4", ["-movflags", "+faststart"], bmff.read, bmff_write.write, "mp4/udta-meta-keys",
                       "Keys:AIGC"),
-    "mp4-fragmented": (TESTSRC, ".mp4", ["-movflags", "+frag_keyframe+empty_moov"], bmff.read, bmff.write,
+    "mp4-fragmented": (TESTSRC, ".mp4", ["-movflags", "+frag_keyframe+empty_moov"], bmff.read, bmff_write.write,
                        "mp4/udta-meta-keys", "Keys:AIGC"),
-    "mov": (TESTSRC, ".mov", [], bmff.read, bmff.write, "mp4/udta-meta-keys", "Keys:AIGC"),
+    "mov": (TESTSRC, ".mov", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
     "mkv": (TESTSRC, ".mkv", [], mkv.read, None, "mkv/SimpleTag", None),
     "webm": (TESTSRC, ".webm", [], mkv.read, None, "mkv/SimpleTag", None),
 }
@@ -291,7 +291,7 @@ def test_the_writer_adds_its_key_to_the_keys_ffmpeg_already_wrote(media: dict[st
     _run(FFMPEG, "-v", "error", "-y", "-i", media["mp4"], "-c", "copy", "-metadata", "title=kept",
          "-movflags", "use_metadata_tags", source)
     path = tmp_path / "written.mp4"
-    path.write_bytes(bmff.write(source.read_bytes(), LABEL))
+    path.write_bytes(bmff_write.write(source.read_bytes(), LABEL))
     _only_valid_label(bmff.read(path.read_bytes()), "mp4/udta-meta-keys")
     tags = _exiftool(path)
     assert tags["Keys:Title"] == "kept"
@@ -301,7 +301,7 @@ def test_the_writer_adds_its_key_to_the_keys_ffmpeg_already_wrote(media: dict[st
 
 def test_ffmpeg_reads_the_label_beside_an_itunes_style_meta(media: dict[str, Path], tmp_path: Path) -> None:
     path = tmp_path / "beside.mp4"
-    path.write_bytes(bmff.write(media["mp4"].read_bytes(), LABEL))
+    path.write_bytes(bmff_write.write(media["mp4"].read_bytes(), LABEL))
     tags = json.loads(_run(FFPROBE, "-v", "error", "-show_entries", "format_tags", "-of", "json", path))
     assert json.loads(tags["format"]["tags"]["AIGC"]) == {"AIGC": FIELDS}
     assert tags["format"]["tags"]["encoder"].startswith("Lavf")
@@ -309,7 +309,7 @@ def test_ffmpeg_reads_the_label_beside_an_itunes_style_meta(media: dict[str, Pat
 
 def test_the_faststart_writer_moves_every_chunk_offset_by_the_bytes_inserted(media: dict[str, Path]) -> None:
     before = media["mp4-faststart"].read_bytes()
-    after = bmff.write(before, LABEL)
+    after = bmff_write.write(before, LABEL)
     grown = len(after) - len(before)
     assert grown > 0
     assert after.index(b"mdat") - before.index(b"mdat") == grown
@@ -328,11 +328,11 @@ def _tiny_faststart(offset: int, table: bytes = b"stco") -> bytes:
 
 def test_a_32_bit_chunk_offset_that_would_overflow_is_refused() -> None:
     with pytest.raises(CarrierError, match="co64"):
-        bmff.write(_tiny_faststart(0xFFFFFFF0), LABEL)
+        bmff_write.write(_tiny_faststart(0xFFFFFFF0), LABEL)
 
 
 def test_a_64_bit_chunk_offset_is_moved_past_4_gib() -> None:
-    after = bmff.write(_tiny_faststart(0xFFFFFFF0, b"co64"), LABEL)
+    after = bmff_write.write(_tiny_faststart(0xFFFFFFF0, b"co64"), LABEL)
     at = after.index(b"co64") + 12
     assert int.from_bytes(after[at:at + 8], "big") > 0xFFFFFFFF
 
@@ -343,14 +343,14 @@ def test_a_64_bit_moov_header_is_grown_in_its_64_bit_field(media: dict[str, Path
     size = struct.unpack_from(">I", data, at)[0]
     large = data[:at] + struct.pack(">I4sQ", 1, b"moov", size + 8) + data[at + 8:]
     path = tmp_path / "large.mp4"
-    path.write_bytes(bmff.write(large, LABEL))
+    path.write_bytes(bmff_write.write(large, LABEL))
     _only_valid_label(bmff.read(path.read_bytes()), "mp4/udta-meta-keys")
     assert _md5(path) == _md5(media["mp4"])
 
 
 def test_the_writer_refuses_a_file_without_a_movie_box() -> None:
     with pytest.raises(CarrierError):
-        bmff.write(_box(b"ftyp", b"isom", bytes(4)) + _box(b"mdat", bytes(8)), LABEL)
+        bmff_write.write(_box(b"ftyp", b"isom", bytes(4)) + _box(b"mdat", bytes(8)), LABEL)
 
 
 @pytest.mark.parametrize("data", [
@@ -641,6 +641,6 @@ def test_corrupted_labelled_files_give_a_list_or_a_carrier_error(data: st.DataOb
 @FUZZ
 @given(blob=st.binary(max_size=2048), magic=st.sampled_from(MAGIC))
 def test_writers_given_random_bytes_return_bytes_or_raise_a_carrier_error(blob: bytes, magic: bytes) -> None:
-    for write in (bmff.write, id3.write, vorbis.write_flac):
+    for write in (bmff_write.write, id3.write, vorbis.write_flac):
         with contextlib.suppress(CarrierError):
             assert isinstance(write(magic + blob, LABEL), bytes)
