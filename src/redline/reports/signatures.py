@@ -24,24 +24,8 @@ Key files (text, written by ``redline keys new``)
     ``-----BEGIN`` line is ignored). SM2: ``private-key-hex`` (the scalar d, 64 hex digits) and
     ``public-key-hex`` (``04 || x || y``, 130 hex digits), big-endian.
 
-SM2 (GB/T 32918.2-2016, signature format GM/T 0009-2012)
-    Computed with gmssl 3.2.2 (pure Python) on the SM2 recommended curve. gmssl's ``sign_with_sm3``
-    computes e = SM3(Z_A || M) with Z_A = SM3(ENTL || ID || a || b || x_G || y_G || x_A || y_A), ENTL =
-    0x0080 and the fixed default user ID ``1234567812345678`` (GM/T 0009-2012 §10); gmssl offers no
-    other ID, so every redline SM2 signature uses the default ID. The signature value is the DER
-    ``SEQUENCE { INTEGER r, INTEGER s }`` of GM/T 0009, so OpenSSL 3
-    (``pkeyutl -verify -digest sm3 -pkeyopt distid:1234567812345678``) checks it too.
-
-    Around gmssl, this module:
-    * generates keys itself (gmssl has no key generation): d = 1 + secrets.randbelow(n - 2), in
-      [1, n-2], and the public key d·G with gmssl's point multiplication (``CryptSM2._kg``);
-    * passes the per-signature nonce k from ``secrets`` (gmssl's default nonce comes from the
-      ``random`` module, which is predictable, and a predictable nonce gives away the private key);
-    * sets ``CryptSM2.public_key`` directly (its constructor strips the ``04`` prefix with
-      ``str.lstrip("04")``, which also eats leading 0 and 4 digits of x);
-    * checks that a public key is a point on the curve and that 1 <= r, s < n before verifying
-      (gmssl checks neither).
-    gmssl's arithmetic is not constant-time; sign on a machine you trust.
+SM2
+    See reports/sm2.py: GB/T 32918.2-2016 with SM3, the default user ID, around gmssl.
 """
 
 from __future__ import annotations
@@ -61,10 +45,9 @@ from typing import Any, NamedTuple
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-from gmssl import sm2  # type: ignore[import-untyped]
 
 from redline.errors import CheckFailedError, InputError
+from redline.reports import sm2
 from redline.reports.canonical import canonical_bytes, digest
 from redline.yamldoc import read_text_file
 
@@ -113,56 +96,6 @@ def key_id(public_raw: bytes) -> str:
     return hashlib.sha256(public_raw).hexdigest()[:16]
 
 
-# --- SM2 on the recommended curve, around gmssl ---------------------------------------------------
-
-_CURVE: dict[str, str] = sm2.default_ecc_table
-_N = int(_CURVE["n"], 16)
-_P = int(_CURVE["p"], 16)
-_A = int(_CURVE["a"], 16)
-_B = int(_CURVE["b"], 16)
-
-
-def _sm2(public_raw: bytes, scalar: int | None = None) -> Any:
-    crypt = sm2.CryptSM2(private_key=f"{scalar:064x}" if scalar is not None else "", public_key="")
-    crypt.public_key = public_raw[1:].hex()  # x || y; see the module docstring on lstrip("04")
-    return crypt
-
-
-def _sm2_public(scalar: int) -> bytes:
-    point = _sm2(b"\x04", scalar)._kg(scalar, _CURVE["g"])
-    return b"\x04" + bytes.fromhex(str(point))
-
-
-def _sm2_point_ok(raw: bytes) -> bool:
-    if len(raw) != 65 or raw[0] != 4:
-        return False
-    x, y = int.from_bytes(raw[1:33], "big"), int.from_bytes(raw[33:], "big")
-    return x < _P and y < _P and (y * y - (x * x * x + _A * x + _B)) % _P == 0
-
-
-def _sm2_sign(scalar: int, public_raw: bytes, message: bytes) -> bytes:
-    crypt = _sm2(public_raw, scalar)
-    while True:
-        nonce = secrets.randbelow(_N - 1) + 1
-        value = crypt.sign_with_sm3(message, f"{nonce:064x}")
-        if value:  # None in the negligible cases r = 0, r + k = n or s = 0: draw another nonce
-            text = str(value)
-            return encode_dss_signature(int(text[:64], 16), int(text[64:], 16))
-
-
-def _sm2_verify(public_raw: bytes, value: bytes, message: bytes) -> bool:
-    try:
-        r, s = decode_dss_signature(value)
-    except ValueError:
-        return False
-    if not (0 < r < _N and 0 < s < _N) or not _sm2_point_ok(public_raw):
-        return False
-    try:
-        return bool(_sm2(public_raw).verify_with_sm3(f"{r:064x}{s:064x}", message))
-    except (ValueError, TypeError):  # gmssl fails on degenerate points instead of returning False
-        return False
-
-
 # --- key files ------------------------------------------------------------------------------------
 
 _PRIVATE_NOTE = ("# redline signing key: PRIVATE, keep it secret. Sign with "
@@ -197,8 +130,8 @@ def new_key(algorithm: Algorithm | str, signer: str) -> KeyPair:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
         notes = ""
     else:
-        scalar = secrets.randbelow(_N - 2) + 1  # d in [1, n-2], as GB/T 32918.1 requires
-        raw = _sm2_public(scalar)
+        scalar = secrets.randbelow(sm2.N - 2) + 1  # d in [1, n-2], as GB/T 32918.1 requires
+        raw = sm2.public_key(scalar)
         private_body = f"private-key-hex: {scalar:064x}\npublic-key-hex: {raw.hex()}\n"
         public_body = f"public-key-hex: {raw.hex()}\n"
         notes = _SM2_NOTE + "\n"
@@ -272,7 +205,7 @@ def load_public_key(path: Path) -> PublicKey:
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     else:
         raw = _hex_field(fields, "public-key-hex", 130, source)
-        if not _sm2_point_ok(raw):
+        if not sm2.point_ok(raw):
             raise InputError("not a point on the SM2 curve (expected 04 || x || y)", source=source,
                              field="public-key-hex")
     _check_key_id(fields, raw, source)
@@ -296,9 +229,9 @@ def load_private_key(path: Path) -> PrivateKey:
         _check_key_id(fields, raw, source)
         return PrivateKey(algorithm, signer, PublicKey(algorithm, signer, raw), ed25519=key)
     scalar = int.from_bytes(_hex_field(fields, "private-key-hex", 64, source), "big")
-    if not 0 < scalar < _N - 1:
+    if not 0 < scalar < sm2.N - 1:
         raise InputError("out of range for SM2 (1 <= d <= n-2)", source=source, field="private-key-hex")
-    raw = _sm2_public(scalar)
+    raw = sm2.public_key(scalar)
     if "public-key-hex" in fields and _hex_field(fields, "public-key-hex", 130, source) != raw:
         raise InputError("does not belong to the private key in this file", source=source, field="public-key-hex")
     _check_key_id(fields, raw, source)
@@ -329,7 +262,7 @@ def sign(payload: bytes, private_key_path: Path) -> dict[str, Any]:
         value = key.ed25519.sign(message)
     else:
         assert key.sm2_scalar is not None
-        value = _sm2_sign(key.sm2_scalar, key.public.raw, message)
+        value = sm2.sign(key.sm2_scalar, key.public.raw, message)
     document[SIGNATURE_KEY] = base64.b64encode(value).decode("ascii")
     return document
 
@@ -405,7 +338,7 @@ def verify(payload: bytes, signature: dict[str, Any], trusted_public_key: Path |
         except (InvalidSignature, ValueError):
             valid = False
     else:
-        valid = _sm2_verify(public_raw, value, message)
+        valid = sm2.verify(public_raw, value, message)
     if not valid:
         raise CheckFailedError(ALTERED)
     return signer
