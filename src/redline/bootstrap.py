@@ -17,7 +17,7 @@ from redline.store.migrate import check_current
 def build_context(settings: Settings | None = None, *, engine: Engine | None = None,
                   require_migrated: bool = True) -> Context:
     settings = settings or Settings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if require_migrated:
         check_current(engine, settings.database_url)
     book = default_rulebook(tuple(settings.holidays))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,10 +21,18 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite:///./var/redline.db"
     blob_dir: Path = Path("./var/blobs")
+    # The platform's key material (signing keys and the like); `redline backup` carries it along.
+    key_dir: Path = Path("./var/keys")
     cookie_secure: bool | None = None
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_seconds: int = Field(default=300, ge=1)
+    # Per client address, across all usernames: this many failed logins within the window refuse that
+    # address for one window. Behind a proxy run uvicorn with --forwarded-allow-ips so the address is the client's.
+    login_ip_max_failures: int = Field(default=20, ge=1)
+    login_ip_window_seconds: int = Field(default=900, ge=1)
+    # How long an SQLite writer waits for another process's lock before the request answers 503.
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     holidays: list[Path] = []
     # Platform policy, not statute: the default period a regulator gives for a supplement or a
@@ -31,6 +40,20 @@ class Settings(BaseSettings):
     supplement_working_days: int = Field(default=15, ge=1, le=120)
     # Entries of the version-stamped read cache (services/cache.py); 0 turns it off.
     read_cache_size: int = Field(default=2048, ge=0)
+    # Dask distributed scheduler (tcp://HOST:PORT) for batch probe runs; None runs them on a local process pool.
+    dask_scheduler: str | None = None
+    # Background jobs (services/jobs.py): auto = procrastinate on PostgreSQL, threads in-process otherwise.
+    job_backend: Literal["auto", "inline", "procrastinate"] = "auto"
+    job_threads: int = Field(default=2, ge=1, le=64)
+    # Deadline reminders (services/reminders.py): calendar days before a due date, and where they go.
+    reminder_days: list[int] = Field(default=[7, 1])
+    public_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "redline@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

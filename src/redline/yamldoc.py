@@ -15,6 +15,31 @@ from redline.errors import InputError, RedlineError
 Key = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+# Hostile input bounds. Aliases are expanded into plain values, so a few lines of "billion laughs"
+# would otherwise build millions of values; and nesting recurses, so depth is bounded well below
+# Python's recursion limit. Every real document is far inside both.
+MAX_DEPTH = 64
+MAX_VALUES = 200_000
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe loader whose composer refuses nesting deeper than MAX_DEPTH."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
 
 @dataclass(frozen=True)
 class YamlDoc:
@@ -36,11 +61,18 @@ class YamlDoc:
 
 def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeLoader,
            source: str) -> Any:
+    # An alias can point at its own ancestor, and aliases multiply: both are bounded here too.
+    if len(path) > MAX_DEPTH:
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep (through an alias?)", source=source,
+                         line=node.start_mark.line + 1)
+    if len(lines) > MAX_VALUES:
+        raise InputError(f"more than {MAX_VALUES} values once aliases are expanded", source=source,
+                         line=node.start_mark.line + 1)
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct(key_node, path, loader, source)
             if isinstance(key, (list, dict)):
                 raise InputError("a mapping key must be a plain value", source=source,
                                  line=key_node.start_mark.line + 1)
@@ -53,10 +85,16 @@ def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeL
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, loader, source) for i, item in enumerate(node.value)]
+    return _construct(node, path, loader, source)
+
+
+def _construct(node: yaml.Node, path: Key, loader: yaml.SafeLoader, source: str) -> Any:
+    """A key or scalar as a Python value; a bad tagged value (`2024-13-45`, `!!float x`) is an InputError."""
     try:
         return loader.construct_object(node, deep=True)
-    except (ValueError, yaml.constructor.ConstructorError) as exc:
-        raise InputError(f"invalid value {node.value!r}: {exc}", source=source,
+    except (ValueError, TypeError, OverflowError, yaml.constructor.ConstructorError) as exc:
+        shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else "(a collection)"
+        raise InputError(f"invalid value {shown}: {exc}", source=source,
                          line=node.start_mark.line + 1,
                          field=".".join(str(p) for p in path) or None) from None
 
@@ -64,7 +102,7 @@ def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeL
 def parse_yaml(text: str, source: str) -> YamlDoc:
     """Parse one YAML document; syntax errors become InputError with the line."""
     try:
-        loader = yaml.SafeLoader(text)  # the reader rejects control characters already here
+        loader = _BoundedLoader(text)  # the reader rejects control characters already here
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", source=source) from None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -20,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts
+from redline.services import accounts, jobs
 from redline.services.context import Context
 from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
@@ -77,6 +78,54 @@ def _drop_pg(name: str) -> None:
     admin.dispose()
 
 
+@contextlib.contextmanager
+def serving(ctx: Context) -> Iterator[str]:
+    """The platform for `ctx` served by uvicorn in a thread on a free loopback port; yields the base URL
+    once it answers, and stops the server afterwards."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(400):
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def worker(ctx: Context) -> Iterator[None]:
+    """On PostgreSQL background jobs go to procrastinate: run a worker beside the server, as a deployment
+    runs `redline worker` (here: drain the queue every few tenths of a second until the module ends).
+    On SQLite jobs run in the server's own threads and nothing is needed."""
+    if jobs.backend(ctx) != "procrastinate":
+        yield
+        return
+    from redline.services import jobs_queue
+
+    stop = threading.Event()
+
+    def drain() -> None:
+        while not stop.is_set():
+            jobs_queue.run_worker(ctx, wait=False, install_signal_handlers=False)
+            stop.wait(0.3)
+
+    thread = threading.Thread(target=drain, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"])
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("live")
@@ -92,20 +141,8 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     for username, _role, _who in summary.logins:
         _, principal = accounts.login(ctx, username, DEMO_PASSWORD)
         tokens[username] = accounts.create_api_token(ctx, principal, "tests")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield Live(base, ctx, tokens)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(ctx) as base, worker(ctx):
+        yield Live(base, ctx, tokens)
     if pg_name:
         _drop_pg(pg_name)
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from redline.services import accounts
+from redline.services import accounts, jobs
 from redline.services.demo import DEMO_PASSWORD
-from redline.store.models import ApiToken, Evidence, Filing, Service, Summons
+from redline.store.models import ApiToken, Campaign, Evidence, Filing, Service, Summons, User
 from redline.web import api
 from tests.e2e.conftest import Live
 
@@ -30,6 +30,8 @@ class Targets:
     sha: str
     summons: int
     service: int
+    job: int = 0  # hz-admin's finished report-PDF job
+    campaign: int = 0  # the demo's 杭州 patrol campaign (hz-cac's)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,15 @@ def targets(live: Live) -> Targets:
         summons = s.scalars(select(Summons.id).where(Summons.region.startswith("3301"))).first()
         service = s.scalars(select(Service.id).where(Service.provider_id == filing.provider_id)).first()
         assert sha and summons and service
-        return Targets(filing.id, draft.id, sha, summons, service)
+        hz_admin = s.scalars(select(User).where(User.username == "hz-admin")).one()
+    job = jobs.submit(live.ctx, "pdf_report", {"filing_id": filing.id, "lang": "zh-CN", "user_id": hz_admin.id},
+                      created_by=hz_admin.id)
+    jobs.execute(live.ctx, job)  # runs it here unless the inline runner already has
+    assert jobs.wait(live.ctx, job, 30).state == "done"
+    with live.ctx.reader() as uow:
+        campaign = uow.session.scalars(select(Campaign.id).where(Campaign.region == "330100")).first()
+    assert campaign is not None
+    return Targets(filing.id, draft.id, sha, summons, service, job, campaign)
 
 
 READS = [
@@ -265,13 +275,18 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/summonses/{summons_id}": ("/summonses/{summons}", HZ_INSIDERS, 404),
     "/lang/{code}": ("/lang/en?next=/", set(), 303),
     "/login": ("/login", EVERYONE, 0),
+    "/jobs/{job_id}": ("/jobs/{job}", {"hz-admin", "admin"}, 404),
+    "/jobs/{job_id}/download": ("/jobs/{job}/download", {"hz-admin"}, 404),
+    "/campaigns": ("/campaigns", PROVIDERS | REGULATORS, 403),
+    "/campaigns/{campaign_id}": ("/campaigns/{campaign}", HZ_INSIDERS, 404),
 }
 
 
 def test_the_page_table_names_every_page_route() -> None:
-    from redline.web import pages, pages_regulator
+    from redline.web import pages, pages_campaigns, pages_jobs, pages_regulator
 
-    routes = {r.path for router in (pages.router, pages_regulator.router) for r in router.routes
+    routes = {r.path for router in (pages.router, pages_regulator.router, pages_jobs.router, pages_campaigns.router)
+              for r in router.routes
               if "GET" in getattr(r, "methods", set())}
     assert routes == set(PAGES)
 

@@ -14,9 +14,13 @@ from rich.markup import escape
 from redline import __version__
 from redline.errors import RedlineError
 
-from . import assess, keys, oscal, package, pdf, platform, probe, report, rules
+from . import assess, backup, keys, oscal, package, pdf, platform, probe, report, rules
+from .campaign import campaign_app
 from .check import check
 from .common import err
+from .gate import gate
+from .reminders import reminders_app
+from .worker import jobs_app, worker
 
 app = typer.Typer(
     name="redline",
@@ -29,18 +33,25 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(assess.app, name="assess")
 app.add_typer(report.app, name="report")
 app.command("check")(check)
+app.command("gate")(gate)
 app.command("serve")(platform.serve)
 app.command("demo")(platform.demo)
 app.add_typer(platform.db_app, name="db")
 app.add_typer(platform.users_app, name="users")
 app.add_typer(platform.orgs_app, name="orgs")
 app.add_typer(platform.audit_app, name="audit")
+app.command("worker")(worker)
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(reminders_app, name="reminders")
+app.add_typer(backup.backup_app, name="backup")
+app.command("restore")(backup.restore)
 app.add_typer(probe.probe_app, name="probe")
 app.add_typer(probe.label_app, name="label")
 app.add_typer(package.package_app, name="package")
 app.add_typer(oscal.oscal_app, name="oscal")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(pdf.pdf_app, name="pdf")
+app.add_typer(campaign_app, name="campaign")
 
 
 def _version(value: bool) -> None:

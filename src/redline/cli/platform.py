@@ -49,6 +49,11 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     settings = _settings()
     migrate.upgrade(settings.database_url, revision)
     out.print(f"database at {revision}: {settings.database_url}")
+    if settings.database_url.startswith("postgres") and settings.job_backend != "inline":
+        from redline.services.jobs_queue import ensure_schema
+
+        created = ensure_schema(settings.database_url)
+        out.print("job queue tables " + ("created" if created else "present") + " (procrastinate)")
 
 
 def serve(

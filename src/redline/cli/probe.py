@@ -20,6 +20,7 @@ from redline.probes import runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict
+from redline.probes.batch import run_batch
 from redline.reports.canonical import dumps, jsonable, seal
 from redline.reports.html import render_probe_html
 
@@ -68,9 +69,14 @@ def run_probe(
     terms: Annotated[Path | None, typer.Option("--terms", help="Term list for content-screen "
                                                "(same as --option terms=FILE).")] = None,
     as_json: JsonOpt = False,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="REDLINE_DASK_SCHEDULER",
+                                                  help="Run on a Dask distributed cluster (tcp://HOST:PORT); "
+                                                  "its workers must see the files under the same paths.")] = None,
+    journal: Annotated[Path | None, typer.Option("--journal", help="JSON-lines record of finished files; "
+                                                 "when it exists, the run resumes and skips them.")] = None,
 ) -> None:
     """Run a probe over files and directories; exit 1 when a file is non-compliant or the run
-    finds a high-severity problem."""
+    finds a high-severity problem; exit 130 when interrupted (the --journal keeps what is done)."""
     selected = probe(name)
     option = [*(option or []), *([f"terms={terms}"] if terms else [])]
     unknown = set(_options(option or [])) - set(selected.info.options)
@@ -89,7 +95,13 @@ def run_probe(
             done_bytes += size
             progress.update(task, advance=n, description=f"{name} {done_bytes / max(total_bytes, 1):.0%} of bytes")
 
-        result = runner.run(name, files, _options(option or []), jobs or (os.cpu_count() or 1), advance)
+        try:
+            result = run_batch(name, files, _options(option or []), scheduler=scheduler,
+                               jobs=jobs or (os.cpu_count() or 1), journal=journal, on_progress=advance)
+        except InputError as exc:
+            if exc.field == "scheduler":
+                raise InputError(exc.message, field="--scheduler") from None
+            raise
     document = seal({"schema": "redline/probe-run", "schema_version": 1, **runner.to_document(result)})
     if output is not None:
         write_atomically(output, dumps(document))

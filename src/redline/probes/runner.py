@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,40 +46,30 @@ def _check(name: str, path: Path, options: Mapping[str, Any]) -> FileResult:
         return FileResult(str(path), "", 0, Verdict.ERROR, findings=(finding,))
 
 
-def _check_batch(args: tuple[str, list[Path], Mapping[str, Any]]) -> list[FileResult]:
-    name, batch, options = args
+def check_batch(name: str, batch: list[Path], options: Mapping[str, Any]) -> list[FileResult]:
+    """One task of a batch run: a few hundred files, so per-task overhead stays small."""
     return [_check(name, p, options) for p in batch]
 
 
 def run(name: str, files: list[Path], options: Mapping[str, Any], jobs: int | None = None,
         on_progress: Callable[[int, int], None] | None = None) -> ProbeRun:
-    """Check every file; `on_progress(files_done, bytes_done)` is called as batches finish."""
-    from redline.plugins import probe
+    """Check every file on a local process pool; `on_progress(files_done, bytes_done)` as batches finish.
 
-    info = probe(name).info
-    started = dt.datetime.now(dt.UTC)
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    results: list[FileResult] = []
-    if jobs == 1 or len(files) < 32:
-        for path in files:
-            results.append(_check(name, path, options))
-            if on_progress:
-                on_progress(1, results[-1].size)
-    else:
-        size = max(8, min(256, len(files) // (jobs * 8) or 8))
-        batches = [(name, files[i:i + size], options) for i in range(0, len(files), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for batch in pool.map(_check_batch, batches):
-                results += batch
-                if on_progress:
-                    on_progress(len(batch), sum(r.size for r in batch))
-    return ProbeRun(info, started, dt.datetime.now(dt.UTC), dict(options), results,
-                    probe(name).summarise(results))
+    Kept for callers that need neither Dask, a journal nor cancelling: see `redline.probes.batch`."""
+    from redline.probes.batch import run_batch
+
+    return run_batch(name, files, options, jobs=jobs, on_progress=on_progress)
 
 
 def _finding(f: ProbeFinding) -> dict[str, Any]:
     return {"item": f.item, "severity": f.severity.value, "location": f.location, "message": f.message,
             "evidence": f.evidence, "clause": f.clause}
+
+
+def result_dict(r: FileResult) -> dict[str, Any]:
+    """One file's result as plain JSON values (the results document and the batch journal share it)."""
+    return {"path": r.path, "sha256": r.sha256, "size": r.size, "verdict": r.verdict.value, "kind": r.kind,
+            "carriers": list(r.carriers), "findings": [_finding(f) for f in r.findings], "details": r.details}
 
 
 def to_document(run_: ProbeRun) -> dict[str, Any]:
@@ -92,9 +80,7 @@ def to_document(run_: ProbeRun) -> dict[str, Any]:
                   "inputs": list(info.inputs), "options": dict(info.options)},
         "started": run_.started.isoformat(), "finished": run_.finished.isoformat(),
         "options": dict(run_.options),
-        "results": [{"path": r.path, "sha256": r.sha256, "size": r.size, "verdict": r.verdict.value,
-                     "kind": r.kind, "carriers": list(r.carriers), "findings": [_finding(f) for f in r.findings],
-                     "details": r.details} for r in run_.results],
+        "results": [result_dict(r) for r in run_.results],
         "summary": {k: ([_finding(f) for f in v] if k == "findings" else v) for k, v in run_.summary.items()},
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from redline.domain import jurisdiction
 from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
 from redline.errors import AuthenticationError, InputError, ThrottledError
-from redline.services import audit
+from redline.services import audit, login_throttle
 from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.store.models import ApiToken, Organisation, User, WebSession
@@ -89,18 +90,28 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
         return user.id
 
 
-def login(ctx: Context, username: str, password: str) -> tuple[str, Principal]:
-    """A new session token (so a session id is never reused across logins) and the principal."""
+def login(ctx: Context, username: str, password: str, client_ip: str | None = None) -> tuple[str, Principal]:
+    """A new session token (so a session id is never reused across logins) and the principal.
+
+    Failures are counted per account and, given `client_ip`, per client address (login_throttle)."""
     now = ctx.now()
     with ctx.uow() as uow:
+        login_throttle.check(uow.session, client_ip, now)
         user = uow.session.scalar(select(User).where(User.username == username))
         if user is None or not user.is_active:
             _verify(_dummy_hash(), password)
+            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
+            uow.commit()
             raise AuthenticationError("wrong username or password")
         locked = user.locked_until
         if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now:
-            raise ThrottledError("too many failed logins; try again later")
+            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
+            uow.commit()
+            raise ThrottledError("too many failed logins; try again later",
+                                 retry_after=math.ceil((locked.replace(tzinfo=locked.tzinfo or dt.UTC)
+                                                        - now).total_seconds()))
         if not _verify(user.password_hash, password):
+            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
             user.failed_logins += 1
             if user.failed_logins >= ctx.settings.login_max_failures:
                 user.locked_until = now + dt.timedelta(seconds=ctx.settings.login_lock_seconds)

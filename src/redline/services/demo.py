@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from redline.domain.workflow import Action, FilingState, Role
 from redline.errors import InputError
-from redline.services import accounts, filings, review
+from redline.services import accounts, demo_patrol, filings, review
 from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.store.models import Filing, RectificationItem, User
@@ -411,5 +411,6 @@ def load_demo(ctx: Context) -> DemoSummary:
         attendees="深圳拾光影像科技有限公司（虚构）总经理、内容安全负责人",
         problems="AI 滤镜作品区违法有害信息传播扩散；深度合成内容未按要求标识",
         demands="限期完成整改并报送整改报告；对存量作品全面清理", deadline=d.day(28), filing_id=incident))
+    demo_patrol.load(ctx)  # patrol campaigns with samples, not yet run
 
     return d.summary()

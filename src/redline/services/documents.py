@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from redline.domain.assessment import (
     AnswerStatus,
@@ -38,12 +38,27 @@ class ProviderIn(_Strict):
     credit_code: str | None = None
 
 
+class TechnologyIn(_Strict):
+    """A technology the service uses; the gate compares these with its baseline."""
+
+    id: str = Field(min_length=1)
+    aspects: list[Literal["function", "implementation", "infrastructure"]] = []
+    material_change: bool | None = None
+    description: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_id(cls, value: Any) -> Any:
+        return {"id": value} if isinstance(value, str) else value
+
+
 class ServiceIn(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     capabilities: list[str] = Field(min_length=1)
     monthly_active_users: int | None = Field(default=None, ge=0)
     declares_public_opinion: bool = False
+    technologies: list[TechnologyIn] = []
 
 
 class BasicInfoIn(_Strict):
@@ -130,9 +145,18 @@ def _check_capabilities(book: Rulebook, doc: YamlDoc, caps: list[str], path: Key
             raise _fail(doc, (*path, i), f"unknown capability '{cap}' (known: {known})")
 
 
+def _check_technologies(book: Rulebook, doc: YamlDoc, techs: list[str], path: Key) -> None:
+    known = book.technology_ids()
+    for i, tech in enumerate(techs):
+        if tech not in known:
+            raise _fail(doc, (*path, i), f"unknown technology '{tech}' (known: {', '.join(sorted(known))})")
+
+
 def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()) -> ServiceProfile:
     raw = load_model(ServiceFile, doc, data, prefix)
     _check_capabilities(book, doc, raw.service.capabilities, (*prefix, "service", "capabilities"))
+    _check_technologies(book, doc, [t.id for t in raw.service.technologies],
+                        (*prefix, "service", "technologies"))
     if book.divisions.get(raw.provider.location) is None:
         raise _fail(doc, (*prefix, "provider", "location"),
                     f"'{raw.provider.location}' is not a GB/T 2260 division code redline knows")
@@ -160,11 +184,7 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
         if not getattr(raw, name):
             raise _fail(doc, (*prefix, name), f"a '{raw.kind.value}' change needs '{name}'")
     _check_capabilities(book, doc, raw.capabilities, (*prefix, "capabilities"))
-    known_tech = book.technology_ids()
-    for i, tech in enumerate(raw.technologies):
-        if tech not in known_tech:
-            raise _fail(doc, (*prefix, "technologies", i),
-                        f"unknown technology '{tech}' (known: {', '.join(sorted(known_tech))})")
+    _check_technologies(book, doc, raw.technologies, (*prefix, "technologies"))
     notice = None
     if raw.notice is not None:
         notice = Notice(raw.notice.authority, raw.notice.reference, raw.notice.due)
@@ -177,8 +197,11 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
 
 def _evidence(doc: YamlDoc, base: Path, raw: EvidenceIn, path: Key) -> Evidence:
     candidate = base / raw.file
-    if candidate.is_file():
-        actual = hashlib.sha256(candidate.read_bytes()).hexdigest()
+    try:  # a hostile name (too long, a NUL byte, unreadable) is the user's error, not a crash
+        actual = hashlib.sha256(candidate.read_bytes()).hexdigest() if candidate.is_file() else None
+    except (OSError, ValueError) as exc:
+        raise _fail(doc, (*path, "file"), f"evidence file '{raw.file}' cannot be read: {exc}") from None
+    if actual is not None:
         if raw.sha256 is not None and raw.sha256 != actual:
             raise _fail(doc, (*path, "sha256"),
                         f"does not match {raw.file} (file has sha256 {actual})")

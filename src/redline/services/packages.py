@@ -20,6 +20,8 @@ from redline.domain.workflow import FilingState
 from redline.errors import CheckFailedError, InputError
 from redline.reports.canonical import dumps, verify_text
 from redline.services import audit
+from redline.services.archives import MAX_TOTAL_BYTES as MAX_TOTAL_BYTES  # the upload limit pages use
+from redline.services.archives import read_members
 from redline.services.context import Context
 from redline.services.principal import Principal, require_filing, require_regulator_over
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service
@@ -28,10 +30,6 @@ MANIFEST = "manifest.json"
 REPORT = "report.json"
 REPORT_PDF = "report.pdf"
 SIGNATURE = "signatures/report.sig"
-MAX_MEMBERS = 10_000
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, per member: beyond it, a zip bomb
 
 
 def _sha(data: bytes) -> str:
@@ -112,41 +110,7 @@ def _refuse(reason: str) -> CheckFailedError:
 
 def _read_members(data: bytes) -> dict[str, bytes]:
     """Every member, after checks against traversal, links, duplicates, bombs and oversize."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise _refuse("not a ZIP file") from None
-    infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise _refuse(f"more than {MAX_MEMBERS} members")
-    names = [i.filename for i in infos]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise _refuse(f"duplicate member names: {', '.join(duplicates[:5])}")
-    total = 0
-    members: dict[str, bytes] = {}
-    for info in infos:
-        name = info.filename
-        parts = name.split("/")
-        if name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\\" in name or not name:
-            raise _refuse(f"unsafe member path '{name}'")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise _refuse(f"member '{name}' is a symbolic link")
-        if info.is_dir():
-            continue
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise _refuse(f"member '{name}' is larger than {MAX_MEMBER_BYTES} bytes")
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
-            raise _refuse(f"member '{name}' expands {info.file_size // info.compress_size}x: a zip bomb")
-        total += info.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise _refuse(f"members larger than {MAX_TOTAL_BYTES} bytes in all")
-        with zf.open(info) as handle:
-            content = handle.read(MAX_MEMBER_BYTES + 1)
-        if len(content) != info.file_size:
-            raise _refuse(f"member '{name}' is not the size its header states")
-        members[name] = content
-    return members
+    return read_members(data, _refuse)
 
 
 def _cross_check(manifest: dict[str, Any], report: dict[str, Any]) -> None:

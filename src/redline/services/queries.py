@@ -13,6 +13,7 @@ from redline.domain import jurisdiction
 from redline.domain.workflow import FilingState, actions_for
 from redline.errors import NotFoundError
 from redline.services.context import Context
+from redline.services.deadlines import Escalation, escalated
 from redline.services.filings import checklist_items
 from redline.services.principal import Principal, filing_scope, require_filing, summons_scope
 from redline.store.models import (
@@ -169,6 +170,7 @@ class Dashboard:
     overdue_by_month: list[tuple[str, int]]
     total: int
     overdue: int
+    escalated: list[Escalation] = field(default_factory=list)  # overdue deadlines, for the regulator's list
 
 
 def dashboard(ctx: Context, p: Principal) -> Dashboard:
@@ -190,4 +192,4 @@ def dashboard(ctx: Context, p: Principal) -> Dashboard:
             overdue += 1
             overdue_months[due.strftime("%Y-%m")] += 1
     return Dashboard(dict(by_state), dict(by_region), dict(by_tech), sorted(overdue_months.items()),
-                     len(rows), overdue)
+                     len(rows), overdue, escalated(ctx, p))

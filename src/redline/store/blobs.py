@@ -57,8 +57,9 @@ class BlobStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, stream: BinaryIO, filename: str) -> StoredBlob:
-        """Store the stream; refuse it if too large or of an unaccepted type. Nothing partial stays."""
+    def put(self, stream: BinaryIO, filename: str, *, any_type: bool = False) -> StoredBlob:
+        """Store the stream; refuse it if too large or of an unaccepted type. Nothing partial stays.
+        `any_type`: patrol samples (audio, video, anything a probe reads) skip the evidence type check."""
         self.root.mkdir(parents=True, exist_ok=True)
         sha, size, head = hashlib.sha256(), 0, b""
         fd, tmp_name = tempfile.mkstemp(dir=self.root, prefix=".upload-")
@@ -78,7 +79,7 @@ class BlobStore:
                 os.fsync(out.fileno())
             if size == 0:
                 raise InputError("file is empty", field="file", source=filename)
-            media_type = sniff(head)
+            media_type = sniff(head) or ("application/octet-stream" if any_type else None)
             if media_type is None:
                 raise InputError("file type not accepted as evidence (PDF, images, ZIP, gzip or "
                                  "UTF-8 text)", field="file", source=filename)

@@ -384,3 +384,14 @@ class CampaignFinding(Base):
     filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"))
     action_ref: Mapped[int | None] = mapped_column(Integer)
     acted_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class LoginAttempt(Base):
+    """Failed logins from one client address in the current window, kept in the database so that every
+    worker process counts the same failures (per-IP throttling, services/login_throttle.py)."""
+
+    __tablename__ = "login_attempts"
+    client_ip: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column()
+    blocked_until: Mapped[dt.datetime | None] = mapped_column()

@@ -14,8 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
 from redline.errors import RedlineError
+from redline.services import jobs
 from redline.services.context import Context
-from redline.web import api, pages, pages_regulator
+from redline.web import api, api_campaigns, api_gate, api_jobs, pages, pages_campaigns, pages_jobs, pages_regulator
 from redline.web.deps import LoginRequiredError, SessionMiddleware, security_headers
 from redline.web.problems import database_error, http_error, redline_error, validation_error
 
@@ -43,6 +44,12 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_exception_handler(InterfaceError, database_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(pages_regulator.router, include_in_schema=False)
+    app.include_router(api_jobs.router)
+    app.include_router(pages_jobs.router, include_in_schema=False)
+    app.include_router(api_campaigns.router)
+    app.include_router(pages_campaigns.router, include_in_schema=False)
+    jobs.start(ctx)  # the inline job runner begins, and recovers jobs an earlier process left
     return app

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from redline.domain.workflow import REGULATOR_ROLES, Action, Role
-from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError
+from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError, ThrottledError
 from redline.i18n import LANGUAGES
 from redline.reports.html import render_probe_html, render_report_html
 from redline.services import accounts, documents_pdf, filings, packages, queries, review
@@ -39,10 +39,14 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:
 def login(request: Request, ctx: CtxDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/") -> Response:
     try:
-        token, _ = accounts.login(ctx, username.strip(), password)
+        token, _ = accounts.login(ctx, username.strip(), password,
+                                  client_ip=request.client.host if request.client else None)
     except RedlineError as exc:
-        return render(request, "login.html", status=401 if "wrong" in exc.message else 429,
+        page = render(request, "login.html", status=401 if "wrong" in exc.message else 429,
                       next=_safe_next(next), error=exc.message)
+        if isinstance(exc, ThrottledError) and exc.retry_after is not None:
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=ctx.settings.secure_cookies, max_age=ctx.settings.session_hours * 3600,

@@ -17,6 +17,8 @@ from redline.web.templating import render, request_lang
 
 router = APIRouter()
 PAGE = 50
+DEADLINE_TEXT = {"submission": "Report submission", "supplement": "Supplement", "reassessment": "Re-assessment",
+                 "rectification": "Rectification"}
 
 
 def _require_regulator(p: Principal) -> None:
@@ -63,7 +65,7 @@ def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
         "overdue": charts.line_chart("逾期（按到期月份）" if zh else "Overdue, by month due",
                                      d.overdue_by_month),
     }
-    return render(request, "dashboard.html", d=d, svg=svg)
+    return render(request, "dashboard.html", d=d, svg=svg, deadline_text=DEADLINE_TEXT)
 
 
 @router.get("/notices/new", response_class=HTMLResponse)

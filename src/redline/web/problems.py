@@ -57,10 +57,14 @@ async def redline_error(request: Request, exc: Exception) -> Response:
     status, slug = classify(exc)
     if is_api(request):
         extra = {"field": exc.field} if exc.field else {}
-        return problem(status, slug, exc.message, request.url.path, **extra)
-    from redline.web.templating import render_error
+        response: Response = problem(status, slug, exc.message, request.url.path, **extra)
+    else:
+        from redline.web.templating import render_error
 
-    return render_error(request, status, exc.message)
+        response = render_error(request, status, exc.message)
+    if isinstance(exc, ThrottledError) and exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

@@ -13,9 +13,13 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redline.domain.assessment import Severity
 from redline.errors import InputError
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 DEFAULT_CATEGORY = "default"
 DEFAULT_SEVERITY = Severity.MEDIUM
@@ -90,7 +94,14 @@ def _parse_text(text: str, source: str) -> list[Term]:
 
 
 def _parse_csv(text: str, source: str) -> list[Term]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": csv itself reads \r, \r\n and quoted breaks
+    try:
+        return _csv_terms(reader, source)
+    except csv.Error as exc:  # an oversized field, say
+        raise InputError(f"not a CSV term list: {exc}", source=source, line=reader.line_num or 1) from None
+
+
+def _csv_terms(reader: Reader, source: str) -> list[Term]:
     header = [h.strip().lower() for h in next(reader, [])]
     if "term" not in header:
         raise InputError("CSV term list needs a header with a 'term' column (term,category,severity)",

@@ -94,11 +94,19 @@ def parse_directive(text: str) -> Template:
 def load_directive(option: str) -> Template:
     """The `log_format` option: the directive text itself, or a path to a file holding it."""
     candidate = Path(option)
-    if "$" not in option and len(option) < 4096 and candidate.is_file():
+    if "$" not in option and len(option) < 4096 and _is_file(candidate):
         text = candidate.read_text(encoding="utf-8", errors="replace")
         found = re.search(r"log_format\s[^;]*;", text, re.S)
         return parse_directive(found.group(0) if found else text)
     return parse_directive(option)
+
+
+def _is_file(path: Path) -> bool:
+    """False, not an OSError, for text that cannot be a path (a name too long, say): it is a directive."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 COMBINED = parse_directive(COMBINED_DIRECTIVE)

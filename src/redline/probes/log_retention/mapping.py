@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import yaml
-
 from redline.errors import InputError
+from redline.yamldoc import parse_yaml, read_text_file
 
 # Roles in report order; the ones Art. 5(3) names are REQUIRED (destination port is recorded, not required).
 ROLES = ("account", "time", "operation", "source_address", "source_port", "destination_address",
@@ -53,12 +52,8 @@ def load_mapping(path: str | None) -> dict[str, tuple[str, ...]]:
     chosen: dict[str, tuple[str, ...]] = dict(DEFAULTS)
     if not path:
         return chosen
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("mapping file not found", source=path, field="mapping") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"mapping file is not valid YAML: {exc}", source=path, field="mapping") from None
+    # the bounded reader: a hostile mapping file (deep nesting, alias bombs, bad dates) is an InputError
+    document = parse_yaml(read_text_file(Path(path)), path).data
     if isinstance(document, Mapping) and isinstance(document.get("fields"), Mapping):
         document = document["fields"]
     if not isinstance(document, Mapping):
@@ -66,6 +61,8 @@ def load_mapping(path: str | None) -> dict[str, tuple[str, ...]]:
     for role, value in document.items():
         if role not in ROLES:
             raise InputError(f"unknown role '{role}' (known: {', '.join(ROLES)})", source=path, field="mapping")
+        if value is not None and not isinstance(value, (str, list)):
+            raise InputError(f"role '{role}' must name a field or a list of fields", source=path, field="mapping")
         names = (value,) if isinstance(value, str) else tuple(str(v) for v in value or ())
         chosen[str(role)] = names  # a mapped role uses only the named fields: no silent fallback
     return chosen

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import fnmatch
 import gc
@@ -25,7 +24,7 @@ from redline.probes.log_retention.calendar_svg import coverage_svg
 from redline.probes.log_retention.clock import iso
 from redline.probes.log_retention.formats import COMBINED, FORMAT_NAMES, Template, load_directive, sniff
 from redline.probes.log_retention.mapping import load_mapping, resolve
-from redline.probes.log_retention.scan import Plan, Scanner, json_fields
+from redline.probes.log_retention.scan import Plan, Scanner, csv_record, json_fields
 from redline.probes.log_retention.stats import Partial
 
 PARALLEL_MIN = 64 << 20  # below this one process is faster than starting workers
@@ -92,7 +91,7 @@ def make_plan(path: Path, settings: Settings) -> Plan:
         return Plan("json", "json", resolve(mapping, json_fields(sample)), future_after)
     if kind == "csv":
         first = next((line for line in sample if line.strip()), b"")
-        header = tuple(next(csv.reader([first.decode("utf-8", "replace").strip()]), []))
+        header = tuple(csv_record(first.strip()) or ())
         return Plan("csv", "csv", resolve(mapping, header), future_after, header=header)
     template = custom if kind == "custom" and custom is not None else COMBINED
     name = f"nginx log_format {template.name}" if template is custom else "combined"

@@ -114,10 +114,9 @@ class Scanner:
                 continue
             if not self._skip(line, part):
                 kept.append(line)
-        text = b"\n".join(kept).decode("utf-8", "replace")
         width = len(self.plan.header)
-        for raw, record in zip(kept, csv.reader(io.StringIO(text)), strict=False):
-            if len(record) != width:
+        for raw, record in zip(kept, _csv_records(kept), strict=True):
+            if record is None or len(record) != width:
                 _unparsed(raw, part)
                 continue
             part.parsed += 1
@@ -192,6 +191,28 @@ class Scanner:
             if seconds > self.plan.future_after:
                 part.future += 1
                 part.future_latest = max(part.future_latest or seconds, seconds)
+
+
+def _csv_records(lines: list[bytes]) -> list[list[str] | None]:
+    """One record per line (None where the line is no CSV record): all at once when the lines read
+    cleanly, else line by line, so a quoted newline, a stray carriage return or an oversized field
+    (csv.Error) costs only its own line, counted unparsed, and never shifts later lines."""
+    text = b"\n".join(lines).decode("utf-8", "replace")
+    try:
+        records: list[list[str] | None] = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        records = []
+    if len(records) == len(lines):
+        return records
+    return [csv_record(line) for line in lines]
+
+
+def csv_record(line: bytes) -> list[str] | None:
+    """The fields of one CSV line, or None where it is no record (a stray carriage return, a huge field)."""
+    try:
+        return next(csv.reader((line.decode("utf-8", "replace"),)), [])
+    except csv.Error:
+        return None
 
 
 def _split(chunk: bytes) -> list[bytes]:

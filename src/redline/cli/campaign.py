@@ -1,0 +1,191 @@
+"""`redline campaign`: patrol inspection campaigns from the terminal, under a named account's access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from redline.errors import InputError
+
+from .common import JsonOpt, err, out
+from .package import _principal
+
+campaign_app = typer.Typer(help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.",
+                           no_args_is_help=True)
+AsOpt = Annotated[str, typer.Option("--as", help="Account whose access applies (a regulator, or a provider).")]
+
+
+def _date(raw: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"not a date: '{raw}' (YYYY-MM-DD)", field=name) from None
+
+
+def _options(pairs: list[str], probes: list[str]) -> dict[str, dict[str, Any]]:
+    """`--option k=v` applies to the only probe, `--option probe:k=v` to one of several."""
+    options: dict[str, dict[str, Any]] = {p: {} for p in probes}
+    for pair in pairs:
+        target, colon, rest = pair.partition(":")
+        name, body = (target, rest) if colon and target in options else (probes[0] if len(probes) == 1 else "", pair)
+        key, sep, value = body.partition("=")
+        if not name or not sep or not key:
+            raise InputError(f"option '{pair}' is not KEY=VALUE (or PROBE:KEY=VALUE with several probes)",
+                             field="--option")
+        options[name][key] = {"true": True, "false": False}.get(value.lower(), value)
+    return options
+
+
+@campaign_app.command("create")
+def create(
+    as_user: AsOpt,
+    name: Annotated[str, typer.Option("--name", help="Campaign name.")],
+    region: Annotated[str, typer.Option("--region", help="GB/T 2260 code within your jurisdiction.")],
+    basis: Annotated[list[str], typer.Option("--basis", help="Regulation id or citation (sa2018:5(3)); repeat.")],
+    probe: Annotated[list[str], typer.Option("--probe", help="Probe to run; repeat.")],
+    start: Annotated[str, typer.Option("--start", help="Period start, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Period end, YYYY-MM-DD.")],
+    option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
+    technology: Annotated[list[str] | None, typer.Option("--technology", help="Technology in scope; repeat.")]
+    = None,
+    provider: Annotated[list[int] | None, typer.Option("--provider", help="Provider id in scope; repeat "
+                                                       "(none: every provider in the region).")] = None,
+) -> None:
+    """Open a campaign; prints its id."""
+    from redline.services.campaigns import CampaignSpec, create_campaign
+
+    ctx, p = _principal(as_user)
+    options = _options(option or [], probe)
+    campaign_id = create_campaign(ctx, p, CampaignSpec(
+        name=name, region=region, basis=basis, period_start=_date(start, "--start"), period_end=_date(end, "--end"),
+        probes=[{"name": x, "options": options[x]} for x in probe], technologies=technology or [],
+        provider_ids=provider or []))
+    out.print(str(campaign_id))
+
+
+samples_app = typer.Typer(help="Samples of a campaign.", no_args_is_help=True)
+campaign_app.add_typer(samples_app, name="samples")
+
+
+@samples_app.command("add")
+def add_samples(
+    campaign: Annotated[int, typer.Argument(help="Campaign id.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files, directories and .zip archives.", show_default=False)],
+    as_user: AsOpt,
+    provider: Annotated[int, typer.Option("--provider", help="The provider the samples belong to.")],
+    kind: Annotated[str, typer.Option("--kind", help="file, text or log.")] = "file",
+) -> None:
+    """Add samples: each file, each file under a directory, each member of a ZIP."""
+    from redline.services import campaign_samples
+
+    ctx, p = _principal(as_user)
+    added: list[int] = []
+    for path in paths:
+        if path.is_dir():
+            added += campaign_samples.add_directory(ctx, p, campaign, provider, path, kind)
+        elif path.is_file() and path.suffix.lower() == ".zip":
+            added += campaign_samples.add_archive(ctx, p, campaign, provider, path.read_bytes(), kind, source=str(path))
+        elif path.is_file():
+            added += campaign_samples.add_samples(ctx, p, campaign, provider, [(path.name, path.read_bytes())], kind)
+        else:
+            raise InputError("no such file or directory", source=str(path))
+    out.print(f"added {len(added)} sample(s) to campaign {campaign}")
+
+
+@campaign_app.command("run")
+def run(
+    campaign: Annotated[int, typer.Argument(help="Campaign id.")],
+    as_user: AsOpt,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT "
+                                                  "(default REDLINE_DASK_SCHEDULER, else all local cores).")] = None,
+    probe: Annotated[str | None, typer.Option("--probe", help="Run only this probe of the campaign.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the campaign's probes now, in this process (or on the Dask cluster), with progress."""
+    from redline.services.campaign_runs import run_now
+
+    ctx, p = _principal(as_user)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                  disable=as_json, transient=True) as progress:
+        task = progress.add_task(f"campaign {campaign}", total=None)
+        results = run_now(ctx, p, campaign, probe_name=probe, scheduler=scheduler,
+                          on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    if as_json:
+        out.print_json(json.dumps(results, ensure_ascii=False))
+        return
+    for r in results:
+        out.print(f"run {r['run_id']}: {r['probe']}@{r['probe_version']}: {r['files']} file(s), "
+                  f"{r['findings']} finding(s), sealed {r['result_sha256'][:16]}")
+
+
+@campaign_app.command("show")
+def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt, as_json: JsonOpt = False,
+         ) -> None:
+    """The campaign's dashboard: providers covered, findings by severity and category, runs."""
+    from redline.services.campaigns import dashboard
+    from redline.web.api_campaigns import dashboard_json
+
+    ctx, p = _principal(as_user)
+    data = dashboard_json(dashboard(ctx, p, campaign))
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    c = data["campaign"]
+    out.print(f"{c['name']} · {c['region']} · {c['period_start']}–{c['period_end']} · basis {', '.join(c['basis'])}")
+    table = Table(title="providers")
+    for col in ("id", "provider", "samples", "findings"):
+        table.add_column(col)
+    for x in data["providers"]:
+        table.add_row(str(x["id"]), x["name"], str(x["samples"]), str(x["findings"]))
+    out.print(table, soft_wrap=False)
+    out.print("by severity: " + (", ".join(f"{k} {v}" for k, v in data["by_severity"].items()) or "none"))
+    out.print("by category: " + (", ".join(f"{k} {v}" for k, v in data["by_category"].items()) or "none"))
+    for r in data["runs"]:
+        out.print(f"run {r['id']} {r['probe']}@{r['probe_version']}: {r['state']} {r['files_done']}/{r['files_total']}")
+
+
+@campaign_app.command("findings")
+def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt,
+             as_json: JsonOpt = False) -> None:
+    """The campaign's findings (a provider sees only its own)."""
+    from redline.services import campaigns
+    from redline.web.api_campaigns import finding_json
+
+    ctx, p = _principal(as_user)
+    rows = [finding_json(f) for f in campaigns.findings(ctx, p, campaign)]
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table()
+    for col in ("id", "provider", "severity", "category", "sample", "finding", "probe", "action"):
+        table.add_column(col, overflow="fold")
+    for f in rows:
+        table.add_row(str(f["id"]), str(f["provider_id"]), f["severity"], f["category"], f["location"], f["message"],
+                      f"{f['probe']}@{f['probe_version']}", f["action"] or "")
+    out.print(table, soft_wrap=False)
+
+
+@campaign_app.command("act")
+def act(
+    finding: Annotated[int, typer.Argument(help="Finding id (see `redline campaign findings`).")],
+    as_user: AsOpt,
+    action: Annotated[str, typer.Option("--action", help="summons, rectification or supplement.")],
+    filing: Annotated[int | None, typer.Option("--filing", help="The provider's filing (default: its latest "
+                                               "one you can act on).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Deadline, YYYY-MM-DD.")] = None,
+    note: Annotated[str, typer.Option("--note", help="Added to the text.")] = "",
+) -> None:
+    """Turn a finding into a summons record, a rectification order or a supplement request."""
+    from redline.services.campaign_actions import act_on_finding
+
+    ctx, p = _principal(as_user)
+    done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=_date(due, "--due") if due else None,
+                          note=note)
+    where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"
+    out.print(f"{done.action.value}: {where}")

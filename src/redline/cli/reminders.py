@@ -1,0 +1,80 @@
+"""`redline reminders run`, `redline users set-email`, `redline orgs webhook add`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from redline.errors import InputError
+
+from .common import JsonOpt, out
+from .platform import _context, orgs_app, users_app
+
+reminders_app = typer.Typer(help="Deadline reminders by e-mail and signed webhooks.", no_args_is_help=True)
+webhook_app = typer.Typer(help="Signed reminder webhooks of an organisation.", no_args_is_help=True)
+orgs_app.add_typer(webhook_app, name="webhook")
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field="--today") from None
+
+
+@reminders_app.command("run")
+def reminders_run(
+    today: Annotated[str | None, typer.Option(help="The day to remind for, YYYY-MM-DD (default: today).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the reminders due today (before, on and after each deadline); a second run sends nothing twice."""
+    from redline.services.reminders import run_reminders
+
+    day = _date(today)
+    summary = run_reminders(_context(), day, dry_run=dry_run)
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"reminders {summary.today}" + (" (dry run)" if dry_run else ""))
+    for col in ("filing", "deadline", "due", "stage", "channel", "recipient", "status"):
+        table.add_column(col)
+    for o in summary.outcomes:
+        table.add_row(str(o.filing_id), o.kind, o.due, o.stage, o.channel, o.recipient,
+                      o.status + (f": {o.error}" if o.error else ""))
+    out.print(table)
+    out.print(f"sent {summary.count('sent')}, failed {summary.count('failed')}, "
+              f"already sent {summary.count('skipped')}" + (f", planned {summary.count('planned')}" if dry_run else ""))
+
+
+@users_app.command("set-email")
+def users_set_email(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    email: Annotated[str, typer.Argument(help="E-mail address for reminders ('' clears it).")],
+) -> None:
+    """Set the address a user gets deadline reminders at."""
+    from redline.services.contacts import set_email
+
+    set_email(_context(), username, email, actor="cli")
+    out.print(f"{username}: {email or '(no e-mail)'}")
+
+
+@webhook_app.command("add")
+def webhook_add(
+    organisation: Annotated[int, typer.Argument(help="Organisation id.")],
+    url: Annotated[str, typer.Argument(help="http(s) URL that receives the signed POSTs.")],
+    secret: Annotated[str | None, typer.Option(help="Shared secret (default: a random one, printed once).")] = None,
+) -> None:
+    """Register a webhook endpoint; reminders to the organisation are POSTed to it, signed."""
+    from redline.services.contacts import add_webhook
+
+    hook_id, key = add_webhook(_context(), organisation, url, secret, actor="cli")
+    out.print(f"webhook {hook_id} for organisation {organisation}: {url}")
+    if secret is None:
+        out.print(f"secret (keep it; verify X-Redline-Signature with it): {key}")

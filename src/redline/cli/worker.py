@@ -1,0 +1,93 @@
+"""`redline worker` (runs background jobs from the PostgreSQL queue) and `redline jobs`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from redline.errors import InputError
+
+from .common import JsonOpt, out
+from .platform import _context
+
+jobs_app = typer.Typer(help="Background jobs: list, show, cancel.", no_args_is_help=True)
+
+
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Jobs run at the same time.")] = 1,
+    once: Annotated[bool, typer.Option("--once", help="Run what is queued, then exit.")] = False,
+) -> None:
+    """Run background jobs from the PostgreSQL queue until interrupted (Ctrl-C finishes the job at hand).
+
+    On SQLite there is no queue: jobs run inside `redline serve`, and this command exits 2."""
+    from redline.services import jobs, jobs_queue
+
+    ctx = _context()
+    if jobs.backend(ctx) != "procrastinate":
+        raise InputError("jobs run inside `redline serve` with this database (SQLite, or "
+                         "REDLINE_JOB_BACKEND=inline); a worker is only needed with PostgreSQL",
+                         field="REDLINE_JOB_BACKEND")
+    out.print(f"redline worker: queue '{jobs_queue.QUEUE}', concurrency {concurrency}"
+              + (", until the queue is empty" if once else ", until interrupted"))
+    jobs_queue.run_worker(ctx, wait=not once, concurrency=concurrency)
+
+
+def _row(job: object) -> dict[str, object]:
+    from redline.store.models import Job
+
+    assert isinstance(job, Job)
+    return {"id": job.id, "kind": job.kind, "state": job.state, "progress": f"{job.progress_done}/{job.progress_total}",
+            "created_at": job.created_at.isoformat(), "finished_at": job.finished_at.isoformat()
+            if job.finished_at else None, "error": job.error, "result": job.result, "args": job.args}
+
+
+@jobs_app.command("list")
+def jobs_list(
+    state: Annotated[str | None, typer.Option(help="Only jobs in this state.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """List background jobs, newest first."""
+    from sqlalchemy import select
+
+    from redline.store.models import Job
+
+    ctx = _context()
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    with ctx.reader() as uow:
+        rows = [_row(j) for j in uow.session.scalars(query.where(Job.state == state) if state else query)]
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table()
+    for col in ("id", "kind", "state", "progress", "created_at", "error"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(r[c] or "") for c in ("id", "kind", "state", "progress", "created_at", "error")))
+    out.print(table)
+
+
+@jobs_app.command("show")
+def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: JsonOpt = False) -> None:
+    """Show one job with its arguments, result and error."""
+    from redline.services import jobs
+
+    row = _row(jobs.get_job(_context(), job_id))
+    if as_json:
+        out.print_json(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    for key, value in row.items():
+        out.print(f"{key}: {json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else value}")
+
+
+@jobs_app.command("cancel")
+def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id.")]) -> None:
+    """Cancel a queued job, or ask a running one to stop."""
+    from redline.services import jobs
+
+    ctx = _context()
+    jobs.request_cancel(ctx, job_id, actor="cli")
+    out.print(f"job {job_id}: {jobs.get_job(ctx, job_id).state}")

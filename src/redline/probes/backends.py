@@ -1,0 +1,182 @@
+"""Where the tasks of a batch run execute: in this process, on a local process pool, or on Dask.
+
+All three offer the same small interface (submit a batch of files, wait for any task, read its outcome),
+so `redline.probes.batch` schedules, retries and journals once for every back-end.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_local
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from redline.errors import InputError
+from redline.probes.base import FileResult
+from redline.probes.runner import check_batch
+
+Outcome = list[FileResult] | BaseException
+CONNECT_SECONDS = 5.0
+
+
+class Backend(Protocol):
+    workers: int  # processes or threads that check files at the same time
+    slots: int  # how many tasks to keep in flight: enough to keep every worker busy
+
+    def submit(self, batch: list[Path]) -> Any: ...
+
+    def wait_any(self, futures: list[Any], timeout: float) -> list[Any]: ...
+
+    def outcome(self, future: Any) -> Outcome: ...
+
+    def died(self, error: BaseException) -> bool:
+        """Did the worker die (rather than the task raise)? Such a failure cannot be blamed on one task."""
+        ...
+
+    def close(self, pending: list[Any]) -> None: ...
+
+
+class InlineBackend:
+    """In this process: for one job or a handful of files, where starting processes costs more."""
+
+    workers = slots = 1
+
+    def __init__(self, name: str, options: Mapping[str, Any]) -> None:
+        self.name, self.options = name, options
+
+    def submit(self, batch: list[Path]) -> Future[list[FileResult]]:
+        future: Future[list[FileResult]] = Future()
+        try:
+            future.set_result(check_batch(self.name, batch, self.options))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def wait_any(self, futures: list[Any], timeout: float) -> list[Any]:
+        return list(futures)
+
+    def outcome(self, future: Any) -> Outcome:
+        return future.exception() or future.result()  # type: ignore[no-any-return]
+
+    def died(self, error: BaseException) -> bool:
+        return False
+
+    def close(self, pending: list[Any]) -> None:
+        return None
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C is the parent's to handle (it keeps the journal); workers finish their batch and exit
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class PoolBackend:
+    """A local process pool, made again when a worker process dies (the pool is then broken)."""
+
+    def __init__(self, name: str, options: Mapping[str, Any], jobs: int) -> None:
+        self.name, self.options, self.workers = name, options, jobs
+        self.slots = jobs * 2
+        # forking a process that runs other threads (a web server, a Dask client) can copy a held lock
+        method = "forkserver" if threading.active_count() > 1 and os.name == "posix" else None
+        self._context = multiprocessing.get_context(method)
+        if method == "forkserver":  # workers start from a server that has imported the probes once
+            self._context.set_forkserver_preload(["redline.probes.runner", "redline.plugins", "redline.probes.builtin"])
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context, initializer=_ignore_interrupt)
+
+    def submit(self, batch: list[Path]) -> Future[list[FileResult]]:
+        try:
+            return self._pool.submit(check_batch, self.name, batch, self.options)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(check_batch, self.name, batch, self.options)
+
+    def wait_any(self, futures: list[Any], timeout: float) -> list[Any]:
+        done, _ = wait_local(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        return list(done)
+
+    def outcome(self, future: Any) -> Outcome:
+        return future.exception() or future.result()  # type: ignore[no-any-return]
+
+    def died(self, error: BaseException) -> bool:
+        return isinstance(error, BrokenProcessPool)
+
+    def close(self, pending: list[Any]) -> None:
+        # tasks not started are dropped; running ones (one batch per worker) end before the run returns
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def check_scheduler(address: str) -> tuple[str, int]:
+    """HOST and PORT of a `tcp://HOST:PORT` (or tls://) address, or an InputError naming the setting."""
+    parts = urlsplit(address)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None or parts.path not in ("", "/"):
+        raise InputError(f"'{address}' is not a Dask scheduler address like tcp://HOST:PORT", field="scheduler")
+    return parts.hostname, port
+
+
+class DaskBackend:
+    """A Dask distributed cluster; its workers must see the files under the same paths."""
+
+    def __init__(self, name: str, options: Mapping[str, Any], address: str) -> None:
+        from distributed import Client, as_completed
+
+        host, port = check_scheduler(address)
+        try:  # a refused port fails at once here instead of after the client's retries
+            socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+            client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}", field="scheduler") from None
+        self._client: Any = client
+        self._finished: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
+        self.name, self.options = name, options
+        self.workers = max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
+        self.slots = self.workers * 2
+
+    def submit(self, batch: list[Path]) -> Any:
+        future = self._client.submit(check_batch, self.name, batch, self.options, pure=False)
+        self._finished.add(future)
+        return future
+
+    def wait_any(self, futures: list[Any], timeout: float) -> list[Any]:
+        with self._finished.thread_condition:  # notified, under this lock, when a future finishes
+            if not self._finished.has_ready():
+                self._finished.thread_condition.wait(timeout)
+        return [f for f in self._finished.next_batch(block=False) if f in futures]
+
+    def outcome(self, future: Any) -> Outcome:
+        try:
+            if future.status == "error":
+                return future.exception()  # type: ignore[no-any-return]
+            return future.result()  # type: ignore[no-any-return]
+        except Exception as exc:  # cancelled by the scheduler, lost connection
+            return exc
+        finally:
+            future.release()
+
+    def died(self, error: BaseException) -> bool:
+        from distributed.client import FutureCancelledError
+        from distributed.scheduler import KilledWorker
+
+        return isinstance(error, KilledWorker | FutureCancelledError)
+
+    def close(self, pending: list[Any]) -> None:
+        try:
+            if pending:
+                self._client.cancel(pending)
+        finally:
+            self._client.close()

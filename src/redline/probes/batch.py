@@ -1,0 +1,170 @@
+"""Batch probe runs: one runner for a local process pool and Dask distributed, with retry, cancel, resume.
+
+Files go to workers in batches of up to 256 so per-task overhead stays small. Whatever the back-end,
+results come back in the order of `files` and are summed up the same way, so a run on a cluster and a run
+on a laptop give the same document. A task that fails is tried again on its own (nothing else running), so
+a file that kills its worker cannot take its neighbours down with it: a worker death while several tasks
+ran is blamed on none of them, and each gets its own run. A task that fails `retries` more times on its own
+(or raises while sharing, which is its own doing) is given up: its files are reported as errors, never
+dropped, and listed under "failed_tasks" in the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redline.domain.assessment import Severity
+from redline.errors import RedlineError
+from redline.probes.backends import Backend, DaskBackend, InlineBackend, PoolBackend
+from redline.probes.base import FileResult, ProbeFinding, Verdict
+from redline.probes.journal import Journal, Stamp
+from redline.probes.runner import ProbeRun
+
+POLL_SECONDS = 0.2
+SMALL_RUN = 32  # fewer files than this run in-process: starting workers would cost more than it saves
+
+
+class RunCancelled(RedlineError):  # noqa: N818  (the name is the contract)
+    """The run was cancelled (or interrupted); the journal keeps every finished file."""
+
+    exit_code = 130
+
+
+@dataclass
+class _Task:
+    positions: list[int]
+    attempts: int = 0  # runs that failed
+    charged: int = 0  # failures that were the task's own doing: not a worker death while others ran too
+    solo: bool = False
+    gave_up: bool = False  # its files get ERROR results, kept out of the journal so a rerun tries them again
+    errors: list[str] = field(default_factory=list)
+
+
+class _Stop(Exception):  # noqa: N818  (control flow, not an error)
+    pass
+
+
+def batch_size(files: int, workers: int) -> int:
+    """About eight tasks per worker, between 8 and 256 files each."""
+    return max(8, min(256, files // (workers * 8) or 8))
+
+
+def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None = None,
+              jobs: int | None = None, journal: Path | None = None, retries: int = 2,
+              on_progress: Callable[[int, int], None] | None = None,
+              cancel: Callable[[], bool] | None = None) -> ProbeRun:
+    """Check every file with probe `name`; see the module docstring. Raises RunCancelled when `cancel()`
+    turns True or on Ctrl-C, and InputError for a journal of another run or an unusable scheduler."""
+    from redline.plugins import probe
+
+    selected = probe(name)
+    started = dt.datetime.now(dt.UTC)
+    results: list[FileResult | None] = [None] * len(files)
+    book = Journal(journal, selected.info, options) if journal is not None else None
+    stamps = [Stamp.of(p) for p in files] if book is not None else []
+    try:
+        todo = _resume(book, files, stamps, results, on_progress)
+        backend = _backend(name, options, scheduler, jobs, len(todo))
+        size = batch_size(len(todo), backend.workers)
+        tasks = [_Task(todo[i:i + size]) for i in range(0, len(todo), size)]
+
+        def finish(task: _Task, batch: list[FileResult]) -> None:
+            for position, result in zip(task.positions, batch, strict=True):
+                results[position] = result
+                if book is not None and not task.gave_up:
+                    book.record(files[position], stamps[position], result)
+            if book is not None:
+                book.flush()
+            if on_progress:
+                on_progress(len(batch), sum(r.size for r in batch))
+
+        failed = _drive(backend, files, tasks, retries, cancel, finish)
+    except (_Stop, KeyboardInterrupt):
+        done = sum(r is not None for r in results)
+        hint = "run again with the same journal to resume" if journal else "give --journal to be able to resume"
+        raise RunCancelled(f"cancelled after {done} of {len(files)} files; {hint}",
+                           source=str(journal) if journal else None) from None
+    finally:
+        if book is not None:
+            book.close()
+    ordered = [r for r in results if r is not None]
+    summary = selected.summarise(ordered)
+    if failed:
+        summary["failed_tasks"] = [{"files": [str(files[p]) for p in t.positions], "attempts": t.attempts,
+                                    "error": t.errors[-1]} for t in failed]
+    return ProbeRun(selected.info, started, dt.datetime.now(dt.UTC), dict(options), ordered, summary)
+
+
+def _resume(book: Journal | None, files: list[Path], stamps: list[Stamp | None], results: list[FileResult | None],
+            on_progress: Callable[[int, int], None] | None) -> list[int]:
+    """Fill in what the journal already holds; return the positions still to check."""
+    if book is None:
+        return list(range(len(files)))
+    todo: list[int] = []
+    for position, path in enumerate(files):
+        results[position] = book.done(path, stamps[position])
+        if results[position] is None:
+            todo.append(position)
+    resumed = [r for r in results if r is not None]
+    if resumed and on_progress:
+        on_progress(len(resumed), sum(r.size for r in resumed))
+    return todo
+
+
+def _backend(name: str, options: Mapping[str, Any], scheduler: str | None, jobs: int | None,
+             files: int) -> Backend:
+    if scheduler:
+        return DaskBackend(name, options, scheduler)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or files < SMALL_RUN:
+        return InlineBackend(name, options)
+    return PoolBackend(name, options, jobs)
+
+
+def _drive(backend: Backend, files: list[Path], tasks: list[_Task], retries: int, cancel: Callable[[], bool] | None,
+           finish: Callable[[_Task, list[FileResult]], None]) -> list[_Task]:
+    """Keep the workers busy; retry failed tasks, each on its own; return the tasks that failed for good."""
+    queue, solo = deque(tasks), deque[_Task]()
+    inflight: dict[Any, _Task] = {}
+    failed: list[_Task] = []
+    try:
+        while queue or solo or inflight:
+            if cancel is not None and cancel():
+                raise _Stop
+            if solo and not inflight:
+                task = solo.popleft()
+                task.solo = True
+                inflight[backend.submit([files[p] for p in task.positions])] = task
+            while not solo and queue and len(inflight) < backend.slots:
+                task = queue.popleft()
+                inflight[backend.submit([files[p] for p in task.positions])] = task
+            for future in backend.wait_any(list(inflight), POLL_SECONDS):
+                task = inflight.pop(future)
+                outcome = backend.outcome(future)
+                if not isinstance(outcome, BaseException):
+                    finish(task, outcome)
+                    continue
+                task.attempts += 1
+                task.errors.append(f"{type(outcome).__name__}: {outcome}"[:500])
+                task.charged += task.solo or not backend.died(outcome)
+                if task.charged > retries:
+                    task.gave_up = True
+                    failed.append(task)
+                    finish(task, _failed_results(files, task))
+                else:
+                    solo.append(task)
+    finally:
+        backend.close(list(inflight))
+    return failed
+
+
+def _failed_results(files: list[Path], task: _Task) -> list[FileResult]:
+    message = f"task failed after {task.attempts} attempts: {task.errors[-1]}"
+    return [FileResult(str(files[p]), "", 0, Verdict.ERROR,
+                       findings=(ProbeFinding("", Severity.LOW, str(files[p]), message, ""),)) for p in task.positions]

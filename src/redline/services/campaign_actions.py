@@ -1,0 +1,148 @@
+"""Acting on a patrol finding: a summons (约谈), a rectification order (责令整改) or a request for a
+supplement, made through the existing review use cases so the workflow rules apply unchanged.
+
+The campaign, the finding's message and clause, the sample's digest and the probe's name and
+version go into the text of the summons record or the order, so the document the provider
+receives says exactly what was found, in which file, by which tool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from redline.domain.workflow import TRANSITIONS, Action
+from redline.errors import ConflictError, InputError, NotFoundError
+from redline.services import audit, review
+from redline.services.campaigns import require_campaign, require_officer
+from redline.services.context import Context
+from redline.services.principal import Principal, filing_scope, require_filing
+from redline.store.models import (
+    Campaign,
+    CampaignFinding,
+    Filing,
+    FilingEvent,
+    Organisation,
+    RectificationItem,
+)
+
+
+class FindingAction(StrEnum):
+    SUPPLEMENT = "supplement"
+    RECTIFICATION = "rectification"
+    SUMMONS = "summons"
+
+
+WORKFLOW = {FindingAction.SUPPLEMENT: Action.REQUEST_SUPPLEMENT,
+            FindingAction.RECTIFICATION: Action.ORDER_RECTIFICATION}
+
+
+@dataclass(frozen=True)
+class Acted:
+    finding_id: int
+    action: FindingAction
+    filing_id: int | None
+    ref: int  # summons id, rectification item id, or the filing event of the supplement request
+
+
+def finding_text(campaign: Campaign, f: CampaignFinding) -> str:
+    """What travels into the summons record or the order: finding, clause, file digest, tool."""
+    clause = f"（{f.clause}）" if f.clause else ""
+    digest = f.sample_sha256 or f.evidence
+    where = f"，样本 {f.location}" if f.location else ""
+    return (f"巡查检查“{campaign.name}”发现：{f.message}{clause}{where}；"
+            f"证据摘要 SHA-256 {digest}；探针 {f.probe}@{f.probe_version}。")
+
+
+def _load(ctx: Context, p: Principal, finding_id: int) -> tuple[CampaignFinding, Campaign, Organisation]:
+    with ctx.reader() as uow:
+        s = uow.session
+        finding = s.get(CampaignFinding, finding_id)
+        if finding is None:
+            raise NotFoundError(f"no campaign finding {finding_id}")
+        campaign = require_campaign(s, p, finding.campaign_id)
+        if p.is_provider and finding.provider_id != p.organisation_id:
+            raise NotFoundError(f"no campaign finding {finding_id}")
+        require_officer(p, campaign)
+        org = s.get(Organisation, finding.provider_id)
+        assert org is not None
+        return finding, campaign, org
+
+
+def _filing_for(ctx: Context, p: Principal, provider_id: int, action: Action, filing_id: int | None) -> int:
+    """The caller's filing, or the provider's latest filing visible to `p` in a state the action
+    starts from (else its latest visible filing, so the workflow names the state that refuses)."""
+    if filing_id is not None:
+        return filing_id
+    with ctx.reader() as uow:
+        rows = uow.session.scalars(select(Filing).where(filing_scope(p), Filing.provider_id == provider_id)
+                                   .order_by(Filing.id.desc())).all()
+    if not rows:
+        raise InputError("this provider has no filing you can act on; record a summons instead",
+                         field="filing_id")
+    ready = [f for f in rows if f.state in TRANSITIONS[action].sources]
+    return (ready or rows)[0].id
+
+
+def _due(ctx: Context, due: dt.date | None) -> dt.date:
+    return due or ctx.calendar.add_working_days(ctx.today(), ctx.settings.supplement_working_days).date
+
+
+def _summons(ctx: Context, p: Principal, org: Organisation, text: str, due: dt.date | None,
+             filing_id: int | None) -> int:
+    return review.record_summons(ctx, p, review.SummonsRecord(
+        provider_id=org.id, date=ctx.today(), agencies=p.display_name, attendees=f"{org.name}负责人",
+        problems=text, demands="针对上述问题立即整改，并书面报告整改情况；" + text, deadline=due,
+        filing_id=filing_id))
+
+
+def _workflow(ctx: Context, p: Principal, action: FindingAction, filing_id: int, text: str,
+              due: dt.date | None) -> int:
+    if action is FindingAction.RECTIFICATION:
+        review.act(ctx, p, filing_id, Action.ORDER_RECTIFICATION, text,
+                   {"items": [review.RectificationDemand(text, _due(ctx, due))]})
+        ref_query = select(RectificationItem.id).where(RectificationItem.filing_id == filing_id)
+        ref_query = ref_query.order_by(RectificationItem.id.desc())
+    else:
+        review.act(ctx, p, filing_id, Action.REQUEST_SUPPLEMENT, text, {"due": due} if due else {})
+        ref_query = select(FilingEvent.id).where(FilingEvent.filing_id == filing_id).order_by(FilingEvent.id.desc())
+    with ctx.reader() as uow:
+        ref = uow.session.scalar(ref_query.limit(1))
+    assert ref is not None
+    return ref
+
+
+def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, filing_id: int | None = None,
+                   due: dt.date | None = None, note: str = "") -> Acted:
+    """Turn a finding into a summons, a rectification order or a supplement request."""
+    try:
+        chosen = FindingAction(action)
+    except ValueError:
+        raise InputError(f"action must be one of {', '.join(a.value for a in FindingAction)}",
+                         field="action") from None
+    finding, campaign, org = _load(ctx, p, finding_id)
+    if finding.action:
+        raise ConflictError(f"finding {finding_id} was already acted on: {finding.action}", field="action")
+    text = finding_text(campaign, finding) + (f" {note.strip()}" if note.strip() else "")
+    if chosen is FindingAction.SUMMONS:
+        ref = _summons(ctx, p, org, text, due, filing_id)
+        target = filing_id
+    else:
+        target = _filing_for(ctx, p, org.id, WORKFLOW[chosen], filing_id)
+        with ctx.reader() as uow:
+            filing = require_filing(p, uow.session.get(Filing, target), target)
+            if filing.provider_id != org.id:
+                raise InputError("that filing belongs to another provider", field="filing_id")
+        ref = _workflow(ctx, p, chosen, target, text, due)
+    with ctx.uow() as uow:
+        row = uow.session.get(CampaignFinding, finding_id)
+        assert row is not None
+        row.action, row.filing_id, row.action_ref, row.acted_at = chosen.value, target, ref, ctx.now()
+        audit.append(uow.session, ctx.now(), p.username, "campaign.finding.act", f"campaign_finding:{finding_id}",
+                     {"action": chosen.value, "filing": target, "ref": ref, "campaign": campaign.id,
+                      "sample_sha256": finding.sample_sha256, "probe": f"{finding.probe}@{finding.probe_version}"})
+        uow.commit()
+    return Acted(finding_id, chosen, target, ref)

@@ -1,0 +1,62 @@
+"""Per-address login throttling: one client guessing passwords across many usernames is refused for a while.
+
+The per-account lock (accounts.login) stops guessing one account; it cannot stop one address trying a
+few passwords on each of many accounts. So failures are also counted per client address in a fixed
+window; at `login_ip_max_failures` the address is refused until one window has passed. Other addresses
+are untouched. The counter lives in the database, so every worker process of the server sees the same
+count; a successful login does not reset it (one valid account must not launder a password spray).
+
+The address is `request.client.host`. Behind a reverse proxy, start uvicorn with
+`--forwarded-allow-ips=PROXY` so that host is the client's; redline never reads X-Forwarded-For itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from redline.config import Settings
+from redline.errors import ThrottledError
+from redline.store.models import LoginAttempt
+
+MAX_ADDRESS = 64
+
+
+def _row(session: Session, client_ip: str, now: dt.datetime) -> LoginAttempt:
+    """The address's row, created if missing without a race between workers (insert, ignore a conflict)."""
+    values = {"client_ip": client_ip, "failures": 0, "window_start": now}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(LoginAttempt).values(**values).on_conflict_do_nothing(index_elements=["client_ip"]))
+    row = session.scalar(select(LoginAttempt).where(LoginAttempt.client_ip == client_ip).with_for_update())
+    assert row is not None  # inserted or already there, in this transaction
+    return row
+
+
+def check(session: Session, client_ip: str | None, now: dt.datetime) -> None:
+    """Refuse an address that is blocked, saying when to come back (the HTTP layer sends Retry-After)."""
+    if not client_ip:
+        return
+    row = session.get(LoginAttempt, client_ip[:MAX_ADDRESS])
+    if row is not None and row.blocked_until is not None and row.blocked_until > now:
+        wait = math.ceil((row.blocked_until - now).total_seconds())
+        raise ThrottledError(f"too many failed logins from this address; try again in {wait} seconds",
+                             retry_after=wait)
+
+
+def record_failure(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> None:
+    """Count one failed login for the address, in the caller's transaction; block it at the limit."""
+    if not client_ip:
+        return
+    row = _row(session, client_ip[:MAX_ADDRESS], now)
+    window = dt.timedelta(seconds=settings.login_ip_window_seconds)
+    if row.window_start + window <= now:
+        row.failures, row.window_start = 0, now
+    row.failures += 1
+    if row.failures >= settings.login_ip_max_failures:
+        row.blocked_until = now + window
+        row.failures, row.window_start = 0, now

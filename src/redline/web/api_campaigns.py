@@ -1,0 +1,132 @@
+"""JSON API for patrol campaigns: create, dashboard, samples, runs, findings, actions on findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from pydantic import BaseModel, Field
+
+from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns
+from redline.services.campaigns import CampaignSpec
+from redline.store.models import Campaign, CampaignFinding, CampaignRun
+from redline.web.deps import ApiUser, CtxDep, IdPath
+from redline.web.schemas import Created
+
+router = APIRouter(prefix="/api/v1", tags=["campaigns"])
+
+
+class ProbeIn(BaseModel):
+    name: str
+    options: dict[str, Any] = Field(default_factory=dict)
+    kinds: list[str] | None = None
+
+
+class CampaignIn(BaseModel):
+    name: str
+    region: str
+    basis: list[str]
+    period_start: dt.date
+    period_end: dt.date
+    probes: list[ProbeIn]
+    technologies: list[str] = Field(default_factory=list)
+    provider_ids: list[int] = Field(default_factory=list)
+
+
+class RunIn(BaseModel):
+    probe: str | None = None
+
+
+class ActionIn(BaseModel):
+    action: str
+    filing_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    due: dt.date | None = None
+    note: str = ""
+
+
+def _campaign(c: Campaign) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "region": c.region, "basis": c.basis, "technologies": c.technologies,
+            "provider_ids": c.provider_ids, "period_start": c.period_start.isoformat(),
+            "period_end": c.period_end.isoformat(), "probes": c.probes, "state": c.state}
+
+
+def _run(r: CampaignRun) -> dict[str, Any]:
+    return {"id": r.id, "probe": r.probe, "probe_version": r.probe_version, "state": r.state, "job_id": r.job_id,
+            "backend": r.backend, "files_done": r.files_done, "files_total": r.files_total,
+            "files_failed": r.files_failed, "result_sha256": r.result_sha256, "error": r.error}
+
+
+def finding_json(f: CampaignFinding) -> dict[str, Any]:
+    return {"id": f.id, "run_id": f.run_id, "provider_id": f.provider_id, "sample_sha256": f.sample_sha256,
+            "probe": f.probe, "probe_version": f.probe_version, "item": f.item, "severity": f.severity,
+            "category": f.category, "location": f.location, "message": f.message, "clause": f.clause,
+            "evidence": f.evidence, "action": f.action, "filing_id": f.filing_id, "action_ref": f.action_ref}
+
+
+def dashboard_json(d: campaigns.CampaignDashboard) -> dict[str, Any]:
+    return {"campaign": _campaign(d.campaign),
+            "providers": [{"id": p.id, "name": p.name, "location": p.location, "samples": p.samples,
+                           "findings": p.findings} for p in d.providers],
+            "by_severity": d.by_severity, "by_category": d.by_category, "by_provider": d.by_provider,
+            "runs": [_run(r) for r in d.runs], "samples": len(d.samples)}
+
+
+@router.get("/campaigns")
+def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[dict[str, Any]]:
+    return [_campaign(c) for c in campaigns.list_campaigns(ctx, p)]
+
+
+@router.post("/campaigns", status_code=201)
+def create_campaign(ctx: CtxDep, p: ApiUser, body: CampaignIn) -> Created:
+    spec = CampaignSpec(name=body.name, region=body.region, basis=body.basis, period_start=body.period_start,
+                        period_end=body.period_end, probes=[x.model_dump(exclude_none=True) for x in body.probes],
+                        technologies=body.technologies, provider_ids=body.provider_ids)
+    return Created(id=campaigns.create_campaign(ctx, p, spec))
+
+
+@router.get("/campaigns/{campaign_id}")
+def get_campaign(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> dict[str, Any]:
+    return dashboard_json(campaigns.dashboard(ctx, p, campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/samples", status_code=201)
+def add_samples(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: Annotated[int, Form(ge=1)],
+                files: Annotated[list[UploadFile], File()], kind: Annotated[str, Form()] = "file",
+                ) -> dict[str, list[int]]:
+    """Files as samples; a `.zip` file is unpacked (each member a sample), refused whole if unsafe."""
+    limit = ctx.blobs.max_bytes
+    plain: list[tuple[str, bytes]] = []
+    ids: list[int] = []
+    for upload in files:
+        name = upload.filename or "upload"
+        if name.lower().endswith(".zip"):
+            from redline.services.archives import MAX_TOTAL_BYTES
+
+            data = upload.file.read(MAX_TOTAL_BYTES + 1)
+            ids += campaign_samples.add_archive(ctx, p, campaign_id, provider_id, data, kind, source=name)
+        else:
+            plain.append((name, upload.file.read(limit + 1)))
+    if plain or not ids:
+        ids += campaign_samples.add_samples(ctx, p, campaign_id, provider_id, plain, kind)
+    return {"ids": ids}
+
+
+@router.post("/campaigns/{campaign_id}/runs", status_code=202)
+def start_run(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, body: RunIn | None = None) -> dict[str, Any]:
+    started = campaign_runs.start_run(ctx, p, campaign_id, body.probe if body else None)
+    return {"runs": [{"id": run_id, "job_id": job_id} for run_id, job_id in started]}
+
+
+@router.get("/campaigns/{campaign_id}/findings")
+def list_findings(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: int | None = None,
+                  ) -> list[dict[str, Any]]:
+    return [finding_json(f) for f in campaigns.findings(ctx, p, campaign_id, provider_id)]
+
+
+@router.post("/campaign-findings/{finding_id}/actions", status_code=201)
+def act(ctx: CtxDep, p: ApiUser, finding_id: IdPath, body: ActionIn) -> dict[str, Any]:
+    done = campaign_actions.act_on_finding(ctx, p, finding_id, body.action, filing_id=body.filing_id, due=body.due,
+                                           note=body.note)
+    return {"finding_id": done.finding_id, "action": done.action.value, "filing_id": done.filing_id,
+            "ref": done.ref}

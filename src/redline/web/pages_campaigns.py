@@ -1,0 +1,125 @@
+"""Pages for patrol campaigns: list and new-campaign form, the campaign dashboard with samples,
+runs and findings, and the forms that upload samples, start runs and act on findings."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from redline.errors import InputError, PermissionDeniedError
+from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns, queries
+from redline.services.archives import MAX_TOTAL_BYTES
+from redline.services.campaigns import SAMPLE_KINDS, CampaignSpec
+from redline.services.principal import Principal
+from redline.web import charts, forms
+from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
+from redline.web.templating import render, request_lang
+
+router = APIRouter()
+
+
+def _require_party(p: Principal) -> None:
+    if not (p.is_regulator or p.is_provider):
+        raise PermissionDeniedError("patrol campaigns are for regulators and the providers they cover")
+
+
+def _probe_specs(form: FormData) -> list[dict[str, object]]:
+    """Checked probes, with options from lines `probe key=value`."""
+    chosen = forms.many(form, "probes")
+    options: dict[str, dict[str, object]] = {name: {} for name in chosen}
+    for n, line in enumerate(forms.text(form, "options").splitlines()):
+        if not line.strip():
+            continue
+        name, _, pair = line.strip().partition(" ")
+        key, sep, value = pair.strip().partition("=")
+        if name not in options or not sep or not key:
+            raise InputError(f"line {n + 1}: write 'probe key=value' for a chosen probe", field="options")
+        options[name][key.strip()] = {"true": True, "false": False}.get(value.strip().lower(), value.strip())
+    return [{"name": name, "options": options[name]} for name in chosen]
+
+
+@router.get("/campaigns", response_class=HTMLResponse)
+def campaign_list(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    _require_party(p)
+    from redline.plugins import installed_probes
+
+    today = ctx.today()
+    return render(request, "campaigns.html", rows=campaigns.list_campaigns(ctx, p),
+                  probes=list(installed_probes().values()), technologies=ctx.book.technologies,
+                  providers=queries.providers_under(ctx, p) if p.is_regulator else [],
+                  today=today, names=ctx.book.divisions)
+
+
+@router.post("/campaigns", dependencies=[Csrf])
+async def create(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    start, end = forms.date(form, "period_start", required=True), forms.date(form, "period_end", required=True)
+    assert start is not None and end is not None
+    basis = [b for b in forms.text(form, "basis").replace("，", ",").replace(",", " ").split() if b]
+    try:
+        providers = [int(x) for x in forms.many(form, "provider_ids")]
+    except ValueError:
+        raise InputError("choose providers from the list", field="provider_ids") from None
+    campaign_id = campaigns.create_campaign(ctx, p, CampaignSpec(
+        name=forms.text(form, "name"), region=forms.text(form, "region"), basis=basis, period_start=start,
+        period_end=end, probes=_probe_specs(form), technologies=forms.many(form, "technologies"),
+        provider_ids=providers))
+    return RedirectResponse(f"/campaigns/{campaign_id}?done=created", status_code=303)
+
+
+@router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
+def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath, done: str = "") -> HTMLResponse:
+    board = campaigns.dashboard(ctx, p, campaign_id)
+    found = campaigns.findings(ctx, p, campaign_id)
+    zh = request_lang(request) == "zh-CN"
+    svg = {"severity": charts.bar_chart("按严重程度" if zh else "By severity", list(board.by_severity.items())),
+           "category": charts.bar_chart("按类别" if zh else "By category", list(board.by_category.items())[:12]),
+           "provider": charts.bar_chart("按提供者" if zh else "By provider", list(board.by_provider.items()))}
+    by_provider: dict[int, list[object]] = {}
+    for f in found:
+        by_provider.setdefault(f.provider_id, []).append(f)
+    names = {x.id: x.name for x in board.providers}
+    busy = any(r.state in ("queued", "running") for r in board.runs)
+    return render(request, "campaign.html", d=board, c=board.campaign, svg=svg, findings=by_provider, names=names,
+                  kinds=SAMPLE_KINDS, done=done, busy=busy, region_name=ctx.book.divisions.full_name(
+                      board.campaign.region))
+
+
+@router.post("/campaigns/{campaign_id}/samples", dependencies=[Csrf])
+async def upload(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath) -> Response:
+    form = await request.form()
+    provider_id = forms.chosen_id(form, "provider_id", "provider")
+    kind = forms.text(form, "kind") or "file"
+    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+    if not uploads:
+        raise InputError("choose one or more files, or a ZIP", field="files")
+    plain: list[tuple[str, bytes]] = []
+    for u in uploads:
+        name = u.filename or "upload"
+        if name.lower().endswith(".zip"):
+            campaign_samples.add_archive(ctx, p, campaign_id, provider_id, await u.read(MAX_TOTAL_BYTES + 1), kind,
+                                         source=name)
+        else:
+            plain.append((name, await u.read(ctx.blobs.max_bytes + 1)))
+    if plain:
+        campaign_samples.add_samples(ctx, p, campaign_id, provider_id, plain, kind)
+    return RedirectResponse(f"/campaigns/{campaign_id}?done=samples", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/runs", dependencies=[Csrf])
+async def run(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath) -> Response:
+    form = await request.form()
+    campaign_runs.start_run(ctx, p, campaign_id, forms.text(form, "probe") or None)
+    return RedirectResponse(f"/campaigns/{campaign_id}?done=run#runs", status_code=303)
+
+
+@router.post("/campaign-findings/{finding_id}/actions", dependencies=[Csrf])
+async def act(request: Request, ctx: CtxDep, p: PageUser, finding_id: IdPath) -> Response:
+    form = await request.form()
+    done = campaign_actions.act_on_finding(ctx, p, finding_id, forms.text(form, "action"),
+                                           filing_id=forms.integer(form, "filing_id"), due=forms.date(form, "due"),
+                                           note=forms.text(form, "note"))
+    if done.action is campaign_actions.FindingAction.SUMMONS:
+        return RedirectResponse(f"/summonses/{done.ref}", status_code=303)
+    return RedirectResponse(f"/filings/{done.filing_id}?done={done.action.value}", status_code=303)

@@ -1,0 +1,156 @@
+"""Patrol campaigns over real HTTP on the demo data: pages and forms, the JSON API, and a browser run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+import zipfile
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+
+from redline.services.demo_patrol import sample_files
+from tests.e2e.conftest import ARTIFACTS, Live, ensure_chromium
+from tests.e2e.test_browser import ARGS, login
+
+
+def _csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def _zip(files: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in files:
+            zf.writestr(f"batch/{name}", data)
+    return buffer.getvalue()
+
+
+def _wait_done(client: httpx.Client, url: str) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        page = client.get(url).text
+        if 'data-state="queued"' not in page and 'data-state="running"' not in page:
+            return page
+        assert time.monotonic() < deadline, "runs did not finish"
+        time.sleep(0.2)
+
+
+def test_a_regulator_runs_a_campaign_from_the_pages_and_summons_the_provider(live: Live) -> None:
+    client = live.browser_login("hz-cac")
+    listing = client.get("/campaigns")
+    assert listing.status_code == 200 and "杭州市生成式人工智能内容标识专项巡查（演示）" in listing.text
+    today = dt.date.today()
+    created = client.post("/campaigns", data={
+        "csrf_token": _csrf(listing.text), "name": "页面巡查", "region": "330100", "basis": "ailabel2025 sa2018:5(4)",
+        "period_start": str(today), "period_end": str(today + dt.timedelta(days=10)),
+        "probes": ["aigc-label", "content-screen"], "options": "aigc-label c2pa=false"})
+    assert created.status_code == 303, created.text
+    url = created.headers["location"].split("?")[0]
+    page = client.get(url).text
+    hz = int(page.split('name="provider_id"', 1)[1].split('value="', 1)[1].split('"', 1)[0])
+    samples = sample_files(hz, today)
+    upload = client.post(f"{url}/samples", data={"csrf_token": _csrf(page), "provider_id": str(hz), "kind": "file"},
+                         files=[("files", (name, data)) for name, data in samples["file"][:2]]
+                         + [("files", ("batch.zip", _zip(samples["file"][2:])))])
+    assert upload.status_code == 303, upload.text
+    texts = client.post(f"{url}/samples", data={"csrf_token": _csrf(page), "provider_id": str(hz), "kind": "text"},
+                        files=[("files", (name, data)) for name, data in samples["text"]])
+    assert texts.status_code == 303, texts.text
+    started = client.post(f"{url}/runs", data={"csrf_token": _csrf(page)})
+    assert started.status_code == 303
+    page = _wait_done(client, url)
+    assert page.count('data-state="done"') == 2 and "aigc-label@0.1.0" in page
+    assert "no implicit label found" in page and "batch/" in page and page.count("<svg") >= 3
+    finding = int(page.split('<tr id="finding-', 1)[1].split('"', 1)[0])
+    acted = client.post(f"/campaign-findings/{finding}/actions", data={"csrf_token": _csrf(page), "action": "summons"})
+    assert acted.status_code == 303 and acted.headers["location"].startswith("/summonses/")
+    record = client.get(acted.headers["location"]).text
+    assert "页面巡查" in record and "@0.1.0" in record and "SHA-256" in record
+
+    provider = live.browser_login("hz-admin").get(url)
+    assert provider.status_code == 200 and "finding-action" not in provider.text
+    assert 'id="run-probes"' not in provider.text
+    assert live.browser_login("sz-cac").get(url).status_code == 404
+    assert live.browser_login("bj-admin").get(url).status_code == 404
+
+
+def test_the_campaign_api_follows_the_same_rules(live: Live) -> None:
+    officer = live.api("zj-cac")
+    body = {"name": "接口巡查", "region": "330000", "basis": ["sa2018:5(3)"], "period_start": "2026-01-01",
+            "period_end": "2026-12-31", "probes": [{"name": "content-screen"}]}
+    bad = officer.post("/api/v1/campaigns", json={**body, "basis": ["sa2018:77"]})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert "basis.0" in bad.text
+    created = officer.post("/api/v1/campaigns", json=body)
+    assert created.status_code == 201, created.text
+    cid = created.json()["id"]
+    assert live.api("hz-cac").get(f"/api/v1/campaigns/{cid}").status_code == 404  # 330000 is above 330100
+    me = live.api("nb-admin").get("/api/v1/me").json()
+    supplied = live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/samples",
+                                         data={"provider_id": str(me["organisation_id"]), "kind": "text"},
+                                         files=[("files", ("评论.txt", "这里有测试违禁词。\n".encode()))])
+    assert supplied.status_code == 201, supplied.text
+    evil = live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/samples",
+                                     data={"provider_id": str(me["organisation_id"]), "kind": "text"},
+                                     files=[("files", ("x.zip", _zip([("../../up.txt", b"x")]).replace(
+                                         b"batch/../../up.txt", b"../../../up.txt")))])
+    assert evil.status_code == 422 and "archive refused" in evil.text
+    assert live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/runs", json={}).status_code == 403
+    started = officer.post(f"/api/v1/campaigns/{cid}/runs", json={})
+    assert started.status_code == 202, started.text
+    deadline = time.monotonic() + 60
+    while officer.get(f"/api/v1/campaigns/{cid}").json()["runs"][0]["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    found = officer.get(f"/api/v1/campaigns/{cid}/findings").json()
+    assert found and {f["provider_id"] for f in found} == {me["organisation_id"]}
+    assert live.api("hz-admin").get(f"/api/v1/campaigns/{cid}/findings").json() == []
+    assert live.api("sz-admin").get(f"/api/v1/campaigns/{cid}/findings").status_code == 404
+    done = officer.post(f"/api/v1/campaign-findings/{found[0]['id']}/actions", json={"action": "summons"})
+    assert done.status_code == 201 and done.json()["action"] == "summons"
+    assert live.api(None).get("/api/v1/campaigns").status_code == 401
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = ensure_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(browser: Browser, live: Live,
+                                                                       tmp_path: object) -> None:
+    page = login(browser, live, "hz-cac")
+    page.click("nav a[href='/campaigns']")
+    expect(page.locator("h1")).to_contain_text("巡查")
+    today = dt.date.today()
+    page.fill("#new-campaign input[name=name]", "浏览器巡查")
+    page.fill("#new-campaign input[name=basis]", "ailabel2025")
+    page.fill("#new-campaign input[name=period_end]", str(today + dt.timedelta(days=5)))
+    page.check("#new-campaign input[value='aigc-label']")
+    page.click("#new-campaign button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_contain_text("浏览器巡查")
+    provider = page.locator("#upload-samples select[name=provider_id] option").first.get_attribute("value")
+    assert provider is not None
+    files = [{"name": name, "mimeType": "application/octet-stream", "buffer": data}
+             for name, data in sample_files(int(provider), today)["file"]]
+    page.set_input_files("#upload-samples input[name=files]", files)  # type: ignore[arg-type]
+    page.click("#upload-samples button[type=submit]")
+    page.wait_for_load_state()
+    page.click("#run-probes button[type=submit]")
+    page.wait_for_load_state()
+    deadline = time.monotonic() + 60
+    while page.locator("#run-table tr[data-state=done]").count() < 1:
+        assert time.monotonic() < deadline, "the run did not finish"
+        time.sleep(0.3)
+        page.reload()
+    expect(page.locator("table.findings").first).to_contain_text("no implicit label found")
+    page.screenshot(path=str(ARTIFACTS / "campaign.png"), full_page=True)
