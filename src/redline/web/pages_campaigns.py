@@ -8,13 +8,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from redline.errors import InputError, PermissionDeniedError
+from redline.i18n import translations
 from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns, queries
 from redline.services.archives import MAX_TOTAL_BYTES
 from redline.services.campaigns import SAMPLE_KINDS, CampaignSpec
 from redline.services.principal import Principal
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
-from redline.web.templating import render, request_lang
+from redline.web.templating import SEVERITY_LABELS, render, request_lang
 
 router = APIRouter()
 
@@ -72,8 +73,10 @@ async def create(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath, done: str = "") -> HTMLResponse:
     board = campaigns.dashboard(ctx, p, campaign_id)
     found = campaigns.findings(ctx, p, campaign_id)
-    zh = request_lang(request) == "zh-CN"
-    svg = {"severity": charts.bar_chart("按严重程度" if zh else "By severity", list(board.by_severity.items())),
+    lang = request_lang(request)
+    zh, gettext = lang == "zh-CN", translations(lang).gettext
+    severities = [(gettext(SEVERITY_LABELS.get(k, k)), v) for k, v in board.by_severity.items()]
+    svg = {"severity": charts.bar_chart("按严重程度" if zh else "By severity", severities),
            "category": charts.bar_chart("按类别" if zh else "By category", list(board.by_category.items())[:12]),
            "provider": charts.bar_chart("按提供者" if zh else "By provider", list(board.by_provider.items()))}
     by_provider: dict[int, list[object]] = {}

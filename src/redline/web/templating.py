@@ -38,6 +38,7 @@ ROLE_LABELS = {
     "assessor": "Third-party assessor", "cac_officer": "CAC officer", "mps_officer": "Public-security officer",
     "platform_admin": "Platform administrator",
 }
+SEVERITY_LABELS = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
 CSRF_COOKIE = "redline_csrf"
 
 
@@ -55,6 +56,7 @@ def environment(lang: str) -> Environment:
     gettext = translations(lang).gettext
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS.get(str(state), str(state)))
     env.globals["role_label"] = lambda role: gettext(ROLE_LABELS.get(str(role), str(role)))
+    env.globals["severity_label"] = lambda sev: gettext(SEVERITY_LABELS.get(str(sev), str(sev)))
     env.globals["action_label"] = lambda a: ACTION_LABELS.get(str(a), str(a))
     env.globals["answer_label"] = lambda a: ANSWER_LABELS.get(str(a or ""), str(a))
     env.globals["event_label"] = lambda a: EVENT_LABELS.get(str(a), str(a))
