@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import io
 import secrets
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -318,6 +319,38 @@ def test_findings_flow_into_a_summons_a_supplement_request_and_a_rectification_o
     with pytest.raises(InputError) as bad:
         campaign_actions.act_on_finding(ctx, zj, _finding(ctx, cid, nb, "log-retention").id, "arrest")
     assert bad.value.field == "action"
+
+
+def test_two_officers_acting_on_one_finding_at_once_make_exactly_one_summons(ctx: Context) -> None:
+    cid = _campaign(ctx, "浙江省网络日志")
+    _ensure_run(ctx, cid, "zj-cac")
+    zj, hz = _as(ctx, "zj-cac"), _org(ctx, "杭州声浪")
+    with ctx.reader() as uow:
+        finding = uow.session.scalars(select(CampaignFinding).where(
+            CampaignFinding.campaign_id == cid, CampaignFinding.provider_id == hz,
+            CampaignFinding.action.is_(None)).order_by(CampaignFinding.id.desc())).first()
+        assert finding is not None
+        before = uow.session.scalar(select(func.count()).select_from(Summons))
+    start, outcomes = threading.Barrier(2), []
+
+    def act() -> None:
+        start.wait()
+        try:
+            outcomes.append(campaign_actions.act_on_finding(ctx, zj, finding.id, "summons"))
+        except ConflictError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=act) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    acted = [o for o in outcomes if isinstance(o, campaign_actions.Acted)]
+    assert len(outcomes) == 2 and len(acted) == 1, outcomes
+    with ctx.reader() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Summons)) == (before or 0) + 1
+        row = uow.session.get(CampaignFinding, finding.id)
+        assert row is not None and row.action == "summons" and row.action_ref == acted[0].ref
 
 
 def test_access_other_jurisdictions_and_unrelated_providers_see_nothing(ctx: Context) -> None:

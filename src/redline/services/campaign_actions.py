@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from redline.domain.workflow import TRANSITIONS, Action
 from redline.errors import ConflictError, InputError, NotFoundError
@@ -24,7 +25,6 @@ from redline.store.models import (
     Campaign,
     CampaignFinding,
     Filing,
-    FilingEvent,
     Organisation,
     RectificationItem,
 )
@@ -91,28 +91,26 @@ def _due(ctx: Context, due: dt.date | None) -> dt.date:
     return due or ctx.calendar.add_working_days(ctx.today(), ctx.settings.supplement_working_days).date
 
 
-def _summons(ctx: Context, p: Principal, org: Organisation, text: str, due: dt.date | None,
+def _summons(session: Session, ctx: Context, p: Principal, org: Organisation, text: str, due: dt.date | None,
              filing_id: int | None) -> int:
-    return review.record_summons(ctx, p, review.SummonsRecord(
+    return review.record_summons_in(session, ctx, p, review.SummonsRecord(
         provider_id=org.id, date=ctx.today(), agencies=p.display_name, attendees=f"{org.name}负责人",
         problems=text, demands="针对上述问题立即整改，并书面报告整改情况；" + text, deadline=due,
         filing_id=filing_id))
 
 
-def _workflow(ctx: Context, p: Principal, action: FindingAction, filing_id: int, text: str,
+def _workflow(session: Session, ctx: Context, p: Principal, action: FindingAction, filing_id: int, text: str,
               due: dt.date | None) -> int:
+    """The workflow step in the caller's transaction; returns the rectification item or the timeline event."""
     if action is FindingAction.RECTIFICATION:
-        review.act(ctx, p, filing_id, Action.ORDER_RECTIFICATION, text,
-                   {"items": [review.RectificationDemand(text, _due(ctx, due))]})
-        ref_query = select(RectificationItem.id).where(RectificationItem.filing_id == filing_id)
-        ref_query = ref_query.order_by(RectificationItem.id.desc())
-    else:
-        review.act(ctx, p, filing_id, Action.REQUEST_SUPPLEMENT, text, {"due": due} if due else {})
-        ref_query = select(FilingEvent.id).where(FilingEvent.filing_id == filing_id).order_by(FilingEvent.id.desc())
-    with ctx.reader() as uow:
-        ref = uow.session.scalar(ref_query.limit(1))
-    assert ref is not None
-    return ref
+        event = review.act_in(session, ctx, p, filing_id, Action.ORDER_RECTIFICATION, text,
+                              {"items": [review.RectificationDemand(text, _due(ctx, due))]})
+        item = session.scalar(select(RectificationItem.id).where(
+            RectificationItem.filing_id == filing_id, RectificationItem.round == event.data["round"]))
+        assert item is not None
+        return item
+    event = review.act_in(session, ctx, p, filing_id, Action.REQUEST_SUPPLEMENT, text, {"due": due} if due else {})
+    return event.id
 
 
 def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, filing_id: int | None = None,
@@ -127,21 +125,26 @@ def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, 
     if finding.action:
         raise ConflictError(f"finding {finding_id} was already acted on: {finding.action}", field="action")
     text = finding_text(campaign, finding) + (f" {note.strip()}" if note.strip() else "")
-    if chosen is FindingAction.SUMMONS:
-        ref = _summons(ctx, p, org, text, due, filing_id)
-        target = filing_id
-    else:
-        target = _filing_for(ctx, p, org.id, WORKFLOW[chosen], filing_id)
-        with ctx.reader() as uow:
-            filing = require_filing(p, uow.session.get(Filing, target), target)
+    target = filing_id if chosen is FindingAction.SUMMONS else _filing_for(ctx, p, org.id, WORKFLOW[chosen],
+                                                                              filing_id)
+    # One transaction: the summons or the order, and the finding marked as acted on, or none of it. The
+    # finding is re-read under a row lock, so two officers acting at once cannot both act.
+    with ctx.uow() as uow:
+        s = uow.session
+        row = s.scalar(select(CampaignFinding).where(CampaignFinding.id == finding_id).with_for_update())
+        assert row is not None
+        if row.action:
+            raise ConflictError(f"finding {finding_id} was already acted on: {row.action}", field="action")
+        if chosen is FindingAction.SUMMONS:
+            ref = _summons(s, ctx, p, org, text, due, filing_id)
+        else:
+            assert target is not None
+            filing = require_filing(p, s.get(Filing, target), target)
             if filing.provider_id != org.id:
                 raise InputError("that filing belongs to another provider", field="filing_id")
-        ref = _workflow(ctx, p, chosen, target, text, due)
-    with ctx.uow() as uow:
-        row = uow.session.get(CampaignFinding, finding_id)
-        assert row is not None
+            ref = _workflow(s, ctx, p, chosen, target, text, due)
         row.action, row.filing_id, row.action_ref, row.acted_at = chosen.value, target, ref, ctx.now()
-        audit.append(uow.session, ctx.now(), p.username, "campaign.finding.act", f"campaign_finding:{finding_id}",
+        audit.append(s, ctx.now(), p.username, "campaign.finding.act", f"campaign_finding:{finding_id}",
                      {"action": chosen.value, "filing": target, "ref": ref, "campaign": campaign.id,
                       "sample_sha256": finding.sample_sha256, "probe": f"{finding.probe}@{finding.probe_version}"})
         uow.commit()

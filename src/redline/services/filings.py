@@ -29,14 +29,16 @@ EDITABLE = frozenset({FilingState.DRAFT, FilingState.SUPPLEMENT_REQUESTED})
 
 
 def record(session: Session, ctx: Context, p: Principal, filing: Filing, action: str,
-           from_state: str | None, note: str = "", data: dict[str, Any] | None = None) -> None:
-    """Timeline event plus audit entry, in the caller's transaction."""
+           from_state: str | None, note: str = "", data: dict[str, Any] | None = None) -> FilingEvent:
+    """Timeline event plus audit entry, in the caller's transaction; returns the event (flushed: it has its id)."""
     payload = jsonable(data or {})
-    session.add(FilingEvent(filing_id=filing.id, at=ctx.now(), actor_id=p.user_id, actor_name=p.display_name,
-                            action=action, from_state=from_state, to_state=filing.state, note=note,
-                            data=payload))
+    event = FilingEvent(filing_id=filing.id, at=ctx.now(), actor_id=p.user_id, actor_name=p.display_name,
+                        action=action, from_state=from_state, to_state=filing.state, note=note, data=payload)
+    session.add(event)
     audit.append(session, ctx.now(), p.username, f"filing.{action}", f"filing:{filing.id}",
                  {"from": from_state, "to": filing.state, "note": note, **payload})
+    session.flush()
+    return event
 
 
 def create_organisation(ctx: Context, kind: str, name: str, location: str,

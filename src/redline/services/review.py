@@ -34,6 +34,7 @@ from redline.services.principal import Principal, require_filing, require_regula
 from redline.store.models import Evidence as EvidenceRow
 from redline.store.models import (
     Filing,
+    FilingEvent,
     Inspection,
     Organisation,
     RectificationItem,
@@ -150,14 +151,22 @@ def act(ctx: Context, p: Principal, filing_id: int, action: Action, note: str = 
         extra: dict[str, Any] | None = None) -> FilingState:
     """Make one workflow step, if state and role allow it; refuse with the reason otherwise."""
     with ctx.uow() as uow:
-        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
-        before = FilingState(filing.state)
-        after = next_state(before, action, p.role, note)
-        filing.state = after.value
-        data = _apply_extras(ctx, uow.session, p, filing, action, extra or {})
-        record(uow.session, ctx, p, filing, action.value, before.value, note.strip(), data)
+        event = act_in(uow.session, ctx, p, filing_id, action, note, extra)
         uow.commit()
-        return after
+        assert event.to_state is not None
+        return FilingState(event.to_state)
+
+
+def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action: Action, note: str = "",
+           extra: dict[str, Any] | None = None) -> FilingEvent:
+    """`act` inside the caller's transaction (for use cases that do more in the same commit); returns
+    the timeline event, whose data names what the step created (a rectification round, a due date)."""
+    filing = require_filing(p, session.get(Filing, filing_id), filing_id)
+    before = FilingState(filing.state)
+    after = next_state(before, action, p.role, note)
+    filing.state = after.value
+    data = _apply_extras(ctx, session, p, filing, action, extra or {})
+    return record(session, ctx, p, filing, action.value, before.value, note.strip(), data)
 
 
 def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str) -> None:
@@ -214,24 +223,30 @@ class SummonsRecord:
 def record_summons(ctx: Context, p: Principal, s: SummonsRecord) -> int:
     """约谈: recorded by a regulator over a provider in its jurisdiction."""
     with ctx.uow() as uow:
-        org = uow.session.get(Organisation, s.provider_id)
-        if org is None or org.kind != "provider":
-            raise NotFoundError(f"no provider {s.provider_id}")
-        require_regulator_over(p, org.location)
-        for name in ("agencies", "attendees", "problems", "demands"):
-            if not str(getattr(s, name)).strip():
-                raise InputError(f"'{name}' is required", field=name)
-        if s.filing_id is not None:
-            filing = require_filing(p, uow.session.get(Filing, s.filing_id), s.filing_id)
-            if filing.provider_id != org.id:
-                raise InputError("that filing belongs to another provider", field="filing_id")
-        row = Summons(provider_id=org.id, filing_id=s.filing_id, region=org.location, date=s.date,
-                      agencies=s.agencies, attendees=s.attendees, problems=s.problems,
-                      demands=s.demands, deadline=s.deadline, recorded_by=p.user_id, at=ctx.now())
-        uow.session.add(row)
-        uow.session.flush()
-        audit.append(uow.session, ctx.now(), p.username, "summons.record", f"summons:{row.id}",
-                     {"provider": org.id, "date": s.date, "deadline": s.deadline})
+        summons_id = record_summons_in(uow.session, ctx, p, s)
         uow.commit()
-        return row.id
+        return summons_id
+
+
+def record_summons_in(session: Session, ctx: Context, p: Principal, s: SummonsRecord) -> int:
+    """`record_summons` inside the caller's transaction."""
+    org = session.get(Organisation, s.provider_id)
+    if org is None or org.kind != "provider":
+        raise NotFoundError(f"no provider {s.provider_id}")
+    require_regulator_over(p, org.location)
+    for name in ("agencies", "attendees", "problems", "demands"):
+        if not str(getattr(s, name)).strip():
+            raise InputError(f"'{name}' is required", field=name)
+    if s.filing_id is not None:
+        filing = require_filing(p, session.get(Filing, s.filing_id), s.filing_id)
+        if filing.provider_id != org.id:
+            raise InputError("that filing belongs to another provider", field="filing_id")
+    row = Summons(provider_id=org.id, filing_id=s.filing_id, region=org.location, date=s.date,
+                  agencies=s.agencies, attendees=s.attendees, problems=s.problems,
+                  demands=s.demands, deadline=s.deadline, recorded_by=p.user_id, at=ctx.now())
+    session.add(row)
+    session.flush()
+    audit.append(session, ctx.now(), p.username, "summons.record", f"summons:{row.id}",
+                 {"provider": org.id, "date": s.date, "deadline": s.deadline})
+    return row.id
 
