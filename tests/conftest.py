@@ -63,8 +63,12 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, and a new PostgreSQL database (dropped afterwards)
     when REDLINE_TEST_POSTGRES_URL is set; tests using it run once per backend."""
+    from redline.services.jobs_heartbeat import forget
+
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/redline.db"
+        url = f"sqlite:///{tmp_path}/redline.db"
+        yield url
+        forget(url)  # this process's job heartbeat for a database that is gone
         return
     assert POSTGRES_URL
     name = f"redline_test_{secrets.token_hex(6)}"
@@ -76,6 +80,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         yield url
     finally:
+        forget(url)
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, jobs
+from redline.services import accounts, jobs, jobs_heartbeat
 from redline.services.context import Context
 from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
@@ -143,6 +143,7 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         tokens[username] = accounts.create_api_token(ctx, principal, "tests")
     with serving(ctx) as base, worker(ctx):
         yield Live(base, ctx, tokens)
+    jobs_heartbeat.forget(url)
     if pg_name:
         _drop_pg(pg_name)
 

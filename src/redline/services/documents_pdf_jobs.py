@@ -1,7 +1,8 @@
 """A filing's assessment report as PDF, rendered in the background into the blob store.
 
 Rendering a long report takes seconds; as a job the page returns at once and the job page offers
-the file when it is ready. The job acts with the rights of the user who asked for it.
+the file when it is ready. The job acts with the rights of the user who asked for it. A cancel
+is honoured before rendering and again before storing, so a cancelled job leaves no file behind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from redline.errors import NotFoundError
 from redline.i18n import check_language
 from redline.services import jobs, queries
 from redline.services.context import Context
-from redline.services.jobs import JobHandle
+from redline.services.jobs import JobCancelledError, JobHandle
 from redline.services.principal import Principal
 from redline.store.models import User
 
@@ -45,8 +46,12 @@ def run_job(ctx: Context, handle: JobHandle) -> dict[str, Any]:
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    if handle.cancelled(fresh=True):
+        raise JobCancelledError("cancelled before rendering")
     data = report_pdf(filing.report, check_language(lang))
     handle.progress(1, 2)
+    if handle.cancelled(fresh=True):
+        raise JobCancelledError("cancelled while rendering; nothing was stored")
     filename = f"report-{filing_id}.pdf"
     stored = ctx.blobs.put(io.BytesIO(data), filename)
     handle.progress(2, 2)

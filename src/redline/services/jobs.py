@@ -9,6 +9,8 @@ Two back-ends run the same `execute(ctx, job_id)`:
 A job is claimed with one conditional UPDATE (queued -> running), so it never runs twice, whichever
 back-end or process picks it up. Cancelling a queued job cancels it at once; cancelling a running
 one sets `result["cancel_requested"]`, which `JobHandle.cancelled()` reports to the handler.
+While a job runs, its process touches `heartbeat_at` (services/jobs_heartbeat.py): a starting
+runner fails only the running jobs whose heartbeat stopped, never those of a live process.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from redline.errors import InputError, NotFoundError, RedlineError
-from redline.services import audit
+from redline.services import audit, jobs_heartbeat
 from redline.services.context import Context
+from redline.services.jobs_heartbeat import STALE_ERROR as STALE_ERROR
 from redline.store.models import Job
 
 log = logging.getLogger(__name__)
@@ -85,22 +88,24 @@ class JobHandle:
     _cancelled: bool = field(default=False, repr=False)
 
     def progress(self, done: int, total: int) -> None:
-        """Store progress on the Job row, at most every PROGRESS_EVERY seconds (and always at the end)."""
+        """Store progress (and a heartbeat) on the Job row, at most every PROGRESS_EVERY seconds
+        (and always at the end)."""
         now = time.monotonic()
         if self.ctx is None or (now - self._last_write < PROGRESS_EVERY and done < total):
             return
         self._last_write = now
         with self.ctx.uow() as uow:
             uow.session.execute(update(Job).where(Job.id == self.job_id)
-                                .values(progress_done=done, progress_total=total))
+                                .values(progress_done=done, progress_total=total, heartbeat_at=self.ctx.now()))
             uow.commit()
 
-    def cancelled(self) -> bool:
-        """True once someone asked to cancel this job (polled from the database, throttled)."""
+    def cancelled(self, *, fresh: bool = False) -> bool:
+        """True once someone asked to cancel this job (polled from the database, throttled; `fresh`
+        polls now, for a check before a costly or final step)."""
         if self._cancelled or self.ctx is None:
             return self._cancelled
         now = time.monotonic()
-        if now - self._last_poll >= PROGRESS_EVERY:
+        if fresh or now - self._last_poll >= PROGRESS_EVERY:
             self._last_poll = now
             with self.ctx.reader() as uow:
                 result = uow.session.scalar(select(Job.result).where(Job.id == self.job_id)) or {}
@@ -171,7 +176,7 @@ def _claim(ctx: Context, job_id: int) -> Job | None:
     with ctx.uow() as uow:
         claimed = uow.session.execute(
             update(Job).where(Job.id == job_id, Job.state == "queued")
-            .values(state="running", started_at=ctx.now(), attempts=Job.attempts + 1))
+            .values(state="running", started_at=ctx.now(), heartbeat_at=ctx.now(), attempts=Job.attempts + 1))
         uow.commit()
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
@@ -198,6 +203,16 @@ def execute(ctx: Context, job_id: int) -> str:
     job = _claim(ctx, job_id)
     if job is None:
         return get_job(ctx, job_id).state
+    beat = jobs_heartbeat.heartbeat(ctx)
+    beat.add(job_id)
+    try:
+        return _run(ctx, job)
+    finally:
+        beat.discard(job_id)
+
+
+def _run(ctx: Context, job: Job) -> str:
+    job_id = job.id
     handle = JobHandle(job_id, dict(job.args), ctx)
     try:
         result = _handler(job.kind)(ctx, handle)
@@ -228,6 +243,7 @@ def _execute_logged(ctx: Context, job_id: int) -> None:
 class _Runner:
     pool: ThreadPoolExecutor
     started: dt.datetime
+    recovered: threading.Event = field(default_factory=threading.Event)
 
 
 _runners: dict[str, _Runner] = {}
@@ -242,28 +258,26 @@ def _runner(ctx: Context) -> _Runner:
             runner = _runners[url] = _Runner(ThreadPoolExecutor(ctx.settings.job_threads,
                                                                 thread_name_prefix="redline-job"),
                                              ctx.now())
-            runner.pool.submit(_recover_inline, ctx, runner.started)
+            jobs_heartbeat.heartbeat(ctx).sweep = True  # and, from now on, on every beat
+            runner.pool.submit(_recover_inline, ctx, runner)
     return runner
 
 
-STALE_ERROR = ("the process running this job stopped before it finished (server restart or crash); "
-               "submit it again")
-
-
-def _recover_inline(ctx: Context, started: dt.datetime) -> None:
-    """At the start of a process's runner: a job left `running` by an earlier process can never
-    finish, so it is marked failed; jobs still `queued` are run here (the claim keeps them single)."""
+def _recover_inline(ctx: Context, runner: _Runner) -> None:
+    """At the start of a process's runner: a job left `running` by a process that stopped beating
+    can never finish, so it is marked failed (a live process's job is not); jobs still `queued` are
+    run here (the claim keeps them single)."""
     try:
-        with ctx.uow() as uow:
-            uow.session.execute(update(Job).where(Job.state == "running", Job.started_at < started)
-                                .values(state="failed", error=STALE_ERROR, finished_at=ctx.now()))
-            uow.commit()
+        jobs_heartbeat.fail_stale(ctx)
+        with ctx.reader() as uow:
             queued = list(uow.session.scalars(select(Job.id).where(Job.state == "queued").order_by(Job.id)))
     except Exception:
         log.exception("could not recover background jobs at start")
         return
+    finally:
+        runner.recovered.set()
     for job_id in queued:
-        _runners[ctx.settings.database_url].pool.submit(_execute_logged, ctx, job_id)
+        runner.pool.submit(_execute_logged, ctx, job_id)
 
 
 def start(ctx: Context) -> None:

@@ -287,6 +287,8 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column()
     finished_at: Mapped[dt.datetime | None] = mapped_column()
+    # Touched by the process running the job (services/jobs_heartbeat.py): an old one means it stopped.
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class Reminder(Base):
