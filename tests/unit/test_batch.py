@@ -1,5 +1,6 @@
 """Batch probe runs: one process, a local process pool and a real Dask cluster give identical results; a
-worker that dies is retried and reported, never dropped; a cancelled run resumes from its journal."""
+batch whose worker dies is split until only the file that kills it is reported, never dropped; a cancelled run
+resumes from its journal."""
 
 from __future__ import annotations
 
@@ -126,24 +127,58 @@ def numbered(directory: Path, total: int, crash: dict[int, str] | None = None) -
     return files
 
 
-@pytest.mark.parametrize("backend", ["local", "dask"])
-def test_a_worker_that_dies_is_retried_and_its_task_reported_never_dropped(
-        tmp_path: Path, backend: str, request: pytest.FixtureRequest, batch_probe: None) -> None:
-    # 64 files in tasks of 8: the killer is in the fourth task; a file that crashes once is in the sixth
-    files = numbered(tmp_path, 64, {27: "crash-always", 44: "crash-once"})
-    where: dict[str, Any] = {"jobs": 2} if backend == "local" else {"scheduler": request.getfixturevalue("scheduler")}
-    result = run_batch("batch-test", files, {}, retries=1, **where)
+def _where(backend: str, request: pytest.FixtureRequest) -> dict[str, Any]:
+    return {"jobs": 2} if backend == "local" else {"scheduler": request.getfixturevalue("scheduler")}
+
+
+def _errors(files: list[Path], result: runner.ProbeRun) -> list[int]:
     assert [r.path for r in result.results] == [str(p) for p in files]
-    by_verdict = {str(p): r.verdict.value for p, r in zip(files, result.results, strict=True)}
-    lost = {str(p) for p in files[24:32]}
-    assert {p for p, v in by_verdict.items() if v == "error"} == lost
-    assert by_verdict[str(files[44])] == "compliant"  # the second attempt succeeded
-    # the first death happened while other tasks ran: blamed on none; then two deaths on its own
-    message = result.results[27].findings[0].message
-    assert message.startswith("task failed after 3 attempts: ")
-    [failed] = result.summary["failed_tasks"]
-    assert failed["files"] == [str(p) for p in files[24:32]] and failed["attempts"] == 3
-    assert result.summary["files"] == 64
+    return [n for n, r in enumerate(result.results) if r.verdict.value == "error"]
+
+
+def _true_verdicts(files: list[Path], result: runner.ProbeRun, killers: set[int]) -> bool:
+    expected = ["non_compliant" if n % 7 == 0 else "compliant" for n in range(len(files))]
+    return all(r.verdict.value == expected[n] for n, r in enumerate(result.results) if n not in killers)
+
+
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_reported(
+        tmp_path: Path, backend: str, request: pytest.FixtureRequest, batch_probe: None) -> None:
+    # 40 files in tasks of 8; the killer is the last file of the fourth task, so every run that holds it
+    # checks the whole run's files first: the call log counts the runs exactly
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = numbered(corpus, 40, {31: "crash-always"})
+    journal, log = tmp_path / "run.jsonl", tmp_path / "calls.log"
+    result = run_batch("batch-test", files, {"calls": str(log)}, retries=1, journal=journal,
+                       **_where(backend, request))
+    assert _errors(files, result) == [31]
+    assert _true_verdicts(files, result, {31}) and result.summary == {
+        "files": 40, "bad": 6, "failed_tasks": [{"files": [str(files[31])], "attempts": 7,
+                                                 "error": result.summary["failed_tasks"][0]["error"]}]}
+    # the batch: one death while others ran (blamed on none), two on its own; then halves [28..31], [30, 31]
+    # and [31] fail (the other halves pass), and [31] alone gets its one retry: 3 + 2 + 2 failed runs
+    assert result.results[31].findings[0].message.startswith("task failed after 7 attempts: ")
+    calls = Counter(_calls(log))
+    extra = [calls[str(p)] - 3 for p in files[24:32]]  # after the three runs of the whole batch
+    assert extra == [1, 1, 1, 1, 2, 2, 3, 4]  # 2·log2(8) runs of halves, then the retry: 7 runs, 15 checks
+    assert all(calls[str(p)] >= 1 for p in files)
+    recorded = [json.loads(line)["path"] for line in journal.read_text().splitlines()[1:]]
+    assert sorted(recorded) == sorted(str(p) for p in files if p != files[31])  # a rerun tries the killer again
+
+
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is_forgiven(
+        tmp_path: Path, backend: str, request: pytest.FixtureRequest, batch_probe: None) -> None:
+    files = numbered(tmp_path, 40, {12: "crash-once", 26: "crash-always", 29: "crash-always"})
+    result = run_batch("batch-test", files, {}, retries=0, **_where(backend, request))
+    assert _errors(files, result) == [26, 29]
+    assert _true_verdicts(files, result, {26, 29})
+    assert result.results[12].verdict.value == "compliant"  # crashed once, passed when tried again
+    failed = result.summary["failed_tasks"]
+    # each: the batch's death while others ran and its death alone, then a half, a quarter and itself alone
+    assert [(f["files"], f["attempts"]) for f in failed] == [([str(files[26])], 5), ([str(files[29])], 5)]
+    assert result.summary["files"] == 40 and result.summary["bad"] == 6
 
 
 def _calls(log: Path) -> list[str]:

@@ -5,8 +5,9 @@ results come back in the order of `files` and are summed up the same way, so a r
 on a laptop give the same document. A task that fails is tried again on its own (nothing else running), so
 a file that kills its worker cannot take its neighbours down with it: a worker death while several tasks
 ran is blamed on none of them, and each gets its own run. A task that fails `retries` more times on its own
-(or raises while sharing, which is its own doing) is given up: its files are reported as errors, never
-dropped, and listed under "failed_tasks" in the summary.
+(or raises while sharing, which is its own doing) is split in halves, each run on its own, until the
+failing part is a single file (see `_next_runs`): only such a file is reported as an error, never dropped,
+listed under "failed_tasks" in the summary and kept out of the journal; its neighbours get real results.
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ class RunCancelled(RedlineError):  # noqa: N818  (the name is the contract)
 @dataclass
 class _Task:
     positions: list[int]
-    attempts: int = 0  # runs that failed
+    attempts: int = 0  # runs that failed, counting those of the task it was split from
     charged: int = 0  # failures that were the task's own doing: not a worker death while others ran too
     solo: bool = False
+    part: bool = False  # a half of a task that failed for good: one failure on its own splits it again
     gave_up: bool = False  # its files get ERROR results, kept out of the journal so a rerun tries them again
     errors: list[str] = field(default_factory=list)
 
@@ -153,15 +155,29 @@ def _drive(backend: Backend, files: list[Path], tasks: list[_Task], retries: int
                 task.attempts += 1
                 task.errors.append(f"{type(outcome).__name__}: {outcome}"[:500])
                 task.charged += task.solo or not backend.died(outcome)
-                if task.charged > retries:
+                again = _next_runs(task, retries)
+                if not again:
                     task.gave_up = True
                     failed.append(task)
                     finish(task, _failed_results(files, task))
-                else:
-                    solo.append(task)
+                solo.extend(again)
     finally:
         backend.close(list(inflight))
-    return failed
+    return sorted(failed, key=lambda t: t.positions[0])  # the order of the input, whatever the timing
+
+
+def _next_runs(task: _Task, retries: int) -> list[_Task]:
+    """What to run after `task` failed: itself again, its two halves, or nothing (it is given up).
+
+    A task that failed for good is halved, and a half that fails on its own is halved again at once (its
+    parent's retries already showed the failure is no fluke), so a file that kills its worker costs at most
+    2·⌈log2(batch size)⌉ extra runs until it runs alone; alone, it gets the usual `retries`, not more. A single
+    file that still fails is given up; the other files of its batch get their real results."""
+    if len(task.positions) > 1 and (task.part or task.charged > retries):
+        middle = len(task.positions) // 2
+        return [_Task(half, attempts=task.attempts, part=True)
+                for half in (task.positions[:middle], task.positions[middle:])]
+    return [] if task.charged > retries else [task]
 
 
 def _failed_results(files: list[Path], task: _Task) -> list[FileResult]:
