@@ -139,6 +139,7 @@ def _print_run(result: runner.ProbeRun) -> None:
             table.add_column(col, overflow="fold")
         for r in problems[:50]:
             reasons = "; ".join(f"{f.message}" + (f" [{f.clause}]" if f.clause else "") for f in r.findings)
+            reasons = reasons or str(r.details.get("skipped", ""))  # a skipped file has no finding, only a reason
             table.add_row(r.path, r.verdict.value, ", ".join(r.carriers) or r.kind, reasons)
         out.print(table, soft_wrap=False)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.errors import InputError
+from redline.probes.content_screen.decode import decode
 from redline.probes.content_screen.html import HiddenElement, extract
 
 FORMATS = ("auto", "text", "html", "jsonl")
@@ -53,11 +54,21 @@ def _posts(path: Path, text: str, field_name: str) -> Iterator[Document]:
         yield Document(f"{path}:{number}", value, "jsonl")
 
 
-def documents(path: Path, fmt: str = "auto", field_name: str = "text") -> Iterator[Document]:
-    """The documents in a file; bytes that are not UTF-8 are replaced, not fatal."""
+def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})", field="format")
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return fmt
+
+
+def documents(path: Path, fmt: str = "auto", field_name: str = "text",
+              text: str | None = None) -> Iterator[Document]:
+    """The documents in a file's text (read from the file unless given); a binary file is an input error."""
+    check_format(fmt)
+    if text is None:
+        decoded = decode(path.read_bytes())
+        if decoded.text is None:
+            raise InputError(decoded.reason, source=str(path))
+        text = decoded.text
     kind = detect(path, text) if fmt == "auto" else fmt
     if kind == "jsonl":
         yield from _posts(path, text, field_name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,12 @@ def _ascii_alnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
+def _word_char(c: str) -> bool:
+    """A letter or digit of a script that separates words ("é" in "café"); Chinese, Japanese and Korean
+    (wide) characters do not, so "买spam药" still holds the word "spam"."""
+    return c.isalnum() and unicodedata.east_asian_width(c) not in ("W", "F")
+
+
 class Screen:
     """A compiled term list; `find` returns every match in a text, in original offsets."""
 
@@ -157,13 +164,16 @@ class Screen:
                     yield Match(start, end, found.group(), term)
 
     def _located(self, norm: Normalised, start: int, end: int, term: Term, spaced: bool) -> Match | None:
-        form = norm.text[start:end]
-        orig_start, orig_end = norm.original_span(start, end)
-        original = norm.original
-        if _ascii_alnum(form[0]) and orig_start > 0 and _ascii_alnum(original[orig_start - 1]):
-            return None  # Latin terms match whole words only: "ass" is not in "class"
-        if _ascii_alnum(form[-1]) and orig_end < len(original) and _ascii_alnum(original[orig_end]):
+        """Latin terms match whole words only ("ass" is not in "class"), judged on the normalised text:
+        there an invisible character no longer splits a word ("cl\u200bass" is one word, as the reader
+        sees it) and a full-width or homoglyph neighbour counts as the letter it stands for."""
+        text = norm.text
+        form = text[start:end]
+        if _ascii_alnum(form[0]) and start > 0 and _word_char(text[start - 1]):
             return None
+        if _ascii_alnum(form[-1]) and end < len(text) and _word_char(text[end]):
+            return None
+        orig_start, orig_end = norm.original_span(start, end)
         return Match(orig_start, orig_end, form, term, spaced)
 
     def _spaced_matches(self, norm: Normalised) -> Iterator[Match]:

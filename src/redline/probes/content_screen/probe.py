@@ -16,7 +16,8 @@ from typing import Any
 from redline.domain.assessment import Severity
 from redline.errors import InputError
 from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
-from redline.probes.content_screen.inputs import Document, documents
+from redline.probes.content_screen.decode import decode
+from redline.probes.content_screen.inputs import Document, check_format, documents
 from redline.probes.content_screen.matcher import Screen, compiled
 from redline.probes.content_screen.normalise import Options, normalise
 from redline.probes.content_screen.spam import find_spam
@@ -63,11 +64,17 @@ class ContentScreenProbe:
     )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        size = path.stat().st_size
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        size = len(data)
         try:
             screen = screen_for(options)
-            docs = list(documents(path, str(options.get("format", "auto")), str(options.get("field", "text"))))
+            fmt = check_format(str(options.get("format", "auto")))
+            decoded = decode(data)
+            if decoded.text is None:  # a binary file gives nonsense findings: skipped, whatever the format
+                return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "binary",
+                                  details={"skipped": decoded.reason, "documents": 0, "found": [], "hidden": []})
+            docs = list(documents(path, fmt, str(options.get("field", "text")), decoded.text))
         except InputError as exc:  # a bad term list is a user error for the whole run: summarise raises it
             error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
             finding = ProbeFinding("", Severity.LOW, str(path), str(exc), sha)
