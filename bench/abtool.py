@@ -1,17 +1,46 @@
-"""ApacheBench (Debian's apache2-utils) driven from the platform benchmarks, and a free loopback port."""
+"""For the platform benchmarks: a `redline serve` on a free loopback port, and ApacheBench (Debian's
+apache2-utils) to load it."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
 import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], workers: int) -> Iterator[str]:
+    """`redline serve` with `workers` processes and these REDLINE_* settings; yields the base URL once it
+    answers, and stops the server afterwards."""
+    port = free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
+                               "--workers", str(workers)], env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def run_ab(url: str, seconds: int, concurrency: int, headers: list[str], body: Path | None = None,

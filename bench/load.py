@@ -22,15 +22,12 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
-from abtool import free_port, run_ab
+from abtool import run_ab, serving
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
@@ -75,18 +72,8 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
     body = tmp / "change.json"
     body.write_text(json.dumps({"service_id": service, "change": {"kind": "add_capability", "date": "2027-03-01",
                                                                    "capabilities": ["forum"]}}))
-    port = free_port()
-    env = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs")}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
-                               "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    env = {"REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs")}
+    with serving(env, workers) as base:
         auth = {u: [f"Authorization: Bearer {t}"] for u, t in tokens.items()}
         plan = {  # route: (url, concurrency, headers, body) — 50 clients in all
             "GET /api/v1/filings (hz-cac)": (base + "/api/v1/filings", 10, auth["hz-cac"], None),
@@ -100,9 +87,6 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
         with ThreadPoolExecutor(max_workers=len(plan)) as pool:
             futures = {name: pool.submit(run_ab, u, seconds, c, h, b) for name, (u, c, h, b) in plan.items()}
             routes = {name: f.result() for name, f in futures.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     writes = routes["POST /api/v1/filings (sz-admin)"]
     accepted = int(writes["requests"] - writes["non_2xx"] - writes["failed"])
     with ctx.reader() as uow:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from abtool import free_port, run_ab
+from abtool import run_ab, serving
 from sqlalchemy import insert, select
 
 from redline.bootstrap import build_context
@@ -104,19 +104,9 @@ def seed(url: str, blob_dir: Path, total: int) -> None:
 
 
 def measure(ab: str, url: str, tmp: Path, token: str, args: argparse.Namespace, cache: bool) -> dict[str, Any]:
-    port = free_port()
-    env = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+    env = {"REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs"),
            "REDLINE_READ_CACHE_SIZE": "2048" if cache else "0"}
-    server = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
-                               "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with serving(env, args.workers) as base:
         client = httpx.Client(base_url=base)
         page = client.get("/login")
         csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
@@ -128,9 +118,6 @@ def measure(ab: str, url: str, tmp: Path, token: str, args: argparse.Namespace, 
                                   [f"Authorization: Bearer {token}"], ab=ab),
             "queue_page": run_ab(base + "/regulator", args.seconds, args.concurrency, [f"Cookie: {cookie}"], ab=ab),
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     health = max(runs["health"]["p95_ms"], 1.0)
     ratios = {name: round(runs[name]["p95_ms"] / health, 2) for name in ("filings_api", "queue_page")}
     errors = sum(r["failed"] + r["non_2xx"] for r in runs.values())

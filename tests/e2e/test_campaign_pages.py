@@ -6,15 +6,13 @@ import datetime as dt
 import io
 import time
 import zipfile
-from collections.abc import Iterator
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from redline.services.demo_patrol import sample_files
-from tests.e2e.conftest import ARTIFACTS, Live, ensure_chromium
-from tests.e2e.test_browser import ARGS, login
+from tests.e2e.conftest import ARTIFACTS, Live
+from tests.e2e.test_browser import login
 
 
 def _csrf(page: str) -> str:
@@ -114,15 +112,6 @@ def test_the_campaign_api_follows_the_same_rules(live: Live) -> None:
     assert done.status_code == 201 and done.json()["action"] == "summons"
     assert live.api(None).get("/api/v1/campaigns").status_code == 401
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(browser: Browser, live: Live,
