@@ -63,6 +63,8 @@ def test_a_regulator_runs_a_campaign_from_the_pages_and_summons_the_provider(liv
     page = _wait_done(client, url)
     assert page.count('data-state="done"') == 2 and "aigc-label@0.1.0" in page
     assert "no implicit label found" in page and "batch/" in page and page.count("<svg") >= 3
+    by_kind = page.split('id="by-category"', 1)[1].split("</table>", 1)[0]
+    assert "未发现隐式标识" in by_kind and "no implicit label found" not in by_kind  # the kind, in zh-CN
     finding = int(page.split('<tr id="finding-', 1)[1].split('"', 1)[0])
     acted = client.post(f"/campaign-findings/{finding}/actions", data={"csrf_token": _csrf(page), "action": "summons"})
     assert acted.status_code == 303 and acted.headers["location"].startswith("/summonses/")

@@ -77,7 +77,8 @@ def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPat
     zh, gettext = lang == "zh-CN", translations(lang).gettext
     severities = [(gettext(SEVERITY_LABELS.get(k, k)), v) for k, v in board.by_severity.items()]
     svg = {"severity": charts.bar_chart("按严重程度" if zh else "By severity", severities),
-           "category": charts.bar_chart("按类别" if zh else "By category", list(board.by_category.items())[:12]),
+           "category": charts.bar_chart("按类别" if zh else "By category",
+                                       [(gettext(k), v) for k, v in list(board.by_category.items())[:12]]),
            "provider": charts.bar_chart("按提供者" if zh else "By provider", list(board.by_provider.items()))}
     by_provider: dict[int, list[object]] = {}
     for f in found:

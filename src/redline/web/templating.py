@@ -57,6 +57,8 @@ def environment(lang: str) -> Environment:
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS.get(str(state), str(state)))
     env.globals["role_label"] = lambda role: gettext(ROLE_LABELS.get(str(role), str(role)))
     env.globals["severity_label"] = lambda sev: gettext(SEVERITY_LABELS.get(str(sev), str(sev)))
+    # Data that may have a translation (a finding's kind): plain gettext, no %-formatting of the text.
+    env.globals["data_label"] = lambda text: gettext(str(text))
     env.globals["action_label"] = lambda a: ACTION_LABELS.get(str(a), str(a))
     env.globals["answer_label"] = lambda a: ANSWER_LABELS.get(str(a or ""), str(a))
     env.globals["event_label"] = lambda a: EVENT_LABELS.get(str(a), str(a))
