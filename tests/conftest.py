@@ -48,6 +48,7 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
 
 # ---- platform fixtures: a migrated database on SQLite, and on PostgreSQL when one is configured ----
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -59,19 +60,21 @@ POSTGRES_URL = os.environ.get("REDLINE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if POSTGRES_URL else ["sqlite"]
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, and a new PostgreSQL database (dropped afterwards)
-    when REDLINE_TEST_POSTGRES_URL is set; tests using it run once per backend."""
+@contextlib.contextmanager
+def fresh_database(kind: str, tmp: Path, filename: str = "redline.db", prefix: str = "redline_test") -> Iterator[str]:
+    """A fresh, empty database: a SQLite file `tmp/filename`, or a new PostgreSQL database (dropped
+    afterwards) on REDLINE_TEST_POSTGRES_URL. This process's job heartbeat for it stops at the end."""
     from redline.services.jobs_heartbeat import forget
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/redline.db"
-        yield url
-        forget(url)  # this process's job heartbeat for a database that is gone
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp}/{filename}"
+        try:
+            yield url
+        finally:
+            forget(url)
         return
     assert POSTGRES_URL
-    name = f"redline_test_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -84,3 +87,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database, once per backend (see `fresh_database`)."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url

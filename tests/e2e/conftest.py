@@ -17,17 +17,15 @@ import httpx
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, sync_playwright
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, jobs, jobs_heartbeat
+from redline.services import accounts, jobs
 from redline.services.context import Context
 from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
 from redline.web.app import create_app
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, fresh_database
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -57,26 +55,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _fresh_pg() -> tuple[str, str]:
-    assert POSTGRES_URL
-    name = f"redline_e2e_{os.getpid()}_{int(time.time())}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False), name
-
-
-def _drop_pg(name: str) -> None:
-    assert POSTGRES_URL
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @contextlib.contextmanager
@@ -130,23 +108,16 @@ def worker(ctx: Context) -> Iterator[None]:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"])
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp = tmp_path_factory.mktemp("live")
-    pg_name = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp}/redline.db"
-    else:
-        url, pg_name = _fresh_pg()
-    upgrade(url)
-    ctx = build_context(Settings(database_url=url, blob_dir=tmp / "blobs"))
-    summary = load_demo(ctx)
-    tokens = {}
-    for username, _role, _who in summary.logins:
-        _, principal = accounts.login(ctx, username, DEMO_PASSWORD)
-        tokens[username] = accounts.create_api_token(ctx, principal, "tests")
-    with serving(ctx) as base, worker(ctx):
-        yield Live(base, ctx, tokens)
-    jobs_heartbeat.forget(url)
-    if pg_name:
-        _drop_pg(pg_name)
+    with fresh_database(request.param, tmp, prefix="redline_e2e") as url:
+        upgrade(url)
+        ctx = build_context(Settings(database_url=url, blob_dir=tmp / "blobs"))
+        summary = load_demo(ctx)
+        tokens = {}
+        for username, _role, _who in summary.logins:
+            _, principal = accounts.login(ctx, username, DEMO_PASSWORD)
+            tokens[username] = accounts.create_api_token(ctx, principal, "tests")
+        with serving(ctx) as base, worker(ctx):
+            yield Live(base, ctx, tokens)
 
 
 def ensure_chromium() -> str:

@@ -10,15 +10,12 @@ import re
 import secrets
 import tarfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import zstandard
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text, update
 
 from redline import __version__
 from redline.bootstrap import build_context
@@ -34,30 +31,10 @@ from redline.services.restore import restore_backup, verify_archive
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing, Organisation
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, fresh_database
 
 KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if POSTGRES_URL else ["sqlite"]
 PRIVATE_KEY = b"-----BEGIN PRIVATE KEY-----\nfake test key material only\n-----END PRIVATE KEY-----\n"
-
-
-@contextmanager
-def fresh_database(kind: str, tmp: Path) -> Iterator[str]:
-    """An empty database of the given kind (a SQLite file that does not exist yet, or a new PG database)."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp}/restored-{secrets.token_hex(4)}.db"
-        return
-    assert POSTGRES_URL
-    name = f"redline_restore_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def dump(url: str) -> dict[str, list[list[Any]]]:
@@ -102,7 +79,7 @@ def test_a_backup_restores_row_for_row_into_both_kinds_of_database(database_url:
     for kind in KINDS:
         kind_name = kind if isinstance(kind, str) else kind.values[0]
         target = tmp_path / f"to-{kind_name}"
-        with fresh_database(kind_name, tmp_path) as url:
+        with fresh_database(kind_name, tmp_path, f"restored-{secrets.token_hex(4)}.db", "redline_restore") as url:
             report = restore_backup(archive, database_url=url, blob_dir=target / "blobs",
                                     key_dir=target / "keys")
             assert report.ok, report.checks
@@ -159,7 +136,7 @@ def test_writes_during_the_backup_do_not_tear_the_snapshot(database_url: str, tm
         stop.set()
         thread.join()
     assert not failures
-    with fresh_database("sqlite", tmp_path) as url:
+    with fresh_database("sqlite", tmp_path, f"restored-{secrets.token_hex(4)}.db") as url:
         report = restore_backup(archive, database_url=url, blob_dir=tmp_path / "b", key_dir=tmp_path / "k")
         assert report.ok, report.checks
         engine = make_engine(url)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import secrets
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -13,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
@@ -37,32 +35,18 @@ from redline.store.models import (
     Summons,
     User,
 )
-from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.conftest import BACKENDS, fresh_database
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def ctx(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     """The demo, loaded once per backend (a fresh database each)."""
     tmp = tmp_path_factory.mktemp("campaigns")
-    admin = None
-    name = f"redline_campaigns_{secrets.token_hex(6)}"
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp}/redline.db"
-    else:
-        assert POSTGRES_URL
-        admin = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                              isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    context = build_context(Settings(database_url=url, blob_dir=tmp / "blobs", job_backend="inline"))
-    load_demo(context)
-    yield context
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(request.param, tmp, prefix="redline_campaigns") as url:
+        upgrade(url)
+        context = build_context(Settings(database_url=url, blob_dir=tmp / "blobs", job_backend="inline"))
+        load_demo(context)
+        yield context
 
 
 def _as(ctx: Context, username: str) -> Principal:
