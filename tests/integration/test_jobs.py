@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,8 @@ def _gate(name: str) -> threading.Event:
     return GATES[name]
 
 
-def _until(ctx: Context, job_id: int, check: Any, timeout: float = 20) -> Job:
+def until(ctx: Context, job_id: int, check: Callable[[Job], bool], timeout: float = 20) -> Job:
+    """The job once `check` holds, or as it is when `timeout` seconds have passed."""
     end = time.monotonic() + timeout
     while True:
         job = jobs.get_job(ctx, job_id)
@@ -87,7 +88,7 @@ def test_a_job_is_submitted_at_once_shows_progress_and_stores_its_result(inline:
     job_id = jobs.submit(inline, "test_count", {"n": 4, "gate": "progress"}, created_by=None)
     job = jobs.get_job(inline, job_id)
     assert job.state in ("queued", "running") and job.kind == "test_count"
-    running = _until(inline, job_id, lambda j: j.progress_done == 1)
+    running = until(inline, job_id, lambda j: j.progress_done == 1)
     assert running.state == "running" and running.progress_total == 4 and running.started_at is not None
     gate.set()
     done = jobs.wait(inline, job_id, 20)
@@ -103,7 +104,7 @@ def test_a_failing_job_is_marked_failed_with_the_error(inline: Context) -> None:
 def test_a_queued_job_is_cancelled_before_it_runs_and_a_running_one_stops(inline: Context) -> None:
     gate = _gate("blocker")
     blocker = jobs.submit(inline, "test_count", {"n": 2, "gate": "blocker"})
-    _until(inline, blocker, lambda j: j.state == "running")
+    until(inline, blocker, lambda j: j.state == "running")
     waiting = jobs.submit(inline, "test_count", {"n": 1})  # one thread: it waits behind the blocker
     jobs.request_cancel(inline, waiting, actor="tester")
     gate.set()
@@ -138,7 +139,7 @@ def test_a_job_left_running_by_a_dead_process_is_failed_and_queued_ones_run_at_s
     # a new process: its runner starts, and recovers at once
     jobs._runners.pop(inline.settings.database_url, None)
     jobs.start(inline)
-    failed = _until(inline, stale.id, lambda j: j.state == "failed")
+    failed = until(inline, stale.id, lambda j: j.state == "failed")
     assert failed.state == "failed" and "stopped before it finished" in failed.error
     assert jobs.wait(inline, left.id, 20).result == {"counted": 3}
 

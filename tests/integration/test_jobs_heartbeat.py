@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +29,10 @@ from tests.integration import test_jobs  # registers the test job kinds and thei
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def _stop_beating(database_url: str) -> Iterator[None]:
-    """This process's heartbeat thread for the test database ends with the test (it is dropped)."""
-    yield
-    jobs_heartbeat.forget(database_url)
-
-
 def _ctx(url: str, tmp_path: Path, heartbeat: float) -> Context:
     upgrade(url)
     return build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs", job_backend="inline",
                                   job_threads=1, job_heartbeat_seconds=heartbeat))
-
-
-def _until(ctx: Context, job_id: int, check: Callable[[Job], bool], timeout: float = 30) -> Job:
-    end = time.monotonic() + timeout
-    while True:
-        job = jobs.get_job(ctx, job_id)
-        if check(job) or time.monotonic() > end:
-            return job
-        time.sleep(0.02)
 
 
 def _add_running(ctx: Context, heartbeat_at: dt.datetime | None, started_at: dt.datetime) -> int:
@@ -80,12 +64,13 @@ def test_a_job_a_live_process_runs_is_not_failed_when_a_second_process_starts(
     ctx = _ctx(database_url, tmp_path, beat)
     gate = test_jobs._gate("live-process")
     job_id = jobs.submit(ctx, "test_count", {"n": 2, "gate": "live-process"})
-    first = _until(ctx, job_id, lambda j: j.progress_done == 1)
+    first = test_jobs.until(ctx, job_id, lambda j: j.progress_done == 1, timeout=30)
     started = first.started_at
     assert first.state == "running" and started is not None and first.heartbeat_at is not None
     # running longer than the stale window: only the refreshed heartbeat keeps it alive now
     window = dt.timedelta(seconds=jobs_heartbeat.STALE_AFTER_BEATS * beat + 0.5)
-    alive = _until(ctx, job_id, lambda j: j.heartbeat_at is not None and j.heartbeat_at > started + window)
+    alive = test_jobs.until(ctx, job_id, lambda j: j.heartbeat_at is not None and j.heartbeat_at > started + window,
+                            timeout=30)
     assert alive.heartbeat_at is not None and alive.heartbeat_at > started + window
 
     second = subprocess.run([sys.executable, "-c", SECOND_PROCESS, database_url, str(tmp_path / "blobs"),
@@ -121,7 +106,7 @@ def test_the_heartbeat_advances_while_a_job_runs_and_a_live_runner_fails_orphans
     ctx = _ctx(database_url, tmp_path, 0.2)
     gate = test_jobs._gate("beating")
     job_id = jobs.submit(ctx, "test_count", {"n": 2, "gate": "beating"})
-    first = _until(ctx, job_id, lambda j: j.progress_done == 1)
+    first = test_jobs.until(ctx, job_id, lambda j: j.progress_done == 1, timeout=30)
     assert first.heartbeat_at is not None
     seen = {first.heartbeat_at}
     end = time.monotonic() + 30
@@ -134,7 +119,7 @@ def test_the_heartbeat_advances_while_a_job_runs_and_a_live_runner_fails_orphans
 
     # a process died while this runner lives: one of this runner's next beats fails its job
     orphan = _add_running(ctx, ctx.now() - dt.timedelta(hours=1), ctx.now() - dt.timedelta(hours=1))
-    failed = _until(ctx, orphan, lambda j: j.state == "failed")
+    failed = test_jobs.until(ctx, orphan, lambda j: j.state == "failed", timeout=30)
     assert failed.state == "failed" and failed.error == jobs.STALE_ERROR
     assert jobs.get_job(ctx, job_id).state == "running"
     gate.set()
