@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,20 +11,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from redline.errors import InputError
+from redline.probes.base import option_value
 
-from .common import JsonOpt, err, out
+from .common import JsonOpt, err, out, parse_date
 from .package import _principal
 
 campaign_app = typer.Typer(help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.",
                            no_args_is_help=True)
 AsOpt = Annotated[str, typer.Option("--as", help="Account whose access applies (a regulator, or a provider).")]
-
-
-def _date(raw: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(f"not a date: '{raw}' (YYYY-MM-DD)", field=name) from None
 
 
 def _options(pairs: list[str], probes: list[str]) -> dict[str, dict[str, Any]]:
@@ -38,7 +31,7 @@ def _options(pairs: list[str], probes: list[str]) -> dict[str, dict[str, Any]]:
         if not name or not sep or not key:
             raise InputError(f"option '{pair}' is not KEY=VALUE (or PROBE:KEY=VALUE with several probes)",
                              field="--option")
-        options[name][key] = {"true": True, "false": False}.get(value.lower(), value)
+        options[name][key] = option_value(value)
     return options
 
 
@@ -63,7 +56,8 @@ def create(
     ctx, p = _principal(as_user)
     options = _options(option or [], probe)
     campaign_id = create_campaign(ctx, p, CampaignSpec(
-        name=name, region=region, basis=basis, period_start=_date(start, "--start"), period_end=_date(end, "--end"),
+        name=name, region=region, basis=basis, period_start=parse_date(start, "--start"),
+        period_end=parse_date(end, "--end"),
         probes=[{"name": x, "options": options[x]} for x in probe], technologies=technology or [],
         provider_ids=provider or []))
     out.print(str(campaign_id))
@@ -185,7 +179,7 @@ def act(
     from redline.services.campaign_actions import act_on_finding
 
     ctx, p = _principal(as_user)
-    done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=_date(due, "--due") if due else None,
+    done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=parse_date(due, "--due") if due else None,
                           note=note)
     where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"
     out.print(f"{done.action.value}: {where}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -25,6 +26,14 @@ HolidaysOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh-CN or en.")]
+
+
+def parse_date(raw: str, option: str) -> dt.date:
+    """A YYYY-MM-DD option value; anything else is a user error naming the option."""
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputError(f"'{raw}' is not a date (YYYY-MM-DD)", field=option) from None
 
 
 def rulebook(holidays: list[Path] | None = None) -> Rulebook:

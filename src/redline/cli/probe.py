@@ -19,7 +19,7 @@ from redline.plugins import installed_probes, probe
 from redline.probes import runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
-from redline.probes.base import Verdict
+from redline.probes.base import Verdict, option_value
 from redline.probes.batch import run_batch
 from redline.reports.canonical import dumps, jsonable, seal
 from redline.reports.html import render_probe_html
@@ -52,7 +52,7 @@ def _options(pairs: list[str]) -> dict[str, Any]:
         key, sep, value = pair.partition("=")
         if not sep or not key:
             raise InputError(f"option '{pair}' is not KEY=VALUE", field="--option")
-        options[key] = {"true": True, "false": False}.get(value.lower(), value)
+        options[key] = option_value(value)
     return options
 
 

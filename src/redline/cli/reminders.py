@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from redline.errors import InputError
-
-from .common import JsonOpt, out
+from .common import JsonOpt, out, parse_date
 from .platform import _context, orgs_app, users_app
 
 reminders_app = typer.Typer(help="Deadline reminders by e-mail and signed webhooks.", no_args_is_help=True)
 webhook_app = typer.Typer(help="Signed reminder webhooks of an organisation.", no_args_is_help=True)
 orgs_app.add_typer(webhook_app, name="webhook")
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)", field="--today") from None
 
 
 @reminders_app.command("run")
@@ -37,7 +25,7 @@ def reminders_run(
     """Send the reminders due today (before, on and after each deadline); a second run sends nothing twice."""
     from redline.services.reminders import run_reminders
 
-    day = _date(today)
+    day = parse_date(today, "--today") if today is not None else None
     summary = run_reminders(_context(), day, dry_run=dry_run)
     if as_json:
         out.print_json(json.dumps(summary.as_dict(), ensure_ascii=False))

@@ -65,3 +65,9 @@ class Probe(Protocol):
         """Plain JSON values about the whole run; under the key "findings", a list of ProbeFinding
         for facts that only the whole run shows (gaps across files, totals)."""
         ...
+
+
+def option_value(text: str) -> Any:
+    """A probe option written as text (CLI `--option k=v`, the campaign form): "true"/"false" become
+    booleans, anything else stays the text the probe reads."""
+    return {"true": True, "false": False}.get(text.lower(), text)

@@ -9,6 +9,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from redline.errors import InputError, PermissionDeniedError
 from redline.i18n import translations
+from redline.probes.base import option_value
 from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns, queries
 from redline.services.archives import MAX_TOTAL_BYTES
 from redline.services.campaigns import SAMPLE_KINDS, CampaignSpec
@@ -36,7 +37,7 @@ def _probe_specs(form: FormData) -> list[dict[str, object]]:
         key, sep, value = pair.strip().partition("=")
         if name not in options or not sep or not key:
             raise InputError(f"line {n + 1}: write 'probe key=value' for a chosen probe", field="options")
-        options[name][key.strip()] = {"true": True, "false": False}.get(value.strip().lower(), value.strip())
+        options[name][key.strip()] = option_value(value.strip())
     return [{"name": name, "options": options[name]} for name in chosen]
 
 
