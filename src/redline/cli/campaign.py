@@ -13,8 +13,7 @@ from rich.table import Table
 from redline.errors import InputError
 from redline.probes.base import option_value
 
-from .common import JsonOpt, err, out, parse_date
-from .package import _principal
+from .common import JsonOpt, acting_as, err, out, parse_date
 
 campaign_app = typer.Typer(help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.",
                            no_args_is_help=True)
@@ -53,7 +52,7 @@ def create(
     """Open a campaign; prints its id."""
     from redline.services.campaigns import CampaignSpec, create_campaign
 
-    ctx, p = _principal(as_user)
+    ctx, p = acting_as(as_user)
     options = _options(option or [], probe)
     campaign_id = create_campaign(ctx, p, CampaignSpec(
         name=name, region=region, basis=basis, period_start=parse_date(start, "--start"),
@@ -78,7 +77,7 @@ def add_samples(
     """Add samples: each file, each file under a directory, each member of a ZIP."""
     from redline.services import campaign_samples
 
-    ctx, p = _principal(as_user)
+    ctx, p = acting_as(as_user)
     added: list[int] = []
     for path in paths:
         if path.is_dir():
@@ -104,7 +103,7 @@ def run(
     """Run the campaign's probes now, in this process (or on the Dask cluster), with progress."""
     from redline.services.campaign_runs import run_now
 
-    ctx, p = _principal(as_user)
+    ctx, p = acting_as(as_user)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
                   disable=as_json, transient=True) as progress:
         task = progress.add_task(f"campaign {campaign}", total=None)
@@ -125,7 +124,7 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
     from redline.services.campaigns import dashboard
     from redline.web.api_campaigns import dashboard_json
 
-    ctx, p = _principal(as_user)
+    ctx, p = acting_as(as_user)
     data = dashboard_json(dashboard(ctx, p, campaign))
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -151,7 +150,7 @@ def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_u
     from redline.services import campaigns
     from redline.web.api_campaigns import finding_json
 
-    ctx, p = _principal(as_user)
+    ctx, p = acting_as(as_user)
     rows = [finding_json(f) for f in campaigns.findings(ctx, p, campaign)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -178,7 +177,7 @@ def act(
     """Turn a finding into a summons record, a rectification order or a supplement request."""
     from redline.services.campaign_actions import act_on_finding
 
-    ctx, p = _principal(as_user)
+    ctx, p = acting_as(as_user)
     done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=parse_date(due, "--due") if due else None,
                           note=note)
     where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"

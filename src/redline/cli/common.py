@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,10 @@ from rich.console import Console
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.loader import default_rulebook
+
+if TYPE_CHECKING:
+    from redline.services.context import Context
+    from redline.services.principal import Principal
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -65,3 +69,21 @@ def write_bytes_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def acting_as(username: str) -> tuple[Context, Principal]:
+    """`--as USER`: the installation's context and the named account, whose access rules then apply
+    (so actions from the terminal are authorised and audited like any other)."""
+    from sqlalchemy import select
+
+    from redline.services.principal import Principal
+    from redline.store.models import User
+
+    from .platform import _context
+
+    ctx = _context()
+    with ctx.reader() as uow:
+        user = uow.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputError(f"no account '{username}'", field="--as")
+        return ctx, Principal.of(user)

@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from .common import LangOpt, out
-
-if TYPE_CHECKING:
-    from redline.services.context import Context
-    from redline.services.principal import Principal
+from .common import LangOpt, acting_as, out
 
 package_app = typer.Typer(help="Submission packages that move between installations.", no_args_is_help=True)
-
-
-def _principal(username: str) -> tuple[Context, Principal]:
-    """The installation's context and the named account, whose access rules then apply."""
-    from sqlalchemy import select
-
-    from redline.errors import InputError
-    from redline.services.principal import Principal
-    from redline.store.models import User
-
-    from .platform import _context
-
-    ctx = _context()
-    with ctx.reader() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise InputError(f"no account '{username}'", field="--as")
-        return ctx, Principal.of(user)
 
 
 @package_app.command("export")
@@ -48,7 +26,7 @@ def export(
 
     from .common import write_bytes_atomically
 
-    ctx, principal = _principal(as_user)
+    ctx, principal = acting_as(as_user)
     exported = export_package(ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang)
     write_bytes_atomically(output, exported.data)
     out.print(f"wrote {output}: report sha256 {exported.report_sha256}")
@@ -67,7 +45,7 @@ def import_(
     from redline.errors import InputError
     from redline.services.packages import import_package
 
-    ctx, principal = _principal(as_user)
+    ctx, principal = acting_as(as_user)
     try:
         data = package.read_bytes()
     except FileNotFoundError:
