@@ -2,23 +2,47 @@
 #   make demo   set up .venv with the pinned dependencies, write the example reports, then migrate,
 #               load the fictional demo data and serve the platform on http://127.0.0.1:8000
 #   make test   set up the same way plus dev tools, run ruff, mypy and pytest
+#
+# How the install stays the same on every machine (docs/adr/0004-pinned-installer.md):
+#   1. `python3 -m venv` makes .venv with whatever pip the interpreter bundles; that pip only installs
+#      requirements/bootstrap.txt (pip, setuptools, wheel: exact versions, hash-checked, no resolving).
+#   2. The pinned pip installs requirements/run.txt (and dev.txt) with --require-hashes --no-deps: every
+#      package, extras' dependencies included, is in the lock, so nothing is resolved and nothing published
+#      after the lock can enter; `pip check` then proves the lock is complete.
+#   3. redline itself is installed editable with --no-build-isolation, built by the pinned setuptools.
+# `make lock` regenerates the lock files with uv, resolving only releases published before
+# requirements/lock-date (bump that date to take newer releases); running it twice gives the same files.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+LOCK_DATE := $(shell cat requirements/lock-date)
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
+PINNED := install --quiet --quiet --require-hashes --no-deps --no-build-isolation
 
-.PHONY: demo test lint typecheck clean system-deps
+.PHONY: demo test lint typecheck clean system-deps demo-deps lock
 
-$(VENV)/.run-installed: requirements/run.txt pyproject.toml
+$(VENV)/.bootstrapped: requirements/bootstrap.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/run.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@echo "installer bundled with the interpreter: $$($(PIP) --version)"
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/bootstrap.txt
+	@echo "pinned installer: $$($(PIP) --version)"
+	touch $@
+
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml $(VENV)/.bootstrapped
+	$(PIP) $(PINNED) -r requirements/run.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(PIP) check
 	touch $@
 
 $(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.run-installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(PIP) $(PINNED) -r requirements/dev.txt
+	$(PIP) check
 	touch $@
 
-demo: $(VENV)/.run-installed
+demo-deps:
+	bash scripts/system-deps.sh demo
+
+demo: demo-deps $(VENV)/.run-installed
 	$(BIN)/python examples/run_demo.py
 	$(BIN)/redline demo --host 127.0.0.1 --port 8000
 
@@ -29,11 +53,24 @@ typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 system-deps:
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 
 test: system-deps lint typecheck
 	$(BIN)/redline rules lint
 	$(BIN)/python -m pytest
+
+$(VENV)/.lock-tools: requirements/lock-tools.txt $(VENV)/.bootstrapped
+	$(PIP) $(PINNED) -r requirements/lock-tools.txt
+	touch $@
+
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+             --exclude-newer $(LOCK_DATE) --custom-compile-command "make lock"
+
+lock: $(VENV)/.lock-tools
+	$(UV_COMPILE) requirements/bootstrap.in -o requirements/bootstrap.txt
+	$(UV_COMPILE) requirements/lock-tools.in -o requirements/lock-tools.txt
+	$(UV_COMPILE) pyproject.toml -o requirements/run.txt
+	$(UV_COMPILE) pyproject.toml --extra dev -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var out
