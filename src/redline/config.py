@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     read_cache_size: int = Field(default=2048, ge=0)
     # Dask distributed scheduler (tcp://HOST:PORT) for batch probe runs; None runs them on a local process pool.
     dask_scheduler: str | None = None
+    # A batch probe run in which no task finishes for this long ends with the pending files named (exit 1).
+    probe_stall_seconds: float = Field(default=600.0, gt=0)
     # Background jobs (services/jobs.py): auto = procrastinate on PostgreSQL, threads in-process otherwise.
     job_backend: Literal["auto", "inline", "procrastinate"] = "auto"
     job_threads: int = Field(default=2, ge=1, le=64)

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from distributed import LocalCluster
 
+from tests.batch_support import aigc_corpus
 from tests.unit import batch_probe
-from tests.unit.test_batch import aigc_corpus
 
 REDLINE = Path(sys.executable).with_name("redline")
 
@@ -98,3 +98,24 @@ def test_ctrl_c_keeps_the_journal_and_a_rerun_finishes_with_the_same_results(
     assert [(Path(r["path"]).name, r["verdict"], r["sha256"]) for r in document["results"]] == [
         (p.name, "compliant", hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(corpus.iterdir())]
     assert document["summary"] == {"files": 240, "bad": 0}
+
+
+def test_a_run_whose_worker_hangs_exits_1_naming_the_file_and_a_rerun_with_the_journal_finishes(
+        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    env = batch_probe.install(tmp_path_factory.mktemp("site"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(60):
+        (corpus / f"f{n:03d}.txt").write_text(f"good {n}\n")
+    marker = corpus / "f017.txt.hang"
+    marker.write_text("")
+    journal = tmp_path / "run.jsonl"
+    command = ("probe", "run", "batch-test", corpus, "--json", "--jobs", "2", "--journal", journal)
+    stalled = redline(*command, "--stall-timeout", "2", env=env)
+    assert stalled.returncode == 1, stalled.stderr
+    assert "no file finished for 2 s" in stalled.stderr and "f017.txt" in stalled.stderr
+    assert "Traceback" not in stalled.stderr and stalled.stdout == ""
+    marker.unlink()
+    finished = redline(*command, env={**env, "REDLINE_PROBE_STALL_SECONDS": "30"})
+    assert finished.returncode == 0, finished.stderr
+    assert json.loads(finished.stdout)["summary"] == {"files": 60, "bad": 0}

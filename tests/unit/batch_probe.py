@@ -3,7 +3,8 @@
 It records every file it checks (option `calls`: a log file, appended to from every worker), and it kills
 its own worker process on files named `crash-always*` and, once, on `crash-once*` (a marker file next to
 it remembers the first crash): a real worker death, not a raised exception. Option `sleep` slows each
-file down (seconds) so a test can interrupt a run half way.
+file down (seconds) so a test can interrupt a run half way. A file with a `NAME.hang` marker next to it
+hangs its worker (for HANG_SECONDS, so a test cluster can still shut down) until the marker is removed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from redline.hookspecs import hookimpl
 from redline.probes.base import FileResult, Probe, ProbeInfo, Verdict
+
+HANG_SECONDS = 60.0
 
 
 class BatchTestProbe:
@@ -34,6 +37,10 @@ class BatchTestProbe:
         if path.name.startswith("crash-once") and not marker.exists():
             marker.write_text("x")
             os._exit(1)
+        hang = path.with_name(path.name + ".hang")
+        deadline = time.monotonic() + HANG_SECONDS
+        while hang.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
         time.sleep(float(options.get("sleep", 0)))
         data = path.read_bytes()
         verdict = Verdict.NON_COMPLIANT if b"bad" in data else Verdict.COMPLIANT

@@ -74,9 +74,13 @@ def run_probe(
                                                   "its workers must see the files under the same paths.")] = None,
     journal: Annotated[Path | None, typer.Option("--journal", help="JSON-lines record of finished files; "
                                                  "when it exists, the run resumes and skips them.")] = None,
+    stall: Annotated[float, typer.Option("--stall-timeout", envvar="REDLINE_PROBE_STALL_SECONDS", min=0.1,
+                                         help="Give up when no file finishes for this many seconds "
+                                         "(a worker hangs); the pending files are named.")] = 600.0,
 ) -> None:
-    """Run a probe over files and directories; exit 1 when a file is non-compliant or the run
-    finds a high-severity problem; exit 130 when interrupted (the --journal keeps what is done)."""
+    """Run a probe over files and directories; exit 1 when a file is non-compliant, the run finds a
+    high-severity problem or stalls (no file finished within --stall-timeout); exit 130 when interrupted
+    (the --journal keeps what is done, and the same command resumes)."""
     selected = probe(name)
     option = [*(option or []), *([f"terms={terms}"] if terms else [])]
     unknown = set(_options(option or [])) - set(selected.info.options)
@@ -97,7 +101,8 @@ def run_probe(
 
         try:
             result = run_batch(name, files, _options(option or []), scheduler=scheduler,
-                               jobs=jobs or (os.cpu_count() or 1), journal=journal, on_progress=advance)
+                               jobs=jobs or (os.cpu_count() or 1), journal=journal, on_progress=advance,
+                               stall_seconds=stall)
         except InputError as exc:
             if exc.field == "scheduler":
                 raise InputError(exc.message, field="--scheduler") from None

@@ -41,11 +41,16 @@ class Backend(Protocol):
         """Did the worker die (rather than the task raise)? Such a failure cannot be blamed on one task."""
         ...
 
-    def close(self, pending: list[Any]) -> None: ...
+    def close(self, pending: list[Any], *, stop_workers: bool = False) -> None:
+        """Release the back-end; `stop_workers` when tasks in flight hang: stop them instead of waiting."""
+        ...
 
 
 class InlineBackend:
-    """In this process: for one job or a handful of files, where starting processes costs more."""
+    """In this process: for one job or a handful of files, where starting processes costs more.
+
+    The task runs in a daemon thread so that the run can give up on a task that hangs (the thread cannot be
+    stopped, but it no longer holds up the run, nor the exit of the process)."""
 
     workers = slots = 1
 
@@ -54,14 +59,19 @@ class InlineBackend:
 
     def submit(self, batch: list[Path]) -> Future[list[FileResult]]:
         future: Future[list[FileResult]] = Future()
-        try:
-            future.set_result(check_batch(self.name, batch, self.options))
-        except Exception as exc:
-            future.set_exception(exc)
+
+        def check() -> None:
+            try:
+                future.set_result(check_batch(self.name, batch, self.options))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        threading.Thread(target=check, name="redline-inline-probe", daemon=True).start()
         return future
 
     def wait_any(self, futures: list[Any], timeout: float) -> list[Any]:
-        return list(futures)
+        done, _ = wait_local(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        return list(done)
 
     def outcome(self, future: Any) -> Outcome:
         return future.exception() or future.result()  # type: ignore[no-any-return]
@@ -69,7 +79,7 @@ class InlineBackend:
     def died(self, error: BaseException) -> bool:
         return False
 
-    def close(self, pending: list[Any]) -> None:
+    def close(self, pending: list[Any], *, stop_workers: bool = False) -> None:
         return None
 
 
@@ -112,8 +122,12 @@ class PoolBackend:
     def died(self, error: BaseException) -> bool:
         return isinstance(error, BrokenProcessPool)
 
-    def close(self, pending: list[Any]) -> None:
-        # tasks not started are dropped; running ones (one batch per worker) end before the run returns
+    def close(self, pending: list[Any], *, stop_workers: bool = False) -> None:
+        # tasks not started are dropped; running ones (one batch per worker) end before the run returns,
+        # unless they hang: then the worker processes are killed (the executor offers no public way before 3.14)
+        if stop_workers:
+            for process in list((self._pool._processes or {}).values()):
+                process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -174,9 +188,14 @@ class DaskBackend:
 
         return isinstance(error, KilledWorker | FutureCancelledError)
 
-    def close(self, pending: list[Any]) -> None:
+    def close(self, pending: list[Any], *, stop_workers: bool = False) -> None:
+        # a hanging task cannot be stopped from here: cancelling releases it, and its worker's own
+        # nanny or the cluster's operator has to restart that worker
         try:
             if pending:
-                self._client.cancel(pending)
+                self._client.cancel(pending, force=stop_workers)
         finally:
-            self._client.close()
+            if stop_workers:
+                self._client.close(timeout=CONNECT_SECONDS)
+            else:
+                self._client.close()

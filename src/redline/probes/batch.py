@@ -8,12 +8,17 @@ ran is blamed on none of them, and each gets its own run. A task that fails `ret
 (or raises while sharing, which is its own doing) is split in halves, each run on its own, until the
 failing part is a single file (see `_next_runs`): only such a file is reported as an error, never dropped,
 listed under "failed_tasks" in the summary and kept out of the journal; its neighbours get real results.
+
+A run in which no task finishes for `stall_seconds` (a worker that hangs, a cluster that stopped answering)
+ends with RunStalled, naming the files still pending; the workers are stopped, the journal keeps every finished
+file, and the same command with the same journal resumes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.domain.assessment import Severity
-from redline.errors import RedlineError
+from redline.errors import InputError, RedlineError
 from redline.probes.backends import Backend, DaskBackend, InlineBackend, PoolBackend
 from redline.probes.base import FileResult, ProbeFinding, Verdict
 from redline.probes.journal import Journal, Stamp
@@ -29,12 +34,25 @@ from redline.probes.runner import ProbeRun
 
 POLL_SECONDS = 0.2
 SMALL_RUN = 32  # fewer files than this run in-process: starting workers would cost more than it saves
+STALL_SECONDS = 600.0  # default: no task finished for this long means the run is stuck
+NAMED_PENDING = 10  # how many pending files a stall message names, those in flight first
 
 
 class RunCancelled(RedlineError):  # noqa: N818  (the name is the contract)
     """The run was cancelled (or interrupted); the journal keeps every finished file."""
 
     exit_code = 130
+
+
+class RunStalled(RedlineError):  # noqa: N818  (the name is the contract)
+    """No task finished for the configured time; the journal keeps every finished file. `in_flight` holds
+    the files of the tasks that were running (one of them hangs), `pending` every file without a result."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, in_flight: list[str], pending: list[str], source: str | None) -> None:
+        super().__init__(message, source=source)
+        self.in_flight, self.pending = in_flight, pending
 
 
 @dataclass
@@ -52,6 +70,12 @@ class _Stop(Exception):  # noqa: N818  (control flow, not an error)
     pass
 
 
+class _Stalled(Exception):  # noqa: N818  (control flow: run_batch turns it into RunStalled)
+    def __init__(self, seconds: float, in_flight: list[int]) -> None:
+        super().__init__(seconds)
+        self.seconds, self.in_flight = seconds, in_flight
+
+
 def batch_size(files: int, workers: int) -> int:
     """About eight tasks per worker, between 8 and 256 files each."""
     return max(8, min(256, files // (workers * 8) or 8))
@@ -60,9 +84,13 @@ def batch_size(files: int, workers: int) -> int:
 def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None = None,
               jobs: int | None = None, journal: Path | None = None, retries: int = 2,
               on_progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None) -> ProbeRun:
+              cancel: Callable[[], bool] | None = None, stall_seconds: float | None = STALL_SECONDS) -> ProbeRun:
     """Check every file with probe `name`; see the module docstring. Raises RunCancelled when `cancel()`
-    turns True or on Ctrl-C, and InputError for a journal of another run or an unusable scheduler."""
+    turns True or on Ctrl-C, RunStalled when no task finishes for `stall_seconds` (None: wait for ever),
+    and InputError for a journal of another run or an unusable scheduler."""
+    if stall_seconds is not None and not stall_seconds > 0:
+        raise InputError(f"the stall time must be a positive number of seconds, not {stall_seconds}",
+                         field="stall_seconds")
     from redline.plugins import probe
 
     selected = probe(name)
@@ -86,7 +114,9 @@ def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, sched
             if on_progress:
                 on_progress(len(batch), sum(r.size for r in batch))
 
-        failed = _drive(backend, files, tasks, retries, cancel, finish)
+        failed = _drive(backend, files, tasks, retries, cancel, finish, stall_seconds)
+    except _Stalled as stalled:
+        raise _stall_error(files, results, stalled, journal) from None
     except (_Stop, KeyboardInterrupt):
         done = sum(r is not None for r in results)
         hint = "run again with the same journal to resume" if journal else "give --journal to be able to resume"
@@ -129,16 +159,33 @@ def _backend(name: str, options: Mapping[str, Any], scheduler: str | None, jobs:
     return PoolBackend(name, options, jobs)
 
 
+def _stall_error(files: list[Path], results: list[FileResult | None], stalled: _Stalled,
+                 journal: Path | None) -> RunStalled:
+    in_flight = [str(files[n]) for n in sorted(stalled.in_flight)]
+    pending = in_flight + [str(files[n]) for n, r in enumerate(results) if r is None and n not in stalled.in_flight]
+    named = ", ".join(pending[:NAMED_PENDING]) + (f" and {len(pending) - NAMED_PENDING} more"
+                                                  if len(pending) > NAMED_PENDING else "")
+    hint = "run again with the same journal to resume" if journal else "give --journal to be able to resume"
+    return RunStalled(f"no file finished for {stalled.seconds:g} s (a worker hangs or stopped answering); "
+                      f"{len(pending)} of {len(files)} files pending, {len(in_flight)} of them in flight: {named}; "
+                      f"{hint}", in_flight=in_flight, pending=pending, source=str(journal) if journal else None)
+
+
 def _drive(backend: Backend, files: list[Path], tasks: list[_Task], retries: int, cancel: Callable[[], bool] | None,
-           finish: Callable[[_Task, list[FileResult]], None]) -> list[_Task]:
-    """Keep the workers busy; retry failed tasks, each on its own; return the tasks that failed for good."""
+           finish: Callable[[_Task, list[FileResult]], None], stall_seconds: float | None = None) -> list[_Task]:
+    """Keep the workers busy; retry failed tasks, each on its own; return the tasks that failed for good.
+    Raises _Stalled when tasks are in flight and none finished for `stall_seconds`."""
     queue, solo = deque(tasks), deque[_Task]()
     inflight: dict[Any, _Task] = {}
     failed: list[_Task] = []
+    progress_at, stalled = time.monotonic(), False
     try:
         while queue or solo or inflight:
             if cancel is not None and cancel():
                 raise _Stop
+            if stall_seconds is not None and inflight and time.monotonic() - progress_at > stall_seconds:
+                stalled = True
+                raise _Stalled(stall_seconds, [n for task in inflight.values() for n in task.positions])
             if solo and not inflight:
                 task = solo.popleft()
                 task.solo = True
@@ -147,6 +194,7 @@ def _drive(backend: Backend, files: list[Path], tasks: list[_Task], retries: int
                 task = queue.popleft()
                 inflight[backend.submit([files[p] for p in task.positions])] = task
             for future in backend.wait_any(list(inflight), POLL_SECONDS):
+                progress_at = time.monotonic()
                 task = inflight.pop(future)
                 outcome = backend.outcome(future)
                 if not isinstance(outcome, BaseException):
@@ -162,7 +210,7 @@ def _drive(backend: Backend, files: list[Path], tasks: list[_Task], retries: int
                     finish(task, _failed_results(files, task))
                 solo.extend(again)
     finally:
-        backend.close(list(inflight))
+        backend.close(list(inflight), stop_workers=stalled)
     return sorted(failed, key=lambda t: t.positions[0])  # the order of the input, whatever the timing
 
 

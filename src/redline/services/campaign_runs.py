@@ -145,11 +145,13 @@ def _materialise(ctx: Context, workdir: Path, groups: Groups) -> list[_Group]:
 
 
 def _execute(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None,
-             on_progress: Callable[[int, int], None], cancel: Callable[[], bool] | None) -> ProbeRun:
+             on_progress: Callable[[int, int], None], cancel: Callable[[], bool] | None,
+             stall_seconds: float) -> ProbeRun:
     """One probe over one provider's files, on the batch runner (local pool, or Dask at `scheduler`)."""
     from redline.probes.batch import run_batch
 
-    return run_batch(name, files, options, scheduler=scheduler, on_progress=on_progress, cancel=cancel)
+    return run_batch(name, files, options, scheduler=scheduler, on_progress=on_progress, cancel=cancel,
+                     stall_seconds=stall_seconds)
 
 
 def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups]:
@@ -207,7 +209,8 @@ def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, prog
     try:
         with tempfile.TemporaryDirectory(dir=_workroot(ctx), prefix=".campaign-run-") as tmp:
             done = [(g, _execute(run.probe, g.files, run.options, scheduler=scheduler, on_progress=writer,
-                                 cancel=cancel)) for g in _materialise(ctx, Path(tmp), groups)]
+                                 cancel=cancel, stall_seconds=ctx.settings.probe_stall_seconds))
+                    for g in _materialise(ctx, Path(tmp), groups)]
             return _finish(ctx, run, campaign, done)
     except Exception as exc:
         _fail(ctx, run_id, "cancelled" if isinstance(exc, RunCancelled) else "failed", str(exc) or type(exc).__name__)
