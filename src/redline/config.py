@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     job_threads: int = Field(default=2, ge=1, le=64)
     # Seconds between heartbeats of running jobs; a running job silent for 3 beats is failed as orphaned.
     job_heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # The server's log (stderr): one line per request and each error with its request id.
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["text", "json"] = "text"
     # Deadline reminders (services/reminders.py): calendar days before a due date, and where they go.
     reminder_days: list[int] = Field(default=[7, 1])
     public_url: str = "http://127.0.0.1:8000"

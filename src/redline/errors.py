@@ -69,5 +69,9 @@ class ConflictError(RedlineError):
     """The request conflicts with the current state (for example a workflow step out of order)."""
 
 
+class MissingSystemPackageError(RedlineError):
+    """The machine lacks something redline needs (a font, a library); the message names the package."""
+
+
 class StorageFullError(RedlineError):
     """The evidence store has no space left; nothing was stored."""

@@ -13,7 +13,7 @@ from redline.i18n import DEFAULT_LANGUAGE, check_language
 from redline.reports.canonical import verify_text
 from redline.yamldoc import read_text_file
 
-from .common import LangOpt, err, out, write_bytes_atomically
+from .common import LangOpt, out, write_bytes_atomically
 
 pdf_app = typer.Typer(help="PDF: the sealed assessment report, with its digest on every page.",
                       no_args_is_help=True)
@@ -31,15 +31,13 @@ def report(
     lang: LangOpt = DEFAULT_LANGUAGE,
 ) -> None:
     """Verify a JSON report's seal, then render it as PDF (A4; digest and page number on every page)."""
-    from redline.reports.pdf import cjk_font_available, report_pdf
+    from redline.reports.pdf import report_pdf, require_cjk_font
 
     check_language(lang)
     text = read_text_file(report)
     digest = verify_text(text, str(report))
     document = json.loads(text)
-    if not cjk_font_available():
-        err.print("[yellow]warning:[/yellow] font Noto Sans CJK SC not found (Debian: fonts-noto-cjk); "
-                  "Chinese text may not render")
+    require_cjk_font()
     try:
         data = report_pdf(document, lang)
     except InputError as exc:

@@ -12,7 +12,7 @@ from rich.table import Table
 from redline.domain.workflow import Role
 from redline.errors import CheckFailedError, InputError
 
-from .common import JsonOpt, out
+from .common import JsonOpt, err, out
 
 if TYPE_CHECKING:
     from redline.config import Settings
@@ -61,15 +61,22 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the platform (pages and /api/v1). Refuses an unmigrated database."""
+    """Serve the platform (pages and /api/v1). Refuses an unmigrated database. Logs one line per request
+    and every error, with its request id, to stderr (REDLINE_LOG_LEVEL, REDLINE_LOG_FORMAT=text|json)."""
     import uvicorn
 
     from redline.bootstrap import build_context
+    from redline.reports.pdf import MISSING_FONT, cjk_font_available
+    from redline.web.request_log import logging_config
 
-    build_context(_settings())  # fails early, with the fix, on an unmigrated database
+    settings = _settings()
+    build_context(settings)  # fails early, with the fix, on an unmigrated database
+    if not cjk_font_available():
+        err.print(f"[yellow]warning:[/yellow] {MISSING_FONT}; PDF downloads and jobs will fail until it is installed")
     out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
     uvicorn.run("redline.web.main:create", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", proxy_headers=False)
+                log_config=logging_config(settings.log_level, settings.log_format), log_level=settings.log_level,
+                access_log=False, proxy_headers=False)
 
 
 @orgs_app.command("create")

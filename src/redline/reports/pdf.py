@@ -23,7 +23,7 @@ from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, UndefinedError, select_autoescape
 from markupsafe import Markup
 
-from redline.errors import InputError, RedlineError
+from redline.errors import InputError, MissingSystemPackageError, RedlineError
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language, translations
 from redline.reports.canonical import canonical_bytes, jsonable
 from redline.reports.html import render_report_html
@@ -100,8 +100,20 @@ class RectificationOrder(_DocumentBase):
 
 # ---- rendering ----
 
+MISSING_FONT = (f"字体 {CJK_FAMILY} 未安装，PDF 中的中文会显示为空白方框；请安装 Debian 软件包 fonts-noto-cjk "
+                f"(font {CJK_FAMILY} is missing, Chinese would print as empty boxes: install the Debian package "
+                "fonts-noto-cjk)")
+
+
+def require_cjk_font() -> None:
+    """Refuse to print when the CJK font is missing: a PDF of empty boxes must never be produced."""
+    if not cjk_font_available():
+        raise MissingSystemPackageError(MISSING_FONT)
+
+
+@cache
 def cjk_font_available() -> bool:
-    """Whether fontconfig knows Noto Sans CJK SC (without it Chinese would not render)."""
+    """Whether fontconfig knows Noto Sans CJK SC (without it Chinese would not render); asked once a process."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return False
@@ -163,6 +175,7 @@ def render_pdf(html: str, *, digest: str | None = None, title: str = "") -> byte
         import weasyprint  # type: ignore[import-untyped]
     except (ImportError, OSError) as exc:  # OSError: Pango and friends missing
         raise RedlineError(f"PDF rendering needs WeasyPrint and its system libraries (Pango): {exc}") from None
+    require_cjk_font()
     fetcher = offline_url_fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
         stylesheets=[weasyprint.CSS(string=print_stylesheet(digest, title), url_fetcher=fetcher)])

@@ -17,8 +17,9 @@ from redline.errors import RedlineError
 from redline.services import jobs
 from redline.services.context import Context
 from redline.web import api, api_campaigns, api_gate, api_jobs, pages, pages_campaigns, pages_jobs, pages_regulator
-from redline.web.deps import LoginRequiredError, SessionMiddleware, security_headers
+from redline.web.deps import ERROR_HEADERS, LoginRequiredError, SessionMiddleware, security_headers
 from redline.web.problems import database_error, http_error, redline_error, validation_error
+from redline.web.request_log import RequestLogMiddleware
 
 STATIC = Path(__file__).parent / "static"
 
@@ -36,6 +37,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     app.add_middleware(SessionMiddleware)
     app.middleware("http")(security_headers)
+    app.add_middleware(RequestLogMiddleware, headers=ERROR_HEADERS)  # added last: outermost, sees every answer
     app.add_exception_handler(RedlineError, redline_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

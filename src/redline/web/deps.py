@@ -84,6 +84,7 @@ def api_principal(request: Request) -> Principal:
     principal = accounts.token_principal(ctx, token.strip(), version)
     if principal is None:
         raise AuthenticationError("unknown or revoked API token")
+    request.state.api_principal = principal  # for the request log
     return principal
 
 
@@ -99,6 +100,10 @@ SecurityHeaders = Callable[[Request, RequestResponseEndpoint], Awaitable[Respons
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
        "object-src 'none'; frame-ancestors 'none'")
+
+
+ERROR_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                 "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
 
 
 async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:

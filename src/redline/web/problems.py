@@ -13,6 +13,7 @@ from redline.errors import (
     AuthenticationError,
     ConflictError,
     InputError,
+    MissingSystemPackageError,
     NotFoundError,
     PermissionDeniedError,
     RedlineError,
@@ -28,6 +29,7 @@ STATUS: list[tuple[type[RedlineError], int, str]] = [
     (ConflictError, 409, "conflict"),
     (ThrottledError, 429, "too-many-attempts"),
     (NotMigratedError, 503, "not-migrated"),
+    (MissingSystemPackageError, 503, "missing-system-package"),
     (StorageFullError, 507, "storage-full"),
     (InputError, 422, "invalid-input"),
 ]
