@@ -21,6 +21,7 @@ from redline.services import audit, review
 from redline.services.campaigns import require_campaign, require_officer
 from redline.services.context import Context
 from redline.services.principal import Principal, filing_scope, require_filing
+from redline.store.locking import get_for_update
 from redline.store.models import (
     Campaign,
     CampaignFinding,
@@ -139,7 +140,7 @@ def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, 
             ref = _summons(s, ctx, p, org, text, due, filing_id)
         else:
             assert target is not None
-            filing = require_filing(p, s.get(Filing, target), target)
+            filing = require_filing(p, get_for_update(s, Filing, target), target)
             if filing.provider_id != org.id:
                 raise InputError("that filing belongs to another provider", field="filing_id")
             ref = _workflow(s, ctx, p, chosen, target, text, due)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from redline.domain.assessment import AnswerStatus, Severity
 from redline.domain.obligations import Evaluation, evaluate, service_tags_after
 from redline.domain.workflow import FilingState, Role
-from redline.errors import InputError, NotFoundError, PermissionDeniedError
+from redline.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.rulebook.schema import DeadlineRule, EventKind
 from redline.services import audit
@@ -22,6 +22,7 @@ from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.principal import Principal, require_filing, require_regulator_over
+from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
 from redline.yamldoc import YamlDoc
 
@@ -159,13 +160,13 @@ def checklist_items(ctx: Context, filing: Filing) -> list[str]:
 
 
 def _editable(session: Session, p: Principal, filing_id: int, *, evidence: bool = False) -> Filing:
-    filing = require_filing(p, session.get(Filing, filing_id), filing_id)
+    filing = require_filing(p, get_for_update(session, Filing, filing_id), filing_id)
     if evidence and p.is_provider and filing.state == FilingState.RECTIFICATION_ORDERED:
         return filing  # evidence for the answers to a rectification order
     if not (p.is_provider or (p.role is Role.ASSESSOR and filing.assessor_id == p.user_id)):
         raise PermissionDeniedError("only the provider or its invited assessor may edit the assessment")
     if FilingState(filing.state) not in EDITABLE:
-        raise InputError(f"the assessment cannot be edited in state '{filing.state}'", field="state")
+        raise ConflictError(f"the assessment cannot be edited in state '{filing.state}'", field="state")
     return filing
 
 
@@ -224,7 +225,7 @@ def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None
 
 def invite_assessor(ctx: Context, p: Principal, filing_id: int, username: str) -> None:
     with ctx.uow() as uow:
-        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if p.role is not Role.PROVIDER_ADMIN:
             raise PermissionDeniedError("only a provider_admin may invite an assessor")
         if FilingState(filing.state) not in EDITABLE:
@@ -241,7 +242,7 @@ def invite_assessor(ctx: Context, p: Principal, filing_id: int, username: str) -
 def sign_conclusion(ctx: Context, p: Principal, filing_id: int, statement: str) -> None:
     """The invited assessor signs the conclusion with a statement; a later edit needs a new signature."""
     with ctx.uow() as uow:
-        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if p.role is not Role.ASSESSOR or filing.assessor_id != p.user_id:
             raise PermissionDeniedError("only the invited assessor may sign")
         if FilingState(filing.state) not in EDITABLE:

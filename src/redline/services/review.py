@@ -31,6 +31,7 @@ from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.filings import checklist_items, record
 from redline.services.principal import Principal, require_filing, require_regulator_over
+from redline.store.locking import get_for_update
 from redline.store.models import Evidence as EvidenceRow
 from redline.store.models import (
     Filing,
@@ -161,7 +162,7 @@ def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action:
            extra: dict[str, Any] | None = None) -> FilingEvent:
     """`act` inside the caller's transaction (for use cases that do more in the same commit); returns
     the timeline event, whose data names what the step created (a rectification round, a due date)."""
-    filing = require_filing(p, session.get(Filing, filing_id), filing_id)
+    filing = require_filing(p, get_for_update(session, Filing, filing_id), filing_id)
     before = FilingState(filing.state)
     after = next_state(before, action, p.role, note)
     filing.state = after.value
@@ -172,7 +173,7 @@ def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action:
 def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str) -> None:
     """A regulator's written-review comment on one checklist item."""
     with ctx.uow() as uow:
-        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if not p.is_regulator:
             raise PermissionDeniedError("only a CAC or public-security officer may comment in review")
         if filing.state not in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION):
@@ -191,7 +192,7 @@ def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str)
 def answer_rectification(ctx: Context, p: Principal, filing_id: int, item_id: int, response: str,
                          evidence_sha256: str | None = None) -> None:
     with ctx.uow() as uow:
-        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if not p.is_provider:
             raise PermissionDeniedError("only the provider answers a rectification order")
         if filing.state != FilingState.RECTIFICATION_ORDERED:
