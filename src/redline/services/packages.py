@@ -19,7 +19,7 @@ from sqlalchemy import select
 from redline.domain.workflow import FilingState
 from redline.errors import CheckFailedError, InputError
 from redline.reports.canonical import dumps, verify_text
-from redline.services import audit
+from redline.services import audit, checkpoints
 from redline.services.archives import MAX_TOTAL_BYTES as MAX_TOTAL_BYTES  # the upload limit pages use
 from redline.services.archives import read_members
 from redline.services.context import Context
@@ -244,6 +244,7 @@ def import_package(ctx: Context, importer: Principal, data: bytes, *, require_si
         audit.append(s, ctx.now(), importer.username, "filing.import", f"filing:{filing.id}",
                      {"package_sha256": package_sha, "report_sha256": manifest["report_sha256"],
                       "signer": checked.signer})
+        checkpoints.write(s, ctx.settings.key_dir, ctx.now(), [(filing.id, str(manifest["report_sha256"]))])
         uow.commit()
         return filing.id
 

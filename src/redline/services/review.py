@@ -26,7 +26,7 @@ from redline.domain.obligations import evaluate
 from redline.domain.workflow import Action, FilingState, next_state
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.reports.document import build_report
-from redline.services import assessor_signature, audit
+from redline.services import assessor_signature, audit, checkpoints
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.filings import checklist_items, record
@@ -167,7 +167,10 @@ def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action:
     after = next_state(before, action, p.role, note)
     filing.state = after.value
     data = _apply_extras(ctx, session, p, filing, action, extra or {})
-    return record(session, ctx, p, filing, action.value, before.value, note.strip(), data)
+    event = record(session, ctx, p, filing, action.value, before.value, note.strip(), data)
+    if action is Action.SUBMIT and filing.report_digest:
+        checkpoints.write(session, ctx.settings.key_dir, ctx.now(), [(filing.id, filing.report_digest)])
+    return event
 
 
 def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str) -> None:

@@ -399,3 +399,8 @@ class LoginAttempt(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[dt.datetime] = mapped_column()
     blocked_until: Mapped[dt.datetime | None] = mapped_column()
+
+
+# The tables of trust live in their own module; importing them here puts them in Base.metadata.
+from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
+from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402
