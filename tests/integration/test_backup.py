@@ -257,7 +257,7 @@ def test_a_non_empty_target_is_refused_and_left_as_it_was(small: tuple[Path, Con
     url = f"sqlite:///{tmp_path}/target.db"
     assert restore_backup(archive, database_url=url, blob_dir=tmp_path / "b", key_dir=tmp_path / "k").ok
     before = dump(url)
-    with pytest.raises(InputError, match="not empty \\(table 'audit_(checkpoints|entries)' has rows\\)"):
+    with pytest.raises(InputError, match=r"not empty \(table 'audit_(checkpoints|entries)' has rows\)"):
         restore_backup(archive, database_url=url, blob_dir=tmp_path / "b", key_dir=tmp_path / "k")
     assert dump(url) == before
     with pytest.raises(InputError, match="not empty"):
