@@ -18,7 +18,7 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 def run(tmp: Path, *args: str, stdin: str | None = None, db: str = "redline.db") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REDLINE_DATABASE_URL": f"sqlite:///{tmp / db}", "REDLINE_BLOB_DIR": str(tmp / "blobs"),
-           "COLUMNS": "150"}
+           "REDLINE_KEY_DIR": str(tmp / "keys"), "COLUMNS": "150"}
     return subprocess.run([str(REDLINE), *args], input=stdin, capture_output=True, text=True, env=env,
                           timeout=120, check=False)
 
@@ -46,7 +46,7 @@ def test_an_operator_migrates_creates_an_organisation_and_users(tmp_path: Path) 
 def test_audit_verify_passes_on_the_demo_data_and_fails_on_a_tampered_copy(tmp_path: Path) -> None:
     assert run(tmp_path, "db", "upgrade").returncode == 0
     load_demo(build_context(Settings(database_url=f"sqlite:///{tmp_path / 'redline.db'}",
-                                     blob_dir=tmp_path / "blobs")))
+                                     blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys")))
     ok = run(tmp_path, "audit", "verify")
     assert ok.returncode == 0 and "audit chain intact" in ok.stdout
     with sqlite3.connect(tmp_path / "redline.db") as source, sqlite3.connect(tmp_path / "tampered.db") as copy:

@@ -81,7 +81,8 @@ def test_keys_sign_verify_and_tampering(work: Path, algorithm: str) -> None:
     assert "seal intact" in verified.stdout
     assert f"signed by 王敏 ({algorithm}, key {signature['key_id']})" in verified.stdout
     untrusted = ok(redline("report", "verify", "report.json", "--manifest", "manifest.json", cwd=work))
-    assert "signed by 王敏" in untrusted.stdout and "--trust" in untrusted.stderr
+    assert "不受信任 untrusted" in untrusted.stdout and "claims to be 王敏" in untrusted.stdout
+    assert "signed by 王敏" not in untrusted.stdout and "--trust" in untrusted.stderr
 
     # signed with the manifest, checked without it
     failed(redline("report", "verify", "report.json", cwd=work), 1, "signature does not match", "--manifest")

@@ -71,7 +71,7 @@ def test_a_backup_restores_row_for_row_into_both_kinds_of_database(database_url:
     archive = tmp_path / "backup.tar.zst"
     result = create_backup(ctx.settings, archive)
     assert archive.stat().st_mode & 0o777 == 0o600
-    assert result.private_keys == ["keys/platform.key"]
+    assert result.private_keys == ["keys/platform-checkpoint.key", "keys/platform.key"]  # the checkpoint key too
     assert result.blobs > 0 and set(result.rows) == set(TABLES)
     original = dump(database_url)
     assert original["audit_entries"] and original["evidence"]
@@ -257,7 +257,7 @@ def test_a_non_empty_target_is_refused_and_left_as_it_was(small: tuple[Path, Con
     url = f"sqlite:///{tmp_path}/target.db"
     assert restore_backup(archive, database_url=url, blob_dir=tmp_path / "b", key_dir=tmp_path / "k").ok
     before = dump(url)
-    with pytest.raises(InputError, match="not empty \\(table 'audit_entries' has rows\\)"):
+    with pytest.raises(InputError, match=r"not empty \(table 'audit_(checkpoints|entries)' has rows\)"):
         restore_backup(archive, database_url=url, blob_dir=tmp_path / "b", key_dir=tmp_path / "k")
     assert dump(url) == before
     with pytest.raises(InputError, match="not empty"):

@@ -1,7 +1,8 @@
-"""`redline keys`: signing keys for reports."""
+"""`redline keys`: signing keys for reports, and the register of keys this platform trusts."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -11,9 +12,10 @@ import typer
 from redline.errors import InputError
 from redline.reports.signatures import Algorithm, key_id, load_public_key, new_key
 
-from .common import out
+from .common import JsonOpt, out
 
-keys_app = typer.Typer(help="Signing keys: make a key pair for `redline report sign`.", no_args_is_help=True)
+keys_app = typer.Typer(help="Signing keys: make a key pair for `redline report sign`; register and approve the "
+                       "keys whose signatures this platform trusts.", no_args_is_help=True)
 
 
 def _file_stem(name: str) -> str:
@@ -62,3 +64,70 @@ def new(
     kid = key_id(load_public_key(public_path).raw)
     out.print(f"wrote {private_path} (private: keep it secret) and {public_path} (public: give it to "
               f"verifiers) · {algorithm.value} · key {kid}")
+
+
+AsOpt = Annotated[str, typer.Option("--as", help="Your account: the platform admin, or the organisation's "
+                                    "provider_admin.", show_default=False)]
+
+
+@keys_app.command("register")
+def register(
+    public_key: Annotated[Path, typer.Argument(help="The signer's public key file (NAME.pub).", show_default=False)],
+    organisation: Annotated[int, typer.Option("--organisation", help="Id of the organisation the key signs for.",
+                                              show_default=False)],
+    as_user: AsOpt,
+) -> None:
+    """Register a public key to an organisation, pending approval; until approved its signatures are untrusted."""
+    from redline.services import signing_keys
+
+    from .common import acting_as
+
+    ctx, principal = acting_as(as_user)
+    kid = signing_keys.register(ctx, principal, organisation, public_key)
+    out.print(f"registered key {kid} to organisation {organisation}: pending approval "
+              f"(`redline keys approve {kid} --as ADMIN`)")
+
+
+@keys_app.command("approve")
+def approve(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)],
+            as_user: AsOpt) -> None:
+    """Approve a registered key: its signatures then count and name its organisation."""
+    from redline.services import signing_keys
+
+    from .common import acting_as
+
+    ctx, principal = acting_as(as_user)
+    signing_keys.approve(ctx, principal, key)
+    out.print(f"approved key {key}")
+
+
+@keys_app.command("revoke")
+def revoke(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)],
+           as_user: AsOpt) -> None:
+    """Revoke a registered key: its signatures are untrusted from now on."""
+    from redline.services import signing_keys
+
+    from .common import acting_as
+
+    ctx, principal = acting_as(as_user)
+    signing_keys.revoke(ctx, principal, key)
+    out.print(f"revoked key {key}")
+
+
+@keys_app.command("list")
+def list_(as_user: AsOpt, as_json: JsonOpt = False) -> None:
+    """Registered keys you may manage, with organisation and status."""
+    from redline.services import signing_keys
+
+    from .common import acting_as
+
+    ctx, principal = acting_as(as_user)
+    rows = [{"key_id": k.key_id, "algorithm": k.algorithm, "organisation": k.organisation.name,
+             "status": k.status, "claimed_signer": k.claimed_signer}
+            for k in signing_keys.list_keys(ctx, principal)]
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        out.print(f"{row['key_id']}  {row['algorithm']}  {row['status']}  {row['organisation']}  "
+                  f"(key file claims: {row['claimed_signer']})")

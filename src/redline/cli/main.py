@@ -14,7 +14,7 @@ from rich.markup import escape
 from redline import __version__
 from redline.errors import RedlineError
 
-from . import assess, backup, keys, oscal, package, pdf, platform, probe, report, rules
+from . import assess, audit, backup, keys, oscal, package, pdf, platform, probe, report, rules
 from .campaign import campaign_app
 from .check import check
 from .common import err
@@ -39,7 +39,7 @@ app.command("demo")(platform.demo)
 app.add_typer(platform.db_app, name="db")
 app.add_typer(platform.users_app, name="users")
 app.add_typer(platform.orgs_app, name="orgs")
-app.add_typer(platform.audit_app, name="audit")
+app.add_typer(audit.audit_app, name="audit")
 app.command("worker")(worker)
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(reminders_app, name="reminders")

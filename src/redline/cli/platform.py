@@ -1,4 +1,4 @@
-"""`redline serve`, `redline db`, `redline users`, `redline orgs`, `redline audit`, `redline demo`."""
+"""`redline serve`, `redline db`, `redline users`, `redline orgs`, `redline demo`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from redline.domain.workflow import Role
-from redline.errors import CheckFailedError, InputError
+from redline.errors import InputError
 
 from .common import JsonOpt, err, out
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations: providers, assessment bodies, regulators.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit chain.", no_args_is_help=True)
 
 
 def _context() -> Context:
@@ -136,28 +135,6 @@ def users_list(as_json: JsonOpt = False) -> None:
     for row in rows:
         table.add_row(*(str(c) for c in row))
     out.print(table)
-
-
-@audit_app.command("verify")
-def audit_verify(as_json: JsonOpt = False) -> None:
-    """Check every link of the audit chain; exit 1 naming the first broken entry."""
-    from redline.services import audit
-    from redline.store import migrate
-    from redline.store.db import UnitOfWork, make_engine, session_factory
-
-    settings = _settings()
-    engine = make_engine(settings.database_url)
-    migrate.check_current(engine, settings.database_url)
-
-    with UnitOfWork(session_factory(engine)) as uow:
-        report = audit.verify(uow.session)
-    if as_json:
-        out.print_json(json.dumps({"ok": report.ok, "entries": report.entries,
-                                   "first_broken": report.first_broken, "reason": report.reason}))
-    if not report.ok:
-        raise CheckFailedError(f"audit chain broken at entry {report.first_broken}: {report.reason}")
-    if not as_json:
-        out.print(f"audit chain intact: {report.entries} entries")
 
 
 def demo(

@@ -94,9 +94,11 @@ def verify_report(
         if exc.message == CHANGED and manifest is None:
             exc.message += " (if it was signed together with an evidence manifest, pass --manifest)"
         raise
-    out.print(f"signed by {signer} ({document['algorithm']}, key {document['key_id']})")
     if trust is None:
+        out.print(f"不受信任 untrusted signature: valid for key {document['key_id']} ({document['algorithm']}), "
+                  f"which claims to be {signer}")
         err.print("note: the signer's key was not checked against a key you trust; anyone can make a key "
                   "in any name. Pass --trust SIGNER.pub to check who signed.")
     else:
+        out.print(f"signed by {signer} ({document['algorithm']}, key {document['key_id']})")
         out.print(f"key trusted: it is the key in {trust}")

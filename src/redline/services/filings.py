@@ -17,7 +17,7 @@ from redline.domain.workflow import FilingState, Role
 from redline.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.rulebook.schema import DeadlineRule, EventKind
-from redline.services import audit
+from redline.services import assessor_signature, audit
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
@@ -198,9 +198,9 @@ def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, 
                                  field=f"answers.{item_id}")
             merged[item_id] = _clean_answer(item_id, raw)
         filing.answers = merged
-        if filing.assessor_signed_at is not None and p.role is not Role.ASSESSOR:
-            filing.assessor_signed_at = None  # the signed conclusion no longer covers these answers
         record(uow.session, ctx, p, filing, "answers", filing.state, "", {"items": sorted(answers)})
+        _withdraw_signature(uow.session, ctx, p, filing, "answers saved after signing",
+                            always=p.role is not Role.ASSESSOR)
         uow.commit()
 
 
@@ -219,6 +219,7 @@ def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None
                                  description=description, uploaded_by=p.user_id, at=ctx.now()))
         record(uow.session, ctx, p, filing, "evidence", filing.state, filename,
                {"sha256": blob.sha256, "item": item_id, "size": blob.size})
+        _withdraw_signature(uow.session, ctx, p, filing, "evidence added after signing")
         uow.commit()
     return blob.sha256
 
@@ -234,7 +235,7 @@ def invite_assessor(ctx: Context, p: Principal, filing_id: int, username: str) -
         assessor = uow.session.scalar(select(User).where(User.username == username))
         if assessor is None or assessor.role != Role.ASSESSOR.value:
             raise InputError(f"no assessor '{username}'", field="assessor")
-        filing.assessor_id, filing.assessor_signed_at = assessor.id, None
+        filing.assessor_id, filing.assessor_signed_at, filing.assessor_signed_digest = assessor.id, None, None
         record(uow.session, ctx, p, filing, "invite_assessor", filing.state, username)
         uow.commit()
 
@@ -250,6 +251,21 @@ def sign_conclusion(ctx: Context, p: Principal, filing_id: int, statement: str) 
         if not statement.strip():
             raise InputError("the assessor's statement is empty", field="statement")
         filing.assessor_statement, filing.assessor_signed_at = statement.strip(), ctx.now()
-        record(uow.session, ctx, p, filing, "sign", filing.state, statement.strip())
+        filing.assessor_signed_digest = assessor_signature.covered_digest(uow.session, filing)
+        record(uow.session, ctx, p, filing, "sign", filing.state, statement.strip(),
+               {"covers_sha256": filing.assessor_signed_digest})
         uow.commit()
+
+
+def _withdraw_signature(session: Session, ctx: Context, p: Principal, filing: Filing, reason: str, *,
+                        always: bool = False) -> None:
+    """While the assessment is open, a change the assessor's signature does not cover withdraws it (and
+    any save by someone else than the assessor, `always`)."""
+    if filing.assessor_signed_at is None or FilingState(filing.state) not in EDITABLE:
+        return  # after submission the sealed report keeps what was signed; rectification evidence is apart
+    session.flush()
+    if not always and assessor_signature.holds(session, filing):
+        return
+    filing.assessor_signed_at, filing.assessor_signed_digest = None, None
+    record(session, ctx, p, filing, "signature_withdrawn", filing.state, reason)
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from redline.domain.workflow import FilingState
 from redline.errors import CheckFailedError, InputError
 from redline.reports.canonical import dumps, verify_text
-from redline.services import audit
+from redline.services import audit, checkpoints, signing_keys
 from redline.services.archives import MAX_TOTAL_BYTES as MAX_TOTAL_BYTES  # the upload limit pages use
 from redline.services.archives import read_members
 from redline.services.context import Context
@@ -136,7 +136,8 @@ class Verified:
     report: dict[str, Any]
     report_text: str
     members: dict[str, bytes]
-    signer: str | None
+    signer: str | None  # the name the signature claims: show it only through signing_keys.trust_of
+    signature: dict[str, Any] | None = None
 
 
 def verify_package(data: bytes, *, require_signature: bool = False, trust: Path | None = None) -> Verified:
@@ -173,7 +174,8 @@ def verify_package(data: bytes, *, require_signature: bool = False, trust: Path 
     for entry in manifest.get("evidence", []):
         if entry.get("included") and f"evidence/{entry.get('sha256')}" not in members:
             raise _refuse(f"evidence '{entry.get('name')}' is missing")
-    signer = None
+    signer: str | None = None
+    signature: dict[str, Any] | None = None
     if SIGNATURE in members:
         from redline.reports.signatures import payload_for_report, verify
 
@@ -187,7 +189,7 @@ def verify_package(data: bytes, *, require_signature: bool = False, trust: Path 
             raise _refuse(exc.message) from None
     elif require_signature:
         raise _refuse("the package is not signed")
-    return Verified(manifest, json.loads(report_text), report_text, members, signer)
+    return Verified(manifest, json.loads(report_text), report_text, members, signer, signature)
 
 
 def import_package(ctx: Context, importer: Principal, data: bytes, *, require_signature: bool = False,
@@ -202,6 +204,10 @@ def import_package(ctx: Context, importer: Principal, data: bytes, *, require_si
     require_regulator_over(importer, location)
     with ctx.uow() as uow:
         s = uow.session
+        shown = signing_keys.trust_of(s, checked.signature) if checked.signature is not None else None
+        if require_signature and (shown is None or not shown.trusted):
+            raise _refuse(f"a signature by a registered and approved key is required; this one is {shown.label}"
+                          if shown else "the package is not signed")
         if s.scalar(select(Filing.id).where(Filing.report_digest == manifest["report_sha256"])):
             raise InputError("this report was imported here already", field="package")
         org = s.scalar(select(Organisation).where(Organisation.kind == "provider",
@@ -236,14 +242,16 @@ def import_package(ctx: Context, importer: Principal, data: bytes, *, require_si
                            size=int(entry.get("size", 0)), description=str(entry.get("description", "")),
                            uploaded_by=importer.user_id, at=ctx.now()))
         package_sha = _sha(data)
-        note = f"package {package_sha[:16]}" + (f", signed by {checked.signer}" if checked.signer else "")
+        note = f"package {package_sha[:16]}" + (f", {shown.label}" if shown else ", unsigned 未签名")
+        signed = {"signer": shown.signer if shown else None, "signer_trusted": bool(shown and shown.trusted),
+                  "signer_claimed": checked.signer,
+                  "key_id": checked.signature.get("key_id") if checked.signature else None}
         s.add(FilingEvent(filing_id=filing.id, at=ctx.now(), actor_id=importer.user_id,
                           actor_name=importer.display_name, action="import", from_state=None,
-                          to_state=filing.state, note=note,
-                          data={"package_sha256": package_sha, "signer": checked.signer}))
+                          to_state=filing.state, note=note, data={"package_sha256": package_sha, **signed}))
         audit.append(s, ctx.now(), importer.username, "filing.import", f"filing:{filing.id}",
-                     {"package_sha256": package_sha, "report_sha256": manifest["report_sha256"],
-                      "signer": checked.signer})
+                     {"package_sha256": package_sha, "report_sha256": manifest["report_sha256"], **signed})
+        checkpoints.write(s, ctx.settings.key_dir, ctx.now(), [(filing.id, str(manifest["report_sha256"]))])
         uow.commit()
         return filing.id
 

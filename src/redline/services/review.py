@@ -26,7 +26,7 @@ from redline.domain.obligations import evaluate
 from redline.domain.workflow import Action, FilingState, next_state
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.reports.document import build_report
-from redline.services import audit
+from redline.services import assessor_signature, audit, checkpoints
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.filings import checklist_items, record
@@ -67,7 +67,7 @@ def _assessment_run(ctx: Context, session: Session, filing: Filing) -> Assessmen
         answers.append(ItemAnswer(item_id, status, raw.get("reason", ""),
                                   tuple(evidence.get(item_id, [])), findings))
     assessor = session.get(User, filing.assessor_id) if filing.assessor_id else None
-    if assessor is not None and filing.assessor_signed_at is not None:
+    if assessor is not None and assessor_signature.holds(session, filing):
         who = Assessor(assessor.display_name, assessor.organisation.name if assessor.organisation else "",
                        AssessorKind.THIRD_PARTY)
     else:
@@ -85,8 +85,9 @@ def _freeze_report(ctx: Context, session: Session, filing: Filing) -> None:
     if missing:
         raise InputError(f"{len(missing)} item(s) have no answer: {', '.join(missing[:5])}",
                          field=f"answers.{missing[0]}")
-    if filing.assessor_id is not None and filing.assessor_signed_at is None:
-        raise InputError("the invited assessor has not signed the conclusion", field="assessor")
+    if filing.assessor_id is not None and not assessor_signature.holds(session, filing):
+        raise InputError("the invited assessor has not signed the conclusion as it stands (a change after "
+                         "signing withdraws the signature)", field="assessor")
     if run.conclusion is Conclusion.NOT_COMPLIANT:
         raise InputError("the assessment found hidden dangers; rectify them before submitting "
                          "(Art. 6(1) of the 2018 rule)", field="conclusion")
@@ -167,7 +168,10 @@ def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action:
     after = next_state(before, action, p.role, note)
     filing.state = after.value
     data = _apply_extras(ctx, session, p, filing, action, extra or {})
-    return record(session, ctx, p, filing, action.value, before.value, note.strip(), data)
+    event = record(session, ctx, p, filing, action.value, before.value, note.strip(), data)
+    if action is Action.SUBMIT and filing.report_digest:
+        checkpoints.write(session, ctx.settings.key_dir, ctx.now(), [(filing.id, filing.report_digest)])
+    return event
 
 
 def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str) -> None:

@@ -137,6 +137,8 @@ class Filing(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assessor_signed_at: Mapped[dt.datetime | None] = mapped_column()
+    # SHA-256 of what the signature covers (services/assessor_signature.py): statement, answers, evidence.
+    assessor_signed_digest: Mapped[str | None] = mapped_column(String(64))
     assessor_statement: Mapped[str] = mapped_column(Text, default="")
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     report_digest: Mapped[str | None] = mapped_column(String(64))
@@ -397,3 +399,8 @@ class LoginAttempt(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[dt.datetime] = mapped_column()
     blocked_until: Mapped[dt.datetime | None] = mapped_column()
+
+
+# The tables of trust live in their own module; importing them here puts them in Base.metadata.
+from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
+from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402

@@ -32,7 +32,9 @@ ANSWER_LABELS = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met",
                  "not_applicable": "Not applicable", "": "Unanswered"}
 EVENT_LABELS = {**ACTION_LABELS, "open": "Change recorded", "notify": "Written notice issued",
                 "answers": "Answers saved", "evidence": "Evidence uploaded", "invite_assessor": "Assessor invited",
-                "sign": "Conclusion signed", "comment": "Review comment", "rectification_answer": "Item answered"}
+                "sign": "Conclusion signed",
+                "signature_withdrawn": "Assessor's signature withdrawn", "comment": "Review comment",
+                "rectification_answer": "Item answered"}
 ROLE_LABELS = {
     "provider_admin": "Provider administrator", "provider_member": "Provider member",
     "assessor": "Third-party assessor", "cac_officer": "CAC officer", "mps_officer": "Public-security officer",
