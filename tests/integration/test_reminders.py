@@ -10,6 +10,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,6 +64,7 @@ class Receiver(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Hook)
         self.calls: list[dict[str, Any]] = []
         self.fail = False
+        self.delay = 0.0  # seconds before answering: a slow receiver widens the window for overlapping runs
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -73,6 +75,7 @@ class _Hook(BaseHTTPRequestHandler):
         timestamp = self.headers["X-Redline-Timestamp"]
         valid = self.headers["X-Redline-Signature"] == signature(SECRET, timestamp, body)
         self.server.calls.append({"valid": valid, "payload": json.loads(body), "path": self.path})
+        time.sleep(self.server.delay)
         self.send_response(500 if self.server.fail else 204)
         self.end_headers()
 
@@ -210,6 +213,34 @@ def test_a_second_run_the_same_day_sends_nothing_twice(world: World) -> None:
     tomorrow = run_reminders(world.ctx, TODAY + dt.timedelta(days=1))  # new stages: new reminders
     assert {(o.filing_id, o.stage) for o in tomorrow.outcomes if o.status == "sent"} == {
         (world.filings["fix"], "due"), (world.filings["today"], "overdue")}
+
+
+def test_two_runs_at_once_deliver_each_reminder_exactly_once_and_neither_crashes(world: World) -> None:
+    world.hooks.delay = 0.3
+    summaries: list[Any] = []
+    errors: list[BaseException] = []
+    gate = threading.Barrier(2)
+
+    def run() -> None:
+        gate.wait()
+        try:
+            summaries.append(run_reminders(world.ctx, TODAY))
+        except BaseException as exc:  # the test reports it below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert sum(s.count("sent") for s in summaries) == 15
+    assert len(world.hooks.calls) == 4 and len(world.mail.messages) == 10
+    with world.ctx.reader() as uow:
+        rows = uow.session.scalars(select(Reminder)).all()
+        sends = uow.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
+            ["reminder.send", "reminder.escalate"]))).all()
+    assert len(rows) == 15 and {r.status for r in rows} == {"sent"} and len(sends) == 15
 
 
 def test_a_failed_delivery_is_recorded_and_retried_by_the_next_run(world: World) -> None:

@@ -1,8 +1,11 @@
 """Deadline reminders: e-mail and signed webhooks to the provider, and escalation when overdue.
 
-`run_reminders(ctx, today)` is idempotent: the Reminder row of (key, channel, recipient) records each
-delivery, so a second run on the same day sends nothing twice. A failed delivery is recorded as
-failed with its error and tried again by the next run (the same row is updated). Overdue deadlines
+`run_reminders(ctx, today)` is idempotent, also when runs overlap: the Reminder row of (key, channel,
+recipient) is claimed (status `sending`, by an insert that the unique key lets only one run make, or a
+conditional update of a failed row) in its own transaction *before* anything is sent, so of two runs at once
+exactly one sends each delivery. Then the row records `sent` or `failed` with its error; a failed delivery is
+tried again by the next run (the same row is updated). A claim left by a run that died is taken over after
+CLAIM_STALE_SECONDS, so at worst a delivery whose sender died mid-send is sent again, never lost. Overdue deadlines
 of filings the regulator can see also go to the regulators holding the region (e-mail) and are put
 in their escalation list (a Reminder row on the `escalation` channel; the dashboard shows it).
 """
@@ -15,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +32,7 @@ from redline.store.models import Reminder, User, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 ESCALATION_QUEUE = "regulator-queue"
+CLAIM_STALE_SECONDS = 600  # a claim older than this belongs to a run that died: another run may take it
 
 
 @dataclass(frozen=True)
@@ -122,30 +126,46 @@ def _send(ctx: Context, delivery: Delivery, today: dt.date) -> None:
     # escalation: the Reminder row itself is what puts the deadline in the regulators' list
 
 
+def _claim(ctx: Context, delivery: Delivery) -> bool:
+    """Make the delivery this run's to send; False when it was sent, or another live run is sending it."""
+    d = delivery.deadline
+    try:
+        with ctx.uow() as uow:
+            row = uow.session.scalar(select(Reminder).where(
+                Reminder.key == delivery.key, Reminder.channel == delivery.channel,
+                Reminder.recipient == delivery.recipient))
+            if row is None:
+                uow.session.add(Reminder(key=delivery.key, kind=d.kind, filing_id=d.filing_id, due=d.due,
+                                         stage=delivery.stage, channel=delivery.channel,
+                                         recipient=delivery.recipient, status="sending", at=ctx.now()))
+                uow.commit()
+                return True
+            stale = ctx.now() - dt.timedelta(seconds=CLAIM_STALE_SECONDS)
+            taken = uow.session.execute(update(Reminder).where(
+                Reminder.id == row.id, or_(Reminder.status == "failed",
+                                           (Reminder.status == "sending") & (Reminder.at < stale)))
+                .values(status="sending", at=ctx.now()).execution_options(synchronize_session=False))
+            uow.commit()
+            return bool(taken.rowcount)  # type: ignore[attr-defined]
+    except IntegrityError:  # a concurrent run inserted the same row first: the delivery is its to send
+        return False
+
+
 def _record(ctx: Context, delivery: Delivery, status: str, error: str) -> None:
-    """Insert or update the delivery's row, with an audit entry, in one transaction."""
+    """The claimed delivery's outcome, with an audit entry, in one transaction."""
     d = delivery.deadline
     with ctx.uow() as uow:
-        row = uow.session.scalar(select(Reminder).where(
+        uow.session.execute(update(Reminder).where(
             Reminder.key == delivery.key, Reminder.channel == delivery.channel,
-            Reminder.recipient == delivery.recipient).with_for_update())
-        if row is None:
-            row = Reminder(key=delivery.key, kind=d.kind, filing_id=d.filing_id, due=d.due, stage=delivery.stage,
-                           channel=delivery.channel, recipient=delivery.recipient)
-            uow.session.add(row)
-        elif row.status == "sent":
-            return  # a concurrent run got there first
-        row.status, row.error, row.at = status, error[:2000], ctx.now()
+            Reminder.recipient == delivery.recipient).values(status=status, error=error[:2000], at=ctx.now())
+            .execution_options(synchronize_session=False))
         action = {"sent": "reminder.send", "failed": "reminder.fail"}[status]
         if delivery.channel == "escalation":
             action = "reminder.escalate"
         audit.append(uow.session, ctx.now(), "reminders", action, f"filing:{d.filing_id}",
                      {"key": delivery.key, "channel": delivery.channel, "recipient": delivery.recipient,
                       "due": d.due, "stage": delivery.stage, **({"error": error} if error else {})})
-        try:
-            uow.commit()
-        except IntegrityError:  # the same row inserted by a concurrent run: it stands
-            uow.session.rollback()
+        uow.commit()
 
 
 def run_reminders(ctx: Context, today: dt.date | None = None, *, dry_run: bool = False,
@@ -163,7 +183,7 @@ def run_reminders(ctx: Context, today: dt.date | None = None, *, dry_run: bool =
             pass
         elif dry_run:
             status = "planned"
-        else:
+        elif _claim(ctx, delivery):
             try:
                 _send(ctx, delivery, today)
                 status = "sent"
