@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,10 +12,11 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
 from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
-from redline.errors import AuthenticationError, InputError, ThrottledError
+from redline.errors import AuthenticationError, InputError
 from redline.services import audit, login_throttle
 from redline.services.context import Context
 from redline.services.principal import Principal
@@ -90,42 +90,52 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
         return user.id
 
 
+LOGIN_FAILED = "wrong username or password; after repeated failures, wait a few minutes"
+
+
 def login(ctx: Context, username: str, password: str, client_ip: str | None = None) -> tuple[str, Principal]:
     """A new session token (so a session id is never reused across logins) and the principal.
 
-    Failures are counted per account and, given `client_ip`, per client address (login_throttle)."""
+    An unknown name, a wrong password and a locked account fail alike: same error, same work (one
+    argon2 verification each). The per-account lock holds only against client addresses with recent
+    failures (or an unknown address), so whoever locks an account does not lock its owner out; failures
+    are also counted per client address (login_throttle)."""
     now = ctx.now()
     with ctx.uow() as uow:
         login_throttle.check(uow.session, client_ip, now)
-        user = uow.session.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
-            _verify(_dummy_hash(), password)
+        user = uow.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+        correct = _verify(user.password_hash if user is not None else _dummy_hash(), password)
+        locked = user is not None and _locked(user, now)
+        if user is None or not correct or (locked and login_throttle.failed_recently(
+                uow.session, ctx.settings, client_ip, now)):
+            if user is not None and not locked:
+                _count_failure(uow.session, ctx, user, now)
             login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
             uow.commit()
-            raise AuthenticationError("wrong username or password")
-        locked = user.locked_until
-        if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now:
-            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
-            uow.commit()
-            raise ThrottledError("too many failed logins; try again later",
-                                 retry_after=math.ceil((locked.replace(tzinfo=locked.tzinfo or dt.UTC)
-                                                        - now).total_seconds()))
-        if not _verify(user.password_hash, password):
-            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
-            user.failed_logins += 1
-            if user.failed_logins >= ctx.settings.login_max_failures:
-                user.locked_until = now + dt.timedelta(seconds=ctx.settings.login_lock_seconds)
-                user.failed_logins = 0
-                audit.append(uow.session, now, user.username, "user.locked", f"user:{user.id}", {})
-            uow.commit()
-            raise AuthenticationError("wrong username or password")
-        user.failed_logins, user.locked_until = 0, None
+            raise AuthenticationError(LOGIN_FAILED)
+        if not locked:
+            user.failed_logins, user.locked_until = 0, None
         token = secrets.token_urlsafe(32)
         uow.session.add(WebSession(token_hash=token_digest(token), user_id=user.id,
                                    expires_at=now + dt.timedelta(hours=ctx.settings.session_hours)))
         audit.append(uow.session, now, user.username, "user.login", f"user:{user.id}", {})
         uow.commit()
         return token, Principal.of(user)
+
+
+def _locked(user: User, now: dt.datetime) -> bool:
+    locked = user.locked_until
+    return locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now
+
+
+def _count_failure(session: Session, ctx: Context, user: User, now: dt.datetime) -> None:
+    """One more failure on the account; at the limit it locks for a fixed time (failures during the lock
+    are not counted, so nobody can hold it locked past its time by failing on)."""
+    user.failed_logins += 1
+    if user.failed_logins >= ctx.settings.login_max_failures:
+        user.locked_until = now + dt.timedelta(seconds=ctx.settings.login_lock_seconds)
+        user.failed_logins = 0
+        audit.append(session, now, user.username, "user.locked", f"user:{user.id}", {})
 
 
 def _verify(password_hash: str, password: str) -> bool:
