@@ -283,9 +283,10 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
 
 
 def test_the_page_table_names_every_page_route() -> None:
-    from redline.web import pages, pages_campaigns, pages_jobs, pages_regulator
+    from redline.web import pages, pages_account, pages_campaigns, pages_jobs, pages_regulator
 
-    routes = {r.path for router in (pages.router, pages_regulator.router, pages_jobs.router, pages_campaigns.router)
+    routers = (pages.router, pages_regulator.router, pages_jobs.router, pages_campaigns.router, pages_account.router)
+    routes = {r.path for router in routers
               for r in router.routes
               if "GET" in getattr(r, "methods", set())}
     assert routes == set(PAGES)

@@ -60,16 +60,29 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For names the client; default REDLINE_TRUSTED_PROXIES, empty: none.")] = None,
 ) -> None:
     """Serve the platform (pages and /api/v1). Refuses an unmigrated database."""
     import uvicorn
 
     from redline.bootstrap import build_context
+    from redline.config import trusted_proxy_list
 
-    build_context(_settings())  # fails early, with the fix, on an unmigrated database
+    settings = _settings()
+    build_context(settings)  # fails early, with the fix, on an unmigrated database
+    try:
+        proxies = trusted_proxy_list(settings.trusted_proxies if forwarded_allow_ips is None
+                                     else forwarded_allow_ips)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    # Proxy headers are read only from the trusted peers (uvicorn's ProxyHeadersMiddleware checks the peer),
+    # so the login throttle counts a forged X-Forwarded-For as the sender's own address.
     uvicorn.run("redline.web.main:create", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", proxy_headers=False)
+                log_level="warning", server_header=False, proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)
 
 
 @orgs_app.command("create")
@@ -182,4 +195,4 @@ def demo(
     else:
         out.print(f"database already holds data; demo logins use the password {DEMO_PASSWORD}")
     if serve_after:
-        serve(host=host, port=port, workers=1)
+        serve(host=host, port=port, workers=1, forwarded_allow_ips=None)

@@ -12,6 +12,7 @@ from fastapi import Depends, Path, Request, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from redline.config import Environment
 from redline.errors import AuthenticationError, PermissionDeniedError
 from redline.services import accounts
 from redline.services.context import Context
@@ -106,6 +107,7 @@ PageUser = Annotated[Principal, Depends(page_principal)]
 ApiUser = Annotated[Principal, Depends(api_principal)]
 Csrf = Depends(csrf_protect)
 
+HSTS = "max-age=31536000; includeSubDomains"
 SecurityHeaders = Callable[[Request, RequestResponseEndpoint], Awaitable[Response]]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -120,4 +122,7 @@ async def security_headers(request: Request, call_next: RequestResponseEndpoint)
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers.setdefault("Cache-Control", "no-store")
+    settings = request.app.state.ctx.settings
+    if settings.env is Environment.PRODUCTION:  # production is served over HTTPS only (Secure cookies)
+        response.headers["Strict-Transport-Security"] = HSTS
     return response

@@ -283,15 +283,3 @@ def view_evidence(request: Request, ctx: CtxDep, p: PageUser, sha256: str) -> HT
     response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
                                                    "img-src data:; frame-ancestors 'none'")
     return response
-
-
-@router.get("/account", response_class=HTMLResponse)
-def account(request: Request, p: PageUser, token: str = "") -> HTMLResponse:
-    return render(request, "account.html", new_token=token)
-
-
-@router.post("/account/tokens", dependencies=[Csrf])
-async def new_token(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
-    form = await request.form()
-    token = accounts.create_api_token(ctx, p, forms.text(form, "name"))
-    return render(request, "account.html", new_token=token)

@@ -103,6 +103,15 @@ class MeOut(BaseModel):
     jurisdiction: str | None
 
 
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool
+
+
 class FilingOut(BaseModel):
     id: int
     title: str
