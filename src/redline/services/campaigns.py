@@ -83,6 +83,12 @@ def require_officer(p: Principal, campaign: Campaign) -> None:
     require_regulator_over(p, campaign.region)
 
 
+def visible_provider_ids(p: Principal, campaign: Campaign) -> list[int]:
+    """The campaign's listed providers as `p` may see them: a provider sees only itself."""
+    mine = own_provider(p)
+    return [int(i) for i in campaign.provider_ids if mine is None or i == mine]
+
+
 def own_provider(p: Principal) -> int | None:
     """The provider a provider's account is restricted to; None for a regulator (sees all)."""
     return p.organisation_id if p.is_provider else None
@@ -251,8 +257,9 @@ def dashboard(ctx: Context, p: Principal, campaign_id: int) -> CampaignDashboard
                                      sum(1 for x in samples if x.provider_id == o.id),
                                      sum(1 for f in found if f.provider_id == o.id)) for o in providers]
         severity = _count([f.severity for f in found])
+        # A run's counts (files done, failed) and errors cover every provider's samples: regulators only.
         runs = list(s.scalars(select(CampaignRun).where(CampaignRun.campaign_id == campaign.id)
-                              .order_by(CampaignRun.id)))
+                              .order_by(CampaignRun.id))) if p.is_regulator else []
         return CampaignDashboard(
             campaign, coverage,
             {k: severity[k] for k in (*SEVERITY_ORDER, *sorted(severity)) if k in severity},

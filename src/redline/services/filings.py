@@ -21,6 +21,7 @@ from redline.services import audit
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
+from redline.services.filenames import check_file_name
 from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
 from redline.yamldoc import YamlDoc
@@ -205,6 +206,7 @@ def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, 
 def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None, filename: str,
                  stream: BinaryIO, description: str = "") -> str:
     """Store an evidence file by digest and attach it to the filing (and an item)."""
+    check_file_name(filename)
     with ctx.uow() as uow:
         filing = _editable(uow.session, p, filing_id, evidence=True)
         if item_id and item_id not in checklist_items(ctx, filing):

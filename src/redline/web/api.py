@@ -13,6 +13,7 @@ from redline.services import accounts, audit, filings, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (
+    MAX_TEXT,
     ActionIn,
     AnswersIn,
     AssessorIn,
@@ -121,7 +122,8 @@ def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) ->
 
 @router.post("/filings/{filing_id}/evidence", status_code=201)
 def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: IdPath, file: Annotated[UploadFile, File()],
-                    item_id: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
+                    item_id: Annotated[str, Form(max_length=200)] = "",
+                    description: Annotated[str, Form(max_length=MAX_TEXT)] = "",
                     ) -> dict[str, str]:
     sha = filings.add_evidence(ctx, p, filing_id, item_id or None, file.filename or "upload", file.file,
                                description)
