@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_seconds: int = Field(default=300, ge=1)
     # Per client address, across all usernames: this many failed logins within the window refuse that
-    # address for one window. Behind a proxy run uvicorn with --forwarded-allow-ips so the address is the client's.
+    # address for one window. Behind a proxy set trusted_proxies so the address is the client's.
     login_ip_max_failures: int = Field(default=20, ge=1)
     login_ip_window_seconds: int = Field(default=900, ge=1)
     # Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or networks);

@@ -6,8 +6,10 @@ window; at `login_ip_max_failures` the address is refused until one window has p
 are untouched. The counter lives in the database, so every worker process of the server sees the same
 count; a successful login does not reset it (one valid account must not launder a password spray).
 
-The address is `request.client.host`. Behind a reverse proxy, start uvicorn with
-`--forwarded-allow-ips=PROXY` so that host is the client's; redline never reads X-Forwarded-For itself.
+The address is `request.client.host` (an IPv6 client by its /64). Behind a reverse proxy, name it in
+REDLINE_TRUSTED_PROXIES or `redline serve --forwarded-allow-ips`: uvicorn then takes the client from
+X-Forwarded-For only when the peer is that proxy; redline never reads the header itself. The per-account
+lock (accounts.login) asks `failed_recently`: it holds only against addresses that failed.
 """
 
 from __future__ import annotations
