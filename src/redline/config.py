@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
     PRODUCTION = "production"
+
+
+def trusted_proxy_list(value: str) -> list[str]:
+    """Comma-separated IP addresses or networks; '*' (trust any peer) is refused: any client could then
+    name itself in X-Forwarded-For and escape the login throttle."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"trusted proxy '{item}' is not an IP address or network") from None
+    return items
 
 
 class Settings(BaseSettings):
@@ -25,12 +38,18 @@ class Settings(BaseSettings):
     key_dir: Path = Path("./var/keys")
     cookie_secure: bool | None = None
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # API tokens end after this many days unless their creator chose fewer or more, never above the cap.
+    api_token_days: int = Field(default=90, ge=1)
+    api_token_max_days: int = Field(default=365, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_lock_seconds: int = Field(default=300, ge=1)
     # Per client address, across all usernames: this many failed logins within the window refuse that
-    # address for one window. Behind a proxy run uvicorn with --forwarded-allow-ips so the address is the client's.
+    # address for one window. Behind a proxy set trusted_proxies so the address is the client's.
     login_ip_max_failures: int = Field(default=20, ge=1)
     login_ip_window_seconds: int = Field(default=900, ge=1)
+    # Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or networks);
+    # empty: none, the peer address is the client. `redline serve --forwarded-allow-ips` overrides it.
+    trusted_proxies: str = ""
     # How long an SQLite writer waits for another process's lock before the request answers 503.
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
@@ -62,6 +81,11 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses_or_networks(cls, value: str) -> str:
+        return ",".join(trusted_proxy_list(value))
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env is Environment.PRODUCTION:
@@ -69,6 +93,8 @@ class Settings(BaseSettings):
                 raise ValueError("REDLINE_COOKIE_SECURE=false is refused in production")
             if self.database_url.startswith("sqlite") and ":memory:" in self.database_url:
                 raise ValueError("an in-memory database is refused in production")
+        if self.api_token_days > self.api_token_max_days:
+            raise ValueError("REDLINE_API_TOKEN_DAYS exceeds REDLINE_API_TOKEN_MAX_DAYS")
         return self
 
     @property

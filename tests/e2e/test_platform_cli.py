@@ -56,3 +56,26 @@ def test_audit_verify_passes_on_the_demo_data_and_fails_on_a_tampered_copy(tmp_p
     broken = run(tmp_path, "audit", "verify", db="tampered.db")
     assert broken.returncode == 1
     assert "broken at entry 42" in broken.stderr and "edited" in broken.stderr
+
+
+def test_an_operator_lists_and_revokes_a_users_api_tokens(tmp_path: Path) -> None:
+    """Issue 15, B9: a leaked token is revoked by the operator with `redline tokens revoke`."""
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    ctx = build_context(Settings(database_url=f"sqlite:///{tmp_path / 'redline.db'}", blob_dir=tmp_path / "blobs"))
+    from redline.domain.workflow import Role
+    from redline.services import accounts
+
+    accounts.create_user(ctx, accounts.NewUser("alice", "long-enough-pw-1", Role.PLATFORM_ADMIN))
+    _, alice = accounts.login(ctx, "alice", "long-enough-pw-1")
+    leaked, other = accounts.create_api_token(ctx, alice, "leaked"), accounts.create_api_token(ctx, alice, "other")
+    listed = json.loads(run(tmp_path, "tokens", "list", "--user", "alice", "--json").stdout)
+    assert [t["name"] for t in listed] == ["other", "leaked"] and {t["state"] for t in listed} == {"active"}
+    assert all(leaked not in json.dumps(t) for t in listed)
+    leaked_id = next(t["id"] for t in listed if t["name"] == "leaked")
+    revoked = run(tmp_path, "tokens", "revoke", str(leaked_id))
+    assert revoked.returncode == 0, revoked.stderr
+    assert accounts.token_principal(ctx, leaked) is None and accounts.token_principal(ctx, other) == alice
+    assert run(tmp_path, "tokens", "revoke", "--user", "alice").returncode == 0
+    assert accounts.token_principal(ctx, other) is None
+    missing = run(tmp_path, "tokens", "revoke", "999")
+    assert missing.returncode == 2 and "no token 999" in missing.stderr and "Traceback" not in missing.stderr

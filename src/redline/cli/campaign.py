@@ -125,7 +125,7 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
     from redline.web.api_campaigns import dashboard_json
 
     ctx, p = acting_as(as_user)
-    data = dashboard_json(dashboard(ctx, p, campaign))
+    data = dashboard_json(dashboard(ctx, p, campaign), p)
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return

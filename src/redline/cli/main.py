@@ -20,6 +20,7 @@ from .check import check
 from .common import err
 from .gate import gate
 from .reminders import reminders_app
+from .tokens import tokens_app
 from .worker import jobs_app, worker
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ app.add_typer(platform.db_app, name="db")
 app.add_typer(platform.users_app, name="users")
 app.add_typer(platform.orgs_app, name="orgs")
 app.add_typer(audit.audit_app, name="audit")
+app.add_typer(tokens_app, name="tokens")
 app.command("worker")(worker)
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(reminders_app, name="reminders")

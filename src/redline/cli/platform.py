@@ -59,23 +59,34 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For names the client; default REDLINE_TRUSTED_PROXIES, empty: none.")] = None,
 ) -> None:
     """Serve the platform (pages and /api/v1). Refuses an unmigrated database. Logs one line per request
     and every error, with its request id, to stderr (REDLINE_LOG_LEVEL, REDLINE_LOG_FORMAT=text|json)."""
     import uvicorn
 
     from redline.bootstrap import build_context
+    from redline.config import trusted_proxy_list
     from redline.reports.pdf import MISSING_FONT, cjk_font_available
     from redline.web.request_log import logging_config
 
     settings = _settings()
     build_context(settings)  # fails early, with the fix, on an unmigrated database
+    try:
+        proxies = trusted_proxy_list(settings.trusted_proxies if forwarded_allow_ips is None
+                                     else forwarded_allow_ips)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     if not cjk_font_available():
         err.print(f"[yellow]warning:[/yellow] {MISSING_FONT}; PDF downloads and jobs will fail until it is installed")
     out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    # Proxy headers are read only from the trusted peers (uvicorn's ProxyHeadersMiddleware checks the peer),
+    # so the login throttle counts a forged X-Forwarded-For as the sender's own address.
     uvicorn.run("redline.web.main:create", factory=True, host=host, port=port, workers=workers,
                 log_config=logging_config(settings.log_level, settings.log_format), log_level=settings.log_level,
-                access_log=False, proxy_headers=False)
+                access_log=False, server_header=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 @orgs_app.command("create")
@@ -166,4 +177,4 @@ def demo(
     else:
         out.print(f"database already holds data; demo logins use the password {DEMO_PASSWORD}")
     if serve_after:
-        serve(host=host, port=port, workers=1)
+        serve(host=host, port=port, workers=1, forwarded_allow_ips=None)

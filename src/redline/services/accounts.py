@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,10 +12,11 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
 from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
-from redline.errors import AuthenticationError, InputError, ThrottledError
+from redline.errors import AuthenticationError, InputError, NotFoundError
 from redline.services import audit, login_throttle
 from redline.services.context import Context
 from redline.services.principal import Principal
@@ -37,6 +37,8 @@ def token_digest(token: str) -> str:
 
 
 def check_password_policy(password: str) -> None:
+    if len(password) > 1024:
+        raise InputError("password must have at most 1024 characters", field="password")
     if len(password) < 10:
         raise InputError("password must have at least 10 characters", field="password")
     if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
@@ -90,42 +92,60 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
         return user.id
 
 
+LOGIN_FAILED = "wrong username or password; after repeated failures, wait a few minutes"
+
+
 def login(ctx: Context, username: str, password: str, client_ip: str | None = None) -> tuple[str, Principal]:
     """A new session token (so a session id is never reused across logins) and the principal.
 
-    Failures are counted per account and, given `client_ip`, per client address (login_throttle)."""
+    An unknown name, a wrong password and a locked account fail alike: same error, same work (one
+    argon2 verification each). The per-account lock holds only against client addresses with recent
+    failures (or an unknown address), so whoever locks an account does not lock its owner out; failures
+    are also counted per client address (login_throttle)."""
     now = ctx.now()
     with ctx.uow() as uow:
         login_throttle.check(uow.session, client_ip, now)
-        user = uow.session.scalar(select(User).where(User.username == username))
-        if user is None or not user.is_active:
-            _verify(_dummy_hash(), password)
+        user = uow.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+        correct = _verify(user.password_hash if user is not None else _dummy_hash(), password)
+        locked = user is not None and _locked(user, now)
+        if user is None or not correct or (locked and login_throttle.failed_recently(
+                uow.session, ctx.settings, client_ip, now)):
+            if user is not None and not locked:
+                _count_failure(uow.session, ctx, user, now)
             login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
             uow.commit()
-            raise AuthenticationError("wrong username or password")
-        locked = user.locked_until
-        if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now:
-            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
-            uow.commit()
-            raise ThrottledError("too many failed logins; try again later",
-                                 retry_after=math.ceil((locked.replace(tzinfo=locked.tzinfo or dt.UTC)
-                                                        - now).total_seconds()))
-        if not _verify(user.password_hash, password):
-            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
-            user.failed_logins += 1
-            if user.failed_logins >= ctx.settings.login_max_failures:
-                user.locked_until = now + dt.timedelta(seconds=ctx.settings.login_lock_seconds)
-                user.failed_logins = 0
-                audit.append(uow.session, now, user.username, "user.locked", f"user:{user.id}", {})
-            uow.commit()
-            raise AuthenticationError("wrong username or password")
-        user.failed_logins, user.locked_until = 0, None
+            raise AuthenticationError(LOGIN_FAILED)
+        if not locked:
+            user.failed_logins, user.locked_until = 0, None
         token = secrets.token_urlsafe(32)
         uow.session.add(WebSession(token_hash=token_digest(token), user_id=user.id,
                                    expires_at=now + dt.timedelta(hours=ctx.settings.session_hours)))
         audit.append(uow.session, now, user.username, "user.login", f"user:{user.id}", {})
         uow.commit()
         return token, Principal.of(user)
+
+
+def _locked(user: User, now: dt.datetime) -> bool:
+    locked = user.locked_until
+    return locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=dt.UTC)) > now
+
+
+def _count_failure(session: Session, ctx: Context, user: User, now: dt.datetime) -> None:
+    """One more failure on the account; at the limit it locks for a fixed time (failures during the lock
+    are not counted, so nobody can hold it locked past its time by failing on)."""
+    user.failed_logins += 1
+    if user.failed_logins >= ctx.settings.login_max_failures:
+        user.locked_until = now + dt.timedelta(seconds=ctx.settings.login_lock_seconds)
+        user.failed_logins = 0
+        audit.append(session, now, user.username, "user.locked", f"user:{user.id}", {})
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    return _verify(password_hash, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -162,40 +182,90 @@ def logout(ctx: Context, token: str) -> None:
             uow.commit()
 
 
-def create_api_token(ctx: Context, p: Principal, name: str) -> str:
-    """A new API token, shown once; only its SHA-256 is stored."""
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as its owner (or an operator) sees it: never the token itself, nor its hash."""
+
+    id: int
+    username: str
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    def active(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def token_lifetime(ctx: Context, days: int | None) -> dt.timedelta:
+    """The asked lifetime, or the default; never more than the cap (REDLINE_API_TOKEN_MAX_DAYS)."""
+    chosen = ctx.settings.api_token_days if days is None else days
+    cap = ctx.settings.api_token_max_days
+    if not 1 <= chosen <= cap:
+        raise InputError(f"a token lives 1 to {cap} days", field="days")
+    return dt.timedelta(days=chosen)
+
+
+def create_api_token(ctx: Context, p: Principal, name: str, days: int | None = None) -> str:
+    """A new API token, shown once; only its SHA-256 is stored. It ends after `days` (default setting)."""
+    lifetime = token_lifetime(ctx, days)
     token = "rl_" + secrets.token_urlsafe(32)
+    now = ctx.now()
+    expires = now + lifetime
     with ctx.uow() as uow:
-        row = ApiToken(user_id=p.user_id, name=name or "api", token_hash=token_digest(token))
+        row = ApiToken(user_id=p.user_id, name=(name or "api")[:100], token_hash=token_digest(token),
+                       created_at=now, expires_at=expires)
         uow.session.add(row)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), p.username, "token.create", f"token:{row.id}", {"name": name})
+        audit.append(uow.session, now, p.username, "token.create", f"token:{row.id}",
+                     {"name": row.name, "expires_at": expires.isoformat()})
         uow.commit()
     return token
 
 
-def revoke_api_token(ctx: Context, p: Principal, token_id: int) -> None:
+def list_api_tokens(ctx: Context, p: Principal | None = None) -> list[TokenInfo]:
+    """`p`'s tokens, newest first; every account's when `p` is None (the operator's CLI)."""
+    with ctx.reader() as uow:
+        query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+        if p is not None:
+            query = query.where(ApiToken.user_id == p.user_id)
+        rows = uow.session.execute(query.order_by(ApiToken.id.desc())).all()
+        return [TokenInfo(t.id, username, t.name, _aware(t.created_at),
+                          _aware(t.expires_at or t.created_at), t.revoked_at) for t, username in rows]
+
+
+def revoke_api_token(ctx: Context, p: Principal | None, token_id: int, actor: str | None = None) -> None:
+    """Revoke at once (the read cache is stamped by the audit entry). `p` None: any account's token
+    (the operator's CLI); otherwise only `p`'s own, and another's answers 'not found'."""
     with ctx.uow() as uow:
         row = uow.session.get(ApiToken, token_id)
-        if row is None or row.user_id != p.user_id:
-            raise InputError(f"no token {token_id}", field="token")
-        row.revoked_at = ctx.now()
-        audit.append(uow.session, ctx.now(), p.username, "token.revoke", f"token:{row.id}", {})
-        uow.commit()
+        if row is None or (p is not None and row.user_id != p.user_id):
+            raise NotFoundError(f"no token {token_id}", field="token")
+        if row.revoked_at is None:
+            row.revoked_at = ctx.now()
+            audit.append(uow.session, ctx.now(), actor or (p.username if p else "cli"), "token.revoke",
+                         f"token:{row.id}", {"user_id": row.user_id})
+            uow.commit()
 
 
 def token_principal(ctx: Context, token: str, version: int | None = None) -> Principal | None:
-    """The token's user; cached per data version (token creation and revocation are audited)."""
+    """The token's user while the token is neither revoked nor expired; cached per data version (token
+    creation and revocation are audited; expiry is checked on every call)."""
     digest = token_digest(token)
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
 
-    def lookup() -> Principal | None:
+    def lookup() -> tuple[Principal | None, dt.datetime]:
         with ctx.reader() as uow:
             row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-            if row is None or row.revoked_at is not None:
-                return None
+            if row is None or row.revoked_at is not None or row.expires_at is None:
+                return None, never
             user = uow.session.get(User, row.user_id)
-            return Principal.of(user) if user and user.is_active else None
+            return (Principal.of(user) if user and user.is_active else None), _aware(row.expires_at)
 
     current = ctx.version() if version is None else version
-    result: Principal | None = ctx.cache.get_or_compute(("token", digest), current, lookup)
-    return result
+    principal, expires = ctx.cache.get_or_compute(("token", digest), current, lookup)
+    return principal if expires > ctx.now() else None

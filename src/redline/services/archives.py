@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable
 
 from redline.errors import RedlineError
+from redline.services.filenames import hidden_characters
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
@@ -21,9 +22,11 @@ Refuse = Callable[[str], RedlineError]
 
 
 def unsafe_name(name: str) -> bool:
-    """Absolute, drive-qualified, backslashed, empty or climbing (`..`) member paths."""
+    """Absolute, drive-qualified, backslashed, empty or climbing (`..`) member paths, and names with
+    invisible or direction-changing characters (services/filenames.py)."""
     parts = name.split("/")
-    return name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\\" in name or not name
+    return (name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\\" in name or not name
+            or bool(hidden_characters(name)))
 
 
 def read_members(data: bytes, refuse: Refuse, *, max_member_bytes: int = MAX_MEMBER_BYTES,
@@ -46,7 +49,7 @@ def read_members(data: bytes, refuse: Refuse, *, max_member_bytes: int = MAX_MEM
     for info in infos:
         name = info.filename
         if unsafe_name(name):
-            raise refuse(f"unsafe member path '{name}'")
+            raise refuse(f"unsafe member path {name!a}")
         if stat.S_ISLNK(info.external_attr >> 16):
             raise refuse(f"member '{name}' is a symbolic link")
         if info.is_dir():

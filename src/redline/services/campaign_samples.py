@@ -46,7 +46,7 @@ def _check_files(ctx: Context, files: list[tuple[str, bytes]]) -> list[tuple[str
     for name, data in files:
         shown = name.replace("\\", "/").strip().lstrip("/") or ""
         if not shown or unsafe_name(shown):
-            raise InputError(f"unsafe file name '{name}'", field="files", source=name)
+            raise InputError(f"unsafe file name {name!a}", field="files")
         if not data:
             raise InputError("file is empty", field="files", source=shown)
         if len(data) > ctx.blobs.max_bytes:

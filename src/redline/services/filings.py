@@ -21,7 +21,8 @@ from redline.services import assessor_signature, audit
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
-from redline.services.principal import Principal, require_filing, require_regulator_over
+from redline.services.filenames import check_file_name
+from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
 from redline.yamldoc import YamlDoc
@@ -132,13 +133,12 @@ def record_change(ctx: Context, p: Principal, service_id: int, change: dict[str,
 def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: str,
            due: dt.date | None = None) -> int:
     """A regulator's written notice that an assessment is required (Art. 3(5) of the 2018 rule)."""
+    require_regulator(p)
     with ctx.uow() as uow:
         service_row = uow.session.get(Service, service_id)
-        if service_row is None:
+        org = uow.session.get(Organisation, service_row.provider_id) if service_row is not None else None
+        if service_row is None or org is None or not regulator_reaches(p, org.location):
             raise NotFoundError(f"no service {service_id}")
-        org = uow.session.get(Organisation, service_row.provider_id)
-        assert org is not None
-        require_regulator_over(p, org.location)
         change: dict[str, Any] = {"kind": EventKind.REGULATOR_NOTICE.value, "date": ctx.today(),
                                   "description": note,
                                   "notice": {"authority": p.display_name, "reference": reference,
@@ -207,6 +207,7 @@ def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, 
 def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None, filename: str,
                  stream: BinaryIO, description: str = "") -> str:
     """Store an evidence file by digest and attach it to the filing (and an item)."""
+    check_file_name(filename)
     with ctx.uow() as uow:
         filing = _editable(uow.session, p, filing_id, evidence=True)
         if item_id and item_id not in checklist_items(ctx, filing):

@@ -6,13 +6,16 @@ window; at `login_ip_max_failures` the address is refused until one window has p
 are untouched. The counter lives in the database, so every worker process of the server sees the same
 count; a successful login does not reset it (one valid account must not launder a password spray).
 
-The address is `request.client.host`. Behind a reverse proxy, start uvicorn with
-`--forwarded-allow-ips=PROXY` so that host is the client's; redline never reads X-Forwarded-For itself.
+The address is `request.client.host` (an IPv6 client by its /64). Behind a reverse proxy, name it in
+REDLINE_TRUSTED_PROXIES or `redline serve --forwarded-allow-ips`: uvicorn then takes the client from
+X-Forwarded-For only when the peer is that proxy; redline never reads the header itself. The per-account
+lock (accounts.login) asks `failed_recently`: it holds only against addresses that failed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import math
 
 from sqlalchemy import select
@@ -25,6 +28,19 @@ from redline.errors import ThrottledError
 from redline.store.models import LoginAttempt
 
 MAX_ADDRESS = 64
+
+
+def address_key(client_ip: str) -> str:
+    """The counted address: an IPv6 client by its /64 (one host usually holds a whole /64), else as is."""
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return client_ip[:MAX_ADDRESS]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _row(session: Session, client_ip: str, now: dt.datetime) -> LoginAttempt:
@@ -41,18 +57,31 @@ def check(session: Session, client_ip: str | None, now: dt.datetime) -> None:
     """Refuse an address that is blocked, saying when to come back (the HTTP layer sends Retry-After)."""
     if not client_ip:
         return
-    row = session.get(LoginAttempt, client_ip[:MAX_ADDRESS])
+    row = session.get(LoginAttempt, address_key(client_ip))
     if row is not None and row.blocked_until is not None and row.blocked_until > now:
         wait = math.ceil((row.blocked_until - now).total_seconds())
         raise ThrottledError(f"too many failed logins from this address; try again in {wait} seconds",
                              retry_after=wait)
 
 
+def failed_recently(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> bool:
+    """Whether the address failed a login within the current window; an unknown address counts as failed,
+    so a caller that names none (the CLI, tests) always meets the per-account lock."""
+    if not client_ip:
+        return True
+    row = session.get(LoginAttempt, address_key(client_ip))
+    if row is None:
+        return False
+    window = dt.timedelta(seconds=settings.login_ip_window_seconds)
+    return (row.failures > 0 and row.window_start + window > now) or (
+        row.blocked_until is not None and row.blocked_until > now)
+
+
 def record_failure(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> None:
     """Count one failed login for the address, in the caller's transaction; block it at the limit."""
     if not client_ip:
         return
-    row = _row(session, client_ip[:MAX_ADDRESS], now)
+    row = _row(session, address_key(client_ip), now)
     window = dt.timedelta(seconds=settings.login_ip_window_seconds)
     if row.window_start + window <= now:
         row.failures, row.window_start = 0, now

@@ -30,7 +30,7 @@ from redline.services import assessor_signature, audit, checkpoints
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.filings import checklist_items, record
-from redline.services.principal import Principal, require_filing, require_regulator_over
+from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence as EvidenceRow
 from redline.store.models import (
@@ -235,10 +235,10 @@ def record_summons(ctx: Context, p: Principal, s: SummonsRecord) -> int:
 
 def record_summons_in(session: Session, ctx: Context, p: Principal, s: SummonsRecord) -> int:
     """`record_summons` inside the caller's transaction."""
+    require_regulator(p)
     org = session.get(Organisation, s.provider_id)
-    if org is None or org.kind != "provider":
+    if org is None or org.kind != "provider" or not regulator_reaches(p, org.location):
         raise NotFoundError(f"no provider {s.provider_id}")
-    require_regulator_over(p, org.location)
     for name in ("agencies", "attendees", "problems", "demands"):
         if not str(getattr(s, name)).strip():
             raise InputError(f"'{name}' is required", field=name)

@@ -107,6 +107,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    # None only for rows the 0008 migration could not date; such a token is refused.
+    expires_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class Service(Base):

@@ -9,10 +9,11 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
-from redline.services import audit, filings, packages, queries, review
+from redline.services import accounts, audit, filings, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (
+    MAX_TEXT,
     ActionIn,
     AnswersIn,
     AssessorIn,
@@ -31,6 +32,7 @@ from redline.web.schemas import (
     StateOut,
     SummonsIn,
     SummonsOut,
+    TokenOut,
 )
 
 router = APIRouter(prefix="/api/v1")
@@ -45,6 +47,21 @@ def health() -> dict[str, str]:
 def me(p: ApiUser) -> MeOut:
     return MeOut(username=p.username, display_name=p.display_name, role=p.role.value,
                  organisation_id=p.organisation_id, jurisdiction=p.jurisdiction)
+
+
+@router.get("/tokens")
+def list_tokens(ctx: CtxDep, p: ApiUser) -> list[TokenOut]:
+    """The caller's own API tokens (never the token text or its hash)."""
+    now = ctx.now()
+    return [TokenOut(id=t.id, name=t.name, created_at=t.created_at, expires_at=t.expires_at,
+                     revoked_at=t.revoked_at, active=t.active(now)) for t in accounts.list_api_tokens(ctx, p)]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(ctx: CtxDep, p: ApiUser, token_id: IdPath) -> Response:
+    """Revoke one of the caller's tokens at once; another account's token answers 404."""
+    accounts.revoke_api_token(ctx, p, token_id)
+    return Response(status_code=204)
 
 
 @router.get("/filings", response_model=FilingList)
@@ -105,7 +122,8 @@ def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) ->
 
 @router.post("/filings/{filing_id}/evidence", status_code=201)
 def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: IdPath, file: Annotated[UploadFile, File()],
-                    item_id: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "",
+                    item_id: Annotated[str, Form(max_length=200)] = "",
+                    description: Annotated[str, Form(max_length=MAX_TEXT)] = "",
                     ) -> dict[str, str]:
     sha = filings.add_evidence(ctx, p, filing_id, item_id or None, file.filename or "upload", file.file,
                                description)

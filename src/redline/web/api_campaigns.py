@@ -10,44 +10,45 @@ from pydantic import BaseModel, Field
 
 from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns
 from redline.services.campaigns import CampaignSpec
+from redline.services.principal import Principal
 from redline.store.models import Campaign, CampaignFinding, CampaignRun
 from redline.web.deps import ApiUser, CtxDep, IdPath
-from redline.web.schemas import Created
+from redline.web.schemas import Created, Name, Text
 
 router = APIRouter(prefix="/api/v1", tags=["campaigns"])
 
 
 class ProbeIn(BaseModel):
-    name: str
+    name: Name
     options: dict[str, Any] = Field(default_factory=dict)
     kinds: list[str] | None = None
 
 
 class CampaignIn(BaseModel):
-    name: str
-    region: str
-    basis: list[str]
+    name: Name
+    region: Name
+    basis: list[Name] = Field(max_length=100)
     period_start: dt.date
     period_end: dt.date
     probes: list[ProbeIn]
-    technologies: list[str] = Field(default_factory=list)
-    provider_ids: list[int] = Field(default_factory=list)
+    technologies: list[Name] = Field(default_factory=list, max_length=100)
+    provider_ids: list[int] = Field(default_factory=list, max_length=10_000)
 
 
 class RunIn(BaseModel):
-    probe: str | None = None
+    probe: Name | None = None
 
 
 class ActionIn(BaseModel):
-    action: str
+    action: Name
     filing_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     due: dt.date | None = None
-    note: str = ""
+    note: Text = ""
 
 
-def _campaign(c: Campaign) -> dict[str, Any]:
+def _campaign(c: Campaign, p: Principal) -> dict[str, Any]:
     return {"id": c.id, "name": c.name, "region": c.region, "basis": c.basis, "technologies": c.technologies,
-            "provider_ids": c.provider_ids, "period_start": c.period_start.isoformat(),
+            "provider_ids": campaigns.visible_provider_ids(p, c), "period_start": c.period_start.isoformat(),
             "period_end": c.period_end.isoformat(), "probes": c.probes, "state": c.state}
 
 
@@ -64,8 +65,8 @@ def finding_json(f: CampaignFinding) -> dict[str, Any]:
             "evidence": f.evidence, "action": f.action, "filing_id": f.filing_id, "action_ref": f.action_ref}
 
 
-def dashboard_json(d: campaigns.CampaignDashboard) -> dict[str, Any]:
-    return {"campaign": _campaign(d.campaign),
+def dashboard_json(d: campaigns.CampaignDashboard, p: Principal) -> dict[str, Any]:
+    return {"campaign": _campaign(d.campaign, p),
             "providers": [{"id": p.id, "name": p.name, "location": p.location, "samples": p.samples,
                            "findings": p.findings} for p in d.providers],
             "by_severity": d.by_severity, "by_category": d.by_category, "by_provider": d.by_provider,
@@ -74,7 +75,7 @@ def dashboard_json(d: campaigns.CampaignDashboard) -> dict[str, Any]:
 
 @router.get("/campaigns")
 def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[dict[str, Any]]:
-    return [_campaign(c) for c in campaigns.list_campaigns(ctx, p)]
+    return [_campaign(c, p) for c in campaigns.list_campaigns(ctx, p)]
 
 
 @router.post("/campaigns", status_code=201)
@@ -87,7 +88,7 @@ def create_campaign(ctx: CtxDep, p: ApiUser, body: CampaignIn) -> Created:
 
 @router.get("/campaigns/{campaign_id}")
 def get_campaign(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> dict[str, Any]:
-    return dashboard_json(campaigns.dashboard(ctx, p, campaign_id))
+    return dashboard_json(campaigns.dashboard(ctx, p, campaign_id), p)
 
 
 @router.post("/campaigns/{campaign_id}/samples", status_code=201)

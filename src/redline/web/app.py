@@ -16,7 +16,17 @@ from redline import __version__
 from redline.errors import RedlineError
 from redline.services import jobs
 from redline.services.context import Context
-from redline.web import api, api_campaigns, api_gate, api_jobs, pages, pages_campaigns, pages_jobs, pages_regulator
+from redline.web import (
+    api,
+    api_campaigns,
+    api_gate,
+    api_jobs,
+    pages,
+    pages_account,
+    pages_campaigns,
+    pages_jobs,
+    pages_regulator,
+)
 from redline.web.deps import ERROR_HEADERS, LoginRequiredError, SessionMiddleware, security_headers
 from redline.web.problems import database_error, http_error, redline_error, validation_error
 from redline.web.request_log import RequestLogMiddleware
@@ -49,6 +59,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(pages_regulator.router, include_in_schema=False)
+    app.include_router(pages_account.router, include_in_schema=False)
     app.include_router(api_jobs.router)
     app.include_router(pages_jobs.router, include_in_schema=False)
     app.include_router(api_campaigns.router)

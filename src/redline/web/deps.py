@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
@@ -11,6 +12,7 @@ from fastapi import Depends, Path, Request, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
+from redline.config import Environment
 from redline.errors import AuthenticationError, PermissionDeniedError
 from redline.services import accounts
 from redline.services.context import Context
@@ -32,8 +34,18 @@ def get_ctx(request: Request) -> Context:
 CtxDep = Annotated[Context, Depends(get_ctx)]
 
 
+CSRF_LABEL = b"redline-csrf-v1"
+
+
+def csrf_token_for(secret: str) -> str:
+    """The form token of a session: an HMAC keyed by the session's own secret, so it is bound to the
+    session, changes with it (login, logout) and cannot be made up by whoever can only set cookies."""
+    return hmac.new(secret.encode(), CSRF_LABEL, hashlib.sha256).hexdigest()
+
+
 class SessionMiddleware(BaseHTTPMiddleware):
-    """Resolve the session cookie for pages and keep a CSRF cookie (double-submit pattern)."""
+    """Resolve the session cookie for pages; derive the CSRF token from the session, or before login
+    from a random pre-session cookie (rotated at login and logout: `request.state.rotate_csrf`)."""
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
@@ -47,14 +59,15 @@ class SessionMiddleware(BaseHTTPMiddleware):
             from redline.web.problems import database_error
 
             return await database_error(request, exc)
-        csrf = request.cookies.get(CSRF_COOKIE)
-        fresh = not csrf or len(csrf) < 32
-        request.state.csrf = secrets.token_urlsafe(32) if fresh else csrf
+        pre_session = request.cookies.get(CSRF_COOKIE, "")
+        fresh = len(pre_session) < 32
+        if fresh:
+            pre_session = secrets.token_urlsafe(32)
+        request.state.csrf = csrf_token_for(token if token and request.state.principal else pre_session)
         response = await call_next(request)
-        new_csrf = getattr(request.state, "new_csrf", None)
-        if fresh or new_csrf:
-            response.set_cookie(CSRF_COOKIE, new_csrf or request.state.csrf, httponly=True,
-                                samesite="strict", secure=ctx.settings.secure_cookies, path="/")
+        if fresh or getattr(request.state, "rotate_csrf", False):
+            response.set_cookie(CSRF_COOKIE, pre_session if fresh else secrets.token_urlsafe(32),
+                                httponly=True, samesite="strict", secure=ctx.settings.secure_cookies, path="/")
         return response
 
 
@@ -66,11 +79,11 @@ def page_principal(request: Request) -> Principal:
 
 
 async def csrf_protect(request: Request) -> None:
-    """Every state-changing form carries the token that the CSRF cookie holds."""
+    """Every state-changing form carries the token of the session that posts it."""
     form = await request.form()
     sent = str(form.get("csrf_token", ""))
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not hmac.compare_digest(sent, cookie):
+    expected: str = getattr(request.state, "csrf", "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise PermissionDeniedError("the form's security token is missing or expired; reload the page")
 
 
@@ -95,6 +108,7 @@ PageUser = Annotated[Principal, Depends(page_principal)]
 ApiUser = Annotated[Principal, Depends(api_principal)]
 Csrf = Depends(csrf_protect)
 
+HSTS = "max-age=31536000; includeSubDomains"
 SecurityHeaders = Callable[[Request, RequestResponseEndpoint], Awaitable[Response]]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -113,4 +127,7 @@ async def security_headers(request: Request, call_next: RequestResponseEndpoint)
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers.setdefault("Cache-Control", "no-store")
+    settings = request.app.state.ctx.settings
+    if settings.env is Environment.PRODUCTION:  # production is served over HTTPS only (Secure cookies)
+        response.headers["Strict-Transport-Security"] = HSTS
     return response

@@ -10,10 +10,17 @@ from starlette.datastructures import FormData
 from redline.errors import InputError
 from redline.services.review import RectificationDemand
 
+# No free-text field of a form is longer; a longer value is refused (422) instead of stored.
+MAX_TEXT = 20_000
 
-def text(form: FormData, name: str) -> str:
+
+def text(form: FormData, name: str, max_length: int = MAX_TEXT) -> str:
     value = form.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if len(value) > max_length:
+        raise InputError(f"at most {max_length} characters", field=name)
+    return value.strip()
 
 
 def date(form: FormData, name: str, required: bool = False) -> dt.date | None:
@@ -51,7 +58,10 @@ def _int(raw: str, name: str) -> int:
 
 
 def many(form: FormData, name: str) -> list[str]:
-    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+    values = [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+    if any(len(v) > MAX_TEXT for v in values):
+        raise InputError(f"at most {MAX_TEXT} characters", field=name)
+    return values
 
 
 def answers(form: FormData, items: list[str]) -> dict[str, dict[str, Any]]:

@@ -42,11 +42,12 @@ def login(request: Request, ctx: CtxDep, username: Annotated[str, Form()], passw
         token, _ = accounts.login(ctx, username.strip(), password,
                                   client_ip=request.client.host if request.client else None)
     except RedlineError as exc:
-        page = render(request, "login.html", status=401 if "wrong" in exc.message else 429,
+        page = render(request, "login.html", status=429 if isinstance(exc, ThrottledError) else 401,
                       next=_safe_next(next), error=exc.message)
         if isinstance(exc, ThrottledError) and exc.retry_after is not None:
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
+    request.state.rotate_csrf = True
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
                         secure=ctx.settings.secure_cookies, max_age=ctx.settings.session_hours * 3600,
@@ -59,6 +60,7 @@ def logout(request: Request, ctx: CtxDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         accounts.logout(ctx, token)
+    request.state.rotate_csrf = True
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -281,15 +283,3 @@ def view_evidence(request: Request, ctx: CtxDep, p: PageUser, sha256: str) -> HT
     response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
                                                    "img-src data:; frame-ancestors 'none'")
     return response
-
-
-@router.get("/account", response_class=HTMLResponse)
-def account(request: Request, p: PageUser, token: str = "") -> HTMLResponse:
-    return render(request, "account.html", new_token=token)
-
-
-@router.post("/account/tokens", dependencies=[Csrf])
-async def new_token(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
-    form = await request.form()
-    token = accounts.create_api_token(ctx, p, forms.text(form, "name"))
-    return render(request, "account.html", new_token=token)

@@ -14,6 +14,13 @@ MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+# Free text in request bodies is bounded, so a client cannot store megabytes in one field (422 beyond).
+MAX_TEXT = 20_000
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Line = Annotated[str, Field(max_length=1_000)]
+Name = Annotated[str, Field(max_length=200)]
+
+
 class In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -33,55 +40,55 @@ class AnswersIn(In):
 
 
 class AssessorIn(In):
-    username: str
+    username: Name
 
 
 class SignIn(In):
-    statement: str
+    statement: Text
 
 
 class InspectionIn(In):
     date: dt.date | None = None
-    inspectors: str
-    findings: str = ""
+    inspectors: Line
+    findings: Text = ""
 
 
 class DemandIn(In):
-    text: str = Field(min_length=1)
+    text: Text = Field(min_length=1)
     due: dt.date
 
 
 class ActionIn(In):
-    note: str = ""
+    note: Text = ""
     due: dt.date | None = Field(default=None, description="for a supplement or re-assessment")
     inspection: InspectionIn | None = None
     items: list[DemandIn] = []
 
 
 class CommentIn(In):
-    item_id: str
-    text: str
+    item_id: Name
+    text: Text
 
 
 class RectificationAnswerIn(In):
-    response: str
+    response: Text
     evidence_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 class NoticeIn(In):
     service_id: Id
-    reference: str = ""
-    note: str = ""
+    reference: Line = ""
+    note: Text = ""
     due: dt.date | None = None
 
 
 class SummonsIn(In):
     provider_id: Id
     date: dt.date
-    agencies: str
-    attendees: str
-    problems: str
-    demands: str
+    agencies: Line
+    attendees: Text
+    problems: Text
+    demands: Text
     deadline: dt.date | None = None
     filing_id: Id | None = None
 
@@ -101,6 +108,15 @@ class MeOut(BaseModel):
     role: str
     organisation_id: int | None
     jurisdiction: str | None
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    active: bool
 
 
 class FilingOut(BaseModel):

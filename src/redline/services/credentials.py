@@ -1,0 +1,67 @@
+"""Changing one's own credentials: the password (current one required) and ending sessions everywhere.
+
+A stolen session must not outlive the owner's reaction: a password change ends every other session of
+the account (and, when asked, every API token), and "log out everywhere" ends all of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from redline.errors import InputError
+from redline.services import accounts, audit, login_throttle
+from redline.services.context import Context
+from redline.services.principal import Principal
+from redline.store.models import ApiToken, User, WebSession
+
+
+def change_password(ctx: Context, p: Principal, current: str, new: str, *, keep_session: str | None = None,
+                    revoke_tokens: bool = False, client_ip: str | None = None) -> int:
+    """Set a new password; every session but `keep_session` (a session token) ends. Returns how many
+    sessions and tokens ended. A wrong current password counts as a failed login of the address."""
+    accounts.check_password_policy(new)
+    now = ctx.now()
+    with ctx.uow() as uow:
+        login_throttle.check(uow.session, client_ip, now)
+        user = uow.session.get(User, p.user_id)
+        if user is None or not user.is_active or not accounts.verify_password(user.password_hash, current):
+            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
+            uow.commit()
+            raise InputError("the current password is wrong", field="current")
+        if current == new:
+            raise InputError("the new password must differ from the current one", field="new")
+        user.password_hash = accounts.hash_password(new)
+        ended = _end_sessions(uow.session, user.id, keep_session)
+        if revoke_tokens:
+            ended += _revoke_tokens(uow.session, user.id, now)
+        audit.append(uow.session, now, p.username, "user.password_change", f"user:{user.id}",
+                     {"ended": ended, "tokens_revoked": revoke_tokens})
+        uow.commit()
+        return ended
+
+
+def logout_everywhere(ctx: Context, p: Principal, revoke_tokens: bool = False) -> int:
+    """End every session of `p`'s account (this one too); returns how many were open."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        ended = _end_sessions(uow.session, p.user_id, None)
+        if revoke_tokens:
+            ended += _revoke_tokens(uow.session, p.user_id, now)
+        audit.append(uow.session, now, p.username, "user.logout_everywhere", f"user:{p.user_id}",
+                     {"ended": ended, "tokens_revoked": revoke_tokens})
+        uow.commit()
+        return ended
+
+
+def _end_sessions(session: Session, user_id: int, keep_token: str | None) -> int:
+    query = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked.is_(False))
+    if keep_token:
+        query = query.where(WebSession.token_hash != accounts.token_digest(keep_token))
+    return int(session.execute(query.values(revoked=True)).rowcount)  # type: ignore[attr-defined]
+
+
+def _revoke_tokens(session: Session, user_id: int, now: dt.datetime) -> int:
+    query = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    return int(session.execute(query.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]

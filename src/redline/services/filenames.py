@@ -1,0 +1,34 @@
+"""File names people upload: no invisible or direction-changing characters.
+
+A right-to-left override (U+202E) makes `invoice‮fdp.exe` read as `invoiceexe.pdf` on a regulator's
+screen; zero-width and other format characters make two different names look the same. Such names are
+refused, never shown: the error names the code points, not the text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from redline.errors import InputError
+
+# Controls, format characters (bidi embeddings, overrides and isolates, zero-width, BOM), line and
+# paragraph separators, surrogates.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def hidden_characters(name: str) -> list[str]:
+    """The refused code points in `name`, as U+XXXX, in order, without repeats."""
+    found: list[str] = []
+    for char in name:
+        code = f"U+{ord(char):04X}"
+        if unicodedata.category(char) in REFUSED_CATEGORIES and code not in found:
+            found.append(code)
+    return found
+
+
+def check_file_name(name: str, field: str = "file") -> str:
+    """`name` if it holds no refused character; otherwise a user error naming the code points."""
+    hidden = hidden_characters(name)
+    if hidden:
+        raise InputError(f"the file name holds invisible or direction-changing characters ({', '.join(hidden[:5])})",
+                         field=field)
+    return name

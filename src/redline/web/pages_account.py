@@ -1,0 +1,62 @@
+"""The account page: API tokens (create with a lifetime, list, revoke), password change, log out everywhere."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from redline.services import accounts, credentials
+from redline.web import forms
+from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
+from redline.web.templating import render
+
+router = APIRouter()
+
+
+def _page(request: Request, ctx: CtxDep, p: PageUser, new_token: str | None = None,
+          done: str = "") -> HTMLResponse:
+    return render(request, "account.html", new_token=new_token, done=done, now=ctx.now(),
+                  tokens=accounts.list_api_tokens(ctx, p), default_days=ctx.settings.api_token_days,
+                  max_days=ctx.settings.api_token_max_days)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, ctx: CtxDep, p: PageUser, done: str = "") -> HTMLResponse:
+    """A new token is never read from the URL: it appears only on the response to the POST that made it."""
+    return _page(request, ctx, p, done=done if done in ("password", "revoked") else "")
+
+
+@router.post("/account/tokens", dependencies=[Csrf])
+async def new_token(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    form = await request.form()
+    token = accounts.create_api_token(ctx, p, forms.text(form, "name", max_length=100),
+                                      forms.integer(form, "days"))
+    return _page(request, ctx, p, new_token=token)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[Csrf])
+def revoke_token(ctx: CtxDep, p: PageUser, token_id: IdPath) -> Response:
+    accounts.revoke_api_token(ctx, p, token_id)
+    return RedirectResponse("/account?done=revoked", status_code=303)
+
+
+@router.post("/account/password", dependencies=[Csrf])
+async def change_password(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    current, new = form.get("current", ""), form.get("new", "")
+    credentials.change_password(ctx, p, current if isinstance(current, str) else "",
+                                new if isinstance(new, str) else "",
+                                keep_session=request.cookies.get(SESSION_COOKIE),
+                                revoke_tokens=forms.text(form, "revoke_tokens") == "on",
+                                client_ip=request.client.host if request.client else None)
+    return RedirectResponse("/account?done=password", status_code=303)
+
+
+@router.post("/account/logout-everywhere", dependencies=[Csrf])
+async def logout_everywhere(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    form = await request.form()
+    credentials.logout_everywhere(ctx, p, revoke_tokens=forms.text(form, "revoke_tokens") == "on")
+    request.state.rotate_csrf = True
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
