@@ -1,7 +1,7 @@
 """API token expiry: every token has an end; tokens made before this get the default 90 days from now
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-07 10:00:00
 """
 
