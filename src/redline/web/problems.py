@@ -14,6 +14,7 @@ from redline.errors import (
     ConflictError,
     InputError,
     NotFoundError,
+    PackageTooLargeError,
     PermissionDeniedError,
     RedlineError,
     StorageFullError,
@@ -29,6 +30,7 @@ STATUS: list[tuple[type[RedlineError], int, str]] = [
     (ThrottledError, 429, "too-many-attempts"),
     (NotMigratedError, 503, "not-migrated"),
     (StorageFullError, 507, "storage-full"),
+    (PackageTooLargeError, 413, "content-too-large"),
     (InputError, 422, "invalid-input"),
 ]
 
