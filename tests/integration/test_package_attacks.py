@@ -92,6 +92,12 @@ def claim(entry: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     return lambda manifest: manifest["evidence"].append(entry)
 
 
+def cite(sha: str) -> Callable[[dict[str, Any]], None]:
+    """The attacker also names the digest in the report they reseal, so the manifest matches it."""
+    return lambda report: report["measures"][0]["items"][0]["evidence"].append(
+        {"file": "x", "sha256": sha, "description": ""})
+
+
 def stored(ctx: Context) -> tuple[int, int, list[str]]:
     with ctx.reader() as uow:
         filings = int(uow.session.scalar(select(func.count()).select_from(Filing)) or 0)
@@ -145,8 +151,9 @@ def test_another_regions_evidence_digest_cannot_be_claimed_by_an_import(
             .where(Organisation.location.startswith("44"))).first()
     assert foreign is not None and ctx.blobs.path_for(foreign).exists()
     members = unzip(export_package(ctx, provider, filing_id, with_pdf=False).data)
-    data = reseal(members, edit_manifest=claim({"name": "x", "sha256": foreign, "included": False}))
-    refused(ctx, office, data, "package refused")
+    data = reseal(members, edit_report=cite(foreign),
+                  edit_manifest=claim({"name": "x", "sha256": foreign, "included": False}))
+    refused(ctx, office, data, "not held here for this provider")
 
 
 def test_a_digest_left_out_of_the_package_is_accepted_only_as_the_same_providers_stored_blob(
