@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # How long an SQLite writer waits for another process's lock before the request answers 503.
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Per request: the most an uploaded submission package or sample archive may hold, as sent and as
+    # decompressed in all; larger ones are refused (413) before they are held in memory.
+    max_archive_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
     holidays: list[Path] = []
     # Platform policy, not statute: the default period a regulator gives for a supplement or a
     # re-assessment when it sets no date of its own.

@@ -75,3 +75,7 @@ class MissingSystemPackageError(RedlineError):
 
 class StorageFullError(RedlineError):
     """The evidence store has no space left; nothing was stored."""
+
+
+class PackageTooLargeError(RedlineError):
+    """An upload or archive is larger than this installation accepts; nothing was read further."""

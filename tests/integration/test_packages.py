@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
-from redline.errors import CheckFailedError, InputError, PermissionDeniedError
+from redline.errors import CheckFailedError, InputError, PackageTooLargeError, PermissionDeniedError
 from redline.services import accounts, audit, filings, queries
 from redline.services.context import Context
 from redline.services.demo import DEMO_PASSWORD, load_demo
@@ -124,7 +124,7 @@ def test_a_tampered_or_unsafe_package_is_refused_with_the_reason_and_writes_noth
     ctx, office = target
     before = _count(ctx)
     blobs_before = sorted(p.name for p in ctx.blobs.root.rglob("*")) if ctx.blobs.root.exists() else []
-    with pytest.raises(CheckFailedError, match="package refused") as caught:
+    with pytest.raises((CheckFailedError, PackageTooLargeError), match="package refused") as caught:
         import_package(ctx, office, data)
     expected = {"report": "changed", "evidence": "does not match", "manifest": "does not match",
                 "missing": "missing", "extra": "not listed", "traversal": "unsafe member path",

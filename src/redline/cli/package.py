@@ -43,12 +43,14 @@ def import_(
 ) -> None:
     """Verify everything in a package and, only if all of it holds, store the filing here as submitted."""
     from redline.errors import InputError
-    from redline.services.packages import import_package
+    from redline.services.packages import import_package, may_import, read_package
 
     ctx, principal = acting_as(as_user)
+    may_import(principal)
     try:
-        data = package.read_bytes()
-    except FileNotFoundError:
+        with package.open("rb") as handle:
+            data = read_package(handle, ctx.settings.max_archive_bytes)
+    except (FileNotFoundError, IsADirectoryError):
         raise InputError("file not found", source=str(package)) from None
     filing_id = import_package(ctx, principal, data, require_signature=require_signature, trust=trust)
     out.print(f"imported as filing {filing_id}")

@@ -12,11 +12,56 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import math
 from typing import Any
 
 from redline.errors import CheckFailedError, InputError
 
 SEAL_KEY = "seal"
+MAX_DEPTH = 64  # far deeper than any document redline writes; deeper input is refused, never recursed into
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in `value`, walked without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def loads(text: str, source: str) -> Any:
+    """Strict JSON: no NaN or Infinity (they have no canonical form) and at most MAX_DEPTH levels of
+    nesting; anything else raises InputError naming `source`, never a crash."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    except ValueError as exc:
+        raise InputError(f"not JSON: {exc} (NaN and Infinity are not allowed)", source=source) from None
+    except RecursionError:
+        raise InputError(f"not JSON that redline reads: nested deeper than {MAX_DEPTH} levels",
+                         source=source) from None
+    if _depth(value) > MAX_DEPTH:
+        raise InputError(f"not JSON that redline reads: nested deeper than {MAX_DEPTH} levels", source=source)
+    return value
 
 
 def jsonable(value: Any) -> Any:
@@ -58,10 +103,7 @@ def dumps(document: dict[str, Any]) -> str:
 
 def verify_text(text: str, source: str) -> str:
     """Check a sealed report's digest; return it, or raise naming what is wrong."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not JSON: {exc.msg}", source=source, line=exc.lineno) from None
+    document = loads(text, source)
     if not isinstance(document, dict) or not isinstance(document.get(SEAL_KEY), dict):
         raise InputError("no seal: this is not a sealed redline report", source=source,
                          field=SEAL_KEY)

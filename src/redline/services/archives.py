@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 
 from redline.errors import RedlineError
@@ -15,8 +16,9 @@ from redline.services.filenames import hidden_characters
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, per member: beyond it, a zip bomb
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # decompressed, per archive; callers pass the installation's setting
+MAX_RATIO = 100  # uncompressed / compressed, per member over 1 MiB: beyond it, a zip bomb
+CHUNK = 1024 * 1024
 
 Refuse = Callable[[str], RedlineError]
 
@@ -29,10 +31,45 @@ def unsafe_name(name: str) -> bool:
             or bool(hidden_characters(name)))
 
 
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, room: int, refuse: Refuse,
+                 too_large: Refuse) -> bytes:
+    """One member, decompressed a chunk at a time; refused as soon as it passes `room` bytes, whatever
+    its header claims."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with zf.open(info) as handle:
+            while chunk := handle.read(CHUNK):
+                size += len(chunk)
+                if size > room:
+                    raise too_large(f"member '{info.filename}' takes the archive past its size limit")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise refuse(f"member '{info.filename}' cannot be read: {exc}") from None
+    if size != info.file_size:
+        raise refuse(f"member '{info.filename}' is not the size its header states")
+    return b"".join(chunks)
+
+
+def _check_entry(info: zipfile.ZipInfo, refuse: Refuse, too_large: Refuse, max_member_bytes: int) -> None:
+    name = info.filename
+    if unsafe_name(name):
+        raise refuse(f"unsafe member path {name!a}")
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise refuse(f"member '{name}' is a symbolic link")
+    if info.file_size > max_member_bytes:
+        raise too_large(f"member '{name}' is larger than {max_member_bytes} bytes")
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
+        raise too_large(f"member '{name}' expands {info.file_size // info.compress_size}x: a zip bomb")
+
+
 def read_members(data: bytes, refuse: Refuse, *, max_member_bytes: int = MAX_MEMBER_BYTES,
-                 max_total_bytes: int = MAX_TOTAL_BYTES) -> dict[str, bytes]:
+                 max_total_bytes: int = MAX_TOTAL_BYTES, too_large: Refuse | None = None) -> dict[str, bytes]:
     """Every file member, after checks against traversal, links, duplicates, bombs and oversize;
-    `refuse(reason)` makes the error raised (each caller words and classes it its own way)."""
+    `refuse(reason)` makes the error raised (each caller words and classes it its own way), and
+    `too_large(reason)` the error for sizes (default: `refuse`). At most `max_total_bytes` are ever
+    decompressed: the headers' sizes are checked first, and the bytes themselves as they come."""
+    too_large = too_large or refuse
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -40,33 +77,17 @@ def read_members(data: bytes, refuse: Refuse, *, max_member_bytes: int = MAX_MEM
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
         raise refuse(f"more than {MAX_MEMBERS} members")
-    names = [i.filename for i in infos]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    duplicates = sorted(n for n, count in Counter(i.filename for i in infos).items() if count > 1)
     if duplicates:
         raise refuse(f"duplicate member names: {', '.join(duplicates[:5])}")
-    total = 0
-    members: dict[str, bytes] = {}
+    files = [info for info in infos if not info.is_dir()]
+    if sum(info.file_size for info in files) > max_total_bytes:
+        raise too_large(f"members larger than {max_total_bytes} bytes in all")
     for info in infos:
-        name = info.filename
-        if unsafe_name(name):
-            raise refuse(f"unsafe member path {name!a}")
-        if stat.S_ISLNK(info.external_attr >> 16):
-            raise refuse(f"member '{name}' is a symbolic link")
-        if info.is_dir():
-            continue
-        if info.file_size > max_member_bytes:
-            raise refuse(f"member '{name}' is larger than {max_member_bytes} bytes")
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1 << 20:
-            raise refuse(f"member '{name}' expands {info.file_size // info.compress_size}x: a zip bomb")
-        total += info.file_size
-        if total > max_total_bytes:
-            raise refuse(f"members larger than {max_total_bytes} bytes in all")
-        try:
-            with zf.open(info) as handle:
-                content = handle.read(max_member_bytes + 1)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
-            raise refuse(f"member '{name}' cannot be read: {exc}") from None
-        if len(content) != info.file_size:
-            raise refuse(f"member '{name}' is not the size its header states")
-        members[name] = content
+        _check_entry(info, refuse, too_large, max_member_bytes)
+    members: dict[str, bytes] = {}
+    room = max_total_bytes
+    for info in files:
+        members[info.filename] = content = _read_member(zf, info, min(room, max_member_bytes), refuse, too_large)
+        room -= len(content)
     return members

@@ -89,7 +89,8 @@ def add_archive(ctx: Context, p: Principal, campaign_id: int, provider_id: int, 
     def refuse(reason: str) -> InputError:
         return InputError(f"archive refused: {reason}", field="file", source=source)
 
-    members = read_members(data, refuse, max_member_bytes=ctx.blobs.max_bytes)
+    members = read_members(data, refuse, max_member_bytes=ctx.blobs.max_bytes,
+                           max_total_bytes=ctx.settings.max_archive_bytes)
     files = [(name, content) for name, content in sorted(members.items()) if content]
     if not files:
         raise refuse("it holds no non-empty files")

@@ -187,7 +187,8 @@ def dashboard(ctx: Context, p: Principal) -> Dashboard:
     for state, region, tags, due in rows:
         by_state[state] += 1
         by_region[region[:2] + "0000"] += 1
-        by_tech.update(tags or [])
+        if isinstance(tags, list):  # a malformed stored value never fails the dashboard
+            by_tech.update(t for t in tags if isinstance(t, str))
         if FilingState(state) in AWAITING_PROVIDER and due is not None and due < today:
             overdue += 1
             overdue_months[due.strftime("%Y-%m")] += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\x1f\x8b", "application/gzip"),
 ]
 _RIFF_WEBP = (b"RIFF", b"WEBP")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class BlobStore:
         self.max_bytes = max_bytes
 
     def path_for(self, sha256: str) -> Path:
+        """Where the blob with this digest lives. Only a lowercase hex SHA-256 names a blob: any other text
+        (a path, `..`, an absolute name) is refused, so nothing a user writes is ever joined into a path."""
+        if not isinstance(sha256, str) or not _DIGEST.fullmatch(sha256):
+            raise InputError("not a SHA-256 digest (64 lowercase hex characters)", field="sha256")
         return self.root / sha256[:2] / sha256
 
     def put(self, stream: BinaryIO, filename: str, *, any_type: bool = False) -> StoredBlob:

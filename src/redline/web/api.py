@@ -6,11 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
 from redline.services import accounts, audit, filings, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
+from redline.web import uploads
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (
     MAX_TEXT,
@@ -107,11 +109,24 @@ def download_package(ctx: CtxDep, p: ApiUser, filing_id: IdPath, lang: str = "zh
                     headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
 
 
-@router.post("/packages", status_code=201)
-def upload_package(ctx: CtxDep, p: ApiUser, file: Annotated[UploadFile, File()],
-                   require_signature: Annotated[bool, Form()] = False) -> Created:
-    data = file.file.read(packages.MAX_TOTAL_BYTES + 1)
-    return Created(id=packages.import_package(ctx, p, data, require_signature=require_signature))
+PACKAGE_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}, "require_signature": {"type": "boolean"}}}}}}}
+
+
+@router.post("/packages", status_code=201, openapi_extra=PACKAGE_FORM)
+async def upload_package(request: Request, ctx: CtxDep, p: ApiUser) -> Created:
+    """Import a submission package (regulators only: others are refused before the upload is read)."""
+    packages.may_import(p)
+    limit = ctx.settings.max_archive_bytes
+    form = await uploads.limited_form(request, limit)
+    try:
+        data = await run_in_threadpool(packages.read_package, uploads.one_file(form).file, limit)
+        signed = str(form.get("require_signature", "")).lower() in {"true", "1", "on", "yes"}
+        filing_id = await run_in_threadpool(packages.import_package, ctx, p, data, require_signature=signed)
+    finally:
+        await form.close()
+    return Created(id=filing_id)
 
 
 @router.put("/filings/{filing_id}/answers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -20,6 +21,7 @@ from redline.services.principal import Principal
 from redline.web.templating import CSRF_COOKIE
 
 SESSION_COOKIE = "redline_session"
+logger = logging.getLogger("redline.web")
 
 
 class LoginRequiredError(Exception):
@@ -121,7 +123,15 @@ ERROR_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosn
 
 
 async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    response = await call_next(request)
+    """Every answer carries the headers, errors included: an unexpected failure becomes a 500 problem
+    (or page) here, inside this middleware, instead of the server's bare text."""
+    try:
+        response = await call_next(request)
+    except Exception:
+        from redline.web.problems import internal_error
+
+        logger.exception("unhandled error answering %s %s", request.method, request.url.path)
+        response = internal_error(request)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

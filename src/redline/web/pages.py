@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from redline.domain.workflow import REGULATOR_ROLES, Action, Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError, ThrottledError
 from redline.i18n import LANGUAGES
+from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.services import accounts, documents_pdf, filings, packages, queries, review
 from redline.web import forms
@@ -258,14 +259,19 @@ def report_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) ->
     return _pdf(render(filing.report, request_lang(request)), f"report-{filing_id}.pdf")
 
 
-@router.post("/packages", dependencies=[Csrf])
+def _may_import(p: PageUser) -> None:
+    packages.may_import(p)  # before the CSRF check reads the form: nobody else makes the server take an upload
+
+
+@router.post("/packages", dependencies=[Depends(_may_import), Csrf])
 async def upload_package(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
         raise InputError("choose a package file", field="file")
-    data = await upload.read(packages.MAX_TOTAL_BYTES + 1)
-    filing_id = packages.import_package(ctx, p, data, require_signature=forms.text(form, "require_signature") == "on")
+    data = await run_in_threadpool(packages.read_package, upload.file, ctx.settings.max_archive_bytes)
+    filing_id = await run_in_threadpool(packages.import_package, ctx, p, data,
+                                        require_signature=forms.text(form, "require_signature") == "on")
     return _back(filing_id, "import")
 
 
@@ -274,8 +280,8 @@ def view_evidence(request: Request, ctx: CtxDep, p: PageUser, sha256: str) -> HT
     """Probe results attached as evidence, shown as a page (with charts such as log coverage)."""
     row = queries.evidence_for(ctx, p, sha256)
     try:
-        document = json.loads(ctx.blobs.path_for(row.sha256).read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        document = loads(ctx.blobs.path_for(row.sha256).read_text(encoding="utf-8"), row.filename)
+    except (InputError, UnicodeDecodeError):
         document = None
     if not isinstance(document, dict) or document.get("schema") != "redline/probe-run":
         raise InputError("this evidence is not a redline probe run; download it instead", field="sha256")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.domain.workflow import FilingState
@@ -26,9 +28,12 @@ def _require_regulator(p: Principal) -> None:
         raise PermissionDeniedError("this page is for CAC and public-security officers")
 
 
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]  # larger offsets overflow the database's integers
+
+
 @router.get("/regulator", response_class=HTMLResponse)
 def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: str = "", technology: str = "",
-          overdue: bool = False, page: int = 1) -> HTMLResponse:
+          overdue: bool = False, page: PageNumber = 1) -> HTMLResponse:
     _require_regulator(p)
     page = max(page, 1)
     f = queries.FilingFilter(state or None, region or None, technology or None, overdue, PAGE,

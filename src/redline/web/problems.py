@@ -15,6 +15,7 @@ from redline.errors import (
     InputError,
     MissingSystemPackageError,
     NotFoundError,
+    PackageTooLargeError,
     PermissionDeniedError,
     RedlineError,
     StorageFullError,
@@ -31,6 +32,7 @@ STATUS: list[tuple[type[RedlineError], int, str]] = [
     (NotMigratedError, 503, "not-migrated"),
     (MissingSystemPackageError, 503, "missing-system-package"),
     (StorageFullError, 507, "storage-full"),
+    (PackageTooLargeError, 413, "content-too-large"),
     (InputError, 422, "invalid-input"),
 ]
 
@@ -101,3 +103,16 @@ async def database_error(request: Request, exc: Exception) -> Response:
         response = render_error(request, 503, message)
     response.headers["Retry-After"] = "5"
     return response
+
+
+def internal_error(request: Request) -> Response:
+    """An unexpected failure, told without its details (they go to the log)."""
+    message = "the server could not answer this request; the failure was logged"
+    if is_api(request):
+        return problem(500, "internal-error", message, request.url.path)
+    from redline.web.templating import render_error
+
+    try:
+        return render_error(request, 500, message)
+    except Exception:  # the page itself may be what fails; the answer must still go out
+        return Response(message, status_code=500, media_type="text/plain; charset=utf-8")

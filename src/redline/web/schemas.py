@@ -119,6 +119,15 @@ class TokenOut(BaseModel):
     active: bool
 
 
+def _tags(value: Any) -> list[str]:
+    """A filing's tags as strings; a malformed stored value (an old import) shows as none, never fails a list."""
+    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+
+
+def _obligations(value: Any) -> list[dict[str, Any]]:
+    return [o for o in value if isinstance(o, dict)] if isinstance(value, list) else []
+
+
 class FilingOut(BaseModel):
     id: int
     title: str
@@ -139,8 +148,8 @@ class FilingOut(BaseModel):
     def of(cls, f: Filing, overdue: bool) -> FilingOut:
         return cls(id=f.id, title=f.title, state=f.state, provider_id=f.provider_id, provider=f.provider.name,
                    region=f.region, service_id=f.service_id, due_date=f.due_date,
-                   due_provisional=f.due_provisional, overdue=overdue, technologies=list(f.technologies),
-                   obligations=list(f.obligations), submitted_at=f.submitted_at,
+                   due_provisional=f.due_provisional, overdue=overdue, technologies=_tags(f.technologies),
+                   obligations=_obligations(f.obligations), submitted_at=f.submitted_at,
                    report_digest=f.report_digest)
 
 
