@@ -178,3 +178,26 @@ def test_without_the_cjk_font_serve_warns_and_a_pdf_job_fails_naming_the_package
     log = server.stop()
     assert job["state"] == "failed" and "fonts-noto-cjk" in str(job["error"])
     assert "warning:" in log and "fonts-noto-cjk" in log
+
+
+def test_a_crash_inside_the_platform_is_logged_under_the_request_id_the_client_got(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from redline.web.app import create_app
+
+    url = f"sqlite:///{tmp_path}/r.db"
+    upgrade(url)
+    app = create_app(build_context(Settings(database_url=url, blob_dir=tmp_path / "b")))
+
+    @app.get("/api/v1/boom")
+    def boom() -> None:
+        raise RuntimeError("a library failed")
+
+    with caplog.at_level(logging.INFO, logger="redline"):
+        answer = TestClient(app, raise_server_exceptions=False).get("/api/v1/boom")
+    request_id = answer.headers["x-request-id"]
+    assert answer.status_code == 500 and answer.json()["request_id"] == request_id
+    assert "a library failed" not in answer.text and answer.headers["x-frame-options"] == "DENY"
+    errors = [r for r in caplog.records if r.name == "redline.error"]
+    assert len(errors) == 1 and errors[0].request_id == request_id and errors[0].exc_info  # type: ignore[attr-defined]
+    assert [r.getMessage().split(" ")[:3] for r in caplog.records if r.name == "redline.access"] == [
+        ["GET", "/api/v1/boom", "500"]]

@@ -21,7 +21,7 @@ from redline.services.principal import Principal
 from redline.web.templating import CSRF_COOKIE
 
 SESSION_COOKIE = "redline_session"
-logger = logging.getLogger("redline.web")
+logger = logging.getLogger("redline.error")
 
 
 class LoginRequiredError(Exception):
@@ -130,8 +130,10 @@ async def security_headers(request: Request, call_next: RequestResponseEndpoint)
     except Exception:
         from redline.web.problems import internal_error
 
-        logger.exception("unhandled error answering %s %s", request.method, request.url.path)
-        response = internal_error(request)
+        request_id = request.scope.get("state", {}).get("request_id")
+        logger.exception("unhandled error answering %s %s", request.method, request.url.path,
+                         extra={"request_id": request_id})
+        response = internal_error(request, request_id)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"

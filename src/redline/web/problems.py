@@ -105,11 +105,13 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-def internal_error(request: Request) -> Response:
-    """An unexpected failure, told without its details (they go to the log)."""
-    message = "the server could not answer this request; the failure was logged"
+def internal_error(request: Request, request_id: str | None = None) -> Response:
+    """An unexpected failure, told without its details (they go to the log, under the request id)."""
+    message = "the server could not answer this request; the failure was logged" + (
+        f" (request {request_id})" if request_id else "")
     if is_api(request):
-        return problem(500, "internal-error", message, request.url.path)
+        return problem(500, "internal-error", message, request.url.path,
+                       **({"request_id": request_id} if request_id else {}))
     from redline.web.templating import render_error
 
     try:
