@@ -80,6 +80,37 @@ def serving(ctx: Context) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def redline_serve(database_url: str, blob_dir: Path, *, workers: int = 1, env: dict[str, str] | None = None,
+                  stderr: Path | None = None) -> Iterator[str]:
+    """`redline serve` as an operator runs it, in its own process (with `workers` worker processes), on a
+    free loopback port; yields the base URL once it answers, and stops it afterwards."""
+    import sys
+
+    port = _free_port()
+    environment = {**os.environ, "REDLINE_DATABASE_URL": database_url, "REDLINE_BLOB_DIR": str(blob_dir),
+                   "REDLINE_LOG_LEVEL": "warning", **(env or {})}
+    command = [str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
+               "--workers", str(workers)]
+    with contextlib.ExitStack() as stack:
+        err = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
+        server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=err)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    if server.poll() is not None:
+                        raise RuntimeError("redline serve exited at start") from None
+                    time.sleep(0.05)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@contextlib.contextmanager
 def worker(ctx: Context) -> Iterator[None]:
     """On PostgreSQL background jobs go to procrastinate: run a worker beside the server, as a deployment
     runs `redline worker` (here: drain the queue every few tenths of a second until the module ends).

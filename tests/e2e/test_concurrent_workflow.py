@@ -4,15 +4,9 @@ with 409 from the state the winner left, and nothing of a losing step is written
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,8 +20,7 @@ from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import Filing, FilingEvent, RectificationItem, Service
 from tests.conftest import POSTGRES_URL, fresh_database
-
-REDLINE = Path(sys.executable).with_name("redline")
+from tests.e2e.conftest import redline_serve
 
 
 @dataclass
@@ -51,25 +44,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         for user in ("hz-admin", "hz-cac", "hz-mps"):
             _, principal = accounts.login(ctx, user, DEMO_PASSWORD)
             tokens[user] = accounts.create_api_token(ctx, principal, "race")
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs"),
-               "REDLINE_LOG_LEVEL": "warning"}
-        server = subprocess.Popen([str(REDLINE), "serve", "--port", str(port), "--workers", "3"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.05)
+        with redline_serve(url, tmp / "blobs", workers=3) as base:
             yield World(base, ctx, tokens)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 def at_once(calls: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:

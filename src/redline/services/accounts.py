@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -20,9 +22,12 @@ from redline.errors import AuthenticationError, InputError, NotFoundError
 from redline.services import audit, login_throttle
 from redline.services.context import Context
 from redline.services.principal import Principal
+from redline.store.locking import get_for_update
 from redline.store.models import ApiToken, Organisation, User, WebSession
 
 _hasher = PasswordHasher()
+HASH_SLOTS = max(1, (os.cpu_count() or 2) // 2)
+_HASH_SLOTS = threading.BoundedSemaphore(HASH_SLOTS)
 
 
 @cache
@@ -101,18 +106,31 @@ def login(ctx: Context, username: str, password: str, client_ip: str | None = No
     An unknown name, a wrong password and a locked account fail alike: same error, same work (one
     argon2 verification each). The per-account lock holds only against client addresses with recent
     failures (or an unknown address), so whoever locks an account does not lock its owner out; failures
-    are also counted per client address (login_throttle)."""
+    are also counted per client address (login_throttle).
+
+    Three steps, so that no lock is held while the slow hash is checked and no decision rests on a stale
+    read: (1) a short transaction reserves the attempt with the address throttle (refused at the limit,
+    before any hashing); (2) the password is checked, at most `HASH_SLOTS` at a time in the process;
+    (3) a second transaction takes the account row under lock and decides: counts a failure atomically,
+    or opens the session."""
     now = ctx.now()
     with ctx.uow() as uow:
-        login_throttle.check(uow.session, client_ip, now)
-        user = uow.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
-        correct = _verify(user.password_hash if user is not None else _dummy_hash(), password)
+        failed_before = login_throttle.failed_recently(uow.session, ctx.settings, client_ip, now)
+        login_throttle.reserve(uow.session, ctx.settings, client_ip, now)
+        found = uow.session.scalar(select(User).where(User.username == username, User.is_active.is_(True)))
+        user_id, stored = (found.id, found.password_hash) if found is not None else (None, _dummy_hash())
+        uow.commit()
+    correct = _verify(stored, password)
+    with ctx.uow() as uow:
+        user = get_for_update(uow.session, User, user_id) if user_id is not None else None
+        if user is not None and (not user.is_active or user.password_hash != stored):
+            user, correct = None, False  # deactivated or re-keyed meanwhile: this attempt proves nothing
         locked = user is not None and _locked(user, now)
-        if user is None or not correct or (locked and login_throttle.failed_recently(
-                uow.session, ctx.settings, client_ip, now)):
+        failed = user is None or not correct or (locked and failed_before)
+        login_throttle.settle(uow.session, ctx.settings, client_ip, now, failed=failed)
+        if failed or user is None:
             if user is not None and not locked:
                 _count_failure(uow.session, ctx, user, now)
-            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
             uow.commit()
             raise AuthenticationError(LOGIN_FAILED)
         if not locked:
@@ -149,10 +167,13 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """argon2 verification, at most HASH_SLOTS at once in this process: a burst of logins queues here
+    instead of taking every core from the requests of everyone else."""
+    with _HASH_SLOTS:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def session_principal(ctx: Context, token: str, version: int | None = None) -> Principal | None:

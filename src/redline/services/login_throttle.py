@@ -78,14 +78,49 @@ def failed_recently(session: Session, settings: Settings, client_ip: str | None,
 
 
 def record_failure(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> None:
-    """Count one failed login for the address, in the caller's transaction; block it at the limit."""
+    """Count one failed attempt that was not reserved (`reserve`), in the caller's transaction."""
     if not client_ip:
         return
-    row = _row(session, address_key(client_ip), now)
-    window = dt.timedelta(seconds=settings.login_ip_window_seconds)
-    if row.window_start + window <= now:
-        row.failures, row.window_start = 0, now
+    row = _current(session, settings, address_key(client_ip), now)
     row.failures += 1
+    _block_at_limit(row, settings, now)
+
+
+def reserve(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> None:
+    """Before any password is checked: refuse a blocked address, and count this attempt as a failure in
+    advance, under the row's lock, so that of many attempts at once no more than the limit get as far as the
+    slow password check. `settle` takes the count back when the password was right."""
+    if not client_ip:
+        return
+    row = _current(session, settings, address_key(client_ip), now)
+    if row.blocked_until is not None and row.blocked_until > now:
+        check(session, client_ip, now)
     if row.failures >= settings.login_ip_max_failures:
-        row.blocked_until = now + window
+        _block_at_limit(row, settings, now)
+        check(session, client_ip, now)
+    row.failures += 1
+
+
+def settle(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime, *, failed: bool) -> None:
+    """After the check: a failure stays counted (blocking the address at the limit); a success is taken back."""
+    if not client_ip:
+        return
+    row = _current(session, settings, address_key(client_ip), now)
+    if failed:
+        _block_at_limit(row, settings, now)
+    else:
+        row.failures = max(0, row.failures - 1)
+
+
+def _current(session: Session, settings: Settings, key: str, now: dt.datetime) -> LoginAttempt:
+    """The address's row under lock, its window started afresh when the last one ran out."""
+    row = _row(session, key, now)
+    if row.window_start + dt.timedelta(seconds=settings.login_ip_window_seconds) <= now:
+        row.failures, row.window_start = 0, now
+    return row
+
+
+def _block_at_limit(row: LoginAttempt, settings: Settings, now: dt.datetime) -> None:
+    if row.failures >= settings.login_ip_max_failures:
+        row.blocked_until = now + dt.timedelta(seconds=settings.login_ip_window_seconds)
         row.failures, row.window_start = 0, now

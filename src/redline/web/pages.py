@@ -15,7 +15,7 @@ from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.services import accounts, documents_pdf, filings, packages, queries, review
-from redline.web import forms
+from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import LANG_COOKIE, render, request_lang
 
@@ -37,11 +37,13 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:
 
 
 @router.post("/login", dependencies=[Csrf])
-def login(request: Request, ctx: CtxDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/") -> Response:
+async def login(request: Request, ctx: CtxDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
+                next: Annotated[str, Form()] = "/") -> Response:
+    client_ip = request.client.host if request.client else None
     try:
-        token, _ = accounts.login(ctx, username.strip(), password,
-                                  client_ip=request.client.host if request.client else None)
+        # off the event loop and out of the shared thread pool: a burst of logins waits here, not in
+        # the way of other requests; past login_gate.QUEUE waiting, refused at once without hashing
+        token, _ = await login_gate.run(accounts.login, ctx, username.strip(), password, client_ip)
     except RedlineError as exc:
         page = render(request, "login.html", status=429 if isinstance(exc, ThrottledError) else 401,
                       next=_safe_next(next), error=exc.message)
