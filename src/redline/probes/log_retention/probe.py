@@ -207,6 +207,7 @@ class LogRetentionProbe:
             "assessment_date": settings["assessment_date"], "zones": dict(total.zones),
             "records_per_day": {checks.day_name(day): count for day, count in sorted(days.items())},
             "gaps": [gap.as_dict() for gap in run_gaps],
+            "records_per_hour": {str(hour): count for hour, count in sorted(total.hours.items()) if count > 0},
             "coverage_svg": coverage_svg(dict(total.hours), checks.LOCAL_OFFSET),
         }
 
