@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 
 from redline.errors import InputError, NotFoundError
+from redline.probes.backends import Limits
 from redline.probes.base import FileResult, ProbeFinding, Verdict
 from redline.probes.batch import RunCancelled
 from redline.probes.runner import ProbeRun, run_findings, to_document
@@ -151,11 +152,18 @@ def _materialise(ctx: Context, workdir: Path, groups: Groups) -> list[_Group]:
 
 
 def _execute(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None,
-             on_progress: Callable[[int, int], None], cancel: Callable[[], bool] | None) -> ProbeRun:
-    """One probe over one provider's files, on the batch runner (local pool, or Dask at `scheduler`)."""
+             on_progress: Callable[[int, int], None], cancel: Callable[[], bool] | None,
+             limits: Limits) -> ProbeRun:
+    """One probe over one provider's files, on the batch runner: child processes held to `limits` (never this
+    process, which may be the web server), or Dask at `scheduler`."""
     from redline.probes.batch import run_batch
 
-    return run_batch(name, files, options, scheduler=scheduler, on_progress=on_progress, cancel=cancel)
+    return run_batch(name, files, options, scheduler=scheduler, on_progress=on_progress, cancel=cancel,
+                     limits=limits)
+
+
+def _limits(ctx: Context) -> Limits:
+    return Limits(ctx.settings.probe_cpu_seconds, ctx.settings.probe_memory_mb << 20)
 
 
 def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups, OptionFiles]:
@@ -223,7 +231,7 @@ def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, prog
         with tempfile.TemporaryDirectory(dir=_workroot(ctx), prefix=".campaign-run-") as tmp:
             options = concrete(ctx, run.options, files, Path(tmp))
             done = [(g, _execute(run.probe, g.files, options, scheduler=scheduler, on_progress=writer,
-                                 cancel=cancel)) for g in _materialise(ctx, Path(tmp), groups)]
+                                 cancel=cancel, limits=_limits(ctx))) for g in _materialise(ctx, Path(tmp), groups)]
             return _finish(ctx, run, campaign, done)
     except Exception as exc:
         _fail(ctx, run_id, "cancelled" if isinstance(exc, RunCancelled) else "failed", str(exc) or type(exc).__name__)
@@ -282,7 +290,8 @@ def _document(run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, Pro
         "run_id": run.id,
         "providers": [{"provider": {"id": g.provider.id, "name": g.provider.name, "location": g.provider.location},
                        "samples": [sample_of(g, r, x) for x, r in zip(g.samples, pr.results, strict=True)],
-                       "run": to_document(pr)} for g, pr in done],
+                       "run": {**to_document(pr), "options": dict(run.options)}}  # digests, not our paths
+                      for g, pr in done],
     })
 
 
