@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     dask_scheduler: str | None = None
     # A batch probe run in which no task finishes for this long ends with the pending files named (exit 1).
     probe_stall_seconds: float = Field(default=600.0, gt=0)
+    # A platform probe run (a campaign) checks each batch of files in a child process held to these limits:
+    # CPU seconds (RLIMIT_CPU) and address space in MiB (RLIMIT_AS); a batch over them fails, never the server.
+    probe_cpu_seconds: int = Field(default=600, ge=1, le=24 * 3600)
+    probe_memory_mb: int = Field(default=4096, ge=256, le=1 << 20)
     # Background jobs (services/jobs.py): auto = procrastinate on PostgreSQL, threads in-process otherwise.
     job_backend: Literal["auto", "inline", "procrastinate"] = "auto"
     job_threads: int = Field(default=2, ge=1, le=64)

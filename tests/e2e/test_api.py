@@ -330,5 +330,40 @@ def test_probe_results_attached_as_evidence_are_shown_as_a_page(live: Live, targ
     assert upload.status_code == 201, upload.text
     sha = upload.json()["sha256"]
     page = live.browser_login("hz-member").get(f"/evidence/{sha}/view")
-    assert page.status_code == 200 and "探针运行结果" in page.text and '<svg role="img">' in page.text
+    assert page.status_code == 200 and "探针运行结果" in page.text and '<svg role="img"><title>覆盖' not in page.text
     assert live.browser_login("sz-admin").get(f"/evidence/{sha}/view").status_code == 404
+
+
+def test_a_chart_on_a_probe_run_page_is_drawn_by_the_server_from_numbers(live: Live, targets: Targets) -> None:
+    from redline.reports.canonical import dumps, seal
+
+    hour = 490_000  # an epoch hour in 2025
+    document = seal({"schema": "redline/probe-run", "schema_version": 1,
+                     "probe": {"name": "log-retention", "version": "0", "title": "t"},
+                     "started": "2026-01-01", "finished": "2026-01-01", "options": {}, "results": [],
+                     "summary": {"records_per_hour": {str(hour): 7, str(hour + 1): 3, "x": "<b>", str(hour + 2): -1}}})
+    upload = live.api("hz-admin").post(f"/api/v1/filings/{targets.draft}/evidence",
+                                       files={"file": ("run.json", dumps(document).encode(), "application/json")})
+    assert upload.status_code == 201, upload.text
+    page = live.browser_login("hz-member").get(f"/evidence/{upload.json()['sha256']}/view")
+    assert page.status_code == 200, page.text
+    assert page.text.count('<rect class="cell"') == 2 and "<b>" not in page.text
+
+
+def test_markup_in_an_uploaded_probe_run_never_reaches_the_page(live: Live, targets: Targets) -> None:
+    """B4: a provider's probe-run JSON carried a meta refresh and a script in `coverage_svg`, and the page
+    showed them to the regulator unescaped."""
+    from redline.reports.canonical import dumps, seal
+
+    attack = ('<svg><meta http-equiv="refresh" content="0;url=https://attacker.example/"/>'
+              '<script>alert(document.cookie)</script></svg>')
+    document = seal({"schema": "redline/probe-run", "schema_version": 1,
+                     "probe": {"name": "log-retention", "version": "0", "title": "t"},
+                     "started": "2026-01-01", "finished": "2026-01-01", "options": {}, "results": [],
+                     "summary": {"coverage_svg": attack, "records_per_hour": {"490000": 1}}})
+    upload = live.api("hz-admin").post(f"/api/v1/filings/{targets.draft}/evidence",
+                                       files={"file": ("attack.json", dumps(document).encode(), "application/json")})
+    assert upload.status_code == 201, upload.text
+    page = live.browser_login("hz-member").get(f"/evidence/{upload.json()['sha256']}/view")
+    assert page.status_code == 200, page.text
+    assert "http-equiv" not in page.text and "<script" not in page.text and "attacker.example" not in page.text

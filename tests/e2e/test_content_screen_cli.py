@@ -61,3 +61,25 @@ def test_a_bad_regex_in_the_term_list_is_a_user_error_naming_file_and_line(tmp_p
     done = redline("probe", "run", "content-screen", path, "--terms", bad)
     assert done.returncode == 2
     assert f"{bad}:3" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_catastrophic_regex_in_the_term_list_does_not_hang_the_screen(tmp_path: Path) -> None:
+    """B16: `(a+)+$` against 28 × a + ! froze the screen on a backtracking engine."""
+    terms = tmp_path / "attack.txt"
+    terms.write_text("[regex]\n(a+)+$\n", encoding="utf-8")
+    path = tmp_path / "post.txt"
+    path.write_text("a" * 28 + "!\n", encoding="utf-8")
+    done = subprocess.run([str(REDLINE), "probe", "run", "content-screen", str(path), "--terms", str(terms), "--json"],
+                          capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"][0]["findings"] == []
+
+
+def test_a_backreference_in_the_term_list_is_a_user_error_naming_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "backref.txt"
+    bad.write_text("ok\n[regex]\n(a)\\1\n", encoding="utf-8")
+    path = tmp_path / "news.txt"
+    path.write_text(PROSE, encoding="utf-8")
+    done = redline("probe", "run", "content-screen", path, "--terms", bad)
+    assert done.returncode == 2
+    assert f"{bad}:3" in done.stderr and "backreference" in done.stderr and "Traceback" not in done.stderr

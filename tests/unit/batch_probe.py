@@ -3,14 +3,17 @@
 It records every file it checks (option `calls`: a log file, appended to from every worker), and it kills
 its own worker process on files named `crash-always*` and, once, on `crash-once*` (a marker file next to
 it remembers the first crash): a real worker death, not a raised exception. Option `sleep` slows each
-file down (seconds) so a test can interrupt a run half way. A file with a `NAME.hang` marker next to it
-hangs its worker (for HANG_SECONDS, so a test cluster can still shut down) until the marker is removed.
+file down (seconds) so a test can interrupt a run half way; option `spin` burns that many seconds of CPU.
+A file with a `NAME.hang` marker next to it hangs its worker (for HANG_SECONDS, so a test cluster can still
+shut down) until the marker is removed.
+Each result tells the process that checked the file and its CPU-time limit (`pid`, `cpu_limit`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +28,8 @@ HANG_SECONDS = 60.0
 class BatchTestProbe:
     info = ProbeInfo(name="batch-test", version="1.0", title="Records calls; crashes on request",
                      items=(), inputs=("files",),
-                     options={"calls": "log file of checked paths", "sleep": "seconds per file"})
+                     options={"calls": "log file of checked paths", "sleep": "seconds per file",
+                              "spin": "CPU seconds to burn per file"})
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         if "calls" in options:
@@ -42,9 +46,13 @@ class BatchTestProbe:
         while hang.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(float(options.get("sleep", 0)))
+        until = time.process_time() + float(options.get("spin", 0))
+        while time.process_time() < until:
+            pass
         data = path.read_bytes()
         verdict = Verdict.NON_COMPLIANT if b"bad" in data else Verdict.COMPLIANT
-        return FileResult(str(path), hashlib.sha256(data).hexdigest(), len(data), verdict, "text")
+        return FileResult(str(path), hashlib.sha256(data).hexdigest(), len(data), verdict, "text",
+                          details={"pid": os.getpid(), "cpu_limit": resource.getrlimit(resource.RLIMIT_CPU)[0]})
 
     def summarise(self, results: list[FileResult]) -> dict[str, Any]:
         return {"files": len(results), "bad": sum(r.verdict is Verdict.NON_COMPLIANT for r in results)}

@@ -4,13 +4,16 @@ run resumes from its journal; a run whose worker hangs ends with the files still
 
 from __future__ import annotations
 
+import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from redline.errors import InputError
+from redline.probes.backends import Limits
 from redline.probes.batch import run_batch
 from tests.batch_support import (
     batch_probe,
@@ -96,3 +99,21 @@ def test_an_unreachable_scheduler_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot reach the Dask scheduler") as caught:
         run_batch("aigc-label", numbered(tmp_path, 2), {}, scheduler=f"tcp://127.0.0.1:{_closed_port()}")
     assert caught.value.field == "scheduler"
+
+
+def test_with_limits_each_batch_runs_in_a_child_held_to_them_and_a_hog_fails_alone(
+        tmp_path: Path, batch_probe: None) -> None:
+    """B2: a platform run never checks files in the calling process (the web server), however few; a file that
+    burns CPU past the limit fails on its own, in seconds, instead of running for its full minute."""
+    calm = tmp_path / "calm.txt"
+    calm.write_text("good\n")
+    hog = tmp_path / "hog.txt"
+    hog.write_text("good\n")
+    limits = Limits(cpu_seconds=1, memory_bytes=2 << 30)
+    result = run_batch("batch-test", [calm], {}, limits=limits)
+    (only,) = result.results
+    assert only.details["pid"] != os.getpid() and only.details["cpu_limit"] == 1
+    started = time.monotonic()
+    spun = run_batch("batch-test", [hog], {"spin": 60}, limits=limits, retries=0)
+    assert spun.results[0].verdict.value == "error"
+    assert time.monotonic() - started < 50  # far less than the minute the file asked for

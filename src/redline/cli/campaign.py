@@ -43,7 +43,9 @@ def create(
     probe: Annotated[list[str], typer.Option("--probe", help="Probe to run; repeat.")],
     start: Annotated[str, typer.Option("--start", help="Period start, YYYY-MM-DD.")],
     end: Annotated[str, typer.Option("--end", help="Period end, YYYY-MM-DD.")],
-    option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help=(
+        "Probe option KEY=VALUE; a file option (terms, mapping, log_format) takes the digest that "
+        "`campaign add-file` prints."))] = None,
     technology: Annotated[list[str] | None, typer.Option("--technology", help="Technology in scope; repeat.")]
     = None,
     provider: Annotated[list[int] | None, typer.Option("--provider", help="Provider id in scope; repeat "
@@ -89,6 +91,21 @@ def add_samples(
         else:
             raise InputError("no such file or directory", source=str(path))
     out.print(f"added {len(added)} sample(s) to campaign {campaign}")
+
+
+@campaign_app.command("add-file")
+def add_file(
+    campaign: Annotated[int, typer.Argument(help="Campaign id.")],
+    path: Annotated[Path, typer.Argument(help="A term list, log mapping or log_format file.", show_default=False)],
+    as_user: AsOpt,
+) -> None:
+    """Upload a file the campaign's probe options name by digest (e.g. --option terms=DIGEST); prints the digest."""
+    from redline.services import campaign_files
+
+    ctx, p = acting_as(as_user)
+    if not path.is_file():
+        raise InputError("no such file", source=str(path))
+    out.print(campaign_files.add_file(ctx, p, campaign, path.name, path.read_bytes()).sha256)
 
 
 @campaign_app.command("run")

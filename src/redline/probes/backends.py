@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 import socket
 import threading
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_local
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -83,9 +85,24 @@ class InlineBackend:
         return None
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one worker process may use for one batch: CPU seconds (then SIGXCPU ends it) and address space
+    (then allocations fail with MemoryError). A worker runs one batch only, so each batch gets the full amount."""
+
+    cpu_seconds: int
+    memory_bytes: int
+
+
 def _ignore_interrupt() -> None:
     # Ctrl-C is the parent's to handle (it keeps the journal); workers finish their batch and exit
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start_limited(limits: Limits) -> None:
+    _ignore_interrupt()
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
 
 
 class PoolBackend:
@@ -95,10 +112,7 @@ class PoolBackend:
         self.name, self.options, self.workers = name, options, jobs
         self.slots = jobs * 2
         # forking a process that runs other threads (a web server, a Dask client) can copy a held lock
-        method = "forkserver" if threading.active_count() > 1 and os.name == "posix" else None
-        self._context = multiprocessing.get_context(method)
-        if method == "forkserver":  # workers start from a server that has imported the probes once
-            self._context.set_forkserver_preload(["redline.probes.runner", "redline.plugins", "redline.probes.builtin"])
+        self._context = _context(threading.active_count() > 1)
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -126,9 +140,64 @@ class PoolBackend:
         # tasks not started are dropped; running ones (one batch per worker) end before the run returns,
         # unless they hang: then the worker processes are killed (the executor offers no public way before 3.14)
         if stop_workers:
-            for process in list((self._pool._processes or {}).values()):
-                process.kill()
+            _kill_workers(self._pool)
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes (the executor has no public way to before Python 3.14)."""
+    for process in list((pool._processes or {}).values()):
+        process.kill()
+
+
+def _context(server: bool) -> multiprocessing.context.BaseContext:
+    method = "forkserver" if server and os.name == "posix" else None
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":  # workers start from a server that has imported the probes once
+        context.set_forkserver_preload(["redline.probes.runner", "redline.plugins", "redline.probes.builtin"])
+    return context
+
+
+class LimitedBackend:
+    """Each batch in a fresh child process held to `limits`, so a batch has the whole CPU budget and a probe
+    never runs in the calling process (a web server, a job worker). Children start from a fork server: the
+    caller runs threads, which forking would copy mid-lock. (One single-worker pool per batch rather than
+    `max_tasks_per_child=1`, which can deadlock on Python 3.11.)"""
+
+    def __init__(self, name: str, options: Mapping[str, Any], jobs: int, limits: Limits) -> None:
+        self.name, self.options, self.limits = name, options, limits
+        self.workers = self.slots = jobs
+        self._context = _context(True)
+        self._pools: dict[Future[list[FileResult]], ProcessPoolExecutor] = {}
+
+    def submit(self, batch: list[Path]) -> Future[list[FileResult]]:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_start_limited,
+                                   initargs=(self.limits,))
+        future = pool.submit(check_batch, self.name, batch, self.options)
+        self._pools[future] = pool
+        return future
+
+    def wait_any(self, futures: list[Any], timeout: float) -> list[Any]:
+        done, _ = wait_local(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+        return list(done)
+
+    def outcome(self, future: Any) -> Outcome:
+        result: Outcome = future.exception() or future.result()
+        pool = self._pools.pop(future, None)
+        if pool is not None:
+            pool.shutdown(wait=True)
+        return result
+
+    def died(self, error: BaseException) -> bool:
+        return isinstance(error, BrokenProcessPool)
+
+    def close(self, pending: list[Any], *, stop_workers: bool = False) -> None:
+        # running batches end (within their CPU limit) before the run returns, unless they hang: then killed
+        for pool in self._pools.values():
+            if stop_workers:
+                _kill_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pools.clear()
 
 
 def check_scheduler(address: str) -> tuple[str, int]:

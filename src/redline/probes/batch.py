@@ -27,7 +27,7 @@ from typing import Any
 
 from redline.domain.assessment import Severity
 from redline.errors import InputError, RedlineError
-from redline.probes.backends import Backend, DaskBackend, InlineBackend, PoolBackend
+from redline.probes.backends import Backend, DaskBackend, InlineBackend, LimitedBackend, Limits, PoolBackend
 from redline.probes.base import FileResult, ProbeFinding, Verdict
 from redline.probes.journal import Journal, Stamp
 from redline.probes.runner import ProbeRun
@@ -84,10 +84,12 @@ def batch_size(files: int, workers: int) -> int:
 def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None = None,
               jobs: int | None = None, journal: Path | None = None, retries: int = 2,
               on_progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None, stall_seconds: float | None = STALL_SECONDS) -> ProbeRun:
+              cancel: Callable[[], bool] | None = None, stall_seconds: float | None = STALL_SECONDS,
+              limits: Limits | None = None) -> ProbeRun:
     """Check every file with probe `name`; see the module docstring. Raises RunCancelled when `cancel()`
     turns True or on Ctrl-C, RunStalled when no task finishes for `stall_seconds` (None: wait for ever),
-    and InputError for a journal of another run or an unusable scheduler."""
+    and InputError for a journal of another run or an unusable scheduler. With `limits` (and no scheduler)
+    every batch runs in a child process held to them, however few the files."""
     if stall_seconds is not None and not stall_seconds > 0:
         raise InputError(f"the stall time must be a positive number of seconds, not {stall_seconds}",
                          field="stall_seconds")
@@ -100,7 +102,7 @@ def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, sched
     stamps = [Stamp.of(p) for p in files] if book is not None else []
     try:
         todo = _resume(book, files, stamps, results, on_progress)
-        backend = _backend(name, options, scheduler, jobs, len(todo))
+        backend = _backend(name, options, scheduler, jobs, len(todo), limits)
         size = batch_size(len(todo), backend.workers)
         tasks = [_Task(todo[i:i + size]) for i in range(0, len(todo), size)]
 
@@ -150,10 +152,12 @@ def _resume(book: Journal | None, files: list[Path], stamps: list[Stamp | None],
 
 
 def _backend(name: str, options: Mapping[str, Any], scheduler: str | None, jobs: int | None,
-             files: int) -> Backend:
+             files: int, limits: Limits | None = None) -> Backend:
     if scheduler:
         return DaskBackend(name, options, scheduler)
     jobs = max(1, jobs or os.cpu_count() or 1)
+    if limits is not None:
+        return LimitedBackend(name, options, max(1, min(jobs, -(-files // batch_size(files, jobs)))), limits)
     if jobs == 1 or files < SMALL_RUN:
         return InlineBackend(name, options)
     return PoolBackend(name, options, jobs)

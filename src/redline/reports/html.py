@@ -54,5 +54,9 @@ def render_report_html(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> 
 
 
 def render_probe_html(document: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
-    """A probe run's results for people; SVG charts (such as log coverage) are shown inline."""
-    return _environment(lang).get_template("probe_run.html.j2").render(d=document)
+    """A probe run's results for people; charts (such as log coverage) are drawn here from the run's numbers,
+    never taken from the document, which may be anyone's upload."""
+    from redline.reports.probe_charts import coverage_chart
+
+    coverage = coverage_chart(document.get("summary"))
+    return _environment(lang).get_template("probe_run.html.j2").render(d=document, coverage=coverage)

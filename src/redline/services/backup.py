@@ -53,6 +53,7 @@ from redline.store.migrate import check_current
 BLOB_COLUMNS: dict[str, list[tuple[str, bool]]] = {
     "evidence": [("sha256", True)],
     "campaign_samples": [("sha256", True)],
+    "campaign_files": [("sha256", True)],
     "campaign_runs": [("result_sha256", True)],
     "rectification_items": [("evidence_sha256", False)],
     "campaign_findings": [("sample_sha256", False), ("evidence", False)],

@@ -23,11 +23,13 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 
 from redline.errors import InputError, NotFoundError
+from redline.probes.backends import Limits
 from redline.probes.base import FileResult, ProbeFinding, Verdict
 from redline.probes.batch import RunCancelled
 from redline.probes.runner import ProbeRun, run_findings, to_document
 from redline.reports.canonical import dumps, seal
 from redline.services import audit
+from redline.services.campaign_options import check_options, concrete, require_uploaded, uploaded_files
 from redline.services.campaigns import probe_kinds, require_campaign, require_officer
 from redline.services.context import Context
 from redline.services.principal import Principal
@@ -35,6 +37,7 @@ from redline.store.models import Campaign, CampaignFinding, CampaignRun, Campaig
 
 Progress = Callable[[int, int], None]  # (files_done, files_total), cumulative
 Groups = dict[int, tuple[Organisation, list[CampaignSample]]]  # provider id -> provider, its samples
+OptionFiles = dict[str, tuple[str, str]]  # option name -> (digest, file name) of a campaign file
 
 
 class JobHandleLike(Protocol):
@@ -62,6 +65,10 @@ def _create_runs(ctx: Context, p: Principal, campaign_id: int, probe_name: str |
             raise InputError("the campaign has no samples yet; add some first", field="samples")
         from redline.plugins import probe
 
+        for n, x in enumerate(specs):  # stored options are checked again: a campaign may predate the checks
+            selected = probe(x["name"])
+            check_options(selected.info, selected, dict(x.get("options") or {}), f"probes.{n}.options")
+            require_uploaded(s, campaign.id, selected.info, dict(x.get("options") or {}))
         runs = [CampaignRun(campaign_id=campaign.id, probe=x["name"], probe_version=probe(x["name"]).info.version,
                             options=dict(x.get("options") or {}), backend=backend, state="queued") for x in specs]
         s.add_all(runs)
@@ -146,15 +153,22 @@ def _materialise(ctx: Context, workdir: Path, groups: Groups) -> list[_Group]:
 
 def _execute(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None,
              on_progress: Callable[[int, int], None], cancel: Callable[[], bool] | None,
-             stall_seconds: float) -> ProbeRun:
-    """One probe over one provider's files, on the batch runner (local pool, or Dask at `scheduler`)."""
+             stall_seconds: float, limits: Limits) -> ProbeRun:
+    """One probe over one provider's files, on the batch runner: child processes held to `limits` (never this
+    process, which may be the web server), or Dask at `scheduler`."""
     from redline.probes.batch import run_batch
 
     return run_batch(name, files, options, scheduler=scheduler, on_progress=on_progress, cancel=cancel,
-                     stall_seconds=stall_seconds)
+                     stall_seconds=stall_seconds, limits=limits)
 
 
-def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups]:
+def _limits(ctx: Context) -> Limits:
+    return Limits(ctx.settings.probe_cpu_seconds, ctx.settings.probe_memory_mb << 20)
+
+
+def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups, OptionFiles]:
+    from redline.plugins import probe
+
     with ctx.uow() as uow:
         s = uow.session
         run = s.get(CampaignRun, run_id)
@@ -162,6 +176,9 @@ def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups]:
             raise NotFoundError(f"no campaign run {run_id}")
         campaign = s.get(Campaign, run.campaign_id)
         assert campaign is not None
+        selected = probe(run.probe)
+        check_options(selected.info, selected, run.options, "options")
+        files = uploaded_files(s, campaign.id, selected.info, run.options)
         spec = next((x for x in campaign.probes if x["name"] == run.probe), {"name": run.probe})
         samples = s.scalars(select(CampaignSample).where(CampaignSample.campaign_id == campaign.id,
                                                          CampaignSample.kind.in_(probe_kinds(spec)))
@@ -177,7 +194,7 @@ def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups]:
         run.files_done, run.error = 0, ""
         uow.commit()
         s.expunge_all()
-        return run, campaign, groups
+        return run, campaign, groups, files
 
 
 class _ProgressWriter:
@@ -203,14 +220,19 @@ class _ProgressWriter:
 def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, progress: Progress | None = None,
                 cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
     """Run one queued CampaignRun to the end; the row records done, cancelled or failed."""
-    run, campaign, groups = _load(ctx, run_id)
+    try:
+        run, campaign, groups, files = _load(ctx, run_id)
+    except InputError as exc:
+        _fail(ctx, run_id, "failed", str(exc))
+        raise
     scheduler = scheduler or ctx.settings.dask_scheduler
     writer = _ProgressWriter(ctx, run_id, run.files_total, progress)
     try:
         with tempfile.TemporaryDirectory(dir=_workroot(ctx), prefix=".campaign-run-") as tmp:
-            done = [(g, _execute(run.probe, g.files, run.options, scheduler=scheduler, on_progress=writer,
-                                 cancel=cancel, stall_seconds=ctx.settings.probe_stall_seconds))
-                    for g in _materialise(ctx, Path(tmp), groups)]
+            options = concrete(ctx, run.options, files, Path(tmp))
+            done = [(g, _execute(run.probe, g.files, options, scheduler=scheduler, on_progress=writer,
+                                 cancel=cancel, stall_seconds=ctx.settings.probe_stall_seconds,
+                                 limits=_limits(ctx))) for g in _materialise(ctx, Path(tmp), groups)]
             return _finish(ctx, run, campaign, done)
     except Exception as exc:
         _fail(ctx, run_id, "cancelled" if isinstance(exc, RunCancelled) else "failed", str(exc) or type(exc).__name__)
@@ -269,7 +291,8 @@ def _document(run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, Pro
         "run_id": run.id,
         "providers": [{"provider": {"id": g.provider.id, "name": g.provider.name, "location": g.provider.location},
                        "samples": [sample_of(g, r, x) for x, r in zip(g.samples, pr.results, strict=True)],
-                       "run": to_document(pr)} for g, pr in done],
+                       "run": {**to_document(pr), "options": dict(run.options)}}  # digests, not our paths
+                      for g, pr in done],
     })
 
 

@@ -20,6 +20,7 @@ from redline.domain import jurisdiction
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.rulebook.citations import CITE_PATTERN
 from redline.services import audit
+from redline.services.campaign_options import check_options
 from redline.services.context import Context
 from redline.services.principal import Principal, require_regulator_over
 from redline.store.models import Campaign, CampaignFinding, CampaignRun, CampaignSample, Organisation
@@ -142,11 +143,10 @@ def _check_probes(probes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if name in seen:
             raise InputError(f"probe '{name}' is listed twice", field=f"probes.{n}.name")
         seen.add(name)
-        options = dict(spec.get("options") or {})
-        unknown = sorted(set(options) - set(installed[name].info.options))
-        if unknown:
-            raise InputError(f"unknown option(s) for {name}: {', '.join(unknown)} (known: "
-                             f"{', '.join(installed[name].info.options) or 'none'})", field=f"probes.{n}.options")
+        raw = spec.get("options") or {}
+        if not isinstance(raw, dict):
+            raise InputError("options must map names to values", field=f"probes.{n}.options")
+        options = check_options(installed[name].info, installed[name], raw, f"probes.{n}.options")
         entry: dict[str, Any] = {"name": name, "options": options}
         kinds = spec.get("kinds")
         if kinds:

@@ -347,6 +347,21 @@ class CampaignSample(Base):
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class CampaignFile(Base):
+    """A file a campaign's probe options name by digest (a term list, a log mapping), uploaded by an officer:
+    options never name a path on the server."""
+
+    __tablename__ = "campaign_files"
+    __table_args__ = (UniqueConstraint("campaign_id", "sha256", name="uq_campaign_files_campaign_id_sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class CampaignRun(Base):
     """One probe run over a campaign's samples; the sealed run document is kept as a blob."""
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
-from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns
+from redline.services import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
 from redline.services.campaigns import CampaignSpec
 from redline.services.principal import Principal
 from redline.store.models import Campaign, CampaignFinding, CampaignRun
@@ -111,6 +111,20 @@ def add_samples(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: Annot
     if plain or not ids:
         ids += campaign_samples.add_samples(ctx, p, campaign_id, provider_id, plain, kind)
     return {"ids": ids}
+
+
+@router.post("/campaigns/{campaign_id}/files", status_code=201)
+def add_file(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """A file probe options name by its digest (a term list, a log mapping): options never name server paths."""
+    row = campaign_files.add_file(ctx, p, campaign_id, file.filename or "upload",
+                                  file.file.read(ctx.blobs.max_bytes + 1))
+    return {"sha256": row.sha256, "filename": row.filename, "size": row.size}
+
+
+@router.get("/campaigns/{campaign_id}/files")
+def list_files(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> list[dict[str, Any]]:
+    return [{"sha256": f.sha256, "filename": f.filename, "size": f.size}
+            for f in campaign_files.list_files(ctx, p, campaign_id)]
 
 
 @router.post("/campaigns/{campaign_id}/runs", status_code=202)

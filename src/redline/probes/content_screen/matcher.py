@@ -19,6 +19,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 from redline.probes.content_screen.normalise import Normalised, Options, normalise, normalise_term
+from redline.probes.content_screen.patterns import compile_user_pattern
 from redline.probes.content_screen.terms import Term, TermList, load_terms
 
 WORD = r"[^\W_]"
@@ -121,7 +122,7 @@ class Screen:
         self._spaced_terms = list(spaced.values())
         self._plain = self._automaton(self._plain_forms)
         self._spaced = self._automaton(self._spaced_forms) if separators else None
-        self._regexes = [(re.compile(t.text, re.IGNORECASE), t) for t in terms.regexes]
+        self._regexes = [(compile_user_pattern(t.text, source=terms.source, line=t.line), t) for t in terms.regexes]
         phrases = {f: t for f, t in plain.items() if " " in f.strip()} if separators else {}
         self._phrase_terms = list(phrases.values())
         self._phrases = re.compile("|".join(
@@ -158,10 +159,10 @@ class Screen:
                 if match is not None and not taken.overlaps(match.start, match.end):
                     yield match
         for regex, term in self._regexes:
-            for found in regex.finditer(norm.text):
-                if found.end() > found.start():
-                    start, end = norm.original_span(found.start(), found.end())
-                    yield Match(start, end, found.group(), term)
+            for hit in regex.finditer(norm.text):
+                if hit.end() > hit.start():
+                    start, end = norm.original_span(hit.start(), hit.end())
+                    yield Match(start, end, hit.group(), term)
 
     def _located(self, norm: Normalised, start: int, end: int, term: Term, spaced: bool) -> Match | None:
         """Latin terms match whole words only ("ass" is not in "class"), judged on the normalised text:

@@ -29,6 +29,7 @@ TERM_CLAUSE = "具有舆论属性或社会动员能力的互联网信息服务�
 SPAM_CLAUSE = "网络信息内容生态治理规定"
 SWITCHES = ("nfkc", "width", "t2s", "invisible", "separators", "homoglyphs", "spam")
 SNIPPET = 40
+BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 
 
 def _switch(options: Mapping[str, Any], name: str) -> bool:
@@ -61,7 +62,16 @@ class ContentScreenProbe:
                  "format": "auto, text, html or jsonl (default auto)",
                  "field": "the field of each JSON line to screen (default text)",
                  **{name: f"{name} normalisation or detection (default true)" for name in SWITCHES}},
+        file_options=("terms",),
     )
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Values checked before a campaign stores them (the CLI checks them as it runs)."""
+        check_format(str(options.get("format", "auto")))
+        for name in SWITCHES:
+            value = options.get(name, True)
+            if not isinstance(value, bool) and str(value).strip().lower() not in BOOLEAN_WORDS:
+                raise InputError(f"{name} must be true or false", field=name)
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         data = path.read_bytes()

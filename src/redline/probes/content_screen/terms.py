@@ -3,20 +3,21 @@
 Plain text: UTF-8, one term per line, `#` starts a comment line; a line may add a category and a severity
 after tabs (`term<TAB>category<TAB>severity`). Lines after a `[regex]` line are regular expressions
 (a `[terms]` line switches back). CSV: a header `term,category,severity`; a term written `re:PATTERN`
-is a regular expression. redline ships only a neutral demo list; real lists belong to the user.
+is a regular expression. Regular expressions are RE2 syntax (patterns.py): no backreferences, no lookaround.
+redline ships only a neutral demo list; real lists belong to the user.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redline.domain.assessment import Severity
 from redline.errors import InputError
+from redline.probes.content_screen.patterns import compile_user_pattern
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -63,10 +64,7 @@ def _severity(value: str, source: str, line: int) -> Severity:
 
 def _checked(term: Term, source: str) -> Term:
     if term.regex:
-        try:
-            compiled = re.compile(term.text)
-        except re.error as exc:
-            raise InputError(f"bad regular expression '{term.text}': {exc}", source=source, line=term.line) from None
+        compiled = compile_user_pattern(term.text, source=source, line=term.line)
         if compiled.match(""):
             raise InputError(f"regular expression '{term.text}' matches empty text", source=source, line=term.line)
     return term

@@ -158,7 +158,16 @@ class LogRetentionProbe:
             "glob": "only check files whose name (or path) matches this pattern, e.g. access.log*",
             "workers": "processes for one large plain file (default: all cores)",
         },
+        file_options=("mapping", "log_format"),
     )
+
+    def check_options(self, options: Mapping[str, Any]) -> None:
+        """Values checked before a campaign stores them (the CLI checks them as it runs)."""
+        settings = Settings.from_options(options)
+        bounds = {"gap_hours": (1, 24 * 366), "months": (1, 120), "min_filled": (0, 100), "workers": (0, 64)}
+        for name, (low, high) in bounds.items():
+            if not low <= getattr(settings, name) <= high:
+                raise InputError(f"{name} must lie between {low} and {high}", field=name)
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         settings = Settings.from_options(options)
@@ -207,6 +216,7 @@ class LogRetentionProbe:
             "assessment_date": settings["assessment_date"], "zones": dict(total.zones),
             "records_per_day": {checks.day_name(day): count for day, count in sorted(days.items())},
             "gaps": [gap.as_dict() for gap in run_gaps],
+            "records_per_hour": {str(hour): count for hour, count in sorted(total.hours.items()) if count > 0},
             "coverage_svg": coverage_svg(dict(total.hours), checks.LOCAL_OFFSET),
         }
 
