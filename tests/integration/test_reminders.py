@@ -243,6 +243,17 @@ def test_two_runs_at_once_deliver_each_reminder_exactly_once_and_neither_crashes
     assert len(rows) == 15 and {r.status for r in rows} == {"sent"} and len(sends) == 15
 
 
+def test_a_title_with_a_line_break_stored_before_names_were_checked_still_gets_its_mail(world: World) -> None:
+    with world.ctx.uow() as uow:  # as a row written before line breaks were refused at entry
+        uow.session.execute(update(Filing).where(Filing.id == world.filings["late"])
+                            .values(title="声浪\r\nBcc: attacker@example.test"))
+        uow.commit()
+    summary = run_reminders(world.ctx, TODAY)
+    assert summary.count("failed") == 0 and summary.count("sent") == 15
+    late = [m for m in world.mail.messages if "Bcc: attacker" in m["Subject"]]
+    assert late and all("\n" not in m["Subject"] and m["Bcc"] is None for m in late)
+
+
 def test_a_failed_delivery_is_recorded_and_retried_by_the_next_run(world: World) -> None:
     w = world
     w.hooks.fail = True

@@ -21,6 +21,7 @@ from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
 from redline.errors import AuthenticationError, InputError, NotFoundError
 from redline.services import audit, login_throttle
 from redline.services.context import Context
+from redline.services.filenames import check_line
 from redline.services.principal import Principal
 from redline.store.locking import get_for_update
 from redline.store.models import ApiToken, Organisation, User, WebSession
@@ -77,6 +78,7 @@ def _check_placement(ctx: Context, new: NewUser, org: Organisation | None) -> No
 def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
     if not USERNAME.match(new.username):
         raise InputError("username: 3-64 lowercase letters, digits, '.', '_' or '-'", field="username")
+    check_line(new.display_name, "display_name")
     check_password_policy(new.password)
     with ctx.uow() as uow:
         org = uow.session.get(Organisation, new.organisation_id) if new.organisation_id else None

@@ -22,6 +22,7 @@ from redline.rulebook.citations import CITE_PATTERN
 from redline.services import audit
 from redline.services.campaign_options import check_options
 from redline.services.context import Context
+from redline.services.filenames import check_line
 from redline.services.principal import Principal, require_regulator_over
 from redline.store.models import Campaign, CampaignFinding, CampaignRun, CampaignSample, Organisation
 
@@ -169,7 +170,7 @@ def _check_providers(session: Session, region: str, provider_ids: list[int]) -> 
 
 def create_campaign(ctx: Context, p: Principal, spec: CampaignSpec) -> int:
     """Open a campaign; every part is checked against the rulebook and the probes installed."""
-    name = spec.name.strip()
+    name = check_line(spec.name.strip(), "name")
     if not name:
         raise InputError("the campaign needs a name", field="name")
     if ctx.book.divisions.get(spec.region) is None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from redline.domain.assessment import (
     AnswerStatus,
@@ -25,6 +25,7 @@ from redline.domain.service import BasicInfo, Change, Notice, Provider, ServiceP
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
+from redline.services.filenames import line_value
 from redline.yamldoc import Key, YamlDoc, load_model
 
 
@@ -32,8 +33,11 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Line = Annotated[str, AfterValidator(line_value)]  # a name or title: one line, no control characters
+
+
 class ProviderIn(_Strict):
-    name: str = Field(min_length=1)
+    name: Line = Field(min_length=1)
     location: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 code, six digits")
     credit_code: str | None = None
 
@@ -53,7 +57,7 @@ class TechnologyIn(_Strict):
 
 
 class ServiceIn(_Strict):
-    name: str = Field(min_length=1)
+    name: Line = Field(min_length=1)
     description: str = ""
     capabilities: list[str] = Field(min_length=1)
     monthly_active_users: int | None = Field(default=None, ge=0)

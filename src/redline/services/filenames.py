@@ -32,3 +32,28 @@ def check_file_name(name: str, field: str = "file") -> str:
         raise InputError(f"the file name holds invisible or direction-changing characters ({', '.join(hidden[:5])})",
                          field=field)
     return name
+
+
+def line_problem(text: str) -> str | None:
+    """Why `text` cannot be a name or title (one line that may reach a mail header, a file name or a document
+    title), or None: a line break or any other control or invisible character is refused."""
+    hidden = hidden_characters(text)
+    if hidden:
+        return f"a name or title must be one line without control or invisible characters ({', '.join(hidden[:5])})"
+    return None
+
+
+def check_line(text: str, field: str) -> str:
+    """`text` if it is fit for a name or title; otherwise a user error naming the field and the code points."""
+    problem = line_problem(text)
+    if problem:
+        raise InputError(problem, field=field)
+    return text
+
+
+def line_value(text: str) -> str:
+    """`check_line` for a pydantic model field (the model's error then names file, line and field)."""
+    problem = line_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text

@@ -21,7 +21,7 @@ from redline.services import assessor_signature, audit
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
-from redline.services.filenames import check_file_name
+from redline.services.filenames import check_file_name, check_line
 from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
@@ -49,6 +49,7 @@ def create_organisation(ctx: Context, kind: str, name: str, location: str,
         raise InputError("kind must be provider, assessor or regulator", field="kind")
     if ctx.book.divisions.get(location) is None:
         raise InputError(f"'{location}' is not a GB/T 2260 division code", field="location")
+    check_line(name, "name")
     with ctx.uow() as uow:
         org = Organisation(kind=kind, name=name, location=location, credit_code=credit_code)
         uow.session.add(org)
@@ -134,6 +135,7 @@ def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: st
            due: dt.date | None = None) -> int:
     """A regulator's written notice that an assessment is required (Art. 3(5) of the 2018 rule)."""
     require_regulator(p)
+    check_line(reference, "reference")
     with ctx.uow() as uow:
         service_row = uow.session.get(Service, service_id)
         org = uow.session.get(Organisation, service_row.provider_id) if service_row is not None else None

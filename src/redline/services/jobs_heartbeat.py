@@ -17,9 +17,10 @@ import threading
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy.orm import Session
 
 from redline.services.context import Context
-from redline.store.models import Job
+from redline.store.models import CampaignRun, Job
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +56,24 @@ def fail_stale(ctx: Context) -> int:
         if uow.session.scalar(select(Job.id).where(_stale(ctx)).limit(1)) is None:
             return 0
     with ctx.uow() as uow:
-        failed = uow.session.execute(update(Job).where(_stale(ctx))
+        ids = list(uow.session.scalars(select(Job.id).where(_stale(ctx)).with_for_update()))
+        failed = uow.session.execute(update(Job).where(Job.id.in_(ids), _stale(ctx))
                                      .values(state="failed", error=STALE_ERROR, finished_at=ctx.now()))
+        close_owned(uow.session, ids, ctx.now())
         uow.commit()
         count: int = failed.rowcount  # type: ignore[attr-defined]
     if count:
         log.warning("marked %s job(s) failed whose process stopped", count)
     return count
+
+
+def close_owned(session: Session, job_ids: list[int], now: dt.datetime) -> None:
+    """What failed jobs were doing ends with them: a campaign run they were running is failed too, so no
+    page shows it running for ever (its samples stay; the officer starts it again)."""
+    if job_ids:
+        session.execute(update(CampaignRun).where(CampaignRun.job_id.in_(job_ids),
+                                                  CampaignRun.state.in_(["queued", "running"]))
+                        .values(state="failed", error=STALE_ERROR, finished_at=now))
 
 
 class Heartbeat:

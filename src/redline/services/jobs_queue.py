@@ -18,8 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from redline.errors import InputError
-from redline.services import jobs
+from redline.services import jobs, jobs_heartbeat
 from redline.services.context import Context
+from redline.services.jobs_heartbeat import STALE_AFTER_BEATS
 from redline.store.models import Job
 
 log = logging.getLogger(__name__)
@@ -97,12 +98,26 @@ async def _fail_stalled(app: Any, ctx: Context) -> int:
     stalled = await app.job_manager.get_stalled_jobs(task_name=TASK, seconds_since_heartbeat=STALLED_AFTER_SECONDS)
     for queued in stalled:
         await app.job_manager.finish_job_by_id_async(job_id=queued.id, status=Status.FAILED, delete_job=False)
-        job_id = queued.task_kwargs.get("job_id")
+        job_id = int(queued.task_kwargs.get("job_id"))
         with ctx.uow() as uow:
             uow.session.execute(update(Job).where(Job.id == job_id, Job.state == "running")
                                 .values(state="failed", error=jobs.STALE_ERROR, finished_at=ctx.now()))
+            jobs_heartbeat.close_owned(uow.session, [job_id], ctx.now())
             uow.commit()
     return len(stalled)
+
+
+async def _sweep(app: Any, ctx: Context) -> None:
+    """For as long as the worker runs: fail the jobs of workers that stopped (by procrastinate's heartbeat
+    and by ours), so a worker restarted at once, or never, leaves nothing `running` for ever."""
+    every = max(1.0, STALE_AFTER_BEATS * ctx.settings.job_heartbeat_seconds)
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await _fail_stalled(app, ctx)
+            await asyncio.to_thread(jobs_heartbeat.fail_stale, ctx)
+        except Exception as exc:  # the database may be away for a while; the next sweep tries again
+            log.warning("sweep of stopped jobs failed: %s", exc)
 
 
 def run_worker(ctx: Context, *, wait: bool = True, concurrency: int = 1,
@@ -117,9 +132,14 @@ def run_worker(ctx: Context, *, wait: bool = True, concurrency: int = 1,
             failed = await _fail_stalled(app, ctx)
             if failed:
                 log.warning("marked %s job(s) of stopped workers as failed", failed)
-            await app.run_worker_async(queues=[QUEUE], wait=wait, concurrency=concurrency,
-                                       additional_context={"redline_ctx": ctx}, listen_notify=wait,
-                                       install_signal_handlers=install_signal_handlers,
-                                       fetch_job_polling_interval=1.0 if wait else 0.1)
+            sweeper = asyncio.create_task(_sweep(app, ctx)) if wait else None
+            try:
+                await app.run_worker_async(queues=[QUEUE], wait=wait, concurrency=concurrency,
+                                           additional_context={"redline_ctx": ctx}, listen_notify=wait,
+                                           install_signal_handlers=install_signal_handlers,
+                                           fetch_job_polling_interval=1.0 if wait else 0.1)
+            finally:
+                if sweeper is not None:
+                    sweeper.cancel()
 
     asyncio.run(main())

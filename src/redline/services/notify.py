@@ -23,6 +23,7 @@ import httpx
 
 from redline.config import Settings
 from redline.services.deadlines import KIND_TEXT, Deadline
+from redline.services.filenames import hidden_characters
 
 WEBHOOK_TIMEOUT = 5.0
 
@@ -51,12 +52,17 @@ def _stage_text(n: Notice) -> tuple[str, str]:
     return f"距到期还有{left}天", f"due in {left} day{'s' if left != 1 else ''}"
 
 
+def _one_line(text: str) -> str:
+    return " ".join("".join(" " if hidden_characters(c) else c for c in text).split())
+
+
 def compose_email(n: Notice, settings: Settings, to: str) -> EmailMessage:
     d = n.deadline
     kind_zh, kind_en = KIND_TEXT[d.kind]
     stage_zh, stage_en = _stage_text(n)
     msg = EmailMessage()
-    msg["Subject"] = f"【redline】{kind_zh}{stage_zh}：{d.title} / {kind_en.capitalize()} {stage_en}: {d.title}"
+    title = _one_line(d.title)  # names are checked at entry; rows stored before that must not stop the mail
+    msg["Subject"] = f"【redline】{kind_zh}{stage_zh}：{title} / {kind_en.capitalize()} {stage_en}: {title}"
     msg["From"], msg["To"] = settings.smtp_from, to
     msg["Date"], msg["Message-ID"] = formatdate(localtime=False), make_msgid(domain="redline")
     basis = "；".join(d.basis) if d.basis else "（未载明）"
