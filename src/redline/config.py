@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     # Deadline reminders (services/reminders.py): calendar days before a due date, and where they go.
     reminder_days: list[int] = Field(default=[7, 1])
     public_url: str = "http://127.0.0.1:8000"
+    # Hosts reminder webhooks may be sent to although they are loopback, private or link-local (comma-separated;
+    # an operator's own receiver). Others such are refused (services/outbound.py).
+    outbound_allowed_hosts: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "redline@localhost"
@@ -103,6 +106,10 @@ class Settings(BaseSettings):
         if self.api_token_days > self.api_token_max_days:
             raise ValueError("REDLINE_API_TOKEN_DAYS exceeds REDLINE_API_TOKEN_MAX_DAYS")
         return self
+
+    @property
+    def outbound_hosts(self) -> list[str]:
+        return [h.strip().lower().strip("[]") for h in self.outbound_allowed_hosts.split(",") if h.strip()]
 
     @property
     def secure_cookies(self) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from redline.cli.gate import _plain_http_off_host
 from redline.cli.main import main
 from redline.store.models import Service
 from tests.e2e.conftest import Live
@@ -138,3 +139,17 @@ def test_a_refused_token_or_an_unknown_service_is_a_user_error(
     forged = redline("gate", manifest, "--platform", live.url, "--token", "rl_forged", "--service",
                      str(service_id))
     assert forged.returncode == 2 and "refused the token (401)" in forged.stderr, forged.stderr
+
+
+@pytest.mark.parametrize(("url", "warned"), [("http://platform.example.cn", True), ("http://10.2.3.4:8000", True),
+                                              ("https://platform.example.cn", False), ("http://127.0.0.1:8000", False),
+                                              ("http://localhost:8000", False), ("http://[::1]:8000", False)])
+def test_a_plain_http_platform_off_this_machine_is_warned_about(url: str, warned: bool) -> None:
+    # the warning is decided before anything is sent; no test may send outside this machine
+    assert _plain_http_off_host(url) is warned
+
+
+def test_the_gate_against_a_loopback_platform_gives_no_http_warning(live: Live, service_id: int, write: Write) -> None:
+    manifest = write("service.yaml", MANIFEST)
+    local = redline("gate", manifest, "--platform", live.url, "--token", "rl_forged", "--service", str(service_id))
+    assert local.returncode == 2 and "plain http" not in local.stderr

@@ -9,9 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.errors import AuthenticationError
+from redline.services import accounts
 from redline.services.demo import load_demo
+from redline.services.principal import Principal
 
 REDLINE = Path(sys.executable).with_name("redline")
 
@@ -41,6 +46,35 @@ def test_an_operator_migrates_creates_an_organisation_and_users(tmp_path: Path) 
     assert weak.returncode == 2 and "at least 10 characters" in weak.stderr
     listed = run(tmp_path, "users", "list", "--json")
     assert [u["username"] for u in json.loads(listed.stdout)] == ["alice"]
+
+
+def test_an_operator_deactivates_an_account_and_resets_a_password_ending_its_sessions(tmp_path: Path) -> None:
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    org = run(tmp_path, "orgs", "create", "--kind", "provider", "--name", "测试公司", "--location", "330106")
+    assert run(tmp_path, "users", "create", "alice", "--role", "provider_admin", "--organisation",
+               org.stdout.strip(), "--password-stdin", stdin="long-enough-pw-1\n").returncode == 0
+    ctx = build_context(Settings(database_url=f"sqlite:///{tmp_path / 'redline.db'}", blob_dir=tmp_path / "b",
+                                 key_dir=tmp_path / "keys"))
+    session, _ = accounts.login(ctx, "alice", "long-enough-pw-1")
+    common = run(tmp_path, "users", "set-password", "alice", "--password-stdin", stdin="password12\n")
+    assert common.returncode == 2 and "attackers try first" in common.stderr
+    reset = run(tmp_path, "users", "set-password", "alice", "--password-stdin", stdin="a-new-long-phrase-7\n")
+    assert reset.returncode == 0 and "1 session(s)" in reset.stdout, reset.stderr
+    assert accounts.session_principal(ctx, session) is None
+    session, _ = accounts.login(ctx, "alice", "a-new-long-phrase-7")
+    token = accounts.create_api_token(ctx, accounts.session_principal(ctx, session) or _fail(), "ci")
+    off = run(tmp_path, "users", "deactivate", "alice")
+    assert off.returncode == 0 and "2 session(s) and token(s)" in off.stdout, off.stdout
+    assert accounts.session_principal(ctx, session) is None and accounts.token_principal(ctx, token) is None
+    with pytest.raises(AuthenticationError):
+        accounts.login(ctx, "alice", "a-new-long-phrase-7")
+    assert run(tmp_path, "users", "activate", "alice").returncode == 0
+    assert accounts.login(ctx, "alice", "a-new-long-phrase-7")[0]
+    assert run(tmp_path, "users", "deactivate", "nobody").returncode == 2
+
+
+def _fail() -> Principal:
+    raise AssertionError("no principal")
 
 
 def test_audit_verify_passes_on_the_demo_data_and_fails_on_a_tampered_copy(tmp_path: Path) -> None:

@@ -373,3 +373,28 @@ def test_the_sample_files_on_disk_are_the_demo_samples(tmp_path: Path) -> None:
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     expected = {f"{kind}/{name}" for kind, files in sample_files(3, dt.date(2026, 5, 1)).items() for name, _ in files}
     assert on_disk == expected and "log/access.log" in on_disk
+
+
+def test_a_probe_run_cannot_be_started_twice_at_once_in_one_campaign(ctx: Context) -> None:
+    cid = _campaign(ctx, "杭州市生成式")
+    officer, outcomes, start = _as(ctx, "hz-cac"), [], threading.Barrier(2)
+
+    def begin() -> None:
+        start.wait()
+        try:
+            outcomes.append(campaign_runs._create_runs(ctx, officer, cid, "aigc-label", "local"))
+        except ConflictError as exc:
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=begin) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    created = [o for o in outcomes if isinstance(o, list)]
+    assert len(outcomes) == 2 and len(created) == 1, outcomes
+    refused = next(o for o in outcomes if isinstance(o, ConflictError))
+    assert "already queued or running" in refused.message
+    (run_id,) = created[0]
+    campaigns.run_job(ctx, _Handle({"run_id": run_id}))  # once it is done, the probe may run again
+    assert len(campaign_runs._create_runs(ctx, officer, cid, "aigc-label", "local")) == 1

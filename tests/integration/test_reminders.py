@@ -144,6 +144,7 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     hooks = Receiver()
     threading.Thread(target=hooks.serve_forever, daemon=True).start()
     settings = Settings(database_url=database_url, blob_dir=tmp_path / "blobs", smtp_port=smtp_port,
+                        outbound_allowed_hosts="127.0.0.1",  # the test receiver: loopback, allowed by the operator
                         smtp_from="redline@example.test", public_url="https://redline.example.test",
                         job_backend="inline")
     ctx = dataclasses.replace(build_context(settings), today=lambda: TODAY,

@@ -9,9 +9,11 @@ could not be reached or answered nonsense, so the gate cannot decide.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 from rich.table import Table
@@ -34,7 +36,7 @@ from redline.services.gate import (
     run_gate,
 )
 
-from .common import HolidaysOpt, JsonOpt, LangOpt, out, rulebook
+from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 from .gate_platform import fetch_baseline
 
 
@@ -152,6 +154,17 @@ def result_json(result: GateResult) -> dict[str, Any]:
     }
 
 
+def _plain_http_off_host(url: str) -> bool:
+    """A plain-http platform URL that leaves this machine (loopback is where a test or a tunnel listens)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    return parts.scheme == "http" and not loopback
+
+
 def _baseline(book: Rulebook, baseline: Path | None, platform: str | None, token: str | None,
               service: int | None) -> Baseline:
     """A local baseline file wins over a platform named only in the environment."""
@@ -167,6 +180,9 @@ def _baseline(book: Rulebook, baseline: Path | None, platform: str | None, token
     if service is None:
         raise InputError("--platform needs the service id (--service)", field="--service")
     url = platform.rstrip("/")
+    if _plain_http_off_host(url):
+        err.print(f"[yellow]warning:[/yellow] {url} is plain http: the API token travels unencrypted; "
+                  "use https (警告：明文 http 会泄露 API 令牌，请使用 https)")
     return baseline_from_platform(fetch_baseline(url, token, service), f"{url} service {service}")
 
 

@@ -124,6 +124,37 @@ def users_create(
     out.print(f"created user {user_id}: {username} ({role.value})")
 
 
+@users_app.command("deactivate")
+def users_deactivate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Deactivate an account: it cannot log in, and its sessions and API tokens end at once."""
+    from redline.services import credentials
+
+    ended = credentials.set_active(_context(), username, False, actor="cli")
+    out.print(f"{username}: deactivated; {ended} session(s) and token(s) ended")
+
+
+@users_app.command("activate")
+def users_activate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Let a deactivated account log in again."""
+    from redline.services import credentials
+
+    credentials.set_active(_context(), username, True, actor="cli")
+    out.print(f"{username}: active")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+) -> None:
+    """Set a new password for an account (asked for, or read from stdin); its sessions and tokens end."""
+    from redline.services import credentials
+
+    password = input() if password_stdin else getpass.getpass("new password: ")
+    ended = credentials.reset_password(_context(), username, password, actor="cli")
+    out.print(f"{username}: password set; {ended} session(s) and token(s) ended")
+
+
 @users_app.command("list")
 def users_list(as_json: JsonOpt = False) -> None:
     """List accounts with role, organisation and jurisdiction."""

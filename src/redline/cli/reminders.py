@@ -1,7 +1,8 @@
-"""`redline reminders run`, `redline users set-email`, `redline orgs webhook add`."""
+"""`redline reminders run`, `redline users set-email`, `redline orgs webhook add|list|remove`."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Annotated
 
@@ -66,3 +67,34 @@ def webhook_add(
     out.print(f"webhook {hook_id} for organisation {organisation}: {url}")
     if secret is None:
         out.print(f"secret (keep it; verify X-Redline-Signature with it): {key}")
+
+
+@webhook_app.command("list")
+def webhook_list(
+    organisation: Annotated[int | None, typer.Argument(help="Organisation id (default: all).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List webhook endpoints (URLs with credentials and query values redacted; never the secret)."""
+    from redline.services.contacts import list_webhooks
+
+    hooks = list_webhooks(_context(), organisation)
+    if as_json:
+        out.print_json(json.dumps([dataclasses.asdict(h) for h in hooks]))
+        return
+    table = Table()
+    for col in ("id", "organisation", "url", "active"):
+        table.add_column(col)
+    for h in hooks:
+        table.add_row(str(h.id), str(h.organisation_id), h.url, "yes" if h.active else "no")
+    out.print(table)
+
+
+@webhook_app.command("remove")
+def webhook_remove(
+    webhook: Annotated[int, typer.Argument(help="Webhook id (see `redline orgs webhook list`).")],
+) -> None:
+    """Stop sending reminders to an endpoint."""
+    from redline.services.contacts import remove_webhook
+
+    remove_webhook(_context(), webhook, actor="cli")
+    out.print(f"webhook {webhook} removed")

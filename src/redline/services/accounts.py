@@ -22,6 +22,7 @@ from redline.errors import AuthenticationError, InputError, NotFoundError
 from redline.services import audit, login_throttle
 from redline.services.context import Context
 from redline.services.filenames import check_line
+from redline.services.password_policy import check_password_policy as check_password_policy
 from redline.services.principal import Principal
 from redline.store.locking import get_for_update
 from redline.store.models import ApiToken, Organisation, User, WebSession
@@ -40,15 +41,6 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def check_password_policy(password: str) -> None:
-    if len(password) > 1024:
-        raise InputError("password must have at most 1024 characters", field="password")
-    if len(password) < 10:
-        raise InputError("password must have at least 10 characters", field="password")
-    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
-        raise InputError("password must contain letters and digits", field="password")
 
 
 @dataclass(frozen=True)
@@ -79,7 +71,7 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
     if not USERNAME.match(new.username):
         raise InputError("username: 3-64 lowercase letters, digits, '.', '_' or '-'", field="username")
     check_line(new.display_name, "display_name")
-    check_password_policy(new.password)
+    check_password_policy(new.password, new.username)
     with ctx.uow() as uow:
         org = uow.session.get(Organisation, new.organisation_id) if new.organisation_id else None
         if new.organisation_id and org is None:

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, update
 
-from redline.errors import InputError, NotFoundError
+from redline.errors import ConflictError, InputError, NotFoundError
 from redline.probes.backends import Limits
 from redline.probes.base import FileResult, ProbeFinding, Verdict
 from redline.probes.batch import RunCancelled
@@ -33,6 +33,7 @@ from redline.services.campaign_options import check_options, concrete, require_u
 from redline.services.campaigns import probe_kinds, require_campaign, require_officer
 from redline.services.context import Context
 from redline.services.principal import Principal
+from redline.store.locking import get_for_update
 from redline.store.models import Campaign, CampaignFinding, CampaignRun, CampaignSample, Organisation, utcnow
 
 Progress = Callable[[int, int], None]  # (files_done, files_total), cumulative
@@ -58,9 +59,16 @@ def _create_runs(ctx: Context, p: Principal, campaign_id: int, probe_name: str |
         s = uow.session
         campaign = require_campaign(s, p, campaign_id)
         require_officer(p, campaign)
+        get_for_update(s, Campaign, campaign.id)  # two officers starting at once: the second sees the first's runs
         specs = [x for x in campaign.probes if probe_name is None or x["name"] == probe_name]
         if not specs:
             raise InputError(f"probe '{probe_name}' is not one of this campaign's probes", field="probe")
+        busy = sorted(set(s.scalars(select(CampaignRun.probe).where(
+            CampaignRun.campaign_id == campaign.id, CampaignRun.state.in_(["queued", "running"]),
+            CampaignRun.probe.in_([x["name"] for x in specs])))))
+        if busy:
+            raise ConflictError(f"a run of {', '.join(busy)} is already queued or running in this campaign; "
+                                "wait for it to finish or cancel it", field="probe")
         if s.scalar(select(CampaignSample.id).where(CampaignSample.campaign_id == campaign.id).limit(1)) is None:
             raise InputError("the campaign has no samples yet; add some first", field="samples")
         from redline.plugins import probe

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from urllib.parse import urlparse
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from redline.errors import InputError, NotFoundError
-from redline.services import audit
+from redline.services import audit, outbound
 from redline.services.context import Context
 from redline.store.models import Organisation, User, WebhookEndpoint
 
@@ -34,9 +34,7 @@ def add_webhook(ctx: Context, organisation_id: int, url: str, secret: str | None
                 actor: str = "system") -> tuple[int, str]:
     """Register an endpoint for signed reminder webhooks; returns its id and the secret (generated
     when none is given: 32 random bytes, URL-safe)."""
-    parsed = urlparse(url.strip())
-    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 500:
-        raise InputError(f"'{url}' is not an http(s) URL", field="url")
+    url = outbound.check_url(url, ctx.settings.outbound_hosts)
     key = secret if secret is not None else secrets.token_urlsafe(32)
     if len(key) < 16 or len(key) > 128:
         raise InputError("the secret needs 16 to 128 characters", field="secret")
@@ -49,6 +47,36 @@ def add_webhook(ctx: Context, organisation_id: int, url: str, secret: str | None
         uow.session.add(hook)
         uow.session.flush()
         audit.append(uow.session, ctx.now(), actor, "webhook.add", f"organisation:{organisation_id}",
-                     {"webhook": hook.id, "url": hook.url})
+                     {"webhook": hook.id, "url": outbound.redact(hook.url)})
         uow.commit()
         return hook.id, key
+
+
+@dataclass(frozen=True)
+class WebhookView:
+    id: int
+    organisation_id: int
+    url: str  # credentials and query values redacted
+    active: bool
+
+
+def list_webhooks(ctx: Context, organisation_id: int | None = None) -> list[WebhookView]:
+    """Registered endpoints (of one organisation, or all), never their secrets."""
+    with ctx.reader() as uow:
+        query = select(WebhookEndpoint).order_by(WebhookEndpoint.id)
+        if organisation_id is not None:
+            query = query.where(WebhookEndpoint.organisation_id == organisation_id)
+        return [WebhookView(h.id, h.organisation_id, outbound.redact(h.url), h.active)
+                for h in uow.session.scalars(query)]
+
+
+def remove_webhook(ctx: Context, webhook_id: int, actor: str = "system") -> None:
+    """Stop sending to an endpoint; the row stays (deactivated) for the reminders already recorded."""
+    with ctx.uow() as uow:
+        hook = uow.session.get(WebhookEndpoint, webhook_id)
+        if hook is None:
+            raise NotFoundError(f"no webhook {webhook_id}")
+        hook.active = False
+        audit.append(uow.session, ctx.now(), actor, "webhook.remove", f"organisation:{hook.organisation_id}",
+                     {"webhook": hook.id, "url": outbound.redact(hook.url)})
+        uow.commit()

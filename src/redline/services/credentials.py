@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from redline.errors import InputError
+from redline.errors import InputError, NotFoundError
 from redline.services import accounts, audit, login_throttle
 from redline.services.context import Context
 from redline.services.principal import Principal
@@ -21,7 +21,7 @@ def change_password(ctx: Context, p: Principal, current: str, new: str, *, keep_
                     revoke_tokens: bool = False, client_ip: str | None = None) -> int:
     """Set a new password; every session but `keep_session` (a session token) ends. Returns how many
     sessions and tokens ended. A wrong current password counts as a failed login of the address."""
-    accounts.check_password_policy(new)
+    accounts.check_password_policy(new, p.username)
     now = ctx.now()
     with ctx.uow() as uow:
         login_throttle.check(uow.session, client_ip, now)
@@ -65,3 +65,39 @@ def _end_sessions(session: Session, user_id: int, keep_token: str | None) -> int
 def _revoke_tokens(session: Session, user_id: int, now: dt.datetime) -> int:
     query = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
     return int(session.execute(query.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]
+
+
+def _account(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"no user '{username}'")
+    return user
+
+
+def set_active(ctx: Context, username: str, active: bool, actor: str = "system") -> int:
+    """An operator deactivates (or reactivates) an account: a deactivated one cannot log in, and its
+    sessions and API tokens end at once. Returns how many sessions and tokens ended."""
+    now = ctx.now()
+    with ctx.uow() as uow:
+        user = _account(uow.session, username)
+        user.is_active = active
+        ended = 0 if active else _end_sessions(uow.session, user.id, None) + _revoke_tokens(uow.session, user.id, now)
+        audit.append(uow.session, now, actor, "user.activate" if active else "user.deactivate", f"user:{user.id}",
+                     {"ended": ended})
+        uow.commit()
+        return ended
+
+
+def reset_password(ctx: Context, username: str, new: str, actor: str = "system") -> int:
+    """An operator sets a new password (the owner forgot it, or it leaked): every session and API token of
+    the account ends. Returns how many ended."""
+    accounts.check_password_policy(new, username)
+    hashed = accounts.hash_password(new)  # before the transaction: the hash is slow, the lock is not held
+    now = ctx.now()
+    with ctx.uow() as uow:
+        user = _account(uow.session, username)
+        user.password_hash, user.failed_logins, user.locked_until = hashed, 0, None
+        ended = _end_sessions(uow.session, user.id, None) + _revoke_tokens(uow.session, user.id, now)
+        audit.append(uow.session, now, actor, "user.password_reset", f"user:{user.id}", {"ended": ended})
+        uow.commit()
+        return ended

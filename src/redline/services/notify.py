@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from redline.config import Settings
+from redline.services import outbound
 from redline.services.deadlines import KIND_TEXT, Deadline
 from redline.services.filenames import hidden_characters
 
@@ -102,8 +103,11 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def post_webhook(url: str, secret: str, payload: dict[str, Any]) -> None:
-    """POST the payload signed; anything but a 2xx answer is a failed delivery."""
+def post_webhook(url: str, secret: str, payload: dict[str, Any], allowed_hosts: list[str]) -> None:
+    """POST the payload signed; anything but a 2xx answer is a failed delivery. The host is checked again as
+    it resolves now (services/outbound.py), so a name moved inside the platform's network is not sent to."""
+    outbound.check_url(url, allowed_hosts)
+    outbound.check_resolved(url, allowed_hosts)
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     timestamp = str(int(time.time()))
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "redline-webhook/1",

@@ -122,7 +122,8 @@ def _send(ctx: Context, delivery: Delivery, today: dt.date) -> None:
     if delivery.channel == "email":
         notify.send_email(ctx.settings, notify.compose_email(notice, ctx.settings, delivery.recipient))
     elif delivery.channel == "webhook":
-        notify.post_webhook(delivery.recipient, delivery.secret, notify.webhook_body(notice))
+        notify.post_webhook(delivery.recipient, delivery.secret, notify.webhook_body(notice),
+                            ctx.settings.outbound_hosts)
     # escalation: the Reminder row itself is what puts the deadline in the regulators' list
 
 
