@@ -63,6 +63,8 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
             out.print(f"{n}. {pick(ob.explanation)}")
             for q in (*ob.quotes, *ob.due_quotes, *ob.submit_quotes):
                 out.print(f"   {_quote_line(q, zh)}")
+            for pending in ob.not_yet_in_force:
+                out.print(f"   {pick(pending.note)}")
     if evaluation.not_triggered:
         out.print("[bold]未触发[/bold]" if zh else "[bold]Not triggered[/bold]")
         for nt in evaluation.not_triggered:

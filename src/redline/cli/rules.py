@@ -15,7 +15,7 @@ from redline.rulebook.book import Rulebook
 from redline.rulebook.citations import CITE_PATTERN, chinese_number
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import load_rulebook
-from redline.rulebook.schema import Regulation, TextStatus
+from redline.rulebook.schema import Regulation, RegulationKind, TextStatus
 
 from .common import HolidaysOpt, JsonOpt, err, out, rulebook
 
@@ -56,16 +56,18 @@ def _show_regulation(reg: Regulation) -> None:
     out.print(f"{'、'.join(reg.issuers)} · {reg.document_number or '文号未核实 / number not verified'}"
               f" · promulgated {reg.promulgated} · effective {reg.effective} · {reg.status.value}"
               + (f" (superseded {reg.superseded_on})" if reg.superseded_on else ""))
+    standard = reg.kind is RegulationKind.STANDARD
     for article in reg.articles:
         status = "" if article.status is TextStatus.VERIFIED else " [yellow]\\[未核实 unverified][/yellow]"
         partial = "" if article.complete else " [dim](partial text)[/dim]"
-        out.print(f"\n[bold]第{chinese_number(article.number)}条[/bold]{status}{partial} "
-                  f"[dim]{article.gloss_en}[/dim]")
-        for paragraph in article.paragraphs:
+        heading = str(article.number) if standard else f"第{chinese_number(article.number)}条"
+        out.print(f"\n[bold]{heading}[/bold]{status}{partial} [dim]{article.gloss_en}[/dim]")
+        for number, paragraph in article.numbered_paragraphs():
             mark = " [yellow]\\[未核实][/yellow]" if paragraph.status is TextStatus.UNVERIFIED else ""
-            out.print(f"  {paragraph.text}{mark}")
+            clause = f"{article.number}.{number} " if standard and paragraph.number else ""
+            out.print(f"  {clause}{paragraph.text}{mark}")
             for n, item in enumerate(paragraph.items, start=1):
-                out.print(f"    （{chinese_number(n)}）{item}")
+                out.print(f"    {chr(ord('a') + n - 1)}) {item}" if standard else f"    （{chinese_number(n)}）{item}")
 
 
 @app.command("show")
@@ -79,7 +81,7 @@ def show(
     if CITE_PATTERN.match(ident):
         fragment = book.fragment(ident)
         payload = {"cite": ident, "regulation": fragment.regulation.title_zh,
-                   "label": fragment.citation.label_zh(),
+                   "label": fragment.label_zh(),
                    "texts": [{"text": t, "status": s.value} for t, s in fragment.texts]}
         _emit(payload, as_json)
         return

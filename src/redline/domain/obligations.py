@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from redline.domain.calendar import WorkCalendar
+from redline.domain.carriers import carrier_reason
+from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
 from redline.domain.service import Change, ServiceProfile
+from redline.domain.text import Text as Text
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import (
     CapabilityTag,
@@ -17,14 +20,6 @@ from redline.rulebook.schema import (
     TextStatus,
     Trigger,
 )
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message in both languages the product speaks."""
-
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +61,7 @@ class Obligation:
     due_quotes: tuple[CitedQuote, ...]
     recipients: tuple[Addressee, ...]
     submit_quotes: tuple[CitedQuote, ...]
+    not_yet_in_force: tuple[NotYetInForce, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +69,7 @@ class NotTriggered:
     trigger_id: str
     title: Text
     reason: Text
+    in_force_from: dt.date | None = None  # set when the only reason is the rule's date
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,7 @@ def cite_quotes(book: Rulebook, quotes: list[Quote], day: dt.date) -> tuple[Cite
         fragment = book.fragment(quote.cite)
         status = fragment.quote_status(quote.text) or TextStatus.UNVERIFIED
         out.append(CitedQuote(quote.cite, fragment.regulation.title_zh, fragment.regulation.title_en,
-                              fragment.citation.label_zh(), fragment.citation.label_en(),
+                              fragment.label_zh(), fragment.label_en(),
                               quote.text, status))
     return tuple(out)
 
@@ -106,6 +103,9 @@ def _check_condition(book: Rulebook, trigger: Trigger, service: ServiceProfile,
     """None when the trigger's condition holds, else the reason it does not."""
     when = trigger.when
     introduced = change.introduced(service)
+    carrier = carrier_reason(book, trigger, introduced)
+    if carrier is not None:
+        return carrier
     if when.introduces_any and not book.tags_of(introduced).intersection(when.introduces_any):
         listed = ", ".join(introduced) or "无/none"
         return Text(f"该变更未引入具有 {_tag_names(when.introduces_any)} 属性的功能（引入：{listed}）",
@@ -206,13 +206,19 @@ def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: 
         if reason is not None:
             skipped.append(NotTriggered(trigger.id, title, reason))
             continue
+        lapse = rule_not_in_force(book, trigger, change.date)
+        if lapse is not None:
+            skipped.append(NotTriggered(trigger.id, title, lapse.reason, lapse.in_force_from))
+            continue
+        day = change.date
         obligations.append(Obligation(
             trigger.id, trigger.obligation, title, Text(trigger.explain_zh, trigger.explain_en),
-            cite_quotes(book, trigger.quotes, change.date),
+            cite_quotes(book, citable(book, trigger.quotes, day), day),
             _due(trigger, change, calendar, as_of),
-            cite_quotes(book, trigger.deadline.quotes, change.date),
+            cite_quotes(book, citable(book, trigger.deadline.quotes, day), day),
             _addressees(book, trigger, service),
-            cite_quotes(book, trigger.submit_quotes, change.date)))
+            cite_quotes(book, citable(book, trigger.submit_quotes, day), day),
+            not_yet_in_force(book, [*trigger.quotes, *trigger.deadline.quotes, *trigger.submit_quotes], day)))
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
                       _summary(change, obligations, skipped))
 

@@ -56,7 +56,8 @@ def _obligations(evaluation: Evaluation | None) -> Any:
     if evaluation is None:
         return None
     return {"change": jsonable(evaluation.change), "summary": jsonable(evaluation.summary),
-            "obligations": jsonable(evaluation.obligations)}
+            "obligations": jsonable(evaluation.obligations),
+            "not_in_force": jsonable([n for n in evaluation.not_triggered if n.in_force_from is not None])}
 
 
 def build_report(book: Rulebook, run: AssessmentRun) -> dict[str, Any]:

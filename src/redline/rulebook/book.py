@@ -90,6 +90,16 @@ class Rulebook:
                 kept.append(quote)
         return kept
 
+    def quote_regulation(self, quote: Quote) -> Regulation:
+        return self.regulation(Citation.parse(quote.cite).regulation)
+
+    def trigger_regulation(self, trigger: Trigger) -> Regulation:
+        """The rule that imposes the trigger's duty: the one its first quote comes from."""
+        return self.quote_regulation(trigger.quotes[0])
+
+    def trigger_in_force_from(self, trigger: Trigger) -> dt.date:
+        return self.trigger_regulation(trigger).effective
+
     def checklist(self, checklist_id: str) -> Checklist:
         for checklist in self.checklists:
             if checklist.id == checklist_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from redline.rulebook.schema import Article, Regulation, TextStatus
+from redline.rulebook.schema import Article, Regulation, RegulationKind, TextStatus
 
 CITE_PATTERN = re.compile(r"^(?P<reg>[a-z0-9][a-z0-9-]*):(?P<art>\d+)(?:\.(?P<para>\d+))?(?:\((?P<item>\d+)\))?$")
 CN_DIGITS = "零一二三四五六七八九"
@@ -80,10 +80,31 @@ class Fragment:
                 return status
         return None
 
+    def label_zh(self) -> str:
+        """第十七条第一款 for a statute; 5.3 c) for a clause of a national standard."""
+        if self.regulation.kind is RegulationKind.STANDARD:
+            return clause_label(self.citation)
+        return self.citation.label_zh()
+
+    def label_en(self) -> str:
+        if self.regulation.kind is RegulationKind.STANDARD:
+            return f"clause {clause_label(self.citation)}"
+        return self.citation.label_en()
+
     @property
     def status(self) -> TextStatus:
         verified = all(s is TextStatus.VERIFIED for _, s in self.texts)
         return TextStatus.VERIFIED if verified else TextStatus.UNVERIFIED
+
+
+def clause_label(citation: Citation) -> str:
+    """`gb45438:5.3(3)` -> 5.3 c): standards number clauses and letter their list items."""
+    out = str(citation.article)
+    if citation.paragraph is not None:
+        out += f".{citation.paragraph}"
+    if citation.item is not None:
+        out += f" {chr(ord('a') + citation.item - 1)})"
+    return out
 
 
 class UnresolvedCitationError(LookupError):

@@ -30,6 +30,7 @@ class LintReport:
     quotes_checked: int = 0
     unverified_quotes: list[str] = field(default_factory=list)
     unverified_articles: list[str] = field(default_factory=list)
+    trigger_in_force_from: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -117,6 +118,28 @@ def _check_triggers(book: Rulebook) -> Iterator[Problem]:
             yield Problem(where, "a growth condition needs the user_growth event")
 
 
+def _check_trigger_dates(book: Rulebook, report: LintReport) -> Iterator[Problem]:
+    """Each trigger rests on a known rule with an effective date; its deadline and submission
+    texts come from rules already in force on that date (else a due date would rest on no law)."""
+    for trig in book.triggers:
+        try:
+            own = book.trigger_regulation(trig)
+        except (NotFoundError, ValueError) as exc:
+            yield Problem(f"trigger {trig.id}", f"rests on no known regulation, so it has no effective date: {exc}")
+            continue
+        report.trigger_in_force_from[trig.id] = own.effective.isoformat()
+        for site, quotes in (("deadline", trig.deadline.quotes), ("submission", trig.submit_quotes)):
+            for quote in quotes:
+                try:
+                    reg = book.quote_regulation(quote)
+                except (NotFoundError, ValueError):
+                    continue  # reported with the quote checks
+                if reg.effective > own.effective:
+                    yield Problem(f"trigger {trig.id} {site}", (
+                        f"{quote.cite} is in force from {reg.effective}, after the trigger's own rule "
+                        f"{own.id} ({own.effective})"))
+
+
 def lint(book: Rulebook) -> LintReport:
     report = LintReport()
     report.errors += _check_ids(book)
@@ -129,6 +152,7 @@ def lint(book: Rulebook) -> LintReport:
                 report.unverified_articles.append(f"{reg.id}:{article.number}")
     report.errors += _check_holidays(book)
     report.errors += _check_triggers(book)
+    report.errors += _check_trigger_dates(book, report)
     for where, quote in _quote_sites(book):
         report.quotes_checked += 1
         try:

@@ -26,6 +26,13 @@ class TextStatus(StrEnum):
     UNVERIFIED = "unverified"
 
 
+class RegulationKind(StrEnum):
+    """A statute cites 第X条第X款第（X）项; a national standard cites clause 5.3 c)."""
+
+    STATUTE = "statute"
+    STANDARD = "standard"
+
+
 class RegulationStatus(StrEnum):
     IN_FORCE = "in_force"
     SUPERSEDED = "superseded"
@@ -59,8 +66,11 @@ class Article(Strict):
 
 
 class Regulation(Strict):
+    """One version of a rule; `effective` decides which changes it applies to (rules in time)."""
+
     id: Ident
     lineage: Ident
+    kind: RegulationKind = RegulationKind.STATUTE
     title_zh: str
     title_en: str
     issuers: list[str] = Field(min_length=1)
@@ -93,6 +103,18 @@ class CapabilityTag(StrEnum):
     AUDIO_VIDEO = "audio_video"
     ALGORITHMIC_RECOMMENDATION = "algorithmic_recommendation"
     GENERATIVE_AI = "generative_ai"
+    # Deep synthesis outside Art. 17(1) of the 2022 rule: a labelling function is owed (Art. 17(2)).
+    LABEL_FUNCTION = "label_function"
+
+
+class ContentCarrier(StrEnum):
+    """The kinds of AI content the 2025 labelling measures (Art. 3, Art. 4) label differently."""
+
+    TEXT = "text"
+    AUDIO = "audio"
+    IMAGE = "image"
+    VIDEO = "video"
+    VIRTUAL_SCENE = "virtual_scene"
 
 
 class Capability(Strict):
@@ -100,6 +122,7 @@ class Capability(Strict):
     zh: str
     en: str
     tags: list[CapabilityTag] = []
+    outputs: list[ContentCarrier] = []
     basis: list[Quote] = []
 
 
@@ -167,9 +190,14 @@ class Condition(Strict):
     technologies_any: list[Ident] = []
     material_change: bool = False
     growth: Growth | None = None
+    # With introduces_any: one introduced capability must hold such a tag AND produce this carrier.
+    carrier: ContentCarrier | None = None
 
 
 class Trigger(Strict):
+    """When a duty falls due. The first quote names the rule that imposes it: the trigger
+    applies only to changes dated on or after that rule's effective date."""
+
     id: Ident
     obligation: ObligationKind
     title_zh: str
