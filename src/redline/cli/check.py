@@ -34,14 +34,14 @@ def _due_text(due: Due, zh: bool) -> str:
     else:
         text = f"{due.date} 前（含）" if zh else f"by {due.date}"
     if due.provisional:
-        text += _provisional_range(due, zh)
+        text += provisional_range(due, zh)
     if due.overdue:
         text += " [red]已逾期[/red]" if zh else " [red]overdue[/red]"
     note = due.note.zh if zh else due.note.en
     return f"{text}\n[dim]{note}[/dim]" if note else text
 
 
-def _provisional_range(due: Due, zh: bool) -> str:
+def provisional_range(due: Due, zh: bool) -> str:
     if due.earliest is None or due.latest is None or due.earliest == due.latest:
         return "（暂定）" if zh else " (provisional)"
     return (f"（暂定，可能在 {due.earliest} 至 {due.latest} 之间）" if zh
