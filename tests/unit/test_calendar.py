@@ -126,3 +126,9 @@ def test_a_file_for_a_year_chinesecalendar_holds_overrides_it_and_says_so() -> N
     assert due.date == dt.date(2026, 2, 17)
     assert due.overridden_years == (2026,)
     assert not due.provisional
+
+
+def test_a_year_before_any_holiday_statute_redline_knows_counts_weekdays_without_failing() -> None:
+    # The 1999 revision is the oldest redline models; 1998 has no notice in chinesecalendar either.
+    due = calendar().add_working_days(dt.date(1998, 12, 30), 3)
+    assert due.date == dt.date(1999, 1, 4) and due.provisional

@@ -20,7 +20,7 @@ from functools import cache
 import chinese_calendar
 
 from redline.domain.notice_practice import Cluster, clusters
-from redline.domain.statutory_holidays import ONE_DAY, statutory_holidays, substitute_rest_days
+from redline.domain.statutory_holidays import ONE_DAY, REVISIONS, statutory_holidays, substitute_rest_days
 from redline.rulebook.schema import HolidayYear
 
 
@@ -55,12 +55,14 @@ def official_schedule_known(year: int) -> bool:
 
 @cache
 def _statute_rest_days(year: int) -> frozenset[dt.date]:
+    if year < REVISIONS[0].effective.year:
+        return frozenset()  # before any statute redline knows: weekdays only
     return frozenset(statutory_holidays(year)) | frozenset(substitute_rest_days(year))
 
 
 @cache
 def _clusters(year: int) -> tuple[Cluster, ...]:
-    return tuple(clusters(year))
+    return tuple(clusters(year)) if year >= REVISIONS[0].effective.year else ()
 
 
 Workday = Callable[[dt.date], bool]

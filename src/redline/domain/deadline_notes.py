@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.domain.calendar import CountedDate
-from redline.domain.statutory_holidays import law_for
+from redline.domain.statutory_holidays import REVISIONS, law_for
 
 
 def calendar_notes(counted: CountedDate) -> tuple[str, str]:
@@ -26,7 +26,7 @@ def calendar_notes(counted: CountedDate) -> tuple[str, str]:
 def _provisional(counted: CountedDate) -> tuple[str, str]:
     years_zh = "、".join(str(y) for y in counted.missing_years)
     years_en = ", ".join(str(y) for y in counted.missing_years)
-    law = law_for(counted.missing_years[-1])
+    law = law_for(max(counted.missing_years[-1], REVISIONS[0].effective.year))
     zh = (f"暂定：国务院 {years_zh} 年节假日安排尚未收录，已按{law.title_zh}计入法定节假日"
           "（逢周末的按惯例在其后的工作日补假）。年度安排只在节日前后调休：调休上班可使期限提前，"
           "调休放假可使期限推后；")

@@ -83,6 +83,8 @@ def clusters(year: int) -> list[Cluster]:
     groups: list[tuple[set[dt.date], set[dt.date], int]] = []
     for festival, window in WINDOWS.items():
         days = [d for d, f in holidays.items() if f is festival]
+        if not days:  # not a holiday under that year's revision (清明, 端午, 中秋 before 2008)
+            continue
         first, last = min(days), max(days)
         rest = {d for d in _span(first, last, window.rest_before, window.rest_after, year)
                 if d.weekday() < 5 and d not in holidays}
