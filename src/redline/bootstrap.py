@@ -20,7 +20,7 @@ def build_context(settings: Settings | None = None, *, engine: Engine | None = N
     engine = engine or make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if require_migrated:
         check_current(engine, settings.database_url)
-    book = default_rulebook(tuple(settings.holidays))
+    book = default_rulebook(tuple(settings.holidays), settings.holidays_override)
     return Context(settings=settings, session_factory=session_factory(engine), book=book,
                    blobs=BlobStore(settings.blob_dir, settings.max_upload_bytes),
                    calendar=WorkCalendar(book.holidays),

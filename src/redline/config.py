@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # decompressed in all; larger ones are refused (413) before they are held in memory.
     max_archive_bytes: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024)
     holidays: list[Path] = []
+    # A holiday file may stand in for a year chinesecalendar holds only when this is set; deadlines
+    # counted through such a year then say the official calendar was overridden.
+    holidays_override: bool = False
     # Platform policy, not statute: the default period a regulator gives for a supplement or a
     # re-assessment when it sets no date of its own.
     supplement_working_days: int = Field(default=15, ge=1, le=120)

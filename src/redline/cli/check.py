@@ -15,7 +15,7 @@ from redline.i18n import check_language
 from redline.reports.canonical import jsonable
 from redline.services.checking import check_change
 
-from .common import HolidaysOpt, JsonOpt, LangOpt, out, rulebook
+from .common import HolidaysOpt, JsonOpt, LangOpt, OverrideHolidaysOpt, out, rulebook
 
 
 def _quote_line(q: CitedQuote, zh: bool) -> str:
@@ -34,11 +34,18 @@ def _due_text(due: Due, zh: bool) -> str:
     else:
         text = f"{due.date} 前（含）" if zh else f"by {due.date}"
     if due.provisional:
-        text += "（暂定）" if zh else " (provisional)"
+        text += provisional_range(due, zh)
     if due.overdue:
         text += " [red]已逾期[/red]" if zh else " [red]overdue[/red]"
     note = due.note.zh if zh else due.note.en
     return f"{text}\n[dim]{note}[/dim]" if note else text
+
+
+def provisional_range(due: Due, zh: bool) -> str:
+    if due.earliest is None or due.latest is None or due.earliest == due.latest:
+        return "（暂定）" if zh else " (provisional)"
+    return (f"（暂定，可能在 {due.earliest} 至 {due.latest} 之间）" if zh
+            else f" (provisional: between {due.earliest} and {due.latest})")
 
 
 def print_evaluation(evaluation: Evaluation, lang: str) -> None:
@@ -78,12 +85,13 @@ def check(
     as_of: Annotated[dt.datetime | None, typer.Option(
         "--as-of", formats=["%Y-%m-%d"], help="Judge overdue as of this date (default today).")] = None,
     holidays: HolidaysOpt = None,
+    override_holidays: OverrideHolidaysOpt = False,
     as_json: JsonOpt = False,
     lang: LangOpt = "zh-CN",
 ) -> None:
     """Say which assessments, filings and labels a change makes due, when, and for whom."""
     check_language(lang)
-    book = rulebook(holidays)
+    book = rulebook(holidays, override_holidays)
     evaluation = check_change(book, service, change, as_of.date() if as_of else None)
     if as_json:
         out.print_json(json.dumps(jsonable(evaluation), ensure_ascii=False))

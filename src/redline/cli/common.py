@@ -28,6 +28,12 @@ HolidaysOpt = Annotated[
                  "per file) for years chinesecalendar does not know. Also REDLINE_HOLIDAYS.",
                  show_default=False),
 ]
+OverrideHolidaysOpt = Annotated[
+    bool,
+    typer.Option("--override-official-holidays",
+                 help="Let a --holidays file replace a year chinesecalendar already holds; the output then "
+                      "says so. Also REDLINE_HOLIDAYS_OVERRIDE=1."),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh-CN or en.")]
 
@@ -40,15 +46,16 @@ def parse_date(raw: str, option: str) -> dt.date:
         raise InputError(f"'{raw}' is not a date (YYYY-MM-DD)", field=option) from None
 
 
-def rulebook(holidays: list[Path] | None = None) -> Rulebook:
+def rulebook(holidays: list[Path] | None = None, override_official: bool = False) -> Rulebook:
     extra = list(holidays or [])
+    override = override_official or os.environ.get("REDLINE_HOLIDAYS_OVERRIDE", "").lower() in ("1", "true", "yes")
     env = os.environ.get("REDLINE_HOLIDAYS")
     if env:
         extra += [Path(p) for p in env.split(os.pathsep) if p]
     for path in extra:
         if not path.exists():
             raise InputError("holiday file or directory not found", source=str(path))
-    return default_rulebook(tuple(extra))
+    return default_rulebook(tuple(extra), override)
 
 
 def write_atomically(path: Path, content: str) -> None:

@@ -36,6 +36,7 @@ from redline.services.gate import (
     run_gate,
 )
 
+from .check import provisional_range
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 from .gate_platform import fetch_baseline
 
@@ -48,7 +49,7 @@ def _due(due: Due, zh: bool) -> str:
     if due.rule is DeadlineRule.ONGOING:
         return f"自 {due.date} 起持续" if zh else f"from {due.date}, ongoing"
     text = f"{due.date} 前（含）" if zh else f"by {due.date}"
-    return text + (("（暂定）" if zh else " (provisional)") if due.provisional else "")
+    return text + (provisional_range(due, zh) if due.provisional else "")
 
 
 def _articles(item: GateItem, zh: bool) -> str:

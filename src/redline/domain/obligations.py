@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from redline.domain.calendar import WorkCalendar
 from redline.domain.carriers import carrier_reason
+from redline.domain.deadline_notes import calendar_notes
 from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
 from redline.domain.service import Change, ServiceProfile
 from redline.domain.text import Text as Text
@@ -41,6 +42,10 @@ class Due:
     provisional: bool
     note: Text
     overdue: bool
+    # Where a provisional date can still move (see domain/calendar.py); both equal `date` when
+    # it is certain, None when the rule counts no days.
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -167,13 +172,11 @@ def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.dat
         return Due(rule, None, False, False, note, False)
     counted = (calendar.add_working_days(change.date, days)
                if rule is DeadlineRule.WITHIN_WORKING_DAYS else calendar.add_days(change.date, days))
-    if counted.provisional:
-        years = "、".join(str(y) for y in counted.missing_years)
-        years_en = ", ".join(str(y) for y in counted.missing_years)
-        note = Text(f"暂定：缺少 {years} 年的法定节假日安排，按周一至周五计算。{note.zh}".strip(),
-                    f"Provisional: the official holiday schedule for {years_en} is not known; "
-                    f"weekdays were counted. {note.en}".strip())
-    return Due(rule, counted.date, False, counted.provisional, note, as_of > counted.date)
+    zh, en = calendar_notes(counted)
+    if zh:
+        note = Text(f"{zh}{note.zh}".strip(), f"{en} {note.en}".strip())
+    return Due(rule, counted.date, False, counted.provisional, note, as_of > counted.date,
+               counted.earliest, counted.latest)
 
 
 def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile) -> tuple[Addressee, ...]:

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from redline.errors import RulebookError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.divisions import Division, Divisions, Level
-from redline.rulebook.schema import Checklist, HolidayYear, Regulation, TriggerFile, Vocabulary
+from redline.rulebook.holidays import load_holiday_files
+from redline.rulebook.schema import Checklist, Regulation, TriggerFile, Vocabulary
 from redline.yamldoc import load_model, read_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -39,8 +40,10 @@ def _digest(paths: list[Path]) -> str:
     return sha.hexdigest()[:12]
 
 
-def load_rulebook(data_dir: Path = DATA_DIR, holiday_dirs: tuple[Path, ...] = ()) -> Rulebook:
-    """Load every file under `data_dir`; extra holiday files come from `holiday_dirs`."""
+def load_rulebook(data_dir: Path = DATA_DIR, holiday_dirs: tuple[Path, ...] = (),
+                  override_official_holidays: bool = False) -> Rulebook:
+    """Load every file under `data_dir`; extra holiday files come from `holiday_dirs`. A holiday
+    file may replace a year chinesecalendar holds only with `override_official_holidays`."""
     reg_files = sorted((data_dir / "regulations").glob("*.yaml"))
     checklist_files = sorted((data_dir / "checklists").glob("*.yaml"))
     holiday_files = sorted((data_dir / "holidays").glob("*.yaml"))
@@ -58,12 +61,12 @@ def load_rulebook(data_dir: Path = DATA_DIR, holiday_dirs: tuple[Path, ...] = ()
         triggers=tuple(triggers.triggers),
         checklists=tuple(_load(Checklist, p) for p in checklist_files),
         divisions=_load_divisions(data_dir / "divisions.csv"),
-        holidays=tuple(_load(HolidayYear, p) for p in holiday_files),
+        holidays=load_holiday_files(holiday_files, override_official_holidays),
         version=_digest(all_files),
     )
 
 
 @cache
-def default_rulebook(holiday_dirs: tuple[Path, ...] = ()) -> Rulebook:
+def default_rulebook(holiday_dirs: tuple[Path, ...] = (), override_official_holidays: bool = False) -> Rulebook:
     """The shipped rulebook, loaded once per process and never changed at run time."""
-    return load_rulebook(DATA_DIR, holiday_dirs)
+    return load_rulebook(DATA_DIR, holiday_dirs, override_official_holidays)

@@ -242,10 +242,19 @@ class TriggerFile(Strict):
     triggers: list[Trigger]
 
 
+class HolidayNotice(Strict):
+    """The State Council notice a holiday file transcribes, named so a reader can find it."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None = None  # 文号
+    published: dt.date | None = None
+
+
 class HolidayYear(Strict):
-    """One year's official schedule: weekdays off and weekend days worked (调休)."""
+    """One year's official schedule: every day off (weekend days of a break included or not) and
+    the weekend days worked in exchange (调休). Checked against the statute on loading."""
 
     year: int = Field(ge=2000, le=2200)
-    source: str
+    notice: HolidayNotice
     holidays: list[dt.date]
     workdays: list[dt.date] = []
