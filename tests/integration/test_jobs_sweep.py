@@ -1,6 +1,6 @@
 """Jobs whose process was killed never stay `running` (issue 23, break 8): a running `redline worker` sweeps
 them on PostgreSQL while it runs, not only when it restarts; and what such a job owned, a campaign run,
-ends with it instead of showing `running` for ever."""
+ends with it instead of showing `running` for ever, and the sample folder it left is removed."""
 
 from __future__ import annotations
 
@@ -55,8 +55,14 @@ def test_failing_a_stale_job_fails_the_campaign_run_it_owned(database_url: str, 
                                  job_heartbeat_seconds=5))
     load_demo(ctx)
     job_id, run_id = _stale_campaign_run(ctx)
+    left = tmp_path / "b" / f".campaign-run-{run_id}-k1ll3d"  # what the killed run had copied its samples to
+    other = tmp_path / "b" / f".campaign-run-{run_id + 1000}-alive"
+    for folder in (left, other):
+        folder.mkdir(parents=True)
+        (folder / "sample.txt").write_text("样本")
     assert jobs_heartbeat.fail_stale(ctx) == 1
     assert _states(ctx, job_id, run_id) == ("failed", "failed")
+    assert not left.exists() and other.exists()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="redline worker (procrastinate) needs PostgreSQL")

@@ -236,7 +236,7 @@ def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, prog
     scheduler = scheduler or ctx.settings.dask_scheduler
     writer = _ProgressWriter(ctx, run_id, run.files_total, progress)
     try:
-        with tempfile.TemporaryDirectory(dir=_workroot(ctx), prefix=".campaign-run-") as tmp:
+        with tempfile.TemporaryDirectory(dir=_workroot(ctx), prefix=f"{RUN_DIR_PREFIX}{run_id}-") as tmp:
             options = concrete(ctx, run.options, files, Path(tmp))
             done = [(g, _execute(run.probe, g.files, options, scheduler=scheduler, on_progress=writer,
                                  cancel=cancel, stall_seconds=ctx.settings.probe_stall_seconds,
@@ -245,6 +245,19 @@ def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, prog
     except Exception as exc:
         _fail(ctx, run_id, "cancelled" if isinstance(exc, RunCancelled) else "failed", str(exc) or type(exc).__name__)
         raise
+
+
+RUN_DIR_PREFIX = ".campaign-run-"  # + run id + "-": a sweep removes the folders of runs whose process died
+
+
+def remove_work_folders(ctx: Context, run_ids: list[int]) -> int:
+    """Remove the sample folders that runs left behind when their process was killed; returns how many."""
+    removed = 0
+    for run_id in run_ids:
+        for folder in ctx.blobs.root.glob(f"{RUN_DIR_PREFIX}{int(run_id)}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def _workroot(ctx: Context) -> Path:

@@ -59,21 +59,28 @@ def fail_stale(ctx: Context) -> int:
         ids = list(uow.session.scalars(select(Job.id).where(_stale(ctx)).with_for_update()))
         failed = uow.session.execute(update(Job).where(Job.id.in_(ids), _stale(ctx))
                                      .values(state="failed", error=STALE_ERROR, finished_at=ctx.now()))
-        close_owned(uow.session, ids, ctx.now())
+        runs = close_owned(uow.session, ids, ctx.now())
         uow.commit()
         count: int = failed.rowcount  # type: ignore[attr-defined]
+    if runs:
+        from redline.services.campaign_runs import remove_work_folders  # only when there is something to clean
+
+        remove_work_folders(ctx, runs)
     if count:
         log.warning("marked %s job(s) failed whose process stopped", count)
     return count
 
 
-def close_owned(session: Session, job_ids: list[int], now: dt.datetime) -> None:
+def close_owned(session: Session, job_ids: list[int], now: dt.datetime) -> list[int]:
     """What failed jobs were doing ends with them: a campaign run they were running is failed too, so no
-    page shows it running for ever (its samples stay; the officer starts it again)."""
-    if job_ids:
-        session.execute(update(CampaignRun).where(CampaignRun.job_id.in_(job_ids),
-                                                  CampaignRun.state.in_(["queued", "running"]))
-                        .values(state="failed", error=STALE_ERROR, finished_at=now))
+    page shows it running for ever (its samples stay; the officer starts it again). Returns those runs' ids,
+    whose work folders the caller removes."""
+    if not job_ids:
+        return []
+    owned = CampaignRun.job_id.in_(job_ids) & CampaignRun.state.in_(["queued", "running"])
+    runs = list(session.scalars(select(CampaignRun.id).where(owned)))
+    session.execute(update(CampaignRun).where(owned).values(state="failed", error=STALE_ERROR, finished_at=now))
+    return runs
 
 
 class Heartbeat:

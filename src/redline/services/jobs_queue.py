@@ -102,8 +102,12 @@ async def _fail_stalled(app: Any, ctx: Context) -> int:
         with ctx.uow() as uow:
             uow.session.execute(update(Job).where(Job.id == job_id, Job.state == "running")
                                 .values(state="failed", error=jobs.STALE_ERROR, finished_at=ctx.now()))
-            jobs_heartbeat.close_owned(uow.session, [job_id], ctx.now())
+            runs = jobs_heartbeat.close_owned(uow.session, [job_id], ctx.now())
             uow.commit()
+        if runs:
+            from redline.services.campaign_runs import remove_work_folders
+
+            remove_work_folders(ctx, runs)
     return len(stalled)
 
 
