@@ -143,13 +143,18 @@ def _technologies(s: Situation, wanted: list[str]) -> Verdict:
                                f"The change adopts no new technology among: {names.en}."))
 
 
-def _classes(when: Condition) -> set[str]:
-    source = when.introduces_any or when.service_has_any
-    return {t.value for t in source if t in ALGORITHM_CLASSES} or {t.value for t in ALGORITHM_CLASSES}
+def _classes(s: Situation, when: Condition) -> set[str]:
+    """The algorithm classes at stake: the trigger's, as far as the change or service has them."""
+    if when.introduces_any:
+        wanted, present = set(when.introduces_any), s.book.tags_of(s.change.introduced(s.service))
+    else:
+        wanted, present = set(when.service_has_any), s.book.tags_of(s.change.capabilities_after(s.service))
+    at_stake = (wanted & present & ALGORITHM_CLASSES) or (wanted & ALGORITHM_CLASSES) or ALGORITHM_CLASSES
+    return {t.value for t in at_stake}
 
 
 def _filing(s: Situation, when: Condition) -> Verdict:
-    classes = _classes(when)
+    classes = _classes(s, when)
     held = [f for f in s.service.filings if f.covers_any(classes)]
     if when.algorithm_filing is AlgorithmFiling.ABSENT and held:
         numbers = "、".join(f.number for f in held if f.number) or "（未填编号）"
