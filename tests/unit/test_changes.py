@@ -2,7 +2,8 @@
 
 A change may carry several facts. A timbre-cloning voice changer is a new technology (Art. 3(2) of the 2018 rule:
 使用新技术新应用，使信息服务的功能属性……发生重大变更) and a new deep-synthesis function (dsm2022 Arts. 15, 16, 17,
-19, 20). Whether the algorithm filing is a first filing (algo2021 Art. 24(1): 在提供服务之日起十个工作日内……履行备案手续)
+19, 20). Whether the algorithm filing is a first filing
+(algo2021 Art. 24(1): 在提供服务之日起十个工作日内……履行备案手续)
 or a change (Art. 24(2): 备案信息发生变更的，应当在变更之日起十个工作日内办理变更手续) depends on the filings the
 service already holds. Adding again what the service already has adds nothing (Art. 3(1): 增设相关功能).
 """

@@ -247,13 +247,14 @@ def _notice(book: Rulebook, doc: YamlDoc, raw: ChangeFile, prefix: Key) -> Notic
     given = raw.notice.issuer
     if given is None:
         return Notice(None, raw.notice.reference, raw.notice.due, raw.notice.authority)
-    if given.division is not None and book.divisions.get(given.division) is None:
+    if given.division not in (None, "100000") and book.divisions.get(given.division or "") is None:
         raise _fail(doc, (*prefix, "notice", "issuer", "division"),
                     f"'{given.division}' is not a GB/T 2260 division code redline knows")
     if given.national and given.division is not None:
         raise _fail(doc, (*prefix, "notice", "issuer", "national"),
                     "a national organ has no division: give 'national: true' or 'division', not both")
-    issuer = Issuer(given.kind, given.name, given.division, given.national)
+    national = given.national or given.division == "100000"  # the platform's code for a national office
+    issuer = Issuer(given.kind, given.name, None if national else given.division, national)
     return Notice(issuer, raw.notice.reference, raw.notice.due, raw.notice.authority)
 
 
