@@ -76,7 +76,7 @@ def add_service(ctx: Context, p: Principal, profile: dict[str, Any]) -> int:
         profile = {**profile, "provider": {"name": org.name, "location": org.location,
                                            "credit_code": org.credit_code}}
         parsed = service_from(ctx.book, YamlDoc("service", profile))
-        row = Service(provider_id=org.id, name=parsed.name, profile=profile)
+        row = Service(provider_id=org.id, name=parsed.name, profile=jsonable(profile))  # dates as text
         uow.session.add(row)
         uow.session.flush()
         audit.append(uow.session, ctx.now(), p.username, "service.create", f"service:{row.id}",
