@@ -82,6 +82,29 @@ def test_bad_input_gets_one_clear_message_and_exit_code_2(
     assert_user_error(redline("check", service, "--change", change), *fragments)
 
 
+def test_change_given_twice_evaluates_both_files(write: Write) -> None:
+    service = write("service.yaml", SERVICE)
+    first = write("a.yaml", "kind: launch\ndate: 2026-04-01\n")
+    second = write("b.yaml", "date: 2026-05-06\nharmful_incident: true\n")
+    result = redline("check", service, "--change", first, "--change", second, "--json", "--as-of", "2026-03-01")
+    assert result.returncode == 0, result.stderr
+    launch, incident = json.loads(result.stdout)
+    assert "sa2018-3-1" in {o["trigger_id"] for o in launch["obligations"]}
+    assert [o["trigger_id"] for o in incident["obligations"]] == ["sa2018-3-4"]
+    table = redline("check", service, "--change", first, "--change", second, "--lang", "en")
+    assert "2026-04-01" in table.stdout and "2026-05-06" in table.stdout
+    assert "harmful information spread" in table.stdout
+
+
+def test_a_service_without_public_opinion_attributes_is_told_why_in_the_words_of_article_2(write: Write) -> None:
+    service = write("service.yaml", SERVICE.replace("[forum]", "[information_lookup]\n  user_content: false"))
+    change = write("change.yaml", "kind: launch\ndate: 2026-04-01\n")
+    result = redline("check", service, "--change", change, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "Public-opinion attributes (Art. 2): no" in result.stdout
+    assert "users cannot publish or spread content" in result.stdout and "tagged" not in result.stdout
+
+
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     assert_user_error(redline("check", missing, "--change", missing), "nope.yaml", "file not found")

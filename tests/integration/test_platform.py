@@ -267,3 +267,27 @@ def test_the_app_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     with pytest.raises(NotMigratedError, match="redline db upgrade"):
         build_context(Settings(database_url=url, blob_dir=tmp_path), engine=make_engine(url))
     assert User.__tablename__ == "users"
+
+
+def test_a_notice_names_the_officers_organ_and_level(world: World) -> None:
+    # Art. 3(5): 地市级以上网信部门或者公安机关书面通知; the explanation names who actually sent it.
+    w = world
+    national = _user(w.ctx, "cac-hq", Role.CAC_OFFICER, juris="100000")
+    fid = filings.notify(w.ctx, national, w.service_id, "国网信〔2026〕1号", "请开展安全评估")
+    filing = queries.get_filing(w.ctx, w.provider, fid).filing
+    assert filing.change["notice"]["issuer"] == {"kind": "cac", "name": "cac-hq", "national": True}
+    assert filing.obligations[0]["explanation"]["zh"].startswith("cac-hq（网信部门，国家级）")
+    city = queries.get_filing(w.ctx, w.provider, filings.notify(w.ctx, w.mps, w.service_id, "杭公1号", "")).filing
+    assert [o["trigger_id"] for o in city.obligations] == ["sa2018-3-5"]
+    assert city.obligations[0]["explanation"]["zh"].startswith("hz-mps（公安机关，浙江省杭州市，地市级）")
+
+
+def test_a_compound_change_with_the_new_fields_is_recorded(world: World) -> None:
+    w = world
+    fid = filings.record_change(w.ctx, w.provider, w.service_id, {
+        "date": "2026-04-01", "capabilities": ["voice_cloning"], "technologies": ["deep_learning"],
+        "capabilities_removed": ["group_chat"]})
+    ids = {o["trigger_id"] for o in queries.get_filing(w.ctx, w.provider, fid).filing.obligations}
+    assert {"sa2018-3-2", "dsm2022-19", "dsm2022-16"} <= ids
+    with pytest.raises(InputError, match="at least one fact"):
+        filings.record_change(w.ctx, w.provider, w.service_id, {"date": "2026-04-01"})

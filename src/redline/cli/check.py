@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.domain.obligations import CitedQuote, Due, Evaluation, Text
+from redline.errors import InputError
 from redline.i18n import check_language
 from redline.reports.canonical import jsonable
-from redline.services.checking import check_change
+from redline.services.checking import check_changes
 
 from .common import HolidaysOpt, JsonOpt, LangOpt, OverrideHolidaysOpt, out, rulebook
 
@@ -48,40 +51,65 @@ def provisional_range(due: Due, zh: bool) -> str:
             else f" (provisional: between {due.earliest} and {due.latest})")
 
 
+def _judgement(flag: bool, zh: bool) -> str:
+    if not flag:
+        return ""
+    return " [yellow]（需要判断）[/yellow]" if zh else " [yellow](requires judgement)[/yellow]"
+
+
+def _print_head(evaluation: Evaluation, pick: Callable[[Text], str], zh: bool) -> None:
+    out.print(f"[bold]{escape(evaluation.service.name)}[/bold] · {evaluation.change.date}")
+    for fact in evaluation.facts:
+        out.print(f"  • {escape(pick(fact))}")
+    found = evaluation.applicability
+    if found is not None:
+        answer = ("是" if found.public_opinion else "否") if zh else ("yes" if found.public_opinion else "no")
+        label = "具有舆论属性或社会动员能力（第二条）" if zh else "Public-opinion attributes (Art. 2)"
+        out.print(f"{label}：{answer}{_judgement(found.requires_judgement, zh)}" if zh else
+                  f"{label}: {answer}{_judgement(found.requires_judgement, zh)}")
+        out.print(f"[dim]{escape(pick(found.explanation))}[/dim]")
+    out.print(escape(pick(evaluation.summary)))
+    for note in evaluation.notes:
+        out.print(("[yellow]注意：[/yellow]" if zh else "[yellow]Note:[/yellow] ") + escape(pick(note)))
+
+
 def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     zh = lang == "zh-CN"
 
     def pick(text: Text) -> str:
         return text.zh if zh else text.en
 
-    out.print(f"[bold]{evaluation.service.name}[/bold] · {evaluation.change.kind.value} · "
-              f"{evaluation.change.date}")
-    out.print(pick(evaluation.summary))
+    _print_head(evaluation, pick, zh)
     if evaluation.obligations:
         table = Table(show_lines=True)
         for col in (("#", "义务", "期限", "报送对象") if zh else ("#", "Obligation", "Due", "Recipients")):
             table.add_column(col, overflow="fold")
         for n, ob in enumerate(evaluation.obligations, start=1):
-            table.add_row(str(n), f"{pick(ob.title)}\n[dim]{ob.trigger_id}[/dim]",
-                          _due_text(ob.due, zh), "\n".join(pick(a.name) for a in ob.recipients))
+            table.add_row(str(n), f"{escape(pick(ob.title))}{_judgement(ob.requires_judgement, zh)}\n"
+                          f"[dim]{ob.trigger_id}[/dim]",
+                          _due_text(ob.due, zh), "\n".join(escape(pick(a.name)) for a in ob.recipients))
         out.print(table, soft_wrap=False)
         out.print("[bold]依据[/bold]" if zh else "[bold]Basis[/bold]")
         for n, ob in enumerate(evaluation.obligations, start=1):
-            out.print(f"{n}. {pick(ob.explanation)}")
+            out.print(f"{n}. {escape(pick(ob.explanation))}")
+            for presumption in ob.presumptions:
+                out.print(f"   {'推定' if zh else 'Presumed'}: {escape(pick(presumption))}")
             for q in (*ob.quotes, *ob.due_quotes, *ob.submit_quotes):
-                out.print(f"   {_quote_line(q, zh)}")
+                out.print(f"   {escape(_quote_line(q, zh))}")
             for pending in ob.not_yet_in_force:
-                out.print(f"   {pick(pending.note)}")
+                out.print(f"   {escape(pick(pending.note))}")
     if evaluation.not_triggered:
         out.print("[bold]未触发[/bold]" if zh else "[bold]Not triggered[/bold]")
         for nt in evaluation.not_triggered:
-            out.print(f"  • {pick(nt.title)} [dim]({nt.trigger_id})[/dim]: {pick(nt.reason)}")
+            out.print(f"  • {escape(pick(nt.title))} [dim]({nt.trigger_id})[/dim]"
+                      f"{_judgement(nt.requires_judgement, zh)}: {escape(pick(nt.reason))}")
 
 
 def check(
     service: Annotated[Path, typer.Argument(help="Service profile YAML.", show_default=False)],
-    change: Annotated[Path, typer.Option("--change", "-c", help="Change YAML: the event to evaluate.",
-                                         show_default=False)],
+    change: Annotated[list[Path] | None, typer.Option(
+        "--change", "-c", help="Change YAML: one change, or 'changes:' with several. Repeat the option for "
+        "several files; every change is evaluated, in order.", show_default=False)] = None,
     as_of: Annotated[dt.datetime | None, typer.Option(
         "--as-of", formats=["%Y-%m-%d"], help="Judge overdue as of this date (default today).")] = None,
     holidays: HolidaysOpt = None,
@@ -89,11 +117,17 @@ def check(
     as_json: JsonOpt = False,
     lang: LangOpt = "zh-CN",
 ) -> None:
-    """Say which assessments, filings and labels a change makes due, when, and for whom."""
+    """Say which assessments, filings and labels changes make due, when, and for whom."""
     check_language(lang)
+    if not change:
+        raise InputError("give at least one change file with --change", field="--change")
     book = rulebook(holidays, override_holidays)
-    evaluation = check_change(book, service, change, as_of.date() if as_of else None)
+    evaluations = check_changes(book, service, change, as_of.date() if as_of else None)
     if as_json:
-        out.print_json(json.dumps(jsonable(evaluation), ensure_ascii=False))
-    else:
+        shown = jsonable(evaluations[0]) if len(evaluations) == 1 else [jsonable(e) for e in evaluations]
+        out.print_json(json.dumps(shown, ensure_ascii=False))
+        return
+    for n, evaluation in enumerate(evaluations):
+        if n:
+            out.rule()
         print_evaluation(evaluation, lang)

@@ -70,7 +70,7 @@ def _what(item: GateItem, zh: bool) -> str:
     c = item.change
     cause = ", ".join((*c.capabilities, *c.technologies)) or f"{c.mau_before} → {c.mau_after}"
     title = item.obligation.title.zh if zh else item.obligation.title.en
-    return f"{title}\n[dim]{item.obligation.trigger_id} · {c.kind.value}: {cause}[/dim]"
+    return f"{title}\n[dim]{item.obligation.trigger_id} · {c.kind.value if c.kind else ''}: {cause}[/dim]"
 
 
 def _covered(item: GateItem, zh: bool) -> str:
@@ -141,7 +141,7 @@ def result_json(result: GateResult) -> dict[str, Any]:
         "changes": [jsonable(c) for c in result.changes],
         "obligations": [{
             "trigger_id": i.obligation.trigger_id, "kind": i.obligation.kind.value,
-            "title": jsonable(i.obligation.title), "change": i.change.kind.value,
+            "title": jsonable(i.obligation.title), "change": i.change.kind.value if i.change.kind else None,
             "capabilities": list(i.change.capabilities), "technologies": list(i.change.technologies),
             "gating": i.gating, "coverage": i.coverage.value, "blocking": i in result.blocking(),
             "filing": {"id": i.filing_id, "state": i.filing_state} if i.filing_id else None,

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from redline.domain.applicability import Applicability
 from redline.domain.calendar import WorkCalendar
 from redline.domain.carriers import carrier_reason
+from redline.domain.conditions import Situation, Verdict, check
 from redline.domain.deadline_notes import calendar_notes
+from redline.domain.facts import change_notes, facts
+from redline.domain.growth import assess_growth
 from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
+from redline.domain.notices import qualify
 from redline.domain.service import Change, ServiceProfile
-from redline.domain.text import Text as Text
+from redline.domain.text import Text
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import (
     CapabilityTag,
@@ -21,6 +26,8 @@ from redline.rulebook.schema import (
     TextStatus,
     Trigger,
 )
+
+__all__ = ["Addressee", "CitedQuote", "Due", "Evaluation", "NotTriggered", "Obligation", "Text", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,8 @@ class Obligation:
     recipients: tuple[Addressee, ...]
     submit_quotes: tuple[CitedQuote, ...]
     not_yet_in_force: tuple[NotYetInForce, ...] = ()
+    requires_judgement: bool = False
+    presumptions: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,7 @@ class NotTriggered:
     trigger_id: str
     title: Text
     reason: Text
+    requires_judgement: bool = False
     in_force_from: dt.date | None = None  # set when the only reason is the rule's date
 
 
@@ -85,6 +95,9 @@ class Evaluation:
     obligations: tuple[Obligation, ...]
     not_triggered: tuple[NotTriggered, ...]
     summary: Text
+    applicability: Applicability | None = None
+    facts: tuple[Text, ...] = ()
+    notes: tuple[Text, ...] = ()
 
 
 def cite_quotes(book: Rulebook, quotes: list[Quote], day: dt.date) -> tuple[CitedQuote, ...]:
@@ -99,61 +112,12 @@ def cite_quotes(book: Rulebook, quotes: list[Quote], day: dt.date) -> tuple[Cite
     return tuple(out)
 
 
-def _tag_names(tags: list[CapabilityTag]) -> str:
-    return ", ".join(tag.value for tag in tags)
-
-
-def _check_condition(book: Rulebook, trigger: Trigger, service: ServiceProfile,
-                     change: Change) -> Text | None:
-    """None when the trigger's condition holds, else the reason it does not."""
-    when = trigger.when
-    introduced = change.introduced(service)
-    carrier = carrier_reason(book, trigger, introduced)
-    if carrier is not None:
-        return carrier
-    if when.introduces_any and not book.tags_of(introduced).intersection(when.introduces_any):
-        listed = ", ".join(introduced) or "无/none"
-        return Text(f"该变更未引入具有 {_tag_names(when.introduces_any)} 属性的功能（引入：{listed}）",
-                    f"the change introduces no capability tagged {_tag_names(when.introduces_any)}"
-                    f" (introduced: {listed})")
-    service_tags = service_tags_after(book, service, change)
-    if when.service_has_any and not service_tags.intersection(when.service_has_any):
-        return Text(f"服务不具有 {_tag_names(when.service_has_any)} 属性的功能",
-                    f"the service has no capability tagged {_tag_names(when.service_has_any)}")
-    if when.technologies_any and not set(change.technologies).intersection(when.technologies_any):
-        wanted = ", ".join(when.technologies_any)
-        return Text(f"该变更未使用 {wanted} 等技术", f"the change uses none of: {wanted}")
-    if when.growth is not None:
-        return _check_growth(trigger, change)
-    if when.material_change and change.material_change is not True:
-        return Text("变更文件未说明该变更导致舆论属性或社会动员能力发生重大变化（material_change: true）",
-                    "the change file does not state that the change materially alters the "
-                    "service's public-opinion attributes (material_change: true)")
-    return None
-
-
-def _check_growth(trigger: Trigger, change: Change) -> Text | None:
-    growth = trigger.when.growth
-    assert growth is not None
-    if change.material_change is not None:
-        if change.material_change:
-            return None
-        return Text("变更文件判断用户增长未导致重大变化（material_change: false）",
-                    "the change file judges the growth not material (material_change: false)")
-    before, after = change.mau_before or 0, change.mau_after or 0
-    ratio = after / before if before else float("inf")
-    if ratio >= growth.min_ratio:
-        return None
-    return Text(f"月活跃用户由 {before} 增至 {after}（{ratio:.2f} 倍），低于 {growth.min_ratio:g} 倍。"
-                + growth.basis_zh,
-                f"monthly active users grew from {before} to {after} (x{ratio:.2f}), below "
-                f"x{growth.min_ratio:g}. " + growth.basis_en)
-
-
 def service_tags_after(book: Rulebook, service: ServiceProfile, change: Change | None) -> set[CapabilityTag]:
+    """Capability tags of the service after the change; public opinion as Art. 2 determines it."""
     caps = change.capabilities_after(service) if change else service.capabilities
-    tags = book.tags_of(caps)
-    if service.declares_public_opinion:
+    tags = book.tags_of(caps) - {CapabilityTag.PUBLIC_OPINION}
+    probe = change or Change(None, dt.date.min)
+    if Situation.of(book, service, probe).after.public_opinion:
         tags.add(CapabilityTag.PUBLIC_OPINION)
     return tags
 
@@ -161,7 +125,7 @@ def service_tags_after(book: Rulebook, service: ServiceProfile, change: Change |
 def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.date) -> Due:
     rule, days = trigger.deadline.rule, trigger.deadline.days or 0
     note = Text(trigger.deadline.note_zh or "", trigger.deadline.note_en or "")
-    if change.notice is not None and change.notice.due is not None:
+    if trigger.when.qualifying_notice and change.notice is not None and change.notice.due is not None:
         return Due(rule, change.notice.due, False, False,
                    Text("以书面通知所定期限为准", "as set by the written notice"), as_of > change.notice.due)
     if rule is DeadlineRule.BEFORE_EVENT:
@@ -197,42 +161,73 @@ def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile) -> tu
     return tuple(Addressee(r, names[r], code if r in local else None) for r in trigger.recipients)
 
 
+def _obligation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change,
+                calendar: WorkCalendar, as_of: dt.date, verdict: Verdict) -> Obligation:
+    day = change.date
+    return Obligation(
+        trigger.id, trigger.obligation, Text(trigger.title_zh, trigger.title_en),
+        _explanation(book, trigger, service, change),
+        cite_quotes(book, citable(book, trigger.quotes, day), day),
+        _due(trigger, change, calendar, as_of),
+        cite_quotes(book, citable(book, trigger.deadline.quotes, day), day),
+        _addressees(book, trigger, service),
+        cite_quotes(book, citable(book, trigger.submit_quotes, day), day),
+        not_yet_in_force(book, [*trigger.quotes, *trigger.deadline.quotes, *trigger.submit_quotes], day),
+        verdict.requires_judgement, verdict.presumptions)
+
+
+def _explanation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change) -> Text:
+    """The trigger's explanation; for a notice, naming the organ that actually sent it."""
+    text = Text(trigger.explain_zh, trigger.explain_en)
+    if trigger.when.qualifying_notice and change.notice is not None:
+        return qualify(book.divisions, change.notice).reason + Text("", " ") + text
+    if trigger.when.growth is not None:
+        return assess_growth(trigger.when.growth, service, change).explanation + Text("", " ") + text
+    return text
+
+
 def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar,
              as_of: dt.date) -> Evaluation:
     obligations: list[Obligation] = []
     skipped: list[NotTriggered] = []
+    situation = Situation.of(book, service, change)
+    events = change.events()
     for trigger in book.triggers:
-        title = Text(trigger.title_zh, trigger.title_en)
-        if change.kind not in trigger.events:
+        if not events.intersection(trigger.events):
             continue
-        reason = _check_condition(book, trigger, service, change)
-        if reason is not None:
-            skipped.append(NotTriggered(trigger.id, title, reason))
+        carrier = carrier_reason(book, trigger, change.introduced(service))
+        if carrier is not None:
+            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), carrier))
+            continue
+        verdict = check(situation, trigger.when)
+        if not verdict.holds:
+            assert verdict.reason is not None
+            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), verdict.reason,
+                                        requires_judgement=verdict.requires_judgement))
             continue
         lapse = rule_not_in_force(book, trigger, change.date)
         if lapse is not None:
-            skipped.append(NotTriggered(trigger.id, title, lapse.reason, lapse.in_force_from))
+            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), lapse.reason,
+                                        in_force_from=lapse.in_force_from))
             continue
-        day = change.date
-        obligations.append(Obligation(
-            trigger.id, trigger.obligation, title, Text(trigger.explain_zh, trigger.explain_en),
-            cite_quotes(book, citable(book, trigger.quotes, day), day),
-            _due(trigger, change, calendar, as_of),
-            cite_quotes(book, citable(book, trigger.deadline.quotes, day), day),
-            _addressees(book, trigger, service),
-            cite_quotes(book, citable(book, trigger.submit_quotes, day), day),
-            not_yet_in_force(book, [*trigger.quotes, *trigger.deadline.quotes, *trigger.submit_quotes], day)))
+        obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict))
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
-                      _summary(change, obligations, skipped))
+                      _summary(change, obligations, skipped), situation.after,
+                      facts(book, service, change), change_notes(book, service, change))
 
 
 def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTriggered]) -> Text:
     if obligations:
         n = len(obligations)
-        return Text(f"该变更触发 {n} 项义务。", f"The change triggers {n} obligation{'s' if n > 1 else ''}.")
+        text = Text(f"该变更触发 {n} 项义务。", f"The change triggers {n} obligation{'s' if n > 1 else ''}.")
+        judged = sum(1 for o in obligations if o.requires_judgement)
+        if judged:
+            text += Text(f"其中 {judged} 项依据 redline 的推定，需要判断。",
+                         f"{judged} of them rest{'s' if judged == 1 else ''} on a presumption of redline's "
+                         "and require judgement.")
+        return text
     if not skipped:
-        return Text(f"规则库中没有规则对“{change.kind.value}”类变更设定评估或备案义务。",
-                    f"No rule in the rulebook attaches an assessment or filing to a "
-                    f"'{change.kind.value}' change.")
+        return Text("规则库中没有规则对这类变更设定评估、备案或标识义务。",
+                    "No rule in the rulebook attaches an assessment, filing or label to this kind of change.")
     return Text("该变更未触发任何评估、备案或标识义务，原因见下。",
                 "The change triggers no assessment, filing or labelling duty; the reasons follow.")

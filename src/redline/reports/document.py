@@ -55,7 +55,8 @@ def _unverified(document: Any) -> int:
 def _obligations(evaluation: Evaluation | None) -> Any:
     if evaluation is None:
         return None
-    return {"change": jsonable(evaluation.change), "summary": jsonable(evaluation.summary),
+    return {"change": jsonable(evaluation.change), "facts": jsonable(evaluation.facts),
+            "applicability": jsonable(evaluation.applicability), "summary": jsonable(evaluation.summary),
             "obligations": jsonable(evaluation.obligations),
             "not_in_force": jsonable([n for n in evaluation.not_triggered if n.in_force_from is not None])}
 

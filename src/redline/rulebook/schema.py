@@ -175,15 +175,35 @@ class ObligationKind(StrEnum):
 
 
 class Growth(Strict):
-    """When user growth counts as significant. Not statutory: the rule sets no figure."""
+    """redline's presumption of significant growth. Not statutory: the rule sets no figure.
+
+    Presumed significant when users at least multiply by `min_ratio` AND grow by at least
+    `min_added`; growth of at least `min_added` by `judgement_ratio` or more (but under
+    `min_ratio`) is not presumed but flagged for judgement. A change may override both figures.
+    """
 
     min_ratio: float = Field(gt=1)
+    min_added: int = Field(ge=1)
+    judgement_ratio: float = Field(gt=1)
     basis_zh: str
     basis_en: str
 
 
+class AlgorithmFiling(StrEnum):
+    """Whether the service must already hold an algorithm filing for the classes at stake."""
+
+    ABSENT = "absent"  # a first filing: none of the service's filings covers the class
+    HELD = "held"  # a change or cancellation: a filing covering the class is held
+
+
 class Condition(Strict):
-    """What a change must show for a trigger to fire. Every listed test must pass."""
+    """What a change must show for a trigger to fire. Every listed test must pass.
+
+    `public_opinion` in `introduces_any` or `service_has_any` is not a tag lookup: it is the
+    Art. 2 determination (domain/applicability.py), which also weighs the audience, user
+    content and the provider's declaration. `algorithm_filing` compares with the filings the
+    profile holds, for the algorithm classes in `introduces_any` (else `service_has_any`).
+    """
 
     introduces_any: list[CapabilityTag] = []
     service_has_any: list[CapabilityTag] = []
@@ -192,6 +212,8 @@ class Condition(Strict):
     growth: Growth | None = None
     # With introduces_any: one introduced capability must hold such a tag AND produce this carrier.
     carrier: ContentCarrier | None = None
+    algorithm_filing: AlgorithmFiling | None = None
+    qualifying_notice: bool = False  # a written notice from an organ Art. 3(5) names
 
 
 class Trigger(Strict):

@@ -1,4 +1,4 @@
-"""Use case: a provider records a planned change and learns what falls due."""
+"""Use case: a provider records planned changes and learns what falls due."""
 
 from __future__ import annotations
 
@@ -8,12 +8,23 @@ from pathlib import Path
 from redline.domain.calendar import WorkCalendar
 from redline.domain.obligations import Evaluation, evaluate
 from redline.rulebook.book import Rulebook
-from redline.services.documents import change_from, service_from
+from redline.services.documents import changes_from, reconcile, service_from
 from redline.yamldoc import read_yaml
 
 
-def check_change(book: Rulebook, service_path: Path, change_path: Path,
-                 as_of: dt.date | None = None) -> Evaluation:
+def check_changes(book: Rulebook, service_path: Path, change_paths: list[Path],
+                  as_of: dt.date | None = None) -> list[Evaluation]:
+    """Every change of every file, in order; each measured against the profile as the ones before left it."""
     service = service_from(book, read_yaml(service_path))
-    change = change_from(book, read_yaml(change_path))
-    return evaluate(book, service, change, WorkCalendar(book.holidays), as_of or dt.date.today())
+    calendar = WorkCalendar(book.holidays)
+    loaded = []
+    for path in change_paths:
+        doc = read_yaml(path)
+        loaded += [(doc, change, place) for change, place in changes_from(book, doc)]
+    evaluations: list[Evaluation] = []
+    for doc, change, place in loaded:
+        reconcile(service, change, doc, place)
+        evaluations.append(evaluate(book, service, change, calendar, as_of or dt.date.today()))
+        service = change.applied_to(service)
+    return evaluations
+

@@ -4,6 +4,7 @@ plus one more for 宁波 in the same shape."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 # The `service` and `basic_info` parts of examples/*/service.yaml (the provider part comes from
@@ -12,6 +13,8 @@ VOICE_SOCIAL: dict[str, Any] = {
     "service": {
         "name": "声浪 SoundWave",
         "description": "语音社交应用：多人语音聊天室与兴趣群组。",
+        "audience": "registered_users",
+        "user_content": True,
         "capabilities": ["voice_chat_room", "group_chat"],
         "monthly_active_users": 850000,
     },
@@ -27,7 +30,10 @@ PHOTO_FACESWAP: dict[str, Any] = {
     "service": {
         "name": "拾光相册 Glimmer",
         "description": "照片美化与分享社区。",
+        "audience": "registered_users",
+        "user_content": True,
         "capabilities": ["information_sharing", "image_generation"],
+        "filings": [],
         "monthly_active_users": 3200000,
     },
     "basic_info": {
@@ -42,8 +48,12 @@ NEWS_GROWTH: dict[str, Any] = {
     "service": {
         "name": "今闻 DailyWire",
         "description": "新闻资讯聚合与评论社区，个性化推荐。",
-        "capabilities": ["information_sharing", "forum", "algorithmic_recommendation"],
-        "monthly_active_users": 20000000,
+        "audience": "public",
+        "user_content": True,
+        "capabilities": ["information_sharing", "forum", "comments", "algorithmic_recommendation"],
+        "monthly_active_users": 2000000,
+        "filings": [{"kind": "algorithm", "number": "京网信算备110105000000001号（虚构）",
+                     "date": dt.date(2023, 6, 1), "covers": ["algorithmic_recommendation"]}],
     },
     "basic_info": {
         "functions": ["资讯推荐", "评论区", "话题讨论"],
@@ -57,6 +67,8 @@ CHATBOT_GENAI: dict[str, Any] = {
     "service": {
         "name": "问青 AskQing",
         "description": "面向公众的对话式生成式人工智能服务（文本、图片）。",
+        "audience": "public",
+        "user_content": True,
         "capabilities": ["generative_ai_service", "text_generation", "image_generation"],
         "declares_public_opinion": True,
     },

@@ -21,7 +21,19 @@ from redline.domain.assessment import (
     ItemAnswer,
     Severity,
 )
-from redline.domain.service import BasicInfo, Change, Notice, Provider, ServiceProfile
+from redline.domain.service import (
+    AlgorithmClass,
+    Audience,
+    BasicInfo,
+    Change,
+    GrowthRule,
+    HeldFiling,
+    Issuer,
+    IssuerKind,
+    Notice,
+    Provider,
+    ServiceProfile,
+)
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
@@ -56,13 +68,25 @@ class TechnologyIn(_Strict):
         return {"id": value} if isinstance(value, str) else value
 
 
+class HeldFilingIn(_Strict):
+    """An algorithm filing (算法备案) the service already holds."""
+
+    kind: Literal["algorithm"] = "algorithm"
+    number: Line = ""
+    date: dt.date | None = None
+    covers: list[AlgorithmClass] = []
+
+
 class ServiceIn(_Strict):
     name: Line = Field(min_length=1)
     description: str = ""
-    capabilities: list[str] = Field(min_length=1)
+    audience: Audience = Audience.PUBLIC
+    user_content: bool | None = None
+    capabilities: list[str] = []
     monthly_active_users: int | None = Field(default=None, ge=0)
-    declares_public_opinion: bool = False
+    declares_public_opinion: bool | None = None
     technologies: list[TechnologyIn] = []
+    filings: list[HeldFilingIn] = []
 
 
 class BasicInfoIn(_Strict):
@@ -79,23 +103,50 @@ class ServiceFile(_Strict):
     basic_info: BasicInfoIn = BasicInfoIn()
 
 
+class IssuerIn(_Strict):
+    kind: IssuerKind
+    name: Line = ""
+    division: str | None = Field(default=None, pattern=r"^\d{6}$", description="GB/T 2260 code")
+    national: bool = False
+
+
 class NoticeIn(_Strict):
-    authority: str = Field(min_length=1)
+    issuer: IssuerIn | None = None
+    authority: str = ""  # free text, as old change files have it
     reference: str = ""
     due: dt.date | None = None
 
+    @model_validator(mode="after")
+    def _someone_sent_it(self) -> NoticeIn:
+        if self.issuer is None and not self.authority.strip():
+            raise ValueError("a notice needs its issuer (kind, division, name)")
+        return self
+
+
+class GrowthIn(_Strict):
+    """This change's own threshold for presuming significant growth (Art. 3(3))."""
+
+    min_ratio: float | None = Field(default=None, gt=1)
+    min_added: int | None = Field(default=None, ge=1)
+
 
 class ChangeFile(_Strict):
-    kind: EventKind
+    kind: EventKind | None = None
     date: dt.date
     description: str = ""
+    launch: bool = False
     capabilities: list[str] = []
+    capabilities_removed: list[str] = []
     technologies: list[str] = []
     aspects: list[Literal["function", "implementation", "infrastructure"]] = []
     material_change: bool | None = None
     mau_before: int | None = Field(default=None, ge=1)
     mau_after: int | None = Field(default=None, ge=0)
+    growth: GrowthIn | None = None
+    harmful_incident: bool = False
     notice: NoticeIn | None = None
+    filing_change: bool = False
+    terminate: bool = False
 
 
 class EvidenceIn(_Strict):
@@ -165,38 +216,93 @@ def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = (
         raise _fail(doc, (*prefix, "provider", "location"),
                     f"'{raw.provider.location}' is not a GB/T 2260 division code redline knows")
     basic = raw.basic_info
+    svc = raw.service
     return ServiceProfile(
         provider=Provider(raw.provider.name, raw.provider.location, raw.provider.credit_code),
-        name=raw.service.name, capabilities=tuple(raw.service.capabilities),
-        description=raw.service.description, monthly_active_users=raw.service.monthly_active_users,
-        declares_public_opinion=raw.service.declares_public_opinion,
+        name=svc.name, capabilities=tuple(svc.capabilities),
+        description=svc.description, monthly_active_users=svc.monthly_active_users,
+        declares_public_opinion=svc.declares_public_opinion,
         basic=BasicInfo(tuple(basic.functions), basic.scope, basic.facilities, basic.deployment,
-                        tuple(basic.licences)))
+                        tuple(basic.licences)),
+        audience=svc.audience, user_content=svc.user_content,
+        filings=tuple(HeldFiling(f.number, f.date, tuple(f.covers)) for f in svc.filings),
+        technologies=tuple(t.id for t in svc.technologies))
 
 
 _REQUIRED_BY_KIND: dict[EventKind, tuple[str, ...]] = {
     EventKind.ADD_CAPABILITY: ("capabilities",),
     EventKind.ADOPT_TECHNOLOGY: ("technologies",),
-    EventKind.USER_GROWTH: ("mau_before", "mau_after"),
+    EventKind.USER_GROWTH: ("mau_after",),
     EventKind.REGULATOR_NOTICE: ("notice",),
 }
+_FACTS = ("launch", "capabilities", "capabilities_removed", "technologies", "mau_after", "harmful_incident",
+          "notice", "filing_change", "terminate")
+
+
+def _notice(book: Rulebook, doc: YamlDoc, raw: ChangeFile, prefix: Key) -> Notice | None:
+    if raw.notice is None:
+        return None
+    if raw.notice.due is not None and raw.notice.due < raw.date:
+        raise _fail(doc, (*prefix, "notice", "due"), "the notice's due date is before the notice")
+    given = raw.notice.issuer
+    if given is None:
+        return Notice(None, raw.notice.reference, raw.notice.due, raw.notice.authority)
+    if given.division not in (None, "100000") and book.divisions.get(given.division or "") is None:
+        raise _fail(doc, (*prefix, "notice", "issuer", "division"),
+                    f"'{given.division}' is not a GB/T 2260 division code redline knows")
+    if given.national and given.division is not None:
+        raise _fail(doc, (*prefix, "notice", "issuer", "national"),
+                    "a national organ has no division: give 'national: true' or 'division', not both")
+    national = given.national or given.division == "100000"  # the platform's code for a national office
+    issuer = Issuer(given.kind, given.name, None if national else given.division, national)
+    return Notice(issuer, raw.notice.reference, raw.notice.due, raw.notice.authority)
 
 
 def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()) -> Change:
+    """One change: its facts, or (old files) a `kind` with what that kind needs."""
     raw = load_model(ChangeFile, doc, data, prefix)
-    for name in _REQUIRED_BY_KIND.get(raw.kind, ()):
-        if not getattr(raw, name):
-            raise _fail(doc, (*prefix, name), f"a '{raw.kind.value}' change needs '{name}'")
+    if raw.kind is not None:
+        for name in _REQUIRED_BY_KIND.get(raw.kind, ()):
+            if not getattr(raw, name):
+                raise _fail(doc, (*prefix, name), f"a '{raw.kind.value}' change needs '{name}'")
+    elif not any(getattr(raw, name) not in (None, False, []) for name in _FACTS):
+        raise _fail(doc, (*prefix, "date"), "a change needs at least one fact: " + ", ".join(_FACTS)
+                    + " (or, as in old files, a 'kind')")
     _check_capabilities(book, doc, raw.capabilities, (*prefix, "capabilities"))
+    _check_capabilities(book, doc, raw.capabilities_removed, (*prefix, "capabilities_removed"))
     _check_technologies(book, doc, raw.technologies, (*prefix, "technologies"))
-    notice = None
-    if raw.notice is not None:
-        notice = Notice(raw.notice.authority, raw.notice.reference, raw.notice.due)
-        if raw.notice.due is not None and raw.notice.due < raw.date:
-            raise _fail(doc, (*prefix, "notice", "due"), "the notice's due date is before the notice")
+    if raw.mau_before is not None and raw.mau_after is None:
+        raise _fail(doc, (*prefix, "mau_before"), "'mau_before' needs 'mau_after'")
+    growth = GrowthRule(raw.growth.min_ratio, raw.growth.min_added) if raw.growth else None
     return Change(raw.kind, raw.date, raw.description, tuple(raw.capabilities),
                   tuple(raw.technologies), tuple(raw.aspects), raw.material_change,
-                  raw.mau_before, raw.mau_after, notice)
+                  raw.mau_before, raw.mau_after, _notice(book, doc, raw, prefix),
+                  launch=raw.launch or raw.kind is EventKind.LAUNCH,
+                  capabilities_removed=tuple(raw.capabilities_removed),
+                  harmful_incident=raw.harmful_incident or raw.kind is EventKind.HARMFUL_INCIDENT,
+                  filing_change=raw.filing_change or raw.kind is EventKind.FILING_CHANGE,
+                  terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth)
+
+
+def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:
+    """Every change in a change file: one change, or `changes:` with several; each with its place."""
+    data = doc.data
+    if isinstance(data, dict) and "changes" in data:
+        extra = sorted(str(k) for k in data if k != "changes")
+        if extra:
+            raise _fail(doc, (extra[0],), f"unknown field '{extra[0]}' next to 'changes'")
+        items = data["changes"]
+        if not isinstance(items, list) or not items:
+            raise _fail(doc, ("changes",), "'changes' must be a list of one or more changes")
+        return [(change_from(book, doc, item, ("changes", i)), ("changes", i)) for i, item in enumerate(items)]
+    return [(change_from(book, doc), ())]
+
+
+def reconcile(service: ServiceProfile, change: Change, doc: YamlDoc, prefix: Key = ()) -> None:
+    """Refuse a change that cannot be measured against the profile."""
+    if change.mau_after is not None and change.users_before(service) is None:
+        raise _fail(doc, (*prefix, "mau_after"), "no user figure before the change: give 'mau_before', "
+                    "or 'monthly_active_users' in the service profile")
 
 
 def _evidence(doc: YamlDoc, base: Path, raw: EvidenceIn, path: Key) -> Evidence:

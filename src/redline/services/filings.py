@@ -20,13 +20,14 @@ from redline.rulebook.schema import DeadlineRule, EventKind
 from redline.services import assessor_signature, audit
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
-from redline.services.documents import change_from, service_from
+from redline.services.documents import change_from, reconcile, service_from
 from redline.services.filenames import check_file_name, check_line
 from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
 from redline.yamldoc import YamlDoc
 
+NATIONAL = "100000"  # the jurisdiction code of a national office
 EDITABLE = frozenset({FilingState.DRAFT, FilingState.SUPPLEMENT_REQUESTED})
 
 
@@ -75,7 +76,7 @@ def add_service(ctx: Context, p: Principal, profile: dict[str, Any]) -> int:
         profile = {**profile, "provider": {"name": org.name, "location": org.location,
                                            "credit_code": org.credit_code}}
         parsed = service_from(ctx.book, YamlDoc("service", profile))
-        row = Service(provider_id=org.id, name=parsed.name, profile=profile)
+        row = Service(provider_id=org.id, name=parsed.name, profile=jsonable(profile))  # dates as text
         uow.session.add(row)
         uow.session.flush()
         audit.append(uow.session, ctx.now(), p.username, "service.create", f"service:{row.id}",
@@ -96,7 +97,9 @@ def _due(evaluation: Evaluation) -> tuple[dt.date | None, bool]:
 
 def _evaluate(ctx: Context, service_row: Service, change: dict[str, Any]) -> tuple[Evaluation, list[str]]:
     service = service_from(ctx.book, YamlDoc(f"service {service_row.id}", service_row.profile))
-    parsed = change_from(ctx.book, YamlDoc("change", change))
+    doc = YamlDoc("change", change)
+    parsed = change_from(ctx.book, doc)
+    reconcile(service, parsed, doc)
     evaluation = evaluate(ctx.book, service, parsed, ctx.calendar, ctx.today())
     tags = sorted(t.value for t in service_tags_after(ctx.book, service, parsed))
     return evaluation, tags
@@ -123,7 +126,7 @@ def record_change(ctx: Context, p: Principal, service_id: int, change: dict[str,
         service_row = uow.session.get(Service, service_id)
         if service_row is None or service_row.provider_id != org.id:
             raise NotFoundError(f"no service {service_id}")
-        title = f"{service_row.name} · {change.get('kind', '')} · {change.get('date', '')}"
+        title = f"{service_row.name} · {change.get('kind') or '变更'} · {change.get('date', '')}"
         filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.DRAFT, title)
         record(uow.session, ctx, p, filing, "open", None, str(change.get("description", "")),
                {"obligations": [o["trigger_id"] for o in filing.obligations]})
@@ -143,7 +146,7 @@ def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: st
             raise NotFoundError(f"no service {service_id}")
         change: dict[str, Any] = {"kind": EventKind.REGULATOR_NOTICE.value, "date": ctx.today(),
                                   "description": note,
-                                  "notice": {"authority": p.display_name, "reference": reference,
+                                  "notice": {"issuer": _issuer(uow.session, p), "reference": reference,
                                              **({"due": due} if due else {})}}
         title = f"{service_row.name} · 书面通知 {reference}".strip()
         filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.NOTICE_ISSUED,
@@ -151,6 +154,16 @@ def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: st
         record(uow.session, ctx, p, filing, "notify", None, note, {"reference": reference})
         uow.commit()
         return filing.id
+
+
+def _issuer(session: Session, p: Principal) -> dict[str, Any]:
+    """The organ a notice comes from: the officer's agency, at the officer's jurisdiction (Art. 3(5))."""
+    org = session.get(Organisation, p.organisation_id) if p.organisation_id is not None else None
+    kind = {"cac": "cac", "mps": "public_security"}.get(p.agency or "", "other")
+    name = org.name if org is not None else p.display_name
+    if p.jurisdiction == NATIONAL:
+        return {"kind": kind, "name": name, "national": True}
+    return {"kind": kind, "name": name, "division": p.jurisdiction}
 
 
 def checklist_items(ctx: Context, filing: Filing) -> list[str]:

@@ -170,7 +170,8 @@ def _warnings(manifest: Manifest, baseline: Baseline, changes: tuple[Change, ...
 def _service_for(manifest: Manifest, change: Change) -> ServiceProfile:
     """The service the change applies to: the manifest without what the change brings in."""
     caps = tuple(c for c in manifest.profile.capabilities if c not in change.capabilities)
-    return dataclasses.replace(manifest.profile, capabilities=caps)
+    techs = tuple(t for t in manifest.profile.technologies if t not in change.technologies)
+    return dataclasses.replace(manifest.profile, capabilities=caps, technologies=techs)
 
 
 def _brings(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, filing: FilingSummary,

@@ -78,10 +78,31 @@ def answers(form: FormData, items: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def choice(form: FormData, name: str) -> bool | None:
+    """A yes / no / not stated select."""
+    value = text(form, name)
+    return {"true": True, "false": False}.get(value)
+
+
+def service(form: FormData) -> dict[str, Any]:
+    """The service part of a profile, as a service YAML has it."""
+    data: dict[str, Any] = {
+        "name": text(form, "name"), "description": text(form, "description"),
+        "audience": text(form, "audience") or "public", "user_content": choice(form, "user_content"),
+        "capabilities": many(form, "capabilities"),
+        "monthly_active_users": integer(form, "monthly_active_users"),
+        "declares_public_opinion": True if text(form, "declares_public_opinion") == "on" else None}
+    number = text(form, "filing_number", 200)
+    if number:
+        data["filings"] = [{"number": number}]
+    return data
+
+
 def change(form: FormData) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": text(form, "kind"), "date": text(form, "date"),
-                            "description": text(form, "description")}
-    for key in ("capabilities", "technologies"):
+    data: dict[str, Any] = {"date": text(form, "date"), "description": text(form, "description")}
+    if text(form, "kind"):
+        data["kind"] = text(form, "kind")
+    for key in ("capabilities", "capabilities_removed", "technologies"):
         if many(form, key):
             data[key] = many(form, key)
     for key in ("mau_before", "mau_after"):

@@ -111,10 +111,7 @@ def assessor_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
 @router.post("/services", dependencies=[Csrf])
 async def add_service(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
-    profile = {"service": {"name": forms.text(form, "name"), "description": forms.text(form, "description"),
-                           "capabilities": forms.many(form, "capabilities"),
-                           "monthly_active_users": forms.integer(form, "monthly_active_users"),
-                           "declares_public_opinion": forms.text(form, "declares_public_opinion") == "on"}}
+    profile = {"service": forms.service(form)}
     filings.add_service(ctx, p, profile)
     return RedirectResponse("/provider?done=service", status_code=303)
 
