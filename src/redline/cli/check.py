@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.domain.obligations import CitedQuote, Due, Evaluation, Text
@@ -19,9 +20,11 @@ from .common import HolidaysOpt, JsonOpt, LangOpt, out, rulebook
 
 
 def _quote_line(q: CitedQuote, zh: bool) -> str:
+    """One cited quote, as Rich markup: every piece of text escaped, the unverified mark kept."""
     mark = "" if q.status.value == "verified" else (" [未核实]" if zh else " [unverified]")
-    title = q.regulation_title_zh
-    return f"《{title}》{q.label_zh if zh else q.label_en}：“{q.text}”{mark}"
+    if zh:
+        return escape(f"《{q.regulation_title_zh}》{q.label_zh}：“{q.text}”{mark}")
+    return escape(f"{q.regulation_title_en}, {q.label_en}: “{q.text}”{mark}")
 
 
 def _due_text(due: Due, zh: bool) -> str:
@@ -35,19 +38,21 @@ def _due_text(due: Due, zh: bool) -> str:
         text = f"{due.date} 前（含）" if zh else f"by {due.date}"
     if due.provisional:
         text += "（暂定）" if zh else " (provisional)"
+    text = escape(text)
     if due.overdue:
         text += " [red]已逾期[/red]" if zh else " [red]overdue[/red]"
     note = due.note.zh if zh else due.note.en
-    return f"{text}\n[dim]{note}[/dim]" if note else text
+    return f"{text}\n[dim]{escape(note)}[/dim]" if note else text
 
 
 def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     zh = lang == "zh-CN"
 
     def pick(text: Text) -> str:
-        return text.zh if zh else text.en
+        """The message in the output language, escaped: rulebook and user text is never markup."""
+        return escape(text.zh if zh else text.en)
 
-    out.print(f"[bold]{evaluation.service.name}[/bold] · {evaluation.change.kind.value} · "
+    out.print(f"[bold]{escape(evaluation.service.name)}[/bold] · {evaluation.change.kind.value} · "
               f"{evaluation.change.date}")
     out.print(pick(evaluation.summary))
     if evaluation.obligations:
@@ -55,7 +60,7 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
         for col in (("#", "义务", "期限", "报送对象") if zh else ("#", "Obligation", "Due", "Recipients")):
             table.add_column(col, overflow="fold")
         for n, ob in enumerate(evaluation.obligations, start=1):
-            table.add_row(str(n), f"{pick(ob.title)}\n[dim]{ob.trigger_id}[/dim]",
+            table.add_row(str(n), f"{pick(ob.title)}\n[dim]{escape(ob.trigger_id)}[/dim]",
                           _due_text(ob.due, zh), "\n".join(pick(a.name) for a in ob.recipients))
         out.print(table, soft_wrap=False)
         out.print("[bold]依据[/bold]" if zh else "[bold]Basis[/bold]")
@@ -66,7 +71,7 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     if evaluation.not_triggered:
         out.print("[bold]未触发[/bold]" if zh else "[bold]Not triggered[/bold]")
         for nt in evaluation.not_triggered:
-            out.print(f"  • {pick(nt.title)} [dim]({nt.trigger_id})[/dim]: {pick(nt.reason)}")
+            out.print(f"  • {pick(nt.title)} [dim]({escape(nt.trigger_id)})[/dim]: {pick(nt.reason)}")
 
 
 def check(
