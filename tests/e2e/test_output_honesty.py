@@ -42,7 +42,7 @@ basic_info:
   functions: [论坛]
   scope: 中国境内互联网用户
   facilities: 云服务器 2 台
-  deployment: 华东（杭州）
+  deployment: 华东云
   licences: [ICP 备案（虚构）]
 """
 CHANGE = "kind: launch\ndate: 2026-04-01\ndescription: 论坛上线\n"
@@ -149,3 +149,21 @@ def test_a_name_that_looks_like_markup_is_printed_as_written(tmp_path: Path, lan
     (tmp_path / "change.yaml").write_text(CHANGE, encoding="utf-8")
     printed = redline("check", service, "--change", tmp_path / "change.yaml", "--lang", lang).stdout
     assert name in printed
+
+
+def test_english_output_names_the_recipients_place_in_pinyin_and_cites_english_titles(case: Path) -> None:
+    # A provider in 西湖区 reports to the CAC office and the public-security organ of 杭州市 (Art. 7 para. 1).
+    printed = _terminal("en")(case)
+    assert "the CAC office of Hangzhou" in printed and "the public-security organ of Hangzhou" in printed
+    assert "杭州" not in printed and "《" not in printed
+    assert "Provisions on the Security Assessment of Internet Information Services" in printed
+    data = json.loads(redline("check", case / "service.yaml", "--change", case / "change.yaml", "--json").stdout)
+    (ob,) = [o for o in data["obligations"] if o["trigger_id"] == "sa2018-3-1"]
+    assert [a["name"]["en"] for a in ob["recipients"]] == [
+        "the CAC office of Hangzhou (prefecture level or above)",
+        "the public-security organ of Hangzhou (prefecture level or above)"]
+    assert [a["name"]["zh"] for a in ob["recipients"]] == [
+        "杭州市网信部门（所在地地市级以上）", "杭州市公安机关（所在地地市级以上）"]
+    html_en = _html("en")(case)
+    assert "杭州" not in html_en and "《" not in html_en
+    assert "XihuDistrict,Hangzhou,ZhejiangProvince(330106)" in html_en  # the page text, whitespace squeezed
