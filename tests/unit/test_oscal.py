@@ -64,8 +64,14 @@ def test_a_control_carries_the_question_guidance_and_the_verbatim_quote_with_its
     citation = parts["citation"]
     assert citation["prose"] == item.quotes[0].text
     assert _prop(citation, "cite") == [item.quotes[0].cite]
-    assert _prop(citation, "text-status") == ["unverified"]
+    # Art. 5 item (3) is quoted verbatim by a third party (regulations.md §H): verified.
+    assert _prop(citation, "text-status") == ["verified"]
     assert "第五条第（三）项" in citation["title"]
+    # Item (1) is still held only as a recollection.
+    lead = next(c for g in document["catalog"]["groups"] for c in g["controls"]
+                if c["id"] == "sa2018-5-1-security-lead")
+    lead_citation = next(p for p in lead["parts"] if p["name"] == "citation")
+    assert _prop(lead_citation, "text-status") == ["unverified"]
     resources = {r["uuid"] for r in document["catalog"]["back-matter"]["resources"]}
     assert citation["links"][0]["href"][1:] in resources
 

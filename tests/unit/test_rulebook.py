@@ -11,7 +11,7 @@ from redline.rulebook.book import Rulebook
 from redline.rulebook.citations import Citation
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import DATA_DIR, load_rulebook
-from redline.rulebook.schema import Quote, TextStatus
+from redline.rulebook.schema import Item, Quote, TextStatus
 
 
 def test_shipped_rulebook_lints_clean_and_reports_unverified_text(book: Rulebook) -> None:
@@ -132,3 +132,40 @@ def test_a_partly_held_article_is_cited_by_its_own_paragraph_number(book: Rulebo
     assert "不适用本办法的规定" in fragment.texts[0][0]
     with pytest.raises(NotFoundError, match="holds no paragraph 1"):
         book.fragment("genai2023:2.1")
+
+
+# Verification status, pinned to the collected statute texts (regulations.md §H and 补充 D).
+# Art. 5 items (3) and (4) of the 2018 rule are quoted verbatim by a single third party
+# (Solidot, 2018-11-16): the same level as Art. 7 para. 1 (a single third-party quotation).
+SA2018_ART5_ITEM3 = ("对用户的账号、操作时间、操作类型、网络源地址和目标地址、网络源端口、客户端硬件特征等日志信息，"
+                     "以及用户发布信息记录的留存措施；")
+SA2018_ART5_ITEM4 = ("对用户账号和通讯群组名称、昵称、简介、备注、标识，信息发布、转发、评论和通讯群组等服务功能中"
+                     "违法有害信息的防范处置和有关记录保存措施；")
+
+
+@pytest.mark.parametrize(("cite", "text"), [("sa2018:5(3)", SA2018_ART5_ITEM3),
+                                            ("sa2018:5(4)", SA2018_ART5_ITEM4)])
+def test_the_two_items_of_article_5_quoted_by_a_third_party_are_verified_like_article_7(
+        book: Rulebook, cite: str, text: str) -> None:
+    fragment = book.fragment(cite)
+    assert fragment.texts == ((text, TextStatus.VERIFIED),)
+    assert book.fragment("sa2018:7.1").status is TextStatus.VERIFIED
+    item = fragment.article.paragraphs[0].items[int(cite[-2]) - 1]
+    assert isinstance(item, Item) and "Solidot" in item.source
+
+
+@pytest.mark.parametrize("item", [1, 2, 5, 6, 7, 8])
+def test_the_other_items_and_the_lead_in_of_article_5_stay_a_recollection(book: Rulebook, item: int) -> None:
+    assert book.fragment(f"sa2018:5({item})").status is TextStatus.UNVERIFIED
+    lead_in = book.fragment("sa2018:5").quote_status("重点评估以下内容")
+    assert lead_in is TextStatus.UNVERIFIED
+    assert "sa2018:5" in lint(book).unverified_articles
+
+
+def test_content_ecology_article_8_is_unverified_because_its_number_is_recalled(book: Rulebook) -> None:
+    # The sentence is verbatim in a quiz statement, but no source gives its article number:
+    # "第八条" rests on the compiler's recollection, so a citation "Art. 8" cannot be verified.
+    fragment = book.fragment("ecology2019:8")
+    assert fragment.status is TextStatus.UNVERIFIED
+    assert fragment.article.note is not None and "number" in fragment.article.note
+    assert "ecology2019:8" in lint(book).unverified_articles

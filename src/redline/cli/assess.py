@@ -48,7 +48,7 @@ def init(
                                 started.checklists, dt.date.today())
     write_atomically(output, text)
     items = sum(len(c.items) for c in started.checklists)
-    out.print(f"wrote {output}: {items} questions from {', '.join(c.id for c in started.checklists)}")
+    out.print(f"wrote {output}: {items} questions from {', '.join(c.id for c in started.checklists)}", markup=False)
 
 
 @app.command("report")
@@ -68,7 +68,7 @@ def report(
     document = build_report(book, run)
     content = dumps(document) if fmt is Format.JSON else render_report_html(document, lang)
     write_atomically(output, content)
-    out.print(f"wrote {output} · conclusion {run.conclusion.value} · sha256 {document['seal']['digest']}")
+    out.print(f"wrote {output} · conclusion {run.conclusion.value} · sha256 {document['seal']['digest']}", markup=False)
     if document["other"]["unverified_citations"]:
         err.print(f"note: {document['other']['unverified_citations']} citation(s) rest on statute "
-                  "text not yet verified against an official source; they are marked in the report.")
+                  "text not yet verified against an official source; they are marked in the report.", markup=False)

@@ -61,7 +61,7 @@ def audit_verify(as_json: JsonOpt = False) -> None:
         raise CheckFailedError(f"signed checkpoints: {marks.reason}")
     if not as_json:
         out.print(f"audit chain intact: {chain.entries} entries; {marks.checkpoints} checkpoint(s) signed by the "
-                  f"platform key hold, covering {marks.reports} sealed report(s)")
+                  f"platform key hold, covering {marks.reports} sealed report(s)", markup=False)
 
 
 @audit_app.command("checkpoint")
@@ -72,7 +72,7 @@ def audit_checkpoint() -> None:
 
     from .platform import _context
 
-    out.print(f"wrote checkpoint {checkpoints.checkpoint(_context())}")
+    out.print(f"wrote checkpoint {checkpoints.checkpoint(_context())}", markup=False)
 
 
 @checkpoints_app.command("export")
@@ -86,7 +86,7 @@ def checkpoints_export(
     with _reader() as uow:
         lines = checkpoints.export_lines(uow.session, _key_dir())
     write_atomically(output, "".join(f"{line}\n" for line in lines))
-    out.print(f"wrote {output}: {len(lines)} checkpoint(s)")
+    out.print(f"wrote {output}: {len(lines)} checkpoint(s)", markup=False)
 
 
 @checkpoints_app.command("verify")
@@ -112,4 +112,4 @@ def checkpoints_verify(
     if not result.ok:
         raise CheckFailedError(f"witnessed checkpoints: {result.reason}", source=str(file))
     out.print(f"{len(items)} witnessed checkpoint(s) hold against this database, covering {result.reports} "
-              "sealed report(s)")
+              "sealed report(s)", markup=False)

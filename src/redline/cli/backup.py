@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from redline.errors import CheckFailedError, InputError
 
-from .common import JsonOpt, err, out
+from .common import JsonOpt, err, out, plain
 from .platform import _settings
 
 if TYPE_CHECKING:
@@ -73,9 +74,10 @@ def backup(
     else:
         out.print(f"wrote {result.path} ({result.size} bytes): {sum(result.rows.values())} rows in "
                   f"{len(result.rows)} tables, {result.blobs} blobs, {len(result.keys)} key files; "
-                  f"schema revision {result.manifest['alembic_revision']}")
+                  f"schema revision {result.manifest['alembic_revision']}", markup=False)
     if result.private_keys:
-        err.print(f"[yellow]warning:[/yellow] the backup contains private keys ({', '.join(result.private_keys)}); "
+        keys = escape(", ".join(result.private_keys))
+        err.print(f"[yellow]warning:[/yellow] the backup contains private keys ({keys}); "
                   "keep it as secret as the keys themselves")
     err.print("[yellow]note:[/yellow] the backup holds password hashes and webhook secrets; it is written with "
               "mode 0600")
@@ -86,7 +88,7 @@ def _manifest_table(manifest: Manifest) -> Table:
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, rows in manifest.rows.items():
-        table.add_row(name, str(rows))
+        table.add_row(*plain(name, rows))
     return table
 
 
@@ -111,12 +113,12 @@ def verify(
         out.print_json(json.dumps({"ok": True, **{k: v for k, v in manifest.data.items() if k != "members"},
                                    "restorable_here": manifest.revision == head}, ensure_ascii=False))
         return
-    out.print(_manifest_table(manifest))
+    out.print(_manifest_table(manifest), markup=False)
     out.print(f"archive intact: {len(manifest.members) + 1} members match the manifest · made "
               f"{manifest.data.get('created_at')} by redline {manifest.data.get('redline_version')} from "
               f"{manifest.data.get('source_dialect')} · schema revision {manifest.revision}"
               + ("" if manifest.revision == head else f" (this redline expects {head}: restore it with the "
-                 "redline version that made it)"))
+                 "redline version that made it)"), markup=False)
 
 
 def restore(
@@ -146,11 +148,12 @@ def restore(
         out.print_json(json.dumps({"ok": report.ok, "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail}
                                                                 for c in report.checks]}, ensure_ascii=False))
     else:
-        table = Table(title=f"restored {archive.name}")
+        table = Table(title=plain(f"restored {archive.name}")[0])
         for col in ("check", "result", "detail"):
             table.add_column(col)
         for check in report.checks:
-            table.add_row(check.name, "[green]ok[/green]" if check.ok else "[red]FAILED[/red]", check.detail)
+            verdict = "[green]ok[/green]" if check.ok else "[red]FAILED[/red]"
+            table.add_row(escape(check.name), verdict, escape(check.detail))
         out.print(table)
     if not report.ok:
         failed = next(c for c in report.checks if not c.ok)

@@ -13,7 +13,7 @@ from rich.table import Table
 from redline.errors import InputError
 from redline.probes.base import option_value
 
-from .common import JsonOpt, acting_as, err, out, parse_date
+from .common import JsonOpt, acting_as, err, out, parse_date, plain
 
 campaign_app = typer.Typer(help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.",
                            no_args_is_help=True)
@@ -61,7 +61,7 @@ def create(
         period_end=parse_date(end, "--end"),
         probes=[{"name": x, "options": options[x]} for x in probe], technologies=technology or [],
         provider_ids=provider or []))
-    out.print(str(campaign_id))
+    out.print(str(campaign_id), markup=False)
 
 
 samples_app = typer.Typer(help="Samples of a campaign.", no_args_is_help=True)
@@ -90,7 +90,7 @@ def add_samples(
             added += campaign_samples.add_samples(ctx, p, campaign, provider, [(path.name, path.read_bytes())], kind)
         else:
             raise InputError("no such file or directory", source=str(path))
-    out.print(f"added {len(added)} sample(s) to campaign {campaign}")
+    out.print(f"added {len(added)} sample(s) to campaign {campaign}", markup=False)
 
 
 @campaign_app.command("add-file")
@@ -105,7 +105,7 @@ def add_file(
     ctx, p = acting_as(as_user)
     if not path.is_file():
         raise InputError("no such file", source=str(path))
-    out.print(campaign_files.add_file(ctx, p, campaign, path.name, path.read_bytes()).sha256)
+    out.print(campaign_files.add_file(ctx, p, campaign, path.name, path.read_bytes()).sha256, markup=False)
 
 
 @campaign_app.command("run")
@@ -131,7 +131,7 @@ def run(
         return
     for r in results:
         out.print(f"run {r['run_id']}: {r['probe']}@{r['probe_version']}: {r['files']} file(s), "
-                  f"{r['findings']} finding(s), sealed {r['result_sha256'][:16]}")
+                  f"{r['findings']} finding(s), sealed {r['result_sha256'][:16]}", markup=False)
 
 
 @campaign_app.command("show")
@@ -147,17 +147,19 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     c = data["campaign"]
-    out.print(f"{c['name']} · {c['region']} · {c['period_start']}–{c['period_end']} · basis {', '.join(c['basis'])}")
+    out.print(f"{c['name']} · {c['region']} · {c['period_start']}–{c['period_end']} · basis {', '.join(c['basis'])}",
+              markup=False)
     table = Table(title="providers")
     for col in ("id", "provider", "samples", "findings"):
         table.add_column(col)
     for x in data["providers"]:
-        table.add_row(str(x["id"]), x["name"], str(x["samples"]), str(x["findings"]))
+        table.add_row(*plain(x["id"], x["name"], x["samples"], x["findings"]))
     out.print(table, soft_wrap=False)
-    out.print("by severity: " + (", ".join(f"{k} {v}" for k, v in data["by_severity"].items()) or "none"))
-    out.print("by category: " + (", ".join(f"{k} {v}" for k, v in data["by_category"].items()) or "none"))
+    out.print("by severity: " + (", ".join(f"{k} {v}" for k, v in data["by_severity"].items()) or "none"), markup=False)
+    out.print("by category: " + (", ".join(f"{k} {v}" for k, v in data["by_category"].items()) or "none"), markup=False)
     for r in data["runs"]:
-        out.print(f"run {r['id']} {r['probe']}@{r['probe_version']}: {r['state']} {r['files_done']}/{r['files_total']}")
+        out.print(f"run {r['id']} {r['probe']}@{r['probe_version']}: {r['state']} {r['files_done']}/{r['files_total']}",
+                  markup=False)
 
 
 @campaign_app.command("findings")
@@ -176,8 +178,8 @@ def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_u
     for col in ("id", "provider", "severity", "category", "sample", "finding", "probe", "action"):
         table.add_column(col, overflow="fold")
     for f in rows:
-        table.add_row(str(f["id"]), str(f["provider_id"]), f["severity"], f["category"], f["location"], f["message"],
-                      f"{f['probe']}@{f['probe_version']}", f["action"] or "")
+        table.add_row(*plain(f["id"], f["provider_id"], f["severity"], f["category"], f["location"], f["message"],
+                             f"{f['probe']}@{f['probe_version']}", f["action"] or ""))
     out.print(table, soft_wrap=False)
 
 
@@ -198,4 +200,4 @@ def act(
     done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=parse_date(due, "--due") if due else None,
                           note=note)
     where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"
-    out.print(f"{done.action.value}: {where}")
+    out.print(f"{done.action.value}: {where}", markup=False)

@@ -22,9 +22,11 @@ from .common import HolidaysOpt, JsonOpt, LangOpt, OverrideHolidaysOpt, out, rul
 
 
 def _quote_line(q: CitedQuote, zh: bool) -> str:
+    """One cited quote, as Rich markup: every piece of text escaped, the unverified mark kept."""
     mark = "" if q.status.value == "verified" else (" [未核实]" if zh else " [unverified]")
-    title = q.regulation_title_zh
-    return f"《{title}》{q.label_zh if zh else q.label_en}：“{q.text}”{mark}"
+    if zh:
+        return escape(f"《{q.regulation_title_zh}》{q.label_zh}：“{q.text}”{mark}")
+    return escape(f"{q.regulation_title_en}, {q.label_en}: “{q.text}”{mark}")
 
 
 def _due_text(due: Due, zh: bool) -> str:
@@ -38,10 +40,11 @@ def _due_text(due: Due, zh: bool) -> str:
         text = f"{due.date} 前（含）" if zh else f"by {due.date}"
     if due.provisional:
         text += provisional_range(due, zh)
+    text = escape(text)
     if due.overdue:
         text += " [red]已逾期[/red]" if zh else " [red]overdue[/red]"
     note = due.note.zh if zh else due.note.en
-    return f"{text}\n[dim]{note}[/dim]" if note else text
+    return f"{text}\n[dim]{escape(note)}[/dim]" if note else text
 
 
 def provisional_range(due: Due, zh: bool) -> str:
@@ -77,7 +80,8 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     zh = lang == "zh-CN"
 
     def pick(text: Text) -> str:
-        return text.zh if zh else text.en
+        """The message in the output language, escaped: rulebook and user text is never markup."""
+        return escape(text.zh if zh else text.en)
 
     _print_head(evaluation, pick, zh)
     if evaluation.obligations:
@@ -86,7 +90,7 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
             table.add_column(col, overflow="fold")
         for n, ob in enumerate(evaluation.obligations, start=1):
             table.add_row(str(n), f"{escape(pick(ob.title))}{_judgement(ob.requires_judgement, zh)}\n"
-                          f"[dim]{ob.trigger_id}[/dim]",
+                          f"[dim]{escape(ob.trigger_id)}[/dim]",
                           _due_text(ob.due, zh), "\n".join(escape(pick(a.name)) for a in ob.recipients))
         out.print(table, soft_wrap=False)
         out.print("[bold]依据[/bold]" if zh else "[bold]Basis[/bold]")
@@ -101,7 +105,7 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     if evaluation.not_triggered:
         out.print("[bold]未触发[/bold]" if zh else "[bold]Not triggered[/bold]")
         for nt in evaluation.not_triggered:
-            out.print(f"  • {escape(pick(nt.title))} [dim]({nt.trigger_id})[/dim]"
+            out.print(f"  • {escape(pick(nt.title))} [dim]({escape(nt.trigger_id)})[/dim]"
                       f"{_judgement(nt.requires_judgement, zh)}: {escape(pick(nt.reason))}")
 
 

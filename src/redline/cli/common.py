@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
@@ -36,6 +37,12 @@ OverrideHolidaysOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh-CN or en.")]
+
+
+def plain(*cells: object) -> list[Text]:
+    """Table cells and titles shown as written: names, paths and messages are never read as Rich markup
+    (a "[unverified]" in them would otherwise vanish as an unknown tag)."""
+    return [Text(str(cell)) for cell in cells]
 
 
 def parse_date(raw: str, option: str) -> dt.date:

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.domain.calendar import WorkCalendar
@@ -42,6 +43,10 @@ from .gate_platform import fetch_baseline
 
 
 def _due(due: Due, zh: bool) -> str:
+    return escape(_due_words(due, zh))
+
+
+def _due_words(due: Due, zh: bool) -> str:
     if due.rule is DeadlineRule.BEFORE_EVENT:
         return f"发布前（{due.date} 之前）" if zh else f"before release ({due.date})"
     if due.date is None:
@@ -53,16 +58,19 @@ def _due(due: Due, zh: bool) -> str:
 
 
 def _articles(item: GateItem, zh: bool) -> str:
-    return "\n".join(q.cite for q in item.obligation.quotes)
+    return escape("\n".join(q.cite for q in item.obligation.quotes))
 
 
 def _basis_lines(item: GateItem, zh: bool) -> list[str]:
-    """Full citations below the table, one per line, so CI logs keep them whole."""
+    """Full citations below the table, one per line, so CI logs keep them whole (as Rich markup,
+    escaped): the obligation's articles, then those its deadline rests on."""
     lines = []
-    for q in item.obligation.quotes:
+    for q in (*item.obligation.quotes, *item.obligation.due_quotes):
         mark = "" if q.status.value == "verified" else (" [未核实]" if zh else " [unverified]")
-        label = q.label_zh if zh else q.label_en
-        lines.append(f"{q.cite}: 《{q.regulation_title_zh}》{label}：“{q.text}”{mark}")
+        if zh:
+            lines.append(escape(f"{q.cite}: 《{q.regulation_title_zh}》{q.label_zh}：“{q.text}”{mark}"))
+        else:
+            lines.append(escape(f"{q.cite}: {q.regulation_title_en}, {q.label_en}: “{q.text}”{mark}"))
     return lines
 
 
@@ -70,11 +78,12 @@ def _what(item: GateItem, zh: bool) -> str:
     c = item.change
     cause = ", ".join((*c.capabilities, *c.technologies)) or f"{c.mau_before} → {c.mau_after}"
     title = item.obligation.title.zh if zh else item.obligation.title.en
-    return f"{title}\n[dim]{item.obligation.trigger_id} · {c.kind.value if c.kind else ''}: {cause}[/dim]"
+    kind = c.kind.value if c.kind else ""
+    return f"{escape(title)}\n[dim]{escape(f'{item.obligation.trigger_id} · {kind}: {cause}')}[/dim]"
 
 
 def _covered(item: GateItem, zh: bool) -> str:
-    filing = f" #{item.filing_id} {item.filing_state}" if item.filing_id else ""
+    filing = escape(f" #{item.filing_id} {item.filing_state}") if item.filing_id else ""
     if not item.gating:
         return ("不拦截发布" if zh else "not gated") + filing
     text = {Coverage.ACCEPTED: ("[green]已受理[/green]", "[green]accepted[/green]"),
@@ -89,12 +98,12 @@ def _baseline_line(b: Baseline, zh: bool) -> str:
                                  f"platform: last accepted filing #{b.filing_id}"),
              "registered": ("平台：登记的服务信息（尚无受理的备案）",
                             "platform: registered profile (no accepted filing yet)")}[b.basis]
-    return f"{basis[0] if zh else basis[1]} · {b.source}"
+    return escape(f"{basis[0] if zh else basis[1]} · {b.source}")
 
 
 def print_result(result: GateResult, lang: str) -> None:
     zh = lang == "zh-CN"
-    out.print(f"[bold]{result.service}[/bold] · {result.date} · {_baseline_line(result.baseline, zh)}")
+    out.print(f"[bold]{escape(result.service)}[/bold] · {result.date} · {_baseline_line(result.baseline, zh)}")
     if not result.changes:
         out.print("清单与基线一致，无变更。" if zh else "The manifest matches the baseline: no change.")
     if result.items:
@@ -110,7 +119,7 @@ def print_result(result: GateResult, lang: str) -> None:
     elif result.changes:
         out.print("变更未触发任何评估义务。" if zh else "The changes trigger no assessment.")
     for w in _all_warnings(result):
-        out.print(f"[yellow]{'注意' if zh else 'warning'}:[/yellow] {w.zh if zh else w.en}")
+        out.print(f"[yellow]{'注意' if zh else 'warning'}:[/yellow] {escape(w.zh if zh else w.en)}")
     if result.passed:
         out.print("[bold green]通过[/bold green]" if zh else "[bold green]PASS[/bold green]")
     else:
@@ -182,7 +191,7 @@ def _baseline(book: Rulebook, baseline: Path | None, platform: str | None, token
         raise InputError("--platform needs the service id (--service)", field="--service")
     url = platform.rstrip("/")
     if _plain_http_off_host(url):
-        err.print(f"[yellow]warning:[/yellow] {url} is plain http: the API token travels unencrypted; "
+        err.print(f"[yellow]warning:[/yellow] {escape(url)} is plain http: the API token travels unencrypted; "
                   "use https (警告：明文 http 会泄露 API 令牌，请使用 https)")
     return baseline_from_platform(fetch_baseline(url, token, service), f"{url} service {service}")
 

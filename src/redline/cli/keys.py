@@ -63,7 +63,7 @@ def new(
         raise
     kid = key_id(load_public_key(public_path).raw)
     out.print(f"wrote {private_path} (private: keep it secret) and {public_path} (public: give it to "
-              f"verifiers) · {algorithm.value} · key {kid}")
+              f"verifiers) · {algorithm.value} · key {kid}", markup=False)
 
 
 AsOpt = Annotated[str, typer.Option("--as", help="Your account: the platform admin, or the organisation's "
@@ -85,7 +85,7 @@ def register(
     ctx, principal = acting_as(as_user)
     kid = signing_keys.register(ctx, principal, organisation, public_key)
     out.print(f"registered key {kid} to organisation {organisation}: pending approval "
-              f"(`redline keys approve {kid} --as ADMIN`)")
+              f"(`redline keys approve {kid} --as ADMIN`)", markup=False)
 
 
 @keys_app.command("approve")
@@ -98,7 +98,7 @@ def approve(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).
 
     ctx, principal = acting_as(as_user)
     signing_keys.approve(ctx, principal, key)
-    out.print(f"approved key {key}")
+    out.print(f"approved key {key}", markup=False)
 
 
 @keys_app.command("revoke")
@@ -111,7 +111,7 @@ def revoke(key: Annotated[str, typer.Argument(help="The key id (16 hex digits)."
 
     ctx, principal = acting_as(as_user)
     signing_keys.revoke(ctx, principal, key)
-    out.print(f"revoked key {key}")
+    out.print(f"revoked key {key}", markup=False)
 
 
 @keys_app.command("list")
@@ -130,4 +130,4 @@ def list_(as_user: AsOpt, as_json: JsonOpt = False) -> None:
         return
     for row in rows:
         out.print(f"{row['key_id']}  {row['algorithm']}  {row['status']}  {row['organisation']}  "
-                  f"(key file claims: {row['claimed_signer']})")
+                  f"(key file claims: {row['claimed_signer']})", markup=False)

@@ -42,7 +42,7 @@ def catalog(output: OutputOpt, holidays: HolidaysOpt = None) -> None:
     _write(document, output)
     groups = document["catalog"]["groups"]
     controls = sum(len(g.get("controls", [])) for g in groups)
-    out.print(f"wrote {output}: OSCAL catalog, {len(groups)} checklists, {controls} controls")
+    out.print(f"wrote {output}: OSCAL catalog, {len(groups)} checklists, {controls} controls", markup=False)
 
 
 @oscal_app.command("results")
@@ -52,7 +52,7 @@ def results(report: ReportArg, output: OutputOpt) -> None:
     _write(document, output)
     result = document["assessment-results"]["results"][0]
     out.print(f"wrote {output}: OSCAL assessment-results, {len(result.get('observations', []))} observations, "
-              f"{len(result.get('findings', []))} findings")
+              f"{len(result.get('findings', []))} findings", markup=False)
 
 
 @oscal_app.command("poam")
@@ -61,4 +61,4 @@ def poam(report: ReportArg, output: OutputOpt) -> None:
     document = oscal.poam(_sealed_report(report))
     _write(document, output)
     items = document["plan-of-action-and-milestones"]["poam-items"]
-    out.print(f"wrote {output}: OSCAL plan-of-action-and-milestones, {len(items)} open item(s)")
+    out.print(f"wrote {output}: OSCAL plan-of-action-and-milestones, {len(items)} open item(s)", markup=False)

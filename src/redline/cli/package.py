@@ -29,7 +29,7 @@ def export(
     ctx, principal = acting_as(as_user)
     exported = export_package(ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang)
     write_bytes_atomically(output, exported.data)
-    out.print(f"wrote {output}: report sha256 {exported.report_sha256}")
+    out.print(f"wrote {output}: report sha256 {exported.report_sha256}", markup=False)
 
 
 @package_app.command("import")
@@ -53,4 +53,4 @@ def import_(
     except (FileNotFoundError, IsADirectoryError):
         raise InputError("file not found", source=str(package)) from None
     filing_id = import_package(ctx, principal, data, require_signature=require_signature, trust=trust)
-    out.print(f"imported as filing {filing_id}")
+    out.print(f"imported as filing {filing_id}", markup=False)

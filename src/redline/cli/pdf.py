@@ -44,4 +44,4 @@ def report(
         exc.source = exc.source or str(report)
         raise
     write_bytes_atomically(output, data)
-    out.print(f"wrote {output} · sha256 {digest}")
+    out.print(f"wrote {output} · sha256 {digest}", markup=False)

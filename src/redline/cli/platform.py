@@ -7,12 +7,13 @@ import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.domain.workflow import Role
 from redline.errors import InputError
 
-from .common import JsonOpt, err, out
+from .common import JsonOpt, err, out, plain
 
 if TYPE_CHECKING:
     from redline.config import Settings
@@ -47,12 +48,12 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
     settings = _settings()
     migrate.upgrade(settings.database_url, revision)
-    out.print(f"database at {revision}: {settings.database_url}")
+    out.print(f"database at {revision}: {settings.database_url}", markup=False)
     if settings.database_url.startswith("postgres") and settings.job_backend != "inline":
         from redline.services.jobs_queue import ensure_schema
 
         created = ensure_schema(settings.database_url)
-        out.print("job queue tables " + ("created" if created else "present") + " (procrastinate)")
+        out.print("job queue tables " + ("created" if created else "present") + " (procrastinate)", markup=False)
 
 
 def serve(
@@ -80,8 +81,9 @@ def serve(
     except ValueError as exc:
         raise InputError(str(exc)) from None
     if not cjk_font_available():
-        err.print(f"[yellow]warning:[/yellow] {MISSING_FONT}; PDF downloads and jobs will fail until it is installed")
-    out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+        err.print(f"[yellow]warning:[/yellow] {escape(MISSING_FONT)}; PDF downloads and jobs will fail until it "
+                  "is installed")
+    out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)", markup=False)
     # Proxy headers are read only from the trusted peers (uvicorn's ProxyHeadersMiddleware checks the peer),
     # so the login throttle counts a forged X-Forwarded-For as the sender's own address.
     uvicorn.run("redline.web.main:create", factory=True, host=host, port=port, workers=workers,
@@ -100,7 +102,7 @@ def orgs_create(
     from redline.services import filings
 
     ctx = build_context(_settings())
-    out.print(str(filings.create_organisation(ctx, kind, name, location, actor="cli")))
+    out.print(str(filings.create_organisation(ctx, kind, name, location, actor="cli")), markup=False)
 
 
 @users_app.command("create")
@@ -121,7 +123,7 @@ def users_create(
     password = input() if password_stdin else getpass.getpass("password: ")
     user_id = accounts.create_user(ctx, accounts.NewUser(username, password, role, name, organisation,
                                                          jurisdiction), actor="cli")
-    out.print(f"created user {user_id}: {username} ({role.value})")
+    out.print(f"created user {user_id}: {username} ({role.value})", markup=False)
 
 
 @users_app.command("deactivate")
@@ -130,7 +132,7 @@ def users_deactivate(username: Annotated[str, typer.Argument(help="Login name.")
     from redline.services import credentials
 
     ended = credentials.set_active(_context(), username, False, actor="cli")
-    out.print(f"{username}: deactivated; {ended} session(s) and token(s) ended")
+    out.print(f"{username}: deactivated; {ended} session(s) and token(s) ended", markup=False)
 
 
 @users_app.command("activate")
@@ -139,7 +141,7 @@ def users_activate(username: Annotated[str, typer.Argument(help="Login name.")])
     from redline.services import credentials
 
     credentials.set_active(_context(), username, True, actor="cli")
-    out.print(f"{username}: active")
+    out.print(f"{username}: active", markup=False)
 
 
 @users_app.command("set-password")
@@ -152,7 +154,7 @@ def users_set_password(
 
     password = input() if password_stdin else getpass.getpass("new password: ")
     ended = credentials.reset_password(_context(), username, password, actor="cli")
-    out.print(f"{username}: password set; {ended} session(s) and token(s) ended")
+    out.print(f"{username}: password set; {ended} session(s) and token(s) ended", markup=False)
 
 
 @users_app.command("list")
@@ -175,7 +177,7 @@ def users_list(as_json: JsonOpt = False) -> None:
     for col in ("id", "username", "role", "organisation", "jurisdiction"):
         table.add_column(col)
     for row in rows:
-        table.add_row(*(str(c) for c in row))
+        table.add_row(*plain(*row))
     out.print(table)
 
 
@@ -203,9 +205,9 @@ def demo(
         for col in ("username", "role", "who"):
             table.add_column(col)
         for login in summary.logins:
-            table.add_row(*login)
+            table.add_row(*plain(*login))
         out.print(table)
     else:
-        out.print(f"database already holds data; demo logins use the password {DEMO_PASSWORD}")
+        out.print(f"database already holds data; demo logins use the password {DEMO_PASSWORD}", markup=False)
     if serve_after:
         serve(host=host, port=port, workers=1, forwarded_allow_ips=None)

@@ -24,7 +24,7 @@ from redline.probes.batch import run_batch
 from redline.reports.canonical import dumps, jsonable, seal
 from redline.reports.html import render_probe_html
 
-from .common import JsonOpt, LangOpt, err, out, write_atomically, write_bytes_atomically
+from .common import JsonOpt, LangOpt, err, out, plain, write_atomically, write_bytes_atomically
 
 probe_app = typer.Typer(help="Probes: check files for evidence (\"use technology to manage technology\").",
                         no_args_is_help=True)
@@ -42,7 +42,7 @@ def list_probes(as_json: JsonOpt = False) -> None:
     for col in ("name", "version", "what it checks", "checklist items"):
         table.add_column(col, overflow="fold")
     for p in probes.values():
-        table.add_row(p.info.name, p.info.version, p.info.title, "\n".join(p.info.items))
+        table.add_row(*plain(p.info.name, p.info.version, p.info.title, "\n".join(p.info.items)))
     out.print(table, soft_wrap=False)
 
 
@@ -129,13 +129,13 @@ def _print_run(result: runner.ProbeRun) -> None:
         for col in ("severity", "item", "finding", "clause"):
             table.add_column(col, overflow="fold")
         for f in found:
-            table.add_row(f.severity.value, f.item, f.message, f.clause)
+            table.add_row(*plain(f.severity.value, f.item, f.message, f.clause))
         out.print(table, soft_wrap=False)
-    summary = Table(title=f"{result.probe.name} {result.probe.version}: {len(result.results)} files")
+    summary = Table(title=plain(f"{result.probe.name} {result.probe.version}: {len(result.results)} files")[0])
     summary.add_column("verdict")
     summary.add_column("files", justify="right")
     for verdict, count in result.summary.get("verdicts", {}).items():
-        summary.add_row(verdict, str(count))
+        summary.add_row(*plain(verdict, count))
     out.print(summary, soft_wrap=False)
     problems = [r for r in result.results if r.verdict not in (Verdict.COMPLIANT,)]
     if problems:
@@ -145,7 +145,7 @@ def _print_run(result: runner.ProbeRun) -> None:
         for r in problems[:50]:
             reasons = "; ".join(f"{f.message}" + (f" [{f.clause}]" if f.clause else "") for f in r.findings)
             reasons = reasons or str(r.details.get("skipped", ""))  # a skipped file has no finding, only a reason
-            table.add_row(r.path, r.verdict.value, ", ".join(r.carriers) or r.kind, reasons)
+            table.add_row(*plain(r.path, r.verdict.value, ", ".join(r.carriers) or r.kind, reasons))
         out.print(table, soft_wrap=False)
 
 
@@ -189,7 +189,7 @@ def add_label(
                          source=str(file))
     target = output or file
     write_bytes_atomically(target, new)
-    out.print(f"labelled {target} ({found[0].carrier}): {text}")
+    out.print(f"labelled {target} ({found[0].carrier}): {text}", markup=False)
 
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .common import JsonOpt, out, parse_date
+from .common import JsonOpt, out, parse_date, plain
 from .platform import _context, orgs_app, users_app
 
 reminders_app = typer.Typer(help="Deadline reminders by e-mail and signed webhooks.", no_args_is_help=True)
@@ -35,11 +35,12 @@ def reminders_run(
     for col in ("filing", "deadline", "due", "stage", "channel", "recipient", "status"):
         table.add_column(col)
     for o in summary.outcomes:
-        table.add_row(str(o.filing_id), o.kind, o.due, o.stage, o.channel, o.recipient,
-                      o.status + (f": {o.error}" if o.error else ""))
+        table.add_row(*plain(o.filing_id, o.kind, o.due, o.stage, o.channel, o.recipient,
+                             o.status + (f": {o.error}" if o.error else "")))
     out.print(table)
     out.print(f"sent {summary.count('sent')}, failed {summary.count('failed')}, "
-              f"already sent {summary.count('skipped')}" + (f", planned {summary.count('planned')}" if dry_run else ""))
+              f"already sent {summary.count('skipped')}" + (f", planned {summary.count('planned')}" if dry_run else ""),
+              markup=False)
 
 
 @users_app.command("set-email")
@@ -51,7 +52,7 @@ def users_set_email(
     from redline.services.contacts import set_email
 
     set_email(_context(), username, email, actor="cli")
-    out.print(f"{username}: {email or '(no e-mail)'}")
+    out.print(f"{username}: {email or '(no e-mail)'}", markup=False)
 
 
 @webhook_app.command("add")
@@ -64,9 +65,9 @@ def webhook_add(
     from redline.services.contacts import add_webhook
 
     hook_id, key = add_webhook(_context(), organisation, url, secret, actor="cli")
-    out.print(f"webhook {hook_id} for organisation {organisation}: {url}")
+    out.print(f"webhook {hook_id} for organisation {organisation}: {url}", markup=False)
     if secret is None:
-        out.print(f"secret (keep it; verify X-Redline-Signature with it): {key}")
+        out.print(f"secret (keep it; verify X-Redline-Signature with it): {key}", markup=False)
 
 
 @webhook_app.command("list")
@@ -85,7 +86,7 @@ def webhook_list(
     for col in ("id", "organisation", "url", "active"):
         table.add_column(col)
     for h in hooks:
-        table.add_row(str(h.id), str(h.organisation_id), h.url, "yes" if h.active else "no")
+        table.add_row(*plain(h.id, h.organisation_id, h.url, "yes" if h.active else "no"))
     out.print(table)
 
 
@@ -97,4 +98,4 @@ def webhook_remove(
     from redline.services.contacts import remove_webhook
 
     remove_webhook(_context(), webhook, actor="cli")
-    out.print(f"webhook {webhook} removed")
+    out.print(f"webhook {webhook} removed", markup=False)

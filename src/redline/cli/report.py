@@ -52,7 +52,7 @@ def sign_report(
     write_atomically(target, dumps(signature))
     covers = f"{report} and {manifest}" if manifest is not None else str(report)
     out.print(f"wrote {target}: {covers} signed by {signature['signer']} ({signature['algorithm']}, "
-              f"key {signature['key_id']})")
+              f"key {signature['key_id']})", markup=False)
 
 
 def _read_signature(path: Path) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def verify_report(
     """Check a JSON report's SHA-256 seal and, when it is signed, its signature (exit 1 if either fails)."""
     text = read_text_file(report)
     digest = verify_text(text, str(report))
-    out.print(f"seal intact: sha256 {digest}")
+    out.print(f"seal intact: sha256 {digest}", markup=False)
     sig_path = signature or _signature_path(report)
     if signature is None and not sig_path.exists():
         if trust is not None or manifest is not None:
@@ -96,9 +96,9 @@ def verify_report(
         raise
     if trust is None:
         out.print(f"不受信任 untrusted signature: valid for key {document['key_id']} ({document['algorithm']}), "
-                  f"which claims to be {signer}")
+                  f"which claims to be {signer}", markup=False)
         err.print("note: the signer's key was not checked against a key you trust; anyone can make a key "
-                  "in any name. Pass --trust SIGNER.pub to check who signed.")
+                  "in any name. Pass --trust SIGNER.pub to check who signed.", markup=False)
     else:
-        out.print(f"signed by {signer} ({document['algorithm']}, key {document['key_id']})")
-        out.print(f"key trusted: it is the key in {trust}")
+        out.print(f"signed by {signer} ({document['algorithm']}, key {document['key_id']})", markup=False)
+        out.print(f"key trusted: it is the key in {trust}", markup=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from redline.errors import CheckFailedError, NotFoundError
@@ -15,7 +16,7 @@ from redline.rulebook.book import Rulebook
 from redline.rulebook.citations import CITE_PATTERN, chinese_number
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import load_rulebook
-from redline.rulebook.schema import Regulation, RegulationKind, TextStatus
+from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
 
 from .common import HolidaysOpt, JsonOpt, err, out, rulebook
 
@@ -23,8 +24,7 @@ app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint."
 
 
 def _unverified_count(reg: Regulation) -> int:
-    return sum(1 for a in reg.articles if a.status is TextStatus.UNVERIFIED
-               or any(p.status is TextStatus.UNVERIFIED for p in a.paragraphs))
+    return sum(1 for a in reg.articles if a.holds_unverified_text())
 
 
 @app.command("list")
@@ -43,7 +43,7 @@ def list_rules(as_json: JsonOpt = False) -> None:
     for col in ("id", "title", "effective", "status", "articles", "unverified"):
         table.add_column(col, overflow="fold")
     for r in book.regulations:
-        table.add_row(r.id, r.title_zh, r.effective.isoformat(), r.status.value,
+        table.add_row(r.id, escape(r.title_zh), r.effective.isoformat(), r.status.value,
                       str(len(r.articles)), str(_unverified_count(r)))
     out.print(table, soft_wrap=False)
     out.print(f"{len(book.triggers)} triggers · {len(book.checklists)} checklists "
@@ -51,23 +51,37 @@ def list_rules(as_json: JsonOpt = False) -> None:
               f"{len(book.capabilities)} capabilities. `redline rules show ID` for details.")
 
 
+_UNVERIFIED = " [yellow]\\[未核实 unverified][/yellow]"
+_VERIFIED = " [green]\\[已核实 verified][/green]"
+
+
+def _item_mark(item: str | Item, paragraph_status: TextStatus) -> str:
+    """A mark for an item held at a status of its own, when it differs from its paragraph's."""
+    if isinstance(item, str) or item.status is paragraph_status:
+        return ""
+    return _VERIFIED if item.status is TextStatus.VERIFIED else _UNVERIFIED
+
+
 def _show_regulation(reg: Regulation) -> None:
-    out.print(f"[bold]{reg.title_zh}[/bold]\n{reg.title_en}")
-    out.print(f"{'、'.join(reg.issuers)} · {reg.document_number or '文号未核实 / number not verified'}"
+    out.print(f"[bold]{escape(reg.title_zh)}[/bold]\n{escape(reg.title_en)}")
+    out.print(f"{escape('、'.join(reg.issuers))} · "
+              f"{escape(reg.document_number or '文号未核实 / number not verified')}"
               f" · promulgated {reg.promulgated} · effective {reg.effective} · {reg.status.value}"
               + (f" (superseded {reg.superseded_on})" if reg.superseded_on else ""))
     standard = reg.kind is RegulationKind.STANDARD
     for article in reg.articles:
-        status = "" if article.status is TextStatus.VERIFIED else " [yellow]\\[未核实 unverified][/yellow]"
+        status = "" if article.status is TextStatus.VERIFIED else _UNVERIFIED
         partial = "" if article.complete else " [dim](partial text)[/dim]"
         heading = str(article.number) if standard else f"第{chinese_number(article.number)}条"
-        out.print(f"\n[bold]{heading}[/bold]{status}{partial} [dim]{article.gloss_en}[/dim]")
+        out.print(f"\n[bold]{heading}[/bold]{status}{partial} [dim]{escape(article.gloss_en)}[/dim]")
         for number, paragraph in article.numbered_paragraphs():
-            mark = " [yellow]\\[未核实][/yellow]" if paragraph.status is TextStatus.UNVERIFIED else ""
+            own = paragraph.status or article.status
+            mark = _UNVERIFIED if paragraph.status is TextStatus.UNVERIFIED else ""
             clause = f"{article.number}.{number} " if standard and paragraph.number else ""
-            out.print(f"  {clause}{paragraph.text}{mark}")
-            for n, item in enumerate(paragraph.items, start=1):
-                out.print(f"    {chr(ord('a') + n - 1)}) {item}" if standard else f"    （{chinese_number(n)}）{item}")
+            out.print(f"  {clause}{escape(paragraph.text)}{mark}")
+            for n, (text, item) in enumerate(zip(paragraph.item_texts(), paragraph.items, strict=True), start=1):
+                label = f"{chr(ord('a') + n - 1)}) " if standard else f"（{chinese_number(n)}）"
+                out.print(f"    {label}{escape(text)}{_item_mark(item, own)}")
 
 
 @app.command("show")
@@ -123,7 +137,7 @@ def lint_command(
         out.print_json(json.dumps(jsonable(report), ensure_ascii=False))
     else:
         for problem in report.errors:
-            err.print(f"[red]error[/red] {problem.where}: {problem.message}")
+            err.print(f"[red]error[/red] {escape(problem.where)}: {escape(problem.message)}")
         out.print(f"{report.quotes_checked} quotes checked · {len(report.errors)} error(s) · "
                   f"{len(report.unverified_quotes)} quote(s) rest on unverified text · "
                   f"{len(report.unverified_articles)} unverified article(s)")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from redline.errors import InputError
 
-from .common import JsonOpt, out
+from .common import JsonOpt, out, plain
 
 if TYPE_CHECKING:
     from redline.services.context import Context
@@ -46,7 +46,7 @@ def tokens_list(
     for col in ("id", "username", "name", "created_at", "expires_at", "state"):
         table.add_column(col)
     for record in records:
-        table.add_row(*(str(v) for v in record.values()))
+        table.add_row(*plain(*record.values()))
     out.print(table)
 
 
@@ -68,4 +68,4 @@ def tokens_revoke(
         ids = [t.id for t in accounts.list_api_tokens(ctx) if t.username == user and t.active(now)]
     for one in ids:
         accounts.revoke_api_token(ctx, None, one, actor="cli")
-    out.print(f"revoked {len(ids)} token(s)")
+    out.print(f"revoked {len(ids)} token(s)", markup=False)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from redline.errors import InputError
 
-from .common import JsonOpt, out
+from .common import JsonOpt, out, plain
 from .platform import _context
 
 jobs_app = typer.Typer(help="Background jobs: list, show, cancel.", no_args_is_help=True)
@@ -31,7 +31,7 @@ def worker(
                          "REDLINE_JOB_BACKEND=inline); a worker is only needed with PostgreSQL",
                          field="REDLINE_JOB_BACKEND")
     out.print(f"redline worker: queue '{jobs_queue.QUEUE}', concurrency {concurrency}"
-              + (", until the queue is empty" if once else ", until interrupted"))
+              + (", until the queue is empty" if once else ", until interrupted"), markup=False)
     jobs_queue.run_worker(ctx, wait=not once, concurrency=concurrency)
 
 
@@ -66,7 +66,7 @@ def jobs_list(
     for col in ("id", "kind", "state", "progress", "created_at", "error"):
         table.add_column(col)
     for r in rows:
-        table.add_row(*(str(r[c] or "") for c in ("id", "kind", "state", "progress", "created_at", "error")))
+        table.add_row(*plain(*(r[c] or "" for c in ("id", "kind", "state", "progress", "created_at", "error"))))
     out.print(table)
 
 
@@ -80,7 +80,8 @@ def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: J
         out.print_json(json.dumps(row, ensure_ascii=False, default=str))
         return
     for key, value in row.items():
-        out.print(f"{key}: {json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else value}")
+        shown = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else value
+        out.print(f"{key}: {shown}", markup=False)
 
 
 @jobs_app.command("cancel")
@@ -90,4 +91,4 @@ def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id.")]) -> None:
 
     ctx = _context()
     jobs.request_cancel(ctx, job_id, actor="cli")
-    out.print(f"job {job_id}: {jobs.get_job(ctx, job_id).state}")
+    out.print(f"job {job_id}: {jobs.get_job(ctx, job_id).state}", markup=False)

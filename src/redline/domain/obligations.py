@@ -146,12 +146,13 @@ def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.dat
 def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile) -> tuple[Addressee, ...]:
     seat = book.divisions.local_authority_seat(service.provider.location)
     place = seat.name if seat else service.provider.location
+    place_en = book.divisions.name_en(seat.code) if seat else service.provider.location
     code = seat.code if seat else None
     names = {
         Recipient.LOCAL_CAC: Text(f"{place}网信部门（所在地地市级以上）",
-                                  f"the CAC office of {place} (prefecture level or above)"),
+                                  f"the CAC office of {place_en} (prefecture level or above)"),
         Recipient.LOCAL_PSB: Text(f"{place}公安机关（所在地地市级以上）",
-                                  f"the public-security organ of {place} (prefecture level or above)"),
+                                  f"the public-security organ of {place_en} (prefecture level or above)"),
         Recipient.ALGORITHM_FILING_SYSTEM: Text("互联网信息服务算法备案系统",
                                                 "the Internet Information Service Algorithm Filing System"),
         Recipient.KEPT_BY_PROVIDER: Text("无需报送；由提供者留存备查",

@@ -79,6 +79,7 @@ def build_report(book: Rulebook, run: AssessmentRun) -> dict[str, Any]:
             "name": service.provider.name,
             "location": service.provider.location,
             "location_name": book.divisions.full_name(service.provider.location),
+            "location_name_en": book.divisions.full_name_en(service.provider.location),
             "authority_seat": seat.code if seat else None,
             "credit_code": service.provider.credit_code,
         },

@@ -38,9 +38,23 @@ def _environment(lang: str) -> Environment:
         severity_label=lambda s: gettext(_SEVERITY.get(s, str(s))),
         assessor_label=lambda k: gettext(_ASSESSOR.get(k, str(k))),
         cite_label=lambda q: q["label_zh"] if zh else q["label_en"],
+        quote_title=lambda q: _quote_title(q, zh),
+        place_name=lambda provider: _place_name(provider, zh),
         due_label=lambda due: _due_label(gettext, due),
     )
     return env
+
+
+def _quote_title(quote: dict[str, Any], zh: bool) -> str:
+    """《中文标题》 in Chinese; the English title in English (reports sealed before it was kept: Chinese)."""
+    english = quote.get("regulation_title_en")
+    return str(english) if english and not zh else f"《{quote['regulation_title_zh']}》"
+
+
+def _place_name(provider: dict[str, Any], zh: bool) -> str:
+    """The provider's place in the page's language (pinyin in English, when the report holds it)."""
+    english = provider.get("location_name_en")
+    return str(english) if english and not zh else str(provider["location_name"])
 
 
 def _due_label(gettext: Any, due: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from redline.rulebook.schema import Article, Regulation, RegulationKind, TextStatus
+from redline.rulebook.schema import Article, Paragraph, Regulation, RegulationKind, TextStatus
 
 CITE_PATTERN = re.compile(r"^(?P<reg>[a-z0-9][a-z0-9-]*):(?P<art>\d+)(?:\.(?P<para>\d+))?(?:\((?P<item>\d+)\))?$")
 CN_DIGITS = "零一二三四五六七八九"
@@ -107,6 +107,13 @@ def clause_label(citation: Citation) -> str:
     return out
 
 
+def _paragraph_texts(paragraph: Paragraph, default: TextStatus) -> tuple[tuple[str, TextStatus], ...]:
+    """The paragraph's lead-in and each item, each with the status it is held at."""
+    own = paragraph.status or default
+    items = tuple((text, paragraph.item_status(i, default)) for i, text in enumerate(paragraph.item_texts()))
+    return ((paragraph.text, own), *items)
+
+
 class UnresolvedCitationError(LookupError):
     pass
 
@@ -129,9 +136,9 @@ def resolve(citation: Citation, regulation: Regulation) -> Fragment:
         if not with_items or not 1 <= citation.item <= len(with_items[0][1].items):
             raise UnresolvedCitationError(f"{citation}: no item {citation.item} there")
         paragraph = with_items[0][1]
+        index = citation.item - 1
         texts: tuple[tuple[str, TextStatus], ...] = (
-            (paragraph.items[citation.item - 1], paragraph.status or article.status),)
+            (paragraph.item_texts()[index], paragraph.item_status(index, article.status)),)
     else:
-        texts = tuple((t, p.status or article.status)
-                      for _, p in paragraphs for t in (p.text, *p.items))
+        texts = tuple(pair for _, p in paragraphs for pair in _paragraph_texts(p, article.status))
     return Fragment(citation, regulation, article, texts)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+
+from redline.rulebook.place_names import english_name
 
 # Prefecture-level entries that are placeholders, not a city government of their own.
 _PLACEHOLDER_PREFECTURES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
@@ -35,6 +38,9 @@ class Divisions:
     def get(self, code: str) -> Division | None:
         return self._by_code.get(code)
 
+    def all(self) -> Iterator[Division]:
+        return iter(self._by_code.values())
+
     def chain(self, code: str) -> list[Division]:
         """The division and its ancestors, nearest first."""
         out: list[Division] = []
@@ -60,6 +66,16 @@ class Divisions:
     def full_name(self, code: str) -> str:
         names = [d.name for d in reversed(self.chain(code)) if d.name not in _PLACEHOLDER_PREFECTURES]
         return "".join(names)
+
+    def name_en(self, code: str) -> str:
+        """The division's English name (杭州市 → Hangzhou); the code itself when it is unknown."""
+        division = self._by_code.get(code)
+        return english_name(division.name) if division else code
+
+    def full_name_en(self, code: str) -> str:
+        """From the place up to its province, in English: Xihu District, Hangzhou, Zhejiang Province."""
+        names = [english_name(d.name) for d in self.chain(code) if d.name not in _PLACEHOLDER_PREFECTURES]
+        return ", ".join(names)
 
     def contains(self, outer: str, inner: str) -> bool:
         """Whether division `inner` lies within `outer` (a division contains itself)."""

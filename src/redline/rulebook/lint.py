@@ -146,9 +146,7 @@ def lint(book: Rulebook) -> LintReport:
     for reg in book.regulations:
         report.errors += _check_regulation_dates(reg)
         for article in reg.articles:
-            unverified = article.status is TextStatus.UNVERIFIED or any(
-                p.status is TextStatus.UNVERIFIED for p in article.paragraphs)
-            if unverified:
+            if article.holds_unverified_text():
                 report.unverified_articles.append(f"{reg.id}:{article.number}")
     report.errors += _check_holidays(book)
     report.errors += _check_triggers(book)

@@ -39,14 +39,35 @@ class RegulationStatus(StrEnum):
     REPEALED = "repealed"
 
 
-class Paragraph(Strict):
-    """款: a paragraph, with its numbered items (项) stored without their （一） prefix."""
+class Item(Strict):
+    """项 whose text has its own status and source, apart from its paragraph's (e.g. one item
+    quoted verbatim by a third party in an article otherwise held only as a recollection)."""
 
     text: str
-    items: list[str] = []
+    status: TextStatus
+    source: str
+
+
+class Paragraph(Strict):
+    """款: a paragraph, with its numbered items (项) stored without their （一） prefix.
+
+    An item is plain text (the paragraph's status applies) or an `Item` with its own status."""
+
+    text: str
+    items: list[str | Item] = []
     number: int | None = Field(default=None, ge=1)
     status: TextStatus | None = None
     source: str | None = None
+
+    def item_texts(self) -> list[str]:
+        return [i if isinstance(i, str) else i.text for i in self.items]
+
+    def item_status(self, index: int, default: TextStatus) -> TextStatus:
+        """Status of the item at `index` (0-based): its own, else the paragraph's, else `default`."""
+        item = self.items[index]
+        if isinstance(item, Item):
+            return item.status
+        return self.status or default
 
 
 class Article(Strict):
@@ -59,6 +80,13 @@ class Article(Strict):
     source: str
     note: str | None = None
     paragraphs: list[Paragraph] = Field(min_length=1)
+
+    def holds_unverified_text(self) -> bool:
+        """Whether any part of the article (lead-in, paragraph or item) is held unverified."""
+        return any(status is TextStatus.UNVERIFIED
+                   for p in self.paragraphs
+                   for status in (p.status or self.status,
+                                  *(p.item_status(i, self.status) for i in range(len(p.items)))))
 
     def numbered_paragraphs(self) -> list[tuple[int, Paragraph]]:
         """Paragraphs with their 款 number: declared where only some are held, else by position."""

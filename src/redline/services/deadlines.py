@@ -63,7 +63,8 @@ def stage_of(due: dt.date, today: dt.date, days_before: list[int]) -> str | None
 
 
 def basis_of(filing: Filing) -> tuple[str, ...]:
-    """The articles behind the deadline, as "《regulation》article", from the filing's obligations."""
+    """The articles behind the deadline, as "《regulation》article" (marked where the text is unverified),
+    from the filing's obligations."""
     found: list[str] = []
     for obligation in filing.obligations or []:
         if not isinstance(obligation, dict):
@@ -71,6 +72,8 @@ def basis_of(filing: Filing) -> tuple[str, ...]:
         quotes: list[Any] = obligation.get("due_quotes") or obligation.get("quotes") or []
         for q in quotes:
             text = f"《{q.get('regulation_title_zh', '')}》{q.get('label_zh', '')}"
+            if q.get("status") == "unverified":
+                text += "（条文未核实 / unverified text）"
             if text not in found:
                 found.append(text)
     return tuple(found[:4])

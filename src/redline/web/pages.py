@@ -14,6 +14,7 @@ from redline.errors import InputError, NotFoundError, PermissionDeniedError, Red
 from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
+from redline.rulebook.schema import TextStatus
 from redline.services import accounts, documents_pdf, filings, packages, queries, review
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
@@ -129,7 +130,8 @@ def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, d
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
     return render(request, "filing.html", v=view, f=view.filing, items=items, done=done, today=ctx.today(),
-                  comments_by_item={c.item_id: c for c in view.comments})
+                  comments_by_item={c.item_id: c for c in view.comments},
+                  quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
 
 
 @router.post("/filings/{filing_id}/answers", dependencies=[Csrf])

@@ -13,12 +13,19 @@ from redline.probes.base import option_value
 from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns, queries
 from redline.services.archives import MAX_TOTAL_BYTES
 from redline.services.campaigns import SAMPLE_KINDS, CampaignSpec
+from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import SEVERITY_LABELS, render, request_lang
 
 router = APIRouter()
+
+
+def _region_name(ctx: Context, request: Request, code: str) -> str:
+    """The campaign's region in the page's language (pinyin in English)."""
+    divisions = ctx.book.divisions
+    return divisions.full_name(code) if request_lang(request) == "zh-CN" else divisions.full_name_en(code)
 
 
 def _require_party(p: Principal) -> None:
@@ -87,8 +94,8 @@ def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPat
     names = {x.id: x.name for x in board.providers}
     busy = any(r.state in ("queued", "running") for r in board.runs)
     return render(request, "campaign.html", d=board, c=board.campaign, svg=svg, findings=by_provider, names=names,
-                  kinds=SAMPLE_KINDS, done=done, busy=busy, region_name=ctx.book.divisions.full_name(
-                      board.campaign.region))
+                  kinds=SAMPLE_KINDS, done=done, busy=busy,
+                  region_name=_region_name(ctx, request, board.campaign.region))
 
 
 @router.post("/campaigns/{campaign_id}/samples", dependencies=[Csrf])

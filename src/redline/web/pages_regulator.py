@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from redline.domain.workflow import FilingState
 from redline.errors import InputError, PermissionDeniedError
 from redline.services import filings, queries, review
+from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.services.review import SummonsRecord
 from redline.store.models import Filing
@@ -21,6 +23,11 @@ router = APIRouter()
 PAGE = 50
 DEADLINE_TEXT = {"submission": "Report submission", "supplement": "Supplement", "reassessment": "Re-assessment",
                  "rectification": "Rectification"}
+
+
+def _place_name(ctx: Context, zh: bool) -> Callable[[str], str]:
+    """Division names in the page's language: 浙江省杭州市 in Chinese; Hangzhou, Zhejiang Province in English."""
+    return ctx.book.divisions.full_name if zh else ctx.book.divisions.full_name_en
 
 
 def _require_regulator(p: Principal) -> None:
@@ -40,14 +47,14 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: s
                              (page - 1) * PAGE)
     today = ctx.today()
 
-    def load() -> tuple[list[Filing], int, dict[str, str]]:
+    def load() -> tuple[list[Filing], int, set[str]]:
         rows, total = queries.list_filings(ctx, p, f)
-        regions = {o.location[:4] + "00": ctx.book.divisions.full_name(o.location[:4] + "00")
-                   for o in queries.providers_under(ctx, p)}
-        return rows, total, regions
+        return rows, total, {o.location[:4] + "00" for o in queries.providers_under(ctx, p)}
 
     key = ("page.queue", p.role, p.jurisdiction, f, today)
-    rows, total, regions = ctx.cache.get_or_compute(key, request.state.version, load)
+    rows, total, codes = ctx.cache.get_or_compute(key, request.state.version, load)
+    place = _place_name(ctx, request_lang(request) == "zh-CN")
+    regions = {code: place(code) for code in codes}
     return render(request, "queue.html", filings=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
                   overdue={x.id for x in rows if queries.is_overdue(x, today)}, states=list(FilingState),
                   regions=sorted(regions.items()), tags=sorted({t.value for c in ctx.book.capabilities
@@ -60,11 +67,10 @@ def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     _require_regulator(p)
     d = queries.dashboard(ctx, p)
     zh = request_lang(request) == "zh-CN"
-    names = ctx.book.divisions
     svg = {
         "state": charts.bar_chart("按状态" if zh else "By state", sorted(d.by_state.items())),
         "region": charts.bar_chart("按地区" if zh else "By region",
-                                   sorted(((names.full_name(k) or k), v) for k, v in d.by_region.items())),
+                                   sorted(((_place_name(ctx, zh)(k) or k), v) for k, v in d.by_region.items())),
         "technology": charts.bar_chart("按技术类别" if zh else "By technology",
                                        sorted(d.by_technology.items(), key=lambda kv: -kv[1])),
         "overdue": charts.line_chart("逾期（按到期月份）" if zh else "Overdue, by month due",
