@@ -5,10 +5,9 @@ Recipients: the 2018 rule, Art. 7 (third-party quote): 通过全国互联网安�
 days of the situation for Art. 3(3)–(5). Algorithm filing (algo2021 Art. 24(1)): 在提供服务之日起十个工作日内.
 
 Due dates in 2027 follow the 全国年节及纪念日放假办法 (2024 revision): 元旦 1 January 2027 (a Friday) is a holiday, so
-it is not a working day. Until the calendar engine knows the statutory 2027 holidays those asserts fail, and are
-marked xfail(strict=True): when the calendar work lands they pass, the strict mark turns that into a failure, and the
-mark must then be removed (re-check these dates against the State Council's 2027 notice when it is published:
-make-up working days on weekends can only bring a date earlier).
+it is not a working day. Re-check these dates against the State Council's 2027 notice when it is published (the
+dates are provisional until then). Explicit labels: the 人工智能生成合成内容标识办法 (in force 2025-09-01), Art. 4,
+for each kind of content a deep-synthesis function produces.
 """
 
 from __future__ import annotations
@@ -16,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-
-import pytest
 
 from tests.conftest import EXAMPLES
 from tests.e2e.test_cli import redline
@@ -29,8 +26,6 @@ CAC_PSB = {"bj": ["北京市网信部门（所在地地市级以上）", "北京
            "hz": ["杭州市网信部门（所在地地市级以上）", "杭州市公安机关（所在地地市级以上）"]}
 FILING_SYSTEM = ["互联网信息服务算法备案系统"]
 KEPT = ["无需报送；由提供者留存备查"]
-NEW_YEAR_2027 = pytest.mark.xfail(strict=True, reason="2027 statutory holidays (元旦 1 January) not yet in the "
-                                  "calendar engine (issue 16, point 7); remove this mark when it lands")
 
 
 def evaluations(name: str) -> list[dict[str, Any]]:
@@ -58,7 +53,6 @@ def test_news_growth_tenfold_is_presumed_significant_growth_not_found_so() -> No
     assert ev["notes"] == []  # the change's figure before agrees with the profile
 
 
-@NEW_YEAR_2027
 def test_news_growth_is_due_on_the_first_working_day_of_2027() -> None:
     # 23 Nov – 31 Dec 2026 hold 29 working days (no holiday); 1 January 2027 is 元旦; the 30th is Monday 4 January.
     (ev,) = evaluations("news-growth")
@@ -76,6 +70,9 @@ def test_photo_faceswap_is_a_new_technology_and_a_new_deep_synthesis_function_on
         "dsm2022-19": ("2027-02-03", "within_working_days", FILING_SYSTEM, False),
         "dsm2022-16": (day, "ongoing", KEPT, False),
         "dsm2022-17": (day, "ongoing", KEPT, False),
+        # face swap makes pictures and video that may be taken for real: the explicit label of each (Art. 4)
+        "ailabel2025-4-image": (day, "ongoing", KEPT, False),
+        "ailabel2025-4-video": (day, "ongoing", KEPT, False),
     }
     assert "algo2021-24-change" in {n["trigger_id"] for n in ev["not_triggered"]}
     filing = next(o for o in ev["obligations"] if o["trigger_id"] == "dsm2022-19")
@@ -87,15 +84,15 @@ def test_chatbot_launch_declared_public_opinion_triggers_article_3_1_and_the_ai_
     day = "2026-12-28"
     obligations = table(ev)
     assert set(obligations) == {"sa2018-3-1", "dsm2022-20", "dsm2022-19", "dsm2022-16", "dsm2022-17",
-                                "genai2023-17", "genai2023-17-filing", "genai2023-12"}
+                                "genai2023-17", "genai2023-17-filing", "genai2023-12",
+                                "ailabel2025-4-text", "ailabel2025-4-image"}  # a chatbot that writes and draws
     for assessment in ("sa2018-3-1", "dsm2022-20", "genai2023-17"):
         assert obligations[assessment] == (day, "before_event", CAC_PSB["sh"], False)
-    for label in ("dsm2022-16", "dsm2022-17", "genai2023-12"):
+    for label in ("dsm2022-16", "dsm2022-17", "genai2023-12", "ailabel2025-4-text", "ailabel2025-4-image"):
         assert obligations[label] == (day, "ongoing", KEPT, False)
     assert ev["applicability"]["ground"] == "declared"
 
 
-@NEW_YEAR_2027
 def test_chatbot_filings_are_due_ten_working_days_after_launch_across_new_year() -> None:
     # 29, 30, 31 December 2026; 1 January 2027 元旦 off; 4–8 and 11, 12 January: the 10th is 12 January.
     (ev,) = evaluations("chatbot-genai")
@@ -109,13 +106,12 @@ def test_voice_social_two_changes_are_both_evaluated() -> None:
     day = "2026-12-21"
     obligations = table(second)
     assert set(obligations) == {"sa2018-3-2", "dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16",
-                                "dsm2022-17", "av2019-10"}
+                                "dsm2022-17", "av2019-10", "ailabel2025-4-audio"}  # a cloned voice: the audio label
     assert obligations["sa2018-3-2"] == (day, "before_event", CAC_PSB["hz"], True)
     assert obligations["av2019-10"] == (day, "before_event", CAC_PSB["hz"], False)
     assert obligations["dsm2022-19"][1:] == ("within_working_days", FILING_SYSTEM, False)
 
 
-@NEW_YEAR_2027
 def test_voice_changer_filing_skips_new_years_day_2027() -> None:
     # 22–25, 28–31 December 2026 (8); 1 January 2027 元旦 off; 4 and 5 January: the 10th is 5 January.
     _, second = evaluations("voice-social")
