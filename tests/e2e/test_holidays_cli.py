@@ -62,7 +62,9 @@ def test_the_range_is_shown_in_chinese_and_in_english(write: Write) -> None:
     en = redline("check", SERVICE, "--change", change, "--as-of", "2026-12-23", "--lang", "en")
     assert en.returncode == 0, en.stderr
     assert "by 2027-02-04 (provisional: between 2027-02-02 and 2027-02-12)" in en.stdout
-    assert "Measures on National Holidays and Commemoration Days (2024 revision)" in en.stdout
+    note = due_of(redline("check", SERVICE, "--change", change, "--as-of", "2026-12-23", "--json"))["note"]
+    assert "Measures on National Holidays and Commemoration Days (2024 revision)" in note["en"]  # type: ignore[index]
+    assert "Measures on National Holidays" in en.stdout  # the note, wrapped in its table cell
 
 
 def test_the_2027_notice_as_a_holiday_file_fixes_the_date_and_clears_provisional(write: Write) -> None:

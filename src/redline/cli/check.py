@@ -99,7 +99,7 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
             for presumption in ob.presumptions:
                 out.print(f"   {'推定' if zh else 'Presumed'}: {escape(pick(presumption))}")
             for q in (*ob.quotes, *ob.due_quotes, *ob.submit_quotes):
-                out.print(f"   {escape(_quote_line(q, zh))}")
+                out.print(f"   {_quote_line(q, zh)}")
             for pending in ob.not_yet_in_force:
                 out.print(f"   {escape(pick(pending.note))}")
     if evaluation.not_triggered:
