@@ -142,3 +142,15 @@ def test_a_profile_without_roles_is_a_provider_as_before(book: Rulebook) -> None
     ev = run(book, svc, Change(EventKind.LAUNCH, DAY))
     assert duty(ev, "ailabel2025-4-audio").binds.en == "service provider"
     assert "ailabel2025-6" in {n.trigger_id for n in ev.not_triggered}
+
+
+def test_a_voice_cloning_provider_is_told_where_audio_files_carry_the_implicit_label(book: Rulebook) -> None:
+    # Art. 5: the implicit label sits in the file metadata, so exported audio keeps it; the carriers
+    # come from the TC260 guides as relayed (regulations.md §5A), marked for checking.
+    ev = run(book, profile("voice_cloning", roles=(Role.PROVIDER,)), Change(EventKind.LAUNCH, DAY))
+    implicit = duty(ev, "dsm2022-16").explanation
+    assert "TXXX" in implicit.en and "RIFF" in implicit.zh and "导出的文件须保留该隐式标识" in implicit.zh
+    assert "check them against the guides and the standard" in implicit.en
+    assert "moov.udta.meta" not in implicit.en  # no video carrier for a voice service
+    audio = duty(ev, "ailabel2025-4-audio")
+    assert "短长短短" in audio.explanation.zh and {q.cite for q in audio.quotes} >= {"gb45438:5.3(3)"}
