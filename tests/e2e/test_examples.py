@@ -73,6 +73,10 @@ def test_photo_faceswap_is_a_new_technology_and_a_new_deep_synthesis_function_on
         # face swap makes pictures and video that may be taken for real: the explicit label of each (Art. 4)
         "ailabel2025-4-image": (day, "ongoing", KEPT, False),
         "ailabel2025-4-video": (day, "ongoing", KEPT, False),
+        # Arts. 14 and 15(1) bind "深度合成服务提供者和技术支持者": training data, consent prompt, algorithm review
+        "dsm2022-14-1": (day, "ongoing", KEPT, False),
+        "dsm2022-14-2": (day, "before_event", KEPT, False),
+        "dsm2022-15-1": (day, "ongoing", KEPT, False),
     }
     assert "algo2021-24-change" in {n["trigger_id"] for n in ev["not_triggered"]}
     filing = next(o for o in ev["obligations"] if o["trigger_id"] == "dsm2022-19")
@@ -85,7 +89,8 @@ def test_chatbot_launch_declared_public_opinion_triggers_article_3_1_and_the_ai_
     obligations = table(ev)
     assert set(obligations) == {"sa2018-3-1", "dsm2022-20", "dsm2022-19", "dsm2022-16", "dsm2022-17",
                                 "genai2023-17", "genai2023-17-filing", "genai2023-12",
-                                "ailabel2025-4-text", "ailabel2025-4-image"}  # a chatbot that writes and draws
+                                "ailabel2025-4-text", "ailabel2025-4-image",  # a chatbot that writes and draws
+                                "dsm2022-14-1", "dsm2022-15-1"}  # Arts. 14(1), 15(1): training data, algorithm review
     for assessment in ("sa2018-3-1", "dsm2022-20", "genai2023-17"):
         assert obligations[assessment] == (day, "before_event", CAC_PSB["sh"], False)
     for label in ("dsm2022-16", "dsm2022-17", "genai2023-12", "ailabel2025-4-text", "ailabel2025-4-image"):
@@ -106,7 +111,8 @@ def test_voice_social_two_changes_are_both_evaluated() -> None:
     day = "2026-12-21"
     obligations = table(second)
     assert set(obligations) == {"sa2018-3-2", "dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16",
-                                "dsm2022-17", "av2019-10", "ailabel2025-4-audio"}  # a cloned voice: the audio label
+                                "dsm2022-17", "av2019-10", "ailabel2025-4-audio",  # a cloned voice: the audio label
+                                "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1)
     assert obligations["sa2018-3-2"] == (day, "before_event", CAC_PSB["hz"], True)
     assert obligations["av2019-10"] == (day, "before_event", CAC_PSB["hz"], False)
     assert obligations["dsm2022-19"][1:] == ("within_working_days", FILING_SYSTEM, False)

@@ -149,8 +149,10 @@ def test_adding_face_swap_to_a_sharing_app_brings_the_deep_synthesis_duties(book
     change = Change(EventKind.ADD_CAPABILITY, dt.date(2026, 4, 1), capabilities=("face_swap",))
     ev = run(book, service("information_sharing"), change)
     # Face swap makes pictures and video (Art. 17(1)(3)): the 2025 measures label each (Art. 4(3), 4(4)).
+    # Arts. 14 (training data; consent for face editing) and 15(1) (algorithm review) bind providers too.
     assert ids(ev) == {"dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16", "dsm2022-17",
-                       "ailabel2025-4-image", "ailabel2025-4-video"}
+                       "ailabel2025-4-image", "ailabel2025-4-video",
+                       "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}
     filing = next(o for o in ev.obligations if o.trigger_id == "dsm2022-19")
     assert filing.kind is ObligationKind.ALGORITHM_FILING
     assert filing.due.date == dt.date(2026, 4, 16)  # 10 working days; 6 April (Qingming) off
@@ -160,7 +162,8 @@ def test_adding_face_swap_to_a_sharing_app_brings_the_deep_synthesis_duties(book
 def test_face_swap_without_public_opinion_attributes_still_needs_assessment_and_labels(book: Rulebook) -> None:
     change = Change(EventKind.ADD_CAPABILITY, dt.date(2026, 4, 1), capabilities=("face_swap",))
     ev = run(book, service("image_generation"), change)
-    assert ids(ev) == {"dsm2022-15", "dsm2022-16", "dsm2022-17", "ailabel2025-4-image", "ailabel2025-4-video"}
+    assert ids(ev) == {"dsm2022-15", "dsm2022-16", "dsm2022-17", "ailabel2025-4-image", "ailabel2025-4-video",
+                       "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1) bind providers
 
 
 def test_launching_a_public_generative_ai_service_needs_assessment_filing_and_labels(book: Rulebook) -> None:

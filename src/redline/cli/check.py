@@ -96,6 +96,7 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
         out.print("[bold]依据[/bold]" if zh else "[bold]Basis[/bold]")
         for n, ob in enumerate(evaluation.obligations, start=1):
             out.print(f"{n}. {escape(pick(ob.explanation))}")
+            out.print(f"   {'约束对象' if zh else 'Binds'}: {escape(pick(ob.binds))}")
             for presumption in ob.presumptions:
                 out.print(f"   {'推定' if zh else 'Presumed'}: {escape(pick(presumption))}")
             for q in (*ob.quotes, *ob.due_quotes, *ob.submit_quotes):

@@ -60,6 +60,7 @@ def check(situation: Situation, when: Condition) -> Verdict:
         (bool(when.technologies_any), lambda: _technologies(situation, when.technologies_any)),
         (when.algorithm_filing is not None, lambda: _filing(situation, when)),
         (when.qualifying_notice, lambda: _notice(situation)),
+        (bool(when.listed_app_has_any), lambda: _listed_app(situation, when.listed_app_has_any)),
         (when.growth is not None, lambda: _growth(situation, when)),
         (when.material_change and when.growth is None, lambda: _material(situation)),
     ]
@@ -169,6 +170,16 @@ def _filing(s: Situation, when: Condition) -> Verdict:
                                    "The service profile records no algorithm filing of this kind, so there is "
                                    "no filing to change or cancel; if one is due, a first filing is needed."))
     return HOLDS
+
+
+def _listed_app(s: Situation, wanted: list[CapabilityTag]) -> Verdict:
+    listing = s.change.listing
+    if listing is not None and s.book.tags_of(listing.capabilities) & set(wanted):
+        return HOLDS
+    kind = words.tags(wanted)
+    app = listing.app if listing is not None else ""
+    return Verdict(False, Text(f"上架审核的应用程序“{app}”不提供{kind.zh}服务。",
+                               f"The app reviewed for listing (“{app}”) offers no {kind.en} service."))
 
 
 def _notice(s: Situation) -> Verdict:

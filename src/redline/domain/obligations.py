@@ -13,7 +13,9 @@ from redline.domain.deadline_notes import calendar_notes
 from redline.domain.facts import change_notes, facts
 from redline.domain.growth import assess_growth
 from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
+from redline.domain.label_carriers import carrier_details
 from redline.domain.notices import qualify
+from redline.domain.parties import ROLES, bound_role, role_reason
 from redline.domain.service import Change, ServiceProfile
 from redline.domain.text import Text
 from redline.rulebook.book import Rulebook
@@ -23,6 +25,7 @@ from redline.rulebook.schema import (
     ObligationKind,
     Quote,
     Recipient,
+    Role,
     TextStatus,
     Trigger,
 )
@@ -76,6 +79,8 @@ class Obligation:
     not_yet_in_force: tuple[NotYetInForce, ...] = ()
     requires_judgement: bool = False
     presumptions: tuple[Text, ...] = ()
+    role: Role = Role.PROVIDER  # the part in which the duty binds the organisation
+    binds: Text = ROLES[Role.PROVIDER]  # that role, in words
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,8 @@ def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.dat
                counted.earliest, counted.latest)
 
 
-def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile) -> tuple[Addressee, ...]:
+def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile,
+                role: Role = Role.PROVIDER) -> tuple[Addressee, ...]:
     seat = book.divisions.local_authority_seat(service.provider.location)
     place = seat.name if seat else service.provider.location
     place_en = book.divisions.name_en(seat.code) if seat else service.provider.location
@@ -156,25 +162,27 @@ def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile) -> tu
         Recipient.ALGORITHM_FILING_SYSTEM: Text("互联网信息服务算法备案系统",
                                                 "the Internet Information Service Algorithm Filing System"),
         Recipient.KEPT_BY_PROVIDER: Text("无需报送；由提供者留存备查",
-                                         "nothing to submit; kept by the provider for inspection"),
+                                         "nothing to submit; kept by the provider for inspection")
+        if role is Role.PROVIDER else Text(f"无需报送；由{ROLES[role].zh}留存备查",
+                                           f"nothing to submit; kept by the {ROLES[role].en} for inspection"),
     }
     local = (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
     return tuple(Addressee(r, names[r], code if r in local else None) for r in trigger.recipients)
 
 
 def _obligation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change,
-                calendar: WorkCalendar, as_of: dt.date, verdict: Verdict) -> Obligation:
+                calendar: WorkCalendar, as_of: dt.date, verdict: Verdict, role: Role) -> Obligation:
     day = change.date
     return Obligation(
         trigger.id, trigger.obligation, Text(trigger.title_zh, trigger.title_en),
-        _explanation(book, trigger, service, change),
+        _explanation(book, trigger, service, change) + carrier_details(trigger, change.introduced(service), book),
         cite_quotes(book, citable(book, trigger.quotes, day), day),
         _due(trigger, change, calendar, as_of),
         cite_quotes(book, citable(book, trigger.deadline.quotes, day), day),
-        _addressees(book, trigger, service),
+        _addressees(book, trigger, service, role),
         cite_quotes(book, citable(book, trigger.submit_quotes, day), day),
         not_yet_in_force(book, [*trigger.quotes, *trigger.deadline.quotes, *trigger.submit_quotes], day),
-        verdict.requires_judgement, verdict.presumptions)
+        verdict.requires_judgement, verdict.presumptions, role, ROLES[role])
 
 
 def _explanation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change) -> Text:
@@ -196,6 +204,11 @@ def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: 
     for trigger in book.triggers:
         if not events.intersection(trigger.events):
             continue
+        role = bound_role(trigger, service, change)
+        if role is None:
+            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en),
+                                        role_reason(trigger, service, change)))
+            continue
         carrier = carrier_reason(book, trigger, change.introduced(service))
         if carrier is not None:
             skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), carrier))
@@ -211,7 +224,7 @@ def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: 
             skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), lapse.reason,
                                         in_force_from=lapse.in_force_from))
             continue
-        obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict))
+        obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict, role))
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
                       _summary(change, obligations, skipped), situation.after,
                       facts(book, service, change), change_notes(book, service, change))

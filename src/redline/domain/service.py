@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from redline.rulebook.schema import EventKind
+from redline.rulebook.schema import EventKind, Role
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class ServiceProfile:
     user_content: bool | None = None  # users can publish or spread content; None: not stated
     filings: tuple[HeldFiling, ...] = ()
     technologies: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = (Role.PROVIDER,)  # the parts the organisation plays for the service
 
 
 class IssuerKind(StrEnum):
@@ -103,6 +104,14 @@ class Notice:
     reference: str = ""
     due: dt.date | None = None
     authority: str = ""  # free text of old change files, kept for display
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An app an app distribution platform reviews for listing (上架或者上线审核)."""
+
+    app: str
+    capabilities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,8 @@ class Change:
     filing_change: bool = False
     terminate: bool = False
     growth_rule: GrowthRule | None = None
+    roles_taken: tuple[Role, ...] = ()  # roles the organisation starts to play with the change
+    listing: Listing | None = None
 
     def events(self) -> frozenset[EventKind]:
         """Every kind of event the change's facts amount to."""
@@ -159,6 +170,10 @@ class Change:
             found.add(EventKind.USER_GROWTH)
         if self.notice is not None:
             found.add(EventKind.REGULATOR_NOTICE)
+        if self.roles_taken:
+            found.add(EventKind.TAKE_ROLE)
+        if self.listing is not None:
+            found.add(EventKind.APP_LISTING)
         return frozenset(found)
 
     def is_launch(self) -> bool:
@@ -180,6 +195,9 @@ class Change:
         kept = [c for c in service.capabilities if c not in self.capabilities_removed]
         return tuple(dict.fromkeys((*kept, *self.capabilities)))
 
+    def roles_after(self, service: ServiceProfile) -> tuple[Role, ...]:
+        return tuple(dict.fromkeys((*service.roles, *self.roles_taken)))
+
     def users_before(self, service: ServiceProfile) -> int | None:
         return self.mau_before if self.mau_before is not None else service.monthly_active_users
 
@@ -188,4 +206,4 @@ class Change:
         users = self.mau_after if self.mau_after is not None else service.monthly_active_users
         techs = tuple(dict.fromkeys((*service.technologies, *self.technologies)))
         return replace(service, capabilities=self.capabilities_after(service),
-                       monthly_active_users=users, technologies=techs)
+                       monthly_active_users=users, technologies=techs, roles=self.roles_after(service))

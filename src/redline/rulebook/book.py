@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from redline.errors import NotFoundError
@@ -16,6 +17,7 @@ from redline.rulebook.schema import (
     HolidayYear,
     Quote,
     Regulation,
+    Role,
     Technology,
     Trigger,
 )
@@ -113,8 +115,10 @@ class Rulebook:
                     return checklist, item
         raise NotFoundError(f"no checklist item '{item_id}'")
 
-    def checklists_for(self, tags: set[CapabilityTag]) -> list[Checklist]:
-        return [c for c in self.checklists if tags.intersection(c.applies_when)]
+    def checklists_for(self, tags: set[CapabilityTag], roles: Iterable[Role] = ()) -> list[Checklist]:
+        """Checklists for a service with these tags, or reaching a role the organisation plays."""
+        held = set(roles)
+        return [c for c in self.checklists if tags.intersection(c.applies_when) or held.intersection(c.reaches_roles)]
 
     def trigger(self, trigger_id: str) -> Trigger:
         for trigger in self.triggers:

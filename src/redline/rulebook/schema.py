@@ -160,6 +160,21 @@ class Technology(Strict):
     en: str
 
 
+class Role(StrEnum):
+    """The part an organisation plays for a service; each duty binds one or more of these.
+
+    The 2022 deep-synthesis rule (Art. 23) defines the provider (服务提供者) and the technical
+    supporter (技术支持者); the 2025 labelling measures address platforms that spread content
+    (Art. 6, 传播平台), app distribution platforms (Art. 7) and users who publish (Art. 10).
+    """
+
+    PROVIDER = "provider"
+    TECHNICAL_SUPPORTER = "technical_supporter"
+    CONTENT_PLATFORM = "content_platform"
+    APP_DISTRIBUTION_PLATFORM = "app_distribution_platform"
+    USER_ORGANISATION = "user_organisation"
+
+
 class EventKind(StrEnum):
     LAUNCH = "launch"
     ADD_CAPABILITY = "add_capability"
@@ -169,6 +184,8 @@ class EventKind(StrEnum):
     REGULATOR_NOTICE = "regulator_notice"
     FILING_CHANGE = "filing_change"
     TERMINATE = "terminate"
+    TAKE_ROLE = "take_role"  # the organisation starts to play a role (e.g. hosts others' content)
+    APP_LISTING = "app_listing"  # an app distribution platform reviews an app for listing
 
 
 class DeadlineRule(StrEnum):
@@ -200,6 +217,8 @@ class ObligationKind(StrEnum):
     FILING_CHANGE = "filing_change"
     FILING_CANCELLATION = "filing_cancellation"
     LABELLING = "labelling"
+    LISTING_REVIEW = "listing_review"  # 上架审核: what an app distribution platform checks
+    MANAGEMENT = "management"  # a management duty (training data, consent prompts, algorithm review)
 
 
 class Growth(Strict):
@@ -242,6 +261,8 @@ class Condition(Strict):
     carrier: ContentCarrier | None = None
     algorithm_filing: AlgorithmFiling | None = None
     qualifying_notice: bool = False  # a written notice from an organ Art. 3(5) names
+    # With an app listing: the listed app has a capability with one of these tags.
+    listed_app_has_any: list[CapabilityTag] = []
 
 
 class Trigger(Strict):
@@ -260,6 +281,11 @@ class Trigger(Strict):
     submit_quotes: list[Quote] = []
     explain_zh: str
     explain_en: str
+    # Whom the duty binds; the default keeps triggers written before parties were modelled. The 2018
+    # and algorithm rules bind whoever runs the service, so their triggers name the platforms too.
+    roles: list[Role] = Field(default=[Role.PROVIDER], min_length=1)
+    # The explanation goes on to say, per kind of content, where the implicit label is carried.
+    carrier_details: bool = False
 
 
 class ChecklistItem(Strict):
@@ -281,6 +307,9 @@ class Checklist(Strict):
     applies_when: list[CapabilityTag] = Field(min_length=1)
     quotes: list[Quote] = Field(min_length=1)
     items: list[ChecklistItem] = Field(min_length=1)
+    # Roles the checklist also reaches whatever the service's own capabilities (e.g. a platform
+    # hosting others' AI content owes the labelling measures' Art. 6).
+    reaches_roles: list[Role] = []
 
 
 class Vocabulary(Strict):

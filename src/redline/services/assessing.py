@@ -25,7 +25,8 @@ from redline.yamldoc import YamlDoc, load_model, read_yaml
 
 def applicable_checklists(book: Rulebook, service: ServiceProfile,
                           change: Change | None) -> list[Checklist]:
-    return book.checklists_for(service_tags_after(book, service, change))
+    roles = change.roles_after(service) if change else service.roles
+    return book.checklists_for(service_tags_after(book, service, change), roles)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def start_questionnaire(book: Rulebook, service_path: Path,
     checklists = applicable_checklists(book, service, change)
     if not checklists:
         raise InputError("no checklist applies: the service lists no capability with "
-                         "public-opinion, deep-synthesis, generative-AI or recommendation tags",
+                         "public-opinion, deep-synthesis, generative-AI or recommendation tags, "
+                         "and plays no role a checklist reaches (content or app distribution platform)",
                          source=str(service_path), field="service.capabilities")
     return Questionnaire(service_doc, change_doc, service, change, checklists)
 

@@ -30,13 +30,14 @@ from redline.domain.service import (
     HeldFiling,
     Issuer,
     IssuerKind,
+    Listing,
     Notice,
     Provider,
     ServiceProfile,
 )
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
-from redline.rulebook.schema import EventKind
+from redline.rulebook.schema import EventKind, Role
 from redline.services.filenames import line_value
 from redline.yamldoc import Key, YamlDoc, load_model
 
@@ -87,6 +88,8 @@ class ServiceIn(_Strict):
     declares_public_opinion: bool | None = None
     technologies: list[TechnologyIn] = []
     filings: list[HeldFilingIn] = []
+    roles: list[Role] = Field(default=[Role.PROVIDER], min_length=1,
+                              description="the parts the organisation plays for the service")
 
 
 class BasicInfoIn(_Strict):
@@ -130,6 +133,13 @@ class GrowthIn(_Strict):
     min_added: int | None = Field(default=None, ge=1)
 
 
+class ListingIn(_Strict):
+    """An app an app distribution platform reviews for listing, and what the app can do."""
+
+    app: Line = Field(min_length=1)
+    capabilities: list[str] = []
+
+
 class ChangeFile(_Strict):
     kind: EventKind | None = None
     date: dt.date
@@ -147,6 +157,8 @@ class ChangeFile(_Strict):
     notice: NoticeIn | None = None
     filing_change: bool = False
     terminate: bool = False
+    roles_taken: list[Role] = []
+    listing: ListingIn | None = None
 
 
 class EvidenceIn(_Strict):
@@ -226,7 +238,7 @@ def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = (
                         tuple(basic.licences)),
         audience=svc.audience, user_content=svc.user_content,
         filings=tuple(HeldFiling(f.number, f.date, tuple(f.covers)) for f in svc.filings),
-        technologies=tuple(t.id for t in svc.technologies))
+        technologies=tuple(t.id for t in svc.technologies), roles=tuple(dict.fromkeys(svc.roles)))
 
 
 _REQUIRED_BY_KIND: dict[EventKind, tuple[str, ...]] = {
@@ -236,7 +248,7 @@ _REQUIRED_BY_KIND: dict[EventKind, tuple[str, ...]] = {
     EventKind.REGULATOR_NOTICE: ("notice",),
 }
 _FACTS = ("launch", "capabilities", "capabilities_removed", "technologies", "mau_after", "harmful_incident",
-          "notice", "filing_change", "terminate")
+          "notice", "filing_change", "terminate", "roles_taken", "listing")
 
 
 def _notice(book: Rulebook, doc: YamlDoc, raw: ChangeFile, prefix: Key) -> Notice | None:
@@ -271,6 +283,10 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
     _check_capabilities(book, doc, raw.capabilities, (*prefix, "capabilities"))
     _check_capabilities(book, doc, raw.capabilities_removed, (*prefix, "capabilities_removed"))
     _check_technologies(book, doc, raw.technologies, (*prefix, "technologies"))
+    listing = None
+    if raw.listing is not None:
+        _check_capabilities(book, doc, raw.listing.capabilities, (*prefix, "listing", "capabilities"))
+        listing = Listing(raw.listing.app, tuple(raw.listing.capabilities))
     if raw.mau_before is not None and raw.mau_after is None:
         raise _fail(doc, (*prefix, "mau_before"), "'mau_before' needs 'mau_after'")
     growth = GrowthRule(raw.growth.min_ratio, raw.growth.min_added) if raw.growth else None
@@ -281,7 +297,8 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
                   capabilities_removed=tuple(raw.capabilities_removed),
                   harmful_incident=raw.harmful_incident or raw.kind is EventKind.HARMFUL_INCIDENT,
                   filing_change=raw.filing_change or raw.kind is EventKind.FILING_CHANGE,
-                  terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth)
+                  terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth,
+                  roles_taken=tuple(raw.roles_taken), listing=listing)
 
 
 def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:
