@@ -14,6 +14,7 @@ from redline.domain.facts import change_notes, facts
 from redline.domain.growth import assess_growth
 from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
 from redline.domain.notices import qualify
+from redline.domain.seat import seat_note, undetermined_recipient
 from redline.domain.service import Change, ServiceProfile
 from redline.domain.text import Text
 from redline.rulebook.book import Rulebook
@@ -144,21 +145,26 @@ def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.dat
 
 
 def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile) -> tuple[Addressee, ...]:
-    seat = book.divisions.local_authority_seat(service.provider.location)
-    place = seat.name if seat else service.provider.location
-    place_en = book.divisions.name_en(seat.code) if seat else service.provider.location
-    code = seat.code if seat else None
+    local = (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+    location = service.provider.location
+    seat = book.divisions.local_authority_seat(location) if location else None
     names = {
-        Recipient.LOCAL_CAC: Text(f"{place}网信部门（所在地地市级以上）",
-                                  f"the CAC office of {place_en} (prefecture level or above)"),
-        Recipient.LOCAL_PSB: Text(f"{place}公安机关（所在地地市级以上）",
-                                  f"the public-security organ of {place_en} (prefecture level or above)"),
         Recipient.ALGORITHM_FILING_SYSTEM: Text("互联网信息服务算法备案系统",
                                                 "the Internet Information Service Algorithm Filing System"),
         Recipient.KEPT_BY_PROVIDER: Text("无需报送；由提供者留存备查",
                                          "nothing to submit; kept by the provider for inspection"),
     }
-    local = (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+    if seat is None and location is None:
+        names[Recipient.LOCAL_CAC] = undetermined_recipient(service.provider, Text("网信部门", "CAC office"))
+        names[Recipient.LOCAL_PSB] = undetermined_recipient(service.provider, Text("公安机关", "public-security organ"))
+    else:
+        place = seat.name if seat else str(location)
+        place_en = book.divisions.name_en(seat.code) if seat else str(location)
+        names[Recipient.LOCAL_CAC] = Text(f"{place}网信部门（所在地地市级以上）",
+                                          f"the CAC office of {place_en} (prefecture level or above)")
+        names[Recipient.LOCAL_PSB] = Text(f"{place}公安机关（所在地地市级以上）",
+                                          f"the public-security organ of {place_en} (prefecture level or above)")
+    code = seat.code if seat else None
     return tuple(Addressee(r, names[r], code if r in local else None) for r in trigger.recipients)
 
 
@@ -212,9 +218,14 @@ def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: 
                                         in_force_from=lapse.in_force_from))
             continue
         obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict))
+    notes = change_notes(book, service, change)
+    no_seat = seat_note(service.provider)
+    if no_seat is not None and any(a.division is None and a.kind in (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+                                   for o in obligations for a in o.recipients):
+        notes = (*notes, no_seat)
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
                       _summary(change, obligations, skipped), situation.after,
-                      facts(book, service, change), change_notes(book, service, change))
+                      facts(book, service, change), notes)
 
 
 def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTriggered]) -> Text:
