@@ -110,9 +110,14 @@ def test_voice_social_two_changes_are_both_evaluated() -> None:
     assert table(first) == {"sa2018-3-1": ("2026-12-15", "before_event", CAC_PSB["hz"], False)}
     day = "2026-12-21"
     obligations = table(second)
+    # a cloned voice: the audio label; generated content: the generative-AI measures (Arts. 12, 17); non-real
+    # audio on an audio-video service: av2019 Art. 11
     assert set(obligations) == {"sa2018-3-2", "dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16",
-                                "dsm2022-17", "av2019-10", "ailabel2025-4-audio",  # a cloned voice: the audio label
+                                "dsm2022-17", "av2019-10", "ailabel2025-4-audio", "av2019-11", "genai2023-12",
+                                "genai2023-17", "genai2023-17-filing",
                                 "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1)
+    assert obligations["genai2023-17"] == (day, "before_event", CAC_PSB["hz"], False)
+    assert obligations["genai2023-17-filing"][0] == "2027-01-05"
     assert obligations["sa2018-3-2"] == (day, "before_event", CAC_PSB["hz"], True)
     assert obligations["av2019-10"] == (day, "before_event", CAC_PSB["hz"], False)
     assert obligations["dsm2022-19"][1:] == ("within_working_days", FILING_SYSTEM, False)

@@ -49,10 +49,12 @@ def reason(ev: Evaluation, trigger_id: str) -> str:
 def test_a_voice_cloning_changer_is_a_new_technology_and_a_new_deep_synthesis_function(book: Rulebook) -> None:
     ev = run(book, VOICE, VOICE_CHANGER)
     # av2019 Art. 10 too: an audio-video service adjusts its functions on deep learning; and a cloned voice is
-    # audio a listener may take for real, so the 2025 measures' audio label (Art. 4) is owed as well
+    # audio a listener may take for real, so the 2025 measures' audio label (Art. 4) is owed as well; a cloned
+    # voice is generated content, so the generative-AI measures apply (Art. 12 labels, Art. 17 assessment and
+    # filing), and av2019 Art. 11 asks the audio-video service to label non-real audio prominently
     assert ids(ev) == {"sa2018-3-2", "dsm2022-20", "dsm2022-15", "dsm2022-16", "dsm2022-17", "dsm2022-19",
-                       "av2019-10", "ailabel2025-4-audio",
-                       "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1): providers too
+                       "av2019-10", "ailabel2025-4-audio", "av2019-11", "genai2023-12", "genai2023-17",
+                       "genai2023-17-filing", "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}
     art_3_2 = next(o for o in ev.obligations if o.trigger_id == "sa2018-3-2")
     assert art_3_2.due.date == MONDAY and art_3_2.due.strictly_before  # before the new technology goes live
     assert art_3_2.requires_judgement and "function attributes change materially" in art_3_2.presumptions[0].en

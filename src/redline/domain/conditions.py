@@ -61,6 +61,8 @@ def check(situation: Situation, when: Condition) -> Verdict:
         (when.algorithm_filing is not None, lambda: _filing(situation, when)),
         (when.qualifying_notice, lambda: _notice(situation)),
         (bool(when.listed_app_has_any), lambda: _listed_app(situation, when.listed_app_has_any)),
+        (when.gains_public_opinion, lambda: _gains_public_opinion(situation)),
+        (when.brings_new, lambda: _brings_new(situation)),
         (when.growth is not None, lambda: _growth(situation, when)),
         (when.material_change and when.growth is None, lambda: _material(situation)),
     ]
@@ -142,6 +144,24 @@ def _technologies(s: Situation, wanted: list[str]) -> Verdict:
     names = words.technologies(s.book, wanted)
     return Verdict(False, Text(f"该变更未采用{names.zh}等新技术。",
                                f"The change adopts no new technology among: {names.en}."))
+
+
+def _gains_public_opinion(s: Situation) -> Verdict:
+    before = determine(s.book, s.service)
+    if before.public_opinion:
+        return Verdict(False, Text(
+            "变更前服务已具有舆论属性或社会动员能力，不是新具有；相关义务按服务上线或增设功能时的规则判断。",
+            "The service already had public-opinion attributes before the change, so it does not newly gain "
+            "them; the duties that follow from them are judged by the launch and new-function rules."))
+    return _judged(s.after)
+
+
+def _brings_new(s: Situation) -> Verdict:
+    if s.change.introduced(s.service) or s.new_technologies():
+        return HOLDS
+    return Verdict(False, Text("该变更没有调整增设服务原先没有的功能或技术（新技术新应用）。",
+                               "The change adds no function or technology the service did not already have "
+                               "(no new technology or new application)."))
 
 
 def _classes(s: Situation, when: Condition) -> set[str]:

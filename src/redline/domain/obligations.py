@@ -16,6 +16,7 @@ from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, ru
 from redline.domain.label_carriers import carrier_details
 from redline.domain.notices import qualify
 from redline.domain.parties import ROLES, bound_role, role_reason
+from redline.domain.seat import seat_note, undetermined_recipient
 from redline.domain.service import Change, ServiceProfile
 from redline.domain.text import Text
 from redline.rulebook.book import Rulebook
@@ -150,15 +151,10 @@ def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.dat
 
 def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile,
                 role: Role = Role.PROVIDER) -> tuple[Addressee, ...]:
-    seat = book.divisions.local_authority_seat(service.provider.location)
-    place = seat.name if seat else service.provider.location
-    place_en = book.divisions.name_en(seat.code) if seat else service.provider.location
-    code = seat.code if seat else None
+    local = (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+    location = service.provider.location
+    seat = book.divisions.local_authority_seat(location) if location else None
     names = {
-        Recipient.LOCAL_CAC: Text(f"{place}网信部门（所在地地市级以上）",
-                                  f"the CAC office of {place_en} (prefecture level or above)"),
-        Recipient.LOCAL_PSB: Text(f"{place}公安机关（所在地地市级以上）",
-                                  f"the public-security organ of {place_en} (prefecture level or above)"),
         Recipient.ALGORITHM_FILING_SYSTEM: Text("互联网信息服务算法备案系统",
                                                 "the Internet Information Service Algorithm Filing System"),
         Recipient.KEPT_BY_PROVIDER: Text("无需报送；由提供者留存备查",
@@ -166,7 +162,17 @@ def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile,
         if role is Role.PROVIDER else Text(f"无需报送；由{ROLES[role].zh}留存备查",
                                            f"nothing to submit; kept by the {ROLES[role].en} for inspection"),
     }
-    local = (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+    if seat is None and location is None:
+        names[Recipient.LOCAL_CAC] = undetermined_recipient(service.provider, Text("网信部门", "CAC office"))
+        names[Recipient.LOCAL_PSB] = undetermined_recipient(service.provider, Text("公安机关", "public-security organ"))
+    else:
+        place = seat.name if seat else str(location)
+        place_en = book.divisions.name_en(seat.code) if seat else str(location)
+        names[Recipient.LOCAL_CAC] = Text(f"{place}网信部门（所在地地市级以上）",
+                                          f"the CAC office of {place_en} (prefecture level or above)")
+        names[Recipient.LOCAL_PSB] = Text(f"{place}公安机关（所在地地市级以上）",
+                                          f"the public-security organ of {place_en} (prefecture level or above)")
+    code = seat.code if seat else None
     return tuple(Addressee(r, names[r], code if r in local else None) for r in trigger.recipients)
 
 
@@ -225,9 +231,14 @@ def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: 
                                         in_force_from=lapse.in_force_from))
             continue
         obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict, role))
+    notes = change_notes(book, service, change)
+    no_seat = seat_note(service.provider)
+    if no_seat is not None and any(a.division is None and a.kind in (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+                                   for o in obligations for a in o.recipients):
+        notes = (*notes, no_seat)
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
                       _summary(change, obligations, skipped), situation.after,
-                      facts(book, service, change), change_notes(book, service, change))
+                      facts(book, service, change), notes)
 
 
 def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTriggered]) -> Text:

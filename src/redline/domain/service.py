@@ -15,14 +15,23 @@ from enum import StrEnum
 
 from redline.rulebook.schema import EventKind, Role
 
+OUTSIDE_CHINA = "outside_china"
+
 
 @dataclass(frozen=True)
 class Provider:
-    """互联网信息服务提供者: who runs the service, and where (GB/T 2260 code)."""
+    """互联网信息服务提供者: who runs the service, and where.
+
+    `location` is a GB/T 2260 code; None when the provider has no seat in China, either because
+    it provides the service from outside China (`outside_china`, e.g. a service the generative-AI
+    measures address when it is offered to users in China from abroad) or because no seat is stated.
+    """
 
     name: str
-    location: str
+    location: str | None
     credit_code: str | None = None
+    outside_china: bool = False
+    country: str | None = None  # where a provider outside China is based, as the user writes it
 
 
 @dataclass(frozen=True)

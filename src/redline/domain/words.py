@@ -19,6 +19,7 @@ TAGS: dict[CapabilityTag, Text] = {
     CapabilityTag.GENERATIVE_AI: Text("生成式人工智能", "generative-AI"),
     CapabilityTag.LABEL_FUNCTION: Text("须提供显著标识功能的深度合成（第十七条第二款）",
                                        "deep-synthesis owing a labelling function (Art. 17(2))"),
+    CapabilityTag.NEWS: Text("互联网新闻信息服务", "internet news information"),
 }
 
 AUDIENCES: dict[Audience, Text] = {

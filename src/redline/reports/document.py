@@ -8,6 +8,7 @@ from typing import Any
 from redline import __version__
 from redline.domain.assessment import AssessmentRun, ItemAnswer, tally
 from redline.domain.obligations import CitedQuote, Evaluation, cite_quotes
+from redline.domain.seat import no_seat as _no_seat
 from redline.reports.canonical import jsonable, seal
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import Checklist, ChecklistItem, Quote, TextStatus
@@ -67,7 +68,8 @@ def build_report(book: Rulebook, run: AssessmentRun) -> dict[str, Any]:
     service = assessment.service
     answers = {a.item_id: a for a in assessment.answers}
     checklists = [book.checklist(cid) for cid in assessment.checklists]
-    seat = book.divisions.local_authority_seat(service.provider.location)
+    where = service.provider.location
+    seat = book.divisions.local_authority_seat(where) if where else None
     findings = Counter(f.severity.value for a in assessment.answers for f in a.findings)
     structure: list[CitedQuote] = list(cite_quotes(book, STRUCTURE_QUOTES, assessment.date))
     document: dict[str, Any] = {
@@ -78,8 +80,8 @@ def build_report(book: Rulebook, run: AssessmentRun) -> dict[str, Any]:
         "provider": {
             "name": service.provider.name,
             "location": service.provider.location,
-            "location_name": book.divisions.full_name(service.provider.location),
-            "location_name_en": book.divisions.full_name_en(service.provider.location),
+            "location_name": book.divisions.full_name(where) if where else _no_seat(service.provider).zh,
+            "location_name_en": book.divisions.full_name_en(where) if where else _no_seat(service.provider).en,
             "authority_seat": seat.code if seat else None,
             "credit_code": service.provider.credit_code,
         },

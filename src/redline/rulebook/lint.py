@@ -140,6 +140,24 @@ def _check_trigger_dates(book: Rulebook, report: LintReport) -> Iterator[Problem
                         f"{own.id} ({own.effective})"))
 
 
+def _check_cited_articles(book: Rulebook) -> Iterator[Problem]:
+    """Every article a regulation holds is cited by a trigger, a checklist or a capability's basis,
+    or marked context only: an uncited duty is a regime the engine silently never applies."""
+    cited: set[tuple[str, int]] = set()
+    for _, quote in _quote_sites(book):
+        try:
+            fragment = book.fragment(quote.cite)
+        except (NotFoundError, ValueError):
+            continue  # reported with the quote checks
+        cited.add((fragment.regulation.id, fragment.article.number))
+    for reg in book.regulations:
+        for article in reg.articles:
+            if not article.context_only and (reg.id, article.number) not in cited:
+                yield Problem(f"regulation {reg.id} article {article.number}",
+                              "no trigger, checklist item or capability cites this article; cite it, "
+                              "or mark it context_only: true if it imposes no duty")
+
+
 def lint(book: Rulebook) -> LintReport:
     report = LintReport()
     report.errors += _check_ids(book)
@@ -151,6 +169,7 @@ def lint(book: Rulebook) -> LintReport:
     report.errors += _check_holidays(book)
     report.errors += _check_triggers(book)
     report.errors += _check_trigger_dates(book, report)
+    report.errors += _check_cited_articles(book)
     for where, quote in _quote_sites(book):
         report.quotes_checked += 1
         try:

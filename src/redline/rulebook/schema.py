@@ -79,6 +79,9 @@ class Article(Strict):
     complete: bool = True
     source: str
     note: str | None = None
+    # Held to make the rule readable (purpose, scope, definitions, who decides), not a duty any
+    # trigger or checklist item should cite; lint lets it go uncited.
+    context_only: bool = False
     paragraphs: list[Paragraph] = Field(min_length=1)
 
     def holds_unverified_text(self) -> bool:
@@ -133,6 +136,7 @@ class CapabilityTag(StrEnum):
     GENERATIVE_AI = "generative_ai"
     # Deep synthesis outside Art. 17(1) of the 2022 rule: a labelling function is owed (Art. 17(2)).
     LABEL_FUNCTION = "label_function"
+    NEWS = "news"  # 互联网新闻信息服务: the 2017 new-technology assessment rules apply
 
 
 class ContentCarrier(StrEnum):
@@ -263,6 +267,10 @@ class Condition(Strict):
     qualifying_notice: bool = False  # a written notice from an organ Art. 3(5) names
     # With an app listing: the listed app has a capability with one of these tags.
     listed_app_has_any: list[CapabilityTag] = []
+    # The service had no public-opinion attributes (Art. 2) before the change and has them after.
+    gains_public_opinion: bool = False
+    # The change adds a function or adopts a technology the service did not have (新技术新应用).
+    brings_new: bool = False
 
 
 class Trigger(Strict):

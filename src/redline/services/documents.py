@@ -22,6 +22,7 @@ from redline.domain.assessment import (
     Severity,
 )
 from redline.domain.service import (
+    OUTSIDE_CHINA,
     AlgorithmClass,
     Audience,
     BasicInfo,
@@ -51,8 +52,16 @@ Line = Annotated[str, AfterValidator(line_value)]  # a name or title: one line, 
 
 class ProviderIn(_Strict):
     name: Line = Field(min_length=1)
-    location: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 code, six digits")
+    location: str | None = Field(default=None, pattern=r"^(\d{6}|outside_china)$",
+                                 description="GB/T 2260 code (six digits), or outside_china; omitted: no seat stated")
+    country: Line | None = None  # for a provider outside China: where it is based
     credit_code: str | None = None
+
+    @model_validator(mode="after")
+    def _country_only_abroad(self) -> ProviderIn:
+        if self.country is not None and self.location != OUTSIDE_CHINA:
+            raise ValueError("'country' is for a provider outside China: give 'location: outside_china' with it")
+        return self
 
 
 class TechnologyIn(_Strict):
@@ -224,13 +233,10 @@ def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = (
     _check_capabilities(book, doc, raw.service.capabilities, (*prefix, "service", "capabilities"))
     _check_technologies(book, doc, [t.id for t in raw.service.technologies],
                         (*prefix, "service", "technologies"))
-    if book.divisions.get(raw.provider.location) is None:
-        raise _fail(doc, (*prefix, "provider", "location"),
-                    f"'{raw.provider.location}' is not a GB/T 2260 division code redline knows")
     basic = raw.basic_info
     svc = raw.service
     return ServiceProfile(
-        provider=Provider(raw.provider.name, raw.provider.location, raw.provider.credit_code),
+        provider=_provider(book, doc, raw.provider, prefix),
         name=svc.name, capabilities=tuple(svc.capabilities),
         description=svc.description, monthly_active_users=svc.monthly_active_users,
         declares_public_opinion=svc.declares_public_opinion,
@@ -239,6 +245,16 @@ def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = (
         audience=svc.audience, user_content=svc.user_content,
         filings=tuple(HeldFiling(f.number, f.date, tuple(f.covers)) for f in svc.filings),
         technologies=tuple(t.id for t in svc.technologies), roles=tuple(dict.fromkeys(svc.roles)))
+
+
+def _provider(book: Rulebook, doc: YamlDoc, raw: ProviderIn, prefix: Key) -> Provider:
+    if raw.location == OUTSIDE_CHINA:
+        return Provider(raw.name, None, raw.credit_code, outside_china=True, country=raw.country)
+    if raw.location is not None and book.divisions.get(raw.location) is None:
+        raise _fail(doc, (*prefix, "provider", "location"),
+                    f"'{raw.location}' is not a GB/T 2260 division code redline knows "
+                    "(a provider outside China: 'location: outside_china')")
+    return Provider(raw.name, raw.location, raw.credit_code)
 
 
 _REQUIRED_BY_KIND: dict[EventKind, tuple[str, ...]] = {
