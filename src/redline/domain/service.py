@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from redline.domain.judgements import Judgement
 from redline.rulebook.schema import EventKind
 
 
@@ -145,6 +146,7 @@ class Change:
     filing_change: bool = False
     terminate: bool = False
     growth_rule: GrowthRule | None = None
+    judgements: tuple[Judgement, ...] = ()  # answers to questions the law leaves to judgement
 
     def events(self) -> frozenset[EventKind]:
         """Every kind of event the change's facts amount to."""
