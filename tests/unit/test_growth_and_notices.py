@@ -53,7 +53,7 @@ def test_ten_to_nineteen_million_depends_on_judgement(book: Rulebook) -> None:
     ev = run(book, growth(10_000_000, 19_000_000))
     ob = next(o for o in ev.obligations if o.trigger_id == "sa2018-3-3")
     assert ob.outcome is Outcome.JUDGEMENT and ob.requires_judgement and not ob.presumed_due
-    words = " ".join(p.en for p in ob.presumptions)
+    words = ob.explanation.en
     assert "+9,000,000, x1.90" in words and "requires judgement" in words
 
 

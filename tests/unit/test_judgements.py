@@ -18,8 +18,11 @@ from redline.domain.calendar import WorkCalendar
 from redline.domain.judgements import Judgement, Outcome, QuestionId
 from redline.domain.obligations import Evaluation, evaluate
 from redline.domain.service import Change, Provider, ServiceProfile
+from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
+from redline.services.documents import changes_from
+from redline.yamldoc import parse_yaml
 
 MONDAY = dt.date(2026, 11, 2)
 AS_OF = dt.date(2026, 10, 1)
@@ -136,3 +139,42 @@ def test_the_summary_counts_duties_waiting_for_judgement(book: Rulebook, answer:
     assert "待判断" in ev.summary.zh and "depend" in ev.summary.en
     decided = run(book, FORUM, judged(GROWTH, QuestionId.SIGNIFICANT_GROWTH, answer))
     assert "待判断" not in decided.summary.zh
+
+
+# Recording a judgement in the change file: who, when, why; refused without them.
+
+JUDGED_FILE = """\
+date: 2026-11-02
+mau_before: 10000000
+mau_after: 17000000
+judgements:
+  - question: significant_growth
+    answer: yes
+    by: 王敏（合规负责人）
+    date: 2026-11-03
+    reasons: 增长集中在已有城市，话题版块与传播方式未变。
+"""
+
+
+def test_a_judgement_in_the_change_file_decides_and_is_kept(book: Rulebook) -> None:
+    (change, _), = changes_from(book, parse_yaml(JUDGED_FILE, "change.yaml"))
+    (judgement,) = change.judgements
+    assert judgement.question is QuestionId.SIGNIFICANT_GROWTH and judgement.answer is True
+    assert judgement.by == "王敏（合规负责人）" and judgement.date == dt.date(2026, 11, 3)
+    assert outcome(run(book, FORUM, change), "sa2018-3-3") is Outcome.DUE
+
+
+@pytest.mark.parametrize(("edit", "line", "field"), [
+    (("    reasons: 增长集中在已有城市，话题版块与传播方式未变。\n", ""), 5, "judgements.0.reasons"),
+    (("reasons: 增长集中在已有城市，话题版块与传播方式未变。", "reasons: '  '"), 9, "judgements.0.reasons"),
+    (("    by: 王敏（合规负责人）\n", ""), 5, "judgements.0.by"),
+    (("question: significant_growth", "question: big_enough"), 5, "judgements.0.question"),
+    (("answer: yes", "answer: probably"), 6, "judgements.0.answer"),
+])
+def test_a_judgement_without_reasons_or_author_or_a_known_question_is_refused(
+        book: Rulebook, edit: tuple[str, str], line: int, field: str) -> None:
+    text = JUDGED_FILE.replace(*edit)
+    with pytest.raises(InputError) as caught:
+        changes_from(book, parse_yaml(text, "change.yaml"))
+    assert caught.value.source == "change.yaml" and caught.value.field == field
+    assert caught.value.line == line

@@ -254,7 +254,7 @@ def _run(book: Rulebook, service: ServiceProfile, change: Change, calendar: Work
         if lapse is not None:
             skipped.append(NotTriggered(trigger.id, title, lapse.reason, in_force_from=lapse.in_force_from))
             continue
-        if not verdict.holds:
+        if not verdict.holds and trigger.when.growth is None:  # growth: the explanation states the figures
             assert verdict.reason is not None
             verdict = replace(verdict, presumptions=(*verdict.presumptions, Text(
                 "redline 不推定此项义务成立：", "redline does not presume this duty arises: ") + verdict.reason))
@@ -271,7 +271,8 @@ def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTri
     if obligations:
         waiting = sum(1 for o in obligations if o.outcome is Outcome.JUDGEMENT)
         due = len(obligations) - waiting
-        text = Text(f"该变更触发 {due} 项义务。", f"The change triggers {due} obligation{'' if due == 1 else 's'}.")
+        text = (Text(f"该变更触发 {due} 项义务。", f"The change triggers {due} obligation{'' if due == 1 else 's'}.")
+                if due else Text("该变更没有确定应当履行的义务。", "Nothing is certainly due for this change."))
         if waiting:
             text += Text(f"另有 {waiting} 项待判断：是否应当履行取决于尚未作出的判断（见下方问题）。",
                          f"{waiting} more depend{'s' if waiting == 1 else ''} on a judgement not yet recorded "

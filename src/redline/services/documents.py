@@ -38,6 +38,7 @@ from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
 from redline.services.filenames import line_value
+from redline.services.judgement_input import JudgementIn
 from redline.yamldoc import Key, YamlDoc, load_model
 
 
@@ -147,6 +148,7 @@ class ChangeFile(_Strict):
     notice: NoticeIn | None = None
     filing_change: bool = False
     terminate: bool = False
+    judgements: list[JudgementIn] = []
 
 
 class EvidenceIn(_Strict):
@@ -281,7 +283,8 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
                   capabilities_removed=tuple(raw.capabilities_removed),
                   harmful_incident=raw.harmful_incident or raw.kind is EventKind.HARMFUL_INCIDENT,
                   filing_change=raw.filing_change or raw.kind is EventKind.FILING_CHANGE,
-                  terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth)
+                  terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth,
+                  judgements=tuple(j.judgement() for j in raw.judgements))
 
 
 def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:
