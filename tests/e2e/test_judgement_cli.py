@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from tests.conftest import EXAMPLES
 
 Write = Callable[[str, str], Path]
 REDLINE = Path(sys.executable).with_name("redline")
@@ -75,3 +78,32 @@ def test_a_judgement_without_reasons_exits_2_naming_file_line_and_field(write: W
     result = check(service, "--change", change)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "change.yaml:4" in result.stderr and "judgements.0.reasons" in result.stderr
+
+
+def test_the_report_shows_the_judgement_a_duty_rests_on(tmp_path: Path) -> None:
+    # 今闻: 2 M → 20 M monthly users (Art. 3(3)); the compliance head judges the growth significant.
+    here = tmp_path / "news"
+    shutil.copytree(EXAMPLES / "news-growth", here)
+    answers = here / "answers.yaml"
+    text = answers.read_text(encoding="utf-8").replace("  mau_after: 20000000\n", """\
+  mau_after: 20000000
+  judgements:
+  - question: significant_growth
+    answer: yes
+    by: 赵磊（合规部）
+    date: 2026-11-21
+    reasons: 评论区与话题讨论用户同比增长十倍，舆论影响明显扩大。
+""")
+    answers.write_text(text, encoding="utf-8")
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    for fmt, name in (("json", "r.json"), ("html", "r.html")):
+        done = subprocess.run([str(REDLINE), "assess", "report", str(answers), "-f", fmt, "-o", str(here / name)],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+    report = json.loads((here / "r.json").read_text(encoding="utf-8"))
+    co = report["other"]["change_and_obligations"]
+    (ob,) = co["obligations"]
+    assert ob["outcome"] == "due" and ob["judgements"][0]["by"] == "赵磊（合规部）"
+    assert co["judgements"][0]["reasons"].startswith("评论区") and co["questions"] == []
+    html = (here / "r.html").read_text(encoding="utf-8")
+    assert "依据判断，判断人 赵磊（合规部）" in html and "已记录的判断" in html and "用户规模是否显著增加" in html

@@ -123,3 +123,18 @@ def test_the_api_records_a_judgement_and_returns_the_filings_new_duties(world: W
     assert response.status_code == 200, response.text
     (ob,) = response.json()["obligations"]
     assert ob["outcome"] == "due" and ob["judgements"][0]["reasons"] == REASONS
+
+
+def test_the_filing_page_shows_the_judgement_and_who_made_it(world: World) -> None:
+    from redline.web.app import create_app
+
+    judging.record_judgement(world.ctx, world.provider, world.filing_id, "significant_growth", True, REASONS)
+    client = TestClient(create_app(world.ctx))
+    page = client.get("/login")
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    login = client.post("/login", data={"username": "wangmin", "password": PASSWORD, "csrf_token": csrf, "next": "/"},
+                        follow_redirects=False)
+    assert login.status_code == 303, login.text
+    html = client.get(f"/filings/{world.filing_id}").text
+    assert "依据判断，判断人 wangmin" in html and "已记录的判断" in html and REASONS in html
+    assert "已记录判断" in html  # the timeline entry

@@ -79,6 +79,13 @@ class Question:
     if_no: tuple[Text, ...]
 
 
+def question_words(question: str, zh: bool) -> str:
+    """A question's words from its stable id, as stored data has it (an unknown id: the id itself)."""
+    known = {q.value: text for q, text in QUESTIONS.items()}
+    text = known.get(question)
+    return question if text is None else (text.zh if zh else text.en)
+
+
 def find(judgements: tuple[Judgement, ...], question: QuestionId) -> Judgement | None:
     """The judgement recorded on `question`; the last one recorded wins."""
     found = [j for j in judgements if j.question is question]
