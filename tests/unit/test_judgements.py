@@ -131,6 +131,7 @@ def test_a_judgement_cannot_overrule_a_function_article_2_1_lists(book: Rulebook
     ev = run(book, FORUM, judged(Change(EventKind.ADD_CAPABILITY, MONDAY, capabilities=("blog",)),
                                  QuestionId.PUBLIC_OPINION, False))
     assert outcome(ev, "sa2018-3-1") is Outcome.DUE
+    assert any("is not used" in n.en and "public-opinion" in n.en for n in ev.notes)
 
 
 @pytest.mark.parametrize("answer", [True, False])

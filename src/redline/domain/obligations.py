@@ -261,10 +261,23 @@ def _run(book: Rulebook, service: ServiceProfile, change: Change, calendar: Work
         obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict))
         for question, fact in verdict.open:
             (asked if asked is not None else {}).setdefault(question, []).append(fact)
+    used = {j.question for o in obligations for j in o.judgements} | {
+        j.question for n in skipped for j in n.judgements}
+    if situation.after.judgement is not None:
+        used.add(QuestionId.PUBLIC_OPINION)
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
                       _summary(change, obligations, skipped), situation.after,
-                      facts(book, service, change), change_notes(book, service, change),
+                      facts(book, service, change),
+                      change_notes(book, service, change) + _unused(change.judgements, used),
                       judgements=change.judgements)
+
+
+def _unused(judgements: tuple[Judgement, ...], used: set[QuestionId]) -> tuple[Text, ...]:
+    """A judgement on a question this change does not raise decides nothing: say so, never drop it silently."""
+    return tuple(Text(f"记录的判断（{QUESTIONS[j.question].zh}）未被采用：该变更不涉及此问题，或条文已有明确规定。",
+                      f"The judgement recorded ({QUESTIONS[j.question].en}) is not used: the change does not "
+                      "raise this question, or the text decides it.")
+                 for j in judgements if j.question not in used and j.by)
 
 
 def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTriggered]) -> Text:
