@@ -16,7 +16,7 @@ import pytest
 
 from redline.domain.applicability import Ground, determine
 from redline.domain.calendar import WorkCalendar
-from redline.domain.obligations import Evaluation, evaluate
+from redline.domain.obligations import Evaluation, Outcome, evaluate
 from redline.domain.service import Audience, Change, Provider, ServiceProfile
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
@@ -43,24 +43,28 @@ def skipped(ev: Evaluation, trigger_id: str) -> tuple[str, bool]:
     return nt.reason.en, nt.requires_judgement
 
 
-def test_an_employee_only_group_chat_is_not_assessed_but_flagged_for_review(book: Rulebook) -> None:
+def waiting(ev: Evaluation, trigger_id: str) -> str:
+    """The presumption a duty that depends on judgement rests on."""
+    ob = next(o for o in ev.obligations if o.trigger_id == trigger_id)
+    assert ob.outcome is Outcome.JUDGEMENT and not ob.presumed_due
+    return " ".join(p.en for p in ob.presumptions)
+
+
+def test_an_employee_only_group_chat_depends_on_judgement_presumed_not_assessed(book: Rulebook) -> None:
     # A company's internal messenger: group chats (listed in Art. 2(1)) but for its staff only.
     ev = launch(book, profile("group_chat", "office_collaboration", audience=Audience.CLOSED_GROUP))
-    assert ev.obligations == ()
-    reason, judgement = skipped(ev, "sa2018-3-1")
-    assert judgement
+    reason = waiting(ev, "sa2018-3-1")
+    assert [q.id.value for q in ev.questions] == ["public_opinion"]
     assert "open only to a closed group or the provider's own staff" in reason
     assert "group chat, which Art. 2(1) lists" in reason and "requires human judgement" in reason
     assert ev.applicability is not None and ev.applicability.ground is Ground.CLOSED
     assert not ev.applicability.public_opinion and ev.applicability.requires_judgement
 
 
-def test_a_closed_service_adding_a_group_chat_is_not_assessed_and_says_why(book: Rulebook) -> None:
+def test_a_closed_service_adding_a_group_chat_depends_on_judgement_and_says_why(book: Rulebook) -> None:
     change = Change(EventKind.ADD_CAPABILITY, dt.date(2026, 9, 1), capabilities=("group_chat",))
     ev = launch(book, profile("office_collaboration", audience=Audience.CLOSED_GROUP), change)
-    assert "sa2018-3-1" not in {o.trigger_id for o in ev.obligations}
-    reason, judgement = skipped(ev, "sa2018-3-1")
-    assert judgement and "closed group" in reason
+    assert "closed group" in waiting(ev, "sa2018-3-1")
 
 
 def test_a_weather_app_without_user_content_has_no_public_opinion_attributes(book: Rulebook) -> None:

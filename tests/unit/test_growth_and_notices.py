@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from redline.domain.calendar import WorkCalendar
-from redline.domain.obligations import Evaluation, evaluate
+from redline.domain.obligations import Evaluation, Outcome, evaluate
 from redline.domain.service import Change, GrowthRule, Issuer, IssuerKind, Notice, Provider, ServiceProfile
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
@@ -49,9 +49,11 @@ def test_one_to_three_users_is_not_significant_growth(book: Rulebook) -> None:
     assert "at least 100,000 more" in words and "redline's default presumption" in words
 
 
-def test_ten_to_nineteen_million_is_flagged_for_judgement(book: Rulebook) -> None:
-    triggered, judgement, words = art_3_3(run(book, growth(10_000_000, 19_000_000)))
-    assert not triggered and judgement
+def test_ten_to_nineteen_million_depends_on_judgement(book: Rulebook) -> None:
+    ev = run(book, growth(10_000_000, 19_000_000))
+    ob = next(o for o in ev.obligations if o.trigger_id == "sa2018-3-3")
+    assert ob.outcome is Outcome.JUDGEMENT and ob.requires_judgement and not ob.presumed_due
+    words = ob.explanation.en
     assert "+9,000,000, x1.90" in words and "requires judgement" in words
 
 

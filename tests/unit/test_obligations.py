@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from redline.domain.calendar import WorkCalendar
-from redline.domain.obligations import Evaluation, evaluate
+from redline.domain.obligations import Evaluation, Outcome, evaluate
 from redline.domain.service import Change, HeldFiling, Issuer, IssuerKind, Notice, Provider, ServiceProfile
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind, ObligationKind, Recipient, TextStatus
@@ -74,11 +74,21 @@ def test_a_material_technology_change_requires_an_assessment(book: Rulebook) -> 
     assert "sa2018-3-2" in ids(run(book, service("microblog"), change))
 
 
-def test_a_technology_change_not_stated_as_material_does_not(book: Rulebook) -> None:
+def test_a_technology_change_not_stated_as_material_depends_on_judgement(book: Rulebook) -> None:
+    # Moving a microblog to another cloud: 基础资源配置 changes, but whether 重大 is a judgement (Art. 3(2)).
     change = Change(EventKind.ADOPT_TECHNOLOGY, dt.date(2026, 6, 1), technologies=("cloud_migration",))
     ev = run(book, service("microblog"), change)
+    ob = next(o for o in ev.obligations if o.trigger_id == "sa2018-3-2")
+    assert ob.outcome is Outcome.JUDGEMENT and not ob.presumed_due
+    assert [q.id.value for q in ev.questions] == ["material_change"]
+
+
+def test_a_technology_change_the_file_calls_not_material_does_not(book: Rulebook) -> None:
+    change = Change(EventKind.ADOPT_TECHNOLOGY, dt.date(2026, 6, 1), technologies=("cloud_migration",),
+                    material_change=False)
+    ev = run(book, service("microblog"), change)
     assert "sa2018-3-2" not in ids(ev)
-    assert "material_change: true" in reason(ev, "sa2018-3-2")
+    assert "not material" in reason(ev, "sa2018-3-2")
 
 
 # Art. 3(3): significant user growth

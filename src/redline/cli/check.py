@@ -19,6 +19,7 @@ from redline.reports.canonical import jsonable
 from redline.services.checking import check_changes
 
 from .common import HolidaysOpt, JsonOpt, LangOpt, OverrideHolidaysOpt, out, rulebook
+from .judgement_output import due_prefix, outcome_mark, print_questions, skipped_mark
 
 
 def _quote_line(q: CitedQuote, zh: bool) -> str:
@@ -67,6 +68,8 @@ def _print_head(evaluation: Evaluation, pick: Callable[[Text], str], zh: bool) -
     found = evaluation.applicability
     if found is not None:
         answer = ("是" if found.public_opinion else "否") if zh else ("yes" if found.public_opinion else "no")
+        if found.requires_judgement:
+            answer = "待判断" if zh else "depends on judgement"
         label = "具有舆论属性或社会动员能力（第二条）" if zh else "Public-opinion attributes (Art. 2)"
         out.print(f"{label}：{answer}{_judgement(found.requires_judgement, zh)}" if zh else
                   f"{label}: {answer}{_judgement(found.requires_judgement, zh)}")
@@ -80,8 +83,8 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
     zh = lang == "zh-CN"
 
     def pick(text: Text) -> str:
-        """The message in the output language, escaped: rulebook and user text is never markup."""
-        return escape(text.zh if zh else text.en)
+        """The message in the output language, raw: each call site escapes it once for Rich."""
+        return text.zh if zh else text.en
 
     _print_head(evaluation, pick, zh)
     if evaluation.obligations:
@@ -89,9 +92,10 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
         for col in (("#", "义务", "期限", "报送对象") if zh else ("#", "Obligation", "Due", "Recipients")):
             table.add_column(col, overflow="fold")
         for n, ob in enumerate(evaluation.obligations, start=1):
-            table.add_row(str(n), f"{escape(pick(ob.title))}{_judgement(ob.requires_judgement, zh)}\n"
+            table.add_row(str(n), f"{escape(pick(ob.title))}{outcome_mark(ob, zh)}\n"
                           f"[dim]{escape(ob.trigger_id)}[/dim]",
-                          _due_text(ob.due, zh), "\n".join(escape(pick(a.name)) for a in ob.recipients))
+                          due_prefix(ob, zh) + _due_text(ob.due, zh),
+                          "\n".join(escape(pick(a.name)) for a in ob.recipients))
         out.print(table, soft_wrap=False)
         out.print("[bold]依据[/bold]" if zh else "[bold]Basis[/bold]")
         for n, ob in enumerate(evaluation.obligations, start=1):
@@ -99,6 +103,8 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
             out.print(f"   {'约束对象' if zh else 'Binds'}: {escape(pick(ob.binds))}")
             for presumption in ob.presumptions:
                 out.print(f"   {'推定' if zh else 'Presumed'}: {escape(pick(presumption))}")
+            for judgement in ob.judgements:
+                out.print(f"   {'判断' if zh else 'Judgement'}: {escape(pick(judgement.words()))}")
             for q in (*ob.quotes, *ob.due_quotes, *ob.submit_quotes):
                 out.print(f"   {_quote_line(q, zh)}")
             for pending in ob.not_yet_in_force:
@@ -107,7 +113,8 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
         out.print("[bold]未触发[/bold]" if zh else "[bold]Not triggered[/bold]")
         for nt in evaluation.not_triggered:
             out.print(f"  • {escape(pick(nt.title))} [dim]({escape(nt.trigger_id)})[/dim]"
-                      f"{_judgement(nt.requires_judgement, zh)}: {escape(pick(nt.reason))}")
+                      f"{skipped_mark(nt, zh)}: {escape(pick(nt.reason))}")
+    print_questions(evaluation, pick, zh)
 
 
 def check(

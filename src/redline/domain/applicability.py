@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from redline.domain import words
+from redline.domain.judgements import Judgement
 from redline.domain.service import Audience, ServiceProfile
 from redline.domain.text import Text
 from redline.rulebook.book import Rulebook
@@ -33,6 +34,8 @@ class Ground(StrEnum):
     DECLARED = "declared"  # the provider declares it (Art. 2(2))
     USER_CONTENT = "user_content"  # users publish to others: presumed a channel of public opinion
     CLOSED = "closed"  # closed group or staff only
+    GENERATIVE = "generative"  # a public generative-AI service with no listed function: a question
+    JUDGED = "judged"  # a recorded judgement decided it
     NONE = "none"
 
 
@@ -43,14 +46,25 @@ class Applicability:
     requires_judgement: bool
     explanation: Text
     listed: tuple[str, ...] = ()
+    judgement: Judgement | None = None
 
 
 def listed_capabilities(book: Rulebook, caps: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c for c in caps if CapabilityTag.PUBLIC_OPINION in book.capability(c).tags)
 
 
-def determine(book: Rulebook, service: ServiceProfile, caps: tuple[str, ...] | None = None) -> Applicability:
-    """The Art. 2 determination for `service` with capabilities `caps` (default: its own)."""
+def determine(book: Rulebook, service: ServiceProfile, caps: tuple[str, ...] | None = None,
+              judgement: Judgement | None = None) -> Applicability:
+    """The Art. 2 determination for `service` with capabilities `caps` (default: its own); where it
+    requires judgement, a recorded `judgement` decides it."""
+    found = _determine(book, service, caps)
+    if judgement is None or not found.requires_judgement:
+        return found
+    return Applicability(judgement.answer, Ground.JUDGED, False, found.explanation + Text(
+        "。该问题已由人工判断：", ". The question has been decided: ") + judgement.words(), found.listed, judgement)
+
+
+def _determine(book: Rulebook, service: ServiceProfile, caps: tuple[str, ...] | None) -> Applicability:
     caps = service.capabilities if caps is None else caps
     listed = listed_capabilities(book, caps)
     declared = service.declares_public_opinion
@@ -64,6 +78,8 @@ def determine(book: Rulebook, service: ServiceProfile, caps: tuple[str, ...] | N
         return _listed(book, listed, declared_no=declared is False)
     if service.user_content:
         return _user_content(service, declared_no=declared is False)
+    if declared is None and CapabilityTag.GENERATIVE_AI in book.tags_of(caps):
+        return _generative(service)
     return Applicability(False, Ground.NONE, False, _none_reason(service))
 
 
@@ -93,6 +109,23 @@ def _user_content(service: ServiceProfile, declared_no: bool) -> Applicability:
         + Text("。这是推定，需要判断；如判断不属于，请在服务档案中申报。",
                ". This is a presumption and requires judgement; if it does not hold, declare so in the "
                "service profile."))
+
+
+def _generative(service: ServiceProfile) -> Applicability:
+    who = words.AUDIENCES[service.audience]
+    users = (Text("用户不能向他人发布或传播信息", "its users cannot publish or spread content")
+             if service.user_content is False else
+             Text("服务档案未说明用户能否发布或传播信息", "the profile does not say whether users can publish or "
+                  "spread content"))
+    return Applicability(False, Ground.GENERATIVE, True, Text(
+        f"服务是向{who.zh}提供的生成式人工智能服务，未开办第二条第（一）项所列功能，{users.zh}；它是否属于",
+        f"The service is a generative-AI service for {who.en}; it runs none of the functions Art. 2(1) lists "
+        f"and {users.en}. Whether it is a service described in ") + _CITE_2
+        + Text("，即是否属于《生成式人工智能服务管理暂行办法》第十七条所称“具有舆论属性或者社会动员能力的生成式人工智能"
+               "服务”，需要判断；redline 不作推定。",
+               ", and so a “generative-AI service with public-opinion attributes or social-mobilisation "
+               "capability” under Art. 17 of the generative-AI measures, requires judgement; redline presumes "
+               "neither way."))
 
 
 def _closed(book: Rulebook, listed: tuple[str, ...]) -> Applicability:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from redline.domain import words
 from redline.domain.applicability import Applicability, determine, listed_capabilities
 from redline.domain.growth import assess_growth
+from redline.domain.judgements import Judgement, QuestionId, find
 from redline.domain.notices import qualify
 from redline.domain.service import Change, ServiceProfile
 from redline.domain.text import Text
@@ -23,15 +24,35 @@ _FUNCTION_TAGS = {PO, CapabilityTag.DEEP_SYNTHESIS, CapabilityTag.BIOMETRIC_EDIT
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether a condition holds; the reason when it does not; presumptions it rests on."""
+    """Whether a condition holds; the reason when it does not; presumptions it rests on.
+
+    `open` names the questions nobody has answered yet, each with the fact that bears on it: while
+    one is open, `holds` is only redline's presumption. `judgements` are the recorded ones it rests on.
+    """
 
     holds: bool
     reason: Text | None = None
     requires_judgement: bool = False
     presumptions: tuple[Text, ...] = ()
+    open: tuple[tuple[QuestionId, Text], ...] = ()
+    judgements: tuple[Judgement, ...] = ()
 
 
 HOLDS = Verdict(True)
+
+
+def _asked(question: QuestionId, holds: bool, fact: Text) -> Verdict:
+    """An unanswered question: redline's presumption one way, the fact stated."""
+    if holds:
+        return Verdict(True, None, True, (fact,), ((question, fact),))
+    return Verdict(False, fact, True, (), ((question, fact),))
+
+
+def _decided(judgement: Judgement, fact: Text) -> Verdict:
+    if judgement.answer:
+        return Verdict(True, judgements=(judgement,))
+    return Verdict(False, fact + Text("。", " ") + Text("已由人工判断：", "It has been decided: ") + judgement.words(),
+                   judgements=(judgement,))
 
 
 @dataclass(frozen=True)
@@ -45,15 +66,21 @@ class Situation:
 
     @classmethod
     def of(cls, book: Rulebook, service: ServiceProfile, change: Change) -> Situation:
-        return cls(book, service, change, determine(book, service, change.capabilities_after(service)))
+        judgement = find(change.judgements, QuestionId.PUBLIC_OPINION)
+        return cls(book, service, change, determine(book, service, change.capabilities_after(service), judgement))
+
+    def judgement(self, question: QuestionId) -> Judgement | None:
+        return find(self.change.judgements, question)
 
     def new_technologies(self) -> tuple[str, ...]:
         return tuple(t for t in self.change.technologies if t not in self.service.technologies)
 
 
 def check(situation: Situation, when: Condition) -> Verdict:
-    """Run each test of `when` in turn; the first that fails gives the reason."""
+    """Run each test of `when` in turn; the first that fails for certain gives the reason. A test that
+    fails only on an unanswered question leaves the result open, unless a later test fails for certain."""
     verdicts: list[Verdict] = []
+    undecided: Verdict | None = None
     tests: list[tuple[bool, Callable[[], Verdict]]] = [
         (bool(when.introduces_any), lambda: _introduces(situation, when.introduces_any)),
         (bool(when.service_has_any), lambda: _service_has(situation, when.service_has_any)),
@@ -70,18 +97,26 @@ def check(situation: Situation, when: Condition) -> Verdict:
         if not active:
             continue
         verdict = test()
-        if not verdict.holds:
+        if not verdict.holds and verdict.open:
+            undecided = undecided or verdict
+        elif not verdict.holds:
             return verdict
         verdicts.append(verdict)
     presumptions = tuple(p for v in verdicts for p in v.presumptions)
-    return Verdict(True, None, any(v.requires_judgement for v in verdicts), presumptions)
+    asked = tuple(q for v in verdicts for q in v.open)
+    judged = tuple(j for v in verdicts for j in v.judgements)
+    if undecided is not None:
+        return Verdict(False, undecided.reason, True, presumptions, asked, judged)
+    return Verdict(True, None, any(v.requires_judgement for v in verdicts), presumptions, asked, judged)
 
 
 def _judged(applicability: Applicability) -> Verdict:
-    if applicability.public_opinion:
-        presumed = (applicability.explanation,) if applicability.requires_judgement else ()
-        return Verdict(True, None, applicability.requires_judgement, presumed)
-    return Verdict(False, applicability.explanation, applicability.requires_judgement)
+    if applicability.judgement is not None:
+        holds = applicability.public_opinion
+        return Verdict(holds, None if holds else applicability.explanation, judgements=(applicability.judgement,))
+    if applicability.requires_judgement:
+        return _asked(QuestionId.PUBLIC_OPINION, applicability.public_opinion, applicability.explanation)
+    return HOLDS if applicability.public_opinion else Verdict(False, applicability.explanation)
 
 
 def _introduces(s: Situation, wanted: list[CapabilityTag]) -> Verdict:
@@ -214,10 +249,12 @@ def _notice(s: Situation) -> Verdict:
 def _growth(s: Situation, when: Condition) -> Verdict:
     assert when.growth is not None
     finding = assess_growth(when.growth, s.service, s.change)
-    if finding.significant:
-        presumed = (finding.explanation,) if finding.requires_judgement else ()
-        return Verdict(True, None, finding.requires_judgement, presumed)
-    return Verdict(False, finding.explanation, finding.requires_judgement)
+    if not finding.requires_judgement:
+        return HOLDS if finding.significant else Verdict(False, finding.explanation)
+    judgement = s.judgement(QuestionId.SIGNIFICANT_GROWTH)
+    if judgement is not None:
+        return _decided(judgement, finding.explanation)
+    return _asked(QuestionId.SIGNIFICANT_GROWTH, finding.significant, finding.explanation)
 
 
 def _material(s: Situation) -> Verdict:
@@ -227,20 +264,44 @@ def _material(s: Situation) -> Verdict:
     if declared is False:
         return Verdict(False, Text("变更文件判断该变更未导致重大变化。",
                                    "The change file judges the change not material."))
+    presumed, fact = _material_facts(s)
+    if fact is None:
+        return Verdict(False, _NOT_STATED)
+    judgement = s.judgement(QuestionId.MATERIAL_CHANGE)
+    if judgement is not None:
+        return _decided(judgement, fact)
+    return _asked(QuestionId.MATERIAL_CHANGE, presumed, fact)
+
+
+_NOT_STATED = Text(
+    "变更文件未说明该变更使功能属性、技术实现方式、基础资源配置等发生重大变更并导致舆论属性或社会动员能力发生重大变化"
+    "（如是，写明 material_change: true）。",
+    "The change file does not state that the change materially alters the service's function, "
+    "implementation or infrastructure and with it its public-opinion attributes (if it does, state "
+    "material_change: true).")
+
+
+def _material_facts(s: Situation) -> tuple[bool, Text | None]:
+    """redline's presumption on Art. 3(2) and the facts it rests on; None where no question arises:
+    no new technology, or a new technology alone on a service without public-opinion attributes."""
     new_functions = [c for c in s.change.introduced(s.service)
                      if set(s.book.capability(c).tags) & _FUNCTION_TAGS]
-    if s.new_technologies() and new_functions:
-        techs = words.technologies(s.book, s.new_technologies())
+    if not s.new_technologies():
+        return False, None
+    techs = words.technologies(s.book, s.new_technologies())
+    if new_functions:
         caps = words.capabilities(s.book, new_functions)
-        return Verdict(True, None, True, (Text(
+        return True, Text(
             f"该变更采用新技术（{techs.zh}）并增设新功能（{caps.zh}），redline 推定信息服务的功能属性发生重大变更；"
-            "是否导致舆论属性或社会动员能力发生重大变化需要判断（可在变更文件中以 material_change 明确）。",
+            "是否导致舆论属性或社会动员能力发生重大变化需要判断。",
             f"The change adopts a new technology ({techs.en}) and adds a new function ({caps.en}); redline "
             "presumes the service's function attributes change materially. Whether this materially changes "
-            "its public-opinion attributes requires judgement (state material_change in the change file)."),))
-    return Verdict(False, Text(
-        "变更文件未说明该变更使功能属性、技术实现方式、基础资源配置等发生重大变更并导致舆论属性或社会动员能力发生重大变化"
-        "（如是，写明 material_change: true）。",
-        "The change file does not state that the change materially alters the service's function, "
-        "implementation or infrastructure and with it its public-opinion attributes (if it does, state "
-        "material_change: true)."))
+            "its public-opinion attributes requires judgement.")
+    if not (s.after.public_opinion or s.after.requires_judgement):
+        return False, None
+    return False, Text(
+        f"该变更采用新技术（{techs.zh}），未增设新功能；redline 不推定发生重大变更。是否使功能属性、技术实现方式、"
+        "基础资源配置等发生重大变更并导致舆论属性或社会动员能力发生重大变化，需要判断。",
+        f"The change adopts a new technology ({techs.en}) and adds no new function; redline does not presume a "
+        "material change. Whether it materially changes the service's function, implementation or "
+        "infrastructure, and with it its public-opinion attributes, requires judgement.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from redline.domain.applicability import Applicability
 from redline.domain.calendar import WorkCalendar
@@ -13,6 +13,7 @@ from redline.domain.deadline_notes import calendar_notes
 from redline.domain.facts import change_notes, facts
 from redline.domain.growth import assess_growth
 from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
+from redline.domain.judgements import QUESTIONS, Judgement, Outcome, Question, QuestionId
 from redline.domain.label_carriers import carrier_details
 from redline.domain.notices import qualify
 from redline.domain.parties import ROLES, bound_role, role_reason
@@ -31,7 +32,8 @@ from redline.rulebook.schema import (
     Trigger,
 )
 
-__all__ = ["Addressee", "CitedQuote", "Due", "Evaluation", "NotTriggered", "Obligation", "Text", "evaluate"]
+__all__ = ["Addressee", "CitedQuote", "Due", "Evaluation", "NotTriggered", "Obligation", "Outcome", "Text",
+           "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,15 @@ class Obligation:
     presumptions: tuple[Text, ...] = ()
     role: Role = Role.PROVIDER  # the part in which the duty binds the organisation
     binds: Text = ROLES[Role.PROVIDER]  # that role, in words
+    # DUE, or JUDGEMENT while `questions` are unanswered (the due date is then what it would be if yes)
+    outcome: Outcome = Outcome.DUE
+    questions: tuple[QuestionId, ...] = ()
+    judgements: tuple[Judgement, ...] = ()  # the recorded judgements the result rests on
+    presumed_due: bool = True  # while it depends on judgement: which way redline's presumption leans
+
+    def presumed(self) -> bool:
+        """Due, or depending on a judgement that redline presumes will make it due (the gate's view)."""
+        return self.outcome is Outcome.DUE or self.presumed_due
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,8 @@ class NotTriggered:
     reason: Text
     requires_judgement: bool = False
     in_force_from: dt.date | None = None  # set when the only reason is the rule's date
+    judgements: tuple[Judgement, ...] = ()  # the recorded judgements the result rests on
+    outcome: Outcome = Outcome.NOT_DUE
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,8 @@ class Evaluation:
     applicability: Applicability | None = None
     facts: tuple[Text, ...] = ()
     notes: tuple[Text, ...] = ()
+    questions: tuple[Question, ...] = ()  # unanswered, with the duties that follow either way
+    judgements: tuple[Judgement, ...] = ()  # recorded in the change
 
 
 def cite_quotes(book: Rulebook, quotes: list[Quote], day: dt.date) -> tuple[CitedQuote, ...]:
@@ -188,7 +203,10 @@ def _obligation(book: Rulebook, trigger: Trigger, service: ServiceProfile, chang
         _addressees(book, trigger, service, role),
         cite_quotes(book, citable(book, trigger.submit_quotes, day), day),
         not_yet_in_force(book, [*trigger.quotes, *trigger.deadline.quotes, *trigger.submit_quotes], day),
-        verdict.requires_judgement, verdict.presumptions, role, ROLES[role])
+        verdict.requires_judgement, verdict.presumptions, role=role, binds=ROLES[role],
+        outcome=Outcome.JUDGEMENT if verdict.open else Outcome.DUE,
+        questions=tuple(dict.fromkeys(q for q, _ in verdict.open)), judgements=verdict.judgements,
+        presumed_due=verdict.holds)
 
 
 def _explanation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change) -> Text:
@@ -203,6 +221,32 @@ def _explanation(book: Rulebook, trigger: Trigger, service: ServiceProfile, chan
 
 def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar,
              as_of: dt.date) -> Evaluation:
+    """What the change makes due; where that turns on an unanswered question, the question, and what follows
+    from either answer (found by evaluating the change as if each answer had been recorded)."""
+    facts_by_question: dict[QuestionId, list[Text]] = {}
+    evaluation = _run(book, service, change, calendar, as_of, facts_by_question)
+    questions = tuple(_question(book, service, change, calendar, as_of, evaluation, q, facts)
+                      for q, facts in facts_by_question.items())
+    return replace(evaluation, questions=questions)
+
+
+def _question(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar, as_of: dt.date,
+              evaluation: Evaluation, question: QuestionId, facts: list[Text]) -> Question:
+    waiting = {o.trigger_id for o in evaluation.obligations if question in o.questions}
+
+    def follows(answer: bool) -> tuple[Text, ...]:
+        supposed = Judgement(question, answer, "", change.date, "")
+        run = _run(book, service, replace(change, judgements=(*change.judgements, supposed)), calendar, as_of)
+        return tuple(o.title + (Text("（仍待其他判断）", " (still waiting on another judgement)")
+                                if o.outcome is Outcome.JUDGEMENT else Text("", ""))
+                     for o in run.obligations if o.trigger_id in waiting)
+
+    return Question(question, QUESTIONS[question], tuple(dict.fromkeys(facts)), follows(True), follows(False))
+
+
+def _run(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar,
+         as_of: dt.date, asked: dict[QuestionId, list[Text]] | None = None) -> Evaluation:
+    """Every trigger the change's events reach; the facts bearing on each open question go into `asked`."""
     obligations: list[Obligation] = []
     skipped: list[NotTriggered] = []
     situation = Situation.of(book, service, change)
@@ -210,42 +254,65 @@ def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: 
     for trigger in book.triggers:
         if not events.intersection(trigger.events):
             continue
+        title = Text(trigger.title_zh, trigger.title_en)
         role = bound_role(trigger, service, change)
         if role is None:
-            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en),
-                                        role_reason(trigger, service, change)))
+            skipped.append(NotTriggered(trigger.id, title, role_reason(trigger, service, change)))
             continue
         carrier = carrier_reason(book, trigger, change.introduced(service))
         if carrier is not None:
-            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), carrier))
+            skipped.append(NotTriggered(trigger.id, title, carrier))
             continue
         verdict = check(situation, trigger.when)
-        if not verdict.holds:
+        if not verdict.holds and not verdict.open:
             assert verdict.reason is not None
-            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), verdict.reason,
-                                        requires_judgement=verdict.requires_judgement))
+            skipped.append(NotTriggered(trigger.id, title, verdict.reason, verdict.requires_judgement,
+                                        judgements=verdict.judgements))
             continue
         lapse = rule_not_in_force(book, trigger, change.date)
         if lapse is not None:
-            skipped.append(NotTriggered(trigger.id, Text(trigger.title_zh, trigger.title_en), lapse.reason,
-                                        in_force_from=lapse.in_force_from))
+            skipped.append(NotTriggered(trigger.id, title, lapse.reason, in_force_from=lapse.in_force_from))
             continue
+        if not verdict.holds and trigger.when.growth is None:  # growth: the explanation states the figures
+            assert verdict.reason is not None
+            verdict = replace(verdict, presumptions=(*verdict.presumptions, Text(
+                "redline 不推定此项义务成立：", "redline does not presume this duty arises: ") + verdict.reason))
         obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict, role))
-    notes = change_notes(book, service, change)
+        for question, fact in verdict.open:
+            (asked if asked is not None else {}).setdefault(question, []).append(fact)
+    used = {j.question for o in obligations for j in o.judgements} | {
+        j.question for n in skipped for j in n.judgements}
+    if situation.after.judgement is not None:
+        used.add(QuestionId.PUBLIC_OPINION)
+    notes = change_notes(book, service, change) + _unused(change.judgements, used)
     no_seat = seat_note(service.provider)
     if no_seat is not None and any(a.division is None and a.kind in (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
                                    for o in obligations for a in o.recipients):
         notes = (*notes, no_seat)
     return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
                       _summary(change, obligations, skipped), situation.after,
-                      facts(book, service, change), notes)
+                      facts(book, service, change), notes, judgements=change.judgements)
+
+
+def _unused(judgements: tuple[Judgement, ...], used: set[QuestionId]) -> tuple[Text, ...]:
+    """A judgement on a question this change does not raise decides nothing: say so, never drop it silently."""
+    return tuple(Text(f"记录的判断（{QUESTIONS[j.question].zh}）未被采用：该变更不涉及此问题，或条文已有明确规定。",
+                      f"The judgement recorded ({QUESTIONS[j.question].en}) is not used: the change does not "
+                      "raise this question, or the text decides it.")
+                 for j in judgements if j.question not in used and j.by)
 
 
 def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTriggered]) -> Text:
     if obligations:
-        n = len(obligations)
-        text = Text(f"该变更触发 {n} 项义务。", f"The change triggers {n} obligation{'s' if n > 1 else ''}.")
-        judged = sum(1 for o in obligations if o.requires_judgement)
+        waiting = sum(1 for o in obligations if o.outcome is Outcome.JUDGEMENT)
+        due = len(obligations) - waiting
+        text = (Text(f"该变更触发 {due} 项义务。", f"The change triggers {due} obligation{'' if due == 1 else 's'}.")
+                if due else Text("该变更没有确定应当履行的义务。", "Nothing is certainly due for this change."))
+        if waiting:
+            text += Text(f"另有 {waiting} 项待判断：是否应当履行取决于尚未作出的判断（见下方问题）。",
+                         f"{waiting} more depend{'s' if waiting == 1 else ''} on a judgement not yet recorded "
+                         "(see the questions below).")
+        judged = sum(1 for o in obligations if o.requires_judgement and o.outcome is Outcome.DUE)
         if judged:
             text += Text(f"其中 {judged} 项依据 redline 的推定，需要判断。",
                          f"{judged} of them rest{'s' if judged == 1 else ''} on a presumption of redline's "

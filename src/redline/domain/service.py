@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from redline.domain.judgements import Judgement
 from redline.rulebook.schema import EventKind, Role
 
 OUTSIDE_CHINA = "outside_china"
@@ -165,6 +166,7 @@ class Change:
     growth_rule: GrowthRule | None = None
     roles_taken: tuple[Role, ...] = ()  # roles the organisation starts to play with the change
     listing: Listing | None = None
+    judgements: tuple[Judgement, ...] = ()  # answers to questions the law leaves to judgement
 
     def events(self) -> frozenset[EventKind]:
         """Every kind of event the change's facts amount to."""

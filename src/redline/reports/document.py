@@ -59,7 +59,9 @@ def _obligations(evaluation: Evaluation | None) -> Any:
     return {"change": jsonable(evaluation.change), "facts": jsonable(evaluation.facts),
             "applicability": jsonable(evaluation.applicability), "summary": jsonable(evaluation.summary),
             "obligations": jsonable(evaluation.obligations),
-            "not_in_force": jsonable([n for n in evaluation.not_triggered if n.in_force_from is not None])}
+            "not_in_force": jsonable([n for n in evaluation.not_triggered if n.in_force_from is not None]),
+            "questions": jsonable(evaluation.questions), "judgements": jsonable(evaluation.judgements),
+            "decided_not_due": jsonable([n for n in evaluation.not_triggered if n.judgements])}
 
 
 def build_report(book: Rulebook, run: AssessmentRun) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, translations
 
 _STATUS: dict[str | None, str] = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met",
@@ -41,6 +42,7 @@ def _environment(lang: str) -> Environment:
         quote_title=lambda q: _quote_title(q, zh),
         place_name=lambda provider: _place_name(provider, zh),
         due_label=lambda due: _due_label(gettext, due),
+        question_label=lambda q: question_words(q, zh),
     )
     return env
 

@@ -40,6 +40,7 @@ from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind, Role
 from redline.services.filenames import line_value
+from redline.services.judgement_input import JudgementIn
 from redline.yamldoc import Key, YamlDoc, load_model
 
 
@@ -168,6 +169,7 @@ class ChangeFile(_Strict):
     terminate: bool = False
     roles_taken: list[Role] = []
     listing: ListingIn | None = None
+    judgements: list[JudgementIn] = []
 
 
 class EvidenceIn(_Strict):
@@ -314,7 +316,8 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
                   harmful_incident=raw.harmful_incident or raw.kind is EventKind.HARMFUL_INCIDENT,
                   filing_change=raw.filing_change or raw.kind is EventKind.FILING_CHANGE,
                   terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth,
-                  roles_taken=tuple(raw.roles_taken), listing=listing)
+                  roles_taken=tuple(raw.roles_taken), listing=listing,
+                  judgements=tuple(j.judgement() for j in raw.judgements))
 
 
 def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:

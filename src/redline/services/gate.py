@@ -184,7 +184,7 @@ def _brings(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, filing: 
     if change.kind is EventKind.USER_GROWTH and filing.kind is EventKind.USER_GROWTH and filing.mau_after:
         since = dataclasses.replace(change, mau_before=filing.mau_after)  # growth beyond what was filed
         later = evaluate(book, manifest.profile, since, calendar, change.date)
-        return trigger_id not in {o.trigger_id for o in later.obligations}
+        return trigger_id not in {o.trigger_id for o in later.obligations if o.presumed()}
     return False
 
 
@@ -215,6 +215,8 @@ def run_gate(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, baselin
     items: list[GateItem] = []
     for change in changes:
         evaluation = evaluate(book, _service_for(manifest, change), change, calendar, date)
-        items += [_item(book, calendar, manifest, baseline, change, ob) for ob in evaluation.obligations]
+        # a duty waiting on a judgement redline presumes "no" does not gate: the manifest cannot record judgements
+        items += [_item(book, calendar, manifest, baseline, change, ob) for ob in evaluation.obligations
+                  if ob.presumed()]
     return GateResult(manifest.profile.name, date, require_accepted, baseline, changes, tuple(items),
                       tuple(_warnings(manifest, baseline, changes)))

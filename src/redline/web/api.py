@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
-from redline.services import accounts, audit, filings, packages, queries, review
+from redline.services import accounts, audit, filings, judging, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
 from redline.web import uploads
 from redline.web.deps import ApiUser, CtxDep, IdPath
@@ -26,6 +26,7 @@ from redline.web.schemas import (
     FilingDetail,
     FilingList,
     FilingOut,
+    JudgementBody,
     MeOut,
     NoticeIn,
     RectificationAnswerIn,
@@ -133,6 +134,14 @@ async def upload_package(request: Request, ctx: CtxDep, p: ApiUser) -> Created:
 def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) -> StateOut:
     filings.save_answers(ctx, p, filing_id, body.answers)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+
+
+@router.post("/filings/{filing_id}/judgements")
+def record_judgement(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: JudgementBody) -> FilingOut:
+    """Record the provider's judgement on an open question; the filing's duties then follow it."""
+    judging.record_judgement(ctx, p, filing_id, body.question, body.answer, body.reasons)
+    view = queries.get_filing(ctx, p, filing_id)
+    return FilingOut.of(view.filing, view.overdue)
 
 
 @router.post("/filings/{filing_id}/evidence", status_code=201)

@@ -65,6 +65,14 @@ class ActionIn(In):
     items: list[DemandIn] = []
 
 
+class JudgementBody(In):
+    """A provider's judgement on an open question of the filing (by and date: the caller, today)."""
+
+    question: Name
+    answer: bool
+    reasons: Text
+
+
 class CommentIn(In):
     item_id: Name
     text: Text

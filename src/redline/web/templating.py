@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 
 LANG_COOKIE = "redline_lang"
@@ -34,7 +35,7 @@ EVENT_LABELS = {**ACTION_LABELS, "open": "Change recorded", "notify": "Written n
                 "answers": "Answers saved", "evidence": "Evidence uploaded", "invite_assessor": "Assessor invited",
                 "sign": "Conclusion signed",
                 "signature_withdrawn": "Assessor's signature withdrawn", "comment": "Review comment",
-                "rectification_answer": "Item answered"}
+                "rectification_answer": "Item answered", "judgement": "Judgement recorded"}
 ROLE_LABELS = {
     "provider_admin": "Provider administrator", "provider_member": "Provider member",
     "assessor": "Third-party assessor", "cac_officer": "CAC officer", "mps_officer": "Public-security officer",
@@ -64,6 +65,7 @@ def environment(lang: str) -> Environment:
     env.globals["action_label"] = lambda a: ACTION_LABELS.get(str(a), str(a))
     env.globals["answer_label"] = lambda a: ANSWER_LABELS.get(str(a or ""), str(a))
     env.globals["event_label"] = lambda a: EVENT_LABELS.get(str(a), str(a))
+    env.globals["question_label"] = lambda q: question_words(str(q), lang == "zh-CN")
     env.globals["lang"] = lang
     env.globals["zh"] = lang == "zh-CN"
     env.filters["pick"] = lambda text, key=None: _pick(text, lang)
