@@ -129,8 +129,17 @@ def test_harmful_information_spreading_requires_a_new_assessment(book: Rulebook)
     assert (ob.trigger_id, ob.due.date) == ("sa2018-3-4", dt.date(2026, 4, 14))
 
 
-def test_an_incident_on_a_service_without_public_opinion_attributes_triggers_nothing(book: Rulebook) -> None:
+def test_an_incident_on_a_public_speech_generator_waits_on_its_public_opinion_determination(book: Rulebook) -> None:
+    # Speech synthesis is generative AI; whether a public gen-AI service has public-opinion attributes is the
+    # question gen-AI Art. 17 leaves open: Art. 3(4) neither holds nor fails until it is judged.
     ev = run(book, service("speech_synthesis"), Change(EventKind.HARMFUL_INCIDENT, dt.date(2026, 3, 2)))
+    (ob,) = ev.obligations
+    assert (ob.trigger_id, ob.outcome.value, ob.presumed_due) == ("sa2018-3-4", "depends_on_judgement", False)
+    assert "Nothing is certainly due" in ev.summary.en and "depends on a judgement" in ev.summary.en
+
+
+def test_an_incident_on_a_service_without_public_opinion_attributes_triggers_nothing(book: Rulebook) -> None:
+    ev = run(book, service("information_lookup"), Change(EventKind.HARMFUL_INCIDENT, dt.date(2026, 3, 2)))
     assert ev.obligations == ()
     assert "runs none of the services or functions Art. 2(1) lists" in reason(ev, "sa2018-3-4")
     assert "triggers no assessment" in ev.summary.en
@@ -172,8 +181,13 @@ def test_adding_face_swap_to_a_sharing_app_brings_the_deep_synthesis_duties(book
 def test_face_swap_without_public_opinion_attributes_still_needs_assessment_and_labels(book: Rulebook) -> None:
     change = Change(EventKind.ADD_CAPABILITY, dt.date(2026, 4, 1), capabilities=("face_swap",))
     ev = run(book, service("image_generation"), change)
-    assert ids(ev) == {"dsm2022-15", "dsm2022-16", "dsm2022-17", "ailabel2025-4-image", "ailabel2025-4-video",
-                       "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1) bind providers
+    due = {o.trigger_id for o in ev.obligations if o.outcome.value == "due"}
+    assert due == {"dsm2022-15", "dsm2022-16", "dsm2022-17", "ailabel2025-4-image", "ailabel2025-4-video",
+                   "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1) bind providers
+    # an image generator is generative AI: its public-opinion attributes are a judgement (gen-AI Art. 17),
+    # and the assessment and filing that turn on them wait for it
+    waiting = {o.trigger_id for o in ev.obligations if o.outcome.value == "depends_on_judgement"}
+    assert waiting == {"dsm2022-19", "dsm2022-20"}
 
 
 def test_launching_a_public_generative_ai_service_needs_assessment_filing_and_labels(book: Rulebook) -> None:
