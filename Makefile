@@ -55,9 +55,11 @@ typecheck: $(VENV)/.dev-installed
 system-deps:
 	bash scripts/system-deps.sh test
 
+# Two test processes (a module's tests stay together, with its servers and databases): the e2e tier
+# waits on servers and subprocesses more than it computes.
 test: system-deps lint typecheck
 	$(BIN)/redline rules lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 $(VENV)/.lock-tools: requirements/lock-tools.txt $(VENV)/.bootstrapped
 	$(PIP) $(PINNED) -r requirements/lock-tools.txt
