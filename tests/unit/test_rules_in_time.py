@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,11 @@ from redline.domain.service import Change, Provider, ServiceProfile
 from redline.errors import RulebookError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.lint import lint
-from redline.rulebook.loader import DATA_DIR, load_rulebook
+from redline.rulebook.loader import load_rulebook
 from redline.rulebook.schema import Deadline, DeadlineRule, EventKind, Quote
+from tests.unit.test_rulebook import _replace, data_copy
+
+__all__ = ["data_copy"]  # a fixture, used by name
 
 AS_OF = dt.date(2026, 11, 26)
 DEEP_SYNTHESIS_DUTIES = {"dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16", "dsm2022-17"}
@@ -162,19 +164,6 @@ def test_each_trigger_applies_from_the_effective_date_of_the_rule_it_rests_on(bo
     assert book.trigger_in_force_from(book.trigger("sa2018-3-1")) == dt.date(2018, 11, 30)
     assert book.trigger_in_force_from(book.trigger("dsm2022-17")) == dt.date(2023, 1, 10)
     assert book.trigger_in_force_from(book.trigger("ailabel2025-4-image")) == dt.date(2025, 9, 1)
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_regulation_without_an_effective_date_is_refused_naming_file_and_field(data_copy: Path) -> None:
