@@ -14,6 +14,7 @@ from redline.errors import InputError, NotFoundError
 from redline.services import accounts, audit, login_throttle
 from redline.services.context import Context
 from redline.services.principal import Principal
+from redline.store.locking import get_for_update
 from redline.store.models import ApiToken, User, WebSession
 
 
@@ -23,16 +24,23 @@ def change_password(ctx: Context, p: Principal, current: str, new: str, *, keep_
     sessions and tokens ended. A wrong current password counts as a failed login of the address."""
     accounts.check_password_policy(new, p.username)
     now = ctx.now()
-    with ctx.uow() as uow:
-        login_throttle.check(uow.session, client_ip, now)
+    with ctx.uow() as uow:  # as at login: the attempt is reserved with the address throttle before any hashing
+        login_throttle.reserve(uow.session, ctx.settings, client_ip, now)
         user = uow.session.get(User, p.user_id)
-        if user is None or not user.is_active or not accounts.verify_password(user.password_hash, current):
-            login_throttle.record_failure(uow.session, ctx.settings, client_ip, now)
+        stored = user.password_hash if user is not None and user.is_active else None
+        uow.commit()
+    correct = stored is not None and accounts.verify_password(stored, current)
+    hashed = accounts.hash_password(new) if correct and current != new else None  # slow: outside the lock
+    with ctx.uow() as uow:
+        login_throttle.settle(uow.session, ctx.settings, client_ip, now, failed=not correct)
+        user = get_for_update(uow.session, User, p.user_id)
+        if user is None or not correct or user.password_hash != stored:
             uow.commit()
             raise InputError("the current password is wrong", field="current")
-        if current == new:
+        if hashed is None:
+            uow.commit()
             raise InputError("the new password must differ from the current one", field="new")
-        user.password_hash = accounts.hash_password(new)
+        user.password_hash = hashed
         ended = _end_sessions(uow.session, user.id, keep_session)
         if revoke_tokens:
             ended += _revoke_tokens(uow.session, user.id, now)
