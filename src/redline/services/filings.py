@@ -185,24 +185,62 @@ def _editable(session: Session, p: Principal, filing_id: int, *, evidence: bool 
     return filing
 
 
-def _clean_answer(item_id: str, raw: dict[str, Any]) -> dict[str, Any]:
+MAX_FINDINGS = 100  # findings on one checklist item
+MAX_ANSWER_TEXT = 20_000  # a reason or a finding's text
+
+
+def _answer_text(value: Any, field: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError("must be text", field=field)
+    if len(value) > MAX_ANSWER_TEXT:
+        raise InputError(f"at most {MAX_ANSWER_TEXT} characters", field=field)
+    return value.strip()
+
+
+def _clean_finding(item_id: str, n: int, raw: Any) -> dict[str, str]:
+    """A finding as stored: its own severity, chosen, never defaulted, and its text."""
+    field = f"answers.{item_id}.findings.{n}"
+    if not isinstance(raw, dict):
+        raise InputError("a finding has a severity and a text", field=field)
+    if raw.get("severity") not in {s.value for s in Severity}:
+        raise InputError("a finding needs a severity: low, medium, high or critical", field=f"{field}.severity")
+    text = _answer_text(raw.get("text"), f"{field}.text")
+    if not text:
+        raise InputError("a finding needs a text (to remove a finding, tick its removal)", field=f"{field}.text")
+    return {"severity": str(raw["severity"]), "text": text}
+
+
+def _clean_answer(item_id: str, raw: Any) -> dict[str, Any] | None:
+    """The answer as stored; None for an item left blank (no status, reason or finding)."""
+    if not isinstance(raw, dict):
+        raise InputError("an answer has a status, a reason and findings", field=f"answers.{item_id}")
     status = raw.get("status") or None
     if status is not None and status not in {s.value for s in AnswerStatus}:
         raise InputError(f"status must be one of {', '.join(s.value for s in AnswerStatus)}",
                          field=f"answers.{item_id}.status")
-    reason = str(raw.get("reason") or "").strip()
+    reason = _answer_text(raw.get("reason"), f"answers.{item_id}.reason")
     if status == AnswerStatus.NOT_APPLICABLE and not reason:
         raise InputError("'not_applicable' needs a reason", field=f"answers.{item_id}.reason")
-    findings = []
-    for n, f in enumerate(raw.get("findings") or []):
-        if f.get("severity") not in {s.value for s in Severity} or not str(f.get("text", "")).strip():
-            raise InputError("a finding needs severity (low|medium|high|critical) and text",
-                             field=f"answers.{item_id}.findings.{n}")
-        findings.append({"severity": f["severity"], "text": str(f["text"]).strip()})
+    given = raw.get("findings") or []
+    if not isinstance(given, list):
+        raise InputError("findings are a list", field=f"answers.{item_id}.findings")
+    if len(given) > MAX_FINDINGS:
+        raise InputError(f"at most {MAX_FINDINGS} findings on one item", field=f"answers.{item_id}.findings")
+    findings = [_clean_finding(item_id, n, f) for n, f in enumerate(given)]
+    if status is None and not reason and not findings:
+        return None
     return {"status": status, "reason": reason, "findings": findings}
 
 
+def _blank(answer: Any) -> bool:
+    return not isinstance(answer, dict) or not (answer.get("status") or answer.get("reason") or answer.get("findings"))
+
+
 def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, dict[str, Any]]) -> None:
+    """Store the answers given for some items, each replacing that item's answer whole; answers equal to what
+    is stored change nothing (no event, the assessor's signature stays)."""
     with ctx.uow() as uow:
         filing = _editable(uow.session, p, filing_id)
         items = set(checklist_items(ctx, filing))
@@ -211,9 +249,18 @@ def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, 
             if item_id not in items:
                 raise InputError(f"'{item_id}' is not an item of this filing's checklists",
                                  field=f"answers.{item_id}")
-            merged[item_id] = _clean_answer(item_id, raw)
+            cleaned = _clean_answer(item_id, raw)
+            if cleaned is None:
+                if _blank(merged.get(item_id)):
+                    continue  # blank stays blank, whether stored as absent or as empty (before issue 17)
+                merged.pop(item_id, None)
+            else:
+                merged[item_id] = cleaned
+        changed = sorted(i for i in set(merged) | set(filing.answers) if merged.get(i) != filing.answers.get(i))
+        if not changed:
+            return
         filing.answers = merged
-        record(uow.session, ctx, p, filing, "answers", filing.state, "", {"items": sorted(answers)})
+        record(uow.session, ctx, p, filing, "answers", filing.state, "", {"items": changed})
         _withdraw_signature(uow.session, ctx, p, filing, "answers saved after signing",
                             always=p.role is not Role.ASSESSOR)
         uow.commit()

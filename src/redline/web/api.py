@@ -132,7 +132,7 @@ async def upload_package(request: Request, ctx: CtxDep, p: ApiUser) -> Created:
 
 @router.put("/filings/{filing_id}/answers")
 def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) -> StateOut:
-    filings.save_answers(ctx, p, filing_id, body.answers)
+    filings.save_answers(ctx, p, filing_id, body.as_dicts())
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
 
 

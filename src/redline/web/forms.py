@@ -64,15 +64,29 @@ def many(form: FormData, name: str) -> list[str]:
     return values
 
 
+MAX_FINDING_ROWS = 101  # the stored findings (services.filings.MAX_FINDINGS) and one "add finding" row
+
+
 def answers(form: FormData, items: list[str]) -> dict[str, dict[str, Any]]:
+    """The checklist form: per item a status, a reason and numbered finding rows (`fsev:ITEM:N`,
+    `ftext:ITEM:N`, `fdel:ITEM:N`). A row left wholly blank (the "add finding" row) adds nothing; a row
+    is removed only when its removal is ticked; a severity is never assumed (the service refuses none)."""
     out: dict[str, dict[str, Any]] = {}
     for item in items:
         if f"status:{item}" not in form:
             continue
         findings = []
-        severity, finding = text(form, f"fsev:{item}"), text(form, f"ftext:{item}")
-        if finding:
-            findings.append({"severity": severity or "medium", "text": finding})
+        for n in range(MAX_FINDING_ROWS + 1):
+            severity_key, text_key = f"fsev:{item}:{n}", f"ftext:{item}:{n}"
+            if severity_key not in form and text_key not in form:
+                break
+            if n == MAX_FINDING_ROWS:
+                raise InputError(f"at most {MAX_FINDING_ROWS - 1} findings on one item",
+                                 field=f"answers.{item}.findings")
+            severity, finding = text(form, severity_key), text(form, text_key)
+            if text(form, f"fdel:{item}:{n}") or not (severity or finding):
+                continue
+            findings.append({"severity": severity, "text": finding})
         out[item] = {"status": text(form, f"status:{item}") or None, "reason": text(form, f"reason:{item}"),
                      "findings": findings}
     return out

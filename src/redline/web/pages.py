@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -127,18 +127,38 @@ async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 
 @router.get("/filings/{filing_id}", response_class=HTMLResponse)
 def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, done: str = "") -> HTMLResponse:
+    return _filing(request, ctx, p, filing_id, done=done)
+
+
+def _filing(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, *, done: str = "",
+            error: InputError | None = None, posted: dict[str, dict[str, Any]] | None = None) -> HTMLResponse:
+    """The filing page; after a refused form, again with the message and (for the answers) what was posted."""
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
-    return render(request, "filing.html", v=view, f=view.filing, items=items, done=done, today=ctx.today(),
+    shown = dict(view.filing.answers) | (posted or {})
+    return render(request, "filing.html", status=422 if error else 200, v=view, f=view.filing, items=items,
+                  done=done, today=ctx.today(), answers=shown, error=error,
+                  error_item=_error_item(error, view.items),
                   comments_by_item={c.item_id: c for c in view.comments},
                   quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
+
+
+def _error_item(error: InputError | None, items: list[str]) -> str | None:
+    """The checklist item a refused answer's field names (`answers.ITEM...`), if any."""
+    field = (error.field or "") if error else ""
+    return next((i for i in items if field == f"answers.{i}" or field.startswith(f"answers.{i}.")), None)
 
 
 @router.post("/filings/{filing_id}/answers", dependencies=[Csrf])
 async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     form = await request.form()
     view = queries.get_filing(ctx, p, filing_id)
-    filings.save_answers(ctx, p, filing_id, forms.answers(form, view.items))
+    posted = None
+    try:
+        posted = forms.answers(form, view.items)
+        filings.save_answers(ctx, p, filing_id, posted)
+    except InputError as exc:
+        return _filing(request, ctx, p, filing_id, error=exc, posted=posted)
     return _back(filing_id, "answers")
 
 
@@ -171,9 +191,12 @@ async def sign(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) ->
 @router.post("/filings/{filing_id}/actions/{action}", dependencies=[Csrf])
 async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, action: Action) -> Response:
     form = await request.form()
-    extra = {"inspectors": forms.text(form, "inspectors"), "findings": forms.text(form, "findings"),
-             "date": forms.date(form, "date"), "items": forms.demands(form), "due": forms.date(form, "due")}
-    review.act(ctx, p, filing_id, action, forms.text(form, "note"), extra)
+    try:
+        extra = {"inspectors": forms.text(form, "inspectors"), "findings": forms.text(form, "findings"),
+                 "date": forms.date(form, "date"), "items": forms.demands(form), "due": forms.date(form, "due")}
+        review.act(ctx, p, filing_id, action, forms.text(form, "note"), extra)
+    except InputError as exc:  # e.g. a submission the stored answers do not allow: the page again, with why
+        return _filing(request, ctx, p, filing_id, error=exc)
     return _back(filing_id, action.value)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.domain.assessment import AnswerStatus, Severity
 from redline.services.queries import FilingView
 from redline.store.models import Filing
 
@@ -35,8 +36,25 @@ class ChangeIn(In):
     change: dict[str, Any] = Field(description="kind, date, ... as in a change YAML")
 
 
+class FindingIn(In):
+    severity: Severity = Field(description="chosen for each finding; there is no default")
+    text: Text = Field(min_length=1)
+
+
+class AnswerIn(In):
+    status: AnswerStatus | None = None
+    reason: Text = ""
+    findings: list[FindingIn] = Field(default=[], max_length=100,
+                                      description="every finding on the item, each with its own severity")
+
+
 class AnswersIn(In):
-    answers: dict[str, dict[str, Any]]
+    answers: dict[Name, AnswerIn] = Field(description="per checklist item, its whole answer (replacing the stored "
+                                                      "one); the `answers` of a filing read back unchanged "
+                                                      "change nothing")
+
+    def as_dicts(self) -> dict[str, dict[str, Any]]:
+        return {item: answer.model_dump(mode="json") for item, answer in self.answers.items()}
 
 
 class AssessorIn(In):
