@@ -208,3 +208,9 @@ def test_the_demo_writes_the_four_example_reports(tmp_path: Path) -> None:
                for p in tmp_path.glob("*/report.json")}
     assert results == {"chatbot-genai": "compliant", "news-growth": "not_compliant",
                        "photo-faceswap": "rectification_required", "voice-social": "rectification_required"}
+
+
+def test_check_refuses_a_claimed_growth_with_fewer_users_after_naming_file_line_and_field(write: Write) -> None:
+    service = write("service.yaml", SERVICE)
+    change = write("change.yaml", "kind: user_growth\ndate: 2026-04-01\nmau_before: 2000000\nmau_after: 1500000\n")
+    assert_user_error(redline("check", service, "--change", change), "change.yaml:4", "mau_after", "not growth")

@@ -169,3 +169,34 @@ def test_filings_held_are_read_from_the_profile(book: Rulebook) -> None:
     ev = run(book, svc, Change(EventKind.TERMINATE, MONDAY))
     (ob,) = ev.obligations
     assert ob.kind is ObligationKind.FILING_CANCELLATION
+
+
+@pytest.mark.parametrize(("before", "after"), [(2_000_000, 1_500_000), (2_000_000, 2_000_000)])
+def test_a_claimed_growth_with_no_more_users_after_than_before_is_refused(book: Rulebook, write: Write,
+                                                                          before: int, after: int) -> None:
+    """Issue 17: a fall in users (or none) is not the user growth of Art. 3(3) that a `user_growth` change claims."""
+    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
+                    "  capabilities: [forum]\n")
+    change = write("c.yaml", f"kind: user_growth\ndate: 2026-06-01\nmau_before: {before}\nmau_after: {after}\n")
+    with pytest.raises(InputError) as caught:
+        check_changes(book, service, [change], AS_OF)
+    assert caught.value.field == "mau_after" and caught.value.line == 4
+    assert "not growth" in caught.value.message
+
+
+def test_a_claimed_growth_is_measured_against_the_profiles_users_when_no_figure_before_is_given(
+        book: Rulebook, write: Write) -> None:
+    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
+                    "  capabilities: [forum]\n  monthly_active_users: 3000000\n")
+    change = write("c.yaml", "changes:\n  - {kind: user_growth, date: 2026-06-01, mau_after: 1000000}\n")
+    with pytest.raises(InputError) as caught:
+        check_changes(book, service, [change], AS_OF)
+    assert caught.value.field == "changes.0.mau_after" and "not growth" in caught.value.message
+
+
+def test_a_fall_in_users_not_claimed_as_growth_is_recorded_and_triggers_nothing(book: Rulebook, write: Write) -> None:
+    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
+                    "  capabilities: [forum]\n")
+    change = write("c.yaml", "date: 2026-06-01\nmau_before: 3000000\nmau_after: 1000000\n")
+    (evaluation,) = check_changes(book, service, [change], AS_OF)
+    assert "sa2018-3-3" not in ids(evaluation)

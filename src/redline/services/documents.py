@@ -307,6 +307,8 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
         listing = Listing(raw.listing.app, tuple(raw.listing.capabilities))
     if raw.mau_before is not None and raw.mau_after is None:
         raise _fail(doc, (*prefix, "mau_before"), "'mau_before' needs 'mau_after'")
+    if raw.mau_before is not None:
+        _check_claimed_growth(doc, raw.kind, raw.mau_before, raw.mau_after, prefix)
     growth = GrowthRule(raw.growth.min_ratio, raw.growth.min_added) if raw.growth else None
     return Change(raw.kind, raw.date, raw.description, tuple(raw.capabilities),
                   tuple(raw.technologies), tuple(raw.aspects), raw.material_change,
@@ -334,11 +336,26 @@ def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:
     return [(change_from(book, doc), ())]
 
 
+GROWTH_WITHOUT_MORE_USERS = ("a 'user_growth' change needs more monthly active users after than before: a fall or "
+                             "no change in users is not growth")
+
+
+def _check_claimed_growth(doc: YamlDoc, kind: EventKind | None, before: int | None, after: int | None,
+                         prefix: Key) -> None:
+    """A change that claims user growth (`kind: user_growth`) must show more users after than before: a fall,
+    or no change, is not growth (Art. 3(3) of the 2018 rule). Without the claim a fall is a fact that is
+    recorded and triggers nothing."""
+    if kind is EventKind.USER_GROWTH and before is not None and after is not None and after <= before:
+        raise _fail(doc, (*prefix, "mau_after"),
+                    GROWTH_WITHOUT_MORE_USERS)
+
+
 def reconcile(service: ServiceProfile, change: Change, doc: YamlDoc, prefix: Key = ()) -> None:
     """Refuse a change that cannot be measured against the profile."""
     if change.mau_after is not None and change.users_before(service) is None:
         raise _fail(doc, (*prefix, "mau_after"), "no user figure before the change: give 'mau_before', "
                     "or 'monthly_active_users' in the service profile")
+    _check_claimed_growth(doc, change.kind, change.users_before(service), change.mau_after, prefix)
 
 
 def _evidence(doc: YamlDoc, base: Path, raw: EvidenceIn, path: Key) -> Evidence:

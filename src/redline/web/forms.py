@@ -92,6 +92,15 @@ def answers(form: FormData, items: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def entered(form: FormData, max_length: int = MAX_TEXT) -> dict[str, list[str]]:
+    """What was typed into a form, to show it again with a message (text fields only, each bounded)."""
+    out: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str) and name != "csrf_token":
+            out.setdefault(name, []).append(value[:max_length])
+    return out
+
+
 def choice(form: FormData, name: str) -> bool | None:
     """A yes / no / not stated select."""
     value = text(form, name)

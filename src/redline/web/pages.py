@@ -92,13 +92,21 @@ def home(p: PageUser) -> Response:
 
 @router.get("/provider", response_class=HTMLResponse)
 def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
+    return _provider(request, ctx, p)
+
+
+def _provider(request: Request, ctx: CtxDep, p: PageUser, change_error: InputError | None = None,
+              posted: dict[str, list[str]] | None = None) -> HTMLResponse:
+    """The provider's page; after a refused change, again with the message and the change as entered."""
     if not p.is_provider:
         raise PermissionDeniedError("this page is for providers")
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
     today = ctx.today()
-    return render(request, "provider.html", services=queries.services_of(ctx, p), filings=rows, total=total,
+    return render(request, "provider.html", status=422 if change_error else 200,
+                  services=queries.services_of(ctx, p), filings=rows, total=total,
                   overdue={f.id for f in rows if queries.is_overdue(f, today)},
-                  capabilities=ctx.book.capabilities, technologies=ctx.book.technologies)
+                  capabilities=ctx.book.capabilities, technologies=ctx.book.technologies,
+                  change_error=change_error, posted=posted)
 
 
 @router.get("/assessor", response_class=HTMLResponse)
@@ -120,8 +128,11 @@ async def add_service(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 @router.post("/filings", dependencies=[Csrf])
 async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
-    service_id = forms.chosen_id(form, "service_id", "service")
-    filing_id = filings.record_change(ctx, p, service_id, forms.change(form))
+    try:
+        service_id = forms.chosen_id(form, "service_id", "service")
+        filing_id = filings.record_change(ctx, p, service_id, forms.change(form))
+    except InputError as exc:
+        return _provider(request, ctx, p, exc, forms.entered(form))
     return _back(filing_id, "open")
 
 
