@@ -174,3 +174,52 @@ def test_only_a_submitted_filing_has_a_package(source: tuple[Context, Principal,
     with pytest.raises(InputError, match="no submitted report"):
         export_package(src, provider, rows[0].id)
     assert filings is not None
+
+
+def test_evidence_in_a_package_keeps_the_extension_of_its_stored_name(
+        source: tuple[Context, Principal, int]) -> None:
+    """Issue 17: a regulator who unpacks the ZIP can open each evidence file by its type."""
+    src, provider, filing_id = source
+    view = queries.get_filing(src, provider, filing_id)
+    members = _members(export_package(src, provider, filing_id, with_pdf=False).data)
+    manifest = json.loads(members["manifest.json"])
+    assert manifest["evidence"]
+    for entry in manifest["evidence"]:
+        stored = next(e for e in view.evidence if e.sha256 == entry["sha256"])
+        extension = stored.filename.rsplit(".", 1)[-1].lower()
+        assert f"evidence/{entry['sha256']}.{extension}" in members, sorted(members)
+
+
+@pytest.mark.parametrize(("name", "media_type", "member"), [
+    ("整改说明.PDF", "application/pdf", ".pdf"),
+    ("access.log", "text/plain", ".log"),
+    ("报告.docx", "application/zip", ".docx"),
+    ("../../etc/passwd", "text/plain", ".txt"),
+    ("..\\..\\windows\\evil.exe", "application/pdf", ".pdf"),
+    ("page.html", "text/plain", ".txt"),
+    ("photo.jpg/../../x", "image/jpeg", ".jpg"),
+    ("noext", "image/png", ".png"),
+    (".hidden", "text/plain", ".txt"),
+    ("a.tar.gz", "application/gzip", ".gz"),
+    ("x.pdf", "application/x-unknown", ""),
+])
+def test_an_evidence_members_extension_fits_its_type_and_no_path_part_of_the_name_is_used(
+        name: str, media_type: str, member: str) -> None:
+    from redline.services.package_checks import evidence_member
+
+    assert evidence_member("a" * 64, name, media_type) == f"evidence/{'a' * 64}{member}"
+
+
+def test_a_package_with_evidence_named_by_digest_alone_still_imports(
+        source: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    """Packages exported before issue 17 name evidence by digest alone; they stay importable."""
+    src, provider, filing_id = source
+    members = _members(export_package(src, provider, filing_id, with_pdf=False).data)
+    renamed = {(n.split(".", 1)[0] if n.startswith("evidence/") else n): data for n, data in members.items()}
+    manifest = json.loads(renamed["manifest.json"])
+    manifest["files"] = {(n.split(".", 1)[0] if n.startswith("evidence/") else n): d
+                         for n, d in manifest["files"].items()}
+    renamed["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    ctx, office = target
+    new_id = import_package(ctx, office, _zip(renamed))
+    assert queries.get_filing(ctx, office, new_id).evidence

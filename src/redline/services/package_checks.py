@@ -166,11 +166,43 @@ def cross_check(manifest: ManifestDoc, report: ReportDoc) -> None:
         raise _refuse(f"evidence {sorted(set(listed) - sealed)[0]} in the manifest is not named in the sealed report")
 
 
+# The extensions an evidence file may carry in a package, by the media type its content showed when stored
+# (store/blobs.py): the first is used when the stored name's own extension is not one of them.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": ("pdf",), "image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/gif": ("gif",),
+    "image/webp": ("webp",), "application/zip": ("zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"),
+    "application/gzip": ("gz", "tgz"),
+    "text/plain": ("txt", "log", "csv", "tsv", "json", "jsonl", "yaml", "yml", "md"),
+}
+
+
+def evidence_member(sha256: str, filename: str, media_type: str) -> str:
+    """The ZIP member of an evidence file: `evidence/DIGEST.EXT`. Of the stored name only the extension after
+    the last dot of its last path part is read, and kept when it fits the file's media type; nothing else of
+    the name reaches the member's path."""
+    allowed = EXTENSIONS.get(media_type, ())
+    last = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = last.rpartition(".")
+    ext = ext.lower() if dot and stem.strip(".") else ""
+    chosen = ext if ext in allowed else (allowed[0] if allowed else "")
+    return f"evidence/{sha256}.{chosen}" if chosen else f"evidence/{sha256}"
+
+
+def _member_of(entry: ManifestEvidence, members: dict[str, bytes]) -> str:
+    """Where an included file is: named with its extension, or (packages before issue 17) by digest alone."""
+    named = evidence_member(entry.sha256, entry.name, entry.media_type)
+    return named if named in members else f"evidence/{entry.sha256}"
+
+
+def evidence_content(entry: ManifestEvidence, members: dict[str, bytes]) -> bytes | None:
+    return members.get(_member_of(entry, members))
+
+
 def check_evidence_members(manifest: ManifestDoc, members: dict[str, bytes]) -> None:
     """Every included file is in the package and hashes to its digest; no other evidence file is."""
-    included = {f"evidence/{e.sha256}" for e in manifest.evidence if e.included}
+    included = {_member_of(e, members) for e in manifest.evidence if e.included}
     for entry in manifest.evidence:
-        member = f"evidence/{entry.sha256}"
+        member = _member_of(entry, members)
         if entry.included and member not in members:
             raise _refuse(f"evidence '{entry.name}' is missing")
         if entry.included and hashlib.sha256(members[member]).hexdigest() != entry.sha256:

@@ -29,6 +29,8 @@ from redline.services.package_checks import (
     ReportDoc,
     check_evidence_members,
     cross_check,
+    evidence_content,
+    evidence_member,
     report_evidence,
     typed,
 )
@@ -95,7 +97,8 @@ def export_package(ctx: Context, p: Principal, filing_id: int, *, include_eviden
         members[REPORT_PDF] = report_pdf(filing.report, lang)
     if include_evidence:
         for row in evidence:
-            members[f"evidence/{row.sha256}"] = ctx.blobs.path_for(row.sha256).read_bytes()
+            members[evidence_member(row.sha256, row.filename, row.media_type)] = \
+                ctx.blobs.path_for(row.sha256).read_bytes()
     manifest_text = json.dumps(_manifest(filing, evidence, include_evidence, members), ensure_ascii=False,
                                sort_keys=True, indent=2) + "\n"
     archive = {**members, MANIFEST: manifest_text.encode("utf-8")}
@@ -250,7 +253,7 @@ def _held_here(ctx: Context, s: Session, org: Organisation | None,
 def _precheck_blobs(ctx: Context, checked: Verified) -> None:
     """Refuse before writing anything: every included file must be one the evidence store accepts."""
     for entry in checked.manifest.evidence:
-        content = checked.members.get(f"evidence/{entry.sha256}")
+        content = evidence_content(entry, checked.members)
         if content is None:
             continue
         if not content or len(content) > ctx.blobs.max_bytes or sniff(content[:4096]) is None:
@@ -260,7 +263,7 @@ def _precheck_blobs(ctx: Context, checked: Verified) -> None:
 def _add_evidence(ctx: Context, s: Session, importer: Principal, filing: Filing, checked: Verified,
                   held: dict[str, Evidence]) -> None:
     for entry in checked.manifest.evidence:
-        content = checked.members.get(f"evidence/{entry.sha256}")
+        content = evidence_content(entry, checked.members)
         if content is not None:
             blob = ctx.blobs.put(io.BytesIO(content), entry.name)
             media_type, size = blob.media_type, blob.size
