@@ -145,3 +145,49 @@ def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(browser: B
         page.reload()
     expect(page.locator("table.findings").first).to_contain_text("no implicit label found")
     page.screenshot(path=str(ARTIFACTS / "campaign.png"), full_page=True)
+
+
+def test_a_finding_becomes_an_order_only_in_a_filing_the_officer_chose_by_name(live: Live) -> None:
+    """Issue 17: the form offers the provider's filings in the officer's jurisdiction by title and state; with none
+    chosen the order is refused on the same form, in the page's language, and no filing is picked silently."""
+    from sqlalchemy import select
+
+    from redline.store.models import CampaignFinding, Filing
+
+    officer = live.api("zj-cac")
+    body = {"name": "整改巡查", "region": "330000", "basis": ["sa2018:5(3)"], "period_start": "2026-01-01",
+            "period_end": "2026-12-31", "probes": [{"name": "content-screen"}]}
+    cid = officer.post("/api/v1/campaigns", json=body).json()["id"]
+    nb = live.api("nb-admin").get("/api/v1/me").json()["organisation_id"]
+    sample = [("files", ("评论.txt", "这里有测试违禁词。\n".encode()))]
+    supplied = live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/samples",
+                                         data={"provider_id": str(nb), "kind": "text"}, files=sample)
+    assert supplied.status_code == 201, supplied.text
+    assert officer.post(f"/api/v1/campaigns/{cid}/runs", json={}).status_code == 202
+    browser = live.browser_login("zj-cac")
+    page = _wait_done(browser, f"/campaigns/{cid}")
+    finding = int(page.split('<tr id="finding-', 1)[1].split('"', 1)[0])
+    with live.ctx.reader() as uow:
+        filing = uow.session.scalars(select(Filing).where(Filing.provider_id == nb,
+                                                          Filing.state == "under_review")).first()
+        assert filing is not None
+        filing_id, title = filing.id, filing.title
+    form = page.split(f'action="/campaign-findings/{finding}/actions"', 1)[1].split("</form>", 1)[0]
+    assert f'<option value="{filing_id}"' in form and f"{title} · 书面审查中</option>" in form
+
+    refused = browser.post(f"/campaign-findings/{finding}/actions", data={
+        "csrf_token": _csrf(page), "action": "rectification", "filing_id": "", "due": ""})
+    assert refused.status_code == 422
+    again = refused.text.split(f'action="/campaign-findings/{finding}/actions"', 1)[1].split("</form>", 1)[0]
+    assert 'role="alert"' in again and "请选择据以作出该决定的提供者案件" in again
+    assert '<option value="rectification" selected>' in again
+    with live.ctx.reader() as uow:
+        assert uow.session.get(CampaignFinding, finding).action is None  # type: ignore[union-attr]
+        assert uow.session.get(Filing, filing_id).state == "under_review"  # type: ignore[union-attr]
+
+    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    done = browser.post(f"/campaign-findings/{finding}/actions", data={
+        "csrf_token": _csrf(page), "action": "rectification", "filing_id": str(filing_id), "due": due})
+    assert done.status_code == 303 and done.headers["location"].startswith(f"/filings/{filing_id}")
+    with live.ctx.reader() as uow:
+        assert uow.session.get(Filing, filing_id).state == "rectification_ordered"  # type: ignore[union-attr]

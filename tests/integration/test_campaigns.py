@@ -278,7 +278,13 @@ def test_findings_flow_into_a_summons_a_supplement_request_and_a_rectification_o
                                                                Filing.state == "under_review"))
         assert under_review is not None
     gap = _finding(ctx, cid, nb, "log-retention")
-    supplement = campaign_actions.act_on_finding(ctx, zj, gap.id, "supplement")
+    choices = campaign_actions.filing_choices(ctx, zj, nb)
+    assert under_review.id in [c.id for c in choices] and all(c.title for c in choices)
+    for action in ("supplement", "rectification"):  # never a filing picked for the officer (issue 17)
+        with pytest.raises(InputError) as unchosen:
+            campaign_actions.act_on_finding(ctx, zj, gap.id, action)
+        assert unchosen.value.field == "filing_id"
+    supplement = campaign_actions.act_on_finding(ctx, zj, gap.id, "supplement", filing_id=under_review.id)
     assert supplement.filing_id == under_review.id
     with ctx.reader() as uow:
         filing = uow.session.get(Filing, under_review.id)
@@ -293,7 +299,7 @@ def test_findings_flow_into_a_summons_a_supplement_request_and_a_rectification_o
     nb_admin = _as(ctx, "nb-admin")
     review.act(ctx, nb_admin, under_review.id, Action.SUBMIT, "补充材料后重新提交")
     review.act(ctx, zj, under_review.id, Action.START_REVIEW)
-    order = campaign_actions.act_on_finding(ctx, zj, wrong_state.id, "rectification",
+    order = campaign_actions.act_on_finding(ctx, zj, wrong_state.id, "rectification", filing_id=under_review.id,
                                             due=ctx.today() + dt.timedelta(days=30))
     with ctx.reader() as uow:
         item = uow.session.get(RectificationItem, order.ref)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.domain.workflow import TRANSITIONS, Action
+from redline.domain.workflow import Action
 from redline.errors import ConflictError, InputError, NotFoundError
 from redline.services import audit, review
 from redline.services.campaigns import require_campaign, require_officer
@@ -73,19 +73,42 @@ def _load(ctx: Context, p: Principal, finding_id: int) -> tuple[CampaignFinding,
         return finding, campaign, org
 
 
-def _filing_for(ctx: Context, p: Principal, provider_id: int, action: Action, filing_id: int | None) -> int:
-    """The caller's filing, or the provider's latest filing visible to `p` in a state the action
-    starts from (else its latest visible filing, so the workflow names the state that refuses)."""
-    if filing_id is not None:
-        return filing_id
+@dataclass(frozen=True)
+class FilingChoice:
+    """A filing an officer may name when acting on a finding: shown by its title and state, never by id alone."""
+
+    id: int
+    title: str
+    state: str
+
+
+MAX_CHOICES = 100
+
+
+def filing_choices(ctx: Context, p: Principal, provider_id: int) -> list[FilingChoice]:
+    """The provider's filings within `p`'s jurisdiction, newest first."""
     with ctx.reader() as uow:
-        rows = uow.session.scalars(select(Filing).where(filing_scope(p), Filing.provider_id == provider_id)
-                                   .order_by(Filing.id.desc())).all()
-    if not rows:
-        raise InputError("this provider has no filing you can act on; record a summons instead",
-                         field="filing_id")
-    ready = [f for f in rows if f.state in TRANSITIONS[action].sources]
-    return (ready or rows)[0].id
+        rows = uow.session.execute(select(Filing.id, Filing.title, Filing.state)
+                                   .where(filing_scope(p), Filing.provider_id == provider_id)
+                                   .order_by(Filing.id.desc()).limit(MAX_CHOICES)).all()
+    return [FilingChoice(r.id, r.title, r.state) for r in rows]
+
+
+OTHER_PROVIDER = "that filing belongs to another provider"
+CHOOSE_FILING = "choose the provider's filing in which to act (a summons needs none)"
+
+
+def campaign_of(ctx: Context, p: Principal, finding_id: int) -> int:
+    """The campaign a finding belongs to, for a caller who may act on it."""
+    return _load(ctx, p, finding_id)[1].id
+
+
+def _filing_for(filing_id: int | None) -> int:
+    """The filing the officer chose: a supplement request or an order is made in a filing, never in one picked
+    for the officer."""
+    if filing_id is None:
+        raise InputError(CHOOSE_FILING, field="filing_id")
+    return filing_id
 
 
 def _due(ctx: Context, due: dt.date | None) -> dt.date:
@@ -126,8 +149,7 @@ def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, 
     if finding.action:
         raise ConflictError(f"finding {finding_id} was already acted on: {finding.action}", field="action")
     text = finding_text(campaign, finding) + (f" {note.strip()}" if note.strip() else "")
-    target = filing_id if chosen is FindingAction.SUMMONS else _filing_for(ctx, p, org.id, WORKFLOW[chosen],
-                                                                              filing_id)
+    target = filing_id if chosen is FindingAction.SUMMONS else _filing_for(filing_id)
     # One transaction: the summons or the order, and the finding marked as acted on, or none of it. The
     # finding is re-read under a row lock, so two officers acting at once cannot both act.
     with ctx.uow() as uow:
@@ -142,7 +164,7 @@ def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, 
             assert target is not None
             filing = require_filing(p, get_for_update(s, Filing, target), target)
             if filing.provider_id != org.id:
-                raise InputError("that filing belongs to another provider", field="filing_id")
+                raise InputError(OTHER_PROVIDER, field="filing_id")
             ref = _workflow(s, ctx, p, chosen, target, text, due)
         row.action, row.filing_id, row.action_ref, row.acted_at = chosen.value, target, ref, ctx.now()
         audit.append(s, ctx.now(), p.username, "campaign.finding.act", f"campaign_finding:{finding_id}",

@@ -3,11 +3,13 @@ runs and findings, and the forms that upload samples, start runs and act on find
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from redline.errors import InputError, PermissionDeniedError
+from redline.errors import ConflictError, InputError, PermissionDeniedError
 from redline.i18n import translations
 from redline.probes.base import option_value
 from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns, queries
@@ -77,8 +79,24 @@ async def create(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     return RedirectResponse(f"/campaigns/{campaign_id}?done=created", status_code=303)
 
 
+@dataclass(frozen=True)
+class ActError:
+    """A refused action on a finding, to show on its form with what was chosen."""
+
+    finding_id: int
+    message: str
+    action: str
+    filing_id: str
+    due: str
+
+
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
 def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath, done: str = "") -> HTMLResponse:
+    return _campaign(request, ctx, p, campaign_id, done)
+
+
+def _campaign(request: Request, ctx: CtxDep, p: PageUser, campaign_id: int, done: str = "",
+              act_error: ActError | None = None) -> HTMLResponse:
     board = campaigns.dashboard(ctx, p, campaign_id)
     found = campaigns.findings(ctx, p, campaign_id)
     lang = request_lang(request)
@@ -93,8 +111,10 @@ def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPat
         by_provider.setdefault(f.provider_id, []).append(f)
     names = {x.id: x.name for x in board.providers}
     busy = any(r.state in ("queued", "running") for r in board.runs)
-    return render(request, "campaign.html", d=board, c=board.campaign, svg=svg, findings=by_provider, names=names,
-                  kinds=SAMPLE_KINDS, done=done, busy=busy,
+    choices = {pid: campaign_actions.filing_choices(ctx, p, pid) for pid in by_provider} if board.can_act else {}
+    return render(request, "campaign.html", status=422 if act_error else 200, d=board, c=board.campaign, svg=svg,
+                  findings=by_provider, names=names, kinds=SAMPLE_KINDS, done=done, busy=busy, choices=choices,
+                  act_error=act_error,
                   region_name=_region_name(ctx, request, board.campaign.region))
 
 
@@ -129,9 +149,15 @@ async def run(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath) -
 @router.post("/campaign-findings/{finding_id}/actions", dependencies=[Csrf])
 async def act(request: Request, ctx: CtxDep, p: PageUser, finding_id: IdPath) -> Response:
     form = await request.form()
-    done = campaign_actions.act_on_finding(ctx, p, finding_id, forms.text(form, "action"),
-                                           filing_id=forms.integer(form, "filing_id"), due=forms.date(form, "due"),
-                                           note=forms.text(form, "note"))
+    try:
+        done = campaign_actions.act_on_finding(ctx, p, finding_id, forms.text(form, "action"),
+                                               filing_id=forms.integer(form, "filing_id"),
+                                               due=forms.date(form, "due"), note=forms.text(form, "note"))
+    except (InputError, ConflictError) as exc:  # the campaign page again, the message on the finding's form
+        campaign_id = campaign_actions.campaign_of(ctx, p, finding_id)
+        typed = {k: v[:40] if isinstance(v := form.get(k), str) else "" for k in ("action", "filing_id", "due")}
+        chosen = ActError(finding_id, exc.message, typed["action"], typed["filing_id"], typed["due"])
+        return _campaign(request, ctx, p, campaign_id, act_error=chosen)
     if done.action is campaign_actions.FindingAction.SUMMONS:
         return RedirectResponse(f"/summonses/{done.ref}", status_code=303)
     return RedirectResponse(f"/filings/{done.filing_id}?done={done.action.value}", status_code=303)
