@@ -95,9 +95,8 @@ def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     if not p.is_provider:
         raise PermissionDeniedError("this page is for providers")
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
-    today = ctx.today()
     return render(request, "provider.html", services=queries.services_of(ctx, p), filings=rows, total=total,
-                  overdue={f.id for f in rows if queries.is_overdue(f, today)},
+                  overdue=queries.overdue_among(ctx, rows),
                   capabilities=ctx.book.capabilities, technologies=ctx.book.technologies)
 
 
