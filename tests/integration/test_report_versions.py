@@ -75,7 +75,8 @@ def _supplement_then_resubmit(c: Case) -> None:
     review.act(c.ctx, c.cac, c.filing_id, Action.REQUEST_SUPPLEMENT, "请补充审核排班表", {"due": dt.date(2026, 3, 13)})
     c.on(dt.date(2026, 3, 4))
     filings.save_answers(c.ctx, c.provider, c.filing_id, {c.items[0]: {
-        "status": "partly_met", "reason": "夜间审核人手不足", "findings": [{"severity": "medium", "text": "夜班无人值守"}]}})
+        "status": "partly_met", "reason": "夜间审核人手不足",
+        "findings": [{"severity": "medium", "text": "夜班无人值守"}]}})
     review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
 
 
@@ -88,7 +89,8 @@ def test_a_resubmission_adds_a_version_and_the_first_stays_as_sealed(case: Case)
     review.act(c.ctx, c.cac, c.filing_id, Action.REQUEST_SUPPLEMENT, "请补充", {"due": dt.date(2026, 3, 13)})
     c.on(dt.date(2026, 3, 4))
     filings.save_answers(c.ctx, c.provider, c.filing_id, {c.items[0]: {
-        "status": "partly_met", "reason": "夜间审核人手不足", "findings": [{"severity": "medium", "text": "夜班无人值守"}]}})
+        "status": "partly_met", "reason": "夜间审核人手不足",
+        "findings": [{"severity": "medium", "text": "夜班无人值守"}]}})
     review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
     versions = report_versions.list_versions(c.ctx, c.cac, c.filing_id)
     assert [(v.number, v.latest, v.submitted_by_name) for v in versions] == [(1, False, "hz-admin"),
