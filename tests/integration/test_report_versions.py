@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from redline.domain.deadline_clock import ClockState
 from redline.domain.report_diff import AnswerField
 from redline.domain.workflow import Action, Role
 from redline.errors import InputError, NotFoundError
-from redline.services import accounts, deadlines, filings, queries, report_versions, review
+from redline.services import accounts, deadlines, documents_pdf, filings, queries, report_versions, review
 from redline.services.context import Context
 from redline.services.filing_deadlines import DeadlineKind
 from redline.services.principal import Principal
@@ -179,3 +181,17 @@ def test_after_resubmission_and_closing_no_deadline_runs(case: Case) -> None:
                                                 DeadlineKind.RECTIFICATION}
     assert all(d.clock.state is ClockState.STOPPED for d in view.deadlines) and not view.overdue
     assert queries.list_filings(c.ctx, c.cac, queries.FilingFilter(overdue_only=True))[1] == 0
+
+
+def test_the_written_review_opinion_names_the_supplements_own_deadline(case: Case, tmp_path: Path) -> None:
+    c = case
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
+    review.act(c.ctx, c.cac, c.filing_id, Action.START_REVIEW)
+    review.act(c.ctx, c.cac, c.filing_id, Action.REQUEST_SUPPLEMENT, "请补充", {"due": dt.date(2026, 3, 13)})
+    pdf = tmp_path / "opinion.pdf"
+    pdf.write_bytes(documents_pdf.review_opinion(c.ctx, c.cac, c.filing_id, "zh-CN"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    compact = "".join(text.split())  # pdftotext breaks lines where the PDF wraps them
+    assert "2026年3月13日" in compact and "2026年4月1日" not in compact
