@@ -14,7 +14,7 @@ from sqlalchemy import select
 from redline.services import accounts, jobs
 from redline.services.demo import DEMO_PASSWORD
 from redline.store.models import ApiToken, Campaign, Evidence, Filing, Service, Summons, User
-from redline.web import api
+from redline.web import api, api_versions
 from tests.e2e.conftest import Live
 
 USERS = ["hz-admin", "hz-member", "nb-admin", "sz-admin", "bj-admin", "sh-admin", "hz-cac", "hz-mps", "zj-cac",
@@ -61,6 +61,9 @@ READS = [
     ("GET", "/api/v1/filings/{filing}", HZ_INSIDERS),
     ("GET", "/api/v1/filings/{filing}/report", HZ_INSIDERS),
     ("GET", "/api/v1/filings/{filing}/package", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/versions", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/versions/1", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/versions/diff?before=1&after=1", HZ_INSIDERS),
     ("GET", "/api/v1/evidence/{sha}", HZ_INSIDERS),
     ("GET", "/api/v1/filings/{draft}", HZ_PROVIDER),
     ("GET", "/api/v1/summonses/{summons}", HZ_INSIDERS),
@@ -146,7 +149,7 @@ def test_only_the_platform_admin_verifies_the_audit_chain(live: Live, user: str)
 def test_every_api_route_needs_a_token_except_health(live: Live) -> None:
     anonymous = live.api(None)
     checked = 0
-    for route in api.router.routes:
+    for route in [*api.router.routes, *api_versions.router.routes]:
         path = getattr(route, "path", "")
         if not path.startswith("/api/v1") or path.endswith("openapi.json"):
             continue
@@ -267,6 +270,12 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/filings/{filing_id}/report.json": ("/filings/{filing}/report.json", HZ_INSIDERS, 404),
     "/filings/{filing_id}/package.zip": ("/filings/{filing}/package.zip", HZ_INSIDERS, 404),
     "/filings/{filing_id}/report.pdf": ("/filings/{filing}/report.pdf", HZ_INSIDERS, 404),
+    "/filings/{filing_id}/versions": ("/filings/{filing}/versions", HZ_INSIDERS, 404),
+    "/filings/{filing_id}/versions/{number}/report": ("/filings/{filing}/versions/1/report", HZ_INSIDERS, 404),
+    "/filings/{filing_id}/versions/{number}/report.json": ("/filings/{filing}/versions/1/report.json", HZ_INSIDERS,
+                                                            404),
+    "/filings/{filing_id}/versions/{number}/package.zip": ("/filings/{filing}/versions/1/package.zip", HZ_INSIDERS,
+                                                            404),
     "/filings/{filing_id}/review.pdf": ("/filings/{filing}/review.pdf", HZ_INSIDERS, 404),
     "/filings/{filing_id}/rectification.pdf": ("/filings/{filing}/rectification.pdf", HZ_INSIDERS, 404),
     "/summonses/{summons_id}.pdf": ("/summonses/{summons}.pdf", HZ_INSIDERS, 404),
@@ -283,9 +292,10 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
 
 
 def test_the_page_table_names_every_page_route() -> None:
-    from redline.web import pages, pages_account, pages_campaigns, pages_jobs, pages_regulator
+    from redline.web import pages, pages_account, pages_campaigns, pages_jobs, pages_regulator, pages_versions
 
-    routers = (pages.router, pages_regulator.router, pages_jobs.router, pages_campaigns.router, pages_account.router)
+    routers = (pages.router, pages_regulator.router, pages_jobs.router, pages_campaigns.router, pages_account.router,
+               pages_versions.router)
     routes = {r.path for router in routers
               for r in router.routes
               if "GET" in getattr(r, "methods", set())}

@@ -22,7 +22,7 @@ from redline.services import accounts, audit, checkpoint_verify, checkpoints, fi
 from redline.services.context import Context
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade
-from redline.store.models import AuditCheckpoint, AuditEntry, AuditHead, Filing
+from redline.store.models import AuditCheckpoint, AuditEntry, AuditHead, Filing, ReportVersion
 
 PASSWORD = "correct-horse-42"
 
@@ -54,6 +54,8 @@ def reseal_and_rechain(url: str, filing_id: int) -> str:
             forged = seal(report)
             new = forged["seal"]["digest"]
             conn.execute(update(Filing).where(Filing.id == filing_id).values(report=forged, report_digest=new))
+            conn.execute(update(ReportVersion).where(ReportVersion.filing_id == filing_id, ReportVersion.digest == old)
+                         .values(report=forged, digest=new))  # the version history holds it too
             prev = audit.GENESIS
             for entry in conn.execute(select(AuditEntry).order_by(AuditEntry.seq)).all():
                 data = entry.data.replace(old, new)
@@ -148,3 +150,51 @@ def test_a_forged_checkpoint_row_fails_its_signature(platform: tuple[Context, in
         uow.commit()
     result = _check(ctx)
     assert not result.ok and "checkpoint 1" in result.reason and "signature" in result.reason
+
+
+def _resubmit(ctx: Context, fid: int) -> None:
+    """A CAC officer asks for a supplement; the provider resubmits with one answer changed."""
+    accounts.create_user(ctx, accounts.NewUser("hz-cac", PASSWORD, Role.CAC_OFFICER, "hz cac", None, "330100"))
+    cac = accounts.login(ctx, "hz-cac", PASSWORD)[1]
+    provider = accounts.login(ctx, "hz-admin", PASSWORD)[1]
+    review.act(ctx, cac, fid, Action.START_REVIEW)
+    review.act(ctx, cac, fid, Action.REQUEST_SUPPLEMENT, "补充材料")
+    first = queries.get_filing(ctx, provider, fid).items[0]
+    filings.save_answers(ctx, provider, fid, {first: {"status": "met", "reason": "已补充排班表"}})
+    review.act(ctx, provider, fid, Action.SUBMIT)
+
+
+def test_a_witness_copy_from_before_a_resubmission_still_verifies_and_both_versions_are_covered(
+        platform: tuple[Context, int]) -> None:
+    ctx, fid = platform
+    with ctx.reader() as uow:
+        witnessed = checkpoints.export_lines(uow.session, ctx.settings.key_dir)
+    _resubmit(ctx, fid)
+    result = _check(ctx)
+    assert result.ok and result.checkpoints == 2
+    with ctx.reader() as uow:
+        assert checkpoint_verify.verify_witness(uow.session, witnessed).ok  # a new version is no break
+        named = [pair for line in checkpoints.export_lines(uow.session, ctx.settings.key_dir)
+                 for pair in json.loads(line)["body"]["reports"]["added"]]
+        versions = uow.session.execute(select(ReportVersion.filing_id, ReportVersion.digest)
+                                       .order_by(ReportVersion.number)).all()
+    assert named == [[fid, d] for _, d in versions] and len(versions) == 2
+
+
+def test_an_edited_earlier_version_is_found_though_the_latest_report_is_intact(
+        platform: tuple[Context, int]) -> None:
+    ctx, fid = platform
+    _resubmit(ctx, fid)
+    engine = make_engine(ctx.settings.database_url)
+    try:
+        with engine.begin() as conn:
+            first = conn.execute(select(ReportVersion).where(ReportVersion.number == 1)).one()
+            report = dict(first.report)
+            report["conclusion"] = {**report["conclusion"], "statement": "经评估，全部符合要求。"}
+            forged = seal({k: v for k, v in report.items() if k != "seal"})
+            conn.execute(update(ReportVersion).where(ReportVersion.id == first.id)
+                         .values(report=forged, digest=forged["seal"]["digest"]))
+    finally:
+        engine.dispose()
+    result = _check(ctx)
+    assert not result.ok and "checkpoint 1" in result.reason and f"filing {fid}" in result.reason

@@ -17,6 +17,7 @@ from redline.domain.workflow import Action, FilingState, Role, WorkflowError
 from redline.errors import AuthenticationError, InputError, NotFoundError
 from redline.services import accounts, audit, filings, queries, review
 from redline.services.context import Context
+from redline.services.filing_deadlines import DeadlineKind
 from redline.services.principal import Principal
 from redline.store.db import make_engine
 from redline.store.migrate import NotMigratedError, upgrade
@@ -138,8 +139,11 @@ def test_a_reassessment_goes_back_to_draft_and_a_supplement_gets_a_working_day_d
     review.act(w.ctx, w.provider, fid, Action.SUBMIT)
     review.act(w.ctx, w.cac, fid, Action.START_REVIEW)
     review.act(w.ctx, w.cac, fid, Action.REQUEST_SUPPLEMENT, "补充材料")
-    # 15 working days from Monday 2 March 2026
-    assert queries.get_filing(w.ctx, w.provider, fid).filing.due_date == dt.date(2026, 3, 23)
+    # 15 working days from Monday 2 March 2026, a deadline of its own; the statutory one stays
+    view = queries.get_filing(w.ctx, w.provider, fid)
+    assert [(d.kind, d.due) for d in view.deadlines if d.kind is DeadlineKind.SUPPLEMENT] == [
+        (DeadlineKind.SUPPLEMENT, dt.date(2026, 3, 23))]
+    assert view.filing.due_date == dt.date(2026, 4, 1)
     review.act(w.ctx, w.provider, fid, Action.SUBMIT)
     review.act(w.ctx, w.mps, fid, Action.START_REVIEW)
     review.act(w.ctx, w.mps, fid, Action.ORDER_REASSESSMENT, "评估方法明显不当")

@@ -21,6 +21,7 @@ from .common import err
 from .gate import gate
 from .reminders import reminders_app
 from .tokens import tokens_app
+from .versions import versions_app
 from .worker import jobs_app, worker
 
 app = typer.Typer(
@@ -50,6 +51,7 @@ app.command("restore")(backup.restore)
 app.add_typer(probe.probe_app, name="probe")
 app.add_typer(probe.label_app, name="label")
 app.add_typer(package.package_app, name="package")
+app.add_typer(versions_app, name="versions")
 app.add_typer(oscal.oscal_app, name="oscal")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(pdf.pdf_app, name="pdf")

@@ -20,6 +20,8 @@ def export(
     key: Annotated[Path | None, typer.Option("--key", help="Sign the package with this private key.")] = None,
     no_evidence: Annotated[bool, typer.Option("--no-evidence", help="Leave the evidence files out.")] = False,
     lang: LangOpt = "zh-CN",
+    version: Annotated[int | None, typer.Option("--version", help="An earlier report version (default: the latest)."
+                                                 , show_default=False)] = None,
 ) -> None:
     """Write the report (JSON and PDF), the evidence manifest, the evidence and signatures as one ZIP."""
     from redline.services.packages import export_package
@@ -27,7 +29,8 @@ def export(
     from .common import write_bytes_atomically
 
     ctx, principal = acting_as(as_user)
-    exported = export_package(ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang)
+    exported = export_package(ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang,
+                              version=version)
     write_bytes_atomically(output, exported.data)
     out.print(f"wrote {output}: report sha256 {exported.report_sha256}", markup=False)
 

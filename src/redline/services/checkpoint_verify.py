@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from redline.reports.canonical import canonical_bytes, digest
 from redline.reports.signatures import key_id
 from redline.services.checkpoints import GENESIS, PUBLIC_NAME, SCHEMA, VERSION, platform_public_key, root_after
-from redline.store.models import AuditCheckpoint, AuditEntry, AuditHead, Filing
+from redline.store.models import AuditCheckpoint, AuditEntry, AuditHead, Filing, ReportVersion
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,16 @@ def _signature_ok(item: Signed) -> bool:
         return False
 
 
-def _walk(items: list[Signed]) -> tuple[dict[int, tuple[str, int]], dict[int, tuple[str, int]]]:
-    """Signatures, numbering and links; returns chain claims {entry seq: (hash, checkpoint)} and covered
-    reports {filing id: (digest, checkpoint)}."""
+Named = dict[tuple[int, str], int]
+"""(filing id, report digest) -> the first checkpoint naming it, in naming order (a filing's latest last)."""
+
+
+def _walk(items: list[Signed]) -> tuple[dict[int, tuple[str, int]], Named]:
+    """Signatures, numbering and links; returns chain claims {entry seq: (hash, checkpoint)} and the
+    report versions named."""
     prev_link, prev_root = GENESIS, GENESIS
     chain: dict[int, tuple[str, int]] = {}
-    reports: dict[int, tuple[str, int]] = {}
+    reports: Named = {}
     for number, item in enumerate(items, start=1):
         if not _signature_ok(item):
             raise BrokenError(f"checkpoint {number}: the signature does not match (the checkpoint was altered, or "
@@ -81,7 +85,8 @@ def _walk(items: list[Signed]) -> tuple[dict[int, tuple[str, int]], dict[int, tu
         if body["reports"]["root"] != root_after(prev_root, added):
             raise BrokenError(f"checkpoint {number}: the report root does not match its reports")
         chain[int(body["chain"]["seq"])] = (str(body["chain"]["hash"]), number)
-        reports.update({int(fid): (str(d), number) for fid, d in added})
+        for fid, d in added:
+            reports.setdefault((int(fid), str(d)), number)
         prev_link = hashlib.sha256(f"{item.body_text}\n{item.signature}".encode()).hexdigest()
         prev_root = body["reports"]["root"]
     return chain, reports
@@ -102,18 +107,47 @@ def _check_chain(session: Session, chain: dict[int, tuple[str, int]]) -> None:
                               "signed head (entries up to it were edited and the chain recomputed)")
 
 
-def _check_reports(session: Session, reports: dict[int, tuple[str, int]], *, all_covered: bool) -> None:
+def _latest_named(reports: Named) -> dict[int, tuple[str, int]]:
+    latest: dict[int, tuple[str, int]] = {}
+    for (fid, d), number in reports.items():
+        latest[fid] = (d, number)
+    return latest
+
+
+def _check_versions(session: Session, reports: Named, *, all_covered: bool) -> None:
+    """Every named version still holds the report it was sealed with; unnamed ones are a break when
+    every version must be covered."""
+    stored = {(fid, d): report for fid, d, report in session.execute(
+        select(ReportVersion.filing_id, ReportVersion.digest, ReportVersion.report))}
+    for (fid, expected), number in sorted(reports.items(), key=lambda r: r[1]):
+        report = stored.get((fid, expected))
+        if report is None or not isinstance(report, dict) or digest(report) != expected:
+            raise BrokenError(f"checkpoint {number}: a sealed report version of filing {fid} is gone or changed "
+                              f"after the checkpoint (signed digest {expected[:16]}…)")
+    if all_covered:
+        for fid, d in sorted(set(stored) - set(reports)):
+            raise BrokenError(f"the sealed report of filing {fid} (version {d[:16]}…) is not covered by any "
+                              "checkpoint (checkpoints removed, or sealed before checkpoints existed: then run "
+                              "`redline audit checkpoint`)")
+
+
+def _check_reports(session: Session, reports: Named, *, all_covered: bool) -> None:
     rows = {fid: (d, report) for fid, d, report in session.execute(
         select(Filing.id, Filing.report_digest, Filing.report).where(Filing.report_digest.is_not(None)))}
-    for fid, (expected, number) in sorted(reports.items()):
+    newest = {fid: d for fid, d, _ in session.execute(
+        select(ReportVersion.filing_id, ReportVersion.digest, ReportVersion.number)
+        .order_by(ReportVersion.filing_id, ReportVersion.number))}
+    for fid, (expected, number) in sorted(_latest_named(reports).items()):
         if fid not in rows:
             raise BrokenError(f"checkpoint {number}: the sealed report of filing {fid} is gone")
         stated, report = rows[fid]
-        if stated != expected or not isinstance(report, dict) or digest(report) != expected:
+        current = newest.get(fid, expected)  # the copy review works on is the newest version
+        if stated != current or not isinstance(report, dict) or digest(report) != current:
             raise BrokenError(f"checkpoint {number}: the sealed report of filing {fid} changed after the "
                               f"checkpoint (signed digest {expected[:16]}…, now {str(stated)[:16]}…)")
+    _check_versions(session, reports, all_covered=all_covered)
     if all_covered:
-        for fid in sorted(set(rows) - set(reports)):
+        for fid in sorted(set(rows) - set(_latest_named(reports))):
             raise BrokenError(f"the sealed report of filing {fid} is not covered by any checkpoint (checkpoints "
                          "removed, or sealed before checkpoints existed: then run `redline audit checkpoint`)")
 
@@ -127,7 +161,7 @@ def _check_all(session: Session, items: list[Signed], *, all_covered: bool) -> C
         return CheckpointReport(False, len(items), reason=str(exc))
     except (KeyError, TypeError, ValueError) as exc:
         return CheckpointReport(False, len(items), reason=f"a checkpoint is malformed ({exc!r})")
-    return CheckpointReport(True, len(items), len(reports))
+    return CheckpointReport(True, len(items), len(_latest_named(reports)))
 
 
 def verify(session: Session, key_dir: Path) -> CheckpointReport:

@@ -14,9 +14,10 @@ A checkpoint's body, signed as canonical JSON (``canonical.canonical_bytes``)::
      "prev": SHA-256 of the previous checkpoint's body and signature (64 zeros for the first),
      "key_id": the platform key's id}
 
-``added`` lists the sealed reports new or changed since the previous checkpoint (sorted by filing id);
-``root`` = SHA-256(previous root || canonical JSON of ``added``), so every checkpoint commits to the digest of
-every sealed report up to it; the latest digest of a filing is the one its report must still have.
+``added`` lists the sealed report versions new since the previous checkpoint (sorted by filing id); a filing
+resubmitted has one pair per version, in order. ``root`` = SHA-256(previous root || canonical JSON of ``added``),
+so every checkpoint commits to the digest of every sealed report version up to it: each named version must still
+have its digest, and the latest digest named for a filing is the one its current report must have.
 Checkpoints are written in the same transaction as a submission or an import (which holds the audit
 head lock, so they are numbered without gaps), and by ``redline audit checkpoint`` for everything else.
 """
@@ -39,7 +40,7 @@ from redline.errors import RedlineError
 from redline.reports.canonical import canonical_bytes
 from redline.reports.signatures import Algorithm, PrivateKey, PublicKey, load_private_key, load_public_key, new_key
 from redline.services.context import Context
-from redline.store.models import AuditCheckpoint, AuditHead, Filing
+from redline.store.models import AuditCheckpoint, AuditHead, ReportVersion
 
 SCHEMA = "redline/audit-checkpoint"
 VERSION = 1
@@ -104,18 +105,20 @@ def link_of(row: AuditCheckpoint) -> str:
     return hashlib.sha256(f"{row.body}\n{row.signature}".encode()).hexdigest()
 
 
-def covered(session: Session) -> dict[int, str]:
-    """Filing id -> the report digest the latest checkpoint covering it names."""
-    latest: dict[int, str] = {}
+def covered(session: Session) -> set[tuple[int, str]]:
+    """Every (filing id, report digest) some checkpoint names."""
+    named: set[tuple[int, str]] = set()
     for body in session.scalars(select(AuditCheckpoint.body).order_by(AuditCheckpoint.seq)):
-        latest.update({int(fid): str(d) for fid, d in json.loads(body)["reports"]["added"]})
-    return latest
+        named.update((int(fid), str(d)) for fid, d in json.loads(body)["reports"]["added"])
+    return named
 
 
 def _changed_reports(session: Session) -> list[list[Any]]:
+    """Versions no checkpoint names yet, oldest first within a filing (so the latest is named last)."""
     known = covered(session)
-    current = session.execute(select(Filing.id, Filing.report_digest).where(Filing.report_digest.is_not(None)))
-    return [[fid, d] for fid, d in sorted(current) if known.get(fid) != d]
+    versions = session.execute(select(ReportVersion.filing_id, ReportVersion.digest)
+                               .order_by(ReportVersion.filing_id, ReportVersion.number))
+    return [[fid, d] for fid, d in versions if (fid, d) not in known]
 
 
 def write(session: Session, key_dir: Path, at: dt.datetime, added: list[tuple[int, str]] | None = None,
@@ -125,7 +128,7 @@ def write(session: Session, key_dir: Path, at: dt.datetime, added: list[tuple[in
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
     session.flush()
     last = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.seq.desc()).limit(1)).first()
-    entries = _changed_reports(session) if added is None else sorted([fid, d] for fid, d in added)
+    entries = _changed_reports(session) if added is None else [[fid, d] for fid, d in sorted(added, key=lambda a: a[0])]
     prev_root = json.loads(last.body)["reports"]["root"] if last else GENESIS
     key = platform_key(key_dir)
     when = at.astimezone(dt.UTC)

@@ -1,9 +1,9 @@
 """Open deadlines a provider owes, and the stage each is in on a given day.
 
 Three kinds of deadline are tracked:
-- the submission of an assessment report (Filing.due_date while the filing awaits the provider:
-  notice issued or draft), a supplement or a re-assessment (review.py moves Filing.due_date to the
-  date the regulator set, so the same column holds it while the state says which it is);
+- the submission of an assessment report (Filing.due_date, the statutory date, while nothing was
+  submitted: notice issued or draft);
+- a supplement or a re-assessment (its own FollowUpDeadline row, while it runs: services/filing_deadlines.py);
 - rectification items (RectificationItem.due) not yet answered, grouped per filing and date.
 
 Stages count calendar days (not working days: a reminder is a courtesy, and "7 days before" reads
@@ -22,12 +22,10 @@ from sqlalchemy.orm import Session
 
 from redline.domain.workflow import FilingState
 from redline.services.context import Context
+from redline.services.filing_deadlines import AWAITING_FIRST, AWAITING_PROVIDER, open_follow_up_due
 from redline.services.principal import Principal, filing_scope
-from redline.store.models import Filing, RectificationItem, Reminder
+from redline.store.models import Filing, FollowUpDeadline, RectificationItem, Reminder
 
-SUBMISSION_KINDS = {FilingState.NOTICE_ISSUED.value: "submission", FilingState.DRAFT.value: "submission",
-                    FilingState.SUPPLEMENT_REQUESTED.value: "supplement",
-                    FilingState.REASSESSMENT_ORDERED.value: "reassessment"}
 KIND_TEXT = {"submission": ("提交安全评估报告", "submission of the security assessment report"),
              "supplement": ("补充材料", "supplement to the assessment"),
              "reassessment": ("重新评估", "re-assessment"),
@@ -86,10 +84,15 @@ def _of(filing: Filing, kind: str, due: dt.date, items: tuple[str, ...] = ()) ->
 
 def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[Deadline]:
     """Deadlines still owed and falling on or before `until` (overdue ones included)."""
-    query = select(Filing).where(Filing.state.in_(list(SUBMISSION_KINDS)), Filing.due_date.is_not(None),
-                                 Filing.due_date <= until)
-    found = [_of(f, SUBMISSION_KINDS[f.state], f.due_date) for f in session.scalars(
-        query if scope is None else query.where(scope)) if f.due_date is not None]
+    first = select(Filing).where(Filing.state.in_([s.value for s in AWAITING_FIRST]), Filing.due_date.is_not(None),
+                                 Filing.due_date <= until, open_follow_up_due().is_(None))
+    found = [_of(f, "submission", f.due_date) for f in session.scalars(
+        first if scope is None else first.where(scope)) if f.due_date is not None]
+    follow_ups = select(FollowUpDeadline, Filing).join(Filing, Filing.id == FollowUpDeadline.filing_id).where(
+        Filing.state.in_([s.value for s in AWAITING_PROVIDER]), FollowUpDeadline.met_at.is_(None),
+        FollowUpDeadline.due <= until)
+    found += [_of(f, row.kind, row.due) for row, f in session.execute(
+        follow_ups if scope is None else follow_ups.where(scope)).all()]
     items = select(RectificationItem, Filing).join(Filing, Filing.id == RectificationItem.filing_id).where(
         Filing.state == FilingState.RECTIFICATION_ORDERED.value, RectificationItem.verified.is_(False),
         RectificationItem.response == "", RectificationItem.due <= until)

@@ -31,8 +31,9 @@ def review_opinion(ctx: Context, p: Principal, filing_id: int, lang: str) -> byt
                         for c in view.comments],
            "inspections": [{"date": i.date.isoformat(), "inspectors": i.inspectors, "findings": i.findings}
                            for i in view.inspections],
-           "opinion": last.note if last else "", "demands": [], "deadline": f.due_date.isoformat() if f.due_date
-           and last and last.action != "accept" else None}
+           # the date the request itself set (its own deadline), never the filing's statutory due date
+           "opinion": last.note if last else "", "demands": [],
+           "deadline": str(last.data["due"]) if last and isinstance(last.data, dict) and last.data.get("due") else None}
     return pdf.review_opinion_pdf(cast(pdf.ReviewOpinion, doc), lang)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from redline.domain.workflow import FilingState
 from redline.errors import CheckFailedError, InputError, PackageTooLargeError, PermissionDeniedError
 from redline.reports.canonical import dumps, loads, verify_text
-from redline.services import audit, checkpoints, signing_keys
+from redline.services import audit, checkpoints, report_versions, signing_keys
 from redline.services.archives import MAX_TOTAL_BYTES, read_members
 from redline.services.context import Context
 from redline.services.package_checks import (
@@ -55,13 +55,12 @@ class Exported:
     report_sha256: str
 
 
-def _manifest(filing: Filing, evidence: list[Evidence], include_evidence: bool, members: dict[str, bytes],
-              ) -> dict[str, Any]:
-    assert filing.report is not None
+def _manifest(filing: Filing, digest: str, evidence: list[Evidence], include_evidence: bool,
+              members: dict[str, bytes]) -> dict[str, Any]:
     return {
         "schema": "redline/package-manifest",
         "schema_version": 1,
-        "report_sha256": filing.report_digest,
+        "report_sha256": digest,
         "filing": {"title": filing.title, "state": filing.state, "region": filing.region,
                    "change": filing.change, "obligations": filing.obligations,
                    "technologies": filing.technologies,
@@ -77,29 +76,35 @@ def _manifest(filing: Filing, evidence: list[Evidence], include_evidence: bool, 
 
 
 def export_package(ctx: Context, p: Principal, filing_id: int, *, include_evidence: bool = True,
-                   key: Path | None = None, lang: str = "zh-CN", with_pdf: bool = True) -> Exported:
-    """The filing's submission package; only a submitted filing (with a frozen report) has one."""
+                   key: Path | None = None, lang: str = "zh-CN", with_pdf: bool = True,
+                   version: int | None = None) -> Exported:
+    """The filing's submission package (of its latest report version, or of `version`); only a submitted
+    filing (with a frozen report) has one."""
     with ctx.reader() as uow:
         filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
-        if filing.report is None:
+        if filing.report is None or filing.report_digest is None:
             raise InputError(f"filing {filing_id} has no submitted report to package", field="filing")
+        report, digest = filing.report, filing.report_digest
+        if version is not None:
+            _, report = report_versions.get_version(ctx, p, filing_id, version)
+            digest = str(report["seal"]["digest"])
         # the sealed report's evidence only: files added later (a rectification's) are not part of it
-        sealed = report_evidence(typed(ReportDoc, filing.report, "report"))
+        sealed = report_evidence(typed(ReportDoc, report, "report"))
         evidence = [e for e in uow.session.scalars(select(Evidence).where(Evidence.filing_id == filing.id)
                                                    .order_by(Evidence.id)) if e.sha256 in sealed]
         evidence = list({e.sha256: e for e in evidence}.values())
         _ = filing.service
-    report_text = dumps(filing.report)
+    report_text = dumps(report)
     members: dict[str, bytes] = {REPORT: report_text.encode("utf-8")}
     if with_pdf:
         from redline.reports.pdf import report_pdf
 
-        members[REPORT_PDF] = report_pdf(filing.report, lang)
+        members[REPORT_PDF] = report_pdf(report, lang)
     if include_evidence:
         for row in evidence:
             members[evidence_member(row.sha256, row.filename, row.media_type)] = \
                 ctx.blobs.path_for(row.sha256).read_bytes()
-    manifest_text = json.dumps(_manifest(filing, evidence, include_evidence, members), ensure_ascii=False,
+    manifest_text = json.dumps(_manifest(filing, digest, evidence, include_evidence, members), ensure_ascii=False,
                                sort_keys=True, indent=2) + "\n"
     archive = {**members, MANIFEST: manifest_text.encode("utf-8")}
     if key is not None:
@@ -114,7 +119,6 @@ def export_package(ctx: Context, p: Principal, filing_id: int, *, include_eviden
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             zf.writestr(info, archive[name])
-    digest = str(filing.report_digest)
     return Exported(buffer.getvalue(), f"redline-filing-{filing_id}-{digest[:12]}.zip", digest)
 
 
@@ -289,6 +293,7 @@ def _new_filing(ctx: Context, s: Session, org: Organisation, checked: Verified) 
                     report_digest=manifest.report_sha256, submitted_at=ctx.now(), answers={})
     s.add(filing)
     s.flush()
+    report_versions.add_version(s, filing, checked.report, ctx.now(), None)
     return filing
 
 

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, String, case, cast, func, select
+from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
 from redline.domain.workflow import FilingState, actions_for
 from redline.errors import NotFoundError
 from redline.services.context import Context
 from redline.services.deadlines import Escalation, escalated
+from redline.services.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
 from redline.services.filings import checklist_items
 from redline.services.principal import Principal, filing_scope, require_filing, summons_scope
 from redline.store.models import (
@@ -27,10 +29,6 @@ from redline.store.models import (
     Summons,
 )
 
-# States in which the provider still owes the submission its due date is about.
-AWAITING_PROVIDER = frozenset({FilingState.NOTICE_ISSUED, FilingState.DRAFT,
-                               FilingState.SUPPLEMENT_REQUESTED, FilingState.REASSESSMENT_ORDERED})
-
 
 @dataclass(frozen=True)
 class FilingFilter:
@@ -43,8 +41,8 @@ class FilingFilter:
 
 
 def _overdue_expr(today: dt.date) -> Any:
-    return case((Filing.state.in_([s.value for s in AWAITING_PROVIDER]) & (Filing.due_date < today), 1),
-                else_=0)
+    """1 when the deadline the provider owes now (statutory, supplement or re-assessment) has passed."""
+    return case((owed_due_expr() < today, 1), else_=0)
 
 
 def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
@@ -61,9 +59,19 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
     return query
 
 
-def is_overdue(filing: Filing, today: dt.date) -> bool:
-    return (FilingState(filing.state) in AWAITING_PROVIDER and filing.due_date is not None
-            and filing.due_date < today)
+def is_overdue(session: Session, filing: Filing, today: dt.date) -> bool:
+    due = owed_due(session, filing)
+    return due is not None and due < today
+
+
+def overdue_among(ctx: Context, rows: list[Filing]) -> set[int]:
+    """Which of `rows` are overdue on the deadline the provider owes now."""
+    ids = [f.id for f in rows]
+    if not ids:
+        return set()
+    with ctx.reader() as uow:
+        return set(uow.session.scalars(select(Filing.id).where(Filing.id.in_(ids),
+                                                               owed_due_expr() < ctx.today())))
 
 
 def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Filing], int]:
@@ -72,9 +80,10 @@ def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Fili
     query = _filtered(p, f, today)
     with ctx.reader() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = uow.session.scalars(
-            query.order_by(_overdue_expr(today).desc(), Filing.due_date.is_(None), Filing.due_date,
-                           Filing.id.desc()).limit(f.limit).offset(f.offset)).unique().all()
+        owed = owed_due_expr()
+        ordered = query.order_by(_overdue_expr(today).desc(), owed.is_(None), owed, Filing.due_date.is_(None),
+                                 Filing.due_date, Filing.id.desc())
+        rows = uow.session.scalars(ordered.limit(f.limit).offset(f.offset)).unique().all()
         return list(rows), total
 
 
@@ -89,6 +98,7 @@ class FilingView:
     inspections: list[Inspection]
     rectification: list[RectificationItem]
     summonses: list[Summons] = field(default_factory=list)
+    deadlines: list[DeadlineLine] = field(default_factory=list)
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -98,7 +108,8 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         _ = filing.events
         return FilingView(
             filing=filing,
-            overdue=is_overdue(filing, ctx.today()),
+            overdue=is_overdue(s, filing, ctx.today()),
+            deadlines=deadlines_of(ctx, s, filing),
             actions=[a.value for a in actions_for(FilingState(filing.state), p.role)],
             items=checklist_items(ctx, filing),
             evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
@@ -178,7 +189,7 @@ def dashboard(ctx: Context, p: Principal) -> Dashboard:
     today = ctx.today()
     with ctx.reader() as uow:
         rows = uow.session.execute(select(Filing.state, Filing.region, Filing.technologies,
-                                          Filing.due_date).where(filing_scope(p))).all()
+                                          owed_due_expr()).where(filing_scope(p))).all()
     by_state: Counter[str] = Counter()
     by_region: Counter[str] = Counter()
     by_tech: Counter[str] = Counter()
@@ -189,7 +200,7 @@ def dashboard(ctx: Context, p: Principal) -> Dashboard:
         by_region[region[:2] + "0000"] += 1
         if isinstance(tags, list):  # a malformed stored value never fails the dashboard
             by_tech.update(t for t in tags if isinstance(t, str))
-        if FilingState(state) in AWAITING_PROVIDER and due is not None and due < today:
+        if due is not None and due < today:
             overdue += 1
             overdue_months[due.strftime("%Y-%m")] += 1
     return Dashboard(dict(by_state), dict(by_region), dict(by_tech), sorted(overdue_months.items()),

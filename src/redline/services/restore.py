@@ -45,7 +45,7 @@ from redline.services.backup_archive import (
 from redline.store.blobs import BlobStore
 from redline.store.db import make_engine
 from redline.store.migrate import alembic_config, upgrade
-from redline.store.models import AuditHead, Filing
+from redline.store.models import AuditHead, Filing, ReportVersion
 
 BATCH = 1000
 
@@ -302,13 +302,19 @@ def verify_restored(engine: Engine, store: BlobStore, manifest: Manifest) -> lis
 
 
 def _check_reports(session: Session) -> Check:
-    bad, sealed = [], 0
+    bad: list[Any] = []
+    sealed = 0
     for filing_id, report, stated in session.execute(
             select(Filing.id, Filing.report, Filing.report_digest).where(Filing.report_digest.is_not(None))):
         sealed += 1
         seal = (report or {}).get(SEAL_KEY) or {}
         if report is None or digest(report) != stated or seal.get("digest") != stated:
             bad.append(filing_id)
+    for filing_id, number, report, stated in session.execute(
+            select(ReportVersion.filing_id, ReportVersion.number, ReportVersion.report, ReportVersion.digest)):
+        seal = (report or {}).get(SEAL_KEY) or {}
+        if report is None or digest(report) != stated or seal.get("digest") != stated:
+            bad.append(f"{filing_id} v{number}")
     return Check("report digests", not bad, f"filings {bad} do not match their seal" if bad
                  else f"{sealed} sealed reports match their digests")
 

@@ -26,7 +26,7 @@ from redline.domain.obligations import evaluate
 from redline.domain.workflow import Action, FilingState, next_state
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.reports.document import build_report
-from redline.services import assessor_signature, audit, checkpoints
+from redline.services import assessor_signature, audit, checkpoints, filing_deadlines, report_versions
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.filings import checklist_items, record
@@ -79,7 +79,7 @@ def _assessment_run(ctx: Context, session: Session, filing: Filing) -> Assessmen
     return AssessmentRun(assessment, conclude(tuple(answers)), evaluation)
 
 
-def _freeze_report(ctx: Context, session: Session, filing: Filing) -> None:
+def _freeze_report(ctx: Context, session: Session, p: Principal, filing: Filing) -> None:
     run = _assessment_run(ctx, session, filing)
     missing = run.assessment.unanswered()
     if missing:
@@ -91,8 +91,8 @@ def _freeze_report(ctx: Context, session: Session, filing: Filing) -> None:
     if run.conclusion is Conclusion.NOT_COMPLIANT:
         raise InputError("the assessment found hidden dangers; rectify them before submitting "
                          "(Art. 6(1) of the 2018 rule)", field="conclusion")
-    report = build_report(ctx.book, run)
-    filing.report, filing.report_digest = report, report["seal"]["digest"]
+    report_versions.add_version(session, filing, build_report(ctx.book, run), ctx.now(), p)
+    filing_deadlines.meet(session, filing, ctx.now())
     filing.submitted_at, filing.visible_to_regulator = ctx.now(), True
 
 
@@ -100,7 +100,7 @@ def _apply_extras(ctx: Context, session: Session, p: Principal, filing: Filing, 
                   extra: dict[str, Any]) -> dict[str, Any]:
     """The data some steps carry besides the state change; returns what the timeline records."""
     if action is Action.SUBMIT:
-        _freeze_report(ctx, session, filing)
+        _freeze_report(ctx, session, p, filing)
         return {"digest": filing.report_digest}
     if action is Action.FINISH_INSPECTION:
         inspection = Inspection(filing_id=filing.id, date=extra.get("date") or ctx.today(), at=ctx.now(),
@@ -137,7 +137,9 @@ def _apply_extras(ctx: Context, session: Session, p: Principal, filing: Filing, 
             ctx.today(), ctx.settings.supplement_working_days).date
         if due < ctx.today():
             raise InputError(f"due date {due} is in the past", field="due")
-        filing.due_date, filing.due_provisional = due, False
+        kind = (filing_deadlines.DeadlineKind.SUPPLEMENT if action is Action.REQUEST_SUPPLEMENT
+                else filing_deadlines.DeadlineKind.REASSESSMENT)
+        filing_deadlines.request(session, filing, kind, due, ctx.now(), p.user_id)
         return {"due": due}
     return {}
 

@@ -421,3 +421,5 @@ class LoginAttempt(Base):
 # The tables of trust live in their own module; importing them here puts them in Base.metadata.
 from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
 from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402
+from redline.store.models_versions import FollowUpDeadline as FollowUpDeadline  # noqa: E402
+from redline.store.models_versions import ReportVersion as ReportVersion  # noqa: E402

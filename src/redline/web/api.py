@@ -77,7 +77,8 @@ def list_filings(request: Request, ctx: CtxDep, p: ApiUser, state: str | None = 
 
     def body() -> bytes:
         rows, total = queries.list_filings(ctx, p, f)
-        listing = FilingList(total=total, items=[FilingOut.of(x, queries.is_overdue(x, today)) for x in rows])
+        late = queries.overdue_among(ctx, rows)
+        listing = FilingList(total=total, items=[FilingOut.of(x, x.id in late) for x in rows])
         return listing.model_dump_json().encode()
 
     key = ("api.filings", p.role, p.organisation_id, p.jurisdiction, p.user_id, f, today)

@@ -21,11 +21,13 @@ from redline.web import (
     api_campaigns,
     api_gate,
     api_jobs,
+    api_versions,
     pages,
     pages_account,
     pages_campaigns,
     pages_jobs,
     pages_regulator,
+    pages_versions,
 )
 from redline.web.deps import ERROR_HEADERS, LoginRequiredError, SessionMiddleware, security_headers
 from redline.web.problems import database_error, http_error, redline_error, validation_error
@@ -56,9 +58,11 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_exception_handler(InterfaceError, database_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_versions.router)
     app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(pages_regulator.router, include_in_schema=False)
+    app.include_router(pages_versions.router, include_in_schema=False)
     app.include_router(pages_account.router, include_in_schema=False)
     app.include_router(api_jobs.router)
     app.include_router(pages_jobs.router, include_in_schema=False)

@@ -101,10 +101,9 @@ def _provider(request: Request, ctx: CtxDep, p: PageUser, change_error: InputErr
     if not p.is_provider:
         raise PermissionDeniedError("this page is for providers")
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
-    today = ctx.today()
     return render(request, "provider.html", status=422 if change_error else 200,
                   services=queries.services_of(ctx, p), filings=rows, total=total,
-                  overdue={f.id for f in rows if queries.is_overdue(f, today)},
+                  overdue=queries.overdue_among(ctx, rows),
                   capabilities=ctx.book.capabilities, technologies=ctx.book.technologies,
                   change_error=change_error, posted=posted)
 

@@ -47,16 +47,17 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: s
                              (page - 1) * PAGE)
     today = ctx.today()
 
-    def load() -> tuple[list[Filing], int, set[str]]:
+    def load() -> tuple[list[Filing], int, set[str], set[int]]:
         rows, total = queries.list_filings(ctx, p, f)
-        return rows, total, {o.location[:4] + "00" for o in queries.providers_under(ctx, p)}
+        codes = {o.location[:4] + "00" for o in queries.providers_under(ctx, p)}
+        return rows, total, codes, queries.overdue_among(ctx, rows)
 
     key = ("page.queue", p.role, p.jurisdiction, f, today)
-    rows, total, codes = ctx.cache.get_or_compute(key, request.state.version, load)
+    rows, total, codes, late = ctx.cache.get_or_compute(key, request.state.version, load)
     place = _place_name(ctx, request_lang(request) == "zh-CN")
     regions = {code: place(code) for code in codes}
     return render(request, "queue.html", filings=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
-                  overdue={x.id for x in rows if queries.is_overdue(x, today)}, states=list(FilingState),
+                  overdue=late, states=list(FilingState),
                   regions=sorted(regions.items()), tags=sorted({t.value for c in ctx.book.capabilities
                                                                for t in c.tags}),
                   filters={"state": state, "region": region, "technology": technology, "overdue": overdue})

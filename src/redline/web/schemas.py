@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.domain.assessment import AnswerStatus, Severity
+from redline.services.filing_deadlines import DeadlineLine
 from redline.services.queries import FilingView
 from redline.store.models import Filing
 
@@ -193,6 +194,25 @@ class EventOut(BaseModel):
     note: str
 
 
+class DeadlineOut(BaseModel):
+    """One deadline of a filing: kind statutory | supplement | reassessment | rectification; clock running |
+    due_today | overdue | stopped (met, or the case closed), with working days left or past."""
+
+    kind: str
+    due: dt.date
+    provisional: bool
+    clock: str
+    working_days: int
+    estimated: bool
+    text: str
+    met_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, d: DeadlineLine) -> DeadlineOut:
+        return cls(kind=d.kind.value, due=d.due, provisional=d.provisional, clock=d.clock.state.value,
+                   working_days=d.clock.working_days, estimated=d.clock.provisional, text=d.text, met_at=d.met_at)
+
+
 class FilingDetail(FilingOut):
     actions: list[str]
     checklist_items: list[str]
@@ -204,6 +224,7 @@ class FilingDetail(FilingOut):
     rectification: list[dict[str, Any]]
     assessor_id: int | None
     assessor_signed_at: dt.datetime | None
+    deadlines: list[DeadlineOut] = []
 
     @classmethod
     def of_view(cls, v: FilingView) -> FilingDetail:
@@ -221,7 +242,8 @@ class FilingDetail(FilingOut):
                          for i in v.inspections],
             rectification=[{"id": r.id, "round": r.round, "text": r.text, "due": r.due,
                             "response": r.response, "verified": r.verified} for r in v.rectification],
-            assessor_id=f.assessor_id, assessor_signed_at=f.assessor_signed_at)
+            assessor_id=f.assessor_id, assessor_signed_at=f.assessor_signed_at,
+            deadlines=[DeadlineOut.of(d) for d in v.deadlines])
 
 
 class SummonsOut(BaseModel):

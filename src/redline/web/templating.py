@@ -41,6 +41,8 @@ ROLE_LABELS = {
     "assessor": "Third-party assessor", "cac_officer": "CAC officer", "mps_officer": "Public-security officer",
     "platform_admin": "Platform administrator",
 }
+DEADLINE_LABELS = {"statutory": "Statutory due date (from the obligation)", "supplement": "Supplement due",
+                   "reassessment": "Re-assessment due", "rectification": "Rectification item due"}
 SEVERITY_LABELS = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}
 CSRF_COOKIE = "redline_csrf"
 
@@ -65,6 +67,7 @@ def environment(lang: str) -> Environment:
     env.globals["action_label"] = lambda a: ACTION_LABELS.get(str(a), str(a))
     env.globals["answer_label"] = lambda a: ANSWER_LABELS.get(str(a or ""), str(a))
     env.globals["event_label"] = lambda a: EVENT_LABELS.get(str(a), str(a))
+    env.globals["deadline_label"] = lambda k: gettext(DEADLINE_LABELS.get(str(k), str(k)))
     env.globals["question_label"] = lambda q: question_words(str(q), lang == "zh-CN")
     env.globals["lang"] = lang
     env.globals["zh"] = lang == "zh-CN"
