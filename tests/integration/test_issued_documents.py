@@ -103,7 +103,8 @@ def test_numbers_run_per_issuer_and_year_and_the_mps_has_its_own(world: World) -
     w = world
     fid = _submitted(w)
     review.act(w.ctx, w.cac, fid, Action.START_INSPECTION)
-    review.act(w.ctx, w.mps, fid, Action.FINISH_INSPECTION, "", {"inspectors": "王五、赵六", "findings": "日志缺源端口"})
+    review.act(w.ctx, w.mps, fid, Action.FINISH_INSPECTION, "",
+               {"inspectors": "王五、赵六", "findings": "日志缺源端口"})
     _order(w, fid)
     inspection, order = _docs(w, w.cac, fid)
     assert inspection.reference == "杭公评〔2026〕1号" and inspection.content["authority"] == "杭州市公安局"
@@ -120,7 +121,7 @@ def test_two_documents_issued_at_once_get_distinct_numbers(world: World) -> None
         start.wait()
         try:
             _order(w, fid)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             failures.append(exc)
 
     threads = [threading.Thread(target=order, args=(fid,)) for fid in fids]

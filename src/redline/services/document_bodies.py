@@ -97,8 +97,8 @@ def for_filing(book: Rulebook, kind: str, filing: Filing, note: str, data: dict[
                                f"{basis_sentence(basis)}，责令你单位在规定期限内整改，并书面报告整改情况。",
         "inspection_record": f"{basis_sentence(basis)}，对你单位{facts['service']}进行现场检查，情况记录如下。",
         "verification": f"{basis_sentence(basis)}，对你单位{facts['service']}的整改情况进行核验，意见如下。",
-        "closure": f"你单位{facts['service']}安全评估案件{facts['filing_reference']}经审查办结，{basis_sentence(basis)}，"
-                   "现予结案。",
+        "closure": f"你单位{facts['service']}安全评估案件{facts['filing_reference']}经审查办结，"
+                   f"{basis_sentence(basis)}，现予结案。",
     }[kind]
     body: dict[str, Any] = {**facts, "title": TITLES[kind], "basis": basis, "opening": opening,
                             "opinion": _lines(note), "items": [], "deadline": None}

@@ -422,8 +422,8 @@ class LoginAttempt(Base):
 
 
 # The tables of trust live in their own module; importing them here puts them in Base.metadata.
-from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
-from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402
 from redline.store.models_documents import DocumentSequence as DocumentSequence  # noqa: E402
 from redline.store.models_documents import IssuedDocument as IssuedDocument  # noqa: E402
 from redline.store.models_documents import Receipt as Receipt  # noqa: E402
+from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
+from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402

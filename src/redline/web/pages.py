@@ -15,7 +15,7 @@ from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
-from redline.services import accounts, documents_pdf, filings, packages, queries, review
+from redline.services import accounts, documents_pdf, filings, issued_documents, packages, queries, review
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import LANG_COOKIE, render, request_lang
@@ -97,6 +97,7 @@ def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
     today = ctx.today()
     return render(request, "provider.html", services=queries.services_of(ctx, p), filings=rows, total=total,
+                  documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
                   overdue={f.id for f in rows if queries.is_overdue(f, today)},
                   capabilities=ctx.book.capabilities, technologies=ctx.book.technologies)
 
@@ -130,6 +131,8 @@ def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, d
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
     return render(request, "filing.html", v=view, f=view.filing, items=items, done=done, today=ctx.today(),
+                  documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
+                  receipts=issued_documents.submission_receipts(ctx, p, filing_id),
                   comments_by_item={c.item_id: c for c in view.comments},
                   quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
 
@@ -243,6 +246,22 @@ def review_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) ->
 def rectification_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     return _pdf(documents_pdf.rectification_order(ctx, p, filing_id, request_lang(request)),
                 f"rectification-{filing_id}.pdf")
+
+
+@router.get("/documents/{document_id}.pdf")
+def issued_document_pdf(request: Request, ctx: CtxDep, p: PageUser, document_id: IdPath) -> Response:
+    """An issued document, printed from its frozen content."""
+    _, data = issued_documents.document_pdf(ctx, p, document_id, request_lang(request))
+    return _pdf(data, f"document-{document_id}.pdf")
+
+
+@router.post("/documents/{document_id}/acknowledge", dependencies=[Csrf])
+def acknowledge_document(ctx: CtxDep, p: PageUser, document_id: IdPath) -> Response:
+    issued_documents.acknowledge(ctx, p, document_id)
+    document = issued_documents.get_document(ctx, p, document_id)
+    if document.filing_id is not None:
+        return _back(document.filing_id, "acknowledge")
+    return RedirectResponse("/provider#documents", status_code=303)
 
 
 @router.get("/summonses/{summons_id}.pdf")
