@@ -175,8 +175,9 @@ def test_another_provider_or_city_cannot_read_or_acknowledge_a_document(world: W
         with pytest.raises(NotFoundError):
             issued_documents.get_document(w.ctx, outsider, doc.id)
         assert issued_documents.list_documents(w.ctx, outsider, filing_id=fid) == []
-    with pytest.raises(NotFoundError):
-        issued_documents.acknowledge(w.ctx, w.other_provider, doc.id)
+    for outsider in (w.other_provider, w.other_cac):  # outside one's reach it does not exist, whatever the role
+        with pytest.raises(NotFoundError):
+            issued_documents.acknowledge(w.ctx, outsider, doc.id)
     with pytest.raises(PermissionDeniedError):
         issued_documents.acknowledge(w.ctx, w.cac, doc.id)
 

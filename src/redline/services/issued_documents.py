@@ -91,10 +91,10 @@ def document_pdf(ctx: Context, p: Principal, document_id: int, lang: str) -> tup
 
 def acknowledge(ctx: Context, p: Principal, document_id: int) -> dict[str, Any]:
     """The provider acknowledges receipt: a signed acknowledgement naming the document's digest, who, when."""
-    if not p.is_provider or p.organisation_id is None:
-        raise PermissionDeniedError("only the provider a document is addressed to acknowledges it")
     with ctx.uow() as uow:
-        row = _readable(uow.session, p, document_id)
+        row = _readable(uow.session, p, document_id)  # outside one's reach: not found, whatever the role
+        if not p.is_provider or p.organisation_id is None:
+            raise PermissionDeniedError("only the provider a document is addressed to acknowledges it")
         issuing.check_frozen(row)
         if uow.session.scalar(select(Receipt.id).where(Receipt.document_id == row.id)) is not None:
             raise ConflictError(f"document {row.reference} is acknowledged already", field="document")
