@@ -7,8 +7,14 @@ import copy
 import dataclasses
 import datetime as dt
 import hashlib
+import io
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +27,7 @@ from redline.domain.workflow import Action, Role
 from redline.errors import CheckFailedError, ConflictError, NotFoundError, PermissionDeniedError
 from redline.services import accounts, audit, filings, issued_documents, issuing, queries, receipts, review
 from redline.services.context import Context
+from redline.services.packages import export_package, verify_package
 from redline.services.principal import Principal
 from redline.services.signing_keys import trust_of
 from redline.store.migrate import upgrade
@@ -264,3 +271,71 @@ def test_the_issuer_sets_its_own_number_pattern_and_hostile_patterns_are_refused
     fid = _submitted(w)
     _order(w, fid)
     assert _docs(w, w.provider, fid)[0].reference == "杭网信函〔2026〕1号"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _relisted(members: dict[str, bytes]) -> dict[str, bytes]:
+    """What an attacker without the keys can do: change members and list their new digests in the manifest."""
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"] = {n: hashlib.sha256(d).hexdigest() for n, d in members.items() if n != "manifest.json"}
+    return {**members, "manifest.json": json.dumps(manifest, ensure_ascii=False).encode()}
+
+
+def test_the_package_carries_the_receipts_and_a_forged_one_is_refused(world: World) -> None:
+    w = world
+    fid = _submitted(w)
+    members = _unzip(export_package(w.ctx, w.provider, fid, with_pdf=False).data)
+    assert sorted(n for n in members if n.startswith("receipts/")) == ["receipts/submission-1.json",
+                                                                        "receipts/submission-2.json"]
+    assert len(verify_package(_zip(members)).receipts) == 2
+    receipt = json.loads(members["receipts/submission-1.json"])
+    receipt["body"]["signer"] = "某某市互联网信息办公室"  # claims another authority
+    forged = _relisted({**members, "receipts/submission-1.json": json.dumps(receipt).encode()})
+    with pytest.raises(CheckFailedError, match=r"receipts/submission-1\.json"):
+        verify_package(_zip(forged))
+    other = json.loads(members["receipts/submission-2.json"])
+    other["body"]["subject"]["report_sha256"] = "1" * 64
+    misdirected = _relisted({**members, "receipts/submission-2.json": json.dumps(other).encode()})
+    with pytest.raises(CheckFailedError, match=r"receipts/submission-2\.json"):
+        verify_package(_zip(misdirected))
+
+
+REDLINE = Path(sys.executable).with_name("redline")
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_report_verify_checks_receipts_with_exit_codes(world: World, tmp_path: Path) -> None:
+    w = world
+    fid = _submitted(w)
+    members = _unzip(export_package(w.ctx, w.provider, fid, with_pdf=False).data)
+    report, good = tmp_path / "report.json", tmp_path / "receipt.json"
+    report.write_bytes(members["report.json"])
+    good.write_bytes(members["receipts/submission-1.json"])
+    result = _cli("report", "verify", report, "--receipt", good)
+    assert result.returncode == 0 and "receipt valid" in result.stdout, result.stdout + result.stderr
+    altered = json.loads(good.read_text())
+    altered["body"]["at"] = "2025-12-31T00:00:00Z"
+    (tmp_path / "altered.json").write_text(json.dumps(altered))
+    result = _cli("report", "verify", report, "--receipt", tmp_path / "altered.json")
+    assert result.returncode == 1 and "altered.json" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "junk.json").write_text("[]")
+    result = _cli("report", "verify", report, "--receipt", tmp_path / "junk.json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -110,3 +110,32 @@ def check(receipt: Any, subject_sha256: str) -> str:
         raise CheckFailedError(f"the receipt acknowledges digest {named}, not this one ({subject_sha256}): "
                                "it is a receipt for another document")
     return str(body.get("signer", ""))
+
+
+# ---- receipts in a submission package: receipts/submission-N.json ---------------------------------
+
+PACKAGE_PREFIX = "receipts/"
+
+
+def package_members(session: Session, filing_id: int, report_sha256: str) -> dict[str, bytes]:
+    """The submission receipts for the report as it stands, as package members."""
+    rows = session.scalars(select(Receipt).where(Receipt.filing_id == filing_id, Receipt.kind == "submission",
+                                                 Receipt.subject_sha256 == report_sha256).order_by(Receipt.id))
+    return {f"{PACKAGE_PREFIX}submission-{i}.json":
+            (json.dumps(export(row), ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+            for i, row in enumerate(rows, start=1)}
+
+
+def check_package(members: dict[str, bytes], report_sha256: str) -> list[dict[str, Any]]:
+    """Every receipt in a package must be a signed receipt of this very report; raises naming the member."""
+    found = []
+    for name in sorted(n for n in members if n.startswith(PACKAGE_PREFIX)):
+        try:
+            receipt = json.loads(members[name].decode("utf-8"))
+            check(receipt, report_sha256)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise CheckFailedError(f"package refused: {name} is not a JSON receipt") from None
+        except (CheckFailedError, InputError) as exc:
+            raise CheckFailedError(f"package refused: {name}: {exc.message}") from None
+        found.append(receipt)
+    return found
