@@ -38,7 +38,8 @@ def test_the_written_notice_cites_art_3_5_verbatim(book: Rulebook) -> None:
     (basis,) = body["basis"]
     assert basis["article"] == "第三条第（五）项" and basis["status"] == "verified"
     assert basis["text"] == "地市级以上网信部门或者公安机关书面通知需要进行安全评估的其他情形。"
-    assert body["opening"].startswith("依据《具有舆论属性或社会动员能力的互联网信息服务安全评估规定》第三条第（五）项，你单位声浪")
+    assert body["opening"].startswith(
+        "依据《具有舆论属性或社会动员能力的互联网信息服务安全评估规定》第三条第（五）项，你单位声浪")
 
 
 def _content(book: Rulebook) -> dict[str, Any]:
