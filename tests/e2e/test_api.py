@@ -390,3 +390,17 @@ def test_a_provider_acknowledges_its_document_once_and_nobody_else_can(live: Liv
     assert seen["acknowledgement"] == ack.json() and seen["sha256"] == document["sha256"]
     pdf = live.api("hz-admin").get(f"/api/v1/documents/{targets.document}/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_regulator_sets_its_number_pattern_on_its_account_page_and_a_bad_one_is_shown_back(live: Live) -> None:
+    client = live.browser_login("sz-mps")
+    page = client.get("/account")
+    assert page.status_code == 200 and "深公评〔" in page.text
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    bad = client.post("/account/reference-pattern", data={"csrf_token": csrf, "pattern": "{number.__class__}"})
+    assert bad.status_code == 422 and "{number.__class__}" in bad.text and 'id="reference-pattern"' in bad.text
+    good = client.post("/account/reference-pattern", data={"csrf_token": csrf, "pattern": "深公函〔{year}〕{number}号"})
+    assert good.status_code == 303
+    assert "深公函〔" in client.get("/account").text
+    provider = live.browser_login("sz-admin").get("/account")
+    assert 'id="reference-pattern"' not in provider.text

@@ -132,6 +132,20 @@ def set_reference_pattern(ctx: Context, p: Principal, pattern: str) -> str:
         return format_reference(text, abbreviation(org.name, _agency_of(org)), ctx.today().year, 1)
 
 
+def current_pattern(ctx: Context, p: Principal) -> tuple[str, str] | None:
+    """A regulator's office's 文号 pattern and the number it gives; None for anyone else. Makes nothing."""
+    if not p.is_regulator or p.agency is None or p.jurisdiction is None:
+        return None
+    with ctx.reader() as uow:
+        own = uow.session.get(Organisation, p.organisation_id) if p.organisation_id is not None else None
+        org = own if own is not None and own.kind == "regulator" else uow.session.scalar(
+            select(Organisation).where(Organisation.issuer_key == f"{p.agency}:{p.jurisdiction}"))
+        pattern = reference_pattern(org) if org is not None else DEFAULT_PATTERN
+        name = org.name if org is not None else office_name(ctx.book, p.agency, p.jurisdiction)
+        agency = _agency_of(org) if org is not None else p.agency
+        return pattern, format_reference(pattern, abbreviation(name, agency), ctx.today().year, 1)
+
+
 def _next_number(session: Session, issuer_id: int, year: int) -> int:
     """The next sequence number, under the sequence row's lock (SQLite: the write transaction's lock)."""
     dialect = session.get_bind().dialect.name
