@@ -339,3 +339,16 @@ def test_report_verify_checks_receipts_with_exit_codes(world: World, tmp_path: P
     (tmp_path / "junk.json").write_text("[]")
     result = _cli("report", "verify", report, "--receipt", tmp_path / "junk.json")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_an_acceptance_reads_as_passed_with_no_order_and_no_reply_date(world: World) -> None:
+    w = world
+    fid = _submitted(w)
+    review.act(w.ctx, w.cac, fid, Action.ACCEPT)
+    review.act(w.ctx, w.cac, fid, Action.CLOSE, "结案")
+    acceptance, closure = _docs(w, w.provider, fid)
+    assert acceptance.title == "书面审查意见" and "审查通过" in acceptance.content["result"]
+    for doc in (acceptance, closure):
+        text = str(doc.content)
+        assert "责令" not in text and doc.content["deadline"] is None, text
+    assert acceptance.reference != closure.reference

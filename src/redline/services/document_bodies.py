@@ -111,6 +111,8 @@ def for_filing(book: Rulebook, kind: str, filing: Filing, note: str, data: dict[
     elif kind == "inspection_record":
         body["inspection"] = {"date": data.get("inspection_date"), "inspectors": data.get("inspectors", ""),
                               "findings": _lines(str(data.get("findings", "")))}
+    elif kind == "acceptance":
+        body["result"] = "经书面审查，未发现安全评估报告内容、项目缺失或者安全评估方法明显不当的情形，审查通过。"
     elif kind == "verification":
         body["result"] = "整改已通过核验" if data.get("verified") else "整改未通过核验，请继续整改"
     return body
