@@ -64,3 +64,10 @@ def test_the_printed_notice_carries_its_number_basis_and_digest(book: Rulebook, 
     for words in ("关于开展安全评估的书面通知", "杭网信评〔2026〕15号", "杭州市互联网信息办公室", "第三条第（五）项",
                   "声浪", f"SHA-256{digest}"):
         assert _squeeze(words) in text, words
+
+
+def test_a_notice_asks_for_the_report_by_its_date_not_for_a_written_reply(book: Rulebook) -> None:
+    content = _content(book)
+    html = issued_document_html(content, issuing.content_digest(content), "zh-CN")
+    assert "请于2026年4月30日前提交安全评估报告" in html and "书面反馈" not in html
+    assert "法律依据" in html
