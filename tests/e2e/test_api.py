@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from redline.services import accounts, jobs
 from redline.services.demo import DEMO_PASSWORD
-from redline.store.models import ApiToken, Campaign, Evidence, Filing, Service, Summons, User
+from redline.store.models import ApiToken, Campaign, Evidence, Filing, IssuedDocument, Service, Summons, User
 from redline.web import api, api_versions
 from tests.e2e.conftest import Live
 
@@ -32,6 +32,7 @@ class Targets:
     service: int
     job: int = 0  # hz-admin's finished report-PDF job
     campaign: int = 0  # the demo's 杭州 patrol campaign (hz-cac's)
+    document: int = 0  # a document issued in `filing`
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +54,10 @@ def targets(live: Live) -> Targets:
     assert jobs.wait(live.ctx, job, 30).state == "done"
     with live.ctx.reader() as uow:
         campaign = uow.session.scalars(select(Campaign.id).where(Campaign.region == "330100")).first()
-    assert campaign is not None
-    return Targets(filing.id, draft.id, sha, summons, service, job, campaign)
+        document = uow.session.scalars(select(IssuedDocument.id).where(IssuedDocument.filing_id == filing.id)
+                                       .order_by(IssuedDocument.id)).first()
+    assert campaign is not None and document is not None
+    return Targets(filing.id, draft.id, sha, summons, service, job, campaign, document)
 
 
 READS = [
@@ -67,6 +70,9 @@ READS = [
     ("GET", "/api/v1/evidence/{sha}", HZ_INSIDERS),
     ("GET", "/api/v1/filings/{draft}", HZ_PROVIDER),
     ("GET", "/api/v1/summonses/{summons}", HZ_INSIDERS),
+    ("GET", "/api/v1/documents/{document}", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/documents", HZ_INSIDERS),
+    ("GET", "/api/v1/filings/{filing}/receipts", HZ_INSIDERS),
 ]
 
 
@@ -279,6 +285,7 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/filings/{filing_id}/review.pdf": ("/filings/{filing}/review.pdf", HZ_INSIDERS, 404),
     "/filings/{filing_id}/rectification.pdf": ("/filings/{filing}/rectification.pdf", HZ_INSIDERS, 404),
     "/summonses/{summons_id}.pdf": ("/summonses/{summons}.pdf", HZ_INSIDERS, 404),
+    "/documents/{document_id}.pdf": ("/documents/{document}.pdf", HZ_INSIDERS, 404),
     "/evidence/{sha256}": ("/evidence/{sha}", HZ_INSIDERS, 404),
     "/evidence/{sha256}/view": ("/evidence/{sha}/view", HZ_INSIDERS, 404),
     "/summonses/{summons_id}": ("/summonses/{summons}", HZ_INSIDERS, 404),
@@ -377,3 +384,33 @@ def test_markup_in_an_uploaded_probe_run_never_reaches_the_page(live: Live, targ
     page = live.browser_login("hz-member").get(f"/evidence/{upload.json()['sha256']}/view")
     assert page.status_code == 200, page.text
     assert "http-equiv" not in page.text and "<script" not in page.text and "attacker.example" not in page.text
+
+
+def test_a_provider_acknowledges_its_document_once_and_nobody_else_can(live: Live, targets: Targets) -> None:
+    path = f"/api/v1/documents/{targets.document}/acknowledgement"
+    assert live.api("sz-admin").post(path).status_code == 404  # another provider: as if it did not exist
+    assert live.api("bj-cac").post(path).status_code == 404  # another jurisdiction
+    assert live.api("hz-cac").post(path).status_code == 403  # the issuer does not acknowledge for the provider
+    document = live.api("hz-admin").get(f"/api/v1/documents/{targets.document}").json()
+    ack = live.api("hz-member").post(path)
+    assert ack.status_code == 201, ack.text
+    assert ack.json()["body"]["subject"] == {"document": document["reference"], "document_sha256": document["sha256"]}
+    assert live.api("hz-admin").post(path).status_code == 409
+    seen = live.api("hz-cac").get(f"/api/v1/documents/{targets.document}").json()
+    assert seen["acknowledgement"] == ack.json() and seen["sha256"] == document["sha256"]
+    pdf = live.api("hz-admin").get(f"/api/v1/documents/{targets.document}/pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_a_regulator_sets_its_number_pattern_on_its_account_page_and_a_bad_one_is_shown_back(live: Live) -> None:
+    client = live.browser_login("sz-mps")
+    page = client.get("/account")
+    assert page.status_code == 200 and "深公评〔" in page.text
+    csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    bad = client.post("/account/reference-pattern", data={"csrf_token": csrf, "pattern": "{number.__class__}"})
+    assert bad.status_code == 422 and "{number.__class__}" in bad.text and 'id="reference-pattern"' in bad.text
+    good = client.post("/account/reference-pattern", data={"csrf_token": csrf, "pattern": "深公函〔{year}〕{number}号"})
+    assert good.status_code == 303
+    assert "深公函〔" in client.get("/account").text
+    provider = live.browser_login("sz-admin").get("/account")
+    assert 'id="reference-pattern"' not in provider.text

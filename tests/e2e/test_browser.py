@@ -107,3 +107,24 @@ def test_the_dashboard_draws_its_charts(browser: Browser, live: Live) -> None:
     officer.goto(live.url + "/regulator/dashboard")
     expect(officer.locator("svg[role=img]")).to_have_count(4)
     shot(officer, "8-dashboard")
+
+
+def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_open_it(browser: Browser,
+                                                                                     live: Live) -> None:
+    provider = login(browser, live, "hz-admin")
+    provider.goto(live.url + "/provider")
+    row = provider.locator("#documents tr[data-document]").filter(has=provider.locator("button")).first
+    expect(row).to_be_visible()
+    document = row.get_attribute("data-document")
+    reference = row.locator("td").first.inner_text()
+    assert re.fullmatch(r"杭(网信|公)评〔\d{4}〕\d+号", reference), reference
+    row.locator("button[type=submit]").click()
+    provider.wait_for_load_state()
+    provider.goto(live.url + "/provider")
+    expect(provider.locator(f"#documents tr[data-document='{document}']")).to_contain_text("已签收")
+    shot(provider, "documents-acknowledged")
+    pdf = provider.request.get(live.url + f"/documents/{document}.pdf")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    outsider = login(browser, live, "sz-admin")
+    response = outsider.goto(live.url + f"/documents/{document}.pdf")
+    assert response is not None and response.status == 404

@@ -66,6 +66,19 @@ def _read_signature(path: Path) -> dict[str, Any]:
     return value
 
 
+def _check_receipt(path: Path, digest: str) -> None:
+    from redline.services.receipts import check
+
+    try:
+        signer = check(_read_signature(path), digest)
+    except RedlineError as exc:
+        if exc.source is None:
+            exc.source = str(path)
+        raise
+    out.print(f"receipt valid: {path} acknowledges sha256 {digest}, signed for {signer} (key not checked "
+              "against a key you trust)", markup=False)
+
+
 @app.command("verify")
 def verify_report(
     report: ReportArg,
@@ -74,11 +87,17 @@ def verify_report(
     manifest: ManifestOpt = None,
     trust: Annotated[Path | None, typer.Option("--trust", "-t", help="The signer's public key (.pub) you trust; "
                                                "the signature must be made with it.", show_default=False)] = None,
+    receipt: Annotated[list[Path] | None, typer.Option(
+        "--receipt", "-r", help="A receipt (回执) of this report, as exported in its package under receipts/; "
+        "repeat for each.", show_default=False)] = None,
 ) -> None:
-    """Check a JSON report's SHA-256 seal and, when it is signed, its signature (exit 1 if either fails)."""
+    """Check a JSON report's SHA-256 seal, its receipts and, when it is signed, its signature (exit 1 if any
+    fails)."""
     text = read_text_file(report)
     digest = verify_text(text, str(report))
     out.print(f"seal intact: sha256 {digest}", markup=False)
+    for path in receipt or []:
+        _check_receipt(path, digest)
     sig_path = signature or _signature_path(report)
     if signature is None and not sig_path.exists():
         if trust is not None or manifest is not None:

@@ -13,7 +13,7 @@ from redline.i18n import DEFAULT_LANGUAGE, translations
 _STATUS: dict[str | None, str] = {"met": "Met", "partly_met": "Partly met", "not_met": "Not met",
            "not_applicable": "Not applicable", None: "Unanswered"}
 _CONCLUSION = {"compliant": "Compliant",
-               "rectification_required": "Compliant only after rectification of the items found",
+               "rectification_required": "Compliant in the main: the items found are to be rectified without delay",
                "not_compliant": "Not compliant: hidden dangers must be rectified before a report is formed",
                "incomplete": "Incomplete: items remain unanswered"}
 _SEVERITY = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical"}

@@ -17,7 +17,7 @@ from redline.domain.workflow import FilingState, Role
 from redline.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.rulebook.schema import DeadlineRule, EventKind
-from redline.services import assessor_signature, audit
+from redline.services import assessor_signature, audit, document_bodies, issuing
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, reconcile, service_from
@@ -151,7 +151,11 @@ def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: st
         title = f"{service_row.name} · 书面通知 {reference}".strip()
         filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.NOTICE_ISSUED,
                              title)
-        record(uow.session, ctx, p, filing, "notify", None, note, {"reference": reference})
+        body = document_bodies.for_notice(ctx.book, service_row.name, note, due, filing.id, reference)
+        document = issuing.issue(uow.session, ctx, p, "notice", org, body, filing_id=filing.id,
+                                 service_id=service_row.id)
+        record(uow.session, ctx, p, filing, "notify", None, note,
+               {"reference": reference, "document": document.reference, "document_sha256": document.sha256})
         uow.commit()
         return filing.id
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from redline.domain.workflow import FilingState
 from redline.errors import CheckFailedError, InputError, PackageTooLargeError, PermissionDeniedError
 from redline.reports.canonical import dumps, loads, verify_text
-from redline.services import audit, checkpoints, report_versions, signing_keys
+from redline.services import audit, checkpoints, receipts, report_versions, signing_keys
 from redline.services.archives import MAX_TOTAL_BYTES, read_members
 from redline.services.context import Context
 from redline.services.package_checks import (
@@ -94,8 +94,9 @@ def export_package(ctx: Context, p: Principal, filing_id: int, *, include_eviden
                                                    .order_by(Evidence.id)) if e.sha256 in sealed]
         evidence = list({e.sha256: e for e in evidence}.values())
         _ = filing.service
+        countersigned = receipts.package_members(uow.session, filing.id, str(digest))
     report_text = dumps(report)
-    members: dict[str, bytes] = {REPORT: report_text.encode("utf-8")}
+    members: dict[str, bytes] = {REPORT: report_text.encode("utf-8"), **countersigned}
     if with_pdf:
         from redline.reports.pdf import report_pdf
 
@@ -210,6 +211,7 @@ class Verified:
     members: dict[str, bytes]
     signer: str | None  # the name the signature claims: show it only through signing_keys.trust_of
     signature: dict[str, Any] | None = None
+    receipts: tuple[dict[str, Any], ...] = ()
 
 
 def verify_package(data: bytes, *, require_signature: bool = False, trust: Path | None = None,
@@ -229,7 +231,8 @@ def verify_package(data: bytes, *, require_signature: bool = False, trust: Path 
     cross_check(manifest, typed(ReportDoc, report, "report"))
     check_evidence_members(manifest, members)
     signer, signature = _signer(members, report_text, require_signature, trust)
-    return Verified(manifest, report, report_text, members, signer, signature)
+    countersigned = tuple(receipts.check_package(members, manifest.report_sha256))
+    return Verified(manifest, report, report_text, members, signer, signature, countersigned)
 
 
 def _provider(s: Session, manifest: ManifestDoc) -> Organisation | None:
@@ -338,7 +341,8 @@ def _record(ctx: Context, s: Session, importer: Principal, filing: Filing, check
     note = f"package {package_sha[:16]}" + (f", {shown.label}" if shown else ", unsigned 未签名")
     signed = {"signer": shown.signer if shown else None, "signer_trusted": bool(shown and shown.trusted),
               "signer_claimed": checked.signer,
-              "key_id": checked.signature.get("key_id") if checked.signature else None}
+              "key_id": checked.signature.get("key_id") if checked.signature else None,
+              "receipts": [signing_keys.trust_of(s, r["signature"]).label for r in checked.receipts]}
     s.add(FilingEvent(filing_id=filing.id, at=ctx.now(), actor_id=importer.user_id,
                       actor_name=importer.display_name, action="import", from_state=None,
                       to_state=filing.state, note=note, data={"package_sha256": package_sha, **signed}))

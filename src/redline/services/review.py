@@ -26,7 +26,16 @@ from redline.domain.obligations import evaluate
 from redline.domain.workflow import Action, FilingState, next_state
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.reports.document import build_report
-from redline.services import assessor_signature, audit, checkpoints, filing_deadlines, report_versions
+from redline.services import (
+    assessor_signature,
+    audit,
+    checkpoints,
+    document_bodies,
+    filing_deadlines,
+    issuing,
+    receipts,
+    report_versions,
+)
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
 from redline.services.filings import checklist_items, record
@@ -37,9 +46,11 @@ from redline.store.models import (
     Filing,
     FilingEvent,
     Inspection,
+    IssuedDocument,
     Organisation,
     RectificationItem,
     ReviewComment,
+    Service,
     Summons,
     User,
 )
@@ -151,6 +162,18 @@ def _current_items(session: Session, filing: Filing) -> list[RectificationItem]:
     return [r for r in rows if r.round == latest]
 
 
+def _issue_for_step(session: Session, ctx: Context, p: Principal, filing: Filing, action: Action, note: str,
+                    data: dict[str, Any]) -> IssuedDocument:
+    """The document the step issues, frozen now: what it says can never follow later changes."""
+    session.flush()
+    kind = document_bodies.KIND_OF_ACTION[action]
+    items = _current_items(session, filing) if action is Action.ORDER_RECTIFICATION else []
+    facts = {**data, "verified": action is Action.VERIFY}
+    body = document_bodies.for_filing(ctx.book, kind, filing, note.strip(), facts, items)
+    return issuing.issue(session, ctx, p, kind, filing.provider, body, filing_id=filing.id,
+                         service_id=filing.service_id)
+
+
 def act(ctx: Context, p: Principal, filing_id: int, action: Action, note: str = "",
         extra: dict[str, Any] | None = None) -> FilingState:
     """Make one workflow step, if state and role allow it; refuse with the reason otherwise."""
@@ -170,8 +193,15 @@ def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action:
     after = next_state(before, action, p.role, note)
     filing.state = after.value
     data = _apply_extras(ctx, session, p, filing, action, extra or {})
+    if action in document_bodies.KIND_OF_ACTION:
+        document = _issue_for_step(session, ctx, p, filing, action, note, {**(extra or {}), **data})
+        data = {**data, "document": document.reference, "document_sha256": document.sha256}
     event = record(session, ctx, p, filing, action.value, before.value, note.strip(), data)
     if action is Action.SUBMIT and filing.report_digest:
+        subject = {"filing": filing.id, "report_sha256": filing.report_digest}
+        for office in issuing.receiving_offices(session, ctx, filing.region):
+            receipts.sign_receipt(session, ctx.settings.key_dir, ctx.now(), "submission", subject, office,
+                                  office.name, filing_id=filing.id)
         checkpoints.write(session, ctx.settings.key_dir, ctx.now(), [(filing.id, filing.report_digest)])
     return event
 
@@ -255,5 +285,13 @@ def record_summons_in(session: Session, ctx: Context, p: Principal, s: SummonsRe
     session.flush()
     audit.append(session, ctx.now(), p.username, "summons.record", f"summons:{row.id}",
                  {"provider": org.id, "date": s.date, "deadline": s.deadline})
+    if s.filing_id is not None:
+        named = session.get(Filing, s.filing_id)
+        services = [named.service.name] if named is not None and named.service is not None else []
+    else:
+        services = list(session.scalars(select(Service.name).where(Service.provider_id == org.id)
+                                        .order_by(Service.id)))
+    body = document_bodies.for_summons(ctx.book, row, services, ctx.today())
+    issuing.issue(session, ctx, p, body["summons_kind"], org, body, filing_id=s.filing_id, summons_id=row.id)
     return row.id
 

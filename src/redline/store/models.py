@@ -69,6 +69,9 @@ class Organisation(Base):
     location: Mapped[str] = mapped_column(String(6), index=True)
     credit_code: Mapped[str | None] = mapped_column(String(18))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # a regulator's office as document issuer: "cac:330100" (agency and jurisdiction), and its 文号 pattern
+    issuer_key: Mapped[str | None] = mapped_column(String(20), unique=True)
+    reference_pattern: Mapped[str | None] = mapped_column(String(100))
 
 
 class User(Base):
@@ -419,6 +422,9 @@ class LoginAttempt(Base):
 
 
 # The tables of trust live in their own module; importing them here puts them in Base.metadata.
+from redline.store.models_documents import DocumentSequence as DocumentSequence  # noqa: E402
+from redline.store.models_documents import IssuedDocument as IssuedDocument  # noqa: E402
+from redline.store.models_documents import Receipt as Receipt  # noqa: E402
 from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
 from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402
 from redline.store.models_versions import FollowUpDeadline as FollowUpDeadline  # noqa: E402

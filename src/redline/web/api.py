@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -10,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
-from redline.services import accounts, audit, filings, judging, packages, queries, review
+from redline.services import accounts, audit, filings, issued_documents, issuing, judging, packages, queries, review
 from redline.services.review import RectificationDemand, SummonsRecord
 from redline.web import uploads
 from redline.web.deps import ApiUser, CtxDep, IdPath
@@ -23,12 +24,14 @@ from redline.web.schemas import (
     ChangeIn,
     CommentIn,
     Created,
+    DocumentOut,
     FilingDetail,
     FilingList,
     FilingOut,
     JudgementBody,
     MeOut,
     NoticeIn,
+    PatternIn,
     RectificationAnswerIn,
     ServiceIn,
     SignIn,
@@ -37,6 +40,7 @@ from redline.web.schemas import (
     SummonsOut,
     TokenOut,
 )
+from redline.web.templating import request_lang
 
 router = APIRouter(prefix="/api/v1")
 
@@ -229,6 +233,53 @@ def record_summons(ctx: CtxDep, p: ApiUser, body: SummonsIn) -> Created:
 @router.get("/summonses/{summons_id}")
 def get_summons(ctx: CtxDep, p: ApiUser, summons_id: IdPath) -> SummonsOut:
     return _summons_out(queries.get_summons(ctx, p, summons_id))
+
+
+def _document_out(d: issued_documents.DocumentView) -> DocumentOut:
+    return DocumentOut(**dataclasses.asdict(d))
+
+
+@router.get("/filings/{filing_id}/documents")
+def filing_documents(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> list[DocumentOut]:
+    """The documents issued in a filing, frozen as issued."""
+    queries.get_filing(ctx, p, filing_id)
+    return [_document_out(d) for d in issued_documents.list_documents(ctx, p, filing_id=filing_id)]
+
+
+@router.get("/providers/{provider_id}/documents")
+def provider_documents(ctx: CtxDep, p: ApiUser, provider_id: IdPath) -> list[DocumentOut]:
+    """Every document addressed to a provider (notices, summonses, orders) that the caller may read."""
+    return [_document_out(d) for d in issued_documents.list_documents(ctx, p, provider_id=provider_id)]
+
+
+@router.get("/documents/{document_id}")
+def get_document(ctx: CtxDep, p: ApiUser, document_id: IdPath) -> DocumentOut:
+    return _document_out(issued_documents.get_document(ctx, p, document_id))
+
+
+@router.get("/documents/{document_id}/pdf")
+def document_pdf(request: Request, ctx: CtxDep, p: ApiUser, document_id: IdPath) -> Response:
+    _, data = issued_documents.document_pdf(ctx, p, document_id, request_lang(request))
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="document-{document_id}.pdf"'})
+
+
+@router.post("/documents/{document_id}/acknowledgement", status_code=201)
+def acknowledge_document(ctx: CtxDep, p: ApiUser, document_id: IdPath) -> dict[str, Any]:
+    """The provider's signed acknowledgement of receipt (回执) of the document's digest."""
+    return issued_documents.acknowledge(ctx, p, document_id)
+
+
+@router.get("/filings/{filing_id}/receipts")
+def filing_receipts(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> list[dict[str, Any]]:
+    """The receipts of the filing's submissions, countersigned by the receiving authorities."""
+    return issued_documents.submission_receipts(ctx, p, filing_id)
+
+
+@router.put("/issuer/reference-pattern")
+def set_reference_pattern(ctx: CtxDep, p: ApiUser, body: PatternIn) -> dict[str, str]:
+    """A regulator sets its office's 文号 pattern; answers with the number the pattern gives."""
+    return {"example": issuing.set_reference_pattern(ctx, p, body.pattern)}
 
 
 @router.get("/dashboard")

@@ -15,7 +15,7 @@ from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
-from redline.services import accounts, documents_pdf, filings, packages, queries, review
+from redline.services import accounts, documents_pdf, filings, issued_documents, packages, queries, review
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import LANG_COOKIE, render, request_lang
@@ -103,6 +103,7 @@ def _provider(request: Request, ctx: CtxDep, p: PageUser, change_error: InputErr
     rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
     return render(request, "provider.html", status=422 if change_error else 200,
                   services=queries.services_of(ctx, p), filings=rows, total=total,
+                  documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
                   overdue=queries.overdue_among(ctx, rows),
                   capabilities=ctx.book.capabilities, technologies=ctx.book.technologies,
                   change_error=change_error, posted=posted)
@@ -149,6 +150,8 @@ def _filing(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, *, done:
     return render(request, "filing.html", status=422 if error else 200, v=view, f=view.filing, items=items,
                   done=done, today=ctx.today(), answers=shown, error=error,
                   error_item=_error_item(error, view.items),
+                  documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
+                  receipts=issued_documents.submission_receipts(ctx, p, filing_id),
                   comments_by_item={c.item_id: c for c in view.comments},
                   quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
 
@@ -276,6 +279,22 @@ def review_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) ->
 def rectification_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     return _pdf(documents_pdf.rectification_order(ctx, p, filing_id, request_lang(request)),
                 f"rectification-{filing_id}.pdf")
+
+
+@router.get("/documents/{document_id}.pdf")
+def issued_document_pdf(request: Request, ctx: CtxDep, p: PageUser, document_id: IdPath) -> Response:
+    """An issued document, printed from its frozen content."""
+    _, data = issued_documents.document_pdf(ctx, p, document_id, request_lang(request))
+    return _pdf(data, f"document-{document_id}.pdf")
+
+
+@router.post("/documents/{document_id}/acknowledge", dependencies=[Csrf])
+def acknowledge_document(ctx: CtxDep, p: PageUser, document_id: IdPath) -> Response:
+    issued_documents.acknowledge(ctx, p, document_id)
+    document = issued_documents.get_document(ctx, p, document_id)
+    if document.filing_id is not None:
+        return _back(document.filing_id, "acknowledge")
+    return RedirectResponse("/provider#documents", status_code=303)
 
 
 @router.get("/summonses/{summons_id}.pdf")

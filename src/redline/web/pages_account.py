@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from redline.services import accounts, credentials
+from redline.errors import InputError
+from redline.services import accounts, credentials, issuing
 from redline.web import forms
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render
@@ -14,16 +15,18 @@ router = APIRouter()
 
 
 def _page(request: Request, ctx: CtxDep, p: PageUser, new_token: str | None = None,
-          done: str = "") -> HTMLResponse:
-    return render(request, "account.html", new_token=new_token, done=done, now=ctx.now(),
+          done: str = "", status: int = 200, pattern_error: str = "", pattern: str | None = None) -> HTMLResponse:
+    current = issuing.current_pattern(ctx, p)
+    return render(request, "account.html", status, new_token=new_token, done=done, now=ctx.now(),
                   tokens=accounts.list_api_tokens(ctx, p), default_days=ctx.settings.api_token_days,
-                  max_days=ctx.settings.api_token_max_days)
+                  max_days=ctx.settings.api_token_max_days, reference=current, pattern_error=pattern_error,
+                  pattern=pattern if pattern is not None else (current[0] if current else ""))
 
 
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, ctx: CtxDep, p: PageUser, done: str = "") -> HTMLResponse:
     """A new token is never read from the URL: it appears only on the response to the POST that made it."""
-    return _page(request, ctx, p, done=done if done in ("password", "revoked") else "")
+    return _page(request, ctx, p, done=done if done in ("password", "revoked", "pattern") else "")
 
 
 @router.post("/account/tokens", dependencies=[Csrf])
@@ -50,6 +53,18 @@ async def change_password(request: Request, ctx: CtxDep, p: PageUser) -> Respons
                                 revoke_tokens=forms.text(form, "revoke_tokens") == "on",
                                 client_ip=request.client.host if request.client else None)
     return RedirectResponse("/account?done=password", status_code=303)
+
+
+@router.post("/account/reference-pattern", dependencies=[Csrf])
+async def reference_pattern(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    """A regulator sets its office's 文号 pattern; a bad pattern re-shows the form with the reason."""
+    form = await request.form()
+    pattern = forms.text(form, "pattern", max_length=1000)
+    try:
+        issuing.set_reference_pattern(ctx, p, pattern)
+    except InputError as exc:
+        return _page(request, ctx, p, status=422, pattern_error=exc.message, pattern=pattern)
+    return RedirectResponse("/account?done=pattern", status_code=303)
 
 
 @router.post("/account/logout-everywhere", dependencies=[Csrf])

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.domain.workflow import FilingState
 from redline.errors import InputError, PermissionDeniedError
-from redline.services import filings, queries, review
+from redline.services import filings, issued_documents, queries, review
 from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.services.review import SummonsRecord
@@ -120,7 +120,10 @@ async def record_summons(request: Request, ctx: CtxDep, p: PageUser) -> Response
 
 @router.get("/summonses/{summons_id}", response_class=HTMLResponse)
 def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath) -> HTMLResponse:
-    return render(request, "summons.html", s=queries.get_summons(ctx, p, summons_id))
+    summons = queries.get_summons(ctx, p, summons_id)
+    documents = [d for d in issued_documents.list_documents(ctx, p, provider_id=summons.provider_id)
+                 if d.summons_id == summons.id]
+    return render(request, "summons.html", s=summons, documents=documents)
 
 
 @router.get("/rectifications", response_class=HTMLResponse)

@@ -264,3 +264,22 @@ class ChainOut(BaseModel):
     entries: int
     first_broken: int | None
     reason: str
+
+
+class DocumentOut(BaseModel):
+    """An issued document as frozen: its 文号, digest, content, and the provider's signed acknowledgement."""
+
+    id: int
+    reference: str
+    kind: str
+    title: str
+    issued_at: str
+    sha256: str
+    filing_id: int | None
+    summons_id: int | None
+    content: dict[str, Any]
+    acknowledgement: dict[str, Any] | None
+
+
+class PatternIn(In):
+    pattern: Annotated[str, Field(max_length=100)] = Field(description="文号 pattern with {abbr}, {year}, {number}")
