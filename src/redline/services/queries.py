@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import Select, String, case, cast, func, select
 
 from redline.domain import jurisdiction
-from redline.domain.workflow import FilingState, actions_for
+from redline.domain.parallel_review import actions_available
+from redline.domain.workflow import FilingState
 from redline.errors import NotFoundError
+from redline.services import review_tracks
 from redline.services.context import Context
 from redline.services.deadlines import Escalation, escalated
 from redline.services.filings import checklist_items
@@ -89,6 +91,7 @@ class FilingView:
     inspections: list[Inspection]
     rectification: list[RectificationItem]
     summonses: list[Summons] = field(default_factory=list)
+    reviews: list[review_tracks.TrackView] = field(default_factory=list)
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -96,10 +99,11 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         s = uow.session
         filing = require_filing(p, s.get(Filing, filing_id), filing_id)
         _ = filing.events
+        reviews = review_tracks.read(s, filing)
         return FilingView(
             filing=filing,
             overdue=is_overdue(filing, ctx.today()),
-            actions=[a.value for a in actions_for(FilingState(filing.state), p.role)],
+            actions=[a.value for a in actions_available(review_tracks.tracks(reviews), p.role)],
             items=checklist_items(ctx, filing),
             evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
             comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
@@ -108,6 +112,7 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
                 RectificationItem.filing_id == filing.id).order_by(RectificationItem.round,
                                                                    RectificationItem.id))),
             summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
+            reviews=reviews,
         )
 
 

@@ -223,6 +223,8 @@ class RectificationItem(Base):
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
     responded_at: Mapped[dt.datetime | None] = mapped_column()
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The authority that ordered the item (domain/parallel_review.py); None for orders made before 0011.
+    authority: Mapped[str | None] = mapped_column(String(10))
 
 
 class Evidence(Base):
@@ -418,6 +420,8 @@ class LoginAttempt(Base):
     blocked_until: Mapped[dt.datetime | None] = mapped_column()
 
 
-# The tables of trust live in their own module; importing them here puts them in Base.metadata.
+# The tables of trust and of parallel review live in their own modules; importing them here puts them in
+# Base.metadata.
+from redline.store.models_review import FilingReview as FilingReview  # noqa: E402
 from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
 from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402
