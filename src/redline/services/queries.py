@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, String, case, cast, func, select
 
 from redline.domain import jurisdiction
-from redline.domain.parallel_review import actions_available
+from redline.domain.parallel_review import actions_available, waiting_for
 from redline.domain.workflow import FilingState
 from redline.errors import NotFoundError
 from redline.services import review_tracks
@@ -92,6 +92,7 @@ class FilingView:
     rectification: list[RectificationItem]
     summonses: list[Summons] = field(default_factory=list)
     reviews: list[review_tracks.TrackView] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -99,7 +100,7 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         s = uow.session
         filing = require_filing(p, s.get(Filing, filing_id), filing_id)
         _ = filing.events
-        reviews = review_tracks.read(s, filing)
+        reviews = review_tracks.read(filing)
         return FilingView(
             filing=filing,
             overdue=is_overdue(filing, ctx.today()),
@@ -113,6 +114,7 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
                                                                    RectificationItem.id))),
             summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
             reviews=reviews,
+            waiting=[a.value for a in waiting_for(review_tracks.tracks(reviews))],
         )
 
 

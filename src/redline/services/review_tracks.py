@@ -42,10 +42,9 @@ def states_of(rows: dict[Authority, FilingReview]) -> dict[Authority, FilingStat
     return {a: FilingState(r.state) for a, r in rows.items()}
 
 
-def read(session: Session, filing: Filing) -> list[TrackView]:
+def read(filing: Filing) -> list[TrackView]:
     """The tracks for display, without writing: a missing track stands at the filing's state."""
-    stored = {r.authority: r for r in session.scalars(
-        select(FilingReview).where(FilingReview.filing_id == filing.id))}
+    stored = {r.authority: r for r in filing.reviews}
     views = []
     for authority, state in both(FilingState(filing.state)).items():
         row = stored.get(authority.value)

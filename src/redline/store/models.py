@@ -151,6 +151,9 @@ class Filing(Base):
     service: Mapped[Service | None] = relationship(lazy="joined")
     events: Mapped[list[FilingEvent]] = relationship(order_by="FilingEvent.id", lazy="selectin",
                                                      cascade="all, delete-orphan")
+    # Each authority's review (models_review.py); read-only here, written under the filing's lock.
+    reviews: Mapped[list[FilingReview]] = relationship(order_by="FilingReview.authority", lazy="selectin",
+                                                       viewonly=True)
 
 
 class FilingEvent(Base):
