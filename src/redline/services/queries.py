@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, String, case, cast, func, select
 
 from redline.domain import jurisdiction
-from redline.domain.parallel_review import actions_available, waiting_for
+from redline.domain.parallel_review import Authority, actions_available, waiting_for
 from redline.domain.workflow import FilingState
 from redline.errors import NotFoundError
 from redline.services import review_tracks
@@ -93,6 +93,8 @@ class FilingView:
     summonses: list[Summons] = field(default_factory=list)
     reviews: list[review_tracks.TrackView] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
+    can_comment: bool = False  # the viewer's own authority is reviewing
+    rectification_open: bool = False  # an authority waits for answers to its rectification order
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -101,10 +103,12 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         filing = require_filing(p, s.get(Filing, filing_id), filing_id)
         _ = filing.events
         reviews = review_tracks.read(filing)
+        tracks = review_tracks.tracks(reviews)
+        own = tracks.get(Authority(p.agency)) if p.agency else None
         return FilingView(
             filing=filing,
             overdue=is_overdue(filing, ctx.today()),
-            actions=[a.value for a in actions_available(review_tracks.tracks(reviews), p.role)],
+            actions=[a.value for a in actions_available(tracks, p.role)],
             items=checklist_items(ctx, filing),
             evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
             comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
@@ -114,7 +118,9 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
                                                                    RectificationItem.id))),
             summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
             reviews=reviews,
-            waiting=[a.value for a in waiting_for(review_tracks.tracks(reviews))],
+            waiting=[a.value for a in waiting_for(tracks)],
+            can_comment=own in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION),
+            rectification_open=FilingState.RECTIFICATION_ORDERED in tracks.values(),
         )
 
 

@@ -217,7 +217,7 @@ class FilingDetail(FilingOut):
                       for c in v.comments],
             inspections=[{"date": i.date, "inspectors": i.inspectors, "findings": i.findings}
                          for i in v.inspections],
-            rectification=[{"id": r.id, "round": r.round, "text": r.text, "due": r.due,
+            rectification=[{"id": r.id, "round": r.round, "authority": r.authority, "text": r.text, "due": r.due,
                             "response": r.response, "verified": r.verified} for r in v.rectification],
             assessor_id=f.assessor_id, assessor_signed_at=f.assessor_signed_at)
 
