@@ -1,4 +1,5 @@
-"""The whole cycle in Debian's Chromium, driven by Playwright: file, review, rectify, verify, close."""
+"""The whole cycle in Debian's Chromium, driven by Playwright: file, review, rectify, verify, close (each
+authority its own review)."""
 
 from __future__ import annotations
 
@@ -92,9 +93,24 @@ def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, li
     officer.goto(filing_url)
     act(officer, "verify")
     act(officer, "close")
-    expect(officer.locator("#filing-state")).to_have_attribute("data-state", "closed")
+    # The CAC closed its own review; the public-security organ has not concluded, so the filing stays open.
+    expect(officer.locator("#review-cac")).to_have_attribute("data-state", "closed")
+    expect(officer.locator("#review-mps")).to_have_attribute("data-state", "submitted")
+    expect(officer.locator("#filing-state")).not_to_have_attribute("data-state", "closed")
+    expect(officer.locator("#reviews-waiting")).to_contain_text("公安机关")
     expect(officer.locator(".timeline")).to_contain_text("办结")
-    shot(officer, "6-officer-closes")
+    shot(officer, "6-cac-closes-its-review")
+
+    police = login(browser, live, "hz-mps")
+    police.goto(filing_url)
+    expect(police.locator("#review-cac")).to_contain_text("办结")  # sees what the CAC concluded
+    expect(police.locator("form[data-action=close]")).to_have_count(0)
+    act(police, "start_review")
+    act(police, "accept")
+    act(police, "close")
+    expect(police.locator("#filing-state")).to_have_attribute("data-state", "closed")
+    expect(police.locator("#review-mps")).to_have_attribute("data-state", "closed")
+    shot(police, "6b-police-close-theirs-and-the-filing-closes")
 
     officer.goto(live.url + "/lang/en?next=" + f"/filings/{filing_id}")
     expect(officer.locator("#filing-state")).to_contain_text("Closed")
@@ -128,3 +144,42 @@ def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_ope
     outsider = login(browser, live, "sz-admin")
     response = outsider.goto(live.url + f"/documents/{document}.pdf")
     assert response is not None and response.status == 404
+
+
+def test_the_provider_sees_the_polices_supplement_request_while_the_cac_has_accepted(
+        browser: Browser, live: Live) -> None:
+    provider = login(browser, live, "hz-admin")
+    provider.select_option("form[action='/filings'] select[name=kind]", "add_capability")
+    provider.fill("form[action='/filings'] input[name=date]", (dt.date.today() + dt.timedelta(days=40)).isoformat())
+    provider.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
+    provider.fill("form[action='/filings'] textarea[name=description]", "新增话题论坛（两部门并行审查）")
+    provider.click("form[action='/filings'] button[type=submit]")
+    provider.wait_for_load_state()
+    filing_url = provider.url.split("?")[0]
+    selects = provider.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        selects.nth(n).select_option("met")
+    provider.click("#answers button[type=submit]")
+    provider.wait_for_load_state()
+    act(provider, "submit")
+
+    cac = login(browser, live, "hz-cac")
+    cac.goto(filing_url)
+    act(cac, "start_review")
+    act(cac, "accept")
+    police = login(browser, live, "hz-mps")
+    police.goto(filing_url)
+    act(police, "start_review")
+    form = police.locator("form[data-action=request_supplement]")
+    form.locator("input[name=note]").fill("请补充网络日志留存六个月的证明材料")
+    form.locator("button[type=submit]").click()
+    police.wait_for_load_state()
+
+    provider.goto(filing_url)
+    expect(provider.locator("#filing-state")).to_have_attribute("data-state", "supplement_requested")
+    expect(provider.locator("#review-cac")).to_have_attribute("data-state", "accepted")
+    expect(provider.locator("#review-mps")).to_have_attribute("data-state", "supplement_requested")
+    expect(provider.locator("#review-mps")).to_contain_text("请补充网络日志留存六个月的证明材料")
+    expect(provider.locator("#reviews-waiting")).to_contain_text("公安机关")
+    expect(provider.locator("form[data-action=submit]")).to_have_count(1)
+    shot(provider, "9-provider-sees-the-polices-supplement-request")

@@ -1,6 +1,7 @@
 """Workflow steps sent at the same moment to a server with three worker processes (the production shape), on
 SQLite and PostgreSQL: the filing is decided on under lock, so exactly one step wins, the others are refused
-with 409 from the state the winner left, and nothing of a losing step is written (issue 23, breaks 1 and 3)."""
+with 409 from the state the winner left, and nothing of a losing step is written (issue 23, breaks 1 and 3);
+steps of the two authorities, each in its own review, are both recorded (issue 17, point 4)."""
 
 from __future__ import annotations
 
@@ -156,3 +157,38 @@ def test_a_high_finding_saved_while_the_report_is_submitted_is_never_lost_in_a_c
             else:
                 assert filing.report is None and filing.answers[items[0]]["findings"][0]["severity"] == "high"
         _timeline_matches(world, filing_id)
+
+
+def test_the_cac_and_the_police_concluding_at_the_same_moment_are_both_recorded(world: World) -> None:
+    for attempt in range(3):
+        filing_id, _ = _draft(world, f"parallel review {attempt}")
+        assert world.client("hz-admin").post(f"/api/v1/filings/{filing_id}/actions/submit", json={}).status_code == 200
+        for officer in ("hz-cac", "hz-mps"):
+            started = world.client(officer).post(f"/api/v1/filings/{filing_id}/actions/start_review", json={})
+            assert started.status_code == 200, started.text
+        cac, mps = world.client("hz-cac"), world.client("hz-mps")
+        path = f"/api/v1/filings/{filing_id}/actions"
+        answers = at_once([
+            lambda c=cac, p=path: c.post(f"{p}/accept", json={"note": "网信接收"}),  # type: ignore[misc]
+            lambda c=mps, p=path: c.post(f"{p}/request_supplement", json={"note": "公安要求补充"}),  # type: ignore[misc]
+        ])
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        detail = world.client("hz-admin").get(f"/api/v1/filings/{filing_id}").json()
+        assert {r["authority"]: (r["state"], r["note"]) for r in detail["reviews"]} == {
+            "cac": ("accepted", "网信接收"), "mps": ("supplement_requested", "公安要求补充")}
+        assert detail["state"] == "supplement_requested"
+        _timeline_matches(world, filing_id)
+
+
+def test_an_officer_closing_for_the_other_authority_gets_403_with_the_reason(world: World) -> None:
+    filing_id, _ = _draft(world, "close for the other")
+    assert world.client("hz-admin").post(f"/api/v1/filings/{filing_id}/actions/submit", json={}).status_code == 200
+    cac = world.client("hz-cac")
+    for step in ("start_review", "accept"):
+        assert cac.post(f"/api/v1/filings/{filing_id}/actions/{step}", json={}).status_code == 200
+    refused = world.client("hz-mps").post(f"/api/v1/filings/{filing_id}/actions/close", json={"note": "结案"})
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "other authority" in refused.json()["detail"]
+    reviews = {r["authority"]: r["state"] for r in cac.get(f"/api/v1/filings/{filing_id}").json()["reviews"]}
+    assert reviews == {"cac": "accepted", "mps": "submitted"}

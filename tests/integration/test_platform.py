@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, FilingState, Role, WorkflowError
-from redline.errors import AuthenticationError, InputError, NotFoundError
+from redline.errors import AuthenticationError, InputError, NotFoundError, PermissionDeniedError
 from redline.services import accounts, audit, filings, queries, review
 from redline.services.context import Context
 from redline.services.filing_deadlines import DeadlineKind
@@ -104,20 +104,26 @@ def test_the_whole_cycle_runs_and_every_step_is_audited(world: World) -> None:
         review.act(w.ctx, w.provider, fid, Action.SUBMIT_RECTIFICATION)
     review.answer_rectification(w.ctx, w.provider, fid, item.id, "已补齐")
     review.act(w.ctx, w.provider, fid, Action.SUBMIT_RECTIFICATION)
-    review.act(w.ctx, w.mps, fid, Action.VERIFY)
-    assert review.act(w.ctx, w.cac, fid, Action.CLOSE) is FilingState.CLOSED
+    with pytest.raises(PermissionDeniedError, match="other authority"):  # the CAC ordered it: the CAC verifies
+        review.act(w.ctx, w.mps, fid, Action.VERIFY)
+    review.act(w.ctx, w.cac, fid, Action.VERIFY)
+    assert review.act(w.ctx, w.cac, fid, Action.CLOSE) is FilingState.SUBMITTED  # the police have not reviewed
+    review.act(w.ctx, w.mps, fid, Action.START_REVIEW)
+    review.act(w.ctx, w.mps, fid, Action.ACCEPT)
+    assert review.act(w.ctx, w.mps, fid, Action.CLOSE) is FilingState.CLOSED
     final = queries.get_filing(w.ctx, w.provider, fid)
     assert [e.action for e in final.filing.events] == [
         "open", "evidence", "answers", "submit", "start_review", "comment", "order_rectification",
-        "rectification_answer", "submit_rectification", "verify", "close"]
+        "rectification_answer", "submit_rectification", "verify", "close", "start_review", "accept", "close"]
     assert final.rectification[0].verified
     with w.ctx.uow() as uow:
         report = audit.verify(uow.session)
         actions = uow.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
     assert report.ok
     steps = [a for a in actions if a.startswith("filing.")]  # documents issued have entries of their own
-    assert steps[-3:] == ["filing.submit_rectification", "filing.verify", "filing.close"]
-    assert actions.count("document.issue") == 3  # the rectification order, the verification, the closure
+    assert steps[-3:] == ["filing.start_review", "filing.accept", "filing.close"]
+    # the CAC's rectification order, verification and closure; the police's acceptance and closure
+    assert actions.count("document.issue") == 5
 
 
 def test_another_city_cannot_see_or_act_but_the_province_can(world: World) -> None:

@@ -171,7 +171,11 @@ def load_demo(ctx: Context) -> DemoSummary:
                     jurisdiction="440300")
     bj_cac = d.user("bj-cac", Role.CAC_OFFICER, "北京市网信办（演示）", "北京市网信办 (110000)",
                     jurisdiction="110000")
+    bj_mps = d.user("bj-mps", Role.MPS_OFFICER, "北京市公安局网安总队（演示）", "北京市公安局 (110000)",
+                    jurisdiction="110000")
     zj_cac = d.user("zj-cac", Role.CAC_OFFICER, "浙江省网信办（演示）", "浙江省网信办 (330000)",
+                    jurisdiction="330000")
+    zj_mps = d.user("zj-mps", Role.MPS_OFFICER, "浙江省公安厅网安总队（演示）", "浙江省公安厅 (330000)",
                     jurisdiction="330000")
     lab = d.user("assessor", Role.ASSESSOR, "陈立（明鉴评估师，虚构）", "浙江明鉴网络安全评估中心（虚构）评估师",
                  organisation_id=lab_org)
@@ -206,7 +210,8 @@ def load_demo(ctx: Context) -> DemoSummary:
     notice = filings.notify(ctx, hz_cac, hz_service, f"杭网信评〔{year}〕7号（虚构）",
                             "群组内多次出现煽动性语音内容，请开展安全评估并提交报告", due=d.day(30))
 
-    # closed, through rectification: ordered, answered, verified by the police, closed by the CAC
+    # closed, through rectification: the CAC orders, verifies and closes its review; the police accept the
+    # report and close theirs (each authority within its own duties)
     rectified = d.change(hz, hz_service, "add_capability", 20, "新增语音直播间（主播开播、观众连麦）",
                          capabilities=["live_streaming"])
     d.prepare(hz, rectified, partly={STAFFING: "夜间时段语音直播间无专职巡查人员",
@@ -218,16 +223,22 @@ def load_demo(ctx: Context) -> DemoSummary:
                                               "网络日志留存不少于六个月并可按账号检索"])
     d.rectify(hz, rectified, ["已建立三班倒巡查制度，附排班表（演示）", "日志系统已改造，留存 180 天（演示）"])
     d.act(hz, rectified, Action.SUBMIT_RECTIFICATION, "整改完成，提交整改报告")
-    d.act(hz_mps, rectified, Action.VERIFY, "现场核验整改措施已落实")
+    d.act(hz_cac, rectified, Action.VERIFY, "现场核验整改措施已落实")
     d.act(hz_cac, rectified, Action.CLOSE, "整改已核验，结案")
+    d.act(hz_mps, rectified, Action.START_REVIEW)
+    d.act(hz_mps, rectified, Action.ACCEPT, "公安机关审查完毕，予以接收")
+    d.act(hz_mps, rectified, Action.CLOSE, "结案")
 
-    # supplement_requested, overdue: played out 60 days ago, so the supplement's period has run out
+    # supplement_requested, overdue: played out 60 days ago, so the supplement's period has run out;
+    # the CAC accepted, the police asked for a supplement
     then = _Loader(d.as_of(-60))
     supplement = then.change(hz, hz_service, "adopt_technology", 10, "上线基于深度学习的语音房推荐算法",
                              technologies=["recommendation_algorithm", "deep_learning"],
                              aspects=["function", "implementation"], material_change=True)
     then.prepare(hz, supplement)
     then.submit(hz, supplement)
+    then.act(hz_cac, supplement, Action.START_REVIEW)
+    then.act(hz_cac, supplement, Action.ACCEPT, "网信部门审查完毕，予以接收")
     then.act(hz_mps, supplement, Action.START_REVIEW)
     then.act(hz_mps, supplement, Action.REQUEST_SUPPLEMENT,
              "请补充推荐算法对热门语音房流量分配的说明及人工干预记录")
@@ -241,13 +252,16 @@ def load_demo(ctx: Context) -> DemoSummary:
     filings.sign_conclusion(ctx, lab, signed, "经逐项核查，评估内容属实，安全措施有效（演示，虚构）。")
     d.submit(nb, signed)
     d.act(zj_cac, signed, Action.START_REVIEW)
+    d.act(zj_mps, signed, Action.START_REVIEW)
     review.comment(ctx, zj_cac, signed, d.first_item(signed), "评估师结论已阅，待核对短视频审核规则。")
 
-    # accepted, after one request for supplementary material
+    # accepted by both, after one request for supplementary material by the CAC
     accepted = d.change(nb, nb_service, "user_growth", -10, "月活跃用户由 40 万增至 120 万",
                         mau_before=400000, mau_after=1200000)
     d.prepare(nb, accepted)
     d.submit(nb, accepted)
+    d.act(zj_mps, accepted, Action.START_REVIEW)
+    d.act(zj_mps, accepted, Action.ACCEPT, "公安机关审查完毕，予以接收")
     d.act(zj_cac, accepted, Action.START_REVIEW)
     d.act(zj_cac, accepted, Action.REQUEST_SUPPLEMENT, "请补充直播审核人员排班表")
     d.evidence(nb, accepted, "直播审核排班表.txt", "演示材料（虚构）：直播审核人员三班排班表。", STAFFING)
@@ -263,18 +277,22 @@ def load_demo(ctx: Context) -> DemoSummary:
     d.prepare(sz, inspecting)
     d.submit(sz, inspecting)
     d.act(sz_cac, inspecting, Action.START_REVIEW)
+    d.act(sz_mps, inspecting, Action.START_REVIEW)
     d.act(sz_mps, inspecting, Action.START_INSPECTION, "对换脸功能的生物识别信息处理开展现场检查")
 
-    # verified: inspected, rectification ordered, answered and verified (not yet closed)
+    # verified: inspected by the police (who then accept), rectification ordered by the CAC, answered and
+    # verified (not yet closed)
     verified = d.change(sz, sz_service, "add_capability", 15, "新增 AI 视频特效生成",
                         capabilities=["video_generation"])
     d.prepare(sz, verified, partly={LABEL: "部分导出视频未保留显著标识"})
     d.submit(sz, verified)
     d.act(sz_cac, verified, Action.START_REVIEW)
+    d.act(sz_mps, verified, Action.START_REVIEW)
     d.act(sz_mps, verified, Action.START_INSPECTION, "现场检查生成内容标识")
     d.act(sz_mps, verified, Action.FINISH_INSPECTION, "现场检查完毕", {
         "inspectors": "深圳市公安局网警支队 2 人、深圳市网信办 1 人（演示）",
         "findings": "生成视频未全部添加显著标识；审核日志留存完整。", "date": d.day(-3)})
+    d.act(sz_mps, verified, Action.ACCEPT, "公安机关审查完毕；标识问题由网信部门责令整改")
     d.order_rectification(sz_cac, verified, ["对全部 AI 生成视频添加显著标识"])
     d.rectify(sz, verified, ["已在播放页与下载文件中添加“AI 生成”显著标识（演示）"])
     d.act(sz, verified, Action.SUBMIT_RECTIFICATION, "整改完成")
@@ -295,6 +313,8 @@ def load_demo(ctx: Context) -> DemoSummary:
     d.prepare(bj, growth, partly={STAFFING: "评论审核人员配置未随用户规模增长"})
     d.submit(bj, growth)
     d.act(bj_cac, growth, Action.START_REVIEW)
+    d.act(bj_mps, growth, Action.START_REVIEW)
+    d.act(bj_mps, growth, Action.ACCEPT, "公安机关审查完毕，予以接收")
     d.order_rectification(bj_cac, growth, ["评论区审核人员配置与用户规模相适应"])
     d.rectify(bj, growth, ["评论审核人员由 40 人增至 150 人（演示）"])
     d.act(bj, growth, Action.SUBMIT_RECTIFICATION, "提交整改报告")
@@ -313,6 +333,9 @@ def load_demo(ctx: Context) -> DemoSummary:
     d.act(bj_cac, closed, Action.START_REVIEW)
     d.act(bj_cac, closed, Action.ACCEPT)
     d.act(bj_cac, closed, Action.CLOSE, "评估报告已接收，结案")
+    d.act(bj_mps, closed, Action.START_REVIEW)
+    d.act(bj_mps, closed, Action.ACCEPT)
+    d.act(bj_mps, closed, Action.CLOSE, "评估报告已接收，结案")
 
     # -- 上海 (no Shanghai officer in the demo: its filings wait) ---------------------------------
     launch = d.change(sh, sh_service, "launch", 30, "面向境内公众正式上线生成式人工智能对话服务",

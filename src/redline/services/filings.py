@@ -17,7 +17,7 @@ from redline.domain.workflow import FilingState, Role
 from redline.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.rulebook.schema import DeadlineRule, EventKind
-from redline.services import assessor_signature, audit, document_bodies, issuing
+from redline.services import assessor_signature, audit, document_bodies, issuing, review_tracks
 from redline.services.assessing import applicable_checklists
 from redline.services.context import Context
 from redline.services.documents import change_from, reconcile, service_from
@@ -180,8 +180,9 @@ def checklist_items(ctx: Context, filing: Filing) -> list[str]:
 
 def _editable(session: Session, p: Principal, filing_id: int, *, evidence: bool = False) -> Filing:
     filing = require_filing(p, get_for_update(session, Filing, filing_id), filing_id)
-    if evidence and p.is_provider and filing.state == FilingState.RECTIFICATION_ORDERED:
-        return filing  # evidence for the answers to a rectification order
+    if evidence and p.is_provider and FilingState.RECTIFICATION_ORDERED in review_tracks.states_of(
+            review_tracks.rows_of(session, filing)).values():
+        return filing  # evidence for the answers to a rectification order (of either authority)
     if not (p.is_provider or (p.role is Role.ASSESSOR and filing.assessor_id == p.user_id)):
         raise PermissionDeniedError("only the provider or its invited assessor may edit the assessment")
     if FilingState(filing.state) not in EDITABLE:

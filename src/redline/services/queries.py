@@ -11,8 +11,10 @@ from sqlalchemy import Select, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
-from redline.domain.workflow import FilingState, actions_for
+from redline.domain.parallel_review import Authority, actions_available, waiting_for
+from redline.domain.workflow import FilingState
 from redline.errors import NotFoundError
+from redline.services import review_tracks
 from redline.services.context import Context
 from redline.services.deadlines import Escalation, escalated
 from redline.services.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
@@ -99,6 +101,10 @@ class FilingView:
     rectification: list[RectificationItem]
     summonses: list[Summons] = field(default_factory=list)
     deadlines: list[DeadlineLine] = field(default_factory=list)
+    reviews: list[review_tracks.TrackView] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
+    can_comment: bool = False  # the viewer's own authority is reviewing
+    rectification_open: bool = False  # an authority waits for answers to its rectification order
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -106,11 +112,14 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         s = uow.session
         filing = require_filing(p, s.get(Filing, filing_id), filing_id)
         _ = filing.events
+        reviews = review_tracks.read(filing)
+        tracks = review_tracks.tracks(reviews)
+        own = tracks.get(Authority(p.agency)) if p.agency else None
         return FilingView(
             filing=filing,
             overdue=is_overdue(s, filing, ctx.today()),
             deadlines=deadlines_of(ctx, s, filing),
-            actions=[a.value for a in actions_for(FilingState(filing.state), p.role)],
+            actions=[a.value for a in actions_available(tracks, p.role)],
             items=checklist_items(ctx, filing),
             evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
             comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
@@ -119,6 +128,10 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
                 RectificationItem.filing_id == filing.id).order_by(RectificationItem.round,
                                                                    RectificationItem.id))),
             summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
+            reviews=reviews,
+            waiting=[a.value for a in waiting_for(tracks)],
+            can_comment=own in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION),
+            rectification_open=FilingState.RECTIFICATION_ORDERED in tracks.values(),
         )
 
 

@@ -23,7 +23,8 @@ from redline.domain.assessment import (
     conclude,
 )
 from redline.domain.obligations import evaluate
-from redline.domain.workflow import Action, FilingState, next_state
+from redline.domain.parallel_review import AUTHORITY_OF_ROLE, Authority, overall_state, step
+from redline.domain.workflow import Action, FilingState
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.reports.document import build_report
 from redline.services import (
@@ -35,6 +36,7 @@ from redline.services import (
     issuing,
     receipts,
     report_versions,
+    review_tracks,
 )
 from redline.services.context import Context
 from redline.services.documents import change_from, service_from
@@ -107,9 +109,14 @@ def _freeze_report(ctx: Context, session: Session, p: Principal, filing: Filing)
     filing.submitted_at, filing.visible_to_regulator = ctx.now(), True
 
 
+def _authority(p: Principal) -> Authority:
+    return AUTHORITY_OF_ROLE[p.role]
+
+
 def _apply_extras(ctx: Context, session: Session, p: Principal, filing: Filing, action: Action,
-                  extra: dict[str, Any]) -> dict[str, Any]:
-    """The data some steps carry besides the state change; returns what the timeline records."""
+                  extra: dict[str, Any], moved: list[Authority]) -> dict[str, Any]:
+    """The data some steps carry besides the state change (`moved`: the tracks it moves); returns what
+    the timeline records."""
     if action is Action.SUBMIT:
         _freeze_report(ctx, session, p, filing)
         return {"digest": filing.report_digest}
@@ -131,17 +138,18 @@ def _apply_extras(ctx: Context, session: Session, p: Principal, filing: Filing, 
         for d in demands:
             if d.due < ctx.today():
                 raise InputError(f"item due date {d.due} is in the past", field="items.due")
-            session.add(RectificationItem(filing_id=filing.id, round=current, text=d.text, due=d.due))
+            session.add(RectificationItem(filing_id=filing.id, round=current, text=d.text, due=d.due,
+                                          authority=_authority(p).value))
         return {"round": current, "items": [d.text for d in demands]}
     if action is Action.SUBMIT_RECTIFICATION:
-        open_items = [i for i in _current_items(session, filing) if not i.response.strip()]
+        open_items = [i for a in moved for i in _current_items(session, filing, a) if not i.response.strip()]
         if open_items:
             raise InputError(f"{len(open_items)} rectification item(s) have no answer", field="items")
     if action is Action.VERIFY:
-        for item in _current_items(session, filing):
+        for item in _current_items(session, filing, _authority(p)):
             item.verified = True
     if action is Action.REJECT_RECTIFICATION:
-        for item in _current_items(session, filing):  # answers stay in the timeline; new ones are owed
+        for item in _current_items(session, filing, _authority(p)):  # answers stay in the timeline
             item.response, item.responded_at = "", None
     if action in (Action.REQUEST_SUPPLEMENT, Action.ORDER_REASSESSMENT):
         due = extra.get("due") or ctx.calendar.add_working_days(
@@ -155,11 +163,14 @@ def _apply_extras(ctx: Context, session: Session, p: Principal, filing: Filing, 
     return {}
 
 
-def _current_items(session: Session, filing: Filing) -> list[RectificationItem]:
+def _current_items(session: Session, filing: Filing, authority: Authority) -> list[RectificationItem]:
+    """The latest order of `authority` (orders made before parallel review, with no authority, count
+    for both)."""
     rows = session.scalars(select(RectificationItem).where(RectificationItem.filing_id == filing.id)
                            .order_by(RectificationItem.round, RectificationItem.id)).all()
-    latest = max((r.round for r in rows), default=0)
-    return [r for r in rows if r.round == latest]
+    mine = [r for r in rows if r.authority in (None, authority.value)]
+    latest = max((r.round for r in mine), default=0)
+    return [r for r in mine if r.round == latest]
 
 
 def _issue_for_step(session: Session, ctx: Context, p: Principal, filing: Filing, action: Action, note: str,
@@ -167,7 +178,7 @@ def _issue_for_step(session: Session, ctx: Context, p: Principal, filing: Filing
     """The document the step issues, frozen now: what it says can never follow later changes."""
     session.flush()
     kind = document_bodies.KIND_OF_ACTION[action]
-    items = _current_items(session, filing) if action is Action.ORDER_RECTIFICATION else []
+    items = _current_items(session, filing, _authority(p)) if action is Action.ORDER_RECTIFICATION else []
     facts = {**data, "verified": action is Action.VERIFY}
     body = document_bodies.for_filing(ctx.book, kind, filing, note.strip(), facts, items)
     return issuing.issue(session, ctx, p, kind, filing.provider, body, filing_id=filing.id,
@@ -190,9 +201,20 @@ def act_in(session: Session, ctx: Context, p: Principal, filing_id: int, action:
     the timeline event, whose data names what the step created (a rectification round, a due date)."""
     filing = require_filing(p, get_for_update(session, Filing, filing_id), filing_id)
     before = FilingState(filing.state)
-    after = next_state(before, action, p.role, note)
-    filing.state = after.value
-    data = _apply_extras(ctx, session, p, filing, action, extra or {})
+    rows = review_tracks.rows_of(session, filing)
+    tracks = review_tracks.states_of(rows)
+    after = step(tracks, action, p.role, note)
+    moved = [a for a in Authority if after[a] is not tracks[a]]
+    for a in moved:
+        rows[a].state = after[a].value
+        if p.is_regulator:
+            rows[a].officer_id, rows[a].officer_name = p.user_id, p.display_name
+            rows[a].at, rows[a].note = ctx.now(), note.strip()
+    filing.state = overall_state(after).value
+    data = _apply_extras(ctx, session, p, filing, action, extra or {}, moved)
+    data["reviews"] = {a.value: after[a].value for a in Authority}
+    if p.is_regulator:
+        data["authority"] = _authority(p).value
     if action in document_bodies.KIND_OF_ACTION:
         document = _issue_for_step(session, ctx, p, filing, action, note, {**(extra or {}), **data})
         data = {**data, "document": document.reference, "document_sha256": document.sha256}
@@ -212,16 +234,18 @@ def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str)
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if not p.is_regulator:
             raise PermissionDeniedError("only a CAC or public-security officer may comment in review")
-        if filing.state not in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION):
-            raise InputError(f"comments are made under review, not in state '{filing.state}'",
-                             field="state")
+        own = review_tracks.states_of(review_tracks.rows_of(uow.session, filing))[_authority(p)]
+        if own not in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION):
+            raise InputError(f"comments are made under review, not while your authority's review is in "
+                             f"state '{own.value}'", field="state")
         if item_id not in checklist_items(ctx, filing):
             raise InputError(f"'{item_id}' is not an item of this filing", field="item_id")
         if not text.strip():
             raise InputError("the comment is empty", field="text")
         uow.session.add(ReviewComment(filing_id=filing.id, item_id=item_id, author_id=p.user_id,
                                       author_name=p.display_name, text=text.strip(), at=ctx.now()))
-        record(uow.session, ctx, p, filing, "comment", filing.state, text.strip(), {"item": item_id})
+        record(uow.session, ctx, p, filing, "comment", filing.state, text.strip(),
+               {"item": item_id, "authority": _authority(p).value})
         uow.commit()
 
 
@@ -231,10 +255,13 @@ def answer_rectification(ctx: Context, p: Principal, filing_id: int, item_id: in
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if not p.is_provider:
             raise PermissionDeniedError("only the provider answers a rectification order")
-        if filing.state != FilingState.RECTIFICATION_ORDERED:
+        tracks = review_tracks.states_of(review_tracks.rows_of(uow.session, filing))
+        ordering = [a for a in Authority if tracks[a] is FilingState.RECTIFICATION_ORDERED]
+        if not ordering:
             raise InputError(f"no open rectification order in state '{filing.state}'", field="state")
         item = uow.session.get(RectificationItem, item_id)
-        if item is None or item.filing_id != filing.id or item not in _current_items(uow.session, filing):
+        if item is None or item.filing_id != filing.id or not any(
+                item in _current_items(uow.session, filing, a) for a in ordering):
             raise NotFoundError(f"no open rectification item {item_id}")
         if not response.strip():
             raise InputError("the answer is empty", field="response")

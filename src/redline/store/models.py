@@ -154,6 +154,9 @@ class Filing(Base):
     service: Mapped[Service | None] = relationship(lazy="joined")
     events: Mapped[list[FilingEvent]] = relationship(order_by="FilingEvent.id", lazy="selectin",
                                                      cascade="all, delete-orphan")
+    # Each authority's review (models_review.py); read-only here, written under the filing's lock.
+    reviews: Mapped[list[FilingReview]] = relationship(order_by="FilingReview.authority", lazy="selectin",
+                                                       viewonly=True)
 
 
 class FilingEvent(Base):
@@ -226,6 +229,8 @@ class RectificationItem(Base):
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
     responded_at: Mapped[dt.datetime | None] = mapped_column()
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The authority that ordered the item (domain/parallel_review.py); None for orders made before 0011.
+    authority: Mapped[str | None] = mapped_column(String(10))
 
 
 class Evidence(Base):
@@ -421,10 +426,12 @@ class LoginAttempt(Base):
     blocked_until: Mapped[dt.datetime | None] = mapped_column()
 
 
-# The tables of trust live in their own module; importing them here puts them in Base.metadata.
+# The tables of trust, documents and parallel review live in their own modules; importing them here puts
+# them in Base.metadata.
 from redline.store.models_documents import DocumentSequence as DocumentSequence  # noqa: E402
 from redline.store.models_documents import IssuedDocument as IssuedDocument  # noqa: E402
 from redline.store.models_documents import Receipt as Receipt  # noqa: E402
+from redline.store.models_review import FilingReview as FilingReview  # noqa: E402
 from redline.store.models_trust import AuditCheckpoint as AuditCheckpoint  # noqa: E402
 from redline.store.models_trust import SigningKey as SigningKey  # noqa: E402
 from redline.store.models_versions import FollowUpDeadline as FollowUpDeadline  # noqa: E402

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.domain.assessment import AnswerStatus, Severity
+from redline.services import review_tracks
 from redline.services.filing_deadlines import DeadlineLine
 from redline.services.queries import FilingView
 from redline.store.models import Filing
@@ -155,6 +156,16 @@ def _obligations(value: Any) -> list[dict[str, Any]]:
     return [o for o in value if isinstance(o, dict)] if isinstance(value, list) else []
 
 
+class ReviewOut(BaseModel):
+    """One authority's review of the filing: its state, and the officer who last took a step in it."""
+
+    authority: str
+    state: str
+    officer: str
+    at: dt.datetime | None
+    note: str
+
+
 class FilingOut(BaseModel):
     id: int
     title: str
@@ -170,6 +181,7 @@ class FilingOut(BaseModel):
     obligations: list[dict[str, Any]]
     submitted_at: dt.datetime | None
     report_digest: str | None
+    reviews: list[ReviewOut]
 
     @classmethod
     def of(cls, f: Filing, overdue: bool) -> FilingOut:
@@ -177,7 +189,9 @@ class FilingOut(BaseModel):
                    region=f.region, service_id=f.service_id, due_date=f.due_date,
                    due_provisional=f.due_provisional, overdue=overdue, technologies=_tags(f.technologies),
                    obligations=_obligations(f.obligations), submitted_at=f.submitted_at,
-                   report_digest=f.report_digest)
+                   report_digest=f.report_digest,
+                   reviews=[ReviewOut(authority=r.authority, state=r.state, officer=r.officer_name, at=r.at,
+                                      note=r.note) for r in review_tracks.read(f)])
 
 
 class FilingList(BaseModel):
@@ -192,6 +206,7 @@ class EventOut(BaseModel):
     from_state: str | None
     to_state: str | None
     note: str
+    authority: str | None = None
 
 
 class DeadlineOut(BaseModel):
@@ -233,14 +248,15 @@ class FilingDetail(FilingOut):
         return cls(
             **base, actions=v.actions, checklist_items=v.items, answers=dict(f.answers),
             events=[EventOut(at=e.at, actor=e.actor_name, action=e.action, from_state=e.from_state,
-                             to_state=e.to_state, note=e.note) for e in f.events],
+                             to_state=e.to_state, note=e.note, authority=(e.data or {}).get("authority"))
+                    for e in f.events],
             evidence=[{"sha256": e.sha256, "filename": e.filename, "item_id": e.item_id,
                        "media_type": e.media_type, "size": e.size} for e in v.evidence],
             comments=[{"item_id": c.item_id, "author": c.author_name, "text": c.text, "at": c.at}
                       for c in v.comments],
             inspections=[{"date": i.date, "inspectors": i.inspectors, "findings": i.findings}
                          for i in v.inspections],
-            rectification=[{"id": r.id, "round": r.round, "text": r.text, "due": r.due,
+            rectification=[{"id": r.id, "round": r.round, "authority": r.authority, "text": r.text, "due": r.due,
                             "response": r.response, "verified": r.verified} for r in v.rectification],
             assessor_id=f.assessor_id, assessor_signed_at=f.assessor_signed_at,
             deadlines=[DeadlineOut.of(d) for d in v.deadlines])
