@@ -214,5 +214,6 @@ def test_the_demo_writes_the_example_reports_and_names_every_party_in_both_langu
     # every party the rules address, and a judgement still open, named in both languages
     for zh, en in (("技术支持者", "technical supporter"), ("网络信息内容传播平台", "platform that spreads content"),
                    ("互联网应用程序分发平台", "app distribution platform"),
-                   ("由主管部门确定", "to be determined by the competent authority"), ("待判断", "depends on judgement")):
+                   ("由主管部门确定", "to be determined by the competent authority"),
+                   ("待判断", "depends on judgement")):
         assert zh in "".join(result.stdout.split()) and en in " ".join(result.stdout.split()), (zh, en)
