@@ -15,9 +15,10 @@ from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
-from redline.services import accounts, documents_pdf, filings, packages, queries, review
+from redline.services import accounts, documents_pdf, filings, judging, packages, queries, review
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
+from redline.web.judgement_form import JudgementForm, judgement_questions
 from redline.web.templating import LANG_COOKIE, render, request_lang
 
 router = APIRouter()
@@ -125,13 +126,31 @@ async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     return _back(filing_id, "open")
 
 
-@router.get("/filings/{filing_id}", response_class=HTMLResponse)
-def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, done: str = "") -> HTMLResponse:
+def _filing(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, done: str = "",
+            judging: JudgementForm | None = None) -> HTMLResponse:
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
-    return render(request, "filing.html", v=view, f=view.filing, items=items, done=done, today=ctx.today(),
-                  comments_by_item={c.item_id: c for c in view.comments},
+    return render(request, "filing.html", status=422 if judging and judging.error else 200, v=view, f=view.filing,
+                  items=items, done=done, today=ctx.today(), comments_by_item={c.item_id: c for c in view.comments},
+                  questions=judgement_questions(view.filing), judging=judging,
                   quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
+
+
+@router.get("/filings/{filing_id}", response_class=HTMLResponse)
+def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, done: str = "") -> HTMLResponse:
+    return _filing(request, ctx, p, filing_id, done)
+
+
+@router.post("/filings/{filing_id}/judgements", dependencies=[Csrf])
+async def record_judgement(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
+    """The provider's judgement on an open question; a wrong entry re-shows the form with the message."""
+    form = await request.form()
+    entered = JudgementForm.of(form)
+    try:
+        judging.record_judgement(ctx, p, filing_id, entered.question, entered.yes(), entered.reasons)
+    except InputError as exc:
+        return _filing(request, ctx, p, filing_id, judging=entered.failed(exc))
+    return _back(filing_id, "judgement")
 
 
 @router.post("/filings/{filing_id}/answers", dependencies=[Csrf])
