@@ -1,4 +1,5 @@
-"""Run every example through `redline check` and `redline assess report`; print where reports are.
+"""Run every example through `redline check`, and `redline assess report` where it has answers; print where
+reports are.
 
 Called by `make demo`. The companies in examples/ are fictional.
 """
@@ -15,7 +16,10 @@ from redline.cli.main import main
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("REDLINE_DEMO_OUT", HERE.parent / "out" / "demo"))
-EXAMPLES = ["voice-social", "photo-faceswap", "news-growth", "chatbot-genai"]
+EXAMPLES = ["voice-social", "photo-faceswap", "news-growth", "chatbot-genai",
+            # issue 22: every party and regime (answers.yaml only where a report is produced)
+            "model-supporter", "forum-aigc", "app-store", "offshore-genai", "news-ai-anchor", "video-vr",
+            "shop-community", "forum-growth-judgement"]
 AS_OF = "2026-11-25"
 
 
@@ -32,7 +36,11 @@ def demo() -> None:
         src, dst = HERE / name, OUT / name
         dst.mkdir(exist_ok=True)
         console.rule(f"[bold]{name}")
-        run("check", str(src / "service.yaml"), "--change", str(src / "change.yaml"), "--as-of", AS_OF)
+        for change in sorted(src.glob("change*.yaml")):  # forum-growth-judgement: before and after the judgement
+            for lang in ("zh-CN", "en"):
+                run("check", str(src / "service.yaml"), "--change", str(change), "--as-of", AS_OF, "--lang", lang)
+        if not (src / "answers.yaml").is_file():
+            continue
         answers = str(src / "answers.yaml")
         run("assess", "report", answers, "--format", "json", "-o", str(dst / "report.json"))
         run("assess", "report", answers, "--format", "html", "-o", str(dst / "report.html"))

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from redline.services.demo import DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, Live
+from tests.e2e.test_judgement_pages import open_growth_filing
 
 
 def login(browser: Browser, live: Live, username: str) -> Page:
@@ -183,3 +184,28 @@ def test_the_provider_sees_the_polices_supplement_request_while_the_cac_has_acce
     expect(provider.locator("#reviews-waiting")).to_contain_text("公安机关")
     expect(provider.locator("form[data-action=submit]")).to_have_count(1)
     shot(provider, "9-provider-sees-the-polices-supplement-request")
+def test_a_provider_records_a_judgement_in_the_browser_after_being_told_what_is_missing(browser: Browser,
+                                                                                         live: Live) -> None:
+    # 2018 rule Art. 3(3): is growth from 10 to 17 million monthly users "significant"? The provider decides.
+    filing_id = open_growth_filing(live)
+    provider = login(browser, live, "xa-admin")
+    provider.goto(f"{live.url}/filings/{filing_id}")
+    form = provider.locator("form[data-question=significant_growth]")
+    expect(form).to_contain_text("用户规模是否显著增加")
+    form.locator("input[name=answer][value=yes]").check()
+    form.locator("button[type=submit]").click()
+    provider.wait_for_load_state()
+    expect(provider.locator("#judgement-error")).to_have_text("请填写理由：没有理由的判断不予记录。")
+    form = provider.locator("form[data-question=significant_growth]")
+    expect(form.locator("input[name=answer][value=yes]")).to_be_checked()  # kept, not lost
+    shot(provider, "9-judgement-refused")
+    form.locator("textarea[name=reasons]").fill("新增用户集中于时政与民生版块，跟帖量翻倍。")
+    form.locator("button[type=submit]").click()
+    provider.wait_for_load_state()
+    expect(provider.locator("body")).to_contain_text("已记录的判断")
+    expect(provider.locator("body")).to_contain_text("新增用户集中于时政与民生版块，跟帖量翻倍。")
+    expect(provider.locator("#judgement-error")).to_have_count(0)
+    shot(provider, "10-judgement-recorded")
+    provider.goto(f"{live.url}/lang/en?next=/filings/{filing_id}")
+    expect(provider.locator("#judgements")).to_contain_text("Record a judgement")
+    expect(provider.locator("body")).to_contain_text("Rests on a judgement by")

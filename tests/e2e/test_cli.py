@@ -196,18 +196,27 @@ def test_rules_show_a_clause_and_a_regulation() -> None:
     assert_user_error(redline("rules", "show", "nothing-here"), "nothing called 'nothing-here'")
 
 
-def test_the_demo_writes_the_four_example_reports(tmp_path: Path) -> None:
+def test_the_demo_writes_the_example_reports_and_names_every_party_in_both_languages(tmp_path: Path) -> None:
     env = {**os.environ, "REDLINE_DEMO_OUT": str(tmp_path)}
     result = subprocess.run([sys.executable, str(EXAMPLES / "run_demo.py")], capture_output=True,
                             text=True, env=env, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     reports = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/report.json"))
     assert reports == [f"{n}/report.json" for n in
-                       ("chatbot-genai", "news-growth", "photo-faceswap", "voice-social")]
+                       ("chatbot-genai", "forum-aigc", "model-supporter", "news-growth", "offshore-genai",
+                        "photo-faceswap", "shop-community", "voice-social")]
     results = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))["conclusion"]["result"]
                for p in tmp_path.glob("*/report.json")}
     assert results == {"chatbot-genai": "compliant", "news-growth": "not_compliant",
-                       "photo-faceswap": "rectification_required", "voice-social": "rectification_required"}
+                       "photo-faceswap": "rectification_required", "voice-social": "rectification_required",
+                       "forum-aigc": "compliant", "model-supporter": "compliant", "offshore-genai": "compliant",
+                       "shop-community": "compliant"}
+    # every party the rules address, and a judgement still open, named in both languages
+    for zh, en in (("技术支持者", "technical supporter"), ("网络信息内容传播平台", "platform that spreads content"),
+                   ("互联网应用程序分发平台", "app distribution platform"),
+                   ("由主管部门确定", "to be determined by the competent authority"),
+                   ("待判断", "depends on judgement")):
+        assert zh in "".join(result.stdout.split()) and en in " ".join(result.stdout.split()), (zh, en)
 
 
 def test_check_refuses_a_claimed_growth_with_fewer_users_after_naming_file_line_and_field(write: Write) -> None:

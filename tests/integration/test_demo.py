@@ -9,7 +9,7 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import FilingState
 from redline.errors import InputError
-from redline.services import accounts, audit, demo, queries
+from redline.services import accounts, audit, demo, demo_parties, queries
 from redline.services.context import Context
 from redline.services.demo import DEMO_PASSWORD, DemoSummary, load_demo
 from redline.services.principal import Principal
@@ -83,9 +83,13 @@ def test_every_listed_login_works_with_the_demo_password(loaded: Loaded) -> None
 
 
 def test_the_demo_services_are_the_example_profiles() -> None:
-    embedded = [demo.VOICE_SOCIAL, demo.PHOTO_FACESWAP, demo.NEWS_GROWTH, demo.CHATBOT_GENAI]
-    for name, profile in zip(["voice-social", "photo-faceswap", "news-growth", "chatbot-genai"], embedded,
-                             strict=True):
+    embedded = [demo.VOICE_SOCIAL, demo.PHOTO_FACESWAP, demo.NEWS_GROWTH, demo.CHATBOT_GENAI,
+                demo_parties.MODEL_SUPPORTER, demo_parties.FORUM_AIGC, demo_parties.APP_STORE,
+                demo_parties.NEWS_AI_ANCHOR, demo_parties.VIDEO_VR, demo_parties.SHOP_COMMUNITY,
+                demo_parties.FORUM_GROWTH]
+    for name, profile in zip(["voice-social", "photo-faceswap", "news-growth", "chatbot-genai", "model-supporter",
+                              "forum-aigc", "app-store", "news-ai-anchor", "video-vr", "shop-community",
+                              "forum-growth-judgement"], embedded, strict=True):
         example = yaml.safe_load((EXAMPLES / name / "service.yaml").read_text(encoding="utf-8"))
         assert profile == {"service": example["service"], "basic_info": example["basic_info"]}, name
 
@@ -93,3 +97,22 @@ def test_the_demo_services_are_the_example_profiles() -> None:
 def test_loading_twice_raises_input_error(loaded: Loaded) -> None:
     with pytest.raises(InputError, match="already holds data"):
         load_demo(loaded.ctx)
+
+
+def test_every_party_has_a_demo_filing_that_names_its_role(loaded: Loaded) -> None:
+    # 深度合成管理规定 Art. 23 (technical supporter); 标识办法 Arts. 6 (platform) and 7 (app distribution platform)
+    bound = set()
+    for username in ("hf-admin", "cd-admin", "xm-admin"):
+        rows, _total = queries.list_filings(loaded.ctx, _as(loaded, username), queries.FilingFilter())
+        bound |= {o["binds"]["en"] for row in rows for o in row.obligations}
+    assert {"technical supporter", "platform that spreads content", "app distribution platform"} <= bound
+
+
+def test_the_demo_shows_a_judgement_recorded_and_a_question_still_open(loaded: Loaded) -> None:
+    def outcomes(username: str) -> dict[str, str]:
+        rows, _total = queries.list_filings(loaded.ctx, _as(loaded, username), queries.FilingFilter())
+        return {o["trigger_id"]: o["outcome"] for row in rows for o in row.obligations}
+
+    assert outcomes("nj-admin")["sa2018-3-2"] == "due"  # judged on the platform: a material change
+    assert outcomes("nj-admin")["nt2017-3"] == "due"
+    assert outcomes("xa-admin")["sa2018-3-3"] == "depends_on_judgement"  # left for a person to judge

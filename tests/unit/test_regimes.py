@@ -165,3 +165,30 @@ def test_lint_catches_an_article_no_trigger_or_checklist_cites(book: Rulebook) -
 def _with_articles(book: Rulebook, reg: Regulation, articles: list[Article]) -> Rulebook:
     changed = reg.model_copy(update={"articles": articles})
     return dataclasses.replace(book, regulations=tuple(changed if r.id == reg.id else r for r in book.regulations))
+
+
+def _cited_by_items(book: Rulebook, checklist_id: str) -> dict[str, str]:
+    return {q.cite: item.id for item in book.checklist(checklist_id).items for q in item.quotes}
+
+
+def test_labelling_materials_for_filings_and_assessments_are_asked_in_the_labelling_checklist(book: Rulebook) -> None:
+    # 标识办法 Art. 12: 服务提供者在履行算法备案、安全评估等手续时，应当按照本办法提供生成合成内容标识相关材料
+    assert "ailabel2025:12" in _cited_by_items(book, "ailabel2025")
+    article = next(a for a in book.regulation("ailabel2025").articles if a.number == 12)
+    assert not article.context_only
+
+
+def test_the_assessment_asks_whether_what_it_found_was_rectified_and_the_reports_basic_facts(book: Rulebook) -> None:
+    # 2018 rule Art. 6(1): 在安全评估中发现存在安全隐患的，应当及时整改，直至消除相关安全隐患;
+    # Art. 6(2)(1): the report states 功能、服务范围、软硬件设施、部署位置等基本情况和相关证照获取情况
+    cited = _cited_by_items(book, "sa2018-art5")
+    assert {"sa2018:6.1", "sa2018:6.2(1)"} <= set(cited)
+    article = next(a for a in book.regulation("sa2018").articles if a.number == 6)
+    assert not article.context_only
+
+
+def test_content_management_duties_stay_context_only(book: Rulebook) -> None:
+    # Cybersecurity Law Art. 47 and the 2019 content-ecology rules bind every item posted, every day: no change
+    # occasions them, so no trigger cites them.
+    assert next(a for a in book.regulation("csl2016").articles if a.number == 47).context_only
+    assert all(a.context_only for a in book.regulation("ecology2019").articles)

@@ -3,7 +3,8 @@
 Every organisation, account, filing step, answer, evidence file and summons goes through the
 same use case a user would call, so every audit entry and timeline event is a real one. Dates are
 relative to `ctx.today()`. All companies are fictional; the services are the example profiles
-in examples/*/service.yaml (plus one more for 宁波 in the same shape).
+in examples/*/service.yaml (plus one more for 宁波 in the same shape; the parties of issue 22 in
+demo_parties.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import func, select
 
 from redline.domain.workflow import Action, FilingState, Role
 from redline.errors import InputError
-from redline.services import accounts, demo_patrol, filings, review
+from redline.services import accounts, demo_parties, demo_patrol, filings, review
 from redline.services.context import Context
 from redline.services.demo_profiles import CHATBOT_GENAI, CITY_LIVE, NEWS_GROWTH, PHOTO_FACESWAP, VOICE_SOCIAL
 from redline.services.principal import Principal
@@ -357,5 +358,6 @@ def load_demo(ctx: Context) -> DemoSummary:
         problems="AI 滤镜作品区违法有害信息传播扩散；深度合成内容未按要求标识",
         demands="限期完成整改并报送整改报告；对存量作品全面清理", deadline=d.day(28), filing_id=incident))
     demo_patrol.load(ctx)  # patrol campaigns with samples, not yet run
+    d.logins.extend(demo_parties.load(ctx, DEMO_PASSWORD, ACTOR))  # every party and regime (issue 22)
 
     return d.summary()

@@ -15,9 +15,10 @@ from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
-from redline.services import accounts, documents_pdf, filings, issued_documents, packages, queries, review
+from redline.services import accounts, documents_pdf, filings, issued_documents, judging, packages, queries, review
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
+from redline.web.judgement_form import JudgementForm, judgement_questions
 from redline.web.templating import LANG_COOKIE, render, request_lang
 
 router = APIRouter()
@@ -142,16 +143,20 @@ def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, d
 
 
 def _filing(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, *, done: str = "",
-            error: InputError | None = None, posted: dict[str, dict[str, Any]] | None = None) -> HTMLResponse:
-    """The filing page; after a refused form, again with the message and (for the answers) what was posted."""
+            error: InputError | None = None, posted: dict[str, dict[str, Any]] | None = None,
+            judging: JudgementForm | None = None) -> HTMLResponse:
+    """The filing page; after a refused form, again with the message and what was entered (the answers
+    posted, or the judgement form)."""
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
     shown = dict(view.filing.answers) | (posted or {})
-    return render(request, "filing.html", status=422 if error else 200, v=view, f=view.filing, items=items,
+    refused = error is not None or (judging is not None and judging.error is not None)
+    return render(request, "filing.html", status=422 if refused else 200, v=view, f=view.filing, items=items,
                   done=done, today=ctx.today(), answers=shown, error=error,
                   error_item=_error_item(error, view.items),
                   documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
                   receipts=issued_documents.submission_receipts(ctx, p, filing_id),
+                  questions=judgement_questions(view.filing), judging=judging,
                   comments_by_item={c.item_id: c for c in view.comments},
                   quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
 
@@ -160,6 +165,18 @@ def _error_item(error: InputError | None, items: list[str]) -> str | None:
     """The checklist item a refused answer's field names (`answers.ITEM...`), if any."""
     field = (error.field or "") if error else ""
     return next((i for i in items if field == f"answers.{i}" or field.startswith(f"answers.{i}.")), None)
+
+
+@router.post("/filings/{filing_id}/judgements", dependencies=[Csrf])
+async def record_judgement(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
+    """The provider's judgement on an open question; a wrong entry re-shows the form with the message."""
+    form = await request.form()
+    entered = JudgementForm.of(form)
+    try:
+        judging.record_judgement(ctx, p, filing_id, entered.question, entered.yes(), entered.reasons)
+    except InputError as exc:
+        return _filing(request, ctx, p, filing_id, judging=entered.failed(exc))
+    return _back(filing_id, "judgement")
 
 
 @router.post("/filings/{filing_id}/answers", dependencies=[Csrf])
