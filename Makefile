@@ -3,7 +3,7 @@
 #               load the fictional demo data and serve the platform on http://127.0.0.1:8000
 #   make test   set up the same way plus dev tools, run ruff, mypy and pytest
 #
-# How the install stays the same on every machine (docs/adr/0004-pinned-installer.md):
+# How the install stays the same on every machine (docs/adr/0001-pinned-installer.md):
 #   1. `python3 -m venv` makes .venv with whatever pip the interpreter bundles; that pip only installs
 #      requirements/bootstrap.txt (pip, setuptools, wheel: exact versions, hash-checked, no resolving).
 #   2. The pinned pip installs requirements/run.txt (and dev.txt) with --require-hashes --no-deps: every

@@ -5,7 +5,7 @@ So a filing carries one review track per authority, each a copy of the state mac
 a regulator's step moves only its own authority's track; a provider's step (submit, reopen, submit the
 rectification) moves every track waiting for it. The filing's overall state is derived from both tracks
 (`overall_state`), and it is closed only when both authorities have closed their own review
-(docs/adr/0004-parallel-review-by-two-authorities.md).
+(docs/adr/0005-parallel-review-by-two-authorities.md).
 """
 
 from __future__ import annotations
