@@ -181,9 +181,11 @@ class LogRetentionProbe:
                                   or fnmatch.fnmatch(str(path), settings.glob)):
             return FileResult(str(path), "", size, Verdict.INCONCLUSIVE, "skipped",
                               details={"skipped": f"does not match glob {settings.glob}"})
-        sha = _digest(path)
-        plan = make_plan(path, settings)
-        part, state = scan_file(path, plan, settings.workers) if size else (Partial(), reader.ReadState())
+        with ThreadPoolExecutor(max_workers=1) as hashing:  # hashlib releases the GIL: the digest runs beside the scan
+            digest = hashing.submit(_digest, path)
+            plan = make_plan(path, settings)
+            part, state = scan_file(path, plan, settings.workers) if size else (Partial(), reader.ReadState())
+            sha = digest.result()
         part.formats[plan.name] += 1
         if state.truncated:
             part.truncated.append(f"{path}: {state.truncated}")
