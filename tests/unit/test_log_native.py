@@ -140,3 +140,15 @@ def test_the_c_scanner_is_used_for_nginx_formats_and_not_where_it_could_differ(t
 def test_redline_pure_python_turns_the_c_scanner_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDLINE_PURE_PYTHON", "1")
     assert not native.available()
+
+
+@needs_build
+@pytest.mark.parametrize("parts", [[], [(9, b"", -1, -1)], [(1, b"", 300, -1)], [(1, b"", -1, 5)]])
+def test_the_c_scanner_refuses_a_malformed_template_instead_of_reading_out_of_bounds(
+        parts: list[tuple[int, bytes, int, int]]) -> None:
+    from redline.probes.log_retention import _scan
+
+    with pytest.raises(ValueError, match="template"):
+        _scan.Scanner(parts, 1, -1, 0, 1 << 20)
+    with pytest.raises(RuntimeError, match="not initialised"):
+        _scan.Scanner.__new__(_scan.Scanner).feed(b"line\n", 0, 0)

@@ -358,6 +358,10 @@ static int scan_chunk(Scanner *s, const char *data, Py_ssize_t size) {
 static PyObject *Scanner_feed(Scanner *s, PyObject *args) {
     Py_buffer chunk;
     Py_ssize_t want_rows, want_unparsed;
+    if (!s->hours.keys) {
+        PyErr_SetString(PyExc_RuntimeError, "Scanner not initialised");
+        return NULL;
+    }
     if (!PyArg_ParseTuple(args, "y*nn", &chunk, &want_rows, &want_unparsed)) return NULL;
     if (want_rows < 0) want_rows = 0;
     if (want_unparsed > MAX_EXAMPLES) want_unparsed = MAX_EXAMPLES;
