@@ -9,7 +9,9 @@
 #   2. The pinned pip installs requirements/run.txt (and dev.txt) with --require-hashes --no-deps: every
 #      package, extras' dependencies included, is in the lock, so nothing is resolved and nothing published
 #      after the lock can enter; `pip check` then proves the lock is complete.
-#   3. redline itself is installed editable with --no-build-isolation, built by the pinned setuptools.
+#   3. redline itself is installed editable with --no-build-isolation, built by the pinned setuptools; that
+#      also compiles the C log scanner (setup.py ext_modules) in place with this machine's compiler, and goes
+#      on without it (pure-Python path) where there is none.
 # `make lock` regenerates the lock files with uv, resolving only releases published before
 # requirements/lock-date (bump that date to take newer releases); running it twice gives the same files.
 PYTHON ?= python3
@@ -28,7 +30,8 @@ $(VENV)/.bootstrapped: requirements/bootstrap.txt
 	@echo "pinned installer: $$($(PIP) --version)"
 	touch $@
 
-$(VENV)/.run-installed: requirements/run.txt pyproject.toml $(VENV)/.bootstrapped
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml setup.py src/redline/probes/log_retention/_scan.c \
+                         $(VENV)/.bootstrapped
 	$(PIP) $(PINNED) -r requirements/run.txt
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	$(PIP) check

@@ -176,14 +176,14 @@ def add_label(
         raise InputError(f"cannot write a label into {kind or 'this'} files (supported: "
                          f"{', '.join(sorted(carriers.WRITERS))})", source=str(file))
     try:
-        existing = read(data)
+        existing = [r for r in read(data) if not r.mention]  # a caption naming AIGC is no label
         new = write(data, text)
     except (carriers.CarrierError, IndexError, ValueError) as exc:
         raise InputError(f"cannot parse the {kind} structure: {exc}", source=str(file)) from None
     if existing:
         raise InputError(f"already labelled ({', '.join(r.carrier for r in existing)}); a second label would make "
                          "the file non-compliant", source=str(file))
-    found = [check_label(r) for r in read(new)]
+    found = [check_label(r) for r in read(new) if not r.mention]
     if len(found) != 1 or not found[0].ok:
         raise InputError("the written label does not read back as one valid label; file left unchanged",
                          source=str(file))

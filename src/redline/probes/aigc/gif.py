@@ -75,7 +75,7 @@ def read(data: Buffer) -> list[RawLabel]:
             labels += xmp.find_labels(packet, "gif/xmp", offset=start + 12)
         elif label == 0xFE and end - start <= xmp.MAX_LABEL + 1024:
             text = _joined(data, start, end).decode("utf-8", errors="replace").strip("\x00").strip()
-            if text and len(text) <= xmp.MAX_LABEL and xmp.looks_like_label(text):
-                labels.append(RawLabel("gif/comment", text, start))
+            if text and len(text) <= xmp.MAX_LABEL and (xmp.looks_like_label(text) or xmp.mentions_aigc(text)):
+                labels.append(RawLabel("gif/comment", text, start, mention=not xmp.looks_like_label(text)))
         pos = end
     raise CarrierError(f"more than {MAX_BLOCKS} blocks")

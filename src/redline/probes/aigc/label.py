@@ -2,8 +2,9 @@
 
 Field rules follow Annex E of GB 45438-2025 as quoted by independent implementations (see
 ../shared/aigc-labels.md §2.1): seven case-sensitive string fields, Label in 1/2/3, values from
-GB18030 code points 0x21, 0x23-0x5B, 0x5D-0x7E, propagator fields set at first write, one label
-per file.
+GB18030 code points 0x21, 0x23-0x5B, 0x5D-0x7E, one label per file. Whether the propagator fields must be set
+(equal to the producer's) at first write is an unsettled reading of note 1 to Annex E, taken from one implementation
+and not from a text we hold: an empty one is a warning, and non-compliance only under `strict_propagation`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 FIELDS = ("Label", "ContentProducer", "ProduceID", "ReservedCode1", "ContentPropagator", "PropagateID",
           "ReservedCode2")
 REQUIRED_NON_EMPTY = ("Label", "ContentProducer", "ProduceID", "ContentPropagator", "PropagateID")
+PROPAGATION = ("ContentPropagator", "PropagateID")
 LABEL_VALUES = {"1": "AI-generated", "2": "possibly AI-generated", "3": "suspected AI-generated"}
 ALLOWED = re.compile(r"^[\x21\x23-\x5b\x5d-\x7e]*$")
 ANNEX_E = "GB 45438-2025 附录E"
@@ -31,12 +33,14 @@ class RawLabel:
     carrier: str
     text: str
     offset: int | None = None
+    mention: bool = False  # free text naming AIGC that is no label: reported as a note, never checked
 
 
 @dataclass(frozen=True)
 class Problem:
     clause: str
     message: str
+    warning: bool = False  # reported, but not a reason to call the label non-compliant
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class CheckedLabel:
 
     @property
     def ok(self) -> bool:
-        return self.fields is not None and not self.problems
+        return self.fields is not None and not any(not p.warning for p in self.problems)
 
 
 def _decode(text: str) -> tuple[Any, str]:
@@ -59,7 +63,7 @@ def _decode(text: str) -> tuple[Any, str]:
     return json.loads(cleaned), cleaned
 
 
-def check_label(raw: RawLabel) -> CheckedLabel:
+def check_label(raw: RawLabel, strict_propagation: bool = False) -> CheckedLabel:
     try:
         value, _ = _decode(raw.text)
     except (ValueError, RecursionError):
@@ -91,8 +95,11 @@ def check_label(raw: RawLabel) -> CheckedLabel:
                                              "(no spaces, quotes, backslashes or Chinese)"))
     for name in REQUIRED_NON_EMPTY:
         if name in fields and not fields[name]:
-            clause = f"{ANNEX_E} 注1" if name in ("ContentPropagator", "PropagateID") else ANNEX_E
-            problems.append(Problem(clause, f"{name} is empty"))
+            if name in PROPAGATION:
+                problems.append(Problem(f"{ANNEX_E} 注1", f"{name} is empty (content not yet propagated)",
+                                        warning=not strict_propagation))
+            else:
+                problems.append(Problem(ANNEX_E, f"{name} is empty"))
     if "Label" in fields and fields["Label"] and fields["Label"] not in LABEL_VALUES:
         problems.append(Problem(ANNEX_E, f"Label must be 1, 2 or 3, not {fields['Label']!r}"))
     return CheckedLabel(raw.carrier, fields, tuple(problems), form)

@@ -48,7 +48,10 @@ class AigcLabelProbe:
         inputs=("files", "directories"),
         options={"explicit": "check text and Markdown for an explicit label at head or tail (default true)",
                  "c2pa": "also read C2PA manifests, offline (default true)",
-                 "ocr": "OCR image corners and edges for a visible label with tesseract (default false: slow)"},
+                 "ocr": "OCR image corners and edges for a visible label with tesseract (default false: slow)",
+                 "strict_propagation": "call a label whose ContentPropagator or PropagateID is empty non-compliant "
+                                       "(default false: a warning, since that they must equal the producer at "
+                                       "first write is one implementation's reading of Annex E note 1)"},
     )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
@@ -84,7 +87,12 @@ class AigcLabelProbe:
         if read is None:
             return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, kind, details=details, findings=(
                 self._finding(ITEM_IMPLICIT, Severity.LOW, path, f"no reader for {kind} files", sha),))
-        return self._judge(path, sha, size, kind, [check_label(r) for r in raws], details)
+        strict = options.get("strict_propagation", False) is True
+        mentions = [r for r in raws if r.mention]
+        if mentions:
+            details["notes"] = [f"{r.carrier}: names AIGC but holds no label ({r.text[:40]!r})" for r in mentions]
+        labels = [check_label(r, strict) for r in raws if not r.mention]
+        return self._judge(path, sha, size, kind, labels, details)
 
     def _judge_text(self, path: Path, sha: str, size: int, details: dict[str, Any]) -> FileResult:
         """Plain text has no metadata: only the explicit label at head or tail can be checked."""
@@ -103,18 +111,21 @@ class AigcLabelProbe:
                details: dict[str, Any]) -> FileResult:
         carriers_found = tuple(label.carrier for label in labels)
         details["labels"] = [{"carrier": c.carrier, "form": c.form, "fields": c.fields,
-                              "problems": [p.message for p in c.problems]} for c in labels]
+                              "problems": [p.message for p in c.problems if not p.warning],
+                              "warnings": [p.message for p in c.problems if p.warning]} for c in labels]
         if not labels:
             finding = self._finding(ITEM_IMPLICIT, Severity.MEDIUM, path, "no implicit label found", sha,
                                     MEASURES_ART5)
             return FileResult(str(path), sha, size, Verdict.NO_LABEL, kind, (), (finding,), details)
         findings = [self._finding(ITEM_FIELDS, Severity.HIGH, path, f"{c.carrier}: {p.message}", sha, p.clause)
-                    for c in labels for p in c.problems]
+                    for c in labels for p in c.problems if not p.warning]
         if len(labels) > 1:
             findings.append(self._finding(ITEM_FIELDS, Severity.HIGH, path,
                                           f"{len(labels)} labels in one file ({', '.join(carriers_found)})",
                                           sha, UNIQUE))
         verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
+        findings += [self._finding(ITEM_FIELDS, Severity.LOW, path, f"{c.carrier}: {p.message} (warning)", sha,
+                                   p.clause) for c in labels for p in c.problems if p.warning]
         return FileResult(str(path), sha, size, verdict, kind, carriers_found, tuple(findings), details)
 
     @staticmethod

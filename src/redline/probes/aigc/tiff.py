@@ -113,9 +113,12 @@ def _comment_labels(tiff: _Tiff, entries: Entries, carrier: str) -> list[RawLabe
     if raw is None or len(raw) > xmp.MAX_LABEL + 8:
         return []
     text = user_comment_text(raw, tiff.order)
-    if not text or not xmp.looks_like_label(text):
-        return []
-    return [RawLabel(carrier, text, tiff.base + entries[TAG_USER_COMMENT][2])]
+    offset = tiff.base + entries[TAG_USER_COMMENT][2]
+    if text and xmp.looks_like_label(text):
+        return [RawLabel(carrier, text, offset)]
+    if text and xmp.mentions_aigc(text):
+        return [RawLabel(carrier, text, offset, mention=True)]
+    return []
 
 
 def _labels(tiff: _Tiff, xmp_carrier: str | None, exif_carrier: str) -> list[RawLabel]:

@@ -105,9 +105,10 @@ def find_labels(packet: bytes | str, carrier: str, *, offset: int | None = None)
 
 
 def looks_like_label(text: str) -> bool:
-    """Whether free text (an Exif UserComment, a GIF comment) is meant as a label: it names AIGC (Annex E a)) or
-    is a JSON object with the seven Annex E b) fields."""
-    if "AIGC" in text:
+    """Whether free text (an Exif UserComment, a GIF comment) is meant as a label: it names AIGC (Annex E a)) and
+    holds an object (`{...}`, perhaps broken), or is a JSON object with the seven Annex E b) fields. A bare
+    mention of AIGC (a caption, a tool's tag) is no label: see `mentions_aigc`."""
+    if "AIGC" in text and "{" in text:
         return True
     if len(text) > MAX_LABEL:
         return False
@@ -116,6 +117,11 @@ def looks_like_label(text: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return isinstance(value, dict) and all(name in value for name in FIELDS)
+
+
+def mentions_aigc(text: str) -> bool:
+    """Free text that names AIGC without holding a label: worth a note, not a verdict about a label."""
+    return "AIGC" in text.upper() and not looks_like_label(text)
 
 
 def _escape(value: str) -> str:

@@ -26,12 +26,17 @@ WORD = r"[^\W_]"
 SEPARATOR = r"[\W_]"
 CJK = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
 SYMBOL = r"[*·•・_\-|/\\~^#+=&@%$°×※★☆♥♡◆◇■□▲△○●]"
+PUNCT = r"[!-/:-@\[-`{-~]"  # ASCII punctuation (full-width forms are ASCII after normalisation)
+LATIN = r"[a-z0-9]"  # the text is lower-cased by then
 SPACED_REGION = re.compile(
     rf"(?<!{WORD}){WORD}(?:{SEPARATOR}{{1,3}}{WORD}(?!{WORD})){{2,}}"  # single characters apart: s p a m
     rf"|{WORD}+(?:{SYMBOL}{{1,3}}{WORD}+)+"  # words joined by symbols: 测试*违禁词, spam_word
-    rf"|{CJK}+(?:\s{{1,3}}{CJK}+)+")  # Chinese split by spaces: 测试 违禁词
+    rf"|{CJK}(?:{PUNCT}{CJK}){{2,}}"  # Chinese characters one by one between punctuation, in a word: 演.示.屏
+    rf"|(?:{LATIN}+\s{{0,3}})?{CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"  # split by spaces: 测试 违禁词
+    rf"|{LATIN}+\s{{1,3}}{CJK}+|{CJK}+\s{{1,3}}{LATIN}+")  # a Latin part spaced off: abc 禁词
 SEPARATORS = re.compile(rf"{SEPARATOR}+")
-SEEDS = (re.compile(SYMBOL), re.compile(rf"{CJK}\s{{1,3}}{CJK}"),
+SEEDS = (re.compile(SYMBOL), re.compile(rf"{CJK}\s{{1,3}}{CJK}"), re.compile(rf"{CJK}{PUNCT}{CJK}{PUNCT}{CJK}"),
+         re.compile(rf"{LATIN}\s{{1,3}}{CJK}"), re.compile(rf"{CJK}\s{{1,3}}{LATIN}"),
          re.compile(rf"{SEPARATOR}{WORD}{SEPARATOR}{{1,3}}{WORD}{SEPARATOR}"))  # each starts with a class: fast
 WINDOW = 64
 MIN_SPACED_TERM = 3

@@ -33,6 +33,13 @@ SITE_TOKEN = re.compile(r"(?:https?://|www\.)\S+|^[\w-]+(?:\.[\w-]+)*\.(?:com|cn
                         r"site|online|shop|club|io|me|tv|hk|tw)(?:/\S*)?$|[\u4e00-\u9fff]{1,8}(?:网|站|论坛|平台|门户|"
                         r"在线|导航|官网)$", re.IGNORECASE)
 MIN_STUFFED, MIN_LINK_FARM, MIN_COVER = 10, 8, 0.6
+# Title stuffing: a page's first line made of search phrases for gambling and pornography, so that search
+# engines list the hijacked page under them; a headline about such crime names them once or twice, not in
+# most of three or more comma-joined phrases.
+TITLE_SEPARATOR = re.compile(r"[,，|｜]")
+VICE = re.compile(r"赌|博彩|彩票|百家乐|娱乐城|娱乐场|棋牌|老虎机|六合彩|时时彩|真人视讯|下注|投注|色情|成人|黄色|黄网|"
+                  r"裸|约炮|无码|援交|一夜情|情色|(?<![a-z])(?:av|a片|porn|sex|casino|bet)(?![a-z])", re.IGNORECASE)
+MIN_TITLE_PHRASES, MIN_TITLE_VICE, TITLE_VICE_SHARE, MAX_PHRASE = 3, 3, 0.6, 40
 SCRIPT_LETTERS, SCRIPT_FOREIGN = 30, 0.2
 
 
@@ -114,6 +121,21 @@ def _line_findings(line: str, offset: int) -> list[SpamFinding]:
     return found
 
 
+def _title_stuffing(lines: list[tuple[int, str]]) -> list[SpamFinding]:
+    """The first non-blank line, when it is a comma-joined run of gambling or pornography search phrases."""
+    offset, line = next(((o, text) for o, text in lines if text.strip()), (0, ""))
+    phrases = [p.strip() for p in TITLE_SEPARATOR.split(line) if p.strip()]
+    if len(phrases) < MIN_TITLE_PHRASES or SENTENCE_END.search(line) or max(map(len, phrases)) > MAX_PHRASE:
+        return []
+    vice = sum(1 for p in phrases if VICE.search(p))
+    if vice < MIN_TITLE_VICE or vice < TITLE_VICE_SHARE * len(phrases):
+        return []
+    start = offset + len(line) - len(line.lstrip())
+    return [SpamFinding(start, offset + len(line.rstrip()), "title-stuffing",
+                        f"a first line of {len(phrases)} comma-joined search phrases, {vice} of them for gambling "
+                        "or pornography")]
+
+
 def script_of(c: str) -> str | None:
     """The writing system of a letter, or None for digits, punctuation, spaces and symbols."""
     if not c.isalpha():
@@ -158,6 +180,7 @@ def find_spam(text: str) -> list[SpamFinding]:
         lines.append((offset, line.rstrip("\r\n")))
         offset += len(line)
     found = [f for offset, line in lines for f in _line_findings(line, offset)]
+    found += [f for f in _title_stuffing(lines) if not any(g.start < f.end and f.start < g.end for g in found)]
     found += [f for f in _script_changes(text, lines)
               if not any(g.start <= f.start and f.end <= g.end for g in found)]
     return sorted(found, key=lambda f: (f.start, f.end))

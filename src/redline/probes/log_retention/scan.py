@@ -26,6 +26,7 @@ from redline.probes.log_retention.stats import BACKWARDS_TOLERANCE, MAX_EXAMPLES
 _HOUR = itemgetter(slice(0, 14))  # `dd/Mon/yyyy:HH` of a $time_local value
 _ZONE = itemgetter(slice(21, 26))
 _EMPTY: tuple[object, ...] = (b"-", b"", "-", "", None)
+EXAMPLE_ROWS = 200  # examples are taken from this many rows at the start of each chunk
 
 
 @dataclass(frozen=True)
@@ -149,11 +150,7 @@ class Scanner:
             else:
                 empties = _EMPTY[:2] if isinstance(column[0], bytes) else _EMPTY[2:]
                 part.filled[role] += len(column) - sum(column.count(empty) for empty in empties)
-            if len(part.examples.get(role, ())) < MAX_EXAMPLES:
-                for value in column[:200]:
-                    if value not in _EMPTY:
-                        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-                        part.example(role, shape(role, text))
+        add_examples(self.index, rows, part)
 
     def _local_times(self, column: Sequence[Any], part: Partial) -> None:
         """nginx $time_local, fixed width: within one hour prefix and zone, byte order is time order."""
@@ -191,6 +188,17 @@ class Scanner:
             if seconds > self.plan.future_after:
                 part.future += 1
                 part.future_latest = max(part.future_latest or seconds, seconds)
+
+
+def add_examples(index: dict[str, int], rows: Sequence[Sequence[object]], part: Partial) -> None:
+    """Masked examples of each role from the first rows of a chunk, while a role has fewer than wanted."""
+    for role, at in index.items():
+        if len(part.examples.get(role, ())) < MAX_EXAMPLES:
+            for row in rows[:EXAMPLE_ROWS]:
+                value = row[at]
+                if value not in _EMPTY:
+                    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+                    part.example(role, shape(role, text))
 
 
 def _csv_records(lines: list[bytes]) -> list[list[str] | None]:
