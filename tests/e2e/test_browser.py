@@ -36,20 +36,34 @@ def act(page: Page, action: str) -> None:
     page.wait_for_load_state()
 
 
+def new_filing(page: Page, live: Live, description: str) -> tuple[str, int]:
+    """A new forum added to the provider's first service, 40 days from now: the filing's URL and id."""
+    page.goto(live.url + "/provider")
+    page.select_option("form[action='/filings'] select[name=kind]", "add_capability")
+    page.fill("form[action='/filings'] input[name=date]", (dt.date.today() + dt.timedelta(days=40)).isoformat())
+    page.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
+    page.fill("form[action='/filings'] textarea[name=description]", description)
+    page.click("form[action='/filings'] button[type=submit]")
+    page.wait_for_load_state()
+    url = page.url.split("?")[0]
+    return url, int(re.search(r"/filings/(\d+)", url).group(1))  # type: ignore[union-attr]
+
+
+def answer_all_met(page: Page) -> None:
+    """Every checklist item answered 'met' and saved."""
+    selects = page.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        selects.nth(n).select_option("met")
+    page.click("#answers button[type=submit]")
+    page.wait_for_load_state()
+
+
 def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, live: Live) -> None:
     provider = login(browser, live, "hz-admin")
     expect(provider.locator("h1")).to_contain_text("我的服务与案件")
-    launch = (dt.date.today() + dt.timedelta(days=40)).isoformat()
-    provider.select_option("form[action='/filings'] select[name=kind]", "add_capability")
-    provider.fill("form[action='/filings'] input[name=date]", launch)
-    provider.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
-    provider.fill("form[action='/filings'] textarea[name=description]", "新增话题论坛（浏览器测试）")
-    provider.click("form[action='/filings'] button[type=submit]")
-    provider.wait_for_load_state()
+    filing_url, filing_id = new_filing(provider, live, "新增话题论坛（浏览器测试）")
     expect(provider.locator("#filing-state")).to_have_attribute("data-state", "draft")
     expect(provider.locator("body")).to_contain_text("信息服务上线或者增设相关功能的安全评估")
-    filing_url = provider.url.split("?")[0]
-    filing_id = int(re.search(r"/filings/(\d+)", filing_url).group(1))  # type: ignore[union-attr]
     shot(provider, "1-provider-draft")
 
     selects = provider.locator("select[name^='status:']")
@@ -150,18 +164,8 @@ def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_ope
 def test_the_provider_sees_the_polices_supplement_request_while_the_cac_has_accepted(
         browser: Browser, live: Live) -> None:
     provider = login(browser, live, "hz-admin")
-    provider.select_option("form[action='/filings'] select[name=kind]", "add_capability")
-    provider.fill("form[action='/filings'] input[name=date]", (dt.date.today() + dt.timedelta(days=40)).isoformat())
-    provider.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
-    provider.fill("form[action='/filings'] textarea[name=description]", "新增话题论坛（两部门并行审查）")
-    provider.click("form[action='/filings'] button[type=submit]")
-    provider.wait_for_load_state()
-    filing_url = provider.url.split("?")[0]
-    selects = provider.locator("select[name^='status:']")
-    for n in range(selects.count()):
-        selects.nth(n).select_option("met")
-    provider.click("#answers button[type=submit]")
-    provider.wait_for_load_state()
+    filing_url, _ = new_filing(provider, live, "新增话题论坛（两部门并行审查）")
+    answer_all_met(provider)
     act(provider, "submit")
 
     cac = login(browser, live, "hz-cac")

@@ -14,7 +14,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, Live
-from tests.e2e.test_browser import act, login
+from tests.e2e.test_browser import act, login, new_filing
 
 NUMBER = re.compile(r"杭(网信|公)\w*〔\d{4}〕\d+号")
 
@@ -37,14 +37,7 @@ def _documents(page: Page) -> dict[str, str]:
 
 def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, live: Live) -> None:
     provider = login(browser, live, "hz-admin")
-    provider.select_option("form[action='/filings'] select[name=kind]", "add_capability")
-    provider.fill("form[action='/filings'] input[name=date]", (dt.date.today() + dt.timedelta(days=40)).isoformat())
-    provider.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
-    provider.fill("form[action='/filings'] textarea[name=description]", "新增话题论坛（留痕测试）")
-    provider.click("form[action='/filings'] button[type=submit]")
-    provider.wait_for_load_state()
-    filing_url = provider.url.split("?")[0]
-    filing_id = int(re.search(r"/filings/(\d+)", filing_url).group(1))  # type: ignore[union-attr]
+    filing_url, filing_id = new_filing(provider, live, "新增话题论坛（留痕测试）")
 
     # A partly-met item with a high finding: stored as entered, shown again as stored, and it blocks submission
     # however often the unchanged form is saved (the defect: a reload showed no severity and saved it as medium).

@@ -4,40 +4,22 @@ and a new finding, the two versions and their diff in both languages, and the de
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, Live
-from tests.e2e.test_browser import act, login
+from tests.e2e.test_browser import act, answer_all_met, login, new_filing
 
 
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"versions-{name}.png"), full_page=True)
 
 
-def _new_filing(provider: Page, live: Live) -> tuple[str, int]:
-    launch = (dt.date.today() + dt.timedelta(days=40)).isoformat()
-    provider.goto(live.url + "/provider")
-    provider.select_option("form[action='/filings'] select[name=kind]", "add_capability")
-    provider.fill("form[action='/filings'] input[name=date]", launch)
-    provider.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
-    provider.fill("form[action='/filings'] textarea[name=description]", "新增话题论坛（版本测试）")
-    provider.click("form[action='/filings'] button[type=submit]")
-    provider.wait_for_load_state()
-    url = provider.url.split("?")[0]
-    return url, int(re.search(r"/filings/(\d+)", url).group(1))  # type: ignore[union-attr]
-
-
 def test_a_resubmission_shows_two_versions_a_readable_diff_and_separate_deadlines(
         browser: Browser, live: Live) -> None:
     provider = login(browser, live, "hz-admin")
-    filing_url, filing_id = _new_filing(provider, live)
-    selects = provider.locator("select[name^='status:']")
-    for n in range(selects.count()):
-        selects.nth(n).select_option("met")
-    provider.click("#answers button[type=submit]")
-    provider.wait_for_load_state()
+    filing_url, filing_id = new_filing(provider, live, "新增话题论坛（版本测试）")
+    answer_all_met(provider)
     act(provider, "submit")
     statutory = provider.locator("#deadlines tr[data-kind=statutory] td").nth(1).inner_text()
 
