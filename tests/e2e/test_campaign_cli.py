@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -69,8 +70,12 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
 
     summons = run(demo, "campaign", "act", str(label["id"]), "--as", "zj-cac", "--action", "summons")
     assert summons.returncode == 0 and summons.stdout.startswith("summons: summons "), summons.stderr
+    unchosen = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification")
+    assert unchosen.returncode == 2 and "filing_id" in unchosen.stderr  # never a filing picked for the officer
+    chosen = re.search(r"--filing (\d+): [^;]*\(under_review\)", unchosen.stderr)
+    assert chosen is not None, unchosen.stderr  # the choices are listed, by title and state
     order = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification",
-                "--due", str(today + dt.timedelta(days=20)))
+                "--filing", chosen.group(1), "--due", str(today + dt.timedelta(days=20)))
     assert order.returncode == 0, order.stderr
     ctx = build_context(Settings(database_url=f"sqlite:///{demo / 'redline.db'}", blob_dir=demo / "blobs"))
     with ctx.reader() as uow:
@@ -82,7 +87,8 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
     assert record is not None and label["sample_sha256"] in record.problems and "aigc-label@0.1.0" in record.problems
     assert filing is not None and filing.state == "rectification_ordered" and filing.provider_id == ids["nb"]
     assert item is not None and "log-retention@0.1.0" in item.text and log["message"] in item.text
-    again = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification")
+    again = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification",
+                "--filing", chosen.group(1))
     assert again.returncode == 2 and "already acted on" in again.stderr
 
 

@@ -103,6 +103,10 @@ def test_the_gate_fails_without_a_filing_and_passes_once_the_filing_is_accepted(
 
     _act(live, "hz-cac", fid, "start_review")
     _act(live, "hz-cac", fid, "accept")
+    cac_only = _gate(live, manifest, service_id, "--date", release, "--require-accepted")
+    assert cac_only.returncode == 1, cac_only.stdout  # accepted means accepted by both authorities (ADR 0005)
+    _act(live, "hz-mps", fid, "start_review")
+    _act(live, "hz-mps", fid, "accept")
     accepted = _gate(live, manifest, service_id, "--date", release, "--require-accepted")
     assert accepted.returncode == 0, accepted.stderr
     data = _verdict(accepted)

@@ -109,7 +109,8 @@ def test_an_order_gets_an_official_number_date_legal_basis_and_digest(world: Wor
 def test_numbers_run_per_issuer_and_year_and_the_mps_has_its_own(world: World) -> None:
     w = world
     fid = _submitted(w)
-    review.act(w.ctx, w.cac, fid, Action.START_INSPECTION)
+    review.act(w.ctx, w.mps, fid, Action.START_REVIEW)  # each authority on its own review (Art. 8)
+    review.act(w.ctx, w.mps, fid, Action.START_INSPECTION)
     review.act(w.ctx, w.mps, fid, Action.FINISH_INSPECTION, "",
                {"inspectors": "王五、赵六", "findings": "日志缺源端口"})
     _order(w, fid)

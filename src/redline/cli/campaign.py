@@ -188,15 +188,19 @@ def act(
     finding: Annotated[int, typer.Argument(help="Finding id (see `redline campaign findings`).")],
     as_user: AsOpt,
     action: Annotated[str, typer.Option("--action", help="summons, rectification or supplement.")],
-    filing: Annotated[int | None, typer.Option("--filing", help="The provider's filing (default: its latest "
-                                               "one you can act on).")] = None,
+    filing: Annotated[int | None, typer.Option("--filing", help="The provider's filing to act in (required for "
+                                               "an order or a request; without it the choices are listed).")] = None,
     due: Annotated[str | None, typer.Option("--due", help="Deadline, YYYY-MM-DD.")] = None,
     note: Annotated[str, typer.Option("--note", help="Added to the text.")] = "",
 ) -> None:
     """Turn a finding into a summons record, a rectification order or a supplement request."""
-    from redline.services.campaign_actions import act_on_finding
+    from redline.services.campaign_actions import CHOOSE_FILING, act_on_finding, filing_choices_for
 
     ctx, p = acting_as(as_user)
+    if filing is None and action != "summons":
+        choices = "; ".join(f"--filing {c.id}: {c.title} ({c.state})" for c in filing_choices_for(ctx, p, finding))
+        raise InputError(f"{CHOOSE_FILING}: {choices or 'the provider has no filing you can act in'}",
+                         field="filing_id")
     done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=parse_date(due, "--due") if due else None,
                           note=note)
     where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"

@@ -94,6 +94,11 @@ def filing_choices(ctx: Context, p: Principal, provider_id: int) -> list[FilingC
     return [FilingChoice(r.id, r.title, r.state) for r in rows]
 
 
+def filing_choices_for(ctx: Context, p: Principal, finding_id: int) -> list[FilingChoice]:
+    """The filings the officer may name when acting on `finding_id` (those of the finding's provider)."""
+    return filing_choices(ctx, p, _load(ctx, p, finding_id)[2].id)
+
+
 OTHER_PROVIDER = "that filing belongs to another provider"
 CHOOSE_FILING = "choose the provider's filing in which to act (a summons needs none)"
 
