@@ -75,6 +75,7 @@ class WorkCalendar:
         tests pin it so they keep meaning the same when a new release adds a year."""
         self._extra = {y.year: y for y in extra_years}
         self._official_years = official_years
+        self._days: dict[dt.date, tuple[bool, bool]] = {}  # is_workday, remembered: the inputs never change
 
     def _official_known(self, year: int) -> bool:
         if self._official_years is not None and year not in self._official_years:
@@ -94,6 +95,12 @@ class WorkCalendar:
 
     def is_workday(self, day: dt.date) -> tuple[bool, bool]:
         """(is it a working day, is that known from a notice rather than estimated from the statute)."""
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> tuple[bool, bool]:
         basis = self.basis(day)
         if basis is Basis.HOLIDAY_FILE:
             year = self._extra[day.year]

@@ -67,7 +67,8 @@ def _check_placement(ctx: Context, new: NewUser, org: Organisation | None) -> No
         raise InputError("a provider account needs a provider organisation", field="organisation")
 
 
-def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
+def create_user(ctx: Context, new: NewUser, actor: str = "system", *, password_hash: str | None = None) -> int:
+    """`password_hash`: a hash of `new.password` made before (the policy is still checked on the password)."""
     if not USERNAME.match(new.username):
         raise InputError("username: 3-64 lowercase letters, digits, '.', '_' or '-'", field="username")
     check_line(new.display_name, "display_name")
@@ -80,7 +81,7 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system") -> int:
         if uow.session.scalar(select(User.id).where(User.username == new.username)):
             raise InputError(f"username '{new.username}' is taken", field="username")
         user = User(username=new.username, display_name=new.display_name or new.username,
-                    password_hash=_hasher.hash(new.password), role=new.role.value,
+                    password_hash=password_hash or _hasher.hash(new.password), role=new.role.value,
                     organisation_id=new.organisation_id, jurisdiction=new.jurisdiction)
         uow.session.add(user)
         uow.session.flush()

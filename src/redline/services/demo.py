@@ -47,6 +47,8 @@ class _Loader:
         self.ctx = ctx
         self.today = ctx.today()
         self.logins: list[tuple[str, str, str]] = []
+        # Every demo account has the published demo password: one argon2 hash serves them all.
+        self.password_hash = accounts.hash_password(DEMO_PASSWORD)
 
     def day(self, offset: int) -> dt.date:
         return self.today + dt.timedelta(days=offset)
@@ -64,7 +66,8 @@ class _Loader:
     def user(self, username: str, role: Role, display_name: str, description: str, *,
              organisation_id: int | None = None, jurisdiction: str | None = None) -> Principal:
         user_id = accounts.create_user(self.ctx, accounts.NewUser(
-            username, DEMO_PASSWORD, role, display_name, organisation_id, jurisdiction), actor=ACTOR)
+            username, DEMO_PASSWORD, role, display_name, organisation_id, jurisdiction), actor=ACTOR,
+            password_hash=self.password_hash)
         self.logins.append((username, role.value, description))
         with self.ctx.uow() as uow:
             row = uow.session.get(User, user_id)

@@ -129,10 +129,11 @@ def load(ctx: Context, password: str, actor: str) -> list[tuple[str, str, str]]:
     """One organisation, provider account, service and draft filing per party; the AI anchor's question of a
     material change is judged on the platform, the forum's growth is left for a person to judge."""
     logins: list[tuple[str, str, str]] = []
+    password_hash = accounts.hash_password(password)
     for username, name, seat, display, profile, change, offset in PARTIES:
         org = filings.create_organisation(ctx, "provider", name, seat, actor=actor)
         user_id = accounts.create_user(ctx, accounts.NewUser(username, password, Role.PROVIDER_ADMIN, display, org,
-                                                             None), actor=actor)
+                                                             None), actor=actor, password_hash=password_hash)
         logins.append((username, Role.PROVIDER_ADMIN.value, f"{name} {seat}"))
         p = _principal(ctx, user_id)
         service = filings.add_service(ctx, p, profile)
