@@ -244,9 +244,18 @@ def _message(signature: dict[str, Any]) -> bytes:
     return canonical_bytes({k: v for k, v in signature.items() if k != SIGNATURE_KEY})
 
 
+def utc_stamp(at: dt.datetime) -> str:
+    """`at` in UTC to the second, as ISO 8601 with a Z: the time format of every signed redline document."""
+    return at.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def sign(payload: bytes, private_key_path: Path) -> dict[str, Any]:
     """A detached signature object over `payload` with the key in `private_key_path`."""
-    key = load_private_key(private_key_path)
+    return sign_with(payload, load_private_key(private_key_path))
+
+
+def sign_with(payload: bytes, key: PrivateKey) -> dict[str, Any]:
+    """A detached signature object over `payload` with a key already loaded."""
     document: dict[str, Any] = {
         "schema": SCHEMA,
         "version": VERSION,
@@ -255,7 +264,7 @@ def sign(payload: bytes, private_key_path: Path) -> dict[str, Any]:
         "public_key": base64.b64encode(key.public.raw).decode("ascii"),
         "key_id": key.public.key_id,
         "payload_sha256": hashlib.sha256(payload).hexdigest(),
-        "signed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "signed_at": utc_stamp(dt.datetime.now(dt.UTC)),
     }
     message = _message(document)
     if key.ed25519 is not None:

@@ -38,7 +38,15 @@ from sqlalchemy.orm import Session
 
 from redline.errors import RedlineError
 from redline.reports.canonical import canonical_bytes
-from redline.reports.signatures import Algorithm, PrivateKey, PublicKey, load_private_key, load_public_key, new_key
+from redline.reports.signatures import (
+    Algorithm,
+    PrivateKey,
+    PublicKey,
+    load_private_key,
+    load_public_key,
+    new_key,
+    utc_stamp,
+)
 from redline.services.context import Context
 from redline.store.models import AuditCheckpoint, AuditHead, ReportVersion
 
@@ -73,19 +81,23 @@ def _create_exclusive(target: Path, text: str, mode: int) -> bool:
         Path(tmp).unlink(missing_ok=True)
 
 
-def platform_key(key_dir: Path) -> PrivateKey:
-    """The platform's checkpoint signing key, made on first use (private key mode 0600, public 0644)."""
-    private = key_dir / KEY_NAME
+def key_made_on_first_use(private: Path, signer: str, what: str, public: Path | None = None) -> PrivateKey:
+    """The Ed25519 key in `private`, made on first use (private key mode 0600, the `public` copy 0644);
+    concurrent first uses agree on one key. PlatformKeyError naming `what` when it cannot be made or read."""
     try:
         if not private.exists():
-            key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            pair = new_key(Algorithm.ED25519, SIGNER)
-            if _create_exclusive(private, pair.private_text, 0o600):
-                _create_exclusive(key_dir / PUBLIC_NAME, pair.public_text, 0o644)
+            private.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            pair = new_key(Algorithm.ED25519, signer)
+            if _create_exclusive(private, pair.private_text, 0o600) and public is not None:
+                _create_exclusive(public, pair.public_text, 0o644)
         return load_private_key(private)
     except OSError as exc:
-        raise PlatformKeyError(f"cannot make or read the platform checkpoint key: {exc.strerror}",
-                               source=str(private)) from None
+        raise PlatformKeyError(f"cannot make or read {what}: {exc.strerror}", source=str(private)) from None
+
+
+def platform_key(key_dir: Path) -> PrivateKey:
+    """The platform's checkpoint signing key, made on first use."""
+    return key_made_on_first_use(key_dir / KEY_NAME, SIGNER, "the platform checkpoint key", key_dir / PUBLIC_NAME)
 
 
 def platform_public_key(key_dir: Path) -> PublicKey | None:
@@ -133,7 +145,7 @@ def write(session: Session, key_dir: Path, at: dt.datetime, added: list[tuple[in
     key = platform_key(key_dir)
     when = at.astimezone(dt.UTC)
     body = {"schema": SCHEMA, "version": VERSION, "seq": (last.seq + 1) if last else 1,
-            "at": when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "at": utc_stamp(when),
             "chain": {"seq": head.seq, "hash": head.hash},
             "reports": {"added": entries, "root": root_after(prev_root, entries)},
             "prev": link_of(last) if last else GENESIS, "key_id": key.public.key_id}

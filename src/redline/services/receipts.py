@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from redline.errors import CheckFailedError, InputError
 from redline.reports.canonical import canonical_bytes
-from redline.reports.signatures import Algorithm, load_private_key, new_key, sign, verify
+from redline.reports.signatures import PrivateKey, sign_with, utc_stamp, verify
 from redline.services import audit
-from redline.services.checkpoints import PlatformKeyError, _create_exclusive
+from redline.services.checkpoints import key_made_on_first_use
 from redline.services.signing_keys import KeyStatus
 from redline.store.models import Organisation, Receipt, SigningKey
 
@@ -39,18 +39,10 @@ def _key_path(key_dir: Path, org: Organisation) -> Path:
     return key_dir / f"org-{org.id}.key"
 
 
-def organisation_key(session: Session, key_dir: Path, org: Organisation, at: dt.datetime) -> Path:
-    """The organisation's custodied private key file, made and registered (approved) on first use."""
-    path = _key_path(key_dir, org)
-    try:
-        if not path.exists():
-            key_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            pair = new_key(Algorithm.ED25519, f"{org.name} (redline custodied key)")
-            _create_exclusive(path, pair.private_text, 0o600)
-        key = load_private_key(path)
-    except OSError as exc:
-        raise PlatformKeyError(f"cannot make or read the organisation's custodied key: {exc.strerror}",
-                               source=str(path)) from None
+def organisation_key(session: Session, key_dir: Path, org: Organisation, at: dt.datetime) -> PrivateKey:
+    """The organisation's custodied private key, made and registered (approved) on first use."""
+    key = key_made_on_first_use(_key_path(key_dir, org), f"{org.name} (redline custodied key)",
+                                "the organisation's custodied key")
     registered = session.scalar(select(SigningKey).where(SigningKey.key_id == key.public.key_id))
     if registered is None:
         session.add(SigningKey(key_id=key.public.key_id, algorithm=key.algorithm.value, claimed_signer=key.signer,
@@ -59,11 +51,7 @@ def organisation_key(session: Session, key_dir: Path, org: Organisation, at: dt.
                                decided_at=at))
         audit.append(session, at, "system", "signing_key.custodied", f"signing_key:{key.public.key_id}",
                      {"organisation": org.id})
-    return path
-
-
-def _stamp(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return key
 
 
 def sign_receipt(session: Session, key_dir: Path, at: dt.datetime, kind: str, subject: dict[str, Any],
@@ -71,9 +59,9 @@ def sign_receipt(session: Session, key_dir: Path, at: dt.datetime, kind: str, su
                  user_id: int | None = None) -> Receipt:
     """Sign and store one receipt in the caller's transaction, with its audit entry."""
     body = {"schema": SCHEMA, "version": VERSION, "kind": kind, "subject": subject, "signer": signer.name,
-            "by": by, "at": _stamp(at)}
+            "by": by, "at": utc_stamp(at)}
     text = canonical_bytes(body)
-    signature = sign(text, organisation_key(session, key_dir, signer, at))
+    signature = sign_with(text, organisation_key(session, key_dir, signer, at))
     digest = str(subject.get("report_sha256") or subject.get("document_sha256"))
     row = Receipt(kind=kind, filing_id=filing_id, document_id=document_id, subject_sha256=digest,
                   signer_id=signer.id, signed_by=user_id, at=at, body=text.decode("utf-8"),
