@@ -194,14 +194,18 @@ def act(
     note: Annotated[str, typer.Option("--note", help="Added to the text.")] = "",
 ) -> None:
     """Turn a finding into a summons record, a rectification order or a supplement request."""
-    from redline.services.campaign_actions import CHOOSE_FILING, act_on_finding, filing_choices_for
+    from redline.services.campaign_actions import act_on_finding, filing_choices_for
 
     ctx, p = acting_as(as_user)
-    if filing is None and action != "summons":
+    try:
+        done = act_on_finding(ctx, p, finding, action, filing_id=filing,
+                              due=parse_date(due, "--due") if due else None, note=note)
+    except InputError as exc:
+        if exc.field != "filing_id" or filing is not None:
+            raise
+        # the service never picks a filing: name the ones the officer may choose from
         choices = "; ".join(f"--filing {c.id}: {c.title} ({c.state})" for c in filing_choices_for(ctx, p, finding))
-        raise InputError(f"{CHOOSE_FILING}: {choices or 'the provider has no filing you can act in'}",
-                         field="filing_id")
-    done = act_on_finding(ctx, p, finding, action, filing_id=filing, due=parse_date(due, "--due") if due else None,
-                          note=note)
+        raise InputError(f"{exc.message}: {choices or 'the provider has no filing you can act in'}",
+                         field="filing_id") from None
     where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"
     out.print(f"{done.action.value}: {where}", markup=False)
