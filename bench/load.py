@@ -36,8 +36,9 @@ from sqlalchemy.engine import make_url
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, audit
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services import audit
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing, Service
 

@@ -35,9 +35,9 @@ from sqlalchemy import insert, select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.domain.workflow import FilingState
-from redline.services import accounts
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 from redline.store.models import Filing, Organisation
 

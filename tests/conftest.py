@@ -64,7 +64,7 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)] if
 def fresh_database(kind: str, tmp: Path, filename: str = "redline.db", prefix: str = "redline_test") -> Iterator[str]:
     """A fresh, empty database: a SQLite file `tmp/filename`, or a new PostgreSQL database (dropped
     afterwards) on REDLINE_TEST_POSTGRES_URL. This process's job heartbeat for it stops at the end."""
-    from redline.services.jobs_heartbeat import forget
+    from redline.services.background.jobs_heartbeat import forget
 
     if kind == "sqlite":
         url = f"sqlite:///{tmp}/{filename}"

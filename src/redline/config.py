@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     # CPU seconds (RLIMIT_CPU) and address space in MiB (RLIMIT_AS); a batch over them fails, never the server.
     probe_cpu_seconds: int = Field(default=600, ge=1, le=24 * 3600)
     probe_memory_mb: int = Field(default=4096, ge=256, le=1 << 20)
-    # Background jobs (services/jobs.py): auto = procrastinate on PostgreSQL, threads in-process otherwise.
+    # Background jobs (services/background/jobs.py): auto = procrastinate on PostgreSQL, threads in-process otherwise.
     job_backend: Literal["auto", "inline", "procrastinate"] = "auto"
     job_threads: int = Field(default=2, ge=1, le=64)
     # Seconds between heartbeats of running jobs; a running job silent for 3 beats is failed as orphaned.
@@ -81,11 +81,11 @@ class Settings(BaseSettings):
     # The server's log (stderr): one line per request and each error with its request id.
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = "text"
-    # Deadline reminders (services/reminders.py): calendar days before a due date, and where they go.
+    # Deadline reminders (services/background/reminders.py): calendar days before a due date, and where they go.
     reminder_days: list[int] = Field(default=[7, 1])
     public_url: str = "http://127.0.0.1:8000"
     # Hosts reminder webhooks may be sent to although they are loopback, private or link-local (comma-separated;
-    # an operator's own receiver). Others such are refused (services/outbound.py).
+    # an operator's own receiver). Others such are refused (adapters/outbound.py).
     outbound_allowed_hosts: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -20,9 +20,10 @@ from playwright.sync_api import Browser, sync_playwright
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, jobs
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
+from redline.services.background import jobs
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
 from redline.web.app import create_app
 from tests.conftest import POSTGRES_URL, fresh_database
@@ -118,7 +119,7 @@ def worker(ctx: Context) -> Iterator[None]:
     if jobs.backend(ctx) != "procrastinate":
         yield
         return
-    from redline.services import jobs_queue
+    from redline.services.background import jobs_queue
 
     stop = threading.Event()
 

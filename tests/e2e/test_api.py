@@ -11,8 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from redline.services import accounts, jobs
-from redline.services.demo import DEMO_PASSWORD
+from redline.demo.seed import DEMO_PASSWORD
+from redline.services.access import accounts
+from redline.services.background import jobs
 from redline.store.models import ApiToken, Campaign, Evidence, Filing, IssuedDocument, Service, Summons, User
 from redline.web import api, api_versions
 from tests.e2e.conftest import Live

@@ -19,7 +19,9 @@ import pytest
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, Role
-from redline.services import accounts, filings, queries, review
+from redline.services.access import accounts
+from redline.services.filing import filings, queries
+from redline.services.oversight import review
 from redline.store.migrate import upgrade
 from tests.e2e.conftest import serving
 

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from redline.services.demo import DEMO_PASSWORD
+from redline.demo.seed import DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, Live
 from tests.e2e.test_judgement_pages import open_growth_filing
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services.demo import load_demo
-from redline.services.demo_patrol import write_sample_tree
+from redline.demo.patrol import write_sample_tree
+from redline.demo.seed import load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import Filing, Organisation, RectificationItem, Summons
 from tests.e2e.test_platform_cli import run

@@ -10,7 +10,7 @@ import zipfile
 import httpx
 from playwright.sync_api import Browser, expect
 
-from redline.services.demo_patrol import sample_files
+from redline.demo.patrol import sample_files
 from tests.e2e.conftest import ARTIFACTS, Live
 from tests.e2e.test_browser import login
 

@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, audit
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services import audit
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import Filing, FilingEvent, RectificationItem, Service
 from tests.conftest import POSTGRES_URL, fresh_database

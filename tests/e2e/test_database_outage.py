@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 from redline.web.app import create_app
 from tests.conftest import POSTGRES_URL

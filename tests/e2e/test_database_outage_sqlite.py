@@ -14,7 +14,9 @@ import httpx
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
-from redline.services import accounts, audit, filings
+from redline.services import audit
+from redline.services.access import accounts
+from redline.services.filing import filings
 from redline.store.migrate import upgrade
 from tests.e2e.conftest import serving
 

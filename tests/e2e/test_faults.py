@@ -23,11 +23,13 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.errors import StorageFullError
 from redline.reports.canonical import digest
-from redline.services import accounts, audit, filings, queries
+from redline.services import audit
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.services.filing import filings, queries
 from redline.store.migrate import upgrade
 from redline.store.models import Evidence, Filing, FilingEvent, Service
 

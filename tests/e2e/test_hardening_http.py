@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Environment, Settings
-from redline.services import jobs
-from redline.services.demo import DEMO_PASSWORD
+from redline.demo.seed import DEMO_PASSWORD
+from redline.services.background import jobs
 from redline.store.migrate import upgrade
 from redline.store.models import Campaign, Filing
 from tests.e2e.conftest import Live, serving

@@ -10,9 +10,11 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from redline.services import accounts, filings, jobs
-from redline.services.demo import DEMO_PASSWORD
-from redline.services.reminders import run_reminders
+from redline.demo.seed import DEMO_PASSWORD
+from redline.services.access import accounts
+from redline.services.background import jobs
+from redline.services.background.reminders import run_reminders
+from redline.services.filing import filings
 from redline.store.models import Filing, Job, Service, User
 from tests.e2e.conftest import Live
 
@@ -24,7 +26,7 @@ def _csrf(page: httpx.Response) -> str:
 def _drain(live: Live, job_id: int) -> Job:
     """Run what is queued: on PostgreSQL a procrastinate worker until the queue is empty."""
     if jobs.backend(live.ctx) == "procrastinate":
-        from redline.services import jobs_queue
+        from redline.services.background import jobs_queue
 
         jobs_queue.run_worker(live.ctx, wait=False, install_signal_handlers=False)
     return jobs.wait(live.ctx, job_id, 30)

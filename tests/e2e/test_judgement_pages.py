@@ -13,8 +13,9 @@ import html
 import httpx
 from sqlalchemy import select
 
-from redline.services import accounts, filings, queries
-from redline.services.demo import DEMO_PASSWORD
+from redline.demo.seed import DEMO_PASSWORD
+from redline.services.access import accounts
+from redline.services.filing import filings, queries
 from redline.store.models import Filing
 from tests.e2e.conftest import Live
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, LoginAttempt, User
 from tests.conftest import POSTGRES_URL, fresh_database

@@ -16,7 +16,7 @@ import pytest
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
-from redline.services import accounts
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 from tests.e2e.conftest import serving
 

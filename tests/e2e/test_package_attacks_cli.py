@@ -10,9 +10,10 @@ import pytest
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, queries
-from redline.services.demo import DEMO_PASSWORD, load_demo
-from redline.services.packages import export_package
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
+from redline.services.filing import queries
+from redline.services.records.packages import export_package
 from redline.store.migrate import upgrade
 from tests.e2e.test_package_cli import run
 from tests.integration.test_package_attacks import claim, reseal, unzip

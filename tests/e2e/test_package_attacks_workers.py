@@ -11,8 +11,8 @@ import pytest
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 from tests.conftest import POSTGRES_URL, fresh_database
 from tests.e2e.conftest import Live, redline_serve

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts, queries
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
+from redline.services.filing import queries
 from redline.store.migrate import upgrade
 
 REDLINE = Path(sys.executable).with_name("redline")

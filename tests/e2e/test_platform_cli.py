@@ -13,9 +13,9 @@ import pytest
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import load_demo
 from redline.errors import AuthenticationError
-from redline.services import accounts
-from redline.services.demo import load_demo
+from redline.services.access import accounts
 from redline.services.principal import Principal
 
 REDLINE = Path(sys.executable).with_name("redline")
@@ -97,7 +97,7 @@ def test_an_operator_lists_and_revokes_a_users_api_tokens(tmp_path: Path) -> Non
     assert run(tmp_path, "db", "upgrade").returncode == 0
     ctx = build_context(Settings(database_url=f"sqlite:///{tmp_path / 'redline.db'}", blob_dir=tmp_path / "blobs"))
     from redline.domain.workflow import Role
-    from redline.services import accounts
+    from redline.services.access import accounts
 
     accounts.create_user(ctx, accounts.NewUser("alice", "long-enough-pw-1", Role.PLATFORM_ADMIN))
     _, alice = accounts.login(ctx, "alice", "long-enough-pw-1")

@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import CampaignRun, Organisation
 from tests.conftest import BACKENDS, fresh_database

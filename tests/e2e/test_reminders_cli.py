@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import load_demo
 from redline.services.context import Context
-from redline.services.demo import load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing, Organisation, Reminder, User, WebhookEndpoint
 from tests.e2e.test_platform_cli import run

@@ -18,7 +18,7 @@ import httpx
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
-from redline.services import accounts
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 
 REDLINE = Path(sys.executable).with_name("redline")

@@ -29,8 +29,8 @@ from starlette.testclient import TestClient
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import accounts
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.demo.seed import DEMO_PASSWORD, load_demo
+from redline.services.access import accounts
 from redline.store.migrate import upgrade
 from redline.store.models import Filing
 from redline.web.deps import ERROR_HEADERS

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from redline.demo.seed import DEMO_PASSWORD
 from redline.domain.workflow import Role
-from redline.services import accounts
-from redline.services.demo import DEMO_PASSWORD
+from redline.services.access import accounts
 from redline.store.models import ApiToken
 from tests.e2e.conftest import Live
 

@@ -66,7 +66,7 @@ with atheris.instrument_imports():
     from redline.probes.log_retention.probe import LogRetentionProbe
     from redline.rulebook.loader import default_rulebook
     from redline.rulebook.schema import Checklist, Regulation
-    from redline.services.assessing import run_assessment
+    from redline.services.assessment.assessing import run_assessment
     from redline.yamldoc import load_model, parse_yaml
 
 BOOK = default_rulebook()

@@ -13,7 +13,7 @@ from redline.reports.canonical import dumps, verify_text
 from redline.reports.document import build_report
 from redline.reports.html import render_report_html
 from redline.rulebook.book import Rulebook
-from redline.services.assessing import run_assessment
+from redline.services.assessment.assessing import run_assessment
 from tests.conftest import EXAMPLES
 
 Write = Callable[[str, str], Path]

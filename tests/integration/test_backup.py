@@ -20,14 +20,17 @@ from sqlalchemy import func, select, text, update
 from redline import __version__
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.domain.workflow import Action, Role
 from redline.errors import CheckFailedError, InputError
-from redline.services import accounts, audit, filings, queries, review
-from redline.services.backup import create_backup
-from redline.services.backup_archive import TABLES, ArchiveRefusedError, encode_row
+from redline.services import audit
+from redline.services.access import accounts
+from redline.services.backups.backup import create_backup
+from redline.services.backups.restore import restore_backup, verify_archive
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
-from redline.services.restore import restore_backup, verify_archive
+from redline.services.filing import filings, queries
+from redline.services.oversight import review
+from redline.store.backup_archive import TABLES, ArchiveRefusedError, encode_row
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing, Organisation
@@ -297,7 +300,7 @@ def test_a_missing_blob_fails_the_backup_and_leaves_no_file(database_url: str, t
 
 def test_a_restored_copy_with_a_broken_seal_fails_verification(small: tuple[Path, Context], tmp_path: Path) -> None:
     """The post-restore checks are real checks: break a sealed report in the copy and they say so."""
-    from redline.services.restore import verify_restored
+    from redline.services.backups.restore import verify_restored
     from redline.store.blobs import BlobStore
 
     archive, _ctx = small

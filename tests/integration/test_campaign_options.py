@@ -14,11 +14,11 @@ from sqlalchemy import select, update
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import load_demo
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
-from redline.services import campaign_files, campaign_runs, campaign_samples, campaigns
-from redline.services.campaigns import CampaignSpec
 from redline.services.context import Context
-from redline.services.demo import load_demo
+from redline.services.patrol import campaign_files, campaign_runs, campaign_samples, campaigns
+from redline.services.patrol.campaigns import CampaignSpec
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 from redline.store.models import Campaign, CampaignFinding, CampaignRun, Organisation, User

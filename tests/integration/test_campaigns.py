@@ -16,12 +16,15 @@ from sqlalchemy import func, select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.domain.workflow import Action
 from redline.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError, RedlineError
-from redline.services import accounts, campaign_actions, campaign_runs, campaign_samples, campaigns, jobs, review
-from redline.services.campaigns import CampaignSpec
+from redline.services.access import accounts
+from redline.services.background import jobs
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
+from redline.services.oversight import review
+from redline.services.patrol import campaign_actions, campaign_runs, campaign_samples, campaigns
+from redline.services.patrol.campaigns import CampaignSpec
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 from redline.store.models import (
@@ -214,11 +217,11 @@ def test_the_job_handler_reports_progress_and_a_cancel_stops_the_run(ctx: Contex
     cid = _campaign(ctx, "杭州市生成式")
     (run_id,) = campaign_runs._create_runs(ctx, _as(ctx, "hz-cac"), cid, "aigc-label", "local")
     handle = _Handle({"run_id": run_id})
-    result = campaigns.run_job(ctx, handle)
+    result = campaign_runs.run_job(ctx, handle)
     assert result["run_id"] == run_id and result["probe_version"] == "0.1.0" and handle.reported
     (stopped,) = campaign_runs._create_runs(ctx, _as(ctx, "hz-cac"), cid, "aigc-label", "local")
     with pytest.raises(RedlineError):
-        campaigns.run_job(ctx, _Handle({"run_id": stopped}, stop=True))
+        campaign_runs.run_job(ctx, _Handle({"run_id": stopped}, stop=True))
     with ctx.reader() as uow:
         row = uow.session.get(CampaignRun, stopped)
         assert row is not None and row.state == "cancelled"
@@ -374,7 +377,7 @@ def test_access_other_jurisdictions_and_unrelated_providers_see_nothing(ctx: Con
 
 
 def test_the_sample_files_on_disk_are_the_demo_samples(tmp_path: Path) -> None:
-    from redline.services.demo_patrol import sample_files, write_sample_tree
+    from redline.demo.patrol import sample_files, write_sample_tree
 
     root = write_sample_tree(tmp_path, 3, dt.date(2026, 5, 1))
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
@@ -403,5 +406,5 @@ def test_a_probe_run_cannot_be_started_twice_at_once_in_one_campaign(ctx: Contex
     refused = next(o for o in outcomes if isinstance(o, ConflictError))
     assert "already queued or running" in refused.message
     (run_id,) = created[0]
-    campaigns.run_job(ctx, _Handle({"run_id": run_id}))  # once it is done, the probe may run again
+    campaign_runs.run_job(ctx, _Handle({"run_id": run_id}))  # once it is done, the probe may run again
     assert len(campaign_runs._create_runs(ctx, officer, cid, "aigc-label", "local")) == 1

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import campaign_actions, campaign_runs
+from redline.demo.seed import load_demo
 from redline.services.context import Context
-from redline.services.demo import load_demo
+from redline.services.patrol import campaign_actions, campaign_runs
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 from redline.store.models import Campaign, CampaignFinding, CampaignRun, Summons, User

@@ -18,8 +18,12 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, Role
 from redline.reports.canonical import seal
-from redline.services import accounts, audit, checkpoint_verify, checkpoints, filings, queries, review
+from redline.services import audit
+from redline.services.access import accounts
 from redline.services.context import Context
+from redline.services.filing import filings, queries
+from redline.services.oversight import review
+from redline.services.records import checkpoint_verify, checkpoints
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade
 from redline.store.models import AuditCheckpoint, AuditEntry, AuditHead, Filing, ReportVersion

@@ -7,11 +7,15 @@ import yaml
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo import parties as demo_parties
+from redline.demo import seed as demo
+from redline.demo.seed import DEMO_PASSWORD, DemoSummary, load_demo
 from redline.domain.workflow import FilingState
 from redline.errors import InputError
-from redline.services import accounts, audit, demo, demo_parties, queries
+from redline.services import audit
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, DemoSummary, load_demo
+from redline.services.filing import queries
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 from tests.conftest import EXAMPLES

@@ -25,11 +25,15 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, Role
 from redline.errors import CheckFailedError, ConflictError, NotFoundError, PermissionDeniedError
-from redline.services import accounts, audit, filings, issued_documents, issuing, queries, receipts, review
+from redline.services import audit
+from redline.services.access import accounts
+from redline.services.access.signing_keys import trust_of
 from redline.services.context import Context
-from redline.services.packages import export_package, verify_package
+from redline.services.filing import filings, queries
+from redline.services.oversight import issued_documents, issuing, review
 from redline.services.principal import Principal
-from redline.services.signing_keys import trust_of
+from redline.services.records import receipts
+from redline.services.records.packages import export_package, verify_package
 from redline.store.migrate import upgrade
 from redline.store.models import IssuedDocument, Receipt
 

@@ -16,9 +16,9 @@ from sqlalchemy import text, update
 from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.errors import InputError
-from redline.services import jobs
+from redline.services.background import jobs
+from redline.services.background.jobs import JobCancelledError, JobHandle
 from redline.services.context import Context
-from redline.services.jobs import JobCancelledError, JobHandle
 from redline.store.migrate import upgrade
 from redline.store.models import Job
 
@@ -154,7 +154,7 @@ def queued(database_url: str, tmp_path: Path) -> Iterator[Context]:
 
 
 def _drain(ctx: Context) -> None:
-    from redline.services import jobs_queue
+    from redline.services.background import jobs_queue
 
     jobs_queue.run_worker(ctx, wait=False, install_signal_handlers=False)
 
@@ -193,7 +193,7 @@ def test_on_postgresql_a_job_of_a_dead_worker_is_failed_when_a_worker_starts(que
 def test_a_new_database_gets_the_queue_tables_once(database_url: str, tmp_path: Path) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("the procrastinate back-end needs PostgreSQL")
-    from redline.services import jobs_queue
+    from redline.services.background import jobs_queue
 
     upgrade(database_url)
     assert jobs_queue.ensure_schema(database_url) is True

@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import documents_pdf_jobs, jobs, jobs_heartbeat
+from redline.demo.seed import load_demo
+from redline.services.background import job_runs, jobs, jobs_heartbeat
+from redline.services.background.jobs import JobCancelledError, JobHandle
 from redline.services.context import Context
-from redline.services.demo import load_demo
-from redline.services.jobs import JobCancelledError, JobHandle
+from redline.services.oversight import documents_pdf_jobs
 from redline.store.migrate import upgrade
 from redline.store.models import Filing, Job, User
 from tests.integration import test_jobs  # registers the test job kinds and their gates
@@ -48,7 +49,7 @@ SECOND_PROCESS = textwrap.dedent("""
     import sys
     from redline.bootstrap import build_context
     from redline.config import Settings
-    from redline.services import jobs
+    from redline.services.background import jobs
     url, blobs, beat, job_id = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
     ctx = build_context(Settings(database_url=url, blob_dir=blobs, job_backend="inline",
                                  job_heartbeat_seconds=beat))
@@ -175,7 +176,7 @@ def test_a_pdf_job_cancelled_before_or_while_rendering_ends_cancelled_and_stores
         demo: tuple[Context, dict[str, Any]]) -> None:
     ctx, args = demo
     asked_first = _pdf_job(ctx, args, {"cancel_requested": True})
-    assert jobs._run(ctx, asked_first) == "cancelled"
+    assert job_runs._run(ctx, asked_first) == "cancelled"
     stopped = jobs.get_job(ctx, asked_first.id)
     assert stopped.state == "cancelled" and stopped.error == "cancelled before rendering"
 
@@ -185,5 +186,5 @@ def test_a_pdf_job_cancelled_before_or_while_rendering_ends_cancelled_and_stores
     assert _pdfs(ctx) == []
 
     plain = _pdf_job(ctx, args, {})  # the same job left alone stores its file: the checks above can fail
-    assert jobs._run(ctx, plain) == "done"
+    assert job_runs._run(ctx, plain) == "done"
     assert len(_pdfs(ctx)) == 1 and jobs.get_job(ctx, plain.id).result["filename"].endswith(".pdf")

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.services import jobs_heartbeat
+from redline.demo.seed import load_demo
+from redline.services.background import jobs_heartbeat
 from redline.services.context import Context
-from redline.services.demo import load_demo
 from redline.store.migrate import upgrade
 from redline.store.models import Campaign, CampaignRun, Job, User
 from tests.conftest import POSTGRES_URL, fresh_database

@@ -20,8 +20,9 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
-from redline.services import accounts, filings, judging, queries
+from redline.services.access import accounts
 from redline.services.context import Context
+from redline.services.filing import filings, judging, queries
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing

@@ -16,7 +16,7 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
 from redline.errors import AuthenticationError, ThrottledError
-from redline.services import accounts
+from redline.services.access import accounts
 from redline.services.context import Context
 from redline.store.migrate import upgrade
 from redline.store.models import LoginAttempt

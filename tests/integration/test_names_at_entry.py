@@ -12,8 +12,9 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
 from redline.errors import InputError
-from redline.services import accounts, filings
+from redline.services.access import accounts
 from redline.services.context import Context
+from redline.services.filing import filings
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 from redline.store.models import User

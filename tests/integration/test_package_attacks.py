@@ -15,14 +15,15 @@ from sqlalchemy import func, select
 
 from redline.bootstrap import build_context
 from redline.config import Settings
+from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.domain.workflow import Role
 from redline.errors import CheckFailedError, InputError, PackageTooLargeError
 from redline.reports.canonical import dumps, seal
-from redline.services import accounts, queries
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.demo import DEMO_PASSWORD, load_demo
-from redline.services.packages import export_package, import_package
+from redline.services.filing import queries
 from redline.services.principal import Principal
+from redline.services.records.packages import export_package, import_package
 from redline.store.migrate import upgrade
 from redline.store.models import Evidence, Filing, Organisation
 

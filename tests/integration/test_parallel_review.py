@@ -17,8 +17,10 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, FilingState, Role
 from redline.errors import PermissionDeniedError, RedlineError
-from redline.services import accounts, filings, queries, review
+from redline.services.access import accounts
 from redline.services.context import Context
+from redline.services.filing import filings, queries
+from redline.services.oversight import review
 from redline.services.principal import Principal
 from redline.store.db import make_engine
 from redline.store.migrate import alembic_config, upgrade

@@ -11,7 +11,7 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Role
 from redline.errors import InputError, ThrottledError
-from redline.services import accounts, credentials
+from redline.services.access import accounts, credentials
 from redline.store.migrate import upgrade
 from redline.store.models import LoginAttempt
 

@@ -15,9 +15,12 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, FilingState, Role, WorkflowError
 from redline.errors import AuthenticationError, InputError, NotFoundError, PermissionDeniedError
-from redline.services import accounts, audit, filings, queries, review
+from redline.services import audit
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing_deadlines import DeadlineKind
+from redline.services.filing import filings, queries
+from redline.services.filing.filing_deadlines import DeadlineKind
+from redline.services.oversight import review
 from redline.services.principal import Principal
 from redline.store.db import make_engine
 from redline.store.migrate import NotMigratedError, upgrade

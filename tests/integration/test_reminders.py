@@ -25,11 +25,14 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, Role
 from redline.errors import InputError
-from redline.services import audit, contacts, filings, jobs, queries, review
+from redline.services import audit
+from redline.services.background import contacts, jobs
+from redline.services.background.notify import signature
+from redline.services.background.reminders import run_reminders
 from redline.services.context import Context
-from redline.services.notify import signature
+from redline.services.filing import filings, queries
+from redline.services.oversight import review
 from redline.services.principal import Principal
-from redline.services.reminders import run_reminders
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing, Reminder, User
 

@@ -10,7 +10,7 @@ import pytest
 from redline.reports.document import build_report
 from redline.reports.html import render_report_html
 from redline.rulebook.book import Rulebook
-from redline.services.assessing import run_assessment
+from redline.services.assessment.assessing import run_assessment
 from tests.conftest import EXAMPLES
 
 

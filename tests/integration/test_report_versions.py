@@ -19,9 +19,11 @@ from redline.domain.deadline_clock import ClockState
 from redline.domain.report_diff import AnswerField
 from redline.domain.workflow import Action, Role
 from redline.errors import InputError, NotFoundError
-from redline.services import accounts, deadlines, documents_pdf, filings, queries, report_versions, review
+from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing_deadlines import DeadlineKind
+from redline.services.filing import deadlines, filings, queries, report_versions
+from redline.services.filing.filing_deadlines import DeadlineKind
+from redline.services.oversight import documents_pdf, review
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 

@@ -15,10 +15,11 @@ from redline.config import Settings
 from redline.domain.workflow import Role
 from redline.errors import CheckFailedError, PermissionDeniedError
 from redline.reports.signatures import Algorithm, new_key
-from redline.services import accounts, filings, queries, signing_keys
+from redline.services.access import accounts, signing_keys
 from redline.services.context import Context
-from redline.services.packages import export_package, import_package
+from redline.services.filing import filings, queries
 from redline.services.principal import Principal
+from redline.services.records.packages import export_package, import_package
 from redline.store.migrate import upgrade
 from tests.integration.test_checkpoints import submitted_filing
 

@@ -21,7 +21,7 @@ from redline.domain.service import Audience, Change, Provider, ServiceProfile
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
-from redline.services.documents import service_from
+from redline.services.assessment.documents import service_from
 from redline.yamldoc import parse_yaml
 
 LAUNCH = Change(EventKind.LAUNCH, dt.date(2026, 9, 1))

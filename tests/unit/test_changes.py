@@ -22,8 +22,8 @@ from redline.domain.service import AlgorithmClass, Change, HeldFiling, Provider,
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind, ObligationKind, Recipient
-from redline.services.checking import check_changes
-from redline.services.documents import change_from, changes_from
+from redline.services.assessment.checking import check_changes
+from redline.services.assessment.documents import change_from, changes_from
 from redline.yamldoc import parse_yaml
 
 Write = Callable[[str, str], Path]
@@ -159,7 +159,7 @@ def test_a_user_figure_needs_a_figure_before_the_change(book: Rulebook, write: W
 
 
 def test_filings_held_are_read_from_the_profile(book: Rulebook) -> None:
-    from redline.services.documents import service_from
+    from redline.services.assessment.documents import service_from
     text = ("provider: {name: 公司, location: '330106'}\nservice:\n  name: 推荐\n"
             "  capabilities: [forum, algorithmic_recommendation]\n"
             "  filings:\n    - {number: 浙网信算备1号, date: 2024-05-06, covers: [algorithmic_recommendation]}\n")

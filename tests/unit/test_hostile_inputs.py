@@ -19,7 +19,7 @@ from redline.probes.log_retention.mapping import load_mapping
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import DATA_DIR, default_rulebook, load_rulebook
 from redline.rulebook.schema import Checklist, Regulation, TriggerFile, Vocabulary
-from redline.services.assessing import run_assessment
+from redline.services.assessment.assessing import run_assessment
 from redline.yamldoc import MAX_DEPTH, load_model, parse_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

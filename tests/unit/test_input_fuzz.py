@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.loader import default_rulebook
-from redline.services.documents import change_from, service_from
+from redline.services.assessment.documents import change_from, service_from
 from redline.yamldoc import parse_yaml
 
 BOOK: Rulebook = default_rulebook()

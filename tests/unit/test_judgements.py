@@ -21,7 +21,7 @@ from redline.domain.service import Change, Provider, ServiceProfile
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
-from redline.services.documents import changes_from
+from redline.services.assessment.documents import changes_from
 from redline.yamldoc import parse_yaml
 
 MONDAY = dt.date(2026, 11, 2)

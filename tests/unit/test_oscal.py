@@ -15,7 +15,7 @@ from redline.reports import oscal, oscal_validate
 from redline.reports.canonical import dumps
 from redline.reports.document import build_report
 from redline.rulebook.book import Rulebook
-from redline.services.assessing import run_assessment
+from redline.services.assessment.assessing import run_assessment
 from tests.conftest import EXAMPLES
 
 VOICE = EXAMPLES / "voice-social"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from redline.adapters.outbound import check_resolved, check_url, redact
 from redline.errors import InputError
-from redline.services.outbound import check_resolved, check_url, redact
 
 INSIDE = ["http://127.0.0.1/", "http://127.1/", "http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/",
           "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/latest/meta-data/",

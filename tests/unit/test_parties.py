@@ -20,7 +20,7 @@ from redline.domain.obligations import Evaluation, Obligation, evaluate
 from redline.domain.service import Change, Listing, Provider, ServiceProfile
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import DeadlineRule, EventKind, ObligationKind, Recipient, Role
-from redline.services.assessing import applicable_checklists
+from redline.services.assessment.assessing import applicable_checklists
 
 DAY = dt.date(2026, 4, 1)  # a Wednesday
 AS_OF = dt.date(2026, 3, 1)

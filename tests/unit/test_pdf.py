@@ -35,7 +35,7 @@ from redline.reports.pdf import (
     summons_pdf,
 )
 from redline.rulebook.book import Rulebook
-from redline.services.assessing import run_assessment
+from redline.services.assessment.assessing import run_assessment
 from tests.conftest import EXAMPLES, ROOT
 
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"

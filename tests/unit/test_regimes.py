@@ -24,7 +24,7 @@ from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.lint import lint
 from redline.rulebook.schema import Article, DeadlineRule, Recipient, Regulation, TextStatus
-from redline.services.documents import service_from
+from redline.services.assessment.documents import service_from
 from redline.yamldoc import parse_yaml
 
 MONDAY = dt.date(2026, 6, 1)

@@ -15,7 +15,7 @@ from redline.reports.canonical import dumps
 from redline.reports.document import build_report
 from redline.reports.html import render_report_html
 from redline.reports.questionnaire import render_questionnaire
-from redline.services.assessing import run_assessment, start_questionnaire
+from redline.services.assessment.assessing import run_assessment, start_questionnaire
 
 from .common import HolidaysOpt, LangOpt, err, out, rulebook, write_atomically
 

@@ -25,25 +25,26 @@ def _reader() -> UnitOfWork:
     from redline.store import migrate
     from redline.store.db import UnitOfWork, make_engine, session_factory
 
-    from .platform import _settings
+    from .installation import platform_settings
 
-    settings = _settings()
+    settings = platform_settings()
     engine = make_engine(settings.database_url)
     migrate.check_current(engine, settings.database_url)
     return UnitOfWork(session_factory(engine))
 
 
 def _key_dir() -> Path:
-    from .platform import _settings
+    from .installation import platform_settings
 
-    return _settings().key_dir
+    return platform_settings().key_dir
 
 
 @audit_app.command("verify")
 def audit_verify(as_json: JsonOpt = False) -> None:
     """Check every link of the audit chain and every signed checkpoint: its signature with the platform key,
     the chain head it names, the digest of every report it covers; exit 1 naming the first break."""
-    from redline.services import audit, checkpoint_verify
+    from redline.services import audit
+    from redline.services.records import checkpoint_verify
 
     with _reader() as uow:
         chain = audit.verify(uow.session)
@@ -68,11 +69,11 @@ def audit_verify(as_json: JsonOpt = False) -> None:
 def audit_checkpoint() -> None:
     """Write a signed checkpoint now: the chain head and every sealed report not yet covered (the platform key
     is made in REDLINE_KEY_DIR on first use)."""
-    from redline.services import checkpoints
+    from redline.services.records import checkpoints
 
-    from .platform import _context
+    from .installation import platform_context
 
-    out.print(f"wrote checkpoint {checkpoints.checkpoint(_context())}", markup=False)
+    out.print(f"wrote checkpoint {checkpoints.checkpoint(platform_context())}", markup=False)
 
 
 @checkpoints_app.command("export")
@@ -81,7 +82,7 @@ def checkpoints_export(
 ) -> None:
     """Write every checkpoint, with its signature and the platform public key, as JSON lines for a witness to
     keep (and countersign) outside the platform."""
-    from redline.services import checkpoints
+    from redline.services.records import checkpoints
 
     with _reader() as uow:
         lines = checkpoints.export_lines(uow.session, _key_dir())
@@ -96,7 +97,8 @@ def checkpoints_verify(
 ) -> None:
     """Witness check: a kept copy of the checkpoints against the live database, with the key in the copy
     (exit 1 naming the first break)."""
-    from redline.services import audit, checkpoint_verify
+    from redline.services import audit
+    from redline.services.records import checkpoint_verify
     from redline.yamldoc import read_text_file
 
     lines = read_text_file(file).splitlines()

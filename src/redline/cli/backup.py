@@ -16,10 +16,10 @@ from rich.table import Table
 from redline.errors import CheckFailedError, InputError
 
 from .common import JsonOpt, err, out, plain
-from .platform import _settings
+from .installation import platform_settings
 
 if TYPE_CHECKING:
-    from redline.services.backup_archive import Manifest
+    from redline.store.backup_archive import Manifest
 
 backup_app = typer.Typer(
     help="Back up the database (every table, as a dialect-neutral dump), the evidence blobs it "
@@ -62,9 +62,9 @@ def backup(
         return
     if output is None:
         raise InputError("name the archive to write", field="--output")
-    from redline.services.backup import create_backup
+    from redline.services.backups.backup import create_backup
 
-    settings = _settings()
+    settings = platform_settings()
     with _progress(not as_json) as progress:
         result = create_backup(settings, output, progress=progress)
     if as_json:
@@ -99,8 +99,8 @@ def verify(
 ) -> None:
     """Check every member of an archive against its manifest (integrity only; writes nothing). Exit 1 if
     anything was changed, added or removed."""
-    from redline.services.backup_archive import ArchiveRefusedError
-    from redline.services.restore import code_head, verify_archive
+    from redline.services.backups.restore import code_head, verify_archive
+    from redline.store.backup_archive import ArchiveRefusedError
 
     if not archive.is_file():
         raise InputError("no such file", source=str(archive))
@@ -135,11 +135,11 @@ def restore(
     """Restore a backup into an EMPTY database (SQLite or PostgreSQL, from either), then verify the
     copy: row counts, the audit chain, every report digest, every blob. Refuses a tampered archive or
     a non-empty database (exit 2) and writes nothing then; exit 1 if the restored copy fails a check."""
-    from redline.services.restore import restore_backup
+    from redline.services.backups.restore import restore_backup
 
     if not archive.is_file():
         raise InputError("no such file", source=str(archive))
-    settings = _settings()
+    settings = platform_settings()
     with _progress(not as_json) as progress:
         report = restore_backup(archive, database_url=database_url or settings.database_url,
                                 blob_dir=blob_dir or settings.blob_dir, key_dir=key_dir or settings.key_dir,

@@ -52,7 +52,7 @@ def create(
                                                        "(none: every provider in the region).")] = None,
 ) -> None:
     """Open a campaign; prints its id."""
-    from redline.services.campaigns import CampaignSpec, create_campaign
+    from redline.services.patrol.campaigns import CampaignSpec, create_campaign
 
     ctx, p = acting_as(as_user)
     options = _options(option or [], probe)
@@ -77,7 +77,7 @@ def add_samples(
     kind: Annotated[str, typer.Option("--kind", help="file, text or log.")] = "file",
 ) -> None:
     """Add samples: each file, each file under a directory, each member of a ZIP."""
-    from redline.services import campaign_samples
+    from redline.services.patrol import campaign_samples
 
     ctx, p = acting_as(as_user)
     added: list[int] = []
@@ -100,7 +100,7 @@ def add_file(
     as_user: AsOpt,
 ) -> None:
     """Upload a file the campaign's probe options name by digest (e.g. --option terms=DIGEST); prints the digest."""
-    from redline.services import campaign_files
+    from redline.services.patrol import campaign_files
 
     ctx, p = acting_as(as_user)
     if not path.is_file():
@@ -118,7 +118,7 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Run the campaign's probes now, in this process (or on the Dask cluster), with progress."""
-    from redline.services.campaign_runs import run_now
+    from redline.services.patrol.campaign_runs import run_now
 
     ctx, p = acting_as(as_user)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
@@ -138,7 +138,7 @@ def run(
 def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt, as_json: JsonOpt = False,
          ) -> None:
     """The campaign's dashboard: providers covered, findings by severity and category, runs."""
-    from redline.services.campaigns import dashboard
+    from redline.services.patrol.campaigns import dashboard
     from redline.web.api_campaigns import dashboard_json
 
     ctx, p = acting_as(as_user)
@@ -166,7 +166,7 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
 def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt,
              as_json: JsonOpt = False) -> None:
     """The campaign's findings (a provider sees only its own)."""
-    from redline.services import campaigns
+    from redline.services.patrol import campaigns
     from redline.web.api_campaigns import finding_json
 
     ctx, p = acting_as(as_user)
@@ -194,7 +194,7 @@ def act(
     note: Annotated[str, typer.Option("--note", help="Added to the text.")] = "",
 ) -> None:
     """Turn a finding into a summons record, a rectification order or a supplement request."""
-    from redline.services.campaign_actions import act_on_finding, filing_choices_for
+    from redline.services.patrol.campaign_actions import act_on_finding, filing_choices_for
 
     ctx, p = acting_as(as_user)
     try:

@@ -16,7 +16,7 @@ from redline.domain.obligations import CitedQuote, Due, Evaluation, Text
 from redline.errors import InputError
 from redline.i18n import check_language
 from redline.reports.canonical import jsonable
-from redline.services.checking import check_changes
+from redline.services.assessment.checking import check_changes
 
 from .common import HolidaysOpt, JsonOpt, LangOpt, OverrideHolidaysOpt, out, rulebook
 from .judgement_output import due_prefix, outcome_mark, print_questions, skipped_mark

@@ -88,16 +88,9 @@ def write_bytes_atomically(path: Path, content: bytes) -> None:
 def acting_as(username: str) -> tuple[Context, Principal]:
     """`--as USER`: the installation's context and the named account, whose access rules then apply
     (so actions from the terminal are authorised and audited like any other)."""
-    from sqlalchemy import select
+    from redline.services.access.accounts import principal_named
 
-    from redline.services.principal import Principal
-    from redline.store.models import User
+    from .installation import platform_context
 
-    from .platform import _context
-
-    ctx = _context()
-    with ctx.reader() as uow:
-        user = uow.session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise InputError(f"no account '{username}'", field="--as")
-        return ctx, Principal.of(user)
+    ctx = platform_context()
+    return ctx, principal_named(ctx, username, field="--as")

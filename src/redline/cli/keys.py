@@ -78,7 +78,7 @@ def register(
     as_user: AsOpt,
 ) -> None:
     """Register a public key to an organisation, pending approval; until approved its signatures are untrusted."""
-    from redline.services import signing_keys
+    from redline.services.access import signing_keys
 
     from .common import acting_as
 
@@ -92,7 +92,7 @@ def register(
 def approve(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)],
             as_user: AsOpt) -> None:
     """Approve a registered key: its signatures then count and name its organisation."""
-    from redline.services import signing_keys
+    from redline.services.access import signing_keys
 
     from .common import acting_as
 
@@ -105,7 +105,7 @@ def approve(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).
 def revoke(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)],
            as_user: AsOpt) -> None:
     """Revoke a registered key: its signatures are untrusted from now on."""
-    from redline.services import signing_keys
+    from redline.services.access import signing_keys
 
     from .common import acting_as
 
@@ -117,7 +117,7 @@ def revoke(key: Annotated[str, typer.Argument(help="The key id (16 hex digits)."
 @keys_app.command("list")
 def list_(as_user: AsOpt, as_json: JsonOpt = False) -> None:
     """Registered keys you may manage, with organisation and status."""
-    from redline.services import signing_keys
+    from redline.services.access import signing_keys
 
     from .common import acting_as
 

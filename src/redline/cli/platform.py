@@ -14,31 +14,14 @@ from redline.domain.workflow import Role
 from redline.errors import InputError
 
 from .common import JsonOpt, err, out, plain
+from .installation import platform_context, platform_settings
 
 if TYPE_CHECKING:
-    from redline.config import Settings
-    from redline.services.context import Context
-
-# The database stack loads only when a platform command runs, so `redline check` starts fast.
+    pass
 
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations: providers, assessment bodies, regulators.", no_args_is_help=True)
-
-
-def _context() -> Context:
-    from redline.bootstrap import build_context
-
-    return build_context(_settings())
-
-
-def _settings() -> Settings:
-    from redline.config import Settings
-
-    try:
-        return Settings()
-    except ValueError as exc:
-        raise InputError(f"settings: {exc}") from None
 
 
 @db_app.command("upgrade")
@@ -46,11 +29,11 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     """Create or migrate the database named by REDLINE_DATABASE_URL (default ./var/redline.db)."""
     from redline.store import migrate
 
-    settings = _settings()
+    settings = platform_settings()
     migrate.upgrade(settings.database_url, revision)
     out.print(f"database at {revision}: {settings.database_url}", markup=False)
     if settings.database_url.startswith("postgres") and settings.job_backend != "inline":
-        from redline.services.jobs_queue import ensure_schema
+        from redline.services.background.jobs_queue import ensure_schema
 
         created = ensure_schema(settings.database_url)
         out.print("job queue tables " + ("created" if created else "present") + " (procrastinate)", markup=False)
@@ -73,7 +56,7 @@ def serve(
     from redline.reports.pdf import MISSING_FONT, cjk_font_available
     from redline.web.request_log import logging_config
 
-    settings = _settings()
+    settings = platform_settings()
     build_context(settings)  # fails early, with the fix, on an unmigrated database
     try:
         proxies = trusted_proxy_list(settings.trusted_proxies if forwarded_allow_ips is None
@@ -99,9 +82,9 @@ def orgs_create(
 ) -> None:
     """Create an organisation and print its id."""
     from redline.bootstrap import build_context
-    from redline.services import filings
+    from redline.services.filing import filings
 
-    ctx = build_context(_settings())
+    ctx = build_context(platform_settings())
     out.print(str(filings.create_organisation(ctx, kind, name, location, actor="cli")), markup=False)
 
 
@@ -117,9 +100,9 @@ def users_create(
 ) -> None:
     """Create an account (the password is asked for, or read from stdin)."""
     from redline.bootstrap import build_context
-    from redline.services import accounts
+    from redline.services.access import accounts
 
-    ctx = build_context(_settings())
+    ctx = build_context(platform_settings())
     password = input() if password_stdin else getpass.getpass("password: ")
     user_id = accounts.create_user(ctx, accounts.NewUser(username, password, role, name, organisation,
                                                          jurisdiction), actor="cli")
@@ -129,18 +112,18 @@ def users_create(
 @users_app.command("deactivate")
 def users_deactivate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Deactivate an account: it cannot log in, and its sessions and API tokens end at once."""
-    from redline.services import credentials
+    from redline.services.access import credentials
 
-    ended = credentials.set_active(_context(), username, False, actor="cli")
+    ended = credentials.set_active(platform_context(), username, False, actor="cli")
     out.print(f"{username}: deactivated; {ended} session(s) and token(s) ended", markup=False)
 
 
 @users_app.command("activate")
 def users_activate(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Let a deactivated account log in again."""
-    from redline.services import credentials
+    from redline.services.access import credentials
 
-    credentials.set_active(_context(), username, True, actor="cli")
+    credentials.set_active(platform_context(), username, True, actor="cli")
     out.print(f"{username}: active", markup=False)
 
 
@@ -150,10 +133,10 @@ def users_set_password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Set a new password for an account (asked for, or read from stdin); its sessions and tokens end."""
-    from redline.services import credentials
+    from redline.services.access import credentials
 
     password = input() if password_stdin else getpass.getpass("new password: ")
-    ended = credentials.reset_password(_context(), username, password, actor="cli")
+    ended = credentials.reset_password(platform_context(), username, password, actor="cli")
     out.print(f"{username}: password set; {ended} session(s) and token(s) ended", markup=False)
 
 
@@ -165,7 +148,7 @@ def users_list(as_json: JsonOpt = False) -> None:
     from redline.bootstrap import build_context
     from redline.store.models import User
 
-    ctx = build_context(_settings())
+    ctx = build_context(platform_settings())
     with ctx.uow() as uow:
         rows = [(u.id, u.username, u.role, u.organisation.name if u.organisation else "", u.jurisdiction or "")
                 for u in uow.session.scalars(select(User).order_by(User.id))]
@@ -190,11 +173,11 @@ def demo(
     from sqlalchemy import select
 
     from redline.bootstrap import build_context
-    from redline.services.demo import DEMO_PASSWORD, load_demo
+    from redline.demo.seed import DEMO_PASSWORD, load_demo
     from redline.store import migrate
     from redline.store.models import User
 
-    settings = _settings()
+    settings = platform_settings()
     migrate.upgrade(settings.database_url)
     ctx = build_context(settings)
     with ctx.uow() as uow:

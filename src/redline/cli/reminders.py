@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from .common import JsonOpt, out, parse_date, plain
-from .platform import _context, orgs_app, users_app
+from .installation import platform_context
+from .platform import orgs_app, users_app
 
 reminders_app = typer.Typer(help="Deadline reminders by e-mail and signed webhooks.", no_args_is_help=True)
 webhook_app = typer.Typer(help="Signed reminder webhooks of an organisation.", no_args_is_help=True)
@@ -24,10 +25,10 @@ def reminders_run(
     as_json: JsonOpt = False,
 ) -> None:
     """Send the reminders due today (before, on and after each deadline); a second run sends nothing twice."""
-    from redline.services.reminders import run_reminders
+    from redline.services.background.reminders import run_reminders
 
     day = parse_date(today, "--today") if today is not None else None
-    summary = run_reminders(_context(), day, dry_run=dry_run)
+    summary = run_reminders(platform_context(), day, dry_run=dry_run)
     if as_json:
         out.print_json(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
@@ -49,9 +50,9 @@ def users_set_email(
     email: Annotated[str, typer.Argument(help="E-mail address for reminders ('' clears it).")],
 ) -> None:
     """Set the address a user gets deadline reminders at."""
-    from redline.services.contacts import set_email
+    from redline.services.background.contacts import set_email
 
-    set_email(_context(), username, email, actor="cli")
+    set_email(platform_context(), username, email, actor="cli")
     out.print(f"{username}: {email or '(no e-mail)'}", markup=False)
 
 
@@ -62,9 +63,9 @@ def webhook_add(
     secret: Annotated[str | None, typer.Option(help="Shared secret (default: a random one, printed once).")] = None,
 ) -> None:
     """Register a webhook endpoint; reminders to the organisation are POSTed to it, signed."""
-    from redline.services.contacts import add_webhook
+    from redline.services.background.contacts import add_webhook
 
-    hook_id, key = add_webhook(_context(), organisation, url, secret, actor="cli")
+    hook_id, key = add_webhook(platform_context(), organisation, url, secret, actor="cli")
     out.print(f"webhook {hook_id} for organisation {organisation}: {url}", markup=False)
     if secret is None:
         out.print(f"secret (keep it; verify X-Redline-Signature with it): {key}", markup=False)
@@ -76,9 +77,9 @@ def webhook_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List webhook endpoints (URLs with credentials and query values redacted; never the secret)."""
-    from redline.services.contacts import list_webhooks
+    from redline.services.background.contacts import list_webhooks
 
-    hooks = list_webhooks(_context(), organisation)
+    hooks = list_webhooks(platform_context(), organisation)
     if as_json:
         out.print_json(json.dumps([dataclasses.asdict(h) for h in hooks]))
         return
@@ -95,7 +96,7 @@ def webhook_remove(
     webhook: Annotated[int, typer.Argument(help="Webhook id (see `redline orgs webhook list`).")],
 ) -> None:
     """Stop sending reminders to an endpoint."""
-    from redline.services.contacts import remove_webhook
+    from redline.services.background.contacts import remove_webhook
 
-    remove_webhook(_context(), webhook, actor="cli")
+    remove_webhook(platform_context(), webhook, actor="cli")
     out.print(f"webhook {webhook} removed", markup=False)

@@ -67,7 +67,7 @@ def _read_signature(path: Path) -> dict[str, Any]:
 
 
 def _check_receipt(path: Path, digest: str) -> None:
-    from redline.services.receipts import check
+    from redline.services.records.receipts import check
 
     try:
         signer = check(_read_signature(path), digest)

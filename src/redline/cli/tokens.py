@@ -12,17 +12,12 @@ from rich.table import Table
 from redline.errors import InputError
 
 from .common import JsonOpt, out, plain
+from .installation import platform_context
 
 if TYPE_CHECKING:
-    from redline.services.context import Context
+    pass
 
 tokens_app = typer.Typer(help="API tokens: list and revoke (operator).", no_args_is_help=True)
-
-
-def _context() -> Context:
-    from redline.cli.platform import _context as platform_context
-
-    return platform_context()
 
 
 @tokens_app.command("list")
@@ -31,9 +26,9 @@ def tokens_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List tokens (id, account, name, created, expires, state); never the token itself."""
-    from redline.services import accounts
+    from redline.services.access import accounts
 
-    ctx = _context()
+    ctx = platform_context()
     now = ctx.now()
     rows = [t for t in accounts.list_api_tokens(ctx) if user is None or t.username == user]
     records = [{"id": t.id, "username": t.username, "name": t.name, "created_at": t.created_at.isoformat(),
@@ -56,11 +51,11 @@ def tokens_revoke(
     user: Annotated[str | None, typer.Option(help="Revoke every active token of this account instead.")] = None,
 ) -> None:
     """Revoke one token, or all of an account's; effective at once in every server process."""
-    from redline.services import accounts
+    from redline.services.access import accounts
 
     if (token_id is None) == (user is None):
         raise InputError("name a token id or --user, not both")
-    ctx = _context()
+    ctx = platform_context()
     now = ctx.now()
     if token_id is not None:
         ids = [token_id]

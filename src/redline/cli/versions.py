@@ -19,7 +19,7 @@ AsUser = Annotated[str, typer.Option("--as", help="Account whose access applies 
 def list_(filing: Annotated[int, typer.Argument(help="Filing number.")], as_user: AsUser,
           as_json: JsonOpt = False) -> None:
     """Every submission of the filing, first to latest, with its SHA-256."""
-    from redline.services.report_versions import list_versions
+    from redline.services.filing.report_versions import list_versions
 
     ctx, principal = acting_as(as_user)
     versions = list_versions(ctx, principal, filing)
@@ -42,7 +42,7 @@ def show(filing: Annotated[int, typer.Argument(help="Filing number.")],
          ) -> None:
     """One version's sealed report JSON, exactly as submitted."""
     from redline.reports.canonical import dumps
-    from redline.services.report_versions import get_version
+    from redline.services.filing.report_versions import get_version
 
     ctx, principal = acting_as(as_user)
     _, report = get_version(ctx, principal, filing, number)
@@ -63,7 +63,7 @@ def diff(filing: Annotated[int, typer.Argument(help="Filing number.")],
 
     from redline.i18n import check_language, translations
     from redline.reports.version_diff import diff_rows
-    from redline.services.report_versions import diff_versions
+    from redline.services.filing.report_versions import diff_versions
 
     check_language(lang)
     ctx, principal = acting_as(as_user)

@@ -11,7 +11,7 @@ from rich.table import Table
 from redline.errors import InputError
 
 from .common import JsonOpt, out, plain
-from .platform import _context
+from .installation import platform_context
 
 jobs_app = typer.Typer(help="Background jobs: list, show, cancel.", no_args_is_help=True)
 
@@ -23,9 +23,9 @@ def worker(
     """Run background jobs from the PostgreSQL queue until interrupted (Ctrl-C finishes the job at hand).
 
     On SQLite there is no queue: jobs run inside `redline serve`, and this command exits 2."""
-    from redline.services import jobs, jobs_queue
+    from redline.services.background import jobs, jobs_queue
 
-    ctx = _context()
+    ctx = platform_context()
     if jobs.backend(ctx) != "procrastinate":
         raise InputError("jobs run inside `redline serve` with this database (SQLite, or "
                          "REDLINE_JOB_BACKEND=inline); a worker is only needed with PostgreSQL",
@@ -55,7 +55,7 @@ def jobs_list(
 
     from redline.store.models import Job
 
-    ctx = _context()
+    ctx = platform_context()
     query = select(Job).order_by(Job.id.desc()).limit(limit)
     with ctx.reader() as uow:
         rows = [_row(j) for j in uow.session.scalars(query.where(Job.state == state) if state else query)]
@@ -73,9 +73,9 @@ def jobs_list(
 @jobs_app.command("show")
 def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: JsonOpt = False) -> None:
     """Show one job with its arguments, result and error."""
-    from redline.services import jobs
+    from redline.services.background import jobs
 
-    row = _row(jobs.get_job(_context(), job_id))
+    row = _row(jobs.get_job(platform_context(), job_id))
     if as_json:
         out.print_json(json.dumps(row, ensure_ascii=False, default=str))
         return
@@ -87,8 +87,8 @@ def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: J
 @jobs_app.command("cancel")
 def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id.")]) -> None:
     """Cancel a queued job, or ask a running one to stop."""
-    from redline.services import jobs
+    from redline.services.background import jobs
 
-    ctx = _context()
+    ctx = platform_context()
     jobs.request_cancel(ctx, job_id, actor="cli")
     out.print(f"job {job_id}: {jobs.get_job(ctx, job_id).state}", markup=False)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from redline.errors import InputError
 from redline.probes.base import FileResult
-from redline.probes.runner import check_batch
+from redline.probes.tasks import check_batch
 
 Outcome = list[FileResult] | BaseException
 CONNECT_SECONDS = 5.0

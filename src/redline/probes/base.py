@@ -28,7 +28,7 @@ class ProbeInfo:
     inputs: tuple[str, ...]
     options: Mapping[str, str] = field(default_factory=dict)
     # Options whose value names a file the probe reads. On the platform such a value is the digest of a file
-    # uploaded to the campaign, never a server path (services/campaign_options.py).
+    # uploaded to the campaign, never a server path (services/patrol/campaign_options.py).
     file_options: tuple[str, ...] = ()
 
 

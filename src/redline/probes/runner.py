@@ -1,16 +1,17 @@
-"""Run a probe over files and directories, on all cores, with progress; never stop on a bad file."""
+"""A probe run as a result: the files it found, and the plain-JSON document of its results.
+
+The run itself (a process pool or Dask, journal, cancelling) is `redline.probes.batch.run_batch`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from redline.domain.assessment import Severity
 from redline.errors import InputError
-from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
+from redline.probes.base import FileResult, ProbeFinding, ProbeInfo
 
 
 @dataclass(frozen=True)
@@ -34,31 +35,6 @@ def walk(paths: Iterable[Path]) -> list[Path]:
         else:
             raise InputError("no such file or directory", source=str(path))
     return files
-
-
-def _check(name: str, path: Path, options: Mapping[str, Any]) -> FileResult:
-    from redline.plugins import probe
-
-    try:
-        return probe(name).check_file(path, options)
-    except Exception as exc:  # a probe bug on one file must not end the run; it is reported
-        finding = ProbeFinding("", Severity.LOW, str(path), f"probe failed: {type(exc).__name__}: {exc}", "")
-        return FileResult(str(path), "", 0, Verdict.ERROR, findings=(finding,))
-
-
-def check_batch(name: str, batch: list[Path], options: Mapping[str, Any]) -> list[FileResult]:
-    """One task of a batch run: a few hundred files, so per-task overhead stays small."""
-    return [_check(name, p, options) for p in batch]
-
-
-def run(name: str, files: list[Path], options: Mapping[str, Any], jobs: int | None = None,
-        on_progress: Callable[[int, int], None] | None = None) -> ProbeRun:
-    """Check every file on a local process pool; `on_progress(files_done, bytes_done)` as batches finish.
-
-    Kept for callers that need neither Dask, a journal nor cancelling: see `redline.probes.batch`."""
-    from redline.probes.batch import run_batch
-
-    return run_batch(name, files, options, jobs=jobs, on_progress=on_progress)
 
 
 def _finding(f: ProbeFinding) -> dict[str, Any]:

@@ -11,8 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
-from redline.services import accounts, audit, filings, issued_documents, issuing, judging, packages, queries, review
-from redline.services.review import RectificationDemand, SummonsRecord
+from redline.services import audit
+from redline.services.access import accounts
+from redline.services.filing import filings, judging, queries
+from redline.services.oversight import issued_documents, issuing, review
+from redline.services.oversight.review import RectificationDemand, SummonsRecord
+from redline.services.records import packages
 from redline.web import uploads
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (

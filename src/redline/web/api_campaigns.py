@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel, Field
 
-from redline.services import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
-from redline.services.campaigns import CampaignSpec
+from redline.services.patrol import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
+from redline.services.patrol.campaigns import CampaignSpec
 from redline.services.principal import Principal
 from redline.store.models import Campaign, CampaignFinding, CampaignRun
 from redline.web.deps import ApiUser, CtxDep, IdPath
@@ -102,7 +102,7 @@ def add_samples(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: Annot
     for upload in files:
         name = upload.filename or "upload"
         if name.lower().endswith(".zip"):
-            from redline.services.archives import MAX_TOTAL_BYTES
+            from redline.adapters.archives import MAX_TOTAL_BYTES
 
             data = upload.file.read(MAX_TOTAL_BYTES + 1)
             ids += campaign_samples.add_archive(ctx, p, campaign_id, provider_id, data, kind, source=name)

@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from redline.services import documents_pdf_jobs, job_views
-from redline.services.job_views import JobView
+from redline.services.background import job_views
+from redline.services.background.job_views import JobView
+from redline.services.oversight import documents_pdf_jobs
 from redline.web.deps import ApiUser, CtxDep, IdPath
 
 router = APIRouter(prefix="/api/v1")

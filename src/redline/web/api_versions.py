@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from redline.services import report_versions
-from redline.services.report_versions import MAX_VERSION, VersionSummary
+from redline.services.filing import report_versions
+from redline.services.filing.report_versions import MAX_VERSION, VersionSummary
 from redline.web.deps import ApiUser, CtxDep, IdPath
 
 router = APIRouter(prefix="/api/v1")

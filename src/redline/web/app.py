@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline import __version__
 from redline.errors import RedlineError
-from redline.services import jobs
+from redline.services.background import jobs
 from redline.services.context import Context
 from redline.web import (
     api,

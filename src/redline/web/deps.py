@@ -15,7 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from redline.config import Environment
 from redline.errors import AuthenticationError, PermissionDeniedError
-from redline.services import accounts
+from redline.services.access import accounts
 from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.web.templating import CSRF_COOKIE

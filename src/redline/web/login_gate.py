@@ -15,7 +15,7 @@ import anyio
 import anyio.to_thread
 
 from redline.errors import ThrottledError
-from redline.services.accounts import HASH_SLOTS
+from redline.services.access.accounts import HASH_SLOTS
 
 SLOTS = HASH_SLOTS
 QUEUE = 64

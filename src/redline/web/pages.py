@@ -15,7 +15,10 @@ from redline.i18n import LANGUAGES
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
-from redline.services import accounts, documents_pdf, filings, issued_documents, judging, packages, queries, review
+from redline.services.access import accounts
+from redline.services.filing import filings, judging, queries
+from redline.services.oversight import documents_pdf, issued_documents, review
+from redline.services.records import packages
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.judgement_form import JudgementForm, judgement_questions

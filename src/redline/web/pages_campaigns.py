@@ -9,13 +9,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from redline.adapters.archives import MAX_TOTAL_BYTES
 from redline.errors import ConflictError, InputError, PermissionDeniedError
 from redline.i18n import translations
 from redline.probes.base import option_value
-from redline.services import campaign_actions, campaign_runs, campaign_samples, campaigns, queries
-from redline.services.archives import MAX_TOTAL_BYTES
-from redline.services.campaigns import SAMPLE_KINDS, CampaignSpec
 from redline.services.context import Context
+from redline.services.filing import queries
+from redline.services.patrol import campaign_actions, campaign_runs, campaign_samples, campaigns
+from redline.services.patrol.campaigns import SAMPLE_KINDS, CampaignSpec
 from redline.services.principal import Principal
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser

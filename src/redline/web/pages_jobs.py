@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from redline.services import documents_pdf_jobs, job_views
+from redline.services.background import job_views
+from redline.services.oversight import documents_pdf_jobs
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
 

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.domain.assessment import AnswerStatus, Severity
-from redline.services import review_tracks
-from redline.services.filing_deadlines import DeadlineLine
-from redline.services.queries import FilingView
+from redline.services.filing import review_tracks
+from redline.services.filing.filing_deadlines import DeadlineLine
+from redline.services.filing.queries import FilingView
 from redline.store.models import Filing
 
 MAX_ID = 2_147_483_647

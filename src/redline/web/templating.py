@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-from redline.services import review_tracks
+from redline.services.filing import review_tracks
 
 LANG_COOKIE = "redline_lang"
 STATE_LABELS = {

@@ -1,0 +1,1 @@
+"""Accounts and access: users, organisations, passwords, login throttling, API tokens, signing keys."""

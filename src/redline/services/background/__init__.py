@@ -1,0 +1,1 @@
+"""Background work: jobs and their back-ends, heartbeats, deadline reminders and how they are delivered."""

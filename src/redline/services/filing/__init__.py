@@ -1,0 +1,1 @@
+"""Filings on the platform: creating, answering, submitting, listing them, and their deadlines."""

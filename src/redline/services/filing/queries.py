@@ -1,0 +1,220 @@
+"""Read side: filing lists for queues and dashboards, one filing with its timeline, summonses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, String, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from redline.domain import jurisdiction
+from redline.domain.parallel_review import Authority, actions_available, waiting_for
+from redline.domain.workflow import FilingState
+from redline.errors import NotFoundError
+from redline.services.context import Context
+from redline.services.filing import review_tracks
+from redline.services.filing.deadlines import Escalation, escalated
+from redline.services.filing.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
+from redline.services.filing.filings import checklist_items
+from redline.services.principal import Principal, filing_scope, require_filing, summons_scope
+from redline.store.models import (
+    Evidence,
+    Filing,
+    Inspection,
+    Organisation,
+    RectificationItem,
+    ReviewComment,
+    Service,
+    Summons,
+)
+
+
+@dataclass(frozen=True)
+class FilingFilter:
+    state: str | None = None
+    region: str | None = None
+    technology: str | None = None
+    overdue_only: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def _overdue_expr(today: dt.date) -> Any:
+    """1 when the deadline the provider owes now (statutory, supplement or re-assessment) has passed."""
+    return case((owed_due_expr() < today, 1), else_=0)
+
+
+def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
+    query = select(Filing).where(filing_scope(p))
+    if f.state:
+        query = query.where(Filing.state == f.state)
+    if f.region:
+        query = query.where(Filing.region.startswith(jurisdiction.prefix(f.region)))
+    if f.technology:
+        # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
+        query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"'))
+    if f.overdue_only:
+        query = query.where(_overdue_expr(today) == 1)
+    return query
+
+
+def is_overdue(session: Session, filing: Filing, today: dt.date) -> bool:
+    due = owed_due(session, filing)
+    return due is not None and due < today
+
+
+def overdue_among(ctx: Context, rows: list[Filing]) -> set[int]:
+    """Which of `rows` are overdue on the deadline the provider owes now."""
+    ids = [f.id for f in rows]
+    if not ids:
+        return set()
+    with ctx.reader() as uow:
+        return set(uow.session.scalars(select(Filing.id).where(Filing.id.in_(ids),
+                                                               owed_due_expr() < ctx.today())))
+
+
+def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Filing], int]:
+    """Filings `p` may see, overdue first, then by due date; and how many match in all."""
+    today = ctx.today()
+    query = _filtered(p, f, today)
+    with ctx.reader() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        owed = owed_due_expr()
+        ordered = query.order_by(_overdue_expr(today).desc(), owed.is_(None), owed, Filing.due_date.is_(None),
+                                 Filing.due_date, Filing.id.desc())
+        rows = uow.session.scalars(ordered.limit(f.limit).offset(f.offset)).unique().all()
+        return list(rows), total
+
+
+@dataclass
+class FilingView:
+    filing: Filing
+    overdue: bool
+    actions: list[str]
+    items: list[str]
+    evidence: list[Evidence]
+    comments: list[ReviewComment]
+    inspections: list[Inspection]
+    rectification: list[RectificationItem]
+    summonses: list[Summons] = field(default_factory=list)
+    deadlines: list[DeadlineLine] = field(default_factory=list)
+    reviews: list[review_tracks.TrackView] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
+    can_comment: bool = False  # the viewer's own authority is reviewing
+    rectification_open: bool = False  # an authority waits for answers to its rectification order
+
+
+def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
+    with ctx.reader() as uow:
+        s = uow.session
+        filing = require_filing(p, s.get(Filing, filing_id), filing_id)
+        _ = filing.events
+        reviews = review_tracks.read(filing)
+        tracks = review_tracks.tracks(reviews)
+        own = tracks.get(Authority(p.agency)) if p.agency else None
+        return FilingView(
+            filing=filing,
+            overdue=is_overdue(s, filing, ctx.today()),
+            deadlines=deadlines_of(ctx, s, filing),
+            actions=[a.value for a in actions_available(tracks, p.role)],
+            items=checklist_items(ctx, filing),
+            evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
+            comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
+            inspections=list(s.scalars(select(Inspection).where(Inspection.filing_id == filing.id))),
+            rectification=list(s.scalars(select(RectificationItem).where(
+                RectificationItem.filing_id == filing.id).order_by(RectificationItem.round,
+                                                                   RectificationItem.id))),
+            summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
+            reviews=reviews,
+            waiting=[a.value for a in waiting_for(tracks)],
+            can_comment=own in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION),
+            rectification_open=FilingState.RECTIFICATION_ORDERED in tracks.values(),
+        )
+
+
+def evidence_for(ctx: Context, p: Principal, sha256: str) -> Evidence:
+    """An evidence file's record, if `p` may see a filing it belongs to."""
+    with ctx.reader() as uow:
+        for row in uow.session.scalars(select(Evidence).where(Evidence.sha256 == sha256)):
+            filing = uow.session.get(Filing, row.filing_id)
+            if filing is not None:
+                try:
+                    require_filing(p, filing, filing.id)
+                except NotFoundError:
+                    continue
+                return row
+    raise NotFoundError(f"no evidence {sha256}")
+
+
+def services_of(ctx: Context, p: Principal) -> list[Service]:
+    if not p.is_provider:
+        return []
+    with ctx.reader() as uow:
+        return list(uow.session.scalars(select(Service).where(Service.provider_id == p.organisation_id)))
+
+
+def services_of_provider(ctx: Context, provider_id: int) -> list[Service]:
+    with ctx.reader() as uow:
+        return list(uow.session.scalars(select(Service).where(Service.provider_id == provider_id)))
+
+
+def providers_under(ctx: Context, p: Principal) -> list[Organisation]:
+    if not p.is_regulator or not p.jurisdiction:
+        return []
+    with ctx.reader() as uow:
+        query = select(Organisation).where(Organisation.kind == "provider")
+        under = jurisdiction.prefix(p.jurisdiction)
+        if under:
+            query = query.where(Organisation.location.startswith(under))
+        return list(uow.session.scalars(query.order_by(Organisation.name)))
+
+
+def list_summonses(ctx: Context, p: Principal) -> list[Summons]:
+    with ctx.reader() as uow:
+        return list(uow.session.scalars(select(Summons).where(summons_scope(p))
+                                        .order_by(Summons.date.desc())))
+
+
+def get_summons(ctx: Context, p: Principal, summons_id: int) -> Summons:
+    with ctx.reader() as uow:
+        row = uow.session.scalar(select(Summons).where(summons_scope(p), Summons.id == summons_id))
+        if row is None:
+            raise NotFoundError(f"no summons {summons_id}")
+        return row
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_state: dict[str, int]
+    by_region: dict[str, int]
+    by_technology: dict[str, int]
+    overdue_by_month: list[tuple[str, int]]
+    total: int
+    overdue: int
+    escalated: list[Escalation] = field(default_factory=list)  # overdue deadlines, for the regulator's list
+
+
+def dashboard(ctx: Context, p: Principal) -> Dashboard:
+    """Counts for the regulator's charts, over the filings `p` may see."""
+    today = ctx.today()
+    with ctx.reader() as uow:
+        rows = uow.session.execute(select(Filing.state, Filing.region, Filing.technologies,
+                                          owed_due_expr()).where(filing_scope(p))).all()
+    by_state: Counter[str] = Counter()
+    by_region: Counter[str] = Counter()
+    by_tech: Counter[str] = Counter()
+    overdue_months: Counter[str] = Counter()
+    overdue = 0
+    for state, region, tags, due in rows:
+        by_state[state] += 1
+        by_region[region[:2] + "0000"] += 1
+        if isinstance(tags, list):  # a malformed stored value never fails the dashboard
+            by_tech.update(t for t in tags if isinstance(t, str))
+        if due is not None and due < today:
+            overdue += 1
+            overdue_months[due.strftime("%Y-%m")] += 1
+    return Dashboard(dict(by_state), dict(by_region), dict(by_tech), sorted(overdue_months.items()),
+                     len(rows), overdue, escalated(ctx, p))

@@ -1,0 +1,1 @@
+"""What regulators do with a filing: review, comments, decisions, and the written documents they issue."""

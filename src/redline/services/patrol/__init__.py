@@ -1,0 +1,1 @@
+"""Patrol campaigns: regulators run probes over many providers' samples ("use technology to manage technology")."""
