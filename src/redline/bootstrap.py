@@ -11,7 +11,7 @@ from redline.services.cache import VersionedCache
 from redline.services.context import Context
 from redline.store.blobs import BlobStore
 from redline.store.db import make_engine, session_factory
-from redline.store.migrate import check_current
+from redline.store.migrate import check_current, upgrade
 
 
 def build_context(settings: Settings | None = None, *, engine: Engine | None = None,
@@ -26,3 +26,8 @@ def build_context(settings: Settings | None = None, *, engine: Engine | None = N
                    calendar=WorkCalendar(book.holidays),
                    read_session_factory=session_factory(engine, readonly=True),
                    cache=VersionedCache(settings.read_cache_size))
+
+
+def migrate_database(settings: Settings, revision: str = "head") -> None:
+    """Create or migrate the installation's database to `revision` (Alembic; idempotent)."""
+    upgrade(settings.database_url, revision)

@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     # The server's log (stderr): one line per request and each error with its request id.
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = "text"
-    # Deadline reminders (services/background/reminders.py): calendar days before a due date, and where they go.
+    # Deadline reminders (services/reminders/reminders.py): calendar days before a due date, and where they go.
     reminder_days: list[int] = Field(default=[7, 1])
     public_url: str = "http://127.0.0.1:8000"
     # Hosts reminder webhooks may be sent to although they are loopback, private or link-local (comma-separated;

@@ -79,3 +79,7 @@ class StorageFullError(RedlineError):
 
 class PackageTooLargeError(RedlineError):
     """An upload or archive is larger than this installation accepts; nothing was read further."""
+
+
+class NotMigratedError(RedlineError):
+    """The database schema is older than this redline (or empty)."""

@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from redline.demo.seed import DEMO_PASSWORD
 from redline.services.access import accounts
 from redline.services.background import jobs
-from redline.services.background.reminders import run_reminders
 from redline.services.filing import filings
+from redline.services.reminders.reminders import run_reminders
 from redline.store.models import Filing, Job, Service, User
 from tests.e2e.conftest import Live
 

@@ -13,7 +13,7 @@ from redline.config import Settings
 from redline.demo.seed import DEMO_PASSWORD, load_demo
 from redline.services.access import accounts
 from redline.services.filing import queries
-from redline.services.records.packages import export_package
+from redline.services.packages.packages import export_package
 from redline.store.migrate import upgrade
 from tests.e2e.test_package_cli import run
 from tests.integration.test_package_attacks import claim, reseal, unzip

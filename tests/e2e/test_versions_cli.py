@@ -14,8 +14,7 @@ from redline.bootstrap import build_context
 from redline.config import Settings
 from redline.domain.workflow import Action, Role
 from redline.services.access import accounts
-from redline.services.filing import filings, queries
-from redline.services.oversight import review
+from redline.services.filing import filings, queries, review
 from redline.store.migrate import upgrade
 from tests.e2e.test_package_cli import run
 

@@ -28,8 +28,7 @@ from redline.services.access import accounts
 from redline.services.backups.backup import create_backup
 from redline.services.backups.restore import restore_backup, verify_archive
 from redline.services.context import Context
-from redline.services.filing import filings, queries
-from redline.services.oversight import review
+from redline.services.filing import filings, queries, review
 from redline.store.backup_archive import TABLES, ArchiveRefusedError, encode_row
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade

@@ -22,7 +22,7 @@ from redline.errors import ConflictError, InputError, NotFoundError, PermissionD
 from redline.services.access import accounts
 from redline.services.background import jobs
 from redline.services.context import Context
-from redline.services.oversight import review
+from redline.services.filing import review
 from redline.services.patrol import campaign_actions, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import CampaignSpec
 from redline.services.principal import Principal

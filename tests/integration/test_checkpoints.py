@@ -21,8 +21,7 @@ from redline.reports.canonical import seal
 from redline.services import audit
 from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing import filings, queries
-from redline.services.oversight import review
+from redline.services.filing import filings, queries, review
 from redline.services.records import checkpoint_verify, checkpoints
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade

@@ -29,11 +29,10 @@ from redline.services import audit
 from redline.services.access import accounts
 from redline.services.access.signing_keys import trust_of
 from redline.services.context import Context
-from redline.services.filing import filings, queries
-from redline.services.oversight import issued_documents, issuing, review
+from redline.services.filing import filings, issued_documents, issuing, queries, review
+from redline.services.packages.packages import export_package, verify_package
 from redline.services.principal import Principal
 from redline.services.records import receipts
-from redline.services.records.packages import export_package, verify_package
 from redline.store.migrate import upgrade
 from redline.store.models import IssuedDocument, Receipt
 

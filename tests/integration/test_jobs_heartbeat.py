@@ -22,7 +22,7 @@ from redline.demo.seed import load_demo
 from redline.services.background import job_runs, jobs, jobs_heartbeat
 from redline.services.background.jobs import JobCancelledError, JobHandle
 from redline.services.context import Context
-from redline.services.oversight import documents_pdf_jobs
+from redline.services.filing import documents_pdf_jobs
 from redline.store.migrate import upgrade
 from redline.store.models import Filing, Job, User
 from tests.integration import test_jobs  # registers the test job kinds and their gates

@@ -22,8 +22,8 @@ from redline.reports.canonical import dumps, seal
 from redline.services.access import accounts
 from redline.services.context import Context
 from redline.services.filing import queries
+from redline.services.packages.packages import export_package, import_package
 from redline.services.principal import Principal
-from redline.services.records.packages import export_package, import_package
 from redline.store.migrate import upgrade
 from redline.store.models import Evidence, Filing, Organisation
 

@@ -21,8 +21,8 @@ from redline.services import audit
 from redline.services.access import accounts
 from redline.services.context import Context
 from redline.services.filing import filings, queries
+from redline.services.packages.packages import export_package, import_package, verify_package
 from redline.services.principal import Principal
-from redline.services.records.packages import export_package, import_package, verify_package
 from redline.store.migrate import upgrade
 from redline.store.models import Filing
 
@@ -207,7 +207,7 @@ def test_evidence_in_a_package_keeps_the_extension_of_its_stored_name(
 ])
 def test_an_evidence_members_extension_fits_its_type_and_no_path_part_of_the_name_is_used(
         name: str, media_type: str, member: str) -> None:
-    from redline.services.records.package_checks import evidence_member
+    from redline.services.packages.package_checks import evidence_member
 
     assert evidence_member("a" * 64, name, media_type) == f"evidence/{'a' * 64}{member}"
 

@@ -19,8 +19,7 @@ from redline.domain.workflow import Action, FilingState, Role
 from redline.errors import PermissionDeniedError, RedlineError
 from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing import filings, queries
-from redline.services.oversight import review
+from redline.services.filing import filings, queries, review
 from redline.services.principal import Principal
 from redline.store.db import make_engine
 from redline.store.migrate import alembic_config, upgrade

@@ -18,9 +18,8 @@ from redline.errors import AuthenticationError, InputError, NotFoundError, Permi
 from redline.services import audit
 from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing import filings, queries
+from redline.services.filing import filings, queries, review
 from redline.services.filing.filing_deadlines import DeadlineKind
-from redline.services.oversight import review
 from redline.services.principal import Principal
 from redline.store.db import make_engine
 from redline.store.migrate import NotMigratedError, upgrade

@@ -26,13 +26,13 @@ from redline.config import Settings
 from redline.domain.workflow import Action, Role
 from redline.errors import InputError
 from redline.services import audit
-from redline.services.background import contacts, jobs
-from redline.services.background.notify import signature
-from redline.services.background.reminders import run_reminders
+from redline.services.background import jobs
 from redline.services.context import Context
-from redline.services.filing import filings, queries
-from redline.services.oversight import review
+from redline.services.filing import filings, queries, review
 from redline.services.principal import Principal
+from redline.services.reminders import contacts
+from redline.services.reminders.notify import signature
+from redline.services.reminders.reminders import run_reminders
 from redline.store.migrate import upgrade
 from redline.store.models import AuditEntry, Filing, Reminder, User
 

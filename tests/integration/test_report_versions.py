@@ -21,9 +21,8 @@ from redline.domain.workflow import Action, Role
 from redline.errors import InputError, NotFoundError
 from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing import deadlines, filings, queries, report_versions
+from redline.services.filing import deadlines, documents_pdf, filings, queries, report_versions, review
 from redline.services.filing.filing_deadlines import DeadlineKind
-from redline.services.oversight import documents_pdf, review
 from redline.services.principal import Principal
 from redline.store.migrate import upgrade
 

@@ -18,8 +18,8 @@ from redline.reports.signatures import Algorithm, new_key
 from redline.services.access import accounts, signing_keys
 from redline.services.context import Context
 from redline.services.filing import filings, queries
+from redline.services.packages.packages import export_package, import_package
 from redline.services.principal import Principal
-from redline.services.records.packages import export_package, import_package
 from redline.store.migrate import upgrade
 from tests.integration.test_checkpoints import submitted_filing
 

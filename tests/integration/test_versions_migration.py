@@ -17,8 +17,7 @@ from redline.config import Settings
 from redline.domain.workflow import Action, Role
 from redline.services import audit
 from redline.services.access import accounts
-from redline.services.filing import filings, queries
-from redline.services.oversight import review
+from redline.services.filing import filings, queries, review
 from redline.services.records import checkpoint_verify
 from redline.store.db import make_engine
 from redline.store.migrate import downgrade, upgrade

@@ -13,7 +13,7 @@ from redline.domain.workflow import FilingState
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind
-from redline.services.assessment.gate import (
+from redline.services.gate.gate import (
     Baseline,
     Coverage,
     GateResult,
@@ -23,7 +23,7 @@ from redline.services.assessment.gate import (
     read_manifest,
     run_gate,
 )
-from redline.services.filing.gate_baseline import FilingSummary
+from redline.services.gate.gate_baseline import FilingSummary
 from redline.yamldoc import parse_yaml
 
 Write = Callable[[str, str], Path]

@@ -13,7 +13,7 @@ from redline.reports.html import render_report_html
 from redline.reports.issued_pdf import issued_document_html, issued_document_pdf
 from redline.rulebook.book import Rulebook
 from redline.services.assessment.assessing import run_assessment
-from redline.services.oversight import document_bodies, issuing
+from redline.services.filing import document_bodies, issuing
 from tests.conftest import EXAMPLES
 from tests.unit.test_pdf import _squeeze, _text, _weasyprint_problem, _write
 

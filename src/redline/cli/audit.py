@@ -13,7 +13,7 @@ from redline.errors import CheckFailedError, InputError
 from .common import JsonOpt, out, write_atomically
 
 if TYPE_CHECKING:
-    from redline.store.db import UnitOfWork
+    from redline.services.context import UnitOfWork
 
 audit_app = typer.Typer(help="The audit chain and its signed checkpoints.", no_args_is_help=True)
 checkpoints_app = typer.Typer(help="Signed checkpoints: export them for a witness, check a witness's copy.",
@@ -22,15 +22,9 @@ audit_app.add_typer(checkpoints_app, name="checkpoints")
 
 
 def _reader() -> UnitOfWork:
-    from redline.store import migrate
-    from redline.store.db import UnitOfWork, make_engine, session_factory
+    from .installation import platform_context
 
-    from .installation import platform_settings
-
-    settings = platform_settings()
-    engine = make_engine(settings.database_url)
-    migrate.check_current(engine, settings.database_url)
-    return UnitOfWork(session_factory(engine))
+    return platform_context().reader()
 
 
 def _key_dir() -> Path:

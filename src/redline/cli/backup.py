@@ -19,7 +19,7 @@ from .common import JsonOpt, err, out, plain
 from .installation import platform_settings
 
 if TYPE_CHECKING:
-    from redline.store.backup_archive import Manifest
+    from redline.services.backups.restore import Manifest
 
 backup_app = typer.Typer(
     help="Back up the database (every table, as a dialect-neutral dump), the evidence blobs it "
@@ -99,8 +99,7 @@ def verify(
 ) -> None:
     """Check every member of an archive against its manifest (integrity only; writes nothing). Exit 1 if
     anything was changed, added or removed."""
-    from redline.services.backups.restore import code_head, verify_archive
-    from redline.store.backup_archive import ArchiveRefusedError
+    from redline.services.backups.restore import ArchiveRefusedError, code_head, verify_archive
 
     if not archive.is_file():
         raise InputError("no such file", source=str(archive))

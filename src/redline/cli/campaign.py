@@ -139,10 +139,10 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
          ) -> None:
     """The campaign's dashboard: providers covered, findings by severity and category, runs."""
     from redline.services.patrol.campaigns import dashboard
-    from redline.web.api_campaigns import dashboard_json
+    from redline.services.patrol.views import DashboardOut
 
     ctx, p = acting_as(as_user)
-    data = dashboard_json(dashboard(ctx, p, campaign), p)
+    data = DashboardOut.of(dashboard(ctx, p, campaign), p).model_dump(mode="json")
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -167,10 +167,10 @@ def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_u
              as_json: JsonOpt = False) -> None:
     """The campaign's findings (a provider sees only its own)."""
     from redline.services.patrol import campaigns
-    from redline.web.api_campaigns import finding_json
+    from redline.services.patrol.views import FindingOut
 
     ctx, p = acting_as(as_user)
-    rows = [finding_json(f) for f in campaigns.findings(ctx, p, campaign)]
+    rows = [FindingOut.model_validate(f).model_dump(mode="json") for f in campaigns.findings(ctx, p, campaign)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

@@ -26,7 +26,7 @@ from redline.i18n import check_language
 from redline.reports.canonical import jsonable
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import DeadlineRule
-from redline.services.assessment.gate import (
+from redline.services.gate.gate import (
     Baseline,
     Coverage,
     GateItem,

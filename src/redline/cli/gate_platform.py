@@ -6,7 +6,7 @@ import httpx
 from pydantic import ValidationError
 
 from redline.errors import InputError, RedlineError
-from redline.services.filing.gate_baseline import GateBaseline
+from redline.services.gate.gate_baseline import GateBaseline
 
 
 class PlatformUnreachableError(RedlineError):

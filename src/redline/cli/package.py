@@ -24,7 +24,7 @@ def export(
                                                  , show_default=False)] = None,
 ) -> None:
     """Write the report (JSON and PDF), the evidence manifest, the evidence and signatures as one ZIP."""
-    from redline.services.records.packages import export_package
+    from redline.services.packages.packages import export_package
 
     from .common import write_bytes_atomically
 
@@ -46,7 +46,7 @@ def import_(
 ) -> None:
     """Verify everything in a package and, only if all of it holds, store the filing here as submitted."""
     from redline.errors import InputError
-    from redline.services.records.packages import import_package, may_import, read_package
+    from redline.services.packages.packages import import_package, may_import, read_package
 
     ctx, principal = acting_as(as_user)
     may_import(principal)

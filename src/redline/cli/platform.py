@@ -27,10 +27,10 @@ orgs_app = typer.Typer(help="Organisations: providers, assessment bodies, regula
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Create or migrate the database named by REDLINE_DATABASE_URL (default ./var/redline.db)."""
-    from redline.store import migrate
+    from redline.bootstrap import migrate_database
 
     settings = platform_settings()
-    migrate.upgrade(settings.database_url, revision)
+    migrate_database(settings, revision)
     out.print(f"database at {revision}: {settings.database_url}", markup=False)
     if settings.database_url.startswith("postgres") and settings.job_backend != "inline":
         from redline.services.background.jobs_queue import ensure_schema
@@ -53,8 +53,8 @@ def serve(
 
     from redline.bootstrap import build_context
     from redline.config import trusted_proxy_list
+    from redline.logs import logging_config
     from redline.reports.pdf import MISSING_FONT, cjk_font_available
-    from redline.web.request_log import logging_config
 
     settings = platform_settings()
     build_context(settings)  # fails early, with the fix, on an unmigrated database
@@ -143,15 +143,11 @@ def users_set_password(
 @users_app.command("list")
 def users_list(as_json: JsonOpt = False) -> None:
     """List accounts with role, organisation and jurisdiction."""
-    from sqlalchemy import select
+    from dataclasses import astuple
 
-    from redline.bootstrap import build_context
-    from redline.store.models import User
+    from redline.services.access.accounts import list_accounts
 
-    ctx = build_context(platform_settings())
-    with ctx.uow() as uow:
-        rows = [(u.id, u.username, u.role, u.organisation.name if u.organisation else "", u.jurisdiction or "")
-                for u in uow.session.scalars(select(User).order_by(User.id))]
+    rows = [astuple(row) for row in list_accounts(platform_context())]
     if as_json:
         out.print_json(json.dumps([dict(zip(("id", "username", "role", "organisation", "jurisdiction"), r,
                                             strict=True)) for r in rows], ensure_ascii=False))
@@ -170,19 +166,14 @@ def demo(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
     """Migrate, load the fictional demo data into an empty database, print logins, serve."""
-    from sqlalchemy import select
-
-    from redline.bootstrap import build_context
+    from redline.bootstrap import build_context, migrate_database
     from redline.demo.seed import DEMO_PASSWORD, load_demo
-    from redline.store import migrate
-    from redline.store.models import User
+    from redline.services.access.accounts import any_account
 
     settings = platform_settings()
-    migrate.upgrade(settings.database_url)
+    migrate_database(settings)
     ctx = build_context(settings)
-    with ctx.uow() as uow:
-        empty = uow.session.scalar(select(User.id).limit(1)) is None
-    if empty:
+    if not any_account(ctx):
         summary = load_demo(ctx)
         table = Table(title=f"demo logins (password for all: {DEMO_PASSWORD})")
         for col in ("username", "role", "who"):

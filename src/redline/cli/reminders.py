@@ -25,7 +25,7 @@ def reminders_run(
     as_json: JsonOpt = False,
 ) -> None:
     """Send the reminders due today (before, on and after each deadline); a second run sends nothing twice."""
-    from redline.services.background.reminders import run_reminders
+    from redline.services.reminders.reminders import run_reminders
 
     day = parse_date(today, "--today") if today is not None else None
     summary = run_reminders(platform_context(), day, dry_run=dry_run)
@@ -50,7 +50,7 @@ def users_set_email(
     email: Annotated[str, typer.Argument(help="E-mail address for reminders ('' clears it).")],
 ) -> None:
     """Set the address a user gets deadline reminders at."""
-    from redline.services.background.contacts import set_email
+    from redline.services.reminders.contacts import set_email
 
     set_email(platform_context(), username, email, actor="cli")
     out.print(f"{username}: {email or '(no e-mail)'}", markup=False)
@@ -63,7 +63,7 @@ def webhook_add(
     secret: Annotated[str | None, typer.Option(help="Shared secret (default: a random one, printed once).")] = None,
 ) -> None:
     """Register a webhook endpoint; reminders to the organisation are POSTed to it, signed."""
-    from redline.services.background.contacts import add_webhook
+    from redline.services.reminders.contacts import add_webhook
 
     hook_id, key = add_webhook(platform_context(), organisation, url, secret, actor="cli")
     out.print(f"webhook {hook_id} for organisation {organisation}: {url}", markup=False)
@@ -77,7 +77,7 @@ def webhook_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List webhook endpoints (URLs with credentials and query values redacted; never the secret)."""
-    from redline.services.background.contacts import list_webhooks
+    from redline.services.reminders.contacts import list_webhooks
 
     hooks = list_webhooks(platform_context(), organisation)
     if as_json:
@@ -96,7 +96,7 @@ def webhook_remove(
     webhook: Annotated[int, typer.Argument(help="Webhook id (see `redline orgs webhook list`).")],
 ) -> None:
     """Stop sending reminders to an endpoint."""
-    from redline.services.background.contacts import remove_webhook
+    from redline.services.reminders.contacts import remove_webhook
 
     remove_webhook(platform_context(), webhook, actor="cli")
     out.print(f"webhook {webhook} removed", markup=False)

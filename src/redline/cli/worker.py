@@ -35,15 +35,6 @@ def worker(
     jobs_queue.run_worker(ctx, wait=not once, concurrency=concurrency)
 
 
-def _row(job: object) -> dict[str, object]:
-    from redline.store.models import Job
-
-    assert isinstance(job, Job)
-    return {"id": job.id, "kind": job.kind, "state": job.state, "progress": f"{job.progress_done}/{job.progress_total}",
-            "created_at": job.created_at.isoformat(), "finished_at": job.finished_at.isoformat()
-            if job.finished_at else None, "error": job.error, "result": job.result, "args": job.args}
-
-
 @jobs_app.command("list")
 def jobs_list(
     state: Annotated[str | None, typer.Option(help="Only jobs in this state.")] = None,
@@ -51,14 +42,9 @@ def jobs_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List background jobs, newest first."""
-    from sqlalchemy import select
+    from redline.services.background.job_views import job_records
 
-    from redline.store.models import Job
-
-    ctx = platform_context()
-    query = select(Job).order_by(Job.id.desc()).limit(limit)
-    with ctx.reader() as uow:
-        rows = [_row(j) for j in uow.session.scalars(query.where(Job.state == state) if state else query)]
+    rows = [r.as_dict() for r in job_records(platform_context(), state, limit)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
@@ -73,9 +59,9 @@ def jobs_list(
 @jobs_app.command("show")
 def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: JsonOpt = False) -> None:
     """Show one job with its arguments, result and error."""
-    from redline.services.background import jobs
+    from redline.services.background.job_views import job_record
 
-    row = _row(jobs.get_job(platform_context(), job_id))
+    row = job_record(platform_context(), job_id).as_dict()
     if as_json:
         out.print_json(json.dumps(row, ensure_ascii=False, default=str))
         return

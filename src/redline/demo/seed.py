@@ -25,8 +25,7 @@ from redline.domain.workflow import Action, FilingState, Role
 from redline.errors import InputError
 from redline.services.access import accounts
 from redline.services.context import Context
-from redline.services.filing import filings
-from redline.services.oversight import review
+from redline.services.filing import filings, review
 from redline.services.principal import Principal
 from redline.store.models import Filing, RectificationItem, User
 

@@ -13,7 +13,7 @@ from redline.domain.calendar import WorkCalendar
 from redline.rulebook.book import Rulebook
 from redline.services.cache import VersionedCache, data_version
 from redline.store.blobs import BlobStore
-from redline.store.db import UnitOfWork
+from redline.store.db import UnitOfWork as UnitOfWork
 
 
 def _today() -> dt.date:

@@ -10,14 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from redline.errors import RedlineError
+from redline.errors import NotMigratedError
 from redline.store.db import normalise_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class NotMigratedError(RedlineError):
-    """The database schema is older than this redline (or empty)."""
 
 
 def alembic_config(url: str) -> Config:

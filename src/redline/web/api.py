@@ -13,10 +13,9 @@ from redline.domain.workflow import Action, Role
 from redline.errors import NotFoundError, PermissionDeniedError
 from redline.services import audit
 from redline.services.access import accounts
-from redline.services.filing import filings, judging, queries
-from redline.services.oversight import issued_documents, issuing, review
-from redline.services.oversight.review import RectificationDemand, SummonsRecord
-from redline.services.records import packages
+from redline.services.filing import filings, issued_documents, issuing, judging, queries, review
+from redline.services.filing.review import RectificationDemand, SummonsRecord
+from redline.services.packages import packages
 from redline.web import uploads
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (

@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 
 from redline.services.patrol import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import CampaignSpec
-from redline.services.principal import Principal
-from redline.store.models import Campaign, CampaignFinding, CampaignRun
+from redline.services.patrol.views import CampaignOut, DashboardOut, FindingOut
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import Created, Name, Text
 
@@ -46,36 +45,9 @@ class ActionIn(BaseModel):
     note: Text = ""
 
 
-def _campaign(c: Campaign, p: Principal) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "region": c.region, "basis": c.basis, "technologies": c.technologies,
-            "provider_ids": campaigns.visible_provider_ids(p, c), "period_start": c.period_start.isoformat(),
-            "period_end": c.period_end.isoformat(), "probes": c.probes, "state": c.state}
-
-
-def _run(r: CampaignRun) -> dict[str, Any]:
-    return {"id": r.id, "probe": r.probe, "probe_version": r.probe_version, "state": r.state, "job_id": r.job_id,
-            "backend": r.backend, "files_done": r.files_done, "files_total": r.files_total,
-            "files_failed": r.files_failed, "result_sha256": r.result_sha256, "error": r.error}
-
-
-def finding_json(f: CampaignFinding) -> dict[str, Any]:
-    return {"id": f.id, "run_id": f.run_id, "provider_id": f.provider_id, "sample_sha256": f.sample_sha256,
-            "probe": f.probe, "probe_version": f.probe_version, "item": f.item, "severity": f.severity,
-            "category": f.category, "location": f.location, "message": f.message, "clause": f.clause,
-            "evidence": f.evidence, "action": f.action, "filing_id": f.filing_id, "action_ref": f.action_ref}
-
-
-def dashboard_json(d: campaigns.CampaignDashboard, p: Principal) -> dict[str, Any]:
-    return {"campaign": _campaign(d.campaign, p),
-            "providers": [{"id": p.id, "name": p.name, "location": p.location, "samples": p.samples,
-                           "findings": p.findings} for p in d.providers],
-            "by_severity": d.by_severity, "by_category": d.by_category, "by_provider": d.by_provider,
-            "runs": [_run(r) for r in d.runs], "samples": len(d.samples)}
-
-
 @router.get("/campaigns")
-def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[dict[str, Any]]:
-    return [_campaign(c, p) for c in campaigns.list_campaigns(ctx, p)]
+def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[CampaignOut]:
+    return [CampaignOut.of(c, p) for c in campaigns.list_campaigns(ctx, p)]
 
 
 @router.post("/campaigns", status_code=201)
@@ -87,8 +59,8 @@ def create_campaign(ctx: CtxDep, p: ApiUser, body: CampaignIn) -> Created:
 
 
 @router.get("/campaigns/{campaign_id}")
-def get_campaign(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> dict[str, Any]:
-    return dashboard_json(campaigns.dashboard(ctx, p, campaign_id), p)
+def get_campaign(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> DashboardOut:
+    return DashboardOut.of(campaigns.dashboard(ctx, p, campaign_id), p)
 
 
 @router.post("/campaigns/{campaign_id}/samples", status_code=201)
@@ -135,8 +107,8 @@ def start_run(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, body: RunIn | None =
 
 @router.get("/campaigns/{campaign_id}/findings")
 def list_findings(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: int | None = None,
-                  ) -> list[dict[str, Any]]:
-    return [finding_json(f) for f in campaigns.findings(ctx, p, campaign_id, provider_id)]
+                  ) -> list[FindingOut]:
+    return [FindingOut.model_validate(f) for f in campaigns.findings(ctx, p, campaign_id, provider_id)]
 
 
 @router.post("/campaign-findings/{finding_id}/actions", status_code=201)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from redline.services.filing.gate_baseline import GateBaseline, gate_baseline
+from redline.services.gate.gate_baseline import GateBaseline, gate_baseline
 from redline.web.deps import ApiUser, CtxDep, IdPath
 
 router = APIRouter(prefix="/api/v1")

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from redline.services.background import job_views
 from redline.services.background.job_views import JobView
-from redline.services.oversight import documents_pdf_jobs
+from redline.services.filing import documents_pdf_jobs
 from redline.web.deps import ApiUser, CtxDep, IdPath
 
 router = APIRouter(prefix="/api/v1")

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from redline.errors import InputError
-from redline.services.oversight.review import RectificationDemand
+from redline.services.filing.review import RectificationDemand
 
 # No free-text field of a form is longer; a longer value is refused (422) instead of stored.
 MAX_TEXT = 20_000

@@ -16,9 +16,8 @@ from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
 from redline.services.access import accounts
-from redline.services.filing import filings, judging, queries
-from redline.services.oversight import documents_pdf, issued_documents, review
-from redline.services.records import packages
+from redline.services.filing import documents_pdf, filings, issued_documents, judging, queries, review
+from redline.services.packages import packages
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.judgement_form import JudgementForm, judgement_questions

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.errors import InputError
 from redline.services.access import accounts, credentials
-from redline.services.oversight import issuing
+from redline.services.filing import issuing
 from redline.web import forms
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render

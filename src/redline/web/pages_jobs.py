@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from redline.services.background import job_views
-from redline.services.oversight import documents_pdf_jobs
+from redline.services.filing import documents_pdf_jobs
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
 

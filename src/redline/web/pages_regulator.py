@@ -11,9 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from redline.domain.workflow import FilingState
 from redline.errors import InputError, PermissionDeniedError
 from redline.services.context import Context
-from redline.services.filing import filings, queries
-from redline.services.oversight import issued_documents, review
-from redline.services.oversight.review import SummonsRecord
+from redline.services.filing import filings, issued_documents, queries, review
+from redline.services.filing.review import SummonsRecord
 from redline.services.principal import Principal
 from redline.store.models import Filing
 from redline.web import charts, forms

@@ -9,7 +9,7 @@ from redline.errors import InputError
 from redline.reports.html import render_report_html
 from redline.services.filing import queries, report_versions
 from redline.services.filing.report_versions import VersionDiff
-from redline.services.records import packages
+from redline.services.packages import packages
 from redline.web.deps import CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
 

@@ -15,13 +15,13 @@ from redline.errors import (
     InputError,
     MissingSystemPackageError,
     NotFoundError,
+    NotMigratedError,
     PackageTooLargeError,
     PermissionDeniedError,
     RedlineError,
     StorageFullError,
     ThrottledError,
 )
-from redline.store.migrate import NotMigratedError
 
 STATUS: list[tuple[type[RedlineError], int, str]] = [
     (AuthenticationError, 401, "authentication-required"),

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from redline.domain.assessment import AnswerStatus, Severity
-from redline.services.filing import review_tracks
 from redline.services.filing.filing_deadlines import DeadlineLine
 from redline.services.filing.queries import FilingView
-from redline.store.models import Filing
+from redline.services.filing.views import FilingOut as FilingOut
+from redline.services.filing.views import ReviewOut as ReviewOut
 
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -147,53 +147,6 @@ class TokenOut(BaseModel):
     active: bool
 
 
-def _tags(value: Any) -> list[str]:
-    """A filing's tags as strings; a malformed stored value (an old import) shows as none, never fails a list."""
-    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
-
-
-def _obligations(value: Any) -> list[dict[str, Any]]:
-    return [o for o in value if isinstance(o, dict)] if isinstance(value, list) else []
-
-
-class ReviewOut(BaseModel):
-    """One authority's review of the filing: its state, and the officer who last took a step in it."""
-
-    authority: str
-    state: str
-    officer: str
-    at: dt.datetime | None
-    note: str
-
-
-class FilingOut(BaseModel):
-    id: int
-    title: str
-    state: str
-    provider_id: Id
-    provider: str
-    region: str
-    service_id: Id | None
-    due_date: dt.date | None
-    due_provisional: bool
-    overdue: bool
-    technologies: list[str]
-    obligations: list[dict[str, Any]]
-    submitted_at: dt.datetime | None
-    report_digest: str | None
-    reviews: list[ReviewOut]
-
-    @classmethod
-    def of(cls, f: Filing, overdue: bool) -> FilingOut:
-        return cls(id=f.id, title=f.title, state=f.state, provider_id=f.provider_id, provider=f.provider.name,
-                   region=f.region, service_id=f.service_id, due_date=f.due_date,
-                   due_provisional=f.due_provisional, overdue=overdue, technologies=_tags(f.technologies),
-                   obligations=_obligations(f.obligations), submitted_at=f.submitted_at,
-                   report_digest=f.report_digest,
-                   reviews=[ReviewOut(authority=r.authority, state=r.state, officer=r.officer_name, at=r.at,
-                                      note=r.note) for r in review_tracks.read(f)])
-
-
 class FilingList(BaseModel):
     total: int
     items: list[FilingOut]
@@ -239,7 +192,7 @@ class FilingDetail(FilingOut):
     rectification: list[dict[str, Any]]
     assessor_id: int | None
     assessor_signed_at: dt.datetime | None
-    deadlines: list[DeadlineOut] = []
+    deadlines: list[DeadlineOut] = Field(default_factory=list)
 
     @classmethod
     def of_view(cls, v: FilingView) -> FilingDetail:

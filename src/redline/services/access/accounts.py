@@ -172,6 +172,30 @@ def _verify(password_hash: str, password: str) -> bool:
             return False
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    """An account as the operator's list shows it."""
+
+    id: int
+    username: str
+    role: str
+    organisation: str
+    jurisdiction: str
+
+
+def list_accounts(ctx: Context) -> list[AccountRow]:
+    """Every account, oldest first (the operator's terminal: `redline users list`)."""
+    with ctx.reader() as uow:
+        return [AccountRow(u.id, u.username, u.role, u.organisation.name if u.organisation else "",
+                           u.jurisdiction or "") for u in uow.session.scalars(select(User).order_by(User.id))]
+
+
+def any_account(ctx: Context) -> bool:
+    """Whether the installation holds any account yet (the demo loads only into an empty one)."""
+    with ctx.reader() as uow:
+        return uow.session.scalar(select(User.id).limit(1)) is not None
+
+
 def principal_named(ctx: Context, username: str, *, field: str = "username") -> Principal:
     """The account `username` as a principal (its access rules then apply): what a terminal acts as."""
     with ctx.reader() as uow:

@@ -1,1 +1,1 @@
-"""Background work: jobs and their back-ends, heartbeats, deadline reminders and how they are delivered."""
+"""The background job machinery: submitting, running, queueing (procrastinate on PostgreSQL), heartbeats."""

@@ -22,8 +22,8 @@ from redline.services.context import Context
 
 JOB_KINDS: dict[str, str] = {
     "campaign_run": "redline.services.patrol.campaign_runs:run_job",
-    "pdf_report": "redline.services.oversight.documents_pdf_jobs:run_job",
-    "reminders": "redline.services.background.reminders:run_job",
+    "pdf_report": "redline.services.filing.documents_pdf_jobs:run_job",
+    "reminders": "redline.services.reminders.reminders:run_job",
 }
 ABANDON_HOOKS: dict[str, str] = {
     "campaign_run": "redline.services.patrol.run_cleanup:abandon",

@@ -36,12 +36,13 @@ from redline.store.backup_archive import (
     CHUNK,
     TABLES,
     HashingReader,
-    Manifest,
     decode_row,
     key_parts,
     refuse,
     walk,
 )
+from redline.store.backup_archive import ArchiveRefusedError as ArchiveRefusedError
+from redline.store.backup_archive import Manifest as Manifest
 from redline.store.blobs import BlobStore
 from redline.store.db import make_engine
 from redline.store.migrate import alembic_config, upgrade

@@ -1,1 +1,2 @@
-"""Filings on the platform: creating, answering, submitting, listing them, and their deadlines."""
+"""Filings and their review: creating, answering, submitting and listing filings, their deadlines, the
+regulators' review, and the written documents they issue."""

@@ -22,8 +22,7 @@ from redline.services import audit
 from redline.services.assessment.assessing import applicable_checklists
 from redline.services.assessment.documents import change_from, reconcile, service_from
 from redline.services.context import Context
-from redline.services.filing import assessor_signature, review_tracks
-from redline.services.oversight import document_bodies, issuing
+from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks
 from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User

@@ -19,7 +19,7 @@ from redline.domain.workflow import Action
 from redline.errors import ConflictError, InputError, NotFoundError
 from redline.services import audit
 from redline.services.context import Context
-from redline.services.oversight import review
+from redline.services.filing import review
 from redline.services.patrol.campaigns import require_campaign, require_officer
 from redline.services.principal import Principal, filing_scope, require_filing
 from redline.store.locking import get_for_update

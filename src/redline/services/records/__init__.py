@@ -1,1 +1,1 @@
-"""The kept record: audit checkpoints, receipts, and submission packages that carry it elsewhere."""
+"""The kept record: signed audit checkpoints and receipts."""

@@ -30,9 +30,15 @@ from redline.reports.document import build_report
 from redline.services import audit
 from redline.services.assessment.documents import change_from, service_from
 from redline.services.context import Context
-from redline.services.filing import assessor_signature, filing_deadlines, report_versions, review_tracks
+from redline.services.filing import (
+    assessor_signature,
+    document_bodies,
+    filing_deadlines,
+    issuing,
+    report_versions,
+    review_tracks,
+)
 from redline.services.filing.filings import checklist_items, record
-from redline.services.oversight import document_bodies, issuing
 from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
 from redline.services.records import checkpoints, receipts
 from redline.store.locking import get_for_update

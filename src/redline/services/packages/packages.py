@@ -25,9 +25,7 @@ from redline.services import audit
 from redline.services.access import signing_keys
 from redline.services.context import Context
 from redline.services.filing import report_versions
-from redline.services.principal import Principal, require_filing, require_regulator_over
-from redline.services.records import checkpoints, receipts
-from redline.services.records.package_checks import (
+from redline.services.packages.package_checks import (
     ManifestDoc,
     ManifestEvidence,
     ReportDoc,
@@ -38,6 +36,8 @@ from redline.services.records.package_checks import (
     report_evidence,
     typed,
 )
+from redline.services.principal import Principal, require_filing, require_regulator_over
+from redline.services.records import checkpoints, receipts
 from redline.store.blobs import sniff
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service
 

@@ -32,7 +32,7 @@ from redline.domain.workflow import FilingState
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind, ObligationKind
 from redline.services.assessment.documents import ServiceFile, service_from
-from redline.services.filing.gate_baseline import ACCEPTED_STATES, FilingSummary, GateBaseline
+from redline.services.gate.gate_baseline import ACCEPTED_STATES, FilingSummary, GateBaseline
 from redline.yamldoc import YamlDoc, load_model, read_yaml
 
 PENDING_STATES = frozenset({FilingState.SUBMITTED, FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION,

@@ -1,5 +1,5 @@
 """What each issued document says: its title, legal basis (quoted from the rulebook) and body, taken from the
-state of the filing or summons at the moment of issue. The result is frozen by services/oversight/issuing.py.
+state of the filing or summons at the moment of issue. The result is frozen by services/filing/issuing.py.
 
 Texts are in Chinese, the language of the documents; the legal basis is quoted as stored, with its status
 (an unverified recollection is marked so on the document).

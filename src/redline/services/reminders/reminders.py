@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from redline.domain import jurisdiction
 from redline.domain.workflow import REGULATOR_ROLES
 from redline.services import audit
-from redline.services.background import notify
 from redline.services.background.jobs import JobCancelledError, JobHandle
 from redline.services.context import Context
 from redline.services.filing.deadlines import Deadline, open_deadlines, stage_of
+from redline.services.reminders import notify
 from redline.store.models import Reminder, User, WebhookEndpoint
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """The regulator documents a filing or summons page links to, as PDF: always the frozen document as issued
-(services/oversight/issuing.py), never rebuilt from the filing's state today."""
+(services/filing/issuing.py), never rebuilt from the filing's state today."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from redline.errors import NotFoundError
 from redline.services.context import Context
-from redline.services.filing import queries
-from redline.services.oversight import issued_documents
+from redline.services.filing import issued_documents, queries
 from redline.services.principal import Principal
 from redline.store.models import IssuedDocument
 

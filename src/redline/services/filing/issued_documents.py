@@ -16,7 +16,7 @@ from redline.domain import jurisdiction
 from redline.domain.workflow import Role
 from redline.errors import ConflictError, PermissionDeniedError
 from redline.services.context import Context
-from redline.services.oversight import issuing
+from redline.services.filing import issuing
 from redline.services.principal import Principal, can_see_filing
 from redline.services.records import receipts
 from redline.store.models import Filing, IssuedDocument, Organisation, Receipt

@@ -1,0 +1,1 @@
+"""Submission packages: a filing's sealed record carried to another installation, and checked there."""

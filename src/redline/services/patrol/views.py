@@ -1,0 +1,96 @@
+"""What a patrol campaign looks like from outside: the typed shapes the API returns and the CLI prints.
+
+One set of models for both entry points, built here from the stored rows, so neither the web layer nor
+the terminal reads a table, and their JSON cannot drift apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from redline.services.patrol import campaigns
+from redline.services.principal import Principal
+from redline.store.models import Campaign
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
+
+class CampaignOut(_Out):
+    id: int
+    name: str
+    region: str
+    basis: list[str]
+    technologies: list[str]
+    provider_ids: list[int]  # only the providers the reader may see
+    period_start: dt.date
+    period_end: dt.date
+    probes: list[dict[str, Any]]
+    state: str
+
+    @classmethod
+    def of(cls, c: Campaign, p: Principal) -> CampaignOut:
+        return cls(id=c.id, name=c.name, region=c.region, basis=list(c.basis), technologies=list(c.technologies),
+                   provider_ids=campaigns.visible_provider_ids(p, c), period_start=c.period_start,
+                   period_end=c.period_end, probes=list(c.probes), state=c.state)
+
+
+class RunOut(_Out):
+    id: int
+    probe: str
+    probe_version: str
+    state: str
+    job_id: int | None
+    backend: str
+    files_done: int
+    files_total: int
+    files_failed: int
+    result_sha256: str | None
+    error: str
+
+
+class FindingOut(_Out):
+    id: int
+    run_id: int
+    provider_id: int
+    sample_sha256: str
+    probe: str
+    probe_version: str
+    item: str
+    severity: str
+    category: str
+    location: str
+    message: str
+    clause: str
+    evidence: str
+    action: str | None
+    filing_id: int | None
+    action_ref: int | None
+
+
+class ProviderOut(_Out):
+    id: int
+    name: str
+    location: str
+    samples: int
+    findings: int
+
+
+class DashboardOut(_Out):
+    campaign: CampaignOut
+    providers: list[ProviderOut]
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+    by_provider: dict[str, int]
+    runs: list[RunOut]
+    samples: int
+
+    @classmethod
+    def of(cls, d: campaigns.CampaignDashboard, p: Principal) -> DashboardOut:
+        return cls(campaign=CampaignOut.of(d.campaign, p),
+                   providers=[ProviderOut.model_validate(c) for c in d.providers],
+                   by_severity=d.by_severity, by_category=d.by_category, by_provider=d.by_provider,
+                   runs=[RunOut.model_validate(r) for r in d.runs], samples=len(d.samples))

@@ -1,0 +1,1 @@
+"""Deadline reminders: who is told, by e-mail or signed webhook, of which deadline and when."""
