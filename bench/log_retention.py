@@ -1,6 +1,6 @@
 """Benchmark: the log-retention audit against `rg -c ''` (the floor: it only counts lines) and GoAccess, side by side.
 
-The input is the shared generator's nginx log (`gen_log.py`, the "audit" log_format with $remote_port and
+The input is the nginx log of `bench/generators/gen_log.py` (the "audit" log_format with $remote_port and
 $server_addr, 200 days), 2 GB by default. Each tool reads the same file with the page cache warm, in rounds
 (the best round of each counts: the machine is shared); peak resident memory (RSS) comes from the kernel's
 accounting of each child process. redline runs its full audit (`redline probe run log-retention FILE --json`:
@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "log_retention.json"
 REDLINE = Path(sys.executable).with_name("redline")
-GENERATOR = ROOT.parent / "shared" / "bench-data" / "gen_log.py"
+GENERATOR = ROOT / "bench" / "generators" / "gen_log.py"
 LOG_FORMAT = ("log_format audit '$remote_addr $remote_port $server_addr - $remote_user [$time_local] "
               "\"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"';")
 GOACCESS_FORMAT = ['--log-format=%h %^ %^ - %e [%d:%t %^] "%r" %s %b "%R" "%u"', "--date-format=%d/%b/%Y",
@@ -156,7 +156,7 @@ def main() -> None:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count(),
                     "load_average_1min_at_end": round(os.getloadavg()[0], 1)},
-        "inputs": {"generator": "gen_log.py (shared bench-data)", "size_mb_requested": args.size_mb,
+        "inputs": {"generator": "bench/generators/gen_log.py", "size_mb_requested": args.size_mb,
                    "bytes": int(size_mb * 1e6), "lines": ripgrep["lines"], "format": "nginx log_format audit",
                    "assessment_date": ASSESSMENT_DATE, "rounds": args.rounds,
                    "goaccess": version(["goaccess", "--version"]) if shutil.which("goaccess") else "not installed",

@@ -3,7 +3,7 @@
 Facts: 测试论坛 of a company in 杭州市西湖区 (330106) launches a forum on 2026-04-01. Art. 3(1) of the
 2018 rule (具有舆论属性或社会动员能力的互联网信息服务安全评估规定) makes a security assessment due; that the
 report is due *before* the launch rests on Art. 7 para. 2, which redline holds only as a recollection
-(regulations.md appendix A): “应当在信息服务、新技术新应用上线或者功能增设前提交安全评估报告”. Every
+(no published source held): “应当在信息服务、新技术新应用上线或者功能增设前提交安全评估报告”. Every
 rendering of that obligation must carry the unverified mark next to that quote: the terminal in zh-CN and
 en (where Rich once swallowed “[unverified]” as a markup tag), JSON, the HTML report, the PDF report
 (as pdftotext reads it) and the platform's filing page in both languages.

@@ -190,7 +190,7 @@ def _mp4(*moov_children: bytes, top: tuple[bytes, ...] = ()) -> bytes:
 def test_a_keyed_meta_directly_under_moov_is_read_in_either_form(iso: bool, tmp_path: Path) -> None:
     data = _mp4(_keys_meta(LABEL.encode(), iso), top=(_box(b"mdat", b"\x00" * 8),))
     _only_valid_label(bmff.read(data), "mp4/moov-meta-keys")
-    if not iso:  # exiftool reads only this form (../shared/aigc-labels.md §2.2)
+    if not iso:  # exiftool 12.57 reads a direct moov/meta only in the QuickTime form
         path = tmp_path / "doubao.mp4"
         path.write_bytes(data)
         assert json.loads(_exiftool(path)["Keys:AIGC"]) == {"AIGC": FIELDS}

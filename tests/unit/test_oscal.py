@@ -64,7 +64,7 @@ def test_a_control_carries_the_question_guidance_and_the_verbatim_quote_with_its
     citation = parts["citation"]
     assert citation["prose"] == item.quotes[0].text
     assert _prop(citation, "cite") == [item.quotes[0].cite]
-    # Art. 5 item (3) is quoted verbatim by a third party (regulations.md §H): verified.
+    # Art. 5 item (3) is quoted verbatim by a third party (Solidot, 2018-11-16): verified.
     assert _prop(citation, "text-status") == ["verified"]
     assert "第五条第（三）项" in citation["title"]
     # Item (1) is still held only as a recollection.

@@ -146,7 +146,7 @@ def test_a_profile_without_roles_is_a_provider_as_before(book: Rulebook) -> None
 
 def test_a_voice_cloning_provider_is_told_where_audio_files_carry_the_implicit_label(book: Rulebook) -> None:
     # Art. 5: the implicit label sits in the file metadata, so exported audio keeps it; the carriers
-    # come from the TC260 guides as relayed (regulations.md §5A), marked for checking.
+    # come from the TC260 guides as relayed by third-party research notes, marked for checking.
     ev = run(book, profile("voice_cloning", roles=(Role.PROVIDER,)), Change(EventKind.LAUNCH, DAY))
     implicit = duty(ev, "dsm2022-16").explanation
     assert "TXXX" in implicit.en and "RIFF" in implicit.zh and "导出的文件须保留该隐式标识" in implicit.zh

@@ -1,6 +1,6 @@
 """Every regime the rulebook holds is reached, and a provider outside China can be described.
 
-Cases written from the texts held (../shared/regulations.md):
+Cases written from the texts held (src/redline/rulebook/data/regulations/, each with its source):
 - nt2017 Art. 3: 互联网新闻信息服务提供者调整增设新技术新应用，应当建立健全信息安全管理制度和安全可控的技术保障措施;
   Art. 6: 应当建立健全新技术新应用安全评估管理制度和保障制度.
 - av2019 Art. 11 (recollection, unverified): 制作、发布、传播非真实音视频信息的，应当以显著方式予以标识.

@@ -134,7 +134,7 @@ def test_a_partly_held_article_is_cited_by_its_own_paragraph_number(book: Rulebo
         book.fragment("genai2023:2.1")
 
 
-# Verification status, pinned to the collected statute texts (regulations.md §H and 补充 D).
+# Verification status, pinned to where each statute text was read (the sources named below).
 # Art. 5 items (3) and (4) of the 2018 rule are quoted verbatim by a single third party
 # (Solidot, 2018-11-16): the same level as Art. 7 para. 1 (a single third-party quotation).
 SA2018_ART5_ITEM3 = ("对用户的账号、操作时间、操作类型、网络源地址和目标地址、网络源端口、客户端硬件特征等日志信息，"

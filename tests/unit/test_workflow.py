@@ -7,7 +7,7 @@ import pytest
 from redline.domain import jurisdiction
 from redline.domain.workflow import TRANSITIONS, Action, FilingState, Role, WorkflowError, actions_for, next_state
 
-# The workflow of DESIGN.md, written out by hand: (action, from, to, roles allowed).
+# The workflow as designed, written out by hand apart from TRANSITIONS: (action, from, to, roles allowed).
 EXPECTED = {
     (Action.START, FilingState.NOTICE_ISSUED, FilingState.DRAFT, "provider"),
     (Action.SUBMIT, FilingState.DRAFT, FilingState.SUBMITTED, "provider_admin"),

@@ -3,7 +3,7 @@
 Art. 5 of the 2025 labelling measures puts the provider's production elements in the file
 metadata; Art. 6(2) has the platform that spreads content add its propagation elements. Where in
 each file format the metadata sits is set by the TC260 practice guides "based on GB 45438-2025",
-which this rulebook holds only as relayed by third parties (regulations.md §5A); the standard's
+which this rulebook holds only as relayed by third parties (GitHub research notes quoting them); the standard's
 Annex E was not read. Every sentence here says so, and asks for a check against the guide.
 """
 

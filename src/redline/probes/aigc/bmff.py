@@ -1,6 +1,6 @@
 """ISO BMFF (MP4, MOV, M4A, HEIF, AVIF): GB 45438-2025 implicit labels in the movie and item metadata.
 
-Carriers read (see ../shared/aigc-labels.md §2.2):
+Carriers read (the TC260 video practice guide as cited by github.com/StarPluckerZ/AigcTotal docs/checks.md):
 - `mp4/udta-meta-keys`: `moov/udta/meta` with handler `mdta`, a `keys` entry `AIGC` and the matching `ilst` item.
   This is the normative carrier of the TC260 video and audio practice guides (as cited by AigcTotal) and the layout
   `ffmpeg -movflags use_metadata_tags -metadata AIGC=…` writes; `write` produces exactly this.

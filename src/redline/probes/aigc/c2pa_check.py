@@ -1,6 +1,6 @@
 """C2PA manifests, read offline with c2pa-python, behind a cheap byte pre-filter.
 
-Pre-filter (../shared/aigc-labels.md §1.5, after c2pa-rs asset_handlers): a JPEG APP11 segment carrying
+Pre-filter (after c2pa-rs `sdk/src/asset_handlers/*`): a JPEG APP11 segment carrying
 a `jumb` box, a PNG `caBX` chunk, a top-level BMFF `uuid` box d8fec3d6-1b0e-483c-9297-5828877ec481, a
 RIFF `C2PA` chunk, a TIFF IFD0 tag 0xCD41, a GIF `C2PA_GIF` extension, an ID3 GEOB of type
 application/c2pa, a PDF embedded file of type application/x-c2pa-manifest-store, a ZIP member

@@ -1,6 +1,6 @@
 """GIF: labels in extension blocks (GIF89a §23-26).
 
-Carriers (TC260 image practice guide, via AigcTotal docs/checks.md; ../shared/aigc-labels.md §2.2): the
+Carriers (TC260 image practice guide, via github.com/StarPluckerZ/AigcTotal docs/checks.md): the
 Application Extension `XMP Data` / `XMP` (XMP Part 3 §1.1.2) with `TC260:AIGC` -> `gif/xmp`; and, as found in
 the wild, a Comment Extension holding the label JSON -> `gif/comment`. The block walk is bounded by the file
 size and by MAX_BLOCKS.

@@ -1,9 +1,9 @@
 """MP3: the GB 45438-2025 implicit label in an ID3v2.3/2.4 `TXXX` frame with description `AIGC`.
 
-Carrier `mp3/TXXX` (../shared/aigc-labels.md §2.2; AigcTotal cites no guide clause for MP3). `ffmpeg -metadata
-AIGC=…` and exiftool (`[ID3v2_4] UserDefinedText = (AIGC) …`) agree on it. Only the tag at the start of the file is
-read; an ID3v2.2 tag (three-letter frames, no TXXX) is skipped. Reading is by hand and bounded; `write` is by hand
-too, so that no other frame and no audio byte changes.
+Carrier `mp3/TXXX` (as listed in github.com/StarPluckerZ/AigcTotal docs/checks.md, which cites no guide clause
+for MP3). `ffmpeg -metadata AIGC=…` and exiftool (`[ID3v2_4] UserDefinedText = (AIGC) …`) agree on it. Only the
+tag at the start of the file is read; an ID3v2.2 tag (three-letter frames, no TXXX) is skipped. Reading is by hand
+and bounded; `write` is by hand too, so that no other frame and no audio byte changes.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """JPEG: labels in the marker segments before the first SOS (ITU-T T.81 B.1).
 
-Carriers (TC260 image practice guide, via AigcTotal docs/checks.md and ../shared/aigc-labels.md §2.2):
+Carriers (TC260 image practice guide, via github.com/StarPluckerZ/AigcTotal docs/checks.md):
 APP1 XMP (`http://ns.adobe.com/xap/1.0/\\0`, XMP Part 3 §1.1.3; extended XMP is joined too) holding
 `TC260:AIGC` -> `jpeg/xmp`; APP1 Exif UserComment holding `{"AIGC":{…}}` -> `jpeg/exif-usercomment`; and, as
 some generators do, an APPn segment whose payload is a bare `AIGC{…}` blob -> `jpeg/app-blob`. The writer adds

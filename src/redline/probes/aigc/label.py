@@ -1,7 +1,7 @@
 """The GB 45438-2025 implicit label: parsing every serialisation in use, and checking its fields.
 
-Field rules follow Annex E of GB 45438-2025 as quoted by independent implementations (see
-../shared/aigc-labels.md §2.1): seven case-sensitive string fields, Label in 1/2/3, values from
+Field rules follow Annex E of GB 45438-2025 as quoted by independent implementations (among them
+github.com/StarPluckerZ/AigcTotal docs/checks.md): seven case-sensitive string fields, Label in 1/2/3, values from
 GB18030 code points 0x21, 0x23-0x5B, 0x5D-0x7E, one label per file. Whether the propagator fields must be set
 (equal to the producer's) at first write is an unsettled reading of note 1 to Annex E, taken from one implementation
 and not from a text we hold: an empty one is a warning, and non-compliance only under `strict_propagation`.

@@ -2,7 +2,7 @@
 
 Carrier `mkv/SimpleTag`: a SimpleTag whose TagName is `AIGC` (names compared case-insensitively, as Matroska tag
 names are conventionally upper case) and whose TagString holds the JSON, per the TC260 video practice guide as
-cited by AigcTotal (../shared/aigc-labels.md §2.2); `ffmpeg -metadata AIGC=…` writes it this way. Nested
+cited by github.com/StarPluckerZ/AigcTotal docs/checks.md; `ffmpeg -metadata AIGC=…` writes it this way. Nested
 SimpleTags are searched too. Clusters are skipped, also when their size is unknown (live WebM).
 """
 

@@ -3,7 +3,7 @@
 Carrier `ooxml/custom-property`: the custom document property named `AIGC` in the custom-properties
 part (`docProps/custom.xml`, or wherever the package relationship of type …/custom-properties points),
 holding the label JSON in a `vt:lpwstr` (also accepted: `vt:lpstr`, `vt:bstr`). Source: the TC260
-document guide as cited by AigcTotal docs/checks.md (../shared/aigc-labels.md §2.2).
+document guide as cited by github.com/StarPluckerZ/AigcTotal docs/checks.md.
 
 Hostile input: the archive must be under 256 MiB, a part over 4 MiB or inflated more than 100 times is
 refused, and XML with a DOCTYPE or ENTITY declaration is refused before it is parsed.

@@ -1,6 +1,6 @@
 """PDF carriers of the GB 45438-2025 implicit label, read without a PDF library.
 
-Carriers (../shared/aigc-labels.md §2.2, the TC260 document guide as cited by AigcTotal docs/checks.md):
+Carriers (the TC260 document guide as cited by github.com/StarPluckerZ/AigcTotal docs/checks.md):
 - `pdf/info`: the document Info dictionary entry `/AIGC`, a literal or hex string (UTF-16BE with BOM,
   UTF-8 with BOM, or bytes that are ASCII for any valid label).
 - `pdf/xmp`: `TC260:AIGC` (namespace http://www.tc260.org.cn/ns/AIGC/1.0/) in the catalog's XMP

@@ -1,6 +1,6 @@
 """PNG: labels in text chunks (PNG 3rd ed. §11.3.3), anywhere up to IEND.
 
-Carriers (TC260 image practice guide Annex B, via AigcTotal docs/checks.md; ../shared/aigc-labels.md §2.2):
+Carriers (TC260 image practice guide Annex B, via github.com/StarPluckerZ/AigcTotal docs/checks.md):
 `tEXt`/`zTXt`/`iTXt` with keyword `AIGC` holding the JSON -> `png/tEXt`, `png/zTXt`, `png/iTXt`; and `iTXt`
 keyword `XML:com.adobe.xmp` holding an XMP packet with `TC260:AIGC` -> `png/xmp`. As in JPEG, a label in the
 Exif UserComment of an `eXIf` chunk (PNG 3rd ed. §11.3.6) -> `png/exif-usercomment`. Labels may sit after IDAT

@@ -1,6 +1,6 @@
 """RIFF containers (WebP, WAV, AVI): labels in chunks (RIFF: Microsoft Multimedia Programming Interface 1991).
 
-Carriers (via AigcTotal docs/checks.md; ../shared/aigc-labels.md §2.2):
+Carriers (via github.com/StarPluckerZ/AigcTotal docs/checks.md):
 - WebP (TC260 image practice guide): the `XMP ` chunk with `TC260:AIGC` -> `webp/xmp`; the `EXIF` chunk's
   UserComment -> `webp/exif-usercomment`. The writer adds VP8X (XMP flag) and an `XMP ` chunk (WebP container
   spec, "Extended file format").

@@ -2,8 +2,8 @@
 
 Implicit (carrier `markdown/front-matter`): a YAML front matter block (first line `---`, closed by
 `---` or `...` within 64 KiB) with a top-level key `AIGC:` whose value is the label JSON as a string,
-or the label as a mapping (flow or block style). This is the form seen in the wild
-(../shared/aigc-labels.md §2.2); the TC260 text guide's own carrier has not been read.
+or the label as a mapping (flow or block style). This is the form seen in the wild (Markdown files
+in public repositories, written by AI coding tools); the TC260 text guide's own carrier has not been read.
 
 Explicit: GB 45438-2025 §5.1 and 人工智能生成合成内容标识办法 第四条第（一）项 ask for a text prompt at
 the start, the end or a suitable middle position of the text, containing the AI element (人工智能 or

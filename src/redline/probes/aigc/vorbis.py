@@ -1,6 +1,6 @@
 """FLAC and Ogg (Vorbis, Opus): the GB 45438-2025 implicit label as a Vorbis comment `AIGC=…`.
 
-Carriers (../shared/aigc-labels.md §2.2, the TC260 audio practice guide as cited by AigcTotal):
+Carriers (the TC260 audio practice guide as cited by github.com/StarPluckerZ/AigcTotal docs/checks.md):
 - `flac/vorbis-comment`: the VORBIS_COMMENT metadata block of a FLAC file (exiftool shows `[Vorbis] Aigc`).
 - `ogg/vorbis-comment`: the comment header (second packet: `\\x03vorbis` or `OpusTags`) of each logical stream
   that starts in the first 16 pages / 64 KiB of an Ogg file.
