@@ -1,1 +1,1 @@
-"""The rulebook: regulations, their articles quoted verbatim, triggers and checklists, as data with a schema and a linter."""
+"""The rulebook: regulations, their articles quoted verbatim, triggers and checklists; data, schema, lint."""
