@@ -15,6 +15,7 @@ from redline.services import audit
 from redline.services.access import accounts
 from redline.services.filing import filings, issued_documents, issuing, judging, queries, review
 from redline.services.filing.review import RectificationDemand, SummonsRecord
+from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
 from redline.web import uploads
 from redline.web.deps import ApiUser, CtxDep, IdPath
@@ -83,9 +84,8 @@ def list_filings(request: Request, ctx: CtxDep, p: ApiUser, state: str | None = 
     today = ctx.today()
 
     def body() -> bytes:
-        rows, total = queries.list_filings(ctx, p, f)
-        late = queries.overdue_among(ctx, rows)
-        listing = FilingList(total=total, items=[FilingOut.of(x, x.id in late) for x in rows])
+        rows, total = filing_rows(ctx, p, f)
+        listing = FilingList(total=total, items=rows)
         return listing.model_dump_json().encode()
 
     key = ("api.filings", p.role, p.organisation_id, p.jurisdiction, p.user_id, f, today)

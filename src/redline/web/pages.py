@@ -17,6 +17,7 @@ from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
 from redline.services.access import accounts
 from redline.services.filing import documents_pdf, filings, issued_documents, judging, queries, review
+from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
@@ -103,11 +104,11 @@ def _provider(request: Request, ctx: CtxDep, p: PageUser, change_error: InputErr
     """The provider's page; after a refused change, again with the message and the change as entered."""
     if not p.is_provider:
         raise PermissionDeniedError("this page is for providers")
-    rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
+    rows, total = filing_rows(ctx, p, queries.FilingFilter(limit=200))
     return render(request, "provider.html", status=422 if change_error else 200,
                   services=queries.services_of(ctx, p), filings=rows, total=total,
                   documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
-                  overdue=queries.overdue_among(ctx, rows),
+                  overdue_count=sum(f.overdue for f in rows),
                   capabilities=ctx.book.capabilities, technologies=ctx.book.technologies,
                   change_error=change_error, posted=posted)
 
@@ -116,7 +117,7 @@ def _provider(request: Request, ctx: CtxDep, p: PageUser, change_error: InputErr
 def assessor_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     if p.role is not Role.ASSESSOR:
         raise PermissionDeniedError("this page is for invited assessors")
-    rows, total = queries.list_filings(ctx, p, queries.FilingFilter(limit=200))
+    rows, total = filing_rows(ctx, p, queries.FilingFilter(limit=200))
     return render(request, "assessor.html", filings=rows, total=total)
 
 

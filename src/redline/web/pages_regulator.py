@@ -13,8 +13,8 @@ from redline.errors import InputError, PermissionDeniedError
 from redline.services.context import Context
 from redline.services.filing import filings, issued_documents, queries, review
 from redline.services.filing.review import SummonsRecord
+from redline.services.filing.views import FilingOut, filing_rows
 from redline.services.principal import Principal
-from redline.store.models import Filing
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
@@ -47,17 +47,16 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: s
                              (page - 1) * PAGE)
     today = ctx.today()
 
-    def load() -> tuple[list[Filing], int, set[str], set[int]]:
-        rows, total = queries.list_filings(ctx, p, f)
-        codes = {o.location[:4] + "00" for o in queries.providers_under(ctx, p)}
-        return rows, total, codes, queries.overdue_among(ctx, rows)
+    def load() -> tuple[list[FilingOut], int, set[str]]:
+        rows, total = filing_rows(ctx, p, f)
+        return rows, total, {o.location[:4] + "00" for o in queries.providers_under(ctx, p)}
 
     key = ("page.queue", p.role, p.jurisdiction, f, today)
-    rows, total, codes, late = ctx.cache.get_or_compute(key, request.state.version, load)
+    rows, total, codes = ctx.cache.get_or_compute(key, request.state.version, load)
     place = _place_name(ctx, request_lang(request) == "zh-CN")
     regions = {code: place(code) for code in codes}
     return render(request, "queue.html", filings=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
-                  overdue=late, states=list(FilingState),
+                  states=list(FilingState),
                   regions=sorted(regions.items()), tags=sorted({t.value for c in ctx.book.capabilities
                                                                for t in c.tags}),
                   filters={"state": state, "region": region, "technology": technology, "overdue": overdue})
@@ -128,8 +127,8 @@ def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath)
 
 @router.get("/rectifications", response_class=HTMLResponse)
 def rectifications(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
-    rows: list[Filing] = []
+    rows: list[FilingOut] = []
     for state in (FilingState.RECTIFICATION_ORDERED, FilingState.RECTIFICATION_SUBMITTED, FilingState.VERIFIED):
-        found, _ = queries.list_filings(ctx, p, queries.FilingFilter(state=state.value, limit=200))
+        found, _ = filing_rows(ctx, p, queries.FilingFilter(state=state.value, limit=200))
         rows += found
     return render(request, "rectifications.html", filings=rows)

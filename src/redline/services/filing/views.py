@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from redline.services.filing import review_tracks
+from redline.services.context import Context
+from redline.services.filing import queries, review_tracks
+from redline.services.principal import Principal
 from redline.store.models import Filing
 
 
@@ -56,3 +58,11 @@ class FilingOut(BaseModel):
                    report_digest=f.report_digest,
                    reviews=[ReviewOut(authority=r.authority, state=r.state, officer=r.officer_name, at=r.at,
                                       note=r.note) for r in review_tracks.read(f)])
+
+
+def filing_rows(ctx: Context, p: Principal, f: queries.FilingFilter) -> tuple[list[FilingOut], int]:
+    """The filings `p` may see, as `queries.list_filings` orders them, each with whether it is overdue; and how
+    many match in all. What every list of filings shows: the API's, the queue's, the provider's."""
+    rows, total = queries.list_filings(ctx, p, f)
+    late = queries.overdue_among(ctx, rows)
+    return [FilingOut.of(x, x.id in late) for x in rows], total
