@@ -70,8 +70,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tu
         shutil.copy(path, out / f"plain.{ext}")
         expect[f"plain.{ext}"] = ("no_label", "")
     carrier_of = {"jpg": "jpeg/xmp", "png": "png/tEXt", "webp": "webp/xmp", "wav": "wav/AIGC", "mp3": "mp3/TXXX",
-                  "flac": "flac/vorbis-comment", "mp4": "mp4/udta-meta-keys", "mov": "mp4/udta-meta-keys",
-                  "m4a": "mp4/udta-meta-keys"}
+                  "flac": "flac/vorbis-comment", "ogg": "ogg/vorbis-comment", "mp4": "mp4/udta-meta-keys",
+                  "mov": "mp4/udta-meta-keys", "m4a": "mp4/udta-meta-keys"}
     for ext, carrier in carrier_of.items():  # written by redline
         if ext not in base:
             continue

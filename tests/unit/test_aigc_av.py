@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redline.probes.aigc import bmff, bmff_write, carriers, id3, mkv, vorbis, xmp
+from redline.probes.aigc import audio_tags, bmff, bmff_write, carriers, id3, mkv, vorbis, xmp
 from redline.probes.aigc.carriers import CarrierError
 from redline.probes.aigc.label import RawLabel, check_label, label_json
 from tests.conftest import TC260_CONFIG
@@ -39,10 +39,10 @@ TESTSRC = ["-f", "lavfi", "-i", "testsrc=size=64x64:rate=5:duration=0.4", "-pix_
 
 # name -> (ffmpeg source options, file suffix, extra muxer options, reader, writer, carrier, exiftool key)
 FORMATS: dict[str, tuple[list[str], str, list[str], Reader, Writer | None, str, str | None]] = {
-    "mp3": (SINE, ".mp3", [], id3.read, id3.write, "mp3/TXXX", "ID3v2_4:UserDefinedText"),
-    "flac": (SINE, ".flac", [], vorbis.read_flac, vorbis.write_flac, "flac/vorbis-comment", "Vorbis:Aigc"),
-    "ogg-vorbis": (SINE, ".ogg", [], vorbis.read_ogg, None, "ogg/vorbis-comment", None),
-    "ogg-opus": (SINE, ".opus", [], vorbis.read_ogg, None, "ogg/vorbis-comment", None),
+    "mp3": (SINE, ".mp3", [], id3.read, audio_tags.write_mp3, "mp3/TXXX", "ID3v2_4:UserDefinedText"),
+    "flac": (SINE, ".flac", [], vorbis.read_flac, audio_tags.write_flac, "flac/vorbis-comment", "Vorbis:Aigc"),
+    "ogg-vorbis": (SINE, ".ogg", [], vorbis.read_ogg, audio_tags.write_ogg, "ogg/vorbis-comment", "Vorbis:Aigc"),
+    "ogg-opus": (SINE, ".opus", [], vorbis.read_ogg, audio_tags.write_ogg, "ogg/vorbis-comment", "Vorbis:Aigc"),
     "m4a": (SINE, ".m4a", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
     "mp4": (TESTSRC, ".mp4", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
     "mp4-faststart": (TESTSRC, ".mp4", ["-movflags", "+faststart"], bmff.read, bmff_write.write, "mp4/udta-meta-keys",
@@ -433,13 +433,18 @@ def test_broken_ebml_raises_a_carrier_error(data: bytes) -> None:
 # ---------------------------------------------------------------- MP3 / ID3
 
 
+def _synchsafe(value: int) -> bytes:
+    """ID3v2.4 sizes: 28 bits, seven to a byte (ID3v2.4 main structure §6.2)."""
+    return bytes((value >> shift) & 0x7F for shift in (21, 14, 7, 0))
+
+
 def _id3(major: int, *frames: bytes, flags: int = 0, padding: int = 0) -> bytes:
     body = b"".join(frames) + bytes(padding)
-    return b"ID3" + bytes((major, 0, flags)) + id3._to_synchsafe(len(body)) + body + b"\xff\xfb\x90\x00" + bytes(64)
+    return b"ID3" + bytes((major, 0, flags)) + _synchsafe(len(body)) + body + b"\xff\xfb\x90\x00" + bytes(64)
 
 
 def _frame(major: int, frame_id: bytes, body: bytes, flags: int = 0) -> bytes:
-    size = id3._to_synchsafe(len(body)) if major == 4 else struct.pack(">I", len(body))
+    size = _synchsafe(len(body)) if major == 4 else struct.pack(">I", len(body))
     return frame_id + size + struct.pack(">H", flags) + body
 
 
@@ -461,7 +466,7 @@ def test_an_id3v23_frame_compressed_with_zlib_is_read() -> None:
 
 def test_an_id3v24_frame_with_unsynchronisation_and_a_data_length_is_read() -> None:
     body = b"\x03AIGC\0" + LABEL.encode()
-    frame = _frame(4, b"TXXX", id3._to_synchsafe(len(body)) + body.replace(b"\xff", b"\xff\x00"), flags=0x0003)
+    frame = _frame(4, b"TXXX", _synchsafe(len(body)) + body.replace(b"\xff", b"\xff\x00"), flags=0x0003)
     _only_valid_label(id3.read(_id3(4, _frame(4, b"TIT2", b"\x03t"), frame)), "mp3/TXXX")
 
 
@@ -469,14 +474,14 @@ def test_an_id3v22_tag_is_skipped_and_cannot_be_written() -> None:
     data = _id3(2, b"TXX" + (20).to_bytes(3, "big") + b"\x00AIGC\0" + bytes(14))
     assert id3.read(data) == []
     with pytest.raises(CarrierError):
-        id3.write(data, LABEL)
+        audio_tags.write_mp3(data, LABEL)
 
 
 def test_an_mp3_without_a_tag_gets_an_id3v24_tag_in_front(media: dict[str, Path], tmp_path: Path) -> None:
     data = media["mp3"].read_bytes()
     bare = data[10 + id3._synchsafe(data[6:10]):]
     assert id3.read(bare) == []
-    written = id3.write(bare, LABEL)
+    written = audio_tags.write_mp3(bare, LABEL)
     assert written.startswith(b"ID3\x04") and written.endswith(bare)
     mutagen_id3 = pytest.importorskip("mutagen.id3")
     path = tmp_path / "bare.mp3"
@@ -488,7 +493,7 @@ def test_an_id3v23_tag_stays_version_23_and_mutagen_reads_the_frame(media: dict[
     source = tmp_path / "v23.mp3"
     _run(FFMPEG, "-v", "error", "-y", "-i", media["mp3"], "-c", "copy", "-id3v2_version", "3", source)
     path = tmp_path / "written.mp3"
-    path.write_bytes(id3.write(source.read_bytes(), LABEL))
+    path.write_bytes(audio_tags.write_mp3(source.read_bytes(), LABEL))
     assert path.read_bytes()[3] == 3
     _only_valid_label(id3.read(path.read_bytes()), "mp3/TXXX")
     mutagen_id3 = pytest.importorskip("mutagen.id3")
@@ -501,7 +506,7 @@ def test_an_id3v23_tag_stays_version_23_and_mutagen_reads_the_frame(media: dict[
     b"ID3\x04\x00\x00\x00\x00\x7f\x7f" + bytes(10),
     b"ID3\x04\x00\x00\x80\x00\x00\x00" + bytes(10),
     b"ID3\x09\x00\x00\x00\x00\x00\x0a" + bytes(10),
-    _id3(4, b"TXXX" + id3._to_synchsafe(5000) + b"\0\0\x03AIGC\0"),
+    _id3(4, b"TXXX" + _synchsafe(5000) + b"\0\0\x03AIGC\0"),
 ], ids=["size-past-the-end", "not-synchsafe", "unknown-version", "frame-past-the-tag"])
 def test_a_broken_id3_tag_raises_a_carrier_error(data: bytes) -> None:
     with pytest.raises(CarrierError):
@@ -528,7 +533,7 @@ def _audio(data: bytes) -> bytes:
 def test_the_flac_writer_keeps_the_audio_frames_byte_for_byte(media: dict[str, Path]) -> None:
     for source in (media["flac"], media["flac+label"]):
         before = source.read_bytes()
-        after = vorbis.write_flac(before, LABEL)
+        after = audio_tags.write_flac(before, LABEL)
         assert _audio(after) == _audio(before)
         assert [kind for kind, _ in _flac_blocks(after)] == [kind for kind, _ in _flac_blocks(before)]
 
@@ -540,7 +545,7 @@ def test_the_flac_writer_creates_a_comment_block_when_there_is_none(media: dict[
                               + raw for i, (kind, raw) in enumerate(blocks)) + _audio(data)
     assert vorbis.read_flac(bare) == []
     path = tmp_path / "created.flac"
-    path.write_bytes(vorbis.write_flac(bare, LABEL))
+    path.write_bytes(audio_tags.write_flac(bare, LABEL))
     _only_valid_label(vorbis.read_flac(path.read_bytes()), "flac/vorbis-comment")
     assert _audio(path.read_bytes()) == _audio(bare)
     mutagen_flac = pytest.importorskip("mutagen.flac")
@@ -548,7 +553,7 @@ def test_the_flac_writer_creates_a_comment_block_when_there_is_none(media: dict[
 
 
 def test_a_flac_comment_with_another_name_is_not_a_label() -> None:
-    block = vorbis._build_comments(b"v", [b"AIGCX=" + LABEL.encode(), b"TITLE=AIGC"])
+    block = _comment_list(b"v", [b"AIGCX=" + LABEL.encode(), b"TITLE=AIGC"])
     data = b"fLaC" + b"\x00" + (34).to_bytes(3, "big") + bytes(34) + b"\x84" + len(block).to_bytes(3, "big") + block
     assert vorbis.read_flac(data) == []
 
@@ -568,8 +573,14 @@ def _ogg(*packets: bytes) -> bytes:
     return out
 
 
+def _comment_list(vendor: bytes, entries: list[bytes]) -> bytes:
+    """A Vorbis comment structure: vendor and entries, each prefixed by its 32-bit little-endian length."""
+    out = struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(entries))
+    return out + b"".join(struct.pack("<I", len(e)) + e for e in entries)
+
+
 def _vorbis_comments(*entries: bytes) -> bytes:
-    return b"\x03vorbis" + vorbis._build_comments(b"test", list(entries)) + b"\x01"
+    return b"\x03vorbis" + _comment_list(b"test", list(entries)) + b"\x01"
 
 
 def test_an_ogg_comment_header_spanning_pages_is_reassembled() -> None:
@@ -641,6 +652,6 @@ def test_corrupted_labelled_files_give_a_list_or_a_carrier_error(data: st.DataOb
 @FUZZ
 @given(blob=st.binary(max_size=2048), magic=st.sampled_from(MAGIC))
 def test_writers_given_random_bytes_return_bytes_or_raise_a_carrier_error(blob: bytes, magic: bytes) -> None:
-    for write in (bmff_write.write, id3.write, vorbis.write_flac):
+    for write in (bmff_write.write, audio_tags.write_mp3, audio_tags.write_flac, audio_tags.write_ogg):
         with contextlib.suppress(CarrierError):
             assert isinstance(write(magic + blob, LABEL), bytes)

@@ -43,7 +43,8 @@ def new(
     name: Annotated[str, typer.Option("--name", "-n", help="The signer: a person or organisation, shown "
                                       "when a signature is verified; also the file name.", show_default=False)],
     algorithm: Annotated[Algorithm, typer.Option("--algorithm", "-a", help="ed25519, or sm2-sm3 (国密 SM2 "
-                                                 "with SM3).")] = Algorithm.ED25519,
+                                                 "with SM3; its signing time leaks the nonce, so sign on a "
+                                                 "machine you trust: docs/adr/0020).")] = Algorithm.ED25519,
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory for NAME.key and NAME.pub.")] = Path(),
 ) -> None:
     """Make a key pair: NAME.key (private, mode 0600) and NAME.pub (public, to give to verifiers)."""

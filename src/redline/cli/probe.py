@@ -151,7 +151,7 @@ def _print_run(result: runner.ProbeRun) -> None:
 
 @label_app.command("add")
 def add_label(
-    file: Annotated[Path, typer.Argument(help="The file to label (JPEG, PNG, WebP, MP4, MP3, WAV, FLAC).")],
+    file: Annotated[Path, typer.Argument(help="The file to label (JPEG, PNG, WebP, MP4, MP3, WAV, FLAC, Ogg).")],
     producer: Annotated[str, typer.Option(help="ContentProducer: the service provider's code.")],
     produce_id: Annotated[str, typer.Option("--produce-id", help="ProduceID: the provider's content number.")],
     label: Annotated[str, typer.Option(help="1 AI-generated, 2 possibly, 3 suspected.")] = "1",

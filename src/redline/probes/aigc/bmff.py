@@ -6,6 +6,9 @@ Carriers read (the TC260 video practice guide as cited by github.com/StarPlucker
   `ffmpeg -movflags use_metadata_tags -metadata AIGC=…` writes; `write` produces exactly this.
 - `mp4/moov-meta-keys`: the same keys/ilst in a `meta` directly under `moov` (Doubao iOS), in the QuickTime form
   (no version/flags) or the ISO full-box form.
+- `mp4/ilst-freeform`: an iTunes freeform item `----` named `AIGC` in an `mdir` meta (mutagen's and iTunes' way to
+  add a custom tag; exiftool shows `[iTunes] AIGC`). No practice guide names it; it is read so that such a label is
+  checked rather than missed.
 - `mp4/xmp-uuid`: XMP (`TC260:AIGC`) in a `uuid` box be7acfcb-97a9-42e8-9c71-999491e3afac, top level or in `moov`.
 - `mov/udta-xmp`: XMP in `moov/udta/XMP_`, where QuickTime (and exiftool, for MOV files) keeps it.
 - `heif/xmp`: the HEIF/AVIF XMP item (`infe` type `mime`, content type application/rdf+xml) located through `iloc`.
@@ -144,23 +147,43 @@ def _ilst_values(data: Buffer, ilst: Box, indices: set[int], budget: _Budget, de
     """`ilst` items are boxes whose type is the 1-based key index; each holds `data` boxes (type, locale, value)."""
     labels: list[RawLabel] = []
     for item in _children(data, ilst.body, ilst.end, budget, depth):
-        if int.from_bytes(item.type, "big") not in indices:
+        if int.from_bytes(item.type, "big") in indices:
+            labels += _data_values(data, item, budget, depth + 1, carrier)
+    return labels
+
+
+def _data_values(data: Buffer, item: Box, budget: _Budget, depth: int, carrier: str) -> list[RawLabel]:
+    """The texts of an `ilst` item's `data` children (type, locale, then UTF-8 or, type 2, UTF-16BE)."""
+    labels: list[RawLabel] = []
+    for value in _children(data, item.body, item.end, budget, depth):
+        if value.type != b"data":
             continue
-        for value in _children(data, item.body, item.end, budget, depth + 1):
-            if value.type != b"data":
-                continue
-            if value.end - value.body < 8:
-                raise CarrierError(f"data box at {value.start} is too short")
-            if value.end - value.body - 8 > MAX_TEXT:
-                continue
-            raw = bytes(data[value.body + 8:value.end])
-            text = raw.decode("utf-16-be" if _u32(data, value.body) & 0xFFFFFF == 2 else "utf-8", errors="replace")
-            labels.append(RawLabel(carrier, text, value.body + 8))
+        if value.end - value.body < 8:
+            raise CarrierError(f"data box at {value.start} is too short")
+        if value.end - value.body - 8 > MAX_TEXT:
+            continue
+        raw = bytes(data[value.body + 8:value.end])
+        text = raw.decode("utf-16-be" if _u32(data, value.body) & 0xFFFFFF == 2 else "utf-8", errors="replace")
+        labels.append(RawLabel(carrier, text, value.body + 8))
+    return labels
+
+
+def _freeform_values(data: Buffer, ilst: Box, budget: _Budget, depth: int) -> list[RawLabel]:
+    """iTunes freeform items (`----` with `mean`, `name` and `data` children) named AIGC, whatever their `mean`."""
+    labels: list[RawLabel] = []
+    for item in _children(data, ilst.body, ilst.end, budget, depth):
+        if item.type != b"----":
+            continue
+        name = next((p for p in _children(data, item.body, item.end, budget, depth + 1) if p.type == b"name"), None)
+        if name is not None and bytes(data[name.body + 4:name.end]) == KEY:  # after the name box's version/flags
+            labels += _data_values(data, item, budget, depth + 1, "mp4/ilst-freeform")
     return labels
 
 
 def _read_keyed(data: Buffer, meta: Box, budget: _Budget, depth: int, carrier: str) -> list[RawLabel]:
     parsed = _keyed_meta(data, meta, budget, depth)
+    if parsed.handler == b"mdir" and parsed.ilst is not None:
+        return _freeform_values(data, parsed.ilst, budget, depth)
     if parsed.handler not in (None, b"mdta") or parsed.ilst is None:
         return []
     indices = {i for i, name in parsed.names.items() if name == KEY}

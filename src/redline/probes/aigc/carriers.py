@@ -34,7 +34,7 @@ READERS: dict[str, str] = {
 WRITERS: dict[str, str] = {
     "jpeg": "jpeg:write", "png": "png:write", "webp": "riff:write_webp", "wav": "riff:write_wav",
     "mp4": "bmff_write:write", "mov": "bmff_write:write", "m4a": "bmff_write:write",
-    "mp3": "id3:write", "flac": "vorbis:write_flac",
+    "mp3": "audio_tags:write_mp3", "flac": "audio_tags:write_flac", "ogg": "audio_tags:write_ogg",
 }
 
 

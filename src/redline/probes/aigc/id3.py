@@ -3,7 +3,7 @@
 Carrier `mp3/TXXX` (as listed in github.com/StarPluckerZ/AigcTotal docs/checks.md, which cites no guide clause
 for MP3). `ffmpeg -metadata AIGC=…` and exiftool (`[ID3v2_4] UserDefinedText = (AIGC) …`) agree on it. Only the
 tag at the start of the file is read; an ID3v2.2 tag (three-letter frames, no TXXX) is skipped. Reading is by hand
-and bounded; `write` is by hand too, so that no other frame and no audio byte changes.
+and bounded, a fast path for the probe; writing is mutagen's (audio_tags.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from redline.probes.aigc.label import RawLabel
 MAX_TEXT = 64 * 1024
 MAX_FRAMES = 100_000
 DESCRIPTION = "AIGC"
-MIN_PADDING = 10  # exiftool 12.57 warns "Invalid ID3 frame size" when a large last frame ends the tag exactly
 CODECS = {0: "latin-1", 1: "utf-16", 2: "utf-16-be", 3: "utf-8"}
 
 
@@ -29,12 +28,6 @@ def _synchsafe(raw: bytes) -> int:
     for b in raw:
         value = (value << 7) | b
     return value
-
-
-def _to_synchsafe(value: int) -> bytes:
-    if value >= 1 << 28:
-        raise CarrierError("ID3 tag larger than 256 MiB")
-    return bytes((value >> shift) & 0x7F for shift in (21, 14, 7, 0))
 
 
 def _deunsync(raw: bytes) -> bytes:
@@ -159,38 +152,3 @@ def read(data: Buffer) -> list[RawLabel]:
         if value is not None:
             labels.append(RawLabel("mp3/TXXX", value, 10 + frame.start + 10 if exact else None))
     return labels
-
-
-def _txxx(major: int, text: str) -> bytes:
-    if major == 4:
-        payload = b"\x03" + DESCRIPTION.encode() + b"\0" + text.encode("utf-8")
-    elif text.isascii():
-        payload = b"\x00" + DESCRIPTION.encode() + b"\0" + text.encode("latin-1")
-    else:  # ID3v2.3 has no UTF-8
-        payload = b"\x01" + DESCRIPTION.encode("utf-16") + b"\0\0" + text.encode("utf-16")
-    size = _to_synchsafe(len(payload)) if major == 4 else struct.pack(">I", len(payload))
-    return b"TXXX" + size + b"\0\0" + payload
-
-
-def write(data: bytes, label_json: str) -> bytes:
-    """Put the label in a TXXX:AIGC frame (replacing any there); prepend an ID3v2.4 tag if there is none.
-
-    The tag's padding absorbs the frame where it can, so the audio does not even move; it is never rewritten.
-    """
-    if len(label_json.encode("utf-8")) > MAX_TEXT:
-        raise CarrierError(f"label longer than {MAX_TEXT} bytes")
-    tag = _parse(data)
-    if tag is None:
-        frame = _txxx(4, label_json)
-        return b"ID3\x04\x00\x00" + _to_synchsafe(len(frame) + MIN_PADDING) + frame + bytes(MIN_PADDING) + data
-    if tag.major == 2:
-        raise CarrierError("an ID3v2.2 tag cannot hold TXXX frames; convert it to ID3v2.3 or 2.4 first")
-    if tag.flags & 0xC0:
-        raise CarrierError("unsynchronised ID3 tags and extended headers are not supported for writing")
-    kept = b"".join(tag.body[f.start:f.end] for f in tag.frames if _aigc_value(tag, f) is None)
-    frames = kept + _txxx(tag.major, label_json)
-    footer = tag.major == 4 and bool(tag.flags & 0x10)
-    body = frames if footer else frames + bytes(max(MIN_PADDING, len(tag.body) - len(frames)))
-    size = _to_synchsafe(len(body))
-    tail = b"3DI" + bytes(data[3:6]) + size if footer else b""
-    return b"ID3" + bytes(data[3:6]) + size + body + tail + data[tag.end + (10 if footer else 0):]

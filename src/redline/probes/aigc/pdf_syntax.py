@@ -215,11 +215,21 @@ def hex_string(buf: bytes, pos: int) -> tuple[bytes, int]:
     return bytes.fromhex(digits.decode("ascii")), end + 1
 
 
+# PDFDocEncoding (ISO 32000-1 Annex D.2) where it differs from Latin-1: accents at 0x18-0x1F, typographic
+# characters at 0x80-0x9E, the euro sign at 0xA0; 0x7F, 0x9F and 0xAD are undefined.
+_PDFDOC = str.maketrans(dict(zip(
+    [*range(0x18, 0x20), *range(0x80, 0x9F), 0xA0],
+    "\u02d8\u02c7\u02c6\u02d9\u02dd\u02db\u02da\u02dc"
+    "\u2022\u2020\u2021\u2026\u2014\u2013\u0192\u2044\u2039\u203a\u2212\u2030\u201e\u201c\u201d\u2018"
+    "\u2019\u201a\u2122\ufb01\ufb02\u0141\u0152\u0160\u0178\u017d\u0131\u0142\u0153\u0161\u017e"
+    "\u20ac", strict=True)))
+
+
 def text_of(raw: bytes) -> str:
     """A PDF text string: UTF-16BE with BOM, UTF-8 with BOM (PDF 2.0), else UTF-8 or PDFDocEncoding.
 
-    PDFDocEncoding agrees with ASCII, and a valid label is ASCII only (Annex E j)), so the non-ASCII
-    remainder of PDFDocEncoding is approximated by Latin-1."""
+    A BOM-less string is tried as UTF-8 first: generators write labels with Chinese names as raw UTF-8, and
+    PDFDocEncoding would show them as mojibake (a valid label is ASCII, where both agree)."""
     if raw.startswith(b"\xfe\xff"):
         return raw[2:].decode("utf-16-be", errors="replace")
     if raw.startswith(b"\xff\xfe"):  # not allowed by the standard, but written by some tools
@@ -229,7 +239,7 @@ def text_of(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        return raw.decode("latin-1").translate(_PDFDOC)
 
 
 # --- XMP ---------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Carriers (the TC260 audio practice guide as cited by github.com/StarPluckerZ/Aig
 - `flac/vorbis-comment`: the VORBIS_COMMENT metadata block of a FLAC file (exiftool shows `[Vorbis] Aigc`).
 - `ogg/vorbis-comment`: the comment header (second packet: `\\x03vorbis` or `OpusTags`) of each logical stream
   that starts in the first 16 pages / 64 KiB of an Ogg file.
-Field names are compared case-insensitively, as the Vorbis comment specification says.
+Field names are compared case-insensitively, as the Vorbis comment specification says. Writing is mutagen's
+(audio_tags.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ MAX_COMMENTS = 100_000
 OGG_BYTES = 64 * 1024
 OGG_PAGES = 16
 VORBIS_COMMENT = 4
-PADDING = 1
 FIELD = b"AIGC"
 
 
@@ -102,65 +102,6 @@ def read_flac(data: Buffer) -> list[RawLabel]:
         if kind == VORBIS_COMMENT:
             labels += _comments(bytes(data[begin:end]), begin, "flac/vorbis-comment")[0]
     return labels
-
-
-def write_flac(data: bytes, label_json: str) -> bytes:
-    """Set `AIGC=<label>` in the VORBIS_COMMENT block (created after STREAMINFO if missing), replacing old values.
-
-    Only metadata blocks are rewritten; a PADDING block absorbs the change where it can, and the audio frames that
-    follow the last block are copied unchanged.
-    """
-    value = label_json.encode("utf-8")
-    if len(value) > MAX_TEXT:
-        raise CarrierError(f"label longer than {MAX_TEXT} bytes")
-    start, blocks = _flac_blocks(data)
-    audio = blocks[-1][2]
-    parts = [(kind, data[begin:end]) for kind, begin, end in blocks]
-    comment = FIELD + b"=" + value
-    index = next((i for i, (kind, _) in enumerate(parts) if kind == VORBIS_COMMENT), None)
-    old = b""
-    if index is None:
-        new = _build_comments(b"redline", [comment])
-        index = 1 if parts and parts[0][0] == 0 else 0
-        parts.insert(index, (VORBIS_COMMENT, new))
-    else:
-        old = parts[index][1]
-        vendor, entries = _split_comments(old)
-        new = _build_comments(vendor, [e for e in entries if e.partition(b"=")[0].upper() != FIELD] + [comment])
-        parts[index] = (VORBIS_COMMENT, new)
-    growth = len(new) - len(old)
-    pad = next((i for i, (kind, raw) in enumerate(parts) if kind == PADDING and len(raw) >= growth), None)
-    if pad is not None:
-        parts[pad] = (PADDING, bytes(len(parts[pad][1]) - growth))
-    out = bytearray(data[:start])
-    for i, (kind, raw) in enumerate(parts):
-        if len(raw) >= 1 << 24:
-            raise CarrierError("FLAC metadata block larger than 16 MiB")
-        out += bytes([kind | (0x80 if i == len(parts) - 1 else 0)]) + len(raw).to_bytes(3, "big") + raw
-    return bytes(out) + data[audio:]
-
-
-def _split_comments(raw: bytes) -> tuple[bytes, list[bytes]]:
-    vendor_length = _le32(raw, 0)
-    vendor = raw[4:4 + vendor_length]
-    pos = 4 + vendor_length
-    count = _le32(raw, pos)
-    pos += 4
-    if count > MAX_COMMENTS:
-        raise CarrierError(f"{count} Vorbis comments are more than {MAX_COMMENTS}")
-    entries = []
-    for _ in range(count):
-        length = _le32(raw, pos)
-        if pos + 4 + length > len(raw):
-            raise CarrierError(f"Vorbis comment at {pos} runs past its block")
-        entries.append(raw[pos + 4:pos + 4 + length])
-        pos += 4 + length
-    return vendor, entries
-
-
-def _build_comments(vendor: bytes, entries: list[bytes]) -> bytes:
-    out = struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(entries))
-    return out + b"".join(struct.pack("<I", len(e)) + e for e in entries)
 
 
 def _ogg_packets(data: Buffer) -> tuple[dict[int, list[bytes]], set[int]]:
