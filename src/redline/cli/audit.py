@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,37 +12,21 @@ from redline.errors import CheckFailedError, InputError
 
 from .common import JsonOpt, out, write_atomically
 
-if TYPE_CHECKING:
-    from redline.services.context import UnitOfWork
-
 audit_app = typer.Typer(help="The audit chain and its signed checkpoints.", no_args_is_help=True)
 checkpoints_app = typer.Typer(help="Signed checkpoints: export them for a witness, check a witness's copy.",
                               no_args_is_help=True)
 audit_app.add_typer(checkpoints_app, name="checkpoints")
 
 
-def _reader() -> UnitOfWork:
-    from .installation import platform_context
-
-    return platform_context().reader()
-
-
-def _key_dir() -> Path:
-    from .installation import platform_settings
-
-    return platform_settings().key_dir
-
-
 @audit_app.command("verify")
 def audit_verify(as_json: JsonOpt = False) -> None:
     """Check every link of the audit chain and every signed checkpoint: its signature with the platform key,
     the chain head it names, the digest of every report it covers; exit 1 naming the first break."""
-    from redline.services import audit
     from redline.services.records import checkpoint_verify
 
-    with _reader() as uow:
-        chain = audit.verify(uow.session)
-        marks = checkpoint_verify.verify(uow.session, _key_dir()) if chain.ok else None
+    from .installation import platform_context
+
+    chain, marks = checkpoint_verify.verify_installation(platform_context())
     if as_json:
         out.print_json(json.dumps({"ok": chain.ok and marks is not None and marks.ok, "entries": chain.entries,
                                    "first_broken": chain.first_broken, "reason": chain.reason,
@@ -78,8 +62,9 @@ def checkpoints_export(
     keep (and countersign) outside the platform."""
     from redline.services.records import checkpoints
 
-    with _reader() as uow:
-        lines = checkpoints.export_lines(uow.session, _key_dir())
+    from .installation import platform_context
+
+    lines = checkpoints.export(platform_context())
     write_atomically(output, "".join(f"{line}\n" for line in lines))
     out.print(f"wrote {output}: {len(lines)} checkpoint(s)", markup=False)
 
@@ -91,18 +76,17 @@ def checkpoints_verify(
 ) -> None:
     """Witness check: a kept copy of the checkpoints against the live database, with the key in the copy
     (exit 1 naming the first break)."""
-    from redline.services import audit
     from redline.services.records import checkpoint_verify
     from redline.yamldoc import read_text_file
+
+    from .installation import platform_context
 
     lines = read_text_file(file).splitlines()
     try:
         items = checkpoint_verify.parse_witness(lines)
     except ValueError as exc:
         raise InputError(str(exc), source=str(file)) from None
-    with _reader() as uow:
-        chain = audit.verify(uow.session)
-        result = checkpoint_verify.verify_witness(uow.session, lines)
+    chain, result = checkpoint_verify.verify_witnessed(platform_context(), lines)
     if not chain.ok:
         raise CheckFailedError(f"audit chain broken at entry {chain.first_broken}: {chain.reason}")
     if not result.ok:

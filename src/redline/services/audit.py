@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from redline.services.context import Context
 from redline.store.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -74,3 +75,9 @@ def verify(session: Session) -> ChainReport:
         return ChainReport(False, count, count + 1 if head and head.seq > count else count,
                            "the chain ends early: entries after the last one were removed")
     return ChainReport(True, count)
+
+
+def verify_chain(ctx: Context) -> ChainReport:
+    """`verify` on the installation's database."""
+    with ctx.reader() as uow:
+        return verify(uow.session)

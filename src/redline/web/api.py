@@ -302,7 +302,6 @@ def download_evidence(ctx: CtxDep, p: ApiUser, sha256: str) -> FileResponse:
 def verify_audit(ctx: CtxDep, p: ApiUser) -> ChainOut:
     if p.role is not Role.PLATFORM_ADMIN:
         raise PermissionDeniedError("only a platform_admin may verify the audit chain")
-    with ctx.uow() as uow:
-        report = audit.verify(uow.session)
+    report = audit.verify_chain(ctx)
     return ChainOut(ok=report.ok, entries=report.entries, first_broken=report.first_broken,
                     reason=report.reason)

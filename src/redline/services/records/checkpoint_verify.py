@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from redline.reports.canonical import canonical_bytes, digest
 from redline.reports.signatures import key_id
+from redline.services import audit
+from redline.services.context import Context
 from redline.services.records.checkpoints import GENESIS, PUBLIC_NAME, SCHEMA, VERSION, platform_public_key, root_after
 from redline.store.models import AuditCheckpoint, AuditEntry, AuditHead, Filing, ReportVersion
 
@@ -205,3 +207,16 @@ def verify_witness(session: Session, lines: list[str]) -> CheckpointReport:
             return CheckpointReport(False, len(items), reason=f"checkpoint {number} in the database is missing or "
                                     "differs from the witnessed copy (the checkpoints table was rewritten)")
     return result
+
+
+def verify_installation(ctx: Context) -> tuple[audit.ChainReport, CheckpointReport | None]:
+    """The audit chain, then (when it holds) every signed checkpoint with the platform key, in one snapshot."""
+    with ctx.reader() as uow:
+        chain = audit.verify(uow.session)
+        return chain, (verify(uow.session, ctx.settings.key_dir) if chain.ok else None)
+
+
+def verify_witnessed(ctx: Context, lines: list[str]) -> tuple[audit.ChainReport, CheckpointReport]:
+    """The audit chain and a witness's kept copy of the checkpoints, against the database, in one snapshot."""
+    with ctx.reader() as uow:
+        return audit.verify(uow.session), verify_witness(uow.session, lines)

@@ -176,3 +176,9 @@ def export_lines(session: Session, key_dir: Path) -> list[str]:
     key_text = base64.b64encode(public.raw).decode("ascii") if public else ""
     return [json.dumps({"body": json.loads(row.body), "signature": row.signature, "public_key": key_text},
                        ensure_ascii=False, sort_keys=True, separators=(",", ":")) for row in rows]
+
+
+def export(ctx: Context) -> list[str]:
+    """`export_lines` for the installation: what `redline audit checkpoints export` writes."""
+    with ctx.reader() as uow:
+        return export_lines(uow.session, ctx.settings.key_dir)
