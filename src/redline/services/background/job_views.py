@@ -3,6 +3,7 @@ sees its state only (to keep the platform running, not to read other people's re
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,33 @@ from redline.store.models import Job
 
 
 @dataclass(frozen=True)
+class JobState:
+    """A job as pages and the API show it: its row's values, read once (no live database object)."""
+
+    id: int
+    kind: str
+    state: str
+    progress_done: int
+    progress_total: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    attempts: int
+    error: str
+    result: dict[str, Any]
+    args: dict[str, Any]
+    created_by: int | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobState:
+        return cls(job.id, job.kind, job.state, job.progress_done, job.progress_total, job.created_at,
+                   job.started_at, job.finished_at, job.attempts, job.error, dict(job.result or {}),
+                   dict(job.args or {}), job.created_by)
+
+
+@dataclass(frozen=True)
 class JobView:
-    job: Job
+    job: JobState
     full: bool  # the creator: arguments, result, error, the download and the cancel button
 
     @property
@@ -42,9 +68,9 @@ def view_job(ctx: Context, p: Principal, job_id: int) -> JobView:
     except NotFoundError:
         job = None
     if job is not None and job.created_by == p.user_id:
-        return JobView(job, True)
+        return JobView(JobState.of(job), True)
     if job is not None and p.role is Role.PLATFORM_ADMIN:
-        return JobView(job, False)
+        return JobView(JobState.of(job), False)
     raise NotFoundError(f"no job {job_id}")
 
 
