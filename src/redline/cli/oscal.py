@@ -22,13 +22,12 @@ ReportArg = Annotated[Path, typer.Argument(help="A sealed JSON report written by
                                            show_default=False)]
 
 
-def _sealed_report(path: Path) -> dict[str, Any]:
-    """The report's content, after its seal has been checked (a broken seal exits 1)."""
+def _sealed_report(path: Path) -> oscal.SealedReport:
+    """The report as its model, after its seal has been checked (a broken seal exits 1, a document that is not
+    a valid report exits 2 naming the field)."""
     document = loads(read_text_file(path), str(path))
     verify_document(document, str(path))
-    read_report(document, str(path))
-    checked: dict[str, Any] = document
-    return checked
+    return read_report(document, str(path))
 
 
 def _write(document: dict[str, Any], output: Path) -> None:
