@@ -102,6 +102,20 @@ def test_an_unknown_seal_version_is_a_user_error_naming_the_field() -> None:
     assert caught.value.field == "seal.version"
 
 
+@pytest.mark.parametrize("content", ['{"n": 9007199254740993}', '{"s": "\\ud800"}'])
+@pytest.mark.parametrize("seal_member", ['{"algorithm": "sha256", "version": 2, "digest": "%s"}',
+                                         '{"algorithm": "sha256", "digest": "%s"}'])
+def test_what_no_canonical_form_exists_for_is_a_user_error_not_a_crash(content: str, seal_member: str) -> None:
+    # RFC 8785 has no form for integers beyond 2^53 nor for lone surrogates (I-JSON, RFC 7493)
+    text = content[:-1] + ', "seal": ' + seal_member % ("0" * 64) + "}"
+    if "ud800" in content or "version" in seal_member:
+        with pytest.raises(InputError, match="not JSON"):
+            verify_text(text, "r.json")
+    else:  # seal version 1 spelled big integers as Python does: no error, only a digest that does not match
+        with pytest.raises(CheckFailedError, match="seal broken"):
+            verify_text(text, "r.json")
+
+
 def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     if isinstance(value, dict):
         for key, child in value.items():

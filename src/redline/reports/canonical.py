@@ -91,8 +91,11 @@ def jsonable(value: Any) -> Any:
 
 def canonical_bytes(document: dict[str, Any]) -> bytes:
     """Seal version 1's canonical form (sorted keys by code point, UTF-8, compact, Python number spelling)."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    try:
+        return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("not JSON that redline reads: a string holds a lone surrogate, not Unicode text") from None
 
 
 def jcs_bytes(document: Any) -> bytes:
