@@ -109,3 +109,33 @@ def test_a_probe_run_on_generated_files_validates_against_the_published_schema(t
     assert _errors("probe-run.v2.schema.json", document) == []
     assert verify_text(text, "run.json") == document["seal"]["digest"]
     assert read_probe_run(document, "run.json").probe.name == probe
+
+
+def test_report_verify_checks_the_seal_then_the_model_naming_the_bad_field(
+        tmp_path: Path, reports: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    from redline.reports.canonical import dumps, seal
+
+    assert main(["report", "verify", str(V1_FIXTURE)]) == 0
+    report = json.loads(json.dumps(reports["voice-social"]))
+    report["measures"][0]["items"][0]["status"] = "mostly_met"
+    resealed = tmp_path / "resealed.json"
+    resealed.write_text(dumps(seal(report)), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", "verify", str(resealed)]) == 2
+    assert "report.measures.0.items.0.status" in capsys.readouterr().err
+    resealed.write_text(dumps(report), encoding="utf-8")  # the old seal: broken comes first
+    assert main(["report", "verify", str(resealed)]) == 1
+
+
+def test_report_verify_reads_a_probe_run_through_its_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from redline.reports.canonical import dumps, seal
+
+    output = tmp_path / "run.json"
+    assert main(["probe", "run", "content-screen", str(_probe_inputs(tmp_path / "in")), "-o", str(output)]) in (0, 1)
+    assert main(["report", "verify", str(output)]) == 0
+    document = json.loads(output.read_text(encoding="utf-8"))
+    document["results"][0]["verdict"] = "fine"
+    output.write_text(dumps(seal(document)), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", "verify", str(output)]) == 2
+    assert "run.results.0.verdict" in capsys.readouterr().err
