@@ -40,11 +40,12 @@ class Seal(DocumentModel):
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def validated(model: type[Model], document: Any, name: str, source: str) -> Model:
-    """`document` as `model`, or InputError naming the first bad field as `name.path.to.field`."""
+def validated(model: type[Model], document: Any, name: str, source: str, what: str) -> Model:
+    """`document` as `model`, or InputError naming the first bad field as `name.path.to.field` and saying
+    in words what the document should have been (`what`)."""
     try:
         return model.model_validate(document)
     except ValidationError as exc:
         first = exc.errors()[0]
         path = ".".join([name, *(str(part) for part in first["loc"])])
-        raise InputError(f"not a valid {model.__name__}: {first['msg']}", source=source, field=path) from None
+        raise InputError(f"not a valid {what}: {first['msg']}", source=source, field=path) from None

@@ -183,4 +183,4 @@ def read_report(document: Any, source: str) -> AssessmentReport | AssessmentRepo
     else:
         raise InputError(f"unknown report version {version!r} (this redline reads versions 1 and {VERSION})",
                          source=source, field="schema_version")
-    return validated(model, document, "report", source)
+    return validated(model, document, "report", source, "assessment report")
