@@ -225,3 +225,39 @@ def test_a_package_with_evidence_named_by_digest_alone_still_imports(
     ctx, office = target
     new_id = import_package(ctx, office, _zip(renamed))
     assert queries.get_filing(ctx, office, new_id).evidence
+
+
+def test_a_package_whose_report_was_sealed_before_issue_18_still_imports(
+        source: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    """Reports sealed by the version 1 rule (Python's sorted compact JSON, no seal version) travel in packages
+    exported before the RFC 8785 seal; they import and keep their digest."""
+    import hashlib
+
+    from redline.reports.canonical import canonical_bytes, dumps
+
+    src, provider, filing_id = source
+    members = _members(export_package(src, provider, filing_id, with_pdf=False).data)
+    report = json.loads(members["report.json"])
+    body = {k: v for k, v in report.items() if k != "seal"} | {"schema_version": 1}
+    old_digest = hashlib.sha256(canonical_bytes(body)).hexdigest()
+    report = body | {"seal": {"algorithm": "sha256", "digest": old_digest,
+                              "covers": "canonical JSON of the document without 'seal'"}}
+    old = {n: d for n, d in members.items() if not n.startswith("receipts/")}  # receipts name the new digest
+    old["report.json"] = dumps(report).encode("utf-8")
+    manifest = json.loads(old["manifest.json"])
+    manifest["report_sha256"] = old_digest
+    manifest["files"] = {n: hashlib.sha256(d).hexdigest() for n, d in old.items() if n != "manifest.json"}
+    old["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    assert verify_package(_zip(old)).manifest.report_sha256 == old_digest
+    ctx, office = target
+    new_id = import_package(ctx, office, _zip(old))
+    assert queries.get_filing(ctx, office, new_id).filing.report_digest == old_digest
+    with ctx.reader() as uow:
+        assert audit.verify(uow.session).ok
+    report["seal"]["version"] = 2  # a version 1 report under a version 2 seal is not a document redline writes
+    old["report.json"] = dumps(report).encode("utf-8")
+    manifest["files"]["report.json"] = hashlib.sha256(old["report.json"]).hexdigest()
+    old["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    with pytest.raises(InputError) as caught:
+        verify_package(_zip(old))
+    assert caught.value.field == "report.seal.version"

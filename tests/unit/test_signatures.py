@@ -83,7 +83,7 @@ def test_any_changed_byte_of_the_report_or_manifest_breaks_the_signature(algorit
                 continue
             if is_report and json.loads(changed_text)["seal"] != json.loads(text)["seal"]:
                 # inside the seal member: the seal's own digest check answers for it, not the signature
-                if json.loads(changed_text)["seal"]["digest"] != json.loads(text)["seal"]["digest"]:
+                if json.loads(changed_text)["seal"].get("digest") != json.loads(text)["seal"]["digest"]:
                     with pytest.raises(CheckFailedError, match="seal broken"):
                         verify_text(changed_text, "r.json")
                 continue

@@ -20,6 +20,7 @@ from .check import check
 from .common import err
 from .gate import gate
 from .reminders import reminders_app
+from .schemas import schemas_app
 from .tokens import tokens_app
 from .versions import versions_app
 from .worker import jobs_app, worker
@@ -56,6 +57,7 @@ app.add_typer(oscal.oscal_app, name="oscal")
 app.add_typer(keys.keys_app, name="keys")
 app.add_typer(pdf.pdf_app, name="pdf")
 app.add_typer(campaign_app, name="campaign")
+app.add_typer(schemas_app, name="schemas")
 
 
 def _version(value: bool) -> None:

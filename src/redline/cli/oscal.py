@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from redline.reports import oscal, oscal_validate
-from redline.reports.canonical import verify_text
+from redline.reports.canonical import loads, verify_document
+from redline.reports.models import read_report
 from redline.yamldoc import read_text_file
 
 from .common import HolidaysOpt, out, rulebook, write_atomically
@@ -22,12 +22,12 @@ ReportArg = Annotated[Path, typer.Argument(help="A sealed JSON report written by
                                            show_default=False)]
 
 
-def _sealed_report(path: Path) -> dict[str, Any]:
-    """The report's content, after its seal has been checked (a broken seal exits 1)."""
-    text = read_text_file(path)
-    verify_text(text, str(path))
-    document: dict[str, Any] = json.loads(text)
-    return document
+def _sealed_report(path: Path) -> oscal.SealedReport:
+    """The report as its model, after its seal has been checked (a broken seal exits 1, a document that is not
+    a valid report exits 2 naming the field)."""
+    document = loads(read_text_file(path), str(path))
+    verify_document(document, str(path))
+    return read_report(document, str(path))
 
 
 def _write(document: dict[str, Any], output: Path) -> None:

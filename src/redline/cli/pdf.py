@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,8 @@ import typer
 
 from redline.errors import InputError
 from redline.i18n import DEFAULT_LANGUAGE, check_language
-from redline.reports.canonical import verify_text
+from redline.reports.canonical import loads, verify_document
+from redline.reports.models import read_report
 from redline.yamldoc import read_text_file
 
 from .common import LangOpt, out, write_bytes_atomically
@@ -35,8 +35,9 @@ def report(
 
     check_language(lang)
     text = read_text_file(report)
-    digest = verify_text(text, str(report))
-    document = json.loads(text)
+    document = loads(text, str(report))
+    digest = verify_document(document, str(report))
+    read_report(document, str(report))
     require_cjk_font()
     try:
         data = report_pdf(document, lang)

@@ -16,6 +16,7 @@ from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
 from redline.i18n import check_language
 from redline.plugins import installed_probes, probe
+from redline.probes import document as run_document
 from redline.probes import runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
@@ -107,7 +108,7 @@ def run_probe(
             if exc.field == "scheduler":
                 raise InputError(exc.message, field="--scheduler") from None
             raise
-    document = seal({"schema": "redline/probe-run", "schema_version": 1, **runner.to_document(result)})
+    document = seal(run_document.unsealed(result))
     if output is not None:
         write_atomically(output, dumps(document))
     if html is not None:

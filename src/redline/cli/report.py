@@ -9,7 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from redline.errors import CheckFailedError, InputError, RedlineError
-from redline.reports.canonical import dumps, verify_text
+from redline.reports.canonical import dumps, loads, verify_document
+from redline.reports.models import SCHEMA as REPORT_SCHEMA
+from redline.reports.models import read_report
 from redline.reports.signatures import CHANGED, payload_for_report, sign, verify
 from redline.yamldoc import read_text_file
 
@@ -20,6 +22,22 @@ app = typer.Typer(help="Sealed reports: verify, sign.", no_args_is_help=True)
 ReportArg = Annotated[Path, typer.Argument(help="A JSON report written by redline.", show_default=False)]
 ManifestOpt = Annotated[Path | None, typer.Option("--manifest", "-m", help="The evidence manifest (JSON) the "
                                                   "signature covers with the report.", show_default=False)]
+
+
+def _verified(text: str, source: str, *, report_only: bool) -> str:
+    """The seal digest, once the seal holds and the document is valid by its model (an assessment report, or
+    with `report_only` false also a probe run; other sealed documents redline writes are checked by seal)."""
+    from redline.probes.document import SCHEMA as RUN_SCHEMA
+    from redline.probes.document import read_probe_run
+
+    document = loads(text, source)
+    digest = verify_document(document, source)
+    schema = document.get("schema")
+    if report_only or schema == REPORT_SCHEMA:
+        read_report(document, source)
+    elif schema == RUN_SCHEMA:
+        read_probe_run(document, source)
+    return digest
 
 
 def _signature_path(report: Path) -> Path:
@@ -44,7 +62,7 @@ def sign_report(
 ) -> None:
     """Sign a sealed JSON report (and its evidence manifest) with a detached signature."""
     text = read_text_file(report)
-    verify_text(text, str(report))  # never sign a report whose seal is already broken
+    _verified(text, str(report), report_only=True)  # never sign a broken seal or something not a report
     target = output or _signature_path(report)
     if target.exists() and not force:
         raise InputError("already exists; pass --force to overwrite", source=str(target))
@@ -94,7 +112,7 @@ def verify_report(
     """Check a JSON report's SHA-256 seal, its receipts and, when it is signed, its signature (exit 1 if any
     fails)."""
     text = read_text_file(report)
-    digest = verify_text(text, str(report))
+    digest = _verified(text, str(report), report_only=False)
     out.print(f"seal intact: sha256 {digest}", markup=False)
     for path in receipt or []:
         _check_receipt(path, digest)

@@ -1,8 +1,14 @@
 """Canonical JSON and its SHA-256 seal.
 
-The digest covers the compact canonical form (sorted keys, UTF-8, no insignificant
-whitespace) of the document without its `seal` member, so a report can be pretty-printed
-on disk and still be verified by anyone with a JSON parser and SHA-256.
+The seal's digest covers a canonical form of the document without its `seal` member, so a report can be
+pretty-printed on disk and still be verified by anyone with a JSON parser and SHA-256.
+
+Seal version 2 (written since issue 18): SHA-256 over the RFC 8785 (JSON Canonicalization Scheme) bytes of
+the document without `seal`; the seal says so (``"version": 2, "canonicalization": "RFC 8785"``), so any
+language with a JCS library reproduces it. Seal version 1 (no ``version`` member): SHA-256 over
+``canonical_bytes``, Python's ``json.dumps`` with sorted keys and compact separators; still verified, never
+written. Signature objects, checkpoints and receipts keep signing ``canonical_bytes``: their stored bytes
+must not change, and for what they hold (strings, small integers, ASCII keys) both forms are the same bytes.
 """
 
 from __future__ import annotations
@@ -15,9 +21,13 @@ import json
 import math
 from typing import Any
 
+import rfc8785
+
 from redline.errors import CheckFailedError, InputError
 
 SEAL_KEY = "seal"
+SEAL_VERSION = 2
+CANONICALIZATION = "RFC 8785"
 MAX_DEPTH = 64  # far deeper than any document redline writes; deeper input is refused, never recursed into
 
 
@@ -80,19 +90,45 @@ def jsonable(value: Any) -> Any:
 
 
 def canonical_bytes(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    """Seal version 1's canonical form (sorted keys by code point, UTF-8, compact, Python number spelling)."""
+    try:
+        return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("not JSON that redline reads: a string holds a lone surrogate, not Unicode text") from None
+
+
+def jcs_bytes(document: Any) -> bytes:
+    """RFC 8785 canonical JSON: keys sorted by UTF-16 code units, ECMAScript number spelling, minimal escapes."""
+    try:
+        return rfc8785.dumps(document)
+    except rfc8785.CanonicalizationError as exc:
+        raise InputError(f"not JSON that RFC 8785 can canonicalise: {exc}") from None
+
+
+def seal_version(document: dict[str, Any]) -> int:
+    """1 for a seal without a `version` member (reports before issue 18), else what the seal states."""
+    stated = document.get(SEAL_KEY)
+    version = stated.get("version", 1) if isinstance(stated, dict) else SEAL_VERSION
+    if version not in (1, 2) or isinstance(version, bool):
+        raise InputError(f"unknown seal version {version!r} (this redline verifies versions 1 and 2)",
+                         field=f"{SEAL_KEY}.version")
+    return int(version)
 
 
 def digest(document: dict[str, Any]) -> str:
+    """The seal digest of `document`, by the seal version it states (version 2 when it has no seal yet)."""
     unsealed = {k: v for k, v in document.items() if k != SEAL_KEY}
-    return hashlib.sha256(canonical_bytes(unsealed)).hexdigest()
+    canonical = canonical_bytes if seal_version(document) == 1 else jcs_bytes
+    return hashlib.sha256(canonical(unsealed)).hexdigest()
 
 
 def seal(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with a version 2 seal (any seal it had is replaced)."""
     sealed = {k: v for k, v in document.items() if k != SEAL_KEY}
-    sealed[SEAL_KEY] = {"algorithm": "sha256", "digest": digest(sealed),
-                        "covers": "canonical JSON of the document without 'seal'"}
+    sealed[SEAL_KEY] = {"algorithm": "sha256", "version": SEAL_VERSION, "canonicalization": CANONICALIZATION,
+                        "digest": digest(sealed),
+                        "covers": "RFC 8785 canonical JSON of the document without 'seal'"}
     return sealed
 
 
@@ -101,15 +137,22 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
-def verify_text(text: str, source: str) -> str:
-    """Check a sealed report's digest; return it, or raise naming what is wrong."""
-    document = loads(text, source)
+def verify_document(document: Any, source: str) -> str:
+    """Check a parsed sealed document's digest (seal version 1 or 2); return it, or raise naming what is wrong."""
     if not isinstance(document, dict) or not isinstance(document.get(SEAL_KEY), dict):
         raise InputError("no seal: this is not a sealed redline report", source=source,
                          field=SEAL_KEY)
     stated = document[SEAL_KEY].get("digest")
-    actual = digest(document)
+    try:
+        actual = digest(document)
+    except InputError as exc:
+        raise InputError(exc.message, source=source, field=exc.field) from None
     if stated != actual:
         raise CheckFailedError(f"seal broken: the report was changed after sealing "
                           f"(seal says {stated}, content hashes to {actual})", source=source)
     return actual
+
+
+def verify_text(text: str, source: str) -> str:
+    """Check a sealed document's digest; return it, or raise naming what is wrong."""
+    return verify_document(loads(text, source), source)

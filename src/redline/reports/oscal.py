@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from redline.errors import InputError
+from redline.reports.models import AssessmentReport, AssessmentReportV1, ReportItem, read_report
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import Checklist, ChecklistItem, Quote, TextStatus
 
@@ -206,63 +207,56 @@ def catalog(book: Rulebook) -> dict[str, Any]:
 # ---- reports ------------------------------------------------------------------------------------
 
 
-def _items(report: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for measure in report.get("measures", []):
-        yield from measure.get("items", [])
+SealedReport = AssessmentReport | AssessmentReportV1
 
 
-def _digest(report: dict[str, Any]) -> str:
-    seal = report.get("seal")
-    if not isinstance(seal, dict) or not isinstance(seal.get("digest"), str):
-        raise InputError("no seal: this is not a sealed redline report", field="seal")
-    digest: str = seal["digest"]
-    return digest
+def _typed(report: SealedReport | dict[str, Any]) -> SealedReport:
+    """A report given as plain JSON values (stored or parsed) is read through its model first, which names
+    a bad field; everything below reads typed members."""
+    if isinstance(report, (AssessmentReport, AssessmentReportV1)):
+        return report
+    return read_report(report, "report")
 
 
-def is_open(item: dict[str, Any]) -> bool:
+def _items(report: SealedReport) -> Iterator[ReportItem]:
+    for measure in report.measures:
+        yield from measure.items
+
+
+def is_open(item: ReportItem) -> bool:
     """An item is open when it is not met, partly met, or has any finding."""
-    return item.get("status") in OPEN_STATUSES or bool(item.get("findings"))
+    return _status(item) in OPEN_STATUSES or bool(item.findings)
 
 
-def _status(item: dict[str, Any]) -> str:
-    return str(item.get("status") or "unanswered")
+def _status(item: ReportItem) -> str:
+    return item.status.value if item.status else "unanswered"
 
 
-def _severity(item: dict[str, Any]) -> str | None:
-    found = [f.get("severity") for f in item.get("findings", []) if f.get("severity") in SEVERITY_ORDER]
+def _severity(item: ReportItem) -> str | None:
+    found = [f.severity.value for f in item.findings if f.severity.value in SEVERITY_ORDER]
     return max(found, key=SEVERITY_ORDER.index) if found else None
 
 
-def _question(item: dict[str, Any]) -> tuple[str, str]:
-    question = item.get("question") or {}
-    return str(question.get("zh", "")), str(question.get("en", ""))
-
-
-def _describe(item: dict[str, Any]) -> str:
-    zh, en = _question(item)
-    lines = [f"{zh}\n\n{en}", f"状态 / status: {_status(item)}"]
-    if item.get("reason"):
-        lines.append(f"理由 / reason: {item['reason']}")
-    findings = item.get("findings") or []
-    if findings:
-        lines.append("发现 / findings:\n\n" + "\n".join(f"- [{f.get('severity')}] {f.get('text')}" for f in findings))
+def _describe(item: ReportItem) -> str:
+    lines = [f"{item.question.zh}\n\n{item.question.en}", f"状态 / status: {_status(item)}"]
+    if item.reason:
+        lines.append(f"理由 / reason: {item.reason}")
+    if item.findings:
+        lines.append("发现 / findings:\n\n" + "\n".join(f"- [{f.severity.value}] {f.text}" for f in item.findings))
     return "\n\n".join(lines)
 
 
 class _Context:
     """What the assessment-results and the POA&M of one report share."""
 
-    def __init__(self, report: dict[str, Any]) -> None:
+    def __init__(self, report: SealedReport) -> None:
         self.report = report
-        self.digest = _digest(report)
-        assessment = report.get("assessment") or {}
-        if not assessment.get("date"):
-            raise InputError("the report has no assessment date", field="assessment.date")
-        self.date = _day(str(assessment["date"]))
-        self.assessor = assessment.get("assessor") or {}
-        self.provider = report.get("provider") or {}
-        self.service = report.get("service") or {}
-        self.rulebook = str((report.get("generator") or {}).get("rulebook") or "unversioned")
+        self.digest = report.seal.digest
+        self.date = _day(report.assessment.date)
+        self.assessor = report.assessment.assessor
+        self.provider = report.provider
+        self.service = report.service
+        self.rulebook = report.generator.rulebook or "unversioned"
         self.assessor_uuid = stable_uuid(self.digest, "party", "assessor")
         self.provider_uuid = stable_uuid(self.digest, "party", "provider")
         self.catalog_resource = stable_uuid(self.digest, "resource", "catalog")
@@ -271,15 +265,13 @@ class _Context:
     def metadata(self, title: str) -> common.Metadata:
         from trestle.oscal import OSCAL_VERSION, common
 
-        organisation = self.assessor.get("organisation") or ""
-        parties = [common.Parties(uuid=self.provider_uuid, type="organization",
-                                  name=_line(self.provider.get("name") or "-"),
-                                  props=[_prop("credit-code", self.provider["credit_code"])]
-                                  if self.provider.get("credit_code") else None),
-                   common.Parties(uuid=self.assessor_uuid, type="person", name=_line(self.assessor.get("name") or "-"),
-                                  props=[_prop("organisation", organisation),
-                                         _prop("assessor-kind", self.assessor.get("kind") or "self")]
-                                  if organisation else [_prop("assessor-kind", self.assessor.get("kind") or "self")])]
+        organisation, kind = self.assessor.organisation, self.assessor.kind.value
+        parties = [common.Parties(uuid=self.provider_uuid, type="organization", name=_line(self.provider.name or "-"),
+                                  props=[_prop("credit-code", self.provider.credit_code)]
+                                  if self.provider.credit_code else None),
+                   common.Parties(uuid=self.assessor_uuid, type="person", name=_line(self.assessor.name or "-"),
+                                  props=[_prop("organisation", organisation), _prop("assessor-kind", kind)]
+                                  if organisation else [_prop("assessor-kind", kind)])]
         return common.Metadata(
             title=_line(title), last_modified=self.date, version=f"report-{self.digest[:12]}",
             oscal_version=OSCAL_VERSION, props=self.seal_props(), parties=parties,
@@ -289,7 +281,7 @@ class _Context:
                                  common.ResponsibleParty(role_id="provider", party_uuids=[self.provider_uuid])])
 
     def seal_props(self) -> list[common.Property]:
-        conclusion = (self.report.get("conclusion") or {}).get("result") or "unknown"
+        conclusion = self.report.conclusion.result.value
         return [_prop("report-seal-sha256", self.digest), _prop("conclusion", conclusion),
                 _prop("rulebook-version", self.rulebook)]
 
@@ -299,35 +291,35 @@ class _Context:
         return [common.Origin(actors=[common.OriginActor(type="party", actor_uuid=self.assessor_uuid,
                                                          role_id="assessor")])]
 
-    def relevant_evidence(self, item: dict[str, Any]) -> list[common.RelevantEvidence] | None:
+    def relevant_evidence(self, item: ReportItem) -> list[common.RelevantEvidence] | None:
         from trestle.oscal import common
 
         found = []
-        for evidence in item.get("evidence") or []:
-            file, sha256 = str(evidence["file"]), str(evidence["sha256"])
+        for evidence in item.evidence:
+            file, sha256 = evidence.file, evidence.sha256
             key = (file, sha256)
             if key not in self.evidence:
                 self.evidence[key] = common.Resource(
                     uuid=stable_uuid(self.digest, "evidence", file, sha256), title=_line(file),
-                    description=evidence.get("description") or None, props=[_prop("sha256", sha256)],
+                    description=evidence.description or None, props=[_prop("sha256", sha256)],
                     rlinks=[common.Rlink(href=file, hashes=[common.Hash(algorithm="SHA-256", value=sha256)])])
             found.append(common.RelevantEvidence(
-                href=f"#{self.evidence[key].uuid}", description=evidence.get("description") or file,
+                href=f"#{self.evidence[key].uuid}", description=evidence.description or file,
                 props=[_prop("file", file), _prop("sha256", sha256)]))
         return found or None
 
-    def observation(self, item: dict[str, Any]) -> common.Observation:
+    def observation(self, item: ReportItem) -> common.Observation:
         from trestle.oscal import common
 
-        props = [_prop("assessment-status", _status(item)), _prop("checklist-item", item["id"])]
+        props = [_prop("assessment-status", _status(item)), _prop("checklist-item", item.id)]
         return common.Observation(
-            uuid=stable_uuid(self.digest, "observation", item["id"]),
-            title=_line(f"{control_id(item['id'])}: {_status(item)}"), description=_describe(item),
+            uuid=stable_uuid(self.digest, "observation", item.id),
+            title=_line(f"{control_id(item.id)}: {_status(item)}"), description=_describe(item),
             props=props, methods=["EXAMINE"], types=["control-objective"],
             origins=self.origins(), relevant_evidence=self.relevant_evidence(item), collected=self.date,
-            remarks=item.get("reason") or None)
+            remarks=item.reason or None)
 
-    def finding(self, item: dict[str, Any]) -> common.Finding:
+    def finding(self, item: ReportItem) -> common.Finding:
         from trestle.oscal import common
 
         satisfied = _status(item) in SATISFIED_STATUSES
@@ -335,16 +327,16 @@ class _Context:
         severity = _severity(item)
         if severity:
             props.append(_prop("severity", severity))
-        zh, _en = _question(item)
+        zh = item.question.zh
         target = common.FindingTarget(
-            type="statement-id", target_id=statement_id(item["id"]),
+            type="statement-id", target_id=statement_id(item.id),
             status=common.ObjectiveStatus(state="satisfied" if satisfied else "not-satisfied",
                                           reason="pass" if satisfied else "fail"))
         return common.Finding(
-            uuid=stable_uuid(self.digest, "finding", item["id"]), title=_line(f"{control_id(item['id'])}: {zh}"),
+            uuid=stable_uuid(self.digest, "finding", item.id), title=_line(f"{control_id(item.id)}: {zh}"),
             description=_describe(item), props=props, origins=self.origins(), target=target,
             related_observations=[common.RelatedObservation(
-                observation_uuid=stable_uuid(self.digest, "observation", item["id"]))])
+                observation_uuid=stable_uuid(self.digest, "observation", item.id))])
 
     def back_matter(self) -> common.BackMatter:
         from trestle.oscal import common
@@ -359,32 +351,33 @@ class _Context:
         return common.BackMatter(resources=[catalog_resource, *evidence])
 
     def title(self, what: str) -> str:
-        return f"{what}：{self.service.get('name') or '-'}"
+        return f"{what}：{self.service.name or '-'}"
 
 
-def assessment_results(report: dict[str, Any]) -> dict[str, Any]:
+def assessment_results(given: SealedReport | dict[str, Any]) -> dict[str, Any]:
     """OSCAL assessment-results for one sealed redline report."""
     from trestle.oscal import assessment_results as ar
     from trestle.oscal import common
 
+    report = _typed(given)
     ctx = _Context(report)
     items = list(_items(report))
     if not items:
         raise InputError("the report assesses no checklist items", field="measures")
     observations = [ctx.observation(item) for item in items]
     findings = [ctx.finding(item) for item in items if is_open(item)]
-    conclusion = report.get("conclusion") or {}
+    conclusion = report.conclusion
     reviewed = common.ReviewedControls(control_selections=[common.ControlSelections(
-        include_controls=[common.SelectControlById(control_id=control_id(item["id"])) for item in items])])
+        include_controls=[common.SelectControlById(control_id=control_id(item.id)) for item in items])])
     attestations = None
-    if conclusion.get("statement"):
+    if conclusion.statement:
         attestations = [ar.Attestation(
             responsible_parties=[common.ResponsibleParty(role_id="assessor", party_uuids=[ctx.assessor_uuid])],
             parts=[common.AssessmentPart(name="assessor-statement", ns=NS,
-                                         prose=conclusion["statement"])])]
+                                         prose=conclusion.statement)])]
     result = ar.Result(
         uuid=stable_uuid(ctx.digest, "result"), title=_line(ctx.title("安全评估结果 / Security assessment result")),
-        description=f"结论 / conclusion: {conclusion.get('result') or 'unknown'}",
+        description=f"结论 / conclusion: {conclusion.result.value}",
         start=ctx.date, end=ctx.date, props=ctx.seal_props(), reviewed_controls=reviewed,
         attestations=attestations, observations=observations, findings=findings or None)
     model = ar.AssessmentResults(
@@ -397,11 +390,12 @@ def assessment_results(report: dict[str, Any]) -> dict[str, Any]:
     return _dump(model)
 
 
-def poam(report: dict[str, Any]) -> dict[str, Any]:
+def poam(given: SealedReport | dict[str, Any]) -> dict[str, Any]:
     """The report's open items (not met, partly met, or with any finding) as an OSCAL POA&M."""
     from trestle.oscal import common
     from trestle.oscal import poam as pm
 
+    report = _typed(given)
     ctx = _Context(report)
     open_items = [item for item in _items(report) if is_open(item)]
     if not open_items:
@@ -411,18 +405,18 @@ def poam(report: dict[str, Any]) -> dict[str, Any]:
     findings = [ctx.finding(item) for item in open_items]
     poam_items = []
     for item, observation, finding in zip(open_items, observations, findings, strict=True):
-        props = [_prop("assessment-status", _status(item)), _prop("checklist-item", item["id"])]
+        props = [_prop("assessment-status", _status(item)), _prop("checklist-item", item.id)]
         severity = _severity(item)
         if severity:
             props.append(_prop("severity", severity))
         poam_items.append(pm.PoamItem(
-            uuid=stable_uuid(ctx.digest, "poam-item", item["id"]), title=finding.title,
+            uuid=stable_uuid(ctx.digest, "poam-item", item.id), title=finding.title,
             description=_describe(item), props=props,
             related_findings=[pm.RelatedFinding(finding_uuid=finding.uuid)],
             related_observations=[common.RelatedObservation(observation_uuid=observation.uuid)]))
     service = common.SystemComponent(
         uuid=stable_uuid(ctx.digest, "component", "service"), type="this-system",
-        title=_line(ctx.service.get("name") or "-"), description=ctx.service.get("description") or "-",
+        title=_line(ctx.service.name or "-"), description=ctx.service.description or "-",
         status=common.Status(state="operational"))
     model = pm.PlanOfActionAndMilestones(
         uuid=stable_uuid(ctx.digest, "poam"),

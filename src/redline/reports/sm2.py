@@ -4,7 +4,7 @@
     32918.2-2016 §5.5 and §6.1), is computed here with the SM3 of ``cryptography`` (OpenSSL), with ENTL =
     0x0080 and the default user ID ``1234567812345678`` of GM/T 0009-2012 §10, the one gmssl's
     ``sign_with_sm3`` hard-codes, so signatures made before keep verifying. The curve arithmetic is gmssl
-    3.2.2 (pure Python) on the SM2 recommended curve; docs/adr/0020-sm2-implementation.md says why no
+    3.2.2 (pure Python) on the SM2 recommended curve; docs/adr/0017-sm2-implementation.md says why no
     constant-time implementation replaces it yet. The signature value is the DER
     ``SEQUENCE { INTEGER r, INTEGER s }`` of GM/T 0009, so OpenSSL 3
     (``pkeyutl -verify -digest sm3 -pkeyopt distid:1234567812345678``) checks it too.

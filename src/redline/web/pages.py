@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from redline.domain.workflow import REGULATOR_ROLES, Action, Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError, ThrottledError
 from redline.i18n import LANGUAGES
+from redline.probes.document import SCHEMA as PROBE_RUN_SCHEMA
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
@@ -356,7 +357,7 @@ def view_evidence(request: Request, ctx: CtxDep, p: PageUser, sha256: str) -> HT
         document = loads(ctx.blobs.path_for(row.sha256).read_text(encoding="utf-8"), row.filename)
     except (InputError, UnicodeDecodeError):
         document = None
-    if not isinstance(document, dict) or document.get("schema") != "redline/probe-run":
+    if not isinstance(document, dict) or document.get("schema") != PROBE_RUN_SCHEMA:
         raise InputError("this evidence is not a redline probe run; download it instead", field="sha256")
     response = HTMLResponse(render_probe_html(document, request_lang(request)))
     response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "

@@ -21,6 +21,7 @@ from redline.adapters.archives import MAX_TOTAL_BYTES, read_members
 from redline.domain.workflow import FilingState
 from redline.errors import CheckFailedError, InputError, PackageTooLargeError, PermissionDeniedError
 from redline.reports.canonical import dumps, loads, verify_text
+from redline.reports.models import read_report
 from redline.services import audit
 from redline.services.access import signing_keys
 from redline.services.context import Context
@@ -185,6 +186,10 @@ def _sealed_report(members: dict[str, bytes], manifest: ManifestDoc) -> tuple[st
     if report_digest != manifest.report_sha256:
         raise _refuse("the report's seal does not match the digest the manifest names")
     report: dict[str, Any] = loads(report_text, REPORT)
+    try:
+        read_report(report, REPORT)  # the published model (docs/schemas), version 1 or 2
+    except InputError as exc:
+        raise InputError(f"package refused: {exc.field}: {exc.message}", field=exc.field) from None
     return report_text, report
 
 

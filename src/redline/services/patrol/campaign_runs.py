@@ -295,7 +295,7 @@ def _document(run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, Pro
                 "verdict": result.verdict.value}
 
     return seal({
-        "schema": "redline/campaign-run", "schema_version": 1,
+        "schema": "redline/campaign-run", "schema_version": 2,  # 2: RFC 8785 seal (reports/canonical.py)
         "campaign": {"id": campaign.id, "name": campaign.name, "region": campaign.region, "basis": campaign.basis},
         "run_id": run.id,
         "providers": [{"provider": {"id": g.provider.id, "name": g.provider.name, "location": g.provider.location},
