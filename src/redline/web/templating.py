@@ -64,7 +64,7 @@ def environment(lang: str) -> Environment:
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS.get(str(state), str(state)))
     env.globals["role_label"] = lambda role: gettext(ROLE_LABELS.get(str(role), str(role)))
     env.globals["authority_label"] = lambda a: gettext(AUTHORITY_LABELS.get(str(a), str(a)))
-    env.globals["reviews_of"] = review_tracks.read
+    env.globals["reviews_of"] = review_tracks.read_once_sent
     env.globals["severity_label"] = lambda sev: gettext(SEVERITY_LABELS.get(str(sev), str(sev)))
     # Data that may have a translation (a finding's kind): plain gettext, no %-formatting of the text.
     env.globals["data_label"] = lambda text: gettext(str(text))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redline.domain.parallel_review import Authority, both
-from redline.domain.workflow import FilingState
+from redline.domain.workflow import BEFORE_SUBMISSION, FilingState
 from redline.store.models import Filing, FilingReview
 
 
@@ -51,6 +51,12 @@ def read(filing: Filing) -> list[TrackView]:
         views.append(TrackView(authority.value, row.state, row.officer_name, row.at, row.note) if row
                      else TrackView(authority.value, state.value, "", None, ""))
     return views
+
+
+def read_once_sent(filing: Filing) -> list[TrackView]:
+    """The tracks a filing list shows: none before the report went to the regulators (both would only
+    repeat the filing's own state)."""
+    return [] if FilingState(filing.state) in BEFORE_SUBMISSION else read(filing)
 
 
 def tracks(views: list[TrackView]) -> dict[Authority, FilingState]:
