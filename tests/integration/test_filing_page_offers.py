@@ -119,6 +119,7 @@ def test_at_every_stage_the_page_offers_what_the_workflow_allows(world: World) -
     w, ctx = world, world.ctx
     offered = _check_page(w)
     assert offered == {"admin": {"submit"}, "member": set()}
+    assert "review-line" not in w.viewers["admin"].client.get("/provider").text  # not before submission
     filings.invite_assessor(ctx, w.p("admin"), w.filing_id, "tp-assessor")
     _check_page(w)
     items = queries.get_filing(ctx, w.p("admin"), w.filing_id).items
@@ -127,6 +128,7 @@ def test_at_every_stage_the_page_offers_what_the_workflow_allows(world: World) -
     review.act(ctx, w.p("admin"), w.filing_id, Action.SUBMIT)
     offered = _check_page(w)
     assert offered["cac"] == offered["mps"] == {"start_review"} and offered["admin"] == set()
+    assert w.viewers["admin"].client.get("/provider").text.count('class="muted review-line"') == 2
     review.act(ctx, w.p("cac"), w.filing_id, Action.START_REVIEW)
     _check_page(w)
     review.act(ctx, w.p("mps"), w.filing_id, Action.START_REVIEW)
