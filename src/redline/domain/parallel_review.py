@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from redline.domain.workflow import TRANSITIONS, Action, FilingState, Role, WorkflowError, actions_for, next_state
+from redline.domain.workflow import (
+    CONCLUDED,
+    TRANSITIONS,
+    Action,
+    FilingState,
+    Role,
+    Standing,
+    WorkflowError,
+    allowed_actions,
+    next_state,
+)
 from redline.errors import PermissionDeniedError
 
 
@@ -33,7 +43,6 @@ S = FilingState
 PRECEDENCE = (S.NOTICE_ISSUED, S.REASSESSMENT_ORDERED, S.DRAFT, S.SUPPLEMENT_REQUESTED, S.RECTIFICATION_ORDERED,
               S.RECTIFICATION_SUBMITTED, S.ONSITE_INSPECTION, S.UNDER_REVIEW, S.SUBMITTED,
               S.VERIFIED, S.ACCEPTED, S.CLOSED)
-CONCLUDED = frozenset({S.ACCEPTED, S.VERIFIED, S.CLOSED})
 
 
 def both(state: FilingState) -> dict[Authority, FilingState]:
@@ -74,12 +83,17 @@ def step(tracks: Tracks, action: Action, role: Role, reason: str = "") -> dict[A
     return after
 
 
+def standing(tracks: Tracks, role: Role) -> Standing:
+    """Where the filing stands for `role`, as the workflow rules read it: the derived state, both tracks,
+    and a regulator's own authority's track."""
+    authority = AUTHORITY_OF_ROLE.get(role)
+    return Standing(overall_state(tracks), frozenset(tracks[a] for a in Authority),
+                    tracks[authority] if authority is not None else None)
+
+
 def actions_available(tracks: Tracks, role: Role) -> list[Action]:
     """The steps `role` may take now: a regulator on its own track, a provider on any track waiting for it."""
-    authority = AUTHORITY_OF_ROLE.get(role)
-    if authority is not None:
-        return actions_for(tracks[authority], role)
-    offered = {a for t in Authority for a in actions_for(tracks[t], role)}
+    offered = allowed_actions(standing(tracks, role), role)
     return [a for a in Action if a in offered]
 
 
@@ -89,4 +103,4 @@ def waiting_for(tracks: Tracks) -> list[Authority]:
 
 
 __all__ = ["AUTHORITY_OF_ROLE", "Authority", "Tracks", "WorkflowError", "actions_available", "both",
-           "overall_state", "step", "waiting_for"]
+           "overall_state", "standing", "step", "waiting_for"]

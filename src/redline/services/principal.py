@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, true
 
 from redline.domain import jurisdiction
-from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Role
+from redline.domain.workflow import PROVIDER_ROLES, REGULATOR_ROLES, Actor, Role
 from redline.errors import NotFoundError, PermissionDeniedError
 from redline.store.models import Filing, Summons, User
 
@@ -60,6 +60,12 @@ def can_see_filing(p: Principal, filing: Filing) -> bool:
     if p.role is Role.ASSESSOR:
         return filing.assessor_id == p.user_id
     return False
+
+
+def actor(p: Principal, filing: Filing) -> Actor:
+    """`p` as the workflow rules see them on `filing`: the role, and whether `p` is the assessor its provider
+    invited."""
+    return Actor(p.role, invited=p.role is Role.ASSESSOR and filing.assessor_id == p.user_id)
 
 
 def require_filing(p: Principal, filing: Filing | None, filing_id: int) -> Filing:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from redline.domain.workflow import REGULATOR_ROLES, Action, Role
+from redline.domain.workflow import NEEDS_REASON, REGULATOR_ROLES, Action, Role
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError, ThrottledError
 from redline.i18n import LANGUAGES
 from redline.probes.document import SCHEMA as PROBE_RUN_SCHEMA
@@ -156,6 +156,7 @@ def _filing(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, *, done:
     shown = dict(view.filing.answers) | (posted or {})
     refused = error is not None or (judging is not None and judging.error is not None)
     return render(request, "filing.html", status=422 if refused else 200, v=view, f=view.filing, items=items,
+                  may=view.may, needs_reason=NEEDS_REASON,
                   done=done, today=ctx.today(), answers=shown, error=error,
                   error_item=_error_item(error, view.items),
                   documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),

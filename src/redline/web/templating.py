@@ -12,7 +12,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
-from redline.services.filing import review_tracks
 
 LANG_COOKIE = "redline_lang"
 STATE_LABELS = {
@@ -64,7 +63,6 @@ def environment(lang: str) -> Environment:
     env.globals["state_label"] = lambda state: gettext(STATE_LABELS.get(str(state), str(state)))
     env.globals["role_label"] = lambda role: gettext(ROLE_LABELS.get(str(role), str(role)))
     env.globals["authority_label"] = lambda a: gettext(AUTHORITY_LABELS.get(str(a), str(a)))
-    env.globals["reviews_of"] = review_tracks.read
     env.globals["severity_label"] = lambda sev: gettext(SEVERITY_LABELS.get(str(sev), str(sev)))
     # Data that may have a translation (a finding's kind): plain gettext, no %-formatting of the text.
     env.globals["data_label"] = lambda text: gettext(str(text))

@@ -16,17 +16,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from redline.domain.deadline_clock import DeadlineClock, clock
-from redline.domain.workflow import FilingState
+from redline.domain.workflow import BEFORE_SUBMISSION, OWES_SUBMISSION, FilingState
 from redline.services.context import Context
 from redline.store.models import Filing, FollowUpDeadline, RectificationItem
 
 # States in which the provider owes a submission: the first one, a supplement or a re-assessment.
-AWAITING_PROVIDER = frozenset({FilingState.NOTICE_ISSUED, FilingState.DRAFT,
-                               FilingState.SUPPLEMENT_REQUESTED, FilingState.REASSESSMENT_ORDERED})
+AWAITING_PROVIDER = OWES_SUBMISSION
 # States in which the statutory submission deadline itself still runs (nothing submitted yet, or a
 # re-assessment is being redone: then the re-assessment's own date is the one owed).
-AWAITING_FIRST = frozenset({FilingState.NOTICE_ISSUED, FilingState.DRAFT})
-CLOSED = frozenset({FilingState.CLOSED})
+AWAITING_FIRST = BEFORE_SUBMISSION
 
 
 class DeadlineKind(enum.StrEnum):

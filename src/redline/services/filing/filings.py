@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from redline.domain.assessment import AnswerStatus, Severity
 from redline.domain.filenames import check_file_name, check_line
 from redline.domain.obligations import Evaluation, evaluate, service_tags_after
-from redline.domain.workflow import FilingState, Role
+from redline.domain.parallel_review import standing
+from redline.domain.workflow import FilingState, Role, Standing, Task, actor_may, may_do, state_allows
 from redline.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.rulebook.schema import DeadlineRule, EventKind
@@ -23,13 +24,12 @@ from redline.services.assessment.assessing import applicable_checklists
 from redline.services.assessment.documents import change_from, reconcile, service_from
 from redline.services.context import Context
 from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks
-from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
+from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
 from redline.yamldoc import YamlDoc
 
 NATIONAL = "100000"  # the jurisdiction code of a national office
-EDITABLE = frozenset({FilingState.DRAFT, FilingState.SUPPLEMENT_REQUESTED})
 
 
 def record(session: Session, ctx: Context, p: Principal, filing: Filing, action: str,
@@ -181,14 +181,20 @@ def checklist_items(ctx: Context, filing: Filing) -> list[str]:
 
 def _editable(session: Session, p: Principal, filing_id: int, *, evidence: bool = False) -> Filing:
     filing = require_filing(p, get_for_update(session, Filing, filing_id), filing_id)
-    if evidence and p.is_provider and FilingState.RECTIFICATION_ORDERED in review_tracks.states_of(
-            review_tracks.rows_of(session, filing)).values():
+    who = actor(p, filing)
+    if evidence and may_do(Task.ANSWER_RECTIFICATION, who, standing(
+            review_tracks.states_of(review_tracks.rows_of(session, filing)), p.role)):
         return filing  # evidence for the answers to a rectification order (of either authority)
-    if not (p.is_provider or (p.role is Role.ASSESSOR and filing.assessor_id == p.user_id)):
+    if not actor_may(Task.EDIT_ASSESSMENT, who):
         raise PermissionDeniedError("only the provider or its invited assessor may edit the assessment")
-    if FilingState(filing.state) not in EDITABLE:
+    if not state_allows(Task.EDIT_ASSESSMENT, _at(filing)):
         raise ConflictError(f"the assessment cannot be edited in state '{filing.state}'", field="state")
     return filing
+
+
+def _at(filing: Filing) -> Standing:
+    """Where the filing stands for the tasks on the whole filing (which read its state alone)."""
+    return Standing(FilingState(filing.state))
 
 
 MAX_FINDINGS = 100  # findings on one checklist item
@@ -296,9 +302,9 @@ def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None
 def invite_assessor(ctx: Context, p: Principal, filing_id: int, username: str) -> None:
     with ctx.uow() as uow:
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
-        if p.role is not Role.PROVIDER_ADMIN:
+        if not actor_may(Task.INVITE_ASSESSOR, actor(p, filing)):
             raise PermissionDeniedError("only a provider_admin may invite an assessor")
-        if FilingState(filing.state) not in EDITABLE:
+        if not state_allows(Task.INVITE_ASSESSOR, _at(filing)):
             raise InputError(f"an assessor is invited while the assessment is open, not in state "
                              f"'{filing.state}'", field="state")
         assessor = uow.session.scalar(select(User).where(User.username == username))
@@ -313,9 +319,9 @@ def sign_conclusion(ctx: Context, p: Principal, filing_id: int, statement: str) 
     """The invited assessor signs the conclusion with a statement; a later edit needs a new signature."""
     with ctx.uow() as uow:
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
-        if p.role is not Role.ASSESSOR or filing.assessor_id != p.user_id:
+        if not actor_may(Task.SIGN_CONCLUSION, actor(p, filing)):
             raise PermissionDeniedError("only the invited assessor may sign")
-        if FilingState(filing.state) not in EDITABLE:
+        if not state_allows(Task.SIGN_CONCLUSION, _at(filing)):
             raise InputError(f"nothing to sign in state '{filing.state}'", field="state")
         if not statement.strip():
             raise InputError("the assessor's statement is empty", field="statement")
@@ -330,7 +336,7 @@ def _withdraw_signature(session: Session, ctx: Context, p: Principal, filing: Fi
                         always: bool = False) -> None:
     """While the assessment is open, a change the assessor's signature does not cover withdraws it (and
     any save by someone else than the assessor, `always`)."""
-    if filing.assessor_signed_at is None or FilingState(filing.state) not in EDITABLE:
+    if filing.assessor_signed_at is None or not state_allows(Task.EDIT_ASSESSMENT, _at(filing)):
         return  # after submission the sealed report keeps what was signed; rectification evidence is apart
     session.flush()
     if not always and assessor_signature.holds(session, filing):

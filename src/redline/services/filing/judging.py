@@ -10,17 +10,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from redline.domain.workflow import FilingState
+from redline.domain.workflow import FilingState, Standing, Task, actor_may, state_allows
 from redline.errors import ConflictError, InputError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.services.assessment.judgement_input import JudgementIn
 from redline.services.context import Context
 from redline.services.filing import filings
-from redline.services.principal import Principal, require_filing
+from redline.services.principal import Principal, actor, require_filing
 from redline.store.locking import get_for_update
 from redline.store.models import Filing, Service
-
-OPEN_STATES = frozenset({FilingState.DRAFT, FilingState.SUPPLEMENT_REQUESTED})
 
 
 def _judgement(ctx: Context, p: Principal, question: str, answer: bool, reasons: str) -> JudgementIn:
@@ -38,9 +36,9 @@ def record_judgement(ctx: Context, p: Principal, filing_id: int, question: str, 
     """The provider answers `question` for the filing's change; a later answer replaces an earlier one."""
     with ctx.uow() as uow:
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
-        if not p.is_provider:
+        if not actor_may(Task.RECORD_JUDGEMENT, actor(p, filing)):
             raise PermissionDeniedError("only the provider records its judgements")
-        if FilingState(filing.state) not in OPEN_STATES:
+        if not state_allows(Task.RECORD_JUDGEMENT, Standing(FilingState(filing.state))):
             raise ConflictError(f"a judgement is recorded while the assessment is open, not in state "
                                 f"'{filing.state}'", field="state")
         if not filing.change:

@@ -11,15 +11,15 @@ from sqlalchemy import Select, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
-from redline.domain.parallel_review import Authority, actions_available, waiting_for
-from redline.domain.workflow import FilingState
+from redline.domain.parallel_review import standing, waiting_for
+from redline.domain.workflow import Permissions, permissions
 from redline.errors import NotFoundError
 from redline.services.context import Context
 from redline.services.filing import review_tracks
 from redline.services.filing.deadlines import Escalation, escalated
 from redline.services.filing.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
 from redline.services.filing.filings import checklist_items
-from redline.services.principal import Principal, filing_scope, require_filing, summons_scope
+from redline.services.principal import Principal, actor, filing_scope, require_filing, summons_scope
 from redline.store.models import (
     Evidence,
     Filing,
@@ -99,12 +99,11 @@ class FilingView:
     comments: list[ReviewComment]
     inspections: list[Inspection]
     rectification: list[RectificationItem]
+    may: Permissions  # what the viewer may do now, from `domain/workflow.py`
     summonses: list[Summons] = field(default_factory=list)
     deadlines: list[DeadlineLine] = field(default_factory=list)
     reviews: list[review_tracks.TrackView] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
-    can_comment: bool = False  # the viewer's own authority is reviewing
-    rectification_open: bool = False  # an authority waits for answers to its rectification order
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -114,12 +113,12 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         _ = filing.events
         reviews = review_tracks.read(filing)
         tracks = review_tracks.tracks(reviews)
-        own = tracks.get(Authority(p.agency)) if p.agency else None
+        may = permissions(actor(p, filing), standing(tracks, p.role))
         return FilingView(
             filing=filing,
             overdue=is_overdue(s, filing, ctx.today()),
             deadlines=deadlines_of(ctx, s, filing),
-            actions=[a.value for a in actions_available(tracks, p.role)],
+            actions=[a.value for a in may.actions],
             items=checklist_items(ctx, filing),
             evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
             comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
@@ -130,8 +129,7 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
             summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
             reviews=reviews,
             waiting=[a.value for a in waiting_for(tracks)],
-            can_comment=own in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION),
-            rectification_open=FilingState.RECTIFICATION_ORDERED in tracks.values(),
+            may=may,
         )
 
 

@@ -23,8 +23,8 @@ from redline.domain.assessment import (
     conclude,
 )
 from redline.domain.obligations import evaluate
-from redline.domain.parallel_review import AUTHORITY_OF_ROLE, Authority, overall_state, step
-from redline.domain.workflow import Action, FilingState
+from redline.domain.parallel_review import AUTHORITY_OF_ROLE, Authority, overall_state, standing, step
+from redline.domain.workflow import Action, FilingState, Task, actor_may, state_allows, track_allows
 from redline.errors import InputError, NotFoundError, PermissionDeniedError
 from redline.reports.document import build_report
 from redline.services import audit
@@ -39,7 +39,7 @@ from redline.services.filing import (
     review_tracks,
 )
 from redline.services.filing.filings import checklist_items, record
-from redline.services.principal import Principal, regulator_reaches, require_filing, require_regulator
+from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.services.records import checkpoints, receipts
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence as EvidenceRow
@@ -231,12 +231,13 @@ def comment(ctx: Context, p: Principal, filing_id: int, item_id: str, text: str)
     """A regulator's written-review comment on one checklist item."""
     with ctx.uow() as uow:
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
-        if not p.is_regulator:
+        if not actor_may(Task.COMMENT, actor(p, filing)):
             raise PermissionDeniedError("only a CAC or public-security officer may comment in review")
-        own = review_tracks.states_of(review_tracks.rows_of(uow.session, filing))[_authority(p)]
-        if own not in (FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION):
+        where = standing(review_tracks.states_of(review_tracks.rows_of(uow.session, filing)), p.role)
+        if not state_allows(Task.COMMENT, where):
+            assert where.own is not None
             raise InputError(f"comments are made under review, not while your authority's review is in "
-                             f"state '{own.value}'", field="state")
+                             f"state '{where.own.value}'", field="state")
         if item_id not in checklist_items(ctx, filing):
             raise InputError(f"'{item_id}' is not an item of this filing", field="item_id")
         if not text.strip():
@@ -252,10 +253,10 @@ def answer_rectification(ctx: Context, p: Principal, filing_id: int, item_id: in
                          evidence_sha256: str | None = None) -> None:
     with ctx.uow() as uow:
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
-        if not p.is_provider:
+        if not actor_may(Task.ANSWER_RECTIFICATION, actor(p, filing)):
             raise PermissionDeniedError("only the provider answers a rectification order")
         tracks = review_tracks.states_of(review_tracks.rows_of(uow.session, filing))
-        ordering = [a for a in Authority if tracks[a] is FilingState.RECTIFICATION_ORDERED]
+        ordering = [a for a in Authority if track_allows(Task.ANSWER_RECTIFICATION, tracks[a])]
         if not ordering:
             raise InputError(f"no open rectification order in state '{filing.state}'", field="state")
         item = uow.session.get(RectificationItem, item_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from redline.domain.workflow import BEFORE_SUBMISSION, FilingState
 from redline.services.context import Context
 from redline.services.filing import queries, review_tracks
 from redline.services.principal import Principal
@@ -48,6 +49,12 @@ class FilingOut(BaseModel):
     submitted_at: dt.datetime | None
     report_digest: str | None
     reviews: list[ReviewOut]
+
+    @property
+    def review_lines(self) -> list[ReviewOut]:
+        """The review tracks a list of filings shows: none before the report went to the regulators (both
+        would only repeat the filing's own state)."""
+        return [] if FilingState(self.state) in BEFORE_SUBMISSION else self.reviews
 
     @classmethod
     def of(cls, f: Filing, overdue: bool) -> FilingOut:

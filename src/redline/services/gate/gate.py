@@ -28,16 +28,12 @@ from pathlib import Path
 from redline.domain.calendar import WorkCalendar
 from redline.domain.obligations import Obligation, Text, evaluate
 from redline.domain.service import Change, ServiceProfile
-from redline.domain.workflow import FilingState
+from redline.domain.workflow import CONCLUDED, PENDING, FilingState
 from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import EventKind, ObligationKind
 from redline.services.assessment.documents import ServiceFile, service_from
-from redline.services.gate.gate_baseline import ACCEPTED_STATES, FilingSummary, GateBaseline
+from redline.services.gate.gate_baseline import FilingSummary, GateBaseline
 from redline.yamldoc import YamlDoc, load_model, read_yaml
-
-PENDING_STATES = frozenset({FilingState.SUBMITTED, FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION,
-                            FilingState.SUPPLEMENT_REQUESTED, FilingState.RECTIFICATION_ORDERED,
-                            FilingState.RECTIFICATION_SUBMITTED})
 
 
 class Coverage(StrEnum):
@@ -189,9 +185,9 @@ def _brings(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, filing: 
 
 
 def _coverage(state: FilingState) -> Coverage:
-    if state in ACCEPTED_STATES:
+    if state in CONCLUDED:
         return Coverage.ACCEPTED
-    return Coverage.PENDING if state in PENDING_STATES else Coverage.MISSING
+    return Coverage.PENDING if state in PENDING else Coverage.MISSING
 
 
 _RANK = {Coverage.ACCEPTED: 0, Coverage.PENDING: 1, Coverage.MISSING: 2}

@@ -14,15 +14,12 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from redline.domain.workflow import FilingState
+from redline.domain.workflow import CONCLUDED, FilingState
 from redline.errors import NotFoundError
 from redline.rulebook.schema import EventKind
 from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.store.models import Filing, Service
-
-# The regulators have accepted the report (verified: accepted after a rectification).
-ACCEPTED_STATES = frozenset({FilingState.ACCEPTED, FilingState.VERIFIED, FilingState.CLOSED})
 
 
 class BaselineProfile(BaseModel):
@@ -112,7 +109,7 @@ def gate_baseline(ctx: Context, p: Principal, service_id: int) -> GateBaseline:
                                         .order_by(Filing.id)))
         registered = dict(service.profile.get("service") or {})
         summaries = {f.id: _summary(f, registered) for f in rows}
-        accepted = [f for f in rows if FilingState(f.state) in ACCEPTED_STATES and f.report]
+        accepted = [f for f in rows if FilingState(f.state) in CONCLUDED and f.report]
         if accepted:
             profile = _accepted_profile(service.name, registered, accepted, summaries)
             last = accepted[-1]  # filings come in id order: the latest opened of the accepted
