@@ -192,8 +192,8 @@ def test_a_run_attributes_each_finding_to_the_provider_whose_sample_it_is(ctx: C
     assert screened[0].location == "评论区抽样.txt" and screened[0].severity == "high"
     logs = [f for f in rows if f.probe == "log-retention"]
     assert {f.provider_id for f in logs} == {hz, nb}  # run-level findings, each within one provider's logs
-    assert any(f.category == "gap" and f.provider_id == hz for f in logs)
-    assert not any(f.category == "gap" and f.provider_id == nb for f in logs)
+    assert any(f.category == "log.retention.gap" and f.provider_id == hz for f in logs)
+    assert not any(f.category == "log.retention.gap" and f.provider_id == nb for f in logs)
     document = ctx.blobs.path_for(runs[0].result_sha256 or "").read_text(encoding="utf-8")
     assert '"redline/campaign-run"' in document and '"seal"' in document
     board = campaigns.dashboard(ctx, _as(ctx, "zj-cac"), cid)

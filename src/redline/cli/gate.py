@@ -20,12 +20,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from redline.domain.calendar import WorkCalendar
-from redline.domain.obligations import Due, Text
+from redline.domain.obligations import Text
 from redline.errors import CheckFailedError, InputError
 from redline.i18n import check_language
 from redline.reports.canonical import jsonable
 from redline.rulebook.book import Rulebook
-from redline.rulebook.schema import DeadlineRule
 from redline.services.gate.gate import (
     Baseline,
     Coverage,
@@ -36,94 +35,78 @@ from redline.services.gate.gate import (
     read_manifest,
     run_gate,
 )
+from redline.words import N_, gettext_for, pick
+from redline.words.citations import quote_words
+from redline.words.deadlines import due_of
 
-from .check import provisional_range
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 from .gate_platform import fetch_baseline
 
 
-def _due(due: Due, zh: bool) -> str:
-    return escape(_due_words(due, zh))
-
-
-def _due_words(due: Due, zh: bool) -> str:
-    if due.rule is DeadlineRule.BEFORE_EVENT:
-        return f"发布前（{due.date} 之前）" if zh else f"before release ({due.date})"
-    if due.date is None:
-        return "条文未规定时限" if zh else "no date in the text"
-    if due.rule is DeadlineRule.ONGOING:
-        return f"自 {due.date} 起持续" if zh else f"from {due.date}, ongoing"
-    text = f"{due.date} 前（含）" if zh else f"by {due.date}"
-    return text + (provisional_range(due, zh) if due.provisional else "")
-
-
-def _articles(item: GateItem, zh: bool) -> str:
+def _articles(item: GateItem) -> str:
     return escape("\n".join(q.cite for q in item.obligation.quotes))
 
 
-def _basis_lines(item: GateItem, zh: bool) -> list[str]:
+def _basis_lines(item: GateItem, lang: str) -> list[str]:
     """Full citations below the table, one per line, so CI logs keep them whole (as Rich markup,
     escaped): the obligation's articles, then those its deadline rests on."""
-    lines = []
-    for q in (*item.obligation.quotes, *item.obligation.due_quotes):
-        mark = "" if q.status.value == "verified" else (" [未核实]" if zh else " [unverified]")
-        if zh:
-            lines.append(escape(f"{q.cite}: 《{q.regulation_title_zh}》{q.label_zh}：“{q.text}”{mark}"))
-        else:
-            lines.append(escape(f"{q.cite}: {q.regulation_title_en}, {q.label_en}: “{q.text}”{mark}"))
-    return lines
+    return [escape(f"{q.cite}: {quote_words(q, lang)}")
+            for q in (*item.obligation.quotes, *item.obligation.due_quotes)]
 
 
-def _what(item: GateItem, zh: bool) -> str:
+def _what(item: GateItem, lang: str) -> str:
     c = item.change
     cause = ", ".join((*c.capabilities, *c.technologies)) or f"{c.mau_before} → {c.mau_after}"
-    title = item.obligation.title.zh if zh else item.obligation.title.en
     kind = c.kind.value if c.kind else ""
-    return f"{escape(title)}\n[dim]{escape(f'{item.obligation.trigger_id} · {kind}: {cause}')}[/dim]"
+    return (f"{escape(pick(item.obligation.title, lang))}\n"
+            f"[dim]{escape(f'{item.obligation.trigger_id} · {kind}: {cause}')}[/dim]")
 
 
-def _covered(item: GateItem, zh: bool) -> str:
+_COVERAGE = {Coverage.ACCEPTED: ("green", N_("accepted")), Coverage.PENDING: ("yellow", N_("submitted, not accepted")),
+             Coverage.MISSING: ("red", N_("not submitted"))}
+
+
+def _covered(item: GateItem, lang: str) -> str:
+    _ = gettext_for(lang)
     filing = escape(f" #{item.filing_id} {item.filing_state}") if item.filing_id else ""
     if not item.gating:
-        return ("不拦截发布" if zh else "not gated") + filing
-    text = {Coverage.ACCEPTED: ("[green]已受理[/green]", "[green]accepted[/green]"),
-            Coverage.PENDING: ("[yellow]已提交，待受理[/yellow]", "[yellow]submitted, not accepted[/yellow]"),
-            Coverage.MISSING: ("[red]未提交[/red]", "[red]not submitted[/red]")}[item.coverage]
-    return (text[0] if zh else text[1]) + filing
+        return escape(_("not gated")) + filing
+    colour, words = _COVERAGE[item.coverage]
+    return f"[{colour}]{escape(_(words))}[/{colour}]" + filing
 
 
-def _baseline_line(b: Baseline, zh: bool) -> str:
-    basis = {"file": ("基线文件", "baseline file"),
-             "accepted_filing": (f"平台：最近受理的备案 #{b.filing_id}",
-                                 f"platform: last accepted filing #{b.filing_id}"),
-             "registered": ("平台：登记的服务信息（尚无受理的备案）",
-                            "platform: registered profile (no accepted filing yet)")}[b.basis]
-    return escape(f"{basis[0] if zh else basis[1]} · {b.source}")
+def _baseline_line(b: Baseline, lang: str) -> str:
+    _ = gettext_for(lang)
+    basis = {"file": _("baseline file"),
+             "accepted_filing": _("platform: last accepted filing #{id}").format(id=b.filing_id),
+             "registered": _("platform: registered profile (no accepted filing yet)")}[b.basis]
+    return escape(f"{basis} · {b.source}")
 
 
 def print_result(result: GateResult, lang: str) -> None:
-    zh = lang == "zh-CN"
-    out.print(f"[bold]{escape(result.service)}[/bold] · {result.date} · {_baseline_line(result.baseline, zh)}")
+    _ = gettext_for(lang)
+    out.print(f"[bold]{escape(result.service)}[/bold] · {result.date} · {_baseline_line(result.baseline, lang)}")
     if not result.changes:
-        out.print("清单与基线一致，无变更。" if zh else "The manifest matches the baseline: no change.")
+        out.print(escape(_("The manifest matches the baseline: no change.")))
     if result.items:
         table = Table(show_lines=True)
-        for col in (("依据", "义务", "期限", "是否已覆盖") if zh else ("Articles", "Obligation", "Due", "Covered")):
+        for col in (_("Articles"), _("Obligation"), _("Due"), _("Covered")):
             table.add_column(col, overflow="fold")
         for item in result.items:
-            table.add_row(_articles(item, zh), _what(item, zh), _due(item.obligation.due, zh), _covered(item, zh))
+            table.add_row(_articles(item), _what(item, lang), escape(due_of(item.obligation.due, lang, release=True)),
+                          _covered(item, lang))
         out.print(table, soft_wrap=False)
-        out.print("[bold]依据[/bold]" if zh else "[bold]Basis[/bold]")
-        for line in dict.fromkeys(line for item in result.items for line in _basis_lines(item, zh)):
+        out.print("[bold]" + escape(_("Basis")) + "[/bold]")
+        for line in dict.fromkeys(line for item in result.items for line in _basis_lines(item, lang)):
             out.print(f"  {line}")
     elif result.changes:
-        out.print("变更未触发任何评估义务。" if zh else "The changes trigger no assessment.")
+        out.print(escape(_("The changes trigger no assessment.")))
     for w in _all_warnings(result):
-        out.print(f"[yellow]{'注意' if zh else 'warning'}:[/yellow] {escape(w.zh if zh else w.en)}")
+        out.print("[yellow]" + escape(_("warning")) + f":[/yellow] {escape(pick(w, lang))}")
     if result.passed:
-        out.print("[bold green]通过[/bold green]" if zh else "[bold green]PASS[/bold green]")
+        out.print("[bold green]" + escape(_("PASS")) + "[/bold green]")
     else:
-        out.print("[bold red]未通过[/bold red]" if zh else "[bold red]FAIL[/bold red]")
+        out.print("[bold red]" + escape(_("FAIL")) + "[/bold red]")
 
 
 def _all_warnings(result: GateResult) -> list[Text]:

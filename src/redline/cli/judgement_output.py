@@ -2,68 +2,71 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.markup import escape
 
 from redline.domain.judgements import QUESTIONS, Judgement, Outcome
 from redline.domain.obligations import Evaluation, NotTriggered, Obligation
-from redline.domain.text import Text
+from redline.words import gettext_for, pick
 
 from .common import out
 
-Pick = Callable[[Text], str]  # the raw message in the output language
+
+def _marked(words: str) -> str:
+    return f" [yellow]{escape(words)}[/yellow]"
 
 
-def outcome_mark(ob: Obligation, zh: bool) -> str:
+def outcome_mark(ob: Obligation, lang: str) -> str:
     """After an obligation's title: waiting on a judgement, resting on one, or resting on a presumption."""
+    _ = gettext_for(lang)
     if ob.outcome is Outcome.JUDGEMENT:
-        return " [yellow]（待判断）[/yellow]" if zh else " [yellow](depends on judgement)[/yellow]"
+        return _marked(_("(depends on judgement)"))
     if ob.judgements:
-        return _rests(ob.judgements, zh)
+        return _rests(ob.judgements, lang)
     if ob.requires_judgement:
-        return " [yellow]（需要判断）[/yellow]" if zh else " [yellow](requires judgement)[/yellow]"
+        return _marked(_("(requires judgement)"))
     return ""
 
 
-def skipped_mark(nt: NotTriggered, zh: bool) -> str:
+def skipped_mark(nt: NotTriggered, lang: str) -> str:
     if nt.judgements:
-        return _rests(nt.judgements, zh)
+        return _rests(nt.judgements, lang)
     if nt.requires_judgement:
-        return " [yellow]（需要判断）[/yellow]" if zh else " [yellow](requires judgement)[/yellow]"
+        _ = gettext_for(lang)
+        return _marked(_("(requires judgement)"))
     return ""
 
 
-def _rests(judgements: tuple[Judgement, ...], zh: bool) -> str:
-    who = "、".join(j.by for j in judgements) if zh else ", ".join(j.by for j in judgements)
-    return escape(f" （依据 {who} 的判断）" if zh else f" (rests on a judgement by {who})")
+def _rests(judgements: tuple[Judgement, ...], lang: str) -> str:
+    _ = gettext_for(lang)
+    who = _(", ").join(j.by for j in judgements)
+    return escape(_(" (rests on a judgement by {who})").format(who=who))
 
 
-def due_prefix(ob: Obligation, zh: bool) -> str:
+def due_prefix(ob: Obligation, lang: str) -> str:
     if ob.outcome is not Outcome.JUDGEMENT:
         return ""
-    return "如判断为是：" if zh else "if judged yes: "
+    _ = gettext_for(lang)
+    return _("if judged yes: ")
 
 
-def print_questions(evaluation: Evaluation, pick: Pick, zh: bool) -> None:
+def print_questions(evaluation: Evaluation, lang: str) -> None:
     """Each open question: what it asks, the facts, what follows either way, and how to record an answer."""
+    _ = gettext_for(lang)
     if evaluation.questions:
-        out.print("[bold]待判断的问题[/bold]" if zh else "[bold]Questions to decide[/bold]")
+        out.print("[bold]" + escape(_("Questions to decide")) + "[/bold]")
+    none = _("none of the duties waiting on it")
     for n, question in enumerate(evaluation.questions, start=1):
-        out.print(f"{n}. {escape(pick(question.text))}")
+        out.print(f"{n}. {escape(pick(question.text, lang))}")
         for fact in question.facts:
-            out.print(f"   {'事实' if zh else 'Facts'}: {escape(pick(fact))}")
-        none = Text("上述待判断的义务均不需履行", "none of the duties waiting on it")
-        yes = "、".join(pick(t) for t in question.if_yes) if zh else "; ".join(pick(t) for t in question.if_yes)
-        no = "、".join(pick(t) for t in question.if_no) if zh else "; ".join(pick(t) for t in question.if_no)
-        out.print(f"   {'如判断为是' if zh else 'If yes'}: {escape(yes or pick(none))}")
-        out.print(f"   {'如判断为否' if zh else 'If no'}: {escape(no or pick(none))}")
-        hint = (f"在变更文件中记录判断：judgements: [{{question: {question.id.value}, answer: yes|no, by: 姓名/职务, "
-                "date: 日期, reasons: 理由}]" if zh else
-                f"record it in the change file: judgements: [{{question: {question.id.value}, answer: yes|no, "
-                "by: name/role, date: date, reasons: why}]")
+            out.print("   " + escape(_("Facts")) + f": {escape(pick(fact, lang))}")
+        yes = _("; ").join(pick(t, lang) for t in question.if_yes)
+        no = _("; ").join(pick(t, lang) for t in question.if_no)
+        out.print("   " + escape(_("If yes")) + f": {escape(yes or none)}")
+        out.print("   " + escape(_("If no")) + f": {escape(no or none)}")
+        hint = _("record it in the change file: judgements: [{{question: {question}, answer: yes|no, "
+                 "by: name/role, date: date, reasons: why}}]").format(question=question.id.value)
         out.print(f"   [dim]{escape(hint)}[/dim]")
     if evaluation.judgements:
-        out.print("[bold]已记录的判断[/bold]" if zh else "[bold]Judgements recorded[/bold]")
+        out.print("[bold]" + escape(_("Judgements recorded")) + "[/bold]")
         for j in evaluation.judgements:
-            out.print(f"  • {escape(pick(QUESTIONS[j.question]))} {escape(pick(j.words()))}")
+            out.print(f"  • {escape(pick(QUESTIONS[j.question], lang))} {escape(pick(j.words(), lang))}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from redline.domain.assessment import Severity
+from redline.words.findings import english, other_code
 
 
 class Verdict(StrEnum):
@@ -34,7 +35,14 @@ class ProbeInfo:
 
 @dataclass(frozen=True)
 class ProbeFinding:
-    """One fact found: for which checklist item, how serious, where, and the evidence digest."""
+    """One fact found: for which checklist item, how serious, where, and the evidence digest.
+
+    `code` names the kind of fact, stable across versions and languages (`log.retention.gap`); `params`
+    are the values its words are filled with. People read the catalogue's words for the code in their
+    language (`redline.words.findings`); `message` is the English text, kept for scripts reading the
+    JSON. A finding made without a code (probes written before codes existed) is `<probe>.other` and
+    shows its message in every language: see `code_of` and docs/plugins.md.
+    """
 
     item: str
     severity: Severity
@@ -42,6 +50,19 @@ class ProbeFinding:
     message: str
     evidence: str
     clause: str = ""
+    code: str = ""
+    params: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def coded(cls, item: str, severity: Severity, location: str, code: str, params: Mapping[str, object],
+              evidence: str, clause: str = "") -> ProbeFinding:
+        """A finding whose code has words in the catalogue: its English message is those words, filled."""
+        plain = {k: str(v) for k, v in params.items()}
+        return cls(item, severity, location, english(code, plain), evidence, clause, code, plain)
+
+    def code_of(self, probe: str) -> str:
+        """The finding's code; `<probe>.other` for a finding made without one."""
+        return self.code or other_code(probe)
 
 
 @dataclass(frozen=True)

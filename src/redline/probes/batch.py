@@ -31,6 +31,7 @@ from redline.probes.backends import Backend, DaskBackend, InlineBackend, Limited
 from redline.probes.base import FileResult, ProbeFinding, Verdict
 from redline.probes.journal import Journal, Stamp
 from redline.probes.runner import ProbeRun
+from redline.words.findings import TASK_FAILED
 
 POLL_SECONDS = 0.2
 SMALL_RUN = 32  # fewer files than this run in-process: starting workers would cost more than it saves
@@ -233,6 +234,7 @@ def _next_runs(task: _Task, retries: int) -> list[_Task]:
 
 
 def _failed_results(files: list[Path], task: _Task) -> list[FileResult]:
-    message = f"task failed after {task.attempts} attempts: {task.errors[-1]}"
+    params = {"attempts": task.attempts, "error": task.errors[-1]}
     return [FileResult(str(files[p]), "", 0, Verdict.ERROR,
-                       findings=(ProbeFinding("", Severity.LOW, str(files[p]), message, ""),)) for p in task.positions]
+                       findings=(ProbeFinding.coded("", Severity.LOW, str(files[p]), TASK_FAILED, params, ""),))
+            for p in task.positions]

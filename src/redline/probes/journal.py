@@ -41,7 +41,8 @@ class Stamp:
 def result_from_dict(d: Mapping[str, Any]) -> FileResult:
     """The inverse of `runner.result_dict`."""
     findings = tuple(ProbeFinding(f["item"], Severity(f["severity"]), f["location"], f["message"], f["evidence"],
-                                  f.get("clause", "")) for f in d["findings"])
+                                  f.get("clause", ""), f.get("code", ""), f.get("params", {}))
+                     for f in d["findings"])
     return FileResult(d["path"], d["sha256"], int(d["size"]), Verdict(d["verdict"]), d["kind"],
                       tuple(d["carriers"]), findings, d["details"])
 

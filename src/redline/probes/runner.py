@@ -37,15 +37,19 @@ def walk(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _finding(f: ProbeFinding) -> dict[str, Any]:
+def _finding(f: ProbeFinding, probe: str) -> dict[str, Any]:
+    """`probe`: the probe's name, giving a finding made without a code its `<probe>.other` code; empty in
+    the journal, which keeps findings as the probe made them."""
     return {"item": f.item, "severity": f.severity.value, "location": f.location, "message": f.message,
-            "evidence": f.evidence, "clause": f.clause}
+            "evidence": f.evidence, "clause": f.clause, "code": f.code_of(probe) if probe else f.code,
+            "params": dict(f.params)}
 
 
-def result_dict(r: FileResult) -> dict[str, Any]:
+def result_dict(r: FileResult, probe: str = "") -> dict[str, Any]:
     """One file's result as plain JSON values (the results document and the batch journal share it)."""
     return {"path": r.path, "sha256": r.sha256, "size": r.size, "verdict": r.verdict.value, "kind": r.kind,
-            "carriers": list(r.carriers), "findings": [_finding(f) for f in r.findings], "details": r.details}
+            "carriers": list(r.carriers), "findings": [_finding(f, probe) for f in r.findings],
+            "details": r.details}
 
 
 def to_document(run_: ProbeRun) -> dict[str, Any]:
@@ -56,8 +60,9 @@ def to_document(run_: ProbeRun) -> dict[str, Any]:
                   "inputs": list(info.inputs), "options": dict(info.options)},
         "started": run_.started.isoformat(), "finished": run_.finished.isoformat(),
         "options": dict(run_.options),
-        "results": [result_dict(r) for r in run_.results],
-        "summary": {k: ([_finding(f) for f in v] if k == "findings" else v) for k, v in run_.summary.items()},
+        "results": [result_dict(r, info.name) for r in run_.results],
+        "summary": {k: ([_finding(f, info.name) for f in v] if k == "findings" else v)
+                    for k, v in run_.summary.items()},
     }
 
 

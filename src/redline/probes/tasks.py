@@ -8,6 +8,7 @@ from typing import Any
 
 from redline.domain.assessment import Severity
 from redline.probes.base import FileResult, ProbeFinding, Verdict
+from redline.words.findings import PROBE_FAILED
 
 
 def _check(name: str, path: Path, options: Mapping[str, Any]) -> FileResult:
@@ -16,7 +17,8 @@ def _check(name: str, path: Path, options: Mapping[str, Any]) -> FileResult:
     try:
         return probe(name).check_file(path, options)
     except Exception as exc:  # a probe bug on one file must not end the run; it is reported
-        finding = ProbeFinding("", Severity.LOW, str(path), f"probe failed: {type(exc).__name__}: {exc}", "")
+        finding = ProbeFinding.coded("", Severity.LOW, str(path), PROBE_FAILED,
+                                     {"error": f"{type(exc).__name__}: {exc}"}, "")
         return FileResult(str(path), "", 0, Verdict.ERROR, findings=(finding,))
 
 

@@ -11,7 +11,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from redline.adapters.archives import MAX_TOTAL_BYTES
 from redline.errors import ConflictError, InputError, PermissionDeniedError
-from redline.i18n import translations
 from redline.probes.base import option_value
 from redline.services.context import Context
 from redline.services.filing import queries
@@ -20,7 +19,9 @@ from redline.services.patrol.campaigns import SAMPLE_KINDS, CampaignSpec
 from redline.services.principal import Principal
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
-from redline.web.templating import SEVERITY_LABELS, render, request_lang
+from redline.web.templating import render, request_lang
+from redline.words import gettext_for, labels
+from redline.words.findings import kind_label
 
 router = APIRouter()
 
@@ -101,12 +102,12 @@ def _campaign(request: Request, ctx: CtxDep, p: PageUser, campaign_id: int, done
     board = campaigns.dashboard(ctx, p, campaign_id)
     found = campaigns.findings(ctx, p, campaign_id)
     lang = request_lang(request)
-    zh, gettext = lang == "zh-CN", translations(lang).gettext
-    severities = [(gettext(SEVERITY_LABELS.get(k, k)), v) for k, v in board.by_severity.items()]
-    svg = {"severity": charts.bar_chart("按严重程度" if zh else "By severity", severities),
-           "category": charts.bar_chart("按类别" if zh else "By category",
-                                       [(gettext(k), v) for k, v in list(board.by_category.items())[:12]]),
-           "provider": charts.bar_chart("按提供者" if zh else "By provider", list(board.by_provider.items()))}
+    gettext = gettext_for(lang)
+    severities = [(labels.label(labels.SEVERITIES, k, lang), v) for k, v in board.by_severity.items()]
+    kinds = [(kind_label(k, lang), v) for k, v in list(board.by_category.items())[:12]]
+    svg = {"severity": charts.bar_chart(gettext("By severity"), severities),
+           "category": charts.bar_chart(gettext("By category"), kinds),
+           "provider": charts.bar_chart(gettext("By provider"), list(board.by_provider.items()))}
     by_provider: dict[int, list[object]] = {}
     for f in found:
         by_provider.setdefault(f.provider_id, []).append(f)

@@ -59,19 +59,19 @@ class AigcLabelProbe:
         sha = _digest(path)
         if size == 0:
             return FileResult(str(path), sha, 0, Verdict.INCONCLUSIVE, "",
-                              findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "empty file", sha),))
+                              findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.empty", {}, sha),))
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             kind = _kind(path, data)
             details: dict[str, Any] = {}
             if kind is None:
                 return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "unknown", findings=(
-                    self._finding(ITEM_IMPLICIT, Severity.LOW, path, "format not recognised", sha),))
+                    self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unknown", {}, sha),))
             read = carriers.reader(kind)
             try:
                 raws: list[RawLabel] = read(data) if read else []
             except PARSE_ERRORS as exc:
                 return FileResult(str(path), sha, size, Verdict.ERROR, kind, findings=(self._finding(
-                    ITEM_IMPLICIT, Severity.LOW, path, f"cannot parse the {kind} structure: {exc}", sha),))
+                    ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unparsable", {"kind": kind, "error": exc}, sha),))
             if kind in ("text", "markdown") and options.get("explicit", True):
                 details["explicit"] = self._explicit(data)
             if kind in IMAGE_KINDS and options.get("ocr", False):
@@ -86,7 +86,7 @@ class AigcLabelProbe:
             return self._judge_text(path, sha, size, details)
         if read is None:
             return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, kind, details=details, findings=(
-                self._finding(ITEM_IMPLICIT, Severity.LOW, path, f"no reader for {kind} files", sha),))
+                self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.no_reader", {"kind": kind}, sha),))
         strict = options.get("strict_propagation", False) is True
         mentions = [r for r in raws if r.mention]
         if mentions:
@@ -102,8 +102,7 @@ class AigcLabelProbe:
         if explicit.get("found"):
             return FileResult(str(path), sha, size, Verdict.COMPLIANT, "text",
                               (f"text/explicit-{explicit.get('where')}",), (), details)
-        finding = self._finding(ITEM_EXPLICIT, Severity.MEDIUM, path,
-                                "no explicit label (人工智能/AI with 生成/合成) at head or tail", sha,
+        finding = self._finding(ITEM_EXPLICIT, Severity.MEDIUM, path, "aigc.explicit.missing", {}, sha,
                                 str(explicit.get("clause", "")))
         return FileResult(str(path), sha, size, Verdict.NO_LABEL, "text", (), (finding,), details)
 
@@ -114,24 +113,26 @@ class AigcLabelProbe:
                               "problems": [p.message for p in c.problems if not p.warning],
                               "warnings": [p.message for p in c.problems if p.warning]} for c in labels]
         if not labels:
-            finding = self._finding(ITEM_IMPLICIT, Severity.MEDIUM, path, "no implicit label found", sha,
+            finding = self._finding(ITEM_IMPLICIT, Severity.MEDIUM, path, "aigc.implicit.missing", {}, sha,
                                     MEASURES_ART5)
             return FileResult(str(path), sha, size, Verdict.NO_LABEL, kind, (), (finding,), details)
-        findings = [self._finding(ITEM_FIELDS, Severity.HIGH, path, f"{c.carrier}: {p.message}", sha, p.clause)
+        findings = [self._finding(ITEM_FIELDS, Severity.HIGH, path, "aigc.implicit.invalid",
+                                  {"carrier": c.carrier, "problem": p.message}, sha, p.clause)
                     for c in labels for p in c.problems if not p.warning]
         if len(labels) > 1:
-            findings.append(self._finding(ITEM_FIELDS, Severity.HIGH, path,
-                                          f"{len(labels)} labels in one file ({', '.join(carriers_found)})",
+            findings.append(self._finding(ITEM_FIELDS, Severity.HIGH, path, "aigc.implicit.multiple",
+                                          {"count": len(labels), "carriers": ", ".join(carriers_found)},
                                           sha, UNIQUE))
         verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
-        findings += [self._finding(ITEM_FIELDS, Severity.LOW, path, f"{c.carrier}: {p.message} (warning)", sha,
-                                   p.clause) for c in labels for p in c.problems if p.warning]
+        findings += [self._finding(ITEM_FIELDS, Severity.LOW, path, "aigc.implicit.warning",
+                                   {"carrier": c.carrier, "problem": p.message}, sha, p.clause)
+                     for c in labels for p in c.problems if p.warning]
         return FileResult(str(path), sha, size, verdict, kind, carriers_found, tuple(findings), details)
 
     @staticmethod
-    def _finding(item: str, severity: Severity, path: Path, message: str, sha: str,
+    def _finding(item: str, severity: Severity, path: Path, code: str, params: dict[str, object], sha: str,
                  clause: str = "") -> ProbeFinding:
-        return ProbeFinding(item, severity, str(path), message, sha, clause)
+        return ProbeFinding.coded(item, severity, str(path), code, params, sha, clause)
 
     @staticmethod
     def _explicit(data: carriers.Buffer) -> dict[str, Any]:

@@ -87,7 +87,7 @@ class ContentScreenProbe:
             docs = list(documents(path, fmt, str(options.get("field", "text")), decoded.text))
         except InputError as exc:  # a bad term list is a user error for the whole run: summarise raises it
             error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
-            finding = ProbeFinding("", Severity.LOW, str(path), str(exc), sha)
+            finding = ProbeFinding.coded("", Severity.LOW, str(path), "content.input.refused", {"error": exc}, sha)
             return FileResult(str(path), sha, size, Verdict.ERROR, findings=(finding,), details={"input_error": error})
         findings: list[ProbeFinding] = []
         found: list[dict[str, Any]] = []
@@ -108,30 +108,34 @@ class ContentScreenProbe:
         matches = list(screen.iter_matches(normalise(doc.text, screen.options)))
         for m in matches:
             hidden = next((h for h in doc.hidden if h.start <= m.start and m.end <= h.end), None)
-            how = f" in hidden text ({hidden.reason})" if hidden else ""
-            message = (f"{m.term.category}: term '{m.normalised}' found{how} as \"{_snippet(doc.text[m.start:m.end])}\""
-                       f" (term list line {m.term.line})")
-            out.append(self._record(doc, "term", m.start, m.end, m.term.severity, message, sha, TERM_CLAUSE,
-                                    normalised=m.normalised, category=m.term.category))
+            params = {"category": m.term.category, "term": m.normalised, "snippet": _snippet(doc.text[m.start:m.end]),
+                      "line": m.term.line, **({"hidden": hidden.reason} if hidden else {})}
+            out.append(self._record(doc, "term", m.start, m.end, m.term.severity, ("content.term.found", params),
+                                    sha, TERM_CLAUSE, normalised=m.normalised, category=m.term.category))
         for h in doc.hidden:
             has_terms = any(h.start <= m.start and m.end <= h.end for m in matches)
             if has_terms or h.links:
-                what = "listed terms" if has_terms else f"{len(h.links)} link(s), e.g. {h.links[0]}"
-                message = f"hidden text ({h.reason}) holds {what}: \"{_snippet(doc.text[h.start:h.end])}\""
+                said = {"reason": h.reason, "snippet": _snippet(doc.text[h.start:h.end])}
+                words = (("content.hidden.terms", said) if has_terms else
+                         ("content.hidden.links", {**said, "count": len(h.links), "link": h.links[0]}))
                 out.append(self._record(doc, "hidden-text", h.start, h.end, Severity.HIGH if has_terms else
-                                        Severity.MEDIUM, message, sha, SPAM_CLAUSE))
+                                        Severity.MEDIUM, words, sha, SPAM_CLAUSE))
         if _switch(options, "spam"):
             for s in find_spam(doc.text):
-                message = f"injected spam ({s.kind}): {s.reason}: \"{_snippet(doc.text[s.start:s.end])}\""
-                out.append(self._record(doc, s.kind, s.start, s.end, Severity.MEDIUM, message, sha, SPAM_CLAUSE))
+                said = {"kind": s.kind, "reason": s.reason, "snippet": _snippet(doc.text[s.start:s.end])}
+                out.append(self._record(doc, s.kind, s.start, s.end, Severity.MEDIUM,
+                                        ("content.spam.injected", said), sha, SPAM_CLAUSE))
         return out
 
     @staticmethod
-    def _record(doc: Document, kind: str, start: int, end: int, severity: Severity, message: str, sha: str,
-                clause: str, **extra: str) -> tuple[dict[str, Any], ProbeFinding]:
+    def _record(doc: Document, kind: str, start: int, end: int, severity: Severity,
+                words: tuple[str, Mapping[str, object]], sha: str, clause: str,
+                **extra: str) -> tuple[dict[str, Any], ProbeFinding]:
+        """`words`: the finding's code and parameters."""
         location = f"{doc.where}#{start}-{end}"
         record = {"where": doc.where, "kind": kind, "start": start, "end": end, "severity": severity.value, **extra}
-        return record, ProbeFinding(ITEM_FEATURES, severity, location, message, sha, clause)
+        code, params = words
+        return record, ProbeFinding.coded(ITEM_FEATURES, severity, location, code, params, sha, clause)
 
     def summarise(self, results: list[FileResult]) -> dict[str, Any]:
         for result in results:

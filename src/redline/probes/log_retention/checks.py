@@ -83,28 +83,28 @@ def file_findings(part: Partial, location: str, sha: str, state_truncated: str) 
     """What one file shows by itself: unreadable parts, unparsed lines, its clock going backwards."""
     found: list[ProbeFinding] = []
 
-    def add(item: str, severity: Severity, message: str, clause: str = SA2018_CLAUSE) -> None:
-        found.append(ProbeFinding(item, severity, location, message, sha, clause))
+    def add(item: str, severity: Severity, code: str, params: dict[str, object],
+            clause: str = SA2018_CLAUSE) -> None:
+        found.append(ProbeFinding.coded(item, severity, location, code, params, sha, clause))
 
+    binary = {"binary": part.binary_lines} if part.binary_lines else {}
     if state_truncated:
-        add(ITEM_RETENTION, Severity.MEDIUM, f"truncated: {state_truncated}; the {part.lines} lines before the "
-            "cut were counted", "")
+        add(ITEM_RETENTION, Severity.MEDIUM, "log.file.truncated", {"reason": state_truncated, "lines": part.lines},
+            "")
     if part.lines == 0:
-        add(ITEM_FIELDS, Severity.LOW, "empty file: no log lines")
+        add(ITEM_FIELDS, Severity.LOW, "log.file.empty", {})
     elif part.parsed == 0:
-        add(ITEM_FIELDS, Severity.MEDIUM, f"no line of {part.lines} could be parsed as a log record"
-            + (f" ({part.binary_lines} binary)" if part.binary_lines else ""))
+        add(ITEM_FIELDS, Severity.MEDIUM, "log.file.unparsable", {"lines": part.lines, **binary})
     if part.unparsed and part.parsed:
         share = 100 * part.unparsed / max(part.lines, 1)
-        kind = f", {part.binary_lines} of them binary" if part.binary_lines else ""
-        add(ITEM_FIELDS, Severity.MEDIUM if share >= 1 else Severity.LOW,
-            f"{part.unparsed} line(s) ({share:.2f} %) do not match the {'/'.join(part.formats) or 'detected'} "
-            f"format{kind}; examples (masked): {' | '.join(part.unparsed_examples)}")
+        add(ITEM_FIELDS, Severity.MEDIUM if share >= 1 else Severity.LOW, "log.lines.unparsed",
+            {"unparsed": part.unparsed, "share": f"{share:.2f}", "formats": "/".join(part.formats) or "detected",
+             "examples": " | ".join(part.unparsed_examples), **binary})
     if part.long_lines:
-        add(ITEM_FIELDS, Severity.LOW, f"{part.long_lines} line(s) longer than 1 MiB skipped")
+        add(ITEM_FIELDS, Severity.LOW, "log.lines.too_long", {"count": part.long_lines})
     if part.backwards:
-        add(ITEM_FIELDS, Severity.MEDIUM, f"time goes backwards {part.backwards} time(s), by up to "
-            f"{part.backwards_max} s: {'; '.join(part.backwards_examples)}")
+        add(ITEM_FIELDS, Severity.MEDIUM, "log.clock.backwards", {
+            "count": part.backwards, "seconds": part.backwards_max, "examples": "; ".join(part.backwards_examples)})
     return found
 
 
@@ -114,39 +114,41 @@ def run_findings(part: Partial, evidence: str, settings: dict[str, Any]) -> tupl
     csl = csl_clause(assessment)
     found: list[ProbeFinding] = []
 
-    def add(item: str, severity: Severity, message: str, clause: str) -> None:
-        found.append(ProbeFinding(item, severity, "(all files)", message, evidence, clause))
+    def add(item: str, severity: Severity, code: str, params: dict[str, object], clause: str) -> None:
+        found.append(ProbeFinding.coded(item, severity, "(all files)", code, params, evidence, clause))
 
     _field_findings(part, settings, add)
     if part.earliest is None or part.latest is None:
-        add(ITEM_RETENTION, Severity.HIGH, "no record with a readable timestamp: retention cannot be shown", csl)
+        add(ITEM_RETENTION, Severity.HIGH, "log.retention.no_timestamp", {}, csl)
         return found, []
     run_gaps = gaps(dict(part.hours), int(settings["gap_hours"]))
     for gap in run_gaps[:MAX_GAP_FINDINGS]:
         days = gap.empty_days()
-        day_text = f"; days without any record: {days[0]} to {days[-1]} ({len(days)} days)" if days else ""
-        add(ITEM_RETENTION, Severity.HIGH if days else Severity.MEDIUM,
-            f"gap: no records for {gap.hours} hours, {iso(gap.start_hour * 3600)} to "
-            f"{iso(gap.end_hour * 3600 - 1)}{day_text}", csl)
+        day_params = {"first_day": days[0], "last_day": days[-1], "days": len(days)} if days else {}
+        add(ITEM_RETENTION, Severity.HIGH if days else Severity.MEDIUM, "log.retention.gap",
+            {"hours": gap.hours, "start": iso(gap.start_hour * 3600), "end": iso(gap.end_hour * 3600 - 1),
+             **day_params}, csl)
     if len(run_gaps) > MAX_GAP_FINDINGS:
-        add(ITEM_RETENTION, Severity.MEDIUM, f"{len(run_gaps) - MAX_GAP_FINDINGS} more gaps (see summary)", csl)
+        add(ITEM_RETENTION, Severity.MEDIUM, "log.retention.more_gaps", {"count": len(run_gaps) - MAX_GAP_FINDINGS},
+            csl)
     months = int(settings["months"])
     needed = months_back(assessment, months)
     if part.earliest > local_midnight(needed):
         short = (part.earliest - local_midnight(needed)) / 86400
-        add(ITEM_RETENTION, Severity.HIGH, f"retained span starts {iso(part.earliest)}: {months} months back from "
-            f"the assessment date {assessment} is {needed}, {short:.1f} days short", csl)
+        add(ITEM_RETENTION, Severity.HIGH, "log.retention.short", {
+            "earliest": iso(part.earliest), "months": months, "assessed": assessment, "needed": needed,
+            "days": f"{short:.1f}"}, csl)
     stale = (local_midnight(assessment) - part.latest) / 86400
     if stale > 1:
-        add(ITEM_RETENTION, Severity.MEDIUM, f"newest record {iso(part.latest)} is {stale:.1f} days before the "
-            f"assessment date {assessment}", csl)
+        add(ITEM_RETENTION, Severity.MEDIUM, "log.retention.stale",
+            {"latest": iso(part.latest), "days": f"{stale:.1f}", "assessed": assessment}, csl)
     if part.future:
-        add(ITEM_FIELDS, Severity.MEDIUM, f"{part.future} timestamp(s) after the assessment date {assessment}, "
-            f"latest {iso(part.future_latest or 0)}: the log clock is wrong", SA2018_CLAUSE)
+        add(ITEM_FIELDS, Severity.MEDIUM, "log.clock.future", {
+            "count": part.future, "assessed": assessment, "latest": iso(part.future_latest or 0)}, SA2018_CLAUSE)
     zones = {zone: count for zone, count in part.zones.items() if zone != "epoch"}
     if len(zones) > 1:
         listed = ", ".join(f"{zone} ({count})" for zone, count in sorted(zones.items(), key=lambda z: -z[1]))
-        add(ITEM_FIELDS, Severity.LOW, f"mixed time zones in the records: {listed}", SA2018_CLAUSE)
+        add(ITEM_FIELDS, Severity.LOW, "log.clock.mixed_zones", {"zones": listed}, SA2018_CLAUSE)
     return found, run_gaps
 
 
@@ -155,15 +157,17 @@ def _field_findings(part: Partial, settings: dict[str, Any], add: Any) -> None:
     for role in REQUIRED:
         title = ROLE_TITLES[role]
         if role not in part.present:
-            add(ITEM_FIELDS, Severity.HIGH, f"missing field: {title}{_HINTS.get(role, '')}", SA2018_CLAUSE)
+            add(ITEM_FIELDS, Severity.HIGH, "log.field.missing", {"title": title, "hint": _HINTS.get(role, "")},
+                SA2018_CLAUSE)
             continue
         percent = 100 * part.filled.get(role, 0) / max(part.parsed, 1)
         if part.parsed and part.filled.get(role, 0) == 0:
-            add(ITEM_FIELDS, Severity.HIGH, f"field never filled: {title} ('{part.present[role]}' is empty in all "
-                f"{part.parsed} records)", SA2018_CLAUSE)
+            add(ITEM_FIELDS, Severity.HIGH, "log.field.empty",
+                {"title": title, "field": part.present[role], "records": part.parsed}, SA2018_CLAUSE)
         elif part.parsed and percent < minimum:
-            add(ITEM_FIELDS, Severity.MEDIUM, f"field rarely filled: {title} ('{part.present[role]}') filled in "
-                f"{percent:.1f} % of records; examples: {', '.join(part.examples.get(role, []))}", SA2018_CLAUSE)
+            add(ITEM_FIELDS, Severity.MEDIUM, "log.field.sparse", {
+                "title": title, "field": part.present[role], "percent": f"{percent:.1f}",
+                "examples": ", ".join(part.examples.get(role, []))}, SA2018_CLAUSE)
 
 
 def field_table(part: Partial) -> dict[str, Any]:

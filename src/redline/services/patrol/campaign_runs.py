@@ -260,15 +260,6 @@ def _fail(ctx: Context, run_id: int, state: str, error: str) -> None:
         uow.commit()
 
 
-def category_of(message: str) -> str:
-    """A short kind of finding, from the probe's message: the words before the first ': ' or '(',
-    without the ones holding numbers ('no implicit label found', 'injected spam', 'missing field',
-    'retained span starts', or a term list's category such as 'demo')."""
-    head = re.split(r": |[(（：]", message, maxsplit=1)[0]
-    words = [w for w in head.rstrip(":").split() if not re.search(r"\d", w)]
-    return " ".join(words)[:60] or "finding"
-
-
 def _rows(run: CampaignRun, version: str, g: _Group, probe_run: ProbeRun) -> list[CampaignFinding]:
     by_path = {str(path): sample for path, sample in zip(g.files, g.samples, strict=True)}
     rows: list[CampaignFinding] = []
@@ -277,9 +268,10 @@ def _rows(run: CampaignRun, version: str, g: _Group, probe_run: ProbeRun) -> lis
         rows.append(CampaignFinding(
             campaign_id=run.campaign_id, run_id=run.id, provider_id=g.provider.id,
             sample_sha256=sample.sha256 if sample else "", probe=run.probe, probe_version=version,
-            item=f.item[:100], severity=f.severity.value, category=category_of(f.message),
+            item=f.item[:100], severity=f.severity.value, category=f.code_of(run.probe)[:60],
             location=sample.filename if sample else f.location.replace(str(g.files[0].parent) + "/", ""),
-            message=f.message, clause=f.clause[:200], evidence=(f.evidence or (sample.sha256 if sample else ""))[:64]))
+            message=f.message, params=dict(f.params) or None, clause=f.clause[:200],
+            evidence=(f.evidence or (sample.sha256 if sample else ""))[:64]))
 
     for sample, result in zip(g.samples, probe_run.results, strict=True):
         for f in result.findings:

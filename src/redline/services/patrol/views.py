@@ -64,6 +64,7 @@ class FindingOut(_Out):
     category: str
     location: str
     message: str
+    params: dict[str, str] | None = None
     clause: str
     evidence: str
     action: str | None

@@ -366,9 +366,12 @@ class CampaignFinding(Base):
     probe_version: Mapped[str] = mapped_column(String(40))
     item: Mapped[str] = mapped_column(String(100))
     severity: Mapped[str] = mapped_column(String(20), index=True)
+    # The finding's code (`log.retention.gap`); rows stored before codes hold a kind guessed from the message.
     category: Mapped[str] = mapped_column(String(60), default="")
     location: Mapped[str] = mapped_column(Text, default="")
     message: Mapped[str] = mapped_column(Text)
+    # The values the code's words are filled with; None on rows stored before codes (they show `message`).
+    params: Mapped[dict[str, str] | None] = mapped_column(JSON)
     clause: Mapped[str] = mapped_column(String(200), default="")
     evidence: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str | None] = mapped_column(String(20))
