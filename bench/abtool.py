@@ -27,8 +27,11 @@ def serving(env: dict[str, str], workers: int) -> Iterator[str]:
     """`redline serve` with `workers` processes and these REDLINE_* settings; yields the base URL once it
     answers, and stops the server afterwards."""
     port = free_port()
-    server = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
-                               "--workers", str(workers)], env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port), "--workers", str(workers)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -43,8 +46,9 @@ def serving(env: dict[str, str], workers: int) -> Iterator[str]:
         server.wait(timeout=30)
 
 
-def run_ab(url: str, seconds: int, concurrency: int, headers: list[str], body: Path | None = None,
-           ab: str = "ab") -> dict[str, float]:
+def run_ab(
+    url: str, seconds: int, concurrency: int, headers: list[str], body: Path | None = None, ab: str = "ab"
+) -> dict[str, float]:
     """Load `url` for `seconds` with `concurrency` clients; ab's counts and latency percentiles (ms).
     A POST when `body` (a JSON file) is given."""
     args = [ab, "-q", "-t", str(seconds), "-n", "10000000", "-c", str(concurrency), "-l"]
@@ -58,8 +62,12 @@ def run_ab(url: str, seconds: int, concurrency: int, headers: list[str], body: P
         match = re.search(pattern, out)
         return float(match.group(1)) if match else 0.0
 
-    return {"requests": number(r"Complete requests:\s+(\d+)"), "failed": number(r"Failed requests:\s+(\d+)"),
-            "non_2xx": number(r"Non-2xx responses:\s+(\d+)"),
-            "requests_per_second": number(r"Requests per second:\s+([\d.]+)"),
-            "p50_ms": number(r"\n\s+50%\s+(\d+)"), "p95_ms": number(r"\n\s+95%\s+(\d+)"),
-            "p99_ms": number(r"\n\s+99%\s+(\d+)")}
+    return {
+        "requests": number(r"Complete requests:\s+(\d+)"),
+        "failed": number(r"Failed requests:\s+(\d+)"),
+        "non_2xx": number(r"Non-2xx responses:\s+(\d+)"),
+        "requests_per_second": number(r"Requests per second:\s+([\d.]+)"),
+        "p50_ms": number(r"\n\s+50%\s+(\d+)"),
+        "p95_ms": number(r"\n\s+95%\s+(\d+)"),
+        "p99_ms": number(r"\n\s+99%\s+(\d+)"),
+    }

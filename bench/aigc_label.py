@@ -54,8 +54,11 @@ def _media_base(tmp: Path) -> dict[str, bytes]:
         w.setframerate(8000)
         w.writeframes(b"\x01\x00" * 4000)
     out["wav"] = buffer.getvalue()
-    for ext, source in (("mp3", "sine=duration=0.5"), ("flac", "sine=duration=0.5"),
-                        ("mp4", "testsrc=size=64x64:rate=10:duration=1")):
+    for ext, source in (
+        ("mp3", "sine=duration=0.5"),
+        ("flac", "sine=duration=0.5"),
+        ("mp4", "testsrc=size=64x64:rate=10:duration=1"),
+    ):
         target = tmp / f"base.{ext}"
         subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source, str(target)], check=True)
         out[ext] = target.read_bytes()
@@ -103,8 +106,20 @@ def verdict_of(texts: list[RawLabel]) -> str:
 
 def run_redline(directory: Path, jobs: int) -> tuple[float, dict[str, str]]:
     started = time.perf_counter()
-    result = subprocess.run([str(Path(sys.executable).with_name("redline")), "probe", "run", "aigc-label",
-                             str(directory), "--json", "--jobs", str(jobs)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("redline")),
+            "probe",
+            "run",
+            "aigc-label",
+            str(directory),
+            "--json",
+            "--jobs",
+            str(jobs),
+        ],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     document = json.loads(result.stdout)
     return elapsed, {Path(r["path"]).name: r["verdict"] for r in document["results"]}
@@ -125,8 +140,9 @@ def _exif_texts(tags: dict[str, Any]) -> list[RawLabel]:
 
 def run_exiftool(directory: Path) -> tuple[float, dict[str, str], set[str]]:
     started = time.perf_counter()
-    result = subprocess.run(["exiftool", "-fast", "-j", "-G1", "-a", "-u", "-b", "-q", "-r", str(directory)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["exiftool", "-fast", "-j", "-G1", "-a", "-u", "-b", "-q", "-r", str(directory)], capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - started
     verdicts = {Path(tags["SourceFile"]).name: verdict_of(_exif_texts(tags)) for tags in json.loads(result.stdout)}
     # exiftool skips files it has no reader for (Markdown): they are left out of the comparison
@@ -146,8 +162,9 @@ def _pillow_one(path: str) -> tuple[str, str]:
             texts += xmp.find_labels(packet if isinstance(packet, bytes) else str(packet).encode(), "pillow/xmp")
         comment = image.getexif().get_ifd(0x8769).get(0x9286)
         if comment:
-            texts.append(RawLabel("pillow/exif", comment.decode("latin-1")[8:] if isinstance(comment, bytes)
-                                  else str(comment)))
+            texts.append(
+                RawLabel("pillow/exif", comment.decode("latin-1")[8:] if isinstance(comment, bytes) else str(comment))
+            )
     return Path(path).name, verdict_of(texts)
 
 
@@ -160,8 +177,11 @@ def run_pillow(files: list[Path], jobs: int) -> tuple[float, dict[str, str]]:
 
 def compare(a: dict[str, str], b: dict[str, str], names: list[str]) -> dict[str, Any]:
     differ = [n for n in names if a.get(n) != b.get(n)]
-    return {"files": len(names), "identical": len(names) - len(differ),
-            "differences": [{"file": n, "redline": a.get(n), "peer": b.get(n)} for n in differ[:20]]}
+    return {
+        "files": len(names),
+        "identical": len(names) - len(differ),
+        "differences": [{"file": n, "redline": a.get(n), "peer": b.get(n)} for n in differ[:20]],
+    }
 
 
 def main() -> None:
@@ -188,32 +208,43 @@ def main() -> None:
         "benchmark": "aigc_label",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count()},
-        "inputs": {"files": len(files), "labelled": sum(labelled.values()), "jobs": args.jobs,
-                   "by_format": dict(Counter(p.suffix[1:] for p in files)),
-                   "bytes": sum(p.stat().st_size for p in files),
-                   "exiftool": subprocess.run(["exiftool", "-ver"], capture_output=True, text=True).stdout.strip(),
-                   "pillow": Image.__version__},
+        "inputs": {
+            "files": len(files),
+            "labelled": sum(labelled.values()),
+            "jobs": args.jobs,
+            "by_format": dict(Counter(p.suffix[1:] for p in files)),
+            "bytes": sum(p.stat().st_size for p in files),
+            "exiftool": subprocess.run(["exiftool", "-ver"], capture_output=True, text=True).stdout.strip(),
+            "pillow": Image.__version__,
+        },
         "seconds": {"redline": round(r_time, 2), "exiftool": round(e_time, 2), "pillow_images_only": round(p_time, 2)},
         "files_per_second": {k: round(v, 1) for k, v in rate.items()},
-        "ratio": {"redline_vs_exiftool": round(rate["redline"] / rate["exiftool"], 2),
-                  "redline_vs_pillow": round(rate["redline"] / rate["pillow"], 2)},
+        "ratio": {
+            "redline_vs_exiftool": round(rate["redline"] / rate["exiftool"], 2),
+            "redline_vs_pillow": round(rate["redline"] / rate["pillow"], 2),
+        },
         "verdicts": {
             "redline_vs_truth": compare(r_verdicts, truth, names),
             "redline_vs_exiftool": compare(r_verdicts, e_verdicts, [n for n in names if n not in unreadable]),
             "redline_vs_exiftool_by_format": {
-                ext: compare(r_verdicts, e_verdicts, [n for n in names if n.endswith(ext) and n not in unreadable])
-                ["identical"] for ext in MIX},
+                ext: compare(r_verdicts, e_verdicts, [n for n in names if n.endswith(ext) and n not in unreadable])[
+                    "identical"
+                ]
+                for ext in MIX
+            },
             "redline_vs_pillow": compare(r_verdicts, p_verdicts, [p.name for p in images]),
             "exiftool_cannot_read": len(unreadable),
         },
         "notes": "redline's time includes process start, SHA-256 of every file, the C2PA pre-filter and writing "
-                 "the full JSON results; exiftool runs once over the directory (-fast -r, batch mode); the Pillow "
-                 "reader opens images only, on the same number of processes.",
+        "the full JSON results; exiftool runs once over the directory (-fast -r, batch mode); the Pillow "
+        "reader opens images only, on the same number of processes.",
         "goal": "redline >= 50 x exiftool and >= 1.5 x Pillow in files per second, with identical verdicts",
     }
-    result["goal_met"] = (result["ratio"]["redline_vs_exiftool"] >= 50 and result["ratio"]["redline_vs_pillow"] >= 1.5
-                          and all(v["identical"] == v["files"] for k, v in result["verdicts"].items()
-                                  if isinstance(v, dict)))
+    result["goal_met"] = (
+        result["ratio"]["redline_vs_exiftool"] >= 50
+        and result["ratio"]["redline_vs_pillow"] >= 1.5
+        and all(v["identical"] == v["files"] for k, v in result["verdicts"].items() if isinstance(v, dict))
+    )
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -61,9 +61,15 @@ def on_cluster(label: str, files: list[Path], workers: int, trim: bool) -> tuple
     # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap threshold: every file
     # buffer over 128 KiB is then mmapped and unmapped, about 2x slower here. None leaves glibc's defaults.
     environ = {} if trim else {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-    with dask.config.set(environ), LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                host="127.0.0.1", dashboard_address=None) as cluster:
-        run_batch("aigc-label", files[:workers * 64], {}, scheduler=cluster.scheduler_address)  # workers import redline
+    with (
+        dask.config.set(environ),
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+    ):
+        run_batch(
+            "aigc-label", files[: workers * 64], {}, scheduler=cluster.scheduler_address
+        )  # workers import redline
         return timed(label, files, scheduler=cluster.scheduler_address)
 
 
@@ -72,8 +78,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--dir", type=Path, help="check the files of this directory instead of generating them")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--dask-malloc-trim", action="store_true",
-                        help="keep Dask's MALLOC_TRIM_THRESHOLD_=65536 for the workers (slower for this load)")
+    parser.add_argument(
+        "--dask-malloc-trim",
+        action="store_true",
+        help="keep Dask's MALLOC_TRIM_THRESHOLD_=65536 for the workers (slower for this load)",
+    )
     args = parser.parse_args()
     tmp = None
     if args.dir is None:
@@ -102,13 +111,24 @@ def main() -> None:
     result = {
         "benchmark": "batch",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "inputs": {"files": len(files), "bytes": sum(p.stat().st_size for p in files), "workers": w,
-                   "by_format": dict(Counter(p.suffix[1:] for p in files)), "dask": dask.__version__,
-                   "distributed": distributed.__version__, "probe": "aigc-label",
-                   "dask_worker_malloc_trim_threshold": "65536 (Dask default)" if args.dask_malloc_trim
-                   else "unset (glibc default)"},
+        "machine": {
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "inputs": {
+            "files": len(files),
+            "bytes": sum(p.stat().st_size for p in files),
+            "workers": w,
+            "by_format": dict(Counter(p.suffix[1:] for p in files)),
+            "dask": dask.__version__,
+            "distributed": distributed.__version__,
+            "probe": "aigc-label",
+            "dask_worker_malloc_trim_threshold": "65536 (Dask default)"
+            if args.dask_malloc_trim
+            else "unset (glibc default)",
+        },
         "seconds": {name: round(seconds, 2) for name, (seconds, _) in runs.items()},
         "files_per_second": {name: round(r, 1) for name, r in rate.items()},
         "scaling": {
@@ -118,12 +138,14 @@ def main() -> None:
             "dask_per_worker": round(rate[f"dask_{w}"] / rate["dask_1"] / w, 2),
             f"dask_{w}_vs_local_pool_{w}": round(rate[f"dask_{w}"] / rate[f"local_pool_{w}"], 2),
         },
-        "verdicts": {"identical_to_single_process": identical,
-                     "by_verdict": dict(Counter(r["verdict"] for r in floor))},
+        "verdicts": {
+            "identical_to_single_process": identical,
+            "by_verdict": dict(Counter(r["verdict"] for r in floor)),
+        },
         "notes": "All runs go through redline.probes.batch.run_batch (no CLI start-up, no JSON printing); the "
-                 "Dask clusters are LocalClusters of single-threaded worker processes on this machine, started "
-                 "and warmed up (one small run, so each worker has imported redline) before the timer. Results "
-                 "compared file by file, whole result records (verdict, digest, findings, details).",
+        "Dask clusters are LocalClusters of single-threaded worker processes on this machine, started "
+        "and warmed up (one small run, so each worker has imported redline) before the timer. Results "
+        "compared file by file, whole result records (verdict, digest, findings, details).",
     }
     result["goal_met"] = all(n == len(files) for n in identical.values())
     RESULTS.parent.mkdir(exist_ok=True)

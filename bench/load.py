@@ -45,10 +45,6 @@ from redline.store.models import AuditEntry, Filing, Service
 RESULTS = Path(__file__).parent / "results" / "load.json"
 
 
-
-
-
-
 def _database(kind: str, tmp: Path, postgres: str) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite:///{tmp}/load.db", None
@@ -67,15 +63,23 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
     upgrade(url)
     ctx = build_context(Settings(database_url=url, blob_dir=tmp / "blobs"))
     load_demo(ctx)
-    tokens = {u: accounts.create_api_token(ctx, accounts.login(ctx, u, DEMO_PASSWORD)[1], "load")
-              for u in ("hz-cac", "zj-cac", "hz-admin", "sz-admin", "assessor")}
+    tokens = {
+        u: accounts.create_api_token(ctx, accounts.login(ctx, u, DEMO_PASSWORD)[1], "load")
+        for u in ("hz-cac", "zj-cac", "hz-admin", "sz-admin", "assessor")
+    }
     with ctx.reader() as uow:
         service = uow.session.scalar(select(Service.id).where(Service.name.like("拾光%")))
         before = uow.session.scalar(select(func.count()).select_from(AuditEntry)) or 0
         last_filing = uow.session.scalar(select(func.max(Filing.id))) or 0
     body = tmp / "change.json"
-    body.write_text(json.dumps({"service_id": service, "change": {"kind": "add_capability", "date": "2027-03-01",
-                                                                   "capabilities": ["forum"]}}))
+    body.write_text(
+        json.dumps(
+            {
+                "service_id": service,
+                "change": {"kind": "add_capability", "date": "2027-03-01", "capabilities": ["forum"]},
+            }
+        )
+    )
     env = {"REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs")}
     with serving(env, workers) as base:
         auth = {u: [f"Authorization: Bearer {t}"] for u, t in tokens.items()}
@@ -96,8 +100,9 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
     accepted = int(writes["requests"] - writes["non_2xx"] - writes["failed"])
     with ctx.reader() as uow:
         after = uow.session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-        subjects = uow.session.scalars(select(AuditEntry.subject).where(AuditEntry.action == "filing.open",
-                                                                      AuditEntry.seq > before)).all()
+        subjects = uow.session.scalars(
+            select(AuditEntry.subject).where(AuditEntry.action == "filing.open", AuditEntry.seq > before)
+        ).all()
         created = uow.session.scalars(select(Filing.id).where(Filing.id > last_filing)).all()
         chain = audit.verify(uow.session)
     opened = len(subjects)
@@ -105,18 +110,29 @@ def run_backend(kind: str, seconds: int, workers: int, postgres: str) -> dict[st
     # between the database's two records: one "filing.open" entry per new filing, none lost or doubled
     exact = sorted(subjects) == sorted(f"filing:{i}" for i in created)
     if pg_name:
-        admin = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://", 1),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            postgres.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
         admin.dispose()
     shutil.rmtree(tmp, ignore_errors=True)
     errors = int(sum(r["failed"] + r["non_2xx"] for r in routes.values()))
-    return {"database": kind, "workers": workers, "seconds": seconds, "clients": sum(p[1] for p in plan.values()),
-            "routes": routes, "errors": errors, "writes_accepted": accepted, "audit_entries_added": after - before,
-            "filings_created": len(created), "open_entries_added": opened, "audit_chain_ok": chain.ok,
-            "no_lost_or_duplicated_audit": exact and chain.ok and len(created) >= accepted,
-            "conflicts": conflicts}
+    return {
+        "database": kind,
+        "workers": workers,
+        "seconds": seconds,
+        "clients": sum(p[1] for p in plan.values()),
+        "routes": routes,
+        "errors": errors,
+        "writes_accepted": accepted,
+        "audit_entries_added": after - before,
+        "filings_created": len(created),
+        "open_entries_added": opened,
+        "audit_chain_ok": chain.ok,
+        "no_lost_or_duplicated_audit": exact and chain.ok and len(created) >= accepted,
+        "conflicts": conflicts,
+    }
 
 
 def main() -> None:
@@ -131,13 +147,16 @@ def main() -> None:
     runs = [run_backend("sqlite", args.seconds, cpus, "")]
     if args.postgres:
         runs.append(run_backend("postgresql", args.seconds, max(2, cpus * 2), args.postgres))
-    result = {"benchmark": "load", "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": cpus},
-              "load_tool": "ApacheBench (apache2-utils)", "runs": runs,
-              "goal": "0 errors; every accepted write has exactly one audit entry; the chain verifies; officers "
-                      "deciding on the same filings at once leave 0 impossible states and 0 lost or doubled entries",
-              "goal_met": all(r["errors"] == 0 and r["no_lost_or_duplicated_audit"] and r["conflicts"]["ok"]
-                              for r in runs)}
+    result = {
+        "benchmark": "load",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": cpus},
+        "load_tool": "ApacheBench (apache2-utils)",
+        "runs": runs,
+        "goal": "0 errors; every accepted write has exactly one audit entry; the chain verifies; officers "
+        "deciding on the same filings at once leave 0 impossible states and 0 lost or doubled entries",
+        "goal_met": all(r["errors"] == 0 and r["no_lost_or_duplicated_audit"] and r["conflicts"]["ok"] for r in runs),
+    }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -23,15 +23,28 @@ from redline.store.models import AuditEntry, Filing, FilingEvent, RectificationI
 
 OFFICERS = ("hz-cac", "zj-cac", "hz-cac", "zj-cac", "hz-cac", "zj-cac")
 STEPS: list[tuple[str, dict[str, Any]]] = [
-    ("start_review", {}), ("accept", {"note": "无异议"}), ("request_supplement", {"note": "补充材料"}),
+    ("start_review", {}),
+    ("accept", {"note": "无异议"}),
+    ("request_supplement", {"note": "补充材料"}),
     ("order_rectification", {"note": "整改", "items": [{"text": "补齐日志留存", "due": "2027-12-31"}]}),
-    ("order_reassessment", {"note": "重新评估"}), ("start_inspection", {"note": "现场检查"}),
+    ("order_reassessment", {"note": "重新评估"}),
+    ("start_inspection", {"note": "现场检查"}),
 ]
 
 
 def _submitted_filing(client: httpx.Client, service_id: int, n: int) -> int:
-    created = client.post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": f"conflict {n}"}})
+    created = client.post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {
+                "kind": "add_capability",
+                "date": "2027-06-01",
+                "capabilities": ["forum"],
+                "description": f"conflict {n}",
+            },
+        },
+    )
     filing_id = int(created.json()["id"])
     items = client.get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
     client.put(f"/api/v1/filings/{filing_id}/answers", json={"answers": {i: {"status": "met"} for i in items}})
@@ -44,8 +57,9 @@ def _round(base: str, tokens: dict[str, str], filing_id: int) -> list[int]:
 
     def send(n: int) -> None:
         action, body = STEPS[n]
-        with httpx.Client(base_url=base, timeout=60,
-                          headers={"Authorization": f"Bearer {tokens[OFFICERS[n]]}"}) as client:
+        with httpx.Client(
+            base_url=base, timeout=60, headers={"Authorization": f"Bearer {tokens[OFFICERS[n]]}"}
+        ) as client:
             gate.wait()
             codes[n] = client.post(f"/api/v1/filings/{filing_id}/actions/{action}", json=body).status_code
 
@@ -69,8 +83,10 @@ def _impossible(ctx: Context, filing_id: int) -> list[str]:
     problems = []
     for before, after in itertools.pairwise(events):
         if after.from_state is not None and after.from_state != before.to_state:
-            problems.append(f"filing {filing_id}: '{after.action}' from {after.from_state}, "
-                            f"but the step before left {before.to_state}")
+            problems.append(
+                f"filing {filing_id}: '{after.action}' from {after.from_state}, "
+                f"but the step before left {before.to_state}"
+            )
     if events and events[-1].to_state != filing.state:
         problems.append(f"filing {filing_id}: state {filing.state}, last step left {events[-1].to_state}")
     orders = sum(e.action == "order_rectification" for e in events)
@@ -96,8 +112,14 @@ def run_conflicts(base: str, ctx: Context, tokens: dict[str, str], filings: int 
     problems = [p for filing_id in ids for p in _impossible(ctx, filing_id)]
     with ctx.reader() as uow:
         chain_ok = audit.verify(uow.session).ok
-    return {"filings": filings, "rounds": rounds, "officers_at_once": len(STEPS),
-            "answers": {str(k): v for k, v in sorted(codes.items())}, "server_errors": sum(
-                v for k, v in codes.items() if k >= 500), "impossible_states": len(problems),
-            "problems": problems[:20], "audit_chain_ok": chain_ok,
-            "ok": not problems and chain_ok and not any(k >= 500 for k in codes)}
+    return {
+        "filings": filings,
+        "rounds": rounds,
+        "officers_at_once": len(STEPS),
+        "answers": {str(k): v for k, v in sorted(codes.items())},
+        "server_errors": sum(v for k, v in codes.items() if k >= 500),
+        "impossible_states": len(problems),
+        "problems": problems[:20],
+        "audit_chain_ok": chain_ok,
+        "ok": not problems and chain_ok and not any(k >= 500 for k in codes),
+    }

@@ -35,10 +35,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "log_retention.json"
 REDLINE = Path(sys.executable).with_name("redline")
 GENERATOR = ROOT / "bench" / "generators" / "gen_log.py"
-LOG_FORMAT = ("log_format audit '$remote_addr $remote_port $server_addr - $remote_user [$time_local] "
-              "\"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"';")
-GOACCESS_FORMAT = ['--log-format=%h %^ %^ - %e [%d:%t %^] "%r" %s %b "%R" "%u"', "--date-format=%d/%b/%Y",
-                   "--time-format=%T"]
+LOG_FORMAT = (
+    "log_format audit '$remote_addr $remote_port $server_addr - $remote_user [$time_local] "
+    '"$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"\';'
+)
+GOACCESS_FORMAT = [
+    '--log-format=%h %^ %^ - %e [%d:%t %^] "%r" %s %b "%R" "%u"',
+    "--date-format=%d/%b/%Y",
+    "--time-format=%T",
+]
 ASSESSMENT_DATE = "2026-07-20"  # the day after the generated 200 days end
 
 
@@ -52,9 +57,14 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str,
         seconds = time.perf_counter() - began
         out.seek(0)
         err.seek(0)
-        return {"seconds": seconds, "exit": child.returncode, "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-                "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
-                "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
+        return {
+            "seconds": seconds,
+            "exit": child.returncode,
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace"),
+        }
 
 
 # The audit inside one Python process, without the command line's start (imports of the whole CLI and domain):
@@ -76,11 +86,18 @@ print(json.dumps({"import_seconds": imported - began, "audit_seconds": done - im
 
 def in_process(log: Path, pure: bool) -> dict[str, Any]:
     options = {"format": "nginx", "log_format": LOG_FORMAT, "assessment_date": ASSESSMENT_DATE}
-    run = measured([sys.executable, "-c", IN_PROCESS, str(log), json.dumps(options)],
-                   {**os.environ, "REDLINE_PURE_PYTHON": "1" if pure else "0"})
+    run = measured(
+        [sys.executable, "-c", IN_PROCESS, str(log), json.dumps(options)],
+        {**os.environ, "REDLINE_PURE_PYTHON": "1" if pure else "0"},
+    )
     got = json.loads(run["stdout"])
-    return {**run, "seconds": got["audit_seconds"], "import_seconds": round(got["import_seconds"], 2),
-            "records": got["records"], "stdout": ""}
+    return {
+        **run,
+        "seconds": got["audit_seconds"],
+        "import_seconds": round(got["import_seconds"], 2),
+        "records": got["records"],
+        "stdout": "",
+    }
 
 
 def version(command: list[str]) -> str:
@@ -91,8 +108,20 @@ def version(command: list[str]) -> str:
 
 
 def _tools(log: Path, tmp: Path, pure: bool) -> dict[str, tuple[list[str], dict[str, str] | None]]:
-    audit = [str(REDLINE), "probe", "run", "log-retention", str(log), "--json", "--option", "format=nginx",
-             "--option", f"log_format={LOG_FORMAT}", "--option", f"assessment_date={ASSESSMENT_DATE}"]
+    audit = [
+        str(REDLINE),
+        "probe",
+        "run",
+        "log-retention",
+        str(log),
+        "--json",
+        "--option",
+        "format=nginx",
+        "--option",
+        f"log_format={LOG_FORMAT}",
+        "--option",
+        f"assessment_date={ASSESSMENT_DATE}",
+    ]
     tools: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "redline": (audit, {**os.environ, "REDLINE_PURE_PYTHON": "0"}),
         "ripgrep": (["rg", "-c", "", str(log)], None),
@@ -103,8 +132,13 @@ def _tools(log: Path, tmp: Path, pure: bool) -> dict[str, tuple[list[str], dict[
 
 
 def _figure(name: str, run: dict[str, Any], size_mb: float) -> dict[str, Any]:
-    entry = {"seconds": round(run["seconds"], 2), "exit": run["exit"], "mb_per_s": round(size_mb / run["seconds"], 1),
-             "peak_rss_mb": run["peak_rss_mb"], "cpu_seconds": run["cpu_seconds"]}
+    entry = {
+        "seconds": round(run["seconds"], 2),
+        "exit": run["exit"],
+        "mb_per_s": round(size_mb / run["seconds"], 1),
+        "peak_rss_mb": run["peak_rss_mb"],
+        "cpu_seconds": run["cpu_seconds"],
+    }
     if name.startswith("redline") and run["stdout"].strip():
         summary = json.loads(run["stdout"])["summary"]
         entry["records"] = summary["totals"]["records"]
@@ -154,25 +188,39 @@ def main() -> None:
     result = {
         "benchmark": "log_retention",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average_1min_at_end": round(os.getloadavg()[0], 1)},
-        "inputs": {"generator": "bench/generators/gen_log.py", "size_mb_requested": args.size_mb,
-                   "bytes": int(size_mb * 1e6), "lines": ripgrep["lines"], "format": "nginx log_format audit",
-                   "assessment_date": ASSESSMENT_DATE, "rounds": args.rounds,
-                   "goaccess": version(["goaccess", "--version"]) if shutil.which("goaccess") else "not installed",
-                   "ripgrep": version(["rg", "--version"])},
+        "machine": {
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        },
+        "inputs": {
+            "generator": "bench/generators/gen_log.py",
+            "size_mb_requested": args.size_mb,
+            "bytes": int(size_mb * 1e6),
+            "lines": ripgrep["lines"],
+            "format": "nginx log_format audit",
+            "assessment_date": ASSESSMENT_DATE,
+            "rounds": args.rounds,
+            "goaccess": version(["goaccess", "--version"]) if shutil.which("goaccess") else "not installed",
+            "ripgrep": version(["rg", "--version"]),
+        },
         "figures": figures,
-        "ratio": {"redline_vs_ripgrep": round(ratio, 3), "redline_audit_in_process_vs_ripgrep": round(engine, 3),
-                  "redline_vs_goaccess": round(redline["mb_per_s"] / figures["goaccess"]["mb_per_s"], 1)
-                  if isinstance(figures["goaccess"], dict) else None},
+        "ratio": {
+            "redline_vs_ripgrep": round(ratio, 3),
+            "redline_audit_in_process_vs_ripgrep": round(engine, 3),
+            "redline_vs_goaccess": round(redline["mb_per_s"] / figures["goaccess"]["mb_per_s"], 1)
+            if isinstance(figures["goaccess"], dict)
+            else None,
+        },
         "goal": "redline's full audit at least half of ripgrep's line-count throughput, memory independent of size",
         "goal_met": ratio >= 0.5 and redline["records"] == ripgrep["lines"],
         "notes": "wall-clock seconds of the best round, including process start; page cache warm; redline parses "
-                 "every line's fields and time, computes coverage, gaps and findings and the file's SHA-256 (beside "
-                 "the scan, in a thread); rg only counts lines, and its RSS counts the file it maps; goaccess builds "
-                 "its full report, one round; redline_audit_in_process times the same audit (check_file and "
-                 "summarise) inside Python, without the start of the command line, whose imports (the CLI, the "
-                 "domain and rulebook with pypinyin, SQLAlchemy) take about 2 CPU-seconds",
+        "every line's fields and time, computes coverage, gaps and findings and the file's SHA-256 (beside "
+        "the scan, in a thread); rg only counts lines, and its RSS counts the file it maps; goaccess builds "
+        "its full report, one round; redline_audit_in_process times the same audit (check_file and "
+        "summarise) inside Python, without the start of the command line, whose imports (the CLI, the "
+        "domain and rulebook with pypinyin, SQLAlchemy) take about 2 CPU-seconds",
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

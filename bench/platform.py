@@ -47,8 +47,11 @@ TAGS = ["public_opinion", "deep_synthesis", "generative_ai", "algorithmic_recomm
 
 def ensure_ab() -> str:
     if shutil.which("ab") is None:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "apache2-utils"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "apache2-utils"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     path = shutil.which("ab")
     assert path
     return path
@@ -62,8 +65,7 @@ def seed(url: str, blob_dir: Path, total: int) -> None:
     rng = random.Random(2026)
     with ctx.uow() as uow:
         s = uow.session
-        cities = [d for d in ctx.book.divisions._by_code.values()
-                  if d.level.value == "county"]
+        cities = [d for d in ctx.book.divisions._by_code.values() if d.level.value == "county"]
         rng.shuffle(cities)
         seats = {}
         for county in cities:
@@ -84,12 +86,21 @@ def seed(url: str, blob_dir: Path, total: int) -> None:
         for n in range(total):
             org = orgs[n % len(orgs)]
             state = rng.choice(states)
-            batch.append({"provider_id": org.id, "region": org.location, "state": state,
-                          "visible_to_regulator": state != "draft", "title": f"基准案件 {n}",
-                          "change": {"kind": "launch"}, "obligations": [], "answers": {},
-                          "technologies": rng.sample(TAGS, 2),
-                          "due_date": today + dt.timedelta(days=rng.randint(-60, 120)),
-                          "due_provisional": False})
+            batch.append(
+                {
+                    "provider_id": org.id,
+                    "region": org.location,
+                    "state": state,
+                    "visible_to_regulator": state != "draft",
+                    "title": f"基准案件 {n}",
+                    "change": {"kind": "launch"},
+                    "obligations": [],
+                    "answers": {},
+                    "technologies": rng.sample(TAGS, 2),
+                    "due_date": today + dt.timedelta(days=rng.randint(-60, 120)),
+                    "due_provisional": False,
+                }
+            )
             if len(batch) == 5000:
                 s.execute(insert(Filing), batch)
                 batch = []
@@ -99,13 +110,12 @@ def seed(url: str, blob_dir: Path, total: int) -> None:
         assert s.scalar(select(Filing.id).order_by(Filing.id.desc()).limit(1))
 
 
-
-
-
-
 def measure(ab: str, url: str, tmp: Path, token: str, args: argparse.Namespace, cache: bool) -> dict[str, Any]:
-    env = {"REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs"),
-           "REDLINE_READ_CACHE_SIZE": "2048" if cache else "0"}
+    env = {
+        "REDLINE_DATABASE_URL": url,
+        "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+        "REDLINE_READ_CACHE_SIZE": "2048" if cache else "0",
+    }
     with serving(env, args.workers) as base:
         client = httpx.Client(base_url=base)
         page = client.get("/login")
@@ -114,15 +124,24 @@ def measure(ab: str, url: str, tmp: Path, token: str, args: argparse.Namespace, 
         cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
         runs = {
             "health": run_ab(base + "/api/v1/health", args.seconds, args.concurrency, [], ab=ab),
-            "filings_api": run_ab(base + "/api/v1/filings?limit=50", args.seconds, args.concurrency,
-                                  [f"Authorization: Bearer {token}"], ab=ab),
+            "filings_api": run_ab(
+                base + "/api/v1/filings?limit=50",
+                args.seconds,
+                args.concurrency,
+                [f"Authorization: Bearer {token}"],
+                ab=ab,
+            ),
             "queue_page": run_ab(base + "/regulator", args.seconds, args.concurrency, [f"Cookie: {cookie}"], ab=ab),
         }
     health = max(runs["health"]["p95_ms"], 1.0)
     ratios = {name: round(runs[name]["p95_ms"] / health, 2) for name in ("filings_api", "queue_page")}
     errors = sum(r["failed"] + r["non_2xx"] for r in runs.values())
-    return {"figures": runs, "ratio_p95_to_health": ratios, "errors": errors,
-            "goal_met": all(v <= 3 for v in ratios.values()) and errors == 0}
+    return {
+        "figures": runs,
+        "ratio_p95_to_health": ratios,
+        "errors": errors,
+        "goal_met": all(v <= 3 for v in ratios.values()) and errors == 0,
+    }
 
 
 def main() -> None:
@@ -143,25 +162,37 @@ def main() -> None:
     _, officer = accounts.login(ctx, "hz-cac", DEMO_PASSWORD)
     token = accounts.create_api_token(ctx, officer, "bench")
     with ctx.reader() as uow:
-        visible = len(uow.session.scalars(select(Filing.id).where(Filing.region.startswith("3301"),
-                                                                  Filing.visible_to_regulator.is_(True))).all())
+        visible = len(
+            uow.session.scalars(
+                select(Filing.id).where(Filing.region.startswith("3301"), Filing.visible_to_regulator.is_(True))
+            ).all()
+        )
     cached = measure(ab, url, tmp, token, args, cache=True)
     uncached = measure(ab, url, tmp, token, args, cache=False)
     result = {
         "benchmark": "platform",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "system": platform.platform(), "cpus": os.cpu_count()},
-        "inputs": {"filings": args.filings, "cities": 200, "seconds": args.seconds,
-                   "concurrency": args.concurrency, "workers": args.workers,
-                   "database": url.split(":", 1)[0], "officer": "hz-cac (330100)",
-                   "filings_visible_to_officer": visible, "load_tool": "ApacheBench (apache2-utils)",
-                   "seed_seconds": round(seeded, 1)},
+        "inputs": {
+            "filings": args.filings,
+            "cities": 200,
+            "seconds": args.seconds,
+            "concurrency": args.concurrency,
+            "workers": args.workers,
+            "database": url.split(":", 1)[0],
+            "officer": "hz-cac (330100)",
+            "filings_visible_to_officer": visible,
+            "load_tool": "ApacheBench (apache2-utils)",
+            "seed_seconds": round(seeded, 1),
+        },
         "default_settings": cached,
         "read_cache_off": uncached,
-        "note": ("default_settings is the product as shipped: list responses come from a read cache "
-                 "stamped with the audit chain's length, so any write invalidates it; with 50 clients "
-                 "asking the same list it mostly hits. read_cache_off shows the cost of computing each "
-                 "response (REDLINE_READ_CACHE_SIZE=0)."),
+        "note": (
+            "default_settings is the product as shipped: list responses come from a read cache "
+            "stamped with the audit chain's length, so any write invalidates it; with 50 clients "
+            "asking the same list it mostly hits. read_cache_off shows the cost of computing each "
+            "response (REDLINE_READ_CACHE_SIZE=0)."
+        ),
         "goal": "list p95 <= 3 x health p95, and no errors",
         "goal_met": cached["goal_met"],
     }

@@ -16,10 +16,21 @@ from redline.cli.main import main
 
 HERE = Path(__file__).resolve().parent
 OUT = Path(os.environ.get("REDLINE_DEMO_OUT", HERE.parent / "out" / "demo"))
-EXAMPLES = ["voice-social", "photo-faceswap", "news-growth", "chatbot-genai",
-            # issue 22: every party and regime (answers.yaml only where a report is produced)
-            "model-supporter", "forum-aigc", "app-store", "offshore-genai", "news-ai-anchor", "video-vr",
-            "shop-community", "forum-growth-judgement"]
+EXAMPLES = [
+    "voice-social",
+    "photo-faceswap",
+    "news-growth",
+    "chatbot-genai",
+    # issue 22: every party and regime (answers.yaml only where a report is produced)
+    "model-supporter",
+    "forum-aigc",
+    "app-store",
+    "offshore-genai",
+    "news-ai-anchor",
+    "video-vr",
+    "shop-community",
+    "forum-growth-judgement",
+]
 AS_OF = "2026-11-25"
 
 
@@ -44,14 +55,12 @@ def demo() -> None:
         answers = str(src / "answers.yaml")
         run("assess", "report", answers, "--format", "json", "-o", str(dst / "report.json"))
         run("assess", "report", answers, "--format", "html", "-o", str(dst / "report.html"))
-        run("assess", "report", answers, "--format", "html", "--lang", "en",
-            "-o", str(dst / "report.en.html"))
+        run("assess", "report", answers, "--format", "html", "--lang", "en", "-o", str(dst / "report.en.html"))
         run("report", "verify", str(dst / "report.json"))
     console.rule("[bold]reports")
     for path in sorted(OUT.glob("*/report*")):
         console.print(f"  {path}")
-    console.print(f"Open {OUT / EXAMPLES[0] / 'report.html'} in a browser; "
-                  "`redline --help` for everything else.")
+    console.print(f"Open {OUT / EXAMPLES[0] / 'report.html'} in a browser; `redline --help` for everything else.")
 
 
 if __name__ == "__main__":

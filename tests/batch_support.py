@@ -67,7 +67,8 @@ def aigc_corpus(directory: Path, total: int, seed: int = 9) -> list[Path]:
         else:
             buffer = io.BytesIO()
             Image.new("RGB", (rng.randint(8, 40), 8), (n % 256, 40, 90)).save(
-                buffer, {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[ext])
+                buffer, {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}[ext]
+            )
             data = buffer.getvalue()
         roll = rng.random()
         if roll < 0.4:
@@ -115,19 +116,23 @@ def calls_in(log: Path) -> list[str]:
 
 
 def check_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_reported(
-        tmp_path: Path, where: dict[str, Any]) -> None:
+    tmp_path: Path, where: dict[str, Any]
+) -> None:
     # 40 files in tasks of 8; the killer is the last file of the fourth task, so every run that holds it
     # checks the whole run's files first: the call log counts the runs exactly
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     files = numbered(corpus, 40, {31: "crash-always"})
     journal, log = tmp_path / "run.jsonl", tmp_path / "calls.log"
-    result = run_batch("batch-test", files, {"calls": str(log)}, retries=1, journal=journal,
-                       **where)
+    result = run_batch("batch-test", files, {"calls": str(log)}, retries=1, journal=journal, **where)
     assert errors(files, result) == [31]
     assert true_verdicts(files, result, {31}) and result.summary == {
-        "files": 40, "bad": 6, "failed_tasks": [{"files": [str(files[31])], "attempts": 7,
-                                                 "error": result.summary["failed_tasks"][0]["error"]}]}
+        "files": 40,
+        "bad": 6,
+        "failed_tasks": [
+            {"files": [str(files[31])], "attempts": 7, "error": result.summary["failed_tasks"][0]["error"]}
+        ],
+    }
     # the batch: one death while others ran (blamed on none), two on its own; then halves [28..31], [30, 31]
     # and [31] fail (the other halves pass), and [31] alone gets its one retry: 3 + 2 + 2 failed runs
     assert result.results[31].findings[0].message.startswith("task failed after 7 attempts: ")
@@ -140,7 +145,8 @@ def check_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_repor
 
 
 def check_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is_forgiven(
-        tmp_path: Path, where: dict[str, Any]) -> None:
+    tmp_path: Path, where: dict[str, Any]
+) -> None:
     files = numbered(tmp_path, 40, {12: "crash-once", 26: "crash-always", 29: "crash-always"})
     result = run_batch("batch-test", files, {}, retries=0, **where)
     assert errors(files, result) == [26, 29]
@@ -153,7 +159,8 @@ def check_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is
 
 
 def check_a_cancelled_run_resumes_from_its_journal_without_checking_finished_files_again(
-        tmp_path: Path, where: dict[str, Any]) -> None:
+    tmp_path: Path, where: dict[str, Any]
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     files = numbered(corpus, 300)
@@ -165,8 +172,15 @@ def check_a_cancelled_run_resumes_from_its_journal_without_checking_finished_fil
         done += n
 
     with pytest.raises(RunCancelled, match="run again with the same journal to resume"):
-        run_batch("batch-test", files, {"calls": str(log)}, journal=journal, on_progress=count,
-                  cancel=lambda: done >= 60, **where)
+        run_batch(
+            "batch-test",
+            files,
+            {"calls": str(log)},
+            journal=journal,
+            on_progress=count,
+            cancel=lambda: done >= 60,
+            **where,
+        )
     lines = journal.read_text().splitlines()
     assert json.loads(lines[0])["journal"] == FORMAT
     finished = {json.loads(line)["path"] for line in lines[1:]}
@@ -175,7 +189,7 @@ def check_a_cancelled_run_resumes_from_its_journal_without_checking_finished_fil
     changed.write_text("good, and longer now\n")
 
     resumed = run_batch("batch-test", files, {"calls": str(log)}, journal=journal, **where)
-    rerun = [json.loads(line)["path"] for line in journal.read_text().splitlines()[len(lines):]]
+    rerun = [json.loads(line)["path"] for line in journal.read_text().splitlines()[len(lines) :]]
     assert sorted(rerun) == sorted({str(p) for p in files} - finished | {str(changed)})
     calls = Counter(calls_in(log))  # a Dask task cancelled while running may still finish: files not journalled
     assert {calls[path] for path in finished - {str(changed)}} == {1}
@@ -186,10 +200,9 @@ def check_a_cancelled_run_resumes_from_its_journal_without_checking_finished_fil
     assert resumed.summary == fresh.summary
 
 
-
-
 def check_a_run_whose_worker_hangs_ends_naming_the_pending_files_and_resumes_from_its_journal(
-        tmp_path: Path, where: dict[str, Any]) -> None:
+    tmp_path: Path, where: dict[str, Any]
+) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     files = numbered(corpus, 40)
@@ -209,5 +222,5 @@ def check_a_run_whose_worker_hangs_ends_naming_the_pending_files_and_resumes_fro
     resumed = run_batch("batch-test", files, {"calls": str(log)}, journal=journal, stall_seconds=30, **where)
     assert [r.path for r in resumed.results] == [str(p) for p in files]
     assert resumed.summary == {"files": 40, "bad": 6}
-    rerun = [json.loads(line)["path"] for line in journal.read_text().splitlines()[len(finished) + 1:]]
+    rerun = [json.loads(line)["path"] for line in journal.read_text().splitlines()[len(finished) + 1 :]]
     assert sorted(rerun) == sorted({str(p) for p in files} - finished)

@@ -14,18 +14,23 @@ from redline.store.db import make_engine, session_factory
 from redline.store.migrate import check_current, upgrade
 
 
-def build_context(settings: Settings | None = None, *, engine: Engine | None = None,
-                  require_migrated: bool = True) -> Context:
+def build_context(
+    settings: Settings | None = None, *, engine: Engine | None = None, require_migrated: bool = True
+) -> Context:
     settings = settings or Settings()
     engine = engine or make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if require_migrated:
         check_current(engine, settings.database_url)
     book = default_rulebook(tuple(settings.holidays), settings.holidays_override)
-    return Context(settings=settings, session_factory=session_factory(engine), book=book,
-                   blobs=BlobStore(settings.blob_dir, settings.max_upload_bytes),
-                   calendar=WorkCalendar(book.holidays),
-                   read_session_factory=session_factory(engine, readonly=True),
-                   cache=VersionedCache(settings.read_cache_size))
+    return Context(
+        settings=settings,
+        session_factory=session_factory(engine),
+        book=book,
+        blobs=BlobStore(settings.blob_dir, settings.max_upload_bytes),
+        calendar=WorkCalendar(book.holidays),
+        read_session_factory=session_factory(engine, readonly=True),
+        cache=VersionedCache(settings.read_cache_size),
+    )
 
 
 def migrate_database(settings: Settings, revision: str = "head") -> None:

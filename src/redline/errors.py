@@ -8,8 +8,9 @@ class RedlineError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, line: int | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
@@ -59,8 +60,15 @@ class PermissionDeniedError(RedlineError):
 class ThrottledError(RedlineError):
     """Too many attempts; try again later (`retry_after` seconds, when known, becomes Retry-After)."""
 
-    def __init__(self, message: str, *, retry_after: int | None = None, source: str | None = None,
-                 line: int | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        source: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message, source=source, line=line, field=field)
         self.retry_after = retry_after
 

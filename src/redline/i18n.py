@@ -23,8 +23,7 @@ DEFAULT_LANGUAGE = "zh-CN"
 
 def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise InputError(f"unknown language '{lang}' (use one of: {', '.join(LANGUAGES)})",
-                         field="lang")
+        raise InputError(f"unknown language '{lang}' (use one of: {', '.join(LANGUAGES)})", field="lang")
     return lang
 
 

@@ -24,8 +24,12 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request_id and status when known, error."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
-                                 "logger": record.name, "message": record.getMessage()}
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         for key in ("request_id", "status"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
@@ -39,7 +43,15 @@ def logging_config(level: str, fmt: str) -> dict[str, Any]:
     formatter = {"()": f"{__name__}.{'JsonFormatter' if fmt == 'json' else 'TextFormatter'}"}
     handler = {"class": "logging.StreamHandler", "formatter": "main", "stream": "ext://sys.stderr"}
     logger = {"handlers": ["stderr"], "level": level.upper(), "propagate": False}
-    return {"version": 1, "disable_existing_loggers": False, "formatters": {"main": formatter},
-            "handlers": {"stderr": handler},
-            "loggers": {"redline": logger, "uvicorn": logger, "uvicorn.error": {"level": level.upper()},
-                        "uvicorn.access": {"handlers": [], "propagate": False}}}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"main": formatter},
+        "handlers": {"stderr": handler},
+        "loggers": {
+            "redline": logger,
+            "uvicorn": logger,
+            "uvicorn.error": {"level": level.upper()},
+            "uvicorn.access": {"handlers": [], "propagate": False},
+        },
+    }

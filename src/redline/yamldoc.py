@@ -35,7 +35,8 @@ class _BoundedLoader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.composer.ComposerError(
-                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -59,26 +60,29 @@ class YamlDoc:
         return self.lines.get((), None)
 
 
-def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeLoader,
-           source: str) -> Any:
+def _build(node: yaml.Node, path: Key, lines: dict[Key, int], loader: yaml.SafeLoader, source: str) -> Any:
     # An alias can point at its own ancestor, and aliases multiply: both are bounded here too.
     if len(path) > MAX_DEPTH:
-        raise InputError(f"nested more than {MAX_DEPTH} levels deep (through an alias?)", source=source,
-                         line=node.start_mark.line + 1)
+        raise InputError(
+            f"nested more than {MAX_DEPTH} levels deep (through an alias?)",
+            source=source,
+            line=node.start_mark.line + 1,
+        )
     if len(lines) > MAX_VALUES:
-        raise InputError(f"more than {MAX_VALUES} values once aliases are expanded", source=source,
-                         line=node.start_mark.line + 1)
+        raise InputError(
+            f"more than {MAX_VALUES} values once aliases are expanded", source=source, line=node.start_mark.line + 1
+        )
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = _construct(key_node, path, loader, source)
             if isinstance(key, (list, dict)):
-                raise InputError("a mapping key must be a plain value", source=source,
-                                 line=key_node.start_mark.line + 1)
+                raise InputError(
+                    "a mapping key must be a plain value", source=source, line=key_node.start_mark.line + 1
+                )
             if key in out:
-                raise InputError(f"duplicate key '{key}'", source=source,
-                                 line=key_node.start_mark.line + 1)
+                raise InputError(f"duplicate key '{key}'", source=source, line=key_node.start_mark.line + 1)
             child = (*path, str(key))
             lines[child] = key_node.start_mark.line + 1
             out[key] = _build(value_node, child, lines, loader, source)
@@ -94,9 +98,12 @@ def _construct(node: yaml.Node, path: Key, loader: yaml.SafeLoader, source: str)
         return loader.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError, yaml.constructor.ConstructorError) as exc:
         shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else "(a collection)"
-        raise InputError(f"invalid value {shown}: {exc}", source=source,
-                         line=node.start_mark.line + 1,
-                         field=".".join(str(p) for p in path) or None) from None
+        raise InputError(
+            f"invalid value {shown}: {exc}",
+            source=source,
+            line=node.start_mark.line + 1,
+            field=".".join(str(p) for p in path) or None,
+        ) from None
 
 
 def parse_yaml(text: str, source: str) -> YamlDoc:
@@ -112,8 +119,7 @@ def parse_yaml(text: str, source: str) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
-        raise InputError(f"YAML syntax error: {exc.problem or exc}", source=source,
-                         line=line) from None
+        raise InputError(f"YAML syntax error: {exc.problem or exc}", source=source, line=line) from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", source=source) from None
     finally:
@@ -140,8 +146,9 @@ def read_text_file(path: Path) -> str:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
 
 
-def validation_error(exc: ValidationError, doc: YamlDoc, prefix: Key = (),
-                     error_type: type[RedlineError] = InputError) -> RedlineError:
+def validation_error(
+    exc: ValidationError, doc: YamlDoc, prefix: Key = (), error_type: type[RedlineError] = InputError
+) -> RedlineError:
     """Turn the first pydantic error into one message naming file, line and field."""
     first = exc.errors()[0]
     loc = (*prefix, *first["loc"])
@@ -157,8 +164,9 @@ def validation_error(exc: ValidationError, doc: YamlDoc, prefix: Key = (),
     return error_type(message, source=doc.source, line=doc.line_of(loc), field=field_name)
 
 
-def load_model(model: type[ModelT], doc: YamlDoc, data: Any = None, prefix: Key = (),
-               error_type: type[RedlineError] = InputError) -> ModelT:
+def load_model(
+    model: type[ModelT], doc: YamlDoc, data: Any = None, prefix: Key = (), error_type: type[RedlineError] = InputError
+) -> ModelT:
     """Validate `data` (default: the whole document) as `model`, errors located in the file."""
     payload = doc.data if data is None else data
     if payload is None:

@@ -46,8 +46,9 @@ class Live:
         client = httpx.Client(base_url=self.url, timeout=30, follow_redirects=False)
         page = client.get("/login")
         csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD,
-                                               "csrf_token": csrf, "next": "/"})
+        response = client.post(
+            "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf, "next": "/"}
+        )
         assert response.status_code == 303, response.text
         return client
 
@@ -81,17 +82,27 @@ def serving(ctx: Context) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def redline_serve(database_url: str, blob_dir: Path, *, workers: int = 1, env: dict[str, str] | None = None,
-                  stderr: Path | None = None) -> Iterator[str]:
+def redline_serve(
+    database_url: str,
+    blob_dir: Path,
+    *,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    stderr: Path | None = None,
+) -> Iterator[str]:
     """`redline serve` as an operator runs it, in its own process (with `workers` worker processes), on a
     free loopback port; yields the base URL once it answers, and stops it afterwards."""
     import sys
 
     port = _free_port()
-    environment = {**os.environ, "REDLINE_DATABASE_URL": database_url, "REDLINE_BLOB_DIR": str(blob_dir),
-                   "REDLINE_LOG_LEVEL": "warning", **(env or {})}
-    command = [str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port),
-               "--workers", str(workers)]
+    environment = {
+        **os.environ,
+        "REDLINE_DATABASE_URL": database_url,
+        "REDLINE_BLOB_DIR": str(blob_dir),
+        "REDLINE_LOG_LEVEL": "warning",
+        **(env or {}),
+    }
+    command = [str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port), "--workers", str(workers)]
     with contextlib.ExitStack() as stack:
         err = stack.enter_context(stderr.open("wb")) if stderr else subprocess.DEVNULL
         server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=err)
@@ -157,15 +168,25 @@ def ensure_chromium() -> str:
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists() and os.geteuid() == 0 and shutil.which("apt-get"):
         subprocess.run(["apt-get", "update", "-qq"], check=False, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], check=False,
-                       capture_output=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
+            check=False,
+            capture_output=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Debian's chromium is not installed and could not be installed here")
     return "/usr/bin/chromium"
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")

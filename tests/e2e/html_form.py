@@ -44,7 +44,7 @@ class _FormReader(HTMLParser):
         elif tag == "select" and self._select is not None:
             chosen = [v for v, selected in self._options if selected] or [v for v, _ in self._options[:1]]
             self.fields.extend((self._select, v) for v in chosen[-1:])  # a browser submits the first option
-            self._select = None                                          # when none is selected
+            self._select = None  # when none is selected
         elif tag == "textarea" and self._textarea is not None:
             self.fields.append((self._textarea, self._text.removeprefix("\n")))
             self._textarea = None

@@ -20,15 +20,27 @@ from tests.conftest import TC260_CONFIG
 
 REDLINE = Path(sys.executable).with_name("redline")
 EXIFTOOL, FFMPEG = shutil.which("exiftool"), shutil.which("ffmpeg")
-FIELDS = {"Label": "1", "ContentProducer": "001191110102MACQD9K64010000", "ProduceID": "P-2026-1",
-          "ReservedCode1": "", "ContentPropagator": "001191110102MACQD9K64010000", "PropagateID": "P-2026-1",
-          "ReservedCode2": ""}
+FIELDS = {
+    "Label": "1",
+    "ContentProducer": "001191110102MACQD9K64010000",
+    "ProduceID": "P-2026-1",
+    "ReservedCode1": "",
+    "ContentPropagator": "001191110102MACQD9K64010000",
+    "PropagateID": "P-2026-1",
+    "ReservedCode2": "",
+}
 LABEL = json.dumps({"AIGC": FIELDS}, separators=(",", ":"))
 
 
 def redline(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "COLUMNS": "150"}, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "150"},
+        check=False,
+    )
 
 
 def _ffmpeg(out: Path, *args: str) -> None:
@@ -39,8 +51,14 @@ def _base(directory: Path) -> dict[str, Path]:
     """Unlabelled files of every format redline writes or exiftool/ffmpeg can label."""
     files: dict[str, Path] = {}
     image = Image.new("RGB", (48, 32), (30, 90, 200))
-    for fmt, ext in (("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("TIFF", "tif"), ("GIF", "gif"),
-                     ("PDF", "pdf")):
+    for fmt, ext in (
+        ("JPEG", "jpg"),
+        ("PNG", "png"),
+        ("WEBP", "webp"),
+        ("TIFF", "tif"),
+        ("GIF", "gif"),
+        ("PDF", "pdf"),
+    ):
         files[ext] = directory / f"base.{ext}"
         image.save(files[ext], fmt)
     files["wav"] = directory / "base.wav"
@@ -69,45 +87,88 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tu
     for ext, path in base.items():  # unlabelled
         shutil.copy(path, out / f"plain.{ext}")
         expect[f"plain.{ext}"] = ("no_label", "")
-    carrier_of = {"jpg": "jpeg/xmp", "png": "png/tEXt", "webp": "webp/xmp", "wav": "wav/AIGC", "mp3": "mp3/TXXX",
-                  "flac": "flac/vorbis-comment", "ogg": "ogg/vorbis-comment", "mp4": "mp4/udta-meta-keys",
-                  "mov": "mp4/udta-meta-keys", "m4a": "mp4/udta-meta-keys"}
+    carrier_of = {
+        "jpg": "jpeg/xmp",
+        "png": "png/tEXt",
+        "webp": "webp/xmp",
+        "wav": "wav/AIGC",
+        "mp3": "mp3/TXXX",
+        "flac": "flac/vorbis-comment",
+        "ogg": "ogg/vorbis-comment",
+        "mp4": "mp4/udta-meta-keys",
+        "mov": "mp4/udta-meta-keys",
+        "m4a": "mp4/udta-meta-keys",
+    }
     for ext, carrier in carrier_of.items():  # written by redline
         if ext not in base:
             continue
         target = out / f"redline.{ext}"
-        done = redline("label", "add", base[ext], "--producer", FIELDS["ContentProducer"], "--produce-id",
-                       FIELDS["ProduceID"], "-o", target)
+        done = redline(
+            "label",
+            "add",
+            base[ext],
+            "--producer",
+            FIELDS["ContentProducer"],
+            "--produce-id",
+            FIELDS["ProduceID"],
+            "-o",
+            target,
+        )
         assert done.returncode == 0, done.stderr
         expect[target.name] = ("compliant", carrier)
     if EXIFTOOL:  # written by exiftool, as an independent writer
         config = work / "tc260.cfg"
         config.write_text(TC260_CONFIG)
-        for ext, carrier in (("jpg", "jpeg/xmp"), ("png", "png/xmp"), ("webp", "webp/xmp"), ("tif", "tiff/xmp"),
-                             ("gif", "gif/xmp"), ("pdf", "pdf/xmp"), ("mp4", "mp4/xmp-uuid")):
+        for ext, carrier in (
+            ("jpg", "jpeg/xmp"),
+            ("png", "png/xmp"),
+            ("webp", "webp/xmp"),
+            ("tif", "tiff/xmp"),
+            ("gif", "gif/xmp"),
+            ("pdf", "pdf/xmp"),
+            ("mp4", "mp4/xmp-uuid"),
+        ):
             if ext not in base:
                 continue
             target = out / f"exiftool.{ext}"
             shutil.copy(base[ext], target)
-            subprocess.run([EXIFTOOL, "-config", str(config), "-q", "-overwrite_original",
-                            f"-XMP-TC260:AIGC={LABEL}", str(target)], check=True, timeout=60)
+            subprocess.run(
+                [
+                    EXIFTOOL,
+                    "-config",
+                    str(config),
+                    "-q",
+                    "-overwrite_original",
+                    f"-XMP-TC260:AIGC={LABEL}",
+                    str(target),
+                ],
+                check=True,
+                timeout=60,
+            )
             expect[target.name] = ("compliant", carrier)
     if FFMPEG:  # written by ffmpeg, the way generators do it
-        for ext, carrier, extra in (("mp4", "mp4/udta-meta-keys", ["-movflags", "use_metadata_tags"]),
-                                    ("mkv", "mkv/SimpleTag", []), ("webm", "mkv/SimpleTag", []),
-                                    ("mp3", "mp3/TXXX", []), ("flac", "flac/vorbis-comment", []),
-                                    ("ogg", "ogg/vorbis-comment", [])):
+        for ext, carrier, extra in (
+            ("mp4", "mp4/udta-meta-keys", ["-movflags", "use_metadata_tags"]),
+            ("mkv", "mkv/SimpleTag", []),
+            ("webm", "mkv/SimpleTag", []),
+            ("mp3", "mp3/TXXX", []),
+            ("flac", "flac/vorbis-comment", []),
+            ("ogg", "ogg/vorbis-comment", []),
+        ):
             target = out / f"ffmpeg.{ext}"
             _ffmpeg(target, "-i", str(base[ext]), "-metadata", f"AIGC={LABEL}", *extra, "-c", "copy")
             expect[target.name] = ("compliant", carrier)
     png = base["png"].read_bytes()
     write_png = carriers.writer("png")
     assert write_png is not None
-    bad = {"misspelled": json.dumps({"AIGC": {**{k: v for k, v in FIELDS.items() if k != "ReservedCode1"},
-                                              "ReserveCode1": ""}}),
-           "chinese-producer": json.dumps({"AIGC": {**FIELDS, "ContentProducer": "某某科技公司"}}),
-           "label-4": json.dumps({"AIGC": {**FIELDS, "Label": "4"}}),
-           "not-json": "AIGC: yes"}
+    bad = {
+        "misspelled": json.dumps(
+            {"AIGC": {**{k: v for k, v in FIELDS.items() if k != "ReservedCode1"}, "ReserveCode1": ""}}
+        ),
+        "chinese-producer": json.dumps({"AIGC": {**FIELDS, "ContentProducer": "某某科技公司"}}),
+        "label-4": json.dumps({"AIGC": {**FIELDS, "Label": "4"}}),
+        "not-json": "AIGC: yes",
+    }
     for name, text in bad.items():
         (out / f"bad-{name}.png").write_bytes(write_png(png, text))
         expect[f"bad-{name}.png"] = ("non_compliant", "png/tEXt")
@@ -121,13 +182,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tu
     (out / "front-matter.md").write_text(f"---\nAIGC: '{LABEL}'\n---\n# 标题\n", encoding="utf-8")
     expect["front-matter.md"] = ("compliant", "markdown/front-matter")
     with zipfile.ZipFile(out / "custom.docx", "w") as docx:
-        docx.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                      'package/2006/content-types"/>')
-        docx.writestr("docProps/custom.xml", '<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats'
-                      '.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
-                      'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
-                      f'pid="2" name="AIGC"><vt:lpwstr>{LABEL.replace(chr(34), "&quot;")}</vt:lpwstr></property>'
-                      '</Properties>')
+        docx.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        docx.writestr(
+            "docProps/custom.xml",
+            '<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats'
+            '.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
+            f'pid="2" name="AIGC"><vt:lpwstr>{LABEL.replace(chr(34), "&quot;")}</vt:lpwstr></property>'
+            "</Properties>",
+        )
     expect["custom.docx"] = ("compliant", "ooxml/custom-property")
     (out / "explicit.txt").write_text("以下内容由人工智能生成。\n今天天气晴。\n", encoding="utf-8")
     expect["explicit.txt"] = ("compliant", "text/explicit-head")
@@ -143,13 +209,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tu
 
 
 def test_the_probe_gives_the_right_verdict_and_carrier_for_every_file(
-        corpus: tuple[Path, dict[str, tuple[str, str]]]) -> None:
+    corpus: tuple[Path, dict[str, tuple[str, str]]],
+) -> None:
     directory, expect = corpus
     result = redline("probe", "run", "aigc-label", directory, "--json", "--jobs", "2")
     assert result.returncode == 1, result.stderr  # non-compliant files are in the corpus
     document = json.loads(result.stdout)
-    got = {Path(r["path"]).name: (r["verdict"], r["carriers"][0] if r["carriers"] else "")
-           for r in document["results"]}
+    got = {Path(r["path"]).name: (r["verdict"], r["carriers"][0] if r["carriers"] else "") for r in document["results"]}
     assert got == expect
     assert document["summary"]["files"] == len(expect)
     findings = [f for r in document["results"] for f in r["findings"] if r["verdict"] == "non_compliant"]
@@ -161,8 +227,11 @@ def test_exiftool_reads_every_label_redline_wrote(corpus: tuple[Path, dict[str, 
         pytest.skip("exiftool is not installed")
     directory, _ = corpus
     for path in sorted(directory.glob("redline.*")):
-        tags = json.loads(subprocess.run([EXIFTOOL, "-j", "-G1", "-a", "-u", "-b", str(path)], capture_output=True,
-                                         text=True, check=True).stdout)[0]
+        tags = json.loads(
+            subprocess.run(
+                [EXIFTOOL, "-j", "-G1", "-a", "-u", "-b", str(path)], capture_output=True, text=True, check=True
+            ).stdout
+        )[0]
         values = [str(v) for k, v in tags.items() if "aigc" in k.lower() or "UserDefinedText" in k]
         assert values, (path.name, sorted(tags))
         assert any(FIELDS["ProduceID"] in v or "base64:" in v for v in values), path.name
@@ -187,8 +256,9 @@ def test_label_add_refuses_bad_codes_and_second_labels_and_changes_nothing(tmp_p
     assert not list(tmp_path.glob(".*"))  # no temporary file left behind
 
 
-def test_the_sealed_results_can_be_attached_as_evidence(tmp_path: Path,
-                                                        corpus: tuple[Path, dict[str, tuple[str, str]]]) -> None:
+def test_the_sealed_results_can_be_attached_as_evidence(
+    tmp_path: Path, corpus: tuple[Path, dict[str, tuple[str, str]]]
+) -> None:
     directory, _ = corpus
     out = tmp_path / "aigc-results.json"
     result = redline("probe", "run", "aigc-label", directory / "redline.png", "-o", out)

@@ -17,8 +17,18 @@ def _draft(live: Live) -> tuple[int, list[str]]:
     with live.ctx.reader() as uow:
         service_id = uow.session.scalar(select(Service.id).where(Service.name.like("声浪%")))
     api = live.api("hz-admin")
-    created = api.post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": "浏览器往返"}})
+    created = api.post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {
+                "kind": "add_capability",
+                "date": "2027-06-01",
+                "capabilities": ["forum"],
+                "description": "浏览器往返",
+            },
+        },
+    )
     assert created.status_code == 201, created.text
     filing_id = int(created.json()["id"])
     return filing_id, api.get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
@@ -32,7 +42,8 @@ def _stored(live: Live, filing_id: int) -> tuple[dict[str, object], str]:
 
 
 def test_a_high_finding_shows_as_high_after_reload_survives_an_unchanged_save_and_blocks_submission(
-        browser: Browser, live: Live) -> None:
+    browser: Browser, live: Live
+) -> None:
     filing_id, items = _draft(live)
     first = items[0]
     page = login(browser, live, "hz-admin")
@@ -69,7 +80,8 @@ def test_a_high_finding_shows_as_high_after_reload_survives_an_unchanged_save_an
 
 
 def test_a_finding_without_a_severity_is_shown_again_with_the_message_and_nothing_is_saved(
-        browser: Browser, live: Live) -> None:
+    browser: Browser, live: Live
+) -> None:
     filing_id, items = _draft(live)
     first = items[0]
     page = login(browser, live, "hz-admin")

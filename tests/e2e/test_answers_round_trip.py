@@ -18,8 +18,13 @@ from tests.e2e.html_form import form_fields
 def _draft(live: Live, note: str) -> tuple[int, list[str]]:
     with live.ctx.reader() as uow:
         service_id = uow.session.scalar(select(Service.id).where(Service.name.like("声浪%")))
-    created = live.api("hz-admin").post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": note}})
+    created = live.api("hz-admin").post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {"kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": note},
+        },
+    )
     assert created.status_code == 201, created.text
     filing_id = int(created.json()["id"])
     return filing_id, live.api("hz-admin").get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
@@ -30,8 +35,9 @@ def _stored(live: Live, filing_id: int) -> tuple[dict[str, Any], int, str | None
     with live.ctx.reader() as uow:
         filing = uow.session.get(Filing, filing_id)
         assert filing is not None
-        events = uow.session.scalar(select(func.count()).select_from(FilingEvent).where(
-            FilingEvent.filing_id == filing_id))
+        events = uow.session.scalar(
+            select(func.count()).select_from(FilingEvent).where(FilingEvent.filing_id == filing_id)
+        )
         return dict(filing.answers), int(events or 0), filing.state
 
 
@@ -63,8 +69,14 @@ def test_a_high_finding_survives_saving_the_unchanged_form_and_blocks_submission
     fields[f"fsev:{first}:1"], fields[f"ftext:{first}:1"] = "low", "日志页面说明不清"  # the "add finding" row
     assert _post_form(browser, filing_id, fields).status_code == 303
     stored, events, _ = _stored(live, filing_id)
-    assert stored[first] == {"status": "partly_met", "reason": "日志只留存三个月", "findings": [
-        {"severity": "high", "text": "登录日志缺少源端口"}, {"severity": "low", "text": "日志页面说明不清"}]}
+    assert stored[first] == {
+        "status": "partly_met",
+        "reason": "日志只留存三个月",
+        "findings": [
+            {"severity": "high", "text": "登录日志缺少源端口"},
+            {"severity": "low", "text": "日志页面说明不清"},
+        ],
+    }
 
     for _ in range(2):
         assert _post_form(browser, filing_id, _page_form(browser, filing_id)).status_code == 303
@@ -78,10 +90,14 @@ def test_a_high_finding_survives_saving_the_unchanged_form_and_blocks_submission
 def test_saving_the_answers_the_api_returned_changes_nothing(live: Live) -> None:
     filing_id, items = _draft(live, "round trip by api")
     api = live.api("hz-admin")
-    findings = [{"severity": "critical", "text": "未留存日志"}, {"severity": "medium", "text": "制度未公开"},
-                {"severity": "critical", "text": "未留存日志"}]  # the same finding twice stays twice
+    findings = [
+        {"severity": "critical", "text": "未留存日志"},
+        {"severity": "medium", "text": "制度未公开"},
+        {"severity": "critical", "text": "未留存日志"},
+    ]  # the same finding twice stays twice
     answers = {i: {"status": "met"} for i in items} | {
-        items[1]: {"status": "partly_met", "reason": "部分", "findings": findings}}
+        items[1]: {"status": "partly_met", "reason": "部分", "findings": findings}
+    }
     assert api.put(f"/api/v1/filings/{filing_id}/answers", json={"answers": answers}).status_code == 200
     stored, events, _ = _stored(live, filing_id)
     assert [f["severity"] for f in stored[items[1]]["findings"]] == ["critical", "medium", "critical"]
@@ -99,14 +115,20 @@ def test_a_finding_without_a_severity_is_refused_by_the_form_and_the_api_and_not
     filing_id, items = _draft(live, "no severity")
     first = items[0]
     api = live.api("hz-admin")
-    assert api.put(f"/api/v1/filings/{filing_id}/answers",
-                   json={"answers": {i: {"status": "met"} for i in items}}).status_code == 200
+    assert (
+        api.put(
+            f"/api/v1/filings/{filing_id}/answers", json={"answers": {i: {"status": "met"} for i in items}}
+        ).status_code
+        == 200
+    )
     before = _stored(live, filing_id)
 
     no_severity = ({"text": "未留存日志"}, {"severity": "", "text": "未留存日志"}, {"severity": "severe", "text": "x"})
     for finding in no_severity:
-        refused = api.put(f"/api/v1/filings/{filing_id}/answers", json={"answers": {
-            first: {"status": "partly_met", "findings": [finding]}}})
+        refused = api.put(
+            f"/api/v1/filings/{filing_id}/answers",
+            json={"answers": {first: {"status": "partly_met", "findings": [finding]}}},
+        )
         assert refused.status_code == 422, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert "severity" in refused.text
@@ -128,8 +150,12 @@ def test_a_finding_is_removed_only_when_its_removal_is_ticked(live: Live) -> Non
     filing_id, items = _draft(live, "removal")
     first = items[0]
     api = live.api("hz-admin")
-    answers = {first: {"status": "partly_met", "findings": [
-        {"severity": "medium", "text": "一"}, {"severity": "low", "text": "二"}]}}
+    answers = {
+        first: {
+            "status": "partly_met",
+            "findings": [{"severity": "medium", "text": "一"}, {"severity": "low", "text": "二"}],
+        }
+    }
     assert api.put(f"/api/v1/filings/{filing_id}/answers", json={"answers": answers}).status_code == 200
     browser = live.browser_login("hz-admin")
 

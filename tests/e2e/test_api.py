@@ -18,8 +18,22 @@ from redline.store.models import ApiToken, Campaign, Evidence, Filing, IssuedDoc
 from redline.web import api, api_versions
 from tests.e2e.conftest import Live
 
-USERS = ["hz-admin", "hz-member", "nb-admin", "sz-admin", "bj-admin", "sh-admin", "hz-cac", "hz-mps", "zj-cac",
-         "sz-cac", "sz-mps", "bj-cac", "assessor", "admin"]
+USERS = [
+    "hz-admin",
+    "hz-member",
+    "nb-admin",
+    "sz-admin",
+    "bj-admin",
+    "sh-admin",
+    "hz-cac",
+    "hz-mps",
+    "zj-cac",
+    "sz-cac",
+    "sz-mps",
+    "bj-cac",
+    "assessor",
+    "admin",
+]
 HZ_INSIDERS = {"hz-admin", "hz-member", "hz-cac", "hz-mps", "zj-cac"}
 HZ_PROVIDER = {"hz-admin", "hz-member"}
 
@@ -40,8 +54,9 @@ class Targets:
 def targets(live: Live) -> Targets:
     with live.ctx.uow() as uow:
         s = uow.session
-        filing = s.scalars(select(Filing).where(Filing.region.startswith("3301"), Filing.report.is_not(None))
-                           .order_by(Filing.id)).first()
+        filing = s.scalars(
+            select(Filing).where(Filing.region.startswith("3301"), Filing.report.is_not(None)).order_by(Filing.id)
+        ).first()
         draft = s.scalars(select(Filing).where(Filing.region.startswith("3301"), Filing.state == "draft")).first()
         assert filing is not None and draft is not None
         sha = s.scalars(select(Evidence.sha256).where(Evidence.filing_id == filing.id)).first()
@@ -49,14 +64,19 @@ def targets(live: Live) -> Targets:
         service = s.scalars(select(Service.id).where(Service.provider_id == filing.provider_id)).first()
         assert sha and summons and service
         hz_admin = s.scalars(select(User).where(User.username == "hz-admin")).one()
-    job = jobs.submit(live.ctx, "pdf_report", {"filing_id": filing.id, "lang": "zh-CN", "user_id": hz_admin.id},
-                      created_by=hz_admin.id)
+    job = jobs.submit(
+        live.ctx,
+        "pdf_report",
+        {"filing_id": filing.id, "lang": "zh-CN", "user_id": hz_admin.id},
+        created_by=hz_admin.id,
+    )
     jobs.execute(live.ctx, job)  # runs it here unless the inline runner already has
     assert jobs.wait(live.ctx, job, 30).state == "done"
     with live.ctx.reader() as uow:
         campaign = uow.session.scalars(select(Campaign.id).where(Campaign.region == "330100")).first()
-        document = uow.session.scalars(select(IssuedDocument.id).where(IssuedDocument.filing_id == filing.id)
-                                       .order_by(IssuedDocument.id)).first()
+        document = uow.session.scalars(
+            select(IssuedDocument.id).where(IssuedDocument.filing_id == filing.id).order_by(IssuedDocument.id)
+        ).first()
     assert campaign is not None and document is not None
     return Targets(filing.id, draft.id, sha, summons, service, job, campaign, document)
 
@@ -84,7 +104,8 @@ def _path(template: str, t: Targets) -> str:
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize(("method", "template", "insiders"), READS)
 def test_reading_by_id_is_allowed_inside_and_looks_absent_outside(
-        live: Live, targets: Targets, user: str, method: str, template: str, insiders: set[str]) -> None:
+    live: Live, targets: Targets, user: str, method: str, template: str, insiders: set[str]
+) -> None:
     response = live.api(user).request(method, _path(template, targets))
     if user in insiders:
         assert response.status_code == 200, response.text
@@ -106,7 +127,8 @@ WRITES: list[tuple[str, str, dict[str, Any]]] = [
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize(("method", "template", "body"), WRITES)
 def test_acting_on_a_filing_outside_ones_reach_is_not_found_and_inside_is_refused_cleanly(
-        live: Live, targets: Targets, user: str, method: str, template: str, body: dict[str, Any]) -> None:
+    live: Live, targets: Targets, user: str, method: str, template: str, body: dict[str, Any]
+) -> None:
     response = live.api(user).request(method, _path(template, targets), json=body)
     assert response.headers["content-type"] == "application/problem+json", response.text
     if user in HZ_INSIDERS:  # the filing is past these steps: a clear refusal, never a change
@@ -135,12 +157,16 @@ def test_lists_never_leak_another_jurisdiction(live: Live, user: str) -> None:
         assert items == [] and summonses == []
 
 
-@pytest.mark.parametrize(("user", "expected"), [("hz-cac", 201), ("zj-cac", 201), ("sz-cac", 404),
-                                                ("hz-admin", 403), ("assessor", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [("hz-cac", 201), ("zj-cac", 201), ("sz-cac", 404), ("hz-admin", 403), ("assessor", 403), ("admin", 403)],
+)
 def test_only_a_regulator_over_the_provider_may_issue_a_written_notice(
-        live: Live, targets: Targets, user: str, expected: int) -> None:
-    response = live.api(user).post("/api/v1/notices", json={"service_id": targets.service, "reference": "x",
-                                                            "note": "test"})
+    live: Live, targets: Targets, user: str, expected: int
+) -> None:
+    response = live.api(user).post(
+        "/api/v1/notices", json={"service_id": targets.service, "reference": "x", "note": "test"}
+    )
     assert response.status_code == expected, response.text
 
 
@@ -216,8 +242,9 @@ def test_login_sets_a_new_httponly_session_and_logout_ends_it(live: Live) -> Non
     assert reused.status_code == 303 and reused.headers["location"].startswith("/login")
 
 
-@pytest.mark.parametrize(("user", "status"), [("hz-cac", 200), ("zj-cac", 200), ("sz-cac", 404), ("sz-admin", 404),
-                                              ("hz-member", 200)])
+@pytest.mark.parametrize(
+    ("user", "status"), [("hz-cac", 200), ("zj-cac", 200), ("sz-cac", 404), ("sz-admin", 404), ("hz-member", 200)]
+)
 def test_filing_pages_follow_the_same_rule(live: Live, targets: Targets, user: str, status: int) -> None:
     client = live.browser_login(user)
     assert client.get(f"/filings/{targets.filing}").status_code == status
@@ -279,10 +306,16 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/filings/{filing_id}/report.pdf": ("/filings/{filing}/report.pdf", HZ_INSIDERS, 404),
     "/filings/{filing_id}/versions": ("/filings/{filing}/versions", HZ_INSIDERS, 404),
     "/filings/{filing_id}/versions/{number}/report": ("/filings/{filing}/versions/1/report", HZ_INSIDERS, 404),
-    "/filings/{filing_id}/versions/{number}/report.json": ("/filings/{filing}/versions/1/report.json", HZ_INSIDERS,
-                                                            404),
-    "/filings/{filing_id}/versions/{number}/package.zip": ("/filings/{filing}/versions/1/package.zip", HZ_INSIDERS,
-                                                            404),
+    "/filings/{filing_id}/versions/{number}/report.json": (
+        "/filings/{filing}/versions/1/report.json",
+        HZ_INSIDERS,
+        404,
+    ),
+    "/filings/{filing_id}/versions/{number}/package.zip": (
+        "/filings/{filing}/versions/1/package.zip",
+        HZ_INSIDERS,
+        404,
+    ),
     "/filings/{filing_id}/review.pdf": ("/filings/{filing}/review.pdf", HZ_INSIDERS, 404),
     "/filings/{filing_id}/rectification.pdf": ("/filings/{filing}/rectification.pdf", HZ_INSIDERS, 404),
     "/summonses/{summons_id}.pdf": ("/summonses/{summons}.pdf", HZ_INSIDERS, 404),
@@ -302,11 +335,15 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
 def test_the_page_table_names_every_page_route() -> None:
     from redline.web import pages, pages_account, pages_campaigns, pages_jobs, pages_regulator, pages_versions
 
-    routers = (pages.router, pages_regulator.router, pages_jobs.router, pages_campaigns.router, pages_account.router,
-               pages_versions.router)
-    routes = {r.path for router in routers
-              for r in router.routes
-              if "GET" in getattr(r, "methods", set())}
+    routers = (
+        pages.router,
+        pages_regulator.router,
+        pages_jobs.router,
+        pages_campaigns.router,
+        pages_account.router,
+        pages_versions.router,
+    )
+    routes = {r.path for router in routers for r in router.routes if "GET" in getattr(r, "methods", set())}
     assert routes == set(PAGES)
 
 
@@ -317,8 +354,9 @@ def sessions(live: Live) -> dict[str, httpx.Client]:
 
 @pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("route", sorted(PAGES))
-def test_every_page_by_role_and_jurisdiction(sessions: dict[str, httpx.Client], targets: Targets, user: str,
-                                             route: str) -> None:
+def test_every_page_by_role_and_jurisdiction(
+    sessions: dict[str, httpx.Client], targets: Targets, user: str, route: str
+) -> None:
     template, allowed, otherwise = PAGES[route]
     response = sessions[user].get(_path(template, targets))
     inside = 422 if route.endswith("/view") else 200  # the demo evidence is plain text, not a probe run
@@ -337,14 +375,27 @@ def test_pages_need_a_login(live: Live, targets: Targets) -> None:
 def test_probe_results_attached_as_evidence_are_shown_as_a_page(live: Live, targets: Targets, tmp_path: Any) -> None:
     from redline.reports.canonical import dumps, seal
 
-    document = seal({"schema": "redline/probe-run", "schema_version": 1,
-                     "probe": {"name": "log-retention", "version": "0", "title": "t"},
-                     "started": "2026-01-01", "finished": "2026-01-01", "options": {},
-                     "results": [], "summary": {"coverage_svg": '<svg role="img"><title>覆盖</title></svg>',
-                                                "findings": [{"severity": "high", "item": "x", "message": "缺口",
-                                                              "clause": "c", "location": "", "evidence": ""}]}})
-    upload = live.api("hz-admin").post(f"/api/v1/filings/{targets.draft}/evidence",
-                                       files={"file": ("logs.json", dumps(document).encode(), "application/json")})
+    document = seal(
+        {
+            "schema": "redline/probe-run",
+            "schema_version": 1,
+            "probe": {"name": "log-retention", "version": "0", "title": "t"},
+            "started": "2026-01-01",
+            "finished": "2026-01-01",
+            "options": {},
+            "results": [],
+            "summary": {
+                "coverage_svg": '<svg role="img"><title>覆盖</title></svg>',
+                "findings": [
+                    {"severity": "high", "item": "x", "message": "缺口", "clause": "c", "location": "", "evidence": ""}
+                ],
+            },
+        }
+    )
+    upload = live.api("hz-admin").post(
+        f"/api/v1/filings/{targets.draft}/evidence",
+        files={"file": ("logs.json", dumps(document).encode(), "application/json")},
+    )
     assert upload.status_code == 201, upload.text
     sha = upload.json()["sha256"]
     page = live.browser_login("hz-member").get(f"/evidence/{sha}/view")
@@ -356,12 +407,22 @@ def test_a_chart_on_a_probe_run_page_is_drawn_by_the_server_from_numbers(live: L
     from redline.reports.canonical import dumps, seal
 
     hour = 490_000  # an epoch hour in 2025
-    document = seal({"schema": "redline/probe-run", "schema_version": 1,
-                     "probe": {"name": "log-retention", "version": "0", "title": "t"},
-                     "started": "2026-01-01", "finished": "2026-01-01", "options": {}, "results": [],
-                     "summary": {"records_per_hour": {str(hour): 7, str(hour + 1): 3, "x": "<b>", str(hour + 2): -1}}})
-    upload = live.api("hz-admin").post(f"/api/v1/filings/{targets.draft}/evidence",
-                                       files={"file": ("run.json", dumps(document).encode(), "application/json")})
+    document = seal(
+        {
+            "schema": "redline/probe-run",
+            "schema_version": 1,
+            "probe": {"name": "log-retention", "version": "0", "title": "t"},
+            "started": "2026-01-01",
+            "finished": "2026-01-01",
+            "options": {},
+            "results": [],
+            "summary": {"records_per_hour": {str(hour): 7, str(hour + 1): 3, "x": "<b>", str(hour + 2): -1}},
+        }
+    )
+    upload = live.api("hz-admin").post(
+        f"/api/v1/filings/{targets.draft}/evidence",
+        files={"file": ("run.json", dumps(document).encode(), "application/json")},
+    )
     assert upload.status_code == 201, upload.text
     page = live.browser_login("hz-member").get(f"/evidence/{upload.json()['sha256']}/view")
     assert page.status_code == 200, page.text
@@ -373,14 +434,26 @@ def test_markup_in_an_uploaded_probe_run_never_reaches_the_page(live: Live, targ
     showed them to the regulator unescaped."""
     from redline.reports.canonical import dumps, seal
 
-    attack = ('<svg><meta http-equiv="refresh" content="0;url=https://attacker.example/"/>'
-              '<script>alert(document.cookie)</script></svg>')
-    document = seal({"schema": "redline/probe-run", "schema_version": 1,
-                     "probe": {"name": "log-retention", "version": "0", "title": "t"},
-                     "started": "2026-01-01", "finished": "2026-01-01", "options": {}, "results": [],
-                     "summary": {"coverage_svg": attack, "records_per_hour": {"490000": 1}}})
-    upload = live.api("hz-admin").post(f"/api/v1/filings/{targets.draft}/evidence",
-                                       files={"file": ("attack.json", dumps(document).encode(), "application/json")})
+    attack = (
+        '<svg><meta http-equiv="refresh" content="0;url=https://attacker.example/"/>'
+        "<script>alert(document.cookie)</script></svg>"
+    )
+    document = seal(
+        {
+            "schema": "redline/probe-run",
+            "schema_version": 1,
+            "probe": {"name": "log-retention", "version": "0", "title": "t"},
+            "started": "2026-01-01",
+            "finished": "2026-01-01",
+            "options": {},
+            "results": [],
+            "summary": {"coverage_svg": attack, "records_per_hour": {"490000": 1}},
+        }
+    )
+    upload = live.api("hz-admin").post(
+        f"/api/v1/filings/{targets.draft}/evidence",
+        files={"file": ("attack.json", dumps(document).encode(), "application/json")},
+    )
     assert upload.status_code == 201, upload.text
     page = live.browser_login("hz-member").get(f"/evidence/{upload.json()['sha256']}/view")
     assert page.status_code == 200, page.text

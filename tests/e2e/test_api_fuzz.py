@@ -19,15 +19,35 @@ SCHEMATHESIS = shutil.which("schemathesis") or str(Path(sys.executable).with_nam
 
 
 @pytest.mark.parametrize("user", ["hz-admin", "hz-cac", "assessor", "admin"])
-def test_generated_requests_get_no_server_error_and_schema_conformant_answers(live: Live, user: str,
-                                                                              tmp_path: Path) -> None:
+def test_generated_requests_get_no_server_error_and_schema_conformant_answers(
+    live: Live, user: str, tmp_path: Path
+) -> None:
     if not Path(SCHEMATHESIS).exists():
         pytest.skip("schemathesis is not installed")
     result = subprocess.run(
-        [SCHEMATHESIS, "run", f"{live.url}/api/v1/openapi.json", "-H", f"Authorization: Bearer {live.tokens[user]}",
-         "--max-examples", "8", "--checks", "not_a_server_error,response_schema_conformance", "--seed", "2026",
-         "--phases", "examples,coverage,fuzzing", "--no-color",
-         # revoking a token could end the run's own token half-way (tests/e2e/test_sessions_and_tokens.py)
-         "--exclude-path", "/api/v1/tokens/{token_id}"],
-        capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path)
+        [
+            SCHEMATHESIS,
+            "run",
+            f"{live.url}/api/v1/openapi.json",
+            "-H",
+            f"Authorization: Bearer {live.tokens[user]}",
+            "--max-examples",
+            "8",
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--seed",
+            "2026",
+            "--phases",
+            "examples,coverage,fuzzing",
+            "--no-color",
+            # revoking a token could end the run's own token half-way (tests/e2e/test_sessions_and_tokens.py)
+            "--exclude-path",
+            "/api/v1/tokens/{token_id}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout[-4000:]

@@ -23,17 +23,28 @@ from redline.probes.aigc.label import check_label
 
 REDLINE = Path(sys.executable).with_name("redline")
 EXIFTOOL, FFMPEG = shutil.which("exiftool"), shutil.which("ffmpeg")
-FIELDS = {"Label": "2", "ContentProducer": "91110000MA01ABCD2X", "ProduceID": "song-0042",
-          "ReservedCode1": "", "ContentPropagator": "91110000MA01ABCD2X", "PropagateID": "song-0042",
-          "ReservedCode2": ""}
+FIELDS = {
+    "Label": "2",
+    "ContentProducer": "91110000MA01ABCD2X",
+    "ProduceID": "song-0042",
+    "ReservedCode1": "",
+    "ContentPropagator": "91110000MA01ABCD2X",
+    "PropagateID": "song-0042",
+    "ReservedCode2": "",
+}
 LABEL = json.dumps({"AIGC": FIELDS}, separators=(",", ":"))
 SINE = ["-f", "lavfi", "-i", "sine=frequency=330:duration=0.3"]
 
 # name -> (suffix, ffmpeg muxer options, redline reader, carrier, exiftool -G1 key)
 CASES: dict[str, tuple[str, list[str], Any, str, str]] = {
     "mp3-id3v24": (".mp3", [], id3.read, "mp3/TXXX", "ID3v2_4:UserDefinedText"),
-    "mp3-id3v23-with-id3v1": (".mp3", ["-id3v2_version", "3", "-write_id3v1", "1"], id3.read, "mp3/TXXX",
-                              "ID3v2_3:UserDefinedText"),
+    "mp3-id3v23-with-id3v1": (
+        ".mp3",
+        ["-id3v2_version", "3", "-write_id3v1", "1"],
+        id3.read,
+        "mp3/TXXX",
+        "ID3v2_3:UserDefinedText",
+    ),
     "mp3-untagged": (".mp3", ["-write_id3v2", "0"], id3.read, "mp3/TXXX", "ID3v2_4:UserDefinedText"),
     "flac": (".flac", [], vorbis.read_flac, "flac/vorbis-comment", "Vorbis:Aigc"),
     "ogg-vorbis": (".ogg", [], vorbis.read_ogg, "ogg/vorbis-comment", "Vorbis:Aigc"),
@@ -49,10 +60,27 @@ def _labelled(name: str, folder: Path) -> tuple[Path, Path]:
     source, target = folder / f"source{suffix}", folder / f"labelled{suffix}"
     title = [] if name == "mp3-untagged" else ["-metadata", "title=Rain"]
     subprocess.run([FFMPEG, "-v", "error", "-y", *SINE, *title, *extra, str(source)], check=True, timeout=60)
-    done = subprocess.run([str(REDLINE), "label", "add", str(source), "--label", FIELDS["Label"], "--producer",
-                           FIELDS["ContentProducer"], "--produce-id", FIELDS["ProduceID"], "-o", str(target)],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "150"},
-                          check=False)
+    done = subprocess.run(
+        [
+            str(REDLINE),
+            "label",
+            "add",
+            str(source),
+            "--label",
+            FIELDS["Label"],
+            "--producer",
+            FIELDS["ContentProducer"],
+            "--produce-id",
+            FIELDS["ProduceID"],
+            "-o",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "150"},
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return source, target
 
@@ -86,8 +114,9 @@ def test_exiftool_reads_the_label_without_a_warning(name: str, tmp_path: Path) -
     if not EXIFTOOL:
         pytest.skip("exiftool is not installed")
     _, target = _labelled(name, tmp_path)
-    shown = subprocess.run([EXIFTOOL, "-j", "-G1", "-a", "-u", str(target)], capture_output=True, check=True,
-                           timeout=60).stdout
+    shown = subprocess.run(
+        [EXIFTOOL, "-j", "-G1", "-a", "-u", str(target)], capture_output=True, check=True, timeout=60
+    ).stdout
     tags: dict[str, Any] = json.loads(shown)[0]
     assert not any(key.endswith(":Warning") for key in tags), tags
     assert json.loads(str(tags[CASES[name][4]]).removeprefix("(AIGC) ")) == {"AIGC": FIELDS}

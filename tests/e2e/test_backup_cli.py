@@ -30,13 +30,19 @@ CHANGE = {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_
 
 
 def run(tmp: Path, *args: str, db: str = "source.db") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REDLINE_DATABASE_URL": f"sqlite:///{tmp / db}", "REDLINE_BLOB_DIR": str(tmp / "blobs"),
-           "REDLINE_KEY_DIR": str(tmp / "keys"), "COLUMNS": "150"}
+    env = {
+        **os.environ,
+        "REDLINE_DATABASE_URL": f"sqlite:///{tmp / db}",
+        "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+        "REDLINE_KEY_DIR": str(tmp / "keys"),
+        "COLUMNS": "150",
+    }
     return subprocess.run([str(REDLINE), *args], capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp: Path, *args: str,
-        db: str = "source.db") -> tuple[int, str, str]:
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp: Path, *args: str, db: str = "source.db"
+) -> tuple[int, str, str]:
     """The same command in this process (cheaper than a new interpreter): exit code, stdout, stderr."""
     from redline.cli.main import main
 
@@ -83,12 +89,14 @@ def _count(db: Path, sql: str) -> int:
 
 
 def test_a_backup_taken_while_the_server_takes_writes_restores_whole(
-        server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     posted, stop, errors = [0], threading.Event(), []
 
     def post_changes() -> None:
-        with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {server.token}"},
-                          timeout=30) as client:
+        with httpx.Client(
+            base_url=server.base, headers={"Authorization": f"Bearer {server.token}"}, timeout=30
+        ) as client:
             while not stop.is_set():
                 response = client.post("/api/v1/filings", json={"service_id": server.service_id, "change": CHANGE})
                 if response.status_code != 201:
@@ -114,19 +122,28 @@ def test_a_backup_taken_while_the_server_takes_writes_restores_whole(
     code, out, err = cli(capsys, monkeypatch, tmp_path, "backup", "verify", str(tmp_path / "live.tar.zst"))
     assert code == 0 and "archive intact" in out, err
 
-    restored = run(tmp_path, "restore", str(tmp_path / "live.tar.zst"), "--database-url",
-                   f"sqlite:///{tmp_path / 'copy.db'}", "--blob-dir", str(tmp_path / "copy-blobs"),
-                   "--key-dir", str(tmp_path / "copy-keys"), "--json")
+    restored = run(
+        tmp_path,
+        "restore",
+        str(tmp_path / "live.tar.zst"),
+        "--database-url",
+        f"sqlite:///{tmp_path / 'copy.db'}",
+        "--blob-dir",
+        str(tmp_path / "copy-blobs"),
+        "--key-dir",
+        str(tmp_path / "copy-keys"),
+        "--json",
+    )
     assert restored.returncode == 0, restored.stderr
     report = json.loads(restored.stdout)
-    assert report["ok"] and [c["name"] for c in report["checks"]] == ["rows", "audit chain", "report digests",
-                                                                    "blobs"]
+    assert report["ok"] and [c["name"] for c in report["checks"]] == ["rows", "audit chain", "report digests", "blobs"]
     copy = tmp_path / "copy.db"
     entries = _count(copy, "SELECT COUNT(*) FROM audit_entries")
     assert _count(copy, "SELECT seq FROM audit_head") == entries
     # every filing came with its 'open' event: no write was cut in half by the snapshot
     assert _count(copy, "SELECT COUNT(*) FROM filings") == _count(
-        copy, "SELECT COUNT(*) FROM filing_events WHERE action = 'open'")
+        copy, "SELECT COUNT(*) FROM filing_events WHERE action = 'open'"
+    )
     assert (tmp_path / "copy-keys" / "platform.key").stat().st_mode & 0o777 == 0o600
     code, out, err = cli(capsys, monkeypatch, tmp_path, "audit", "verify", db="copy.db")
     assert code == 0 and f"{entries} entries" in out, err
@@ -143,7 +160,8 @@ def _tampered(archive: Path, out: Path) -> Path:
 
 
 def test_bad_archives_and_targets_are_refused_with_the_reason_and_nothing_written(
-        server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def redline(*args: str) -> tuple[int, str, str]:
         return cli(capsys, monkeypatch, tmp_path, *args)
 
@@ -151,8 +169,14 @@ def test_bad_archives_and_targets_are_refused_with_the_reason_and_nothing_writte
     code, _out, err = redline("backup", "-o", str(archive))
     assert code == 0, err
     bad = _tampered(archive, tmp_path / "tampered.tar")
-    target = ["--database-url", f"sqlite:///{tmp_path / 'target.db'}", "--blob-dir", str(tmp_path / "t-blobs"),
-              "--key-dir", str(tmp_path / "t-keys")]
+    target = [
+        "--database-url",
+        f"sqlite:///{tmp_path / 'target.db'}",
+        "--blob-dir",
+        str(tmp_path / "t-blobs"),
+        "--key-dir",
+        str(tmp_path / "t-keys"),
+    ]
 
     code, _out, err = redline("backup", "verify", str(bad))
     assert code == 1 and "tables/filings.jsonl" in err and "digest" in err

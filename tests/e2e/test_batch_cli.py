@@ -27,15 +27,22 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         yield cluster.scheduler_address
 
 
 def redline(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "REDLINE_DASK_SCHEDULER"}
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env={**environment, "COLUMNS": "150", **(env or {})}, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**environment, "COLUMNS": "150", **(env or {})},
+        check=False,
+    )
 
 
 def results(stdout: str) -> dict[str, Any]:
@@ -60,8 +67,9 @@ def _closed_port() -> int:
 def test_a_bad_or_unreachable_scheduler_is_a_user_error_naming_the_option(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# a\n")
     malformed = redline("probe", "run", "aigc-label", tmp_path, "--scheduler", "localhost:8786")
-    unreachable = redline("probe", "run", "aigc-label", tmp_path,
-                          env={"REDLINE_DASK_SCHEDULER": f"tcp://127.0.0.1:{_closed_port()}"})
+    unreachable = redline(
+        "probe", "run", "aigc-label", tmp_path, env={"REDLINE_DASK_SCHEDULER": f"tcp://127.0.0.1:{_closed_port()}"}
+    )
     assert "not a Dask scheduler address" in malformed.stderr
     assert "cannot reach the Dask scheduler" in unreachable.stderr
     for result in (malformed, unreachable):
@@ -70,17 +78,31 @@ def test_a_bad_or_unreachable_scheduler_is_a_user_error_naming_the_option(tmp_pa
 
 
 def test_ctrl_c_keeps_the_journal_and_a_rerun_finishes_with_the_same_results(
-        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     env = batch_probe.install(tmp_path_factory.mktemp("site"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n in range(240):
         (corpus / f"f{n:03d}.txt").write_text(f"good {n}\n")
     journal = tmp_path / "run.jsonl"
-    command = [str(REDLINE), "probe", "run", "batch-test", str(corpus), "--json", "--jobs", "2",
-               "--option", "sleep=0.01", "--journal", str(journal)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, **env})
+    command = [
+        str(REDLINE),
+        "probe",
+        "run",
+        "batch-test",
+        str(corpus),
+        "--json",
+        "--jobs",
+        "2",
+        "--option",
+        "sleep=0.01",
+        "--journal",
+        str(journal),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
+    )
     deadline = time.monotonic() + 60
     while (not journal.exists() or len(journal.read_text().splitlines()) < 30) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -96,12 +118,14 @@ def test_ctrl_c_keeps_the_journal_and_a_rerun_finishes_with_the_same_results(
     assert len(journal.read_text().splitlines()) - 1 == 240  # each file recorded once: none checked twice
     document = json.loads(resumed.stdout)
     assert [(Path(r["path"]).name, r["verdict"], r["sha256"]) for r in document["results"]] == [
-        (p.name, "compliant", hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(corpus.iterdir())]
+        (p.name, "compliant", hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(corpus.iterdir())
+    ]
     assert document["summary"] == {"files": 240, "bad": 0}
 
 
 def test_a_run_whose_worker_hangs_exits_1_naming_the_file_and_a_rerun_with_the_journal_finishes(
-        tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     env = batch_probe.install(tmp_path_factory.mktemp("site"))
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -140,8 +140,9 @@ def test_the_dashboard_draws_its_charts(browser: Browser, live: Live) -> None:
     shot(officer, "8-dashboard")
 
 
-def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_open_it(browser: Browser,
-                                                                                     live: Live) -> None:
+def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_open_it(
+    browser: Browser, live: Live
+) -> None:
     provider = login(browser, live, "hz-admin")
     provider.goto(live.url + "/provider")
     row = provider.locator("#documents tr[data-document]").filter(has=provider.locator("button")).first
@@ -162,7 +163,8 @@ def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_ope
 
 
 def test_the_provider_sees_the_polices_supplement_request_while_the_cac_has_accepted(
-        browser: Browser, live: Live) -> None:
+    browser: Browser, live: Live
+) -> None:
     provider = login(browser, live, "hz-admin")
     filing_url, _ = new_filing(provider, live, "新增话题论坛（两部门并行审查）")
     answer_all_met(provider)
@@ -188,8 +190,11 @@ def test_the_provider_sees_the_polices_supplement_request_while_the_cac_has_acce
     expect(provider.locator("#reviews-waiting")).to_contain_text("公安机关")
     expect(provider.locator("form[data-action=submit]")).to_have_count(1)
     shot(provider, "9-provider-sees-the-polices-supplement-request")
-def test_a_provider_records_a_judgement_in_the_browser_after_being_told_what_is_missing(browser: Browser,
-                                                                                         live: Live) -> None:
+
+
+def test_a_provider_records_a_judgement_in_the_browser_after_being_told_what_is_missing(
+    browser: Browser, live: Live
+) -> None:
     # 2018 rule Art. 3(3): is growth from 10 to 17 million monthly users "significant"? The provider decides.
     filing_id = open_growth_filing(live)
     provider = login(browser, live, "xa-admin")

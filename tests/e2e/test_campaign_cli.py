@@ -34,27 +34,72 @@ def _ids(tmp: Path) -> dict[str, int]:
     ctx = build_context(Settings(database_url=f"sqlite:///{tmp / 'redline.db'}", blob_dir=tmp / "blobs"))
     with ctx.reader() as uow:
         orgs = {o.name: o.id for o in uow.session.scalars(select(Organisation))}
-    return {"hz": next(v for k, v in orgs.items() if "杭州声浪" in k), "nb": next(v for k, v in orgs.items()
-                                                                          if "宁波甬城圈" in k)}
+    return {
+        "hz": next(v for k, v in orgs.items() if "杭州声浪" in k),
+        "nb": next(v for k, v in orgs.items() if "宁波甬城圈" in k),
+    }
 
 
 def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_orders(demo: Path) -> None:
     ids = _ids(demo)
     today = dt.date.today()
-    created = run(demo, "campaign", "create", "--as", "zj-cac", "--name", "命令行巡查", "--region", "330000",
-                  "--basis", "sa2018:5(3)", "--basis", "ailabel2025", "--probe", "aigc-label", "--probe",
-                  "log-retention", "--option", f"log-retention:assessment_date={today}", "--start", str(today),
-                  "--end", str(today + dt.timedelta(days=30)))
+    created = run(
+        demo,
+        "campaign",
+        "create",
+        "--as",
+        "zj-cac",
+        "--name",
+        "命令行巡查",
+        "--region",
+        "330000",
+        "--basis",
+        "sa2018:5(3)",
+        "--basis",
+        "ailabel2025",
+        "--probe",
+        "aigc-label",
+        "--probe",
+        "log-retention",
+        "--option",
+        f"log-retention:assessment_date={today}",
+        "--start",
+        str(today),
+        "--end",
+        str(today + dt.timedelta(days=30)),
+    )
     assert created.returncode == 0, created.stderr
     cid = created.stdout.strip()
     for key, provider in ids.items():
         tree = write_sample_tree(demo / f"samples-{key}", provider, today)
         if key == "hz":  # media for the label probe from one provider is enough here
-            added = run(demo, "campaign", "samples", "add", cid, "--as", "zj-cac", "--provider", str(provider),
-                        str(tree / "file"))
+            added = run(
+                demo,
+                "campaign",
+                "samples",
+                "add",
+                cid,
+                "--as",
+                "zj-cac",
+                "--provider",
+                str(provider),
+                str(tree / "file"),
+            )
             assert added.returncode == 0, added.stderr
-        logs = run(demo, "campaign", "samples", "add", cid, "--as", "zj-cac", "--provider", str(provider),
-                   "--kind", "log", str(tree / "log" / "access.log"))
+        logs = run(
+            demo,
+            "campaign",
+            "samples",
+            "add",
+            cid,
+            "--as",
+            "zj-cac",
+            "--provider",
+            str(provider),
+            "--kind",
+            "log",
+            str(tree / "log" / "access.log"),
+        )
         assert logs.returncode == 0 and "added 1 sample" in logs.stdout, logs.stderr
     ran = run(demo, "campaign", "run", cid, "--as", "zj-cac", "--json")
     assert ran.returncode == 0, ran.stderr
@@ -74,27 +119,69 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
     assert unchosen.returncode == 2 and "filing_id" in unchosen.stderr  # never a filing picked for the officer
     chosen = re.search(r"--filing (\d+): [^;]*\(under_review\)", unchosen.stderr)
     assert chosen is not None, unchosen.stderr  # the choices are listed, by title and state
-    order = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification",
-                "--filing", chosen.group(1), "--due", str(today + dt.timedelta(days=20)))
+    order = run(
+        demo,
+        "campaign",
+        "act",
+        str(log["id"]),
+        "--as",
+        "zj-cac",
+        "--action",
+        "rectification",
+        "--filing",
+        chosen.group(1),
+        "--due",
+        str(today + dt.timedelta(days=20)),
+    )
     assert order.returncode == 0, order.stderr
     ctx = build_context(Settings(database_url=f"sqlite:///{demo / 'redline.db'}", blob_dir=demo / "blobs"))
     with ctx.reader() as uow:
         record = uow.session.get(Summons, int(summons.stdout.split()[-1]))
         filing_id = int(order.stdout.split("filing ")[1].split()[0])
         filing = uow.session.get(Filing, filing_id)
-        item = uow.session.scalars(select(RectificationItem).where(RectificationItem.filing_id == filing_id)
-                                   .order_by(RectificationItem.id.desc())).first()
+        item = uow.session.scalars(
+            select(RectificationItem)
+            .where(RectificationItem.filing_id == filing_id)
+            .order_by(RectificationItem.id.desc())
+        ).first()
     assert record is not None and label["sample_sha256"] in record.problems and "aigc-label@0.1.0" in record.problems
     assert filing is not None and filing.state == "rectification_ordered" and filing.provider_id == ids["nb"]
     assert item is not None and "log-retention@0.1.0" in item.text and log["message"] in item.text
-    again = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification",
-                "--filing", chosen.group(1))
+    again = run(
+        demo,
+        "campaign",
+        "act",
+        str(log["id"]),
+        "--as",
+        "zj-cac",
+        "--action",
+        "rectification",
+        "--filing",
+        chosen.group(1),
+    )
     assert again.returncode == 2 and "already acted on" in again.stderr
 
 
 def test_bad_input_exits_2_naming_the_field_or_file(demo: Path, tmp_path: Path) -> None:
-    bad_basis = run(demo, "campaign", "create", "--as", "hz-cac", "--name", "x", "--region", "330100", "--basis",
-                    "sa2018:99", "--probe", "aigc-label", "--start", "2026-01-01", "--end", "2026-02-01")
+    bad_basis = run(
+        demo,
+        "campaign",
+        "create",
+        "--as",
+        "hz-cac",
+        "--name",
+        "x",
+        "--region",
+        "330100",
+        "--basis",
+        "sa2018:99",
+        "--probe",
+        "aigc-label",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-02-01",
+    )
     assert bad_basis.returncode == 2 and "basis.0" in bad_basis.stderr and "Traceback" not in bad_basis.stderr
     outsider = run(demo, "campaign", "show", "1", "--as", "sz-cac")
     assert outsider.returncode == 2 and "no campaign 1" in outsider.stderr
@@ -103,6 +190,7 @@ def test_bad_input_exits_2_naming_the_field_or_file(demo: Path, tmp_path: Path) 
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr("../escape.txt", "x")
     archive.write_bytes(buffer.getvalue())
-    refused = run(demo, "campaign", "samples", "add", "1", "--as", "hz-cac", "--provider", str(_ids(demo)["hz"]),
-                  str(archive))
+    refused = run(
+        demo, "campaign", "samples", "add", "1", "--as", "hz-cac", "--provider", str(_ids(demo)["hz"]), str(archive)
+    )
     assert refused.returncode == 2 and "unsafe member path" in refused.stderr and "evil.zip" in refused.stderr

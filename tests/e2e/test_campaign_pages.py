@@ -42,21 +42,36 @@ def test_a_regulator_runs_a_campaign_from_the_pages_and_summons_the_provider(liv
     listing = client.get("/campaigns")
     assert listing.status_code == 200 and "杭州市生成式人工智能内容标识专项巡查（演示）" in listing.text
     today = dt.date.today()
-    created = client.post("/campaigns", data={
-        "csrf_token": _csrf(listing.text), "name": "页面巡查", "region": "330100", "basis": "ailabel2025 sa2018:5(4)",
-        "period_start": str(today), "period_end": str(today + dt.timedelta(days=10)),
-        "probes": ["aigc-label", "content-screen"], "options": "aigc-label c2pa=false"})
+    created = client.post(
+        "/campaigns",
+        data={
+            "csrf_token": _csrf(listing.text),
+            "name": "页面巡查",
+            "region": "330100",
+            "basis": "ailabel2025 sa2018:5(4)",
+            "period_start": str(today),
+            "period_end": str(today + dt.timedelta(days=10)),
+            "probes": ["aigc-label", "content-screen"],
+            "options": "aigc-label c2pa=false",
+        },
+    )
     assert created.status_code == 303, created.text
     url = created.headers["location"].split("?")[0]
     page = client.get(url).text
     hz = int(page.split('name="provider_id"', 1)[1].split('value="', 1)[1].split('"', 1)[0])
     samples = sample_files(hz, today)
-    upload = client.post(f"{url}/samples", data={"csrf_token": _csrf(page), "provider_id": str(hz), "kind": "file"},
-                         files=[("files", (name, data)) for name, data in samples["file"][:2]]
-                         + [("files", ("batch.zip", _zip(samples["file"][2:])))])
+    upload = client.post(
+        f"{url}/samples",
+        data={"csrf_token": _csrf(page), "provider_id": str(hz), "kind": "file"},
+        files=[("files", (name, data)) for name, data in samples["file"][:2]]
+        + [("files", ("batch.zip", _zip(samples["file"][2:])))],
+    )
     assert upload.status_code == 303, upload.text
-    texts = client.post(f"{url}/samples", data={"csrf_token": _csrf(page), "provider_id": str(hz), "kind": "text"},
-                        files=[("files", (name, data)) for name, data in samples["text"]])
+    texts = client.post(
+        f"{url}/samples",
+        data={"csrf_token": _csrf(page), "provider_id": str(hz), "kind": "text"},
+        files=[("files", (name, data)) for name, data in samples["text"]],
+    )
     assert texts.status_code == 303, texts.text
     started = client.post(f"{url}/runs", data={"csrf_token": _csrf(page)})
     assert started.status_code == 303
@@ -83,8 +98,14 @@ def test_a_regulator_runs_a_campaign_from_the_pages_and_summons_the_provider(liv
 
 def test_the_campaign_api_follows_the_same_rules(live: Live) -> None:
     officer = live.api("zj-cac")
-    body = {"name": "接口巡查", "region": "330000", "basis": ["sa2018:5(3)"], "period_start": "2026-01-01",
-            "period_end": "2026-12-31", "probes": [{"name": "content-screen"}]}
+    body = {
+        "name": "接口巡查",
+        "region": "330000",
+        "basis": ["sa2018:5(3)"],
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "probes": [{"name": "content-screen"}],
+    }
     bad = officer.post("/api/v1/campaigns", json={**body, "basis": ["sa2018:77"]})
     assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
     assert "basis.0" in bad.text
@@ -93,14 +114,17 @@ def test_the_campaign_api_follows_the_same_rules(live: Live) -> None:
     cid = created.json()["id"]
     assert live.api("hz-cac").get(f"/api/v1/campaigns/{cid}").status_code == 404  # 330000 is above 330100
     me = live.api("nb-admin").get("/api/v1/me").json()
-    supplied = live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/samples",
-                                         data={"provider_id": str(me["organisation_id"]), "kind": "text"},
-                                         files=[("files", ("评论.txt", "这里有测试违禁词。\n".encode()))])
+    supplied = live.api("nb-admin").post(
+        f"/api/v1/campaigns/{cid}/samples",
+        data={"provider_id": str(me["organisation_id"]), "kind": "text"},
+        files=[("files", ("评论.txt", "这里有测试违禁词。\n".encode()))],
+    )
     assert supplied.status_code == 201, supplied.text
-    evil = live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/samples",
-                                     data={"provider_id": str(me["organisation_id"]), "kind": "text"},
-                                     files=[("files", ("x.zip", _zip([("../../up.txt", b"x")]).replace(
-                                         b"batch/../../up.txt", b"../../../up.txt")))])
+    evil = live.api("nb-admin").post(
+        f"/api/v1/campaigns/{cid}/samples",
+        data={"provider_id": str(me["organisation_id"]), "kind": "text"},
+        files=[("files", ("x.zip", _zip([("../../up.txt", b"x")]).replace(b"batch/../../up.txt", b"../../../up.txt")))],
+    )
     assert evil.status_code == 422 and "archive refused" in evil.text
     assert live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/runs", json={}).status_code == 403
     started = officer.post(f"/api/v1/campaigns/{cid}/runs", json={})
@@ -118,9 +142,9 @@ def test_the_campaign_api_follows_the_same_rules(live: Live) -> None:
     assert live.api(None).get("/api/v1/campaigns").status_code == 401
 
 
-
-def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(browser: Browser, live: Live,
-                                                                       tmp_path: object) -> None:
+def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(
+    browser: Browser, live: Live, tmp_path: object
+) -> None:
     page = login(browser, live, "hz-cac")
     page.click("nav a[href='/campaigns']")
     expect(page.locator("h1")).to_contain_text("巡查")
@@ -134,8 +158,10 @@ def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(browser: B
     expect(page.locator("h1")).to_contain_text("浏览器巡查")
     provider = page.locator("#upload-samples select[name=provider_id] option").first.get_attribute("value")
     assert provider is not None
-    files = [{"name": name, "mimeType": "application/octet-stream", "buffer": data}
-             for name, data in sample_files(int(provider), today)["file"]]
+    files = [
+        {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+        for name, data in sample_files(int(provider), today)["file"]
+    ]
     page.set_input_files("#upload-samples input[name=files]", files)  # type: ignore[arg-type]
     page.click("#upload-samples button[type=submit]")
     page.wait_for_load_state()
@@ -158,28 +184,38 @@ def test_a_finding_becomes_an_order_only_in_a_filing_the_officer_chose_by_name(l
     from redline.store.models import CampaignFinding, Filing
 
     officer = live.api("zj-cac")
-    body = {"name": "整改巡查", "region": "330000", "basis": ["sa2018:5(3)"], "period_start": "2026-01-01",
-            "period_end": "2026-12-31", "probes": [{"name": "content-screen"}]}
+    body = {
+        "name": "整改巡查",
+        "region": "330000",
+        "basis": ["sa2018:5(3)"],
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "probes": [{"name": "content-screen"}],
+    }
     cid = officer.post("/api/v1/campaigns", json=body).json()["id"]
     nb = live.api("nb-admin").get("/api/v1/me").json()["organisation_id"]
     sample = [("files", ("评论.txt", "这里有测试违禁词。\n".encode()))]
-    supplied = live.api("nb-admin").post(f"/api/v1/campaigns/{cid}/samples",
-                                         data={"provider_id": str(nb), "kind": "text"}, files=sample)
+    supplied = live.api("nb-admin").post(
+        f"/api/v1/campaigns/{cid}/samples", data={"provider_id": str(nb), "kind": "text"}, files=sample
+    )
     assert supplied.status_code == 201, supplied.text
     assert officer.post(f"/api/v1/campaigns/{cid}/runs", json={}).status_code == 202
     browser = live.browser_login("zj-cac")
     page = _wait_done(browser, f"/campaigns/{cid}")
     finding = int(page.split('<tr id="finding-', 1)[1].split('"', 1)[0])
     with live.ctx.reader() as uow:
-        filing = uow.session.scalars(select(Filing).where(Filing.provider_id == nb,
-                                                          Filing.state == "under_review")).first()
+        filing = uow.session.scalars(
+            select(Filing).where(Filing.provider_id == nb, Filing.state == "under_review")
+        ).first()
         assert filing is not None
         filing_id, title = filing.id, filing.title
     form = page.split(f'action="/campaign-findings/{finding}/actions"', 1)[1].split("</form>", 1)[0]
     assert f'<option value="{filing_id}"' in form and f"{title} · 书面审查中</option>" in form
 
-    refused = browser.post(f"/campaign-findings/{finding}/actions", data={
-        "csrf_token": _csrf(page), "action": "rectification", "filing_id": "", "due": ""})
+    refused = browser.post(
+        f"/campaign-findings/{finding}/actions",
+        data={"csrf_token": _csrf(page), "action": "rectification", "filing_id": "", "due": ""},
+    )
     assert refused.status_code == 422
     again = refused.text.split(f'action="/campaign-findings/{finding}/actions"', 1)[1].split("</form>", 1)[0]
     assert 'role="alert"' in again and "请选择据以作出该决定的提供者案件" in again
@@ -189,8 +225,10 @@ def test_a_finding_becomes_an_order_only_in_a_filing_the_officer_chose_by_name(l
         assert uow.session.get(Filing, filing_id).state == "under_review"  # type: ignore[union-attr]
 
     due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
-    done = browser.post(f"/campaign-findings/{finding}/actions", data={
-        "csrf_token": _csrf(page), "action": "rectification", "filing_id": str(filing_id), "due": due})
+    done = browser.post(
+        f"/campaign-findings/{finding}/actions",
+        data={"csrf_token": _csrf(page), "action": "rectification", "filing_id": str(filing_id), "due": due},
+    )
     assert done.status_code == 303 and done.headers["location"].startswith(f"/filings/{filing_id}")
     with live.ctx.reader() as uow:
         assert uow.session.get(Filing, filing_id).state == "rectification_ordered"  # type: ignore[union-attr]

@@ -47,7 +47,8 @@ def test_face_swap_in_december_2022_is_not_yet_under_the_deep_synthesis_rule_in_
 
 
 def test_a_2024_voice_feature_is_labelled_under_the_2022_rule_and_told_the_2025_measures_come_later(
-        write: Write) -> None:
+    write: Write,
+) -> None:
     zh = _check(write, SPEECH_2024)
     assert "《人工智能生成合成内容标识办法》第四条第一款：未生效（2025-09-01 起施行）" in zh
     en = _check(write, SPEECH_2024, "--lang", "en")

@@ -20,17 +20,22 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 
 def run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REDLINE_DATABASE_URL": f"sqlite:///{tmp / 'redline.db'}",
-           "REDLINE_BLOB_DIR": str(tmp / "blobs"), "REDLINE_KEY_DIR": str(tmp / "keys"), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "REDLINE_DATABASE_URL": f"sqlite:///{tmp / 'redline.db'}",
+        "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+        "REDLINE_KEY_DIR": str(tmp / "keys"),
+        "COLUMNS": "200",
+    }
     return subprocess.run([str(REDLINE), *args], capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
-def test_audit_verify_fails_on_a_resealed_report_and_a_witness_copy_survives_a_rewritten_table(
-        tmp_path: Path) -> None:
+def test_audit_verify_fails_on_a_resealed_report_and_a_witness_copy_survives_a_rewritten_table(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'redline.db'}"
     upgrade(url)
-    fid = submitted_filing(build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs",
-                                                  key_dir=tmp_path / "keys")))
+    fid = submitted_filing(
+        build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"))
+    )
     ok = run(tmp_path, "audit", "verify")
     assert ok.returncode == 0 and "audit chain intact" in ok.stdout and "1 checkpoint" in ok.stdout, ok.stderr
     exported = run(tmp_path, "audit", "checkpoints", "export", "-o", str(tmp_path / "witness.jsonl"))

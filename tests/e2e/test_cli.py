@@ -20,8 +20,9 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 def redline(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False
+    )
 
 
 def assert_user_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -62,21 +63,34 @@ def test_check_prints_a_table_in_chinese_by_default_and_english_on_request(write
     assert "The change launches a service, or adds a function" in en.stdout
 
 
-@pytest.mark.parametrize(("service_text", "change_text", "fragments"), [
-    (SERVICE, "kind: launch\n\tdate: 2026-04-01\n", ["change.yaml:2", "YAML syntax error"]),
-    (SERVICE, "kind: launch\ndate: 2026-04-01\ncolour: red\n",
-     ["change.yaml:3", "field 'colour'", "unknown field"]),
-    (SERVICE.replace("[forum]", "[forum, telepathy]"), "kind: launch\ndate: 2026-04-01\n",
-     ["service.yaml:6", "service.capabilities.1", "unknown capability 'telepathy'"]),
-    (SERVICE, "kind: launch\ndate: 2026-02-30\n", ["change.yaml:2", "2026-02-30"]),
-    (SERVICE, "kind: launch\ndate: tomorrow\n", ["change.yaml:2", "field 'date'"]),
-    (SERVICE, "kind: add_capability\ndate: 2026-04-01\n", ["field 'capabilities'", "needs 'capabilities'"]),
-    (SERVICE, "kind: teleport\ndate: 2026-04-01\n", ["change.yaml:1", "field 'kind'"]),
-    (SERVICE.replace('"330106"', '"999999"'), "kind: launch\ndate: 2026-04-01\n",
-     ["service.yaml:3", "provider.location", "999999"]),
-])
+@pytest.mark.parametrize(
+    ("service_text", "change_text", "fragments"),
+    [
+        (SERVICE, "kind: launch\n\tdate: 2026-04-01\n", ["change.yaml:2", "YAML syntax error"]),
+        (
+            SERVICE,
+            "kind: launch\ndate: 2026-04-01\ncolour: red\n",
+            ["change.yaml:3", "field 'colour'", "unknown field"],
+        ),
+        (
+            SERVICE.replace("[forum]", "[forum, telepathy]"),
+            "kind: launch\ndate: 2026-04-01\n",
+            ["service.yaml:6", "service.capabilities.1", "unknown capability 'telepathy'"],
+        ),
+        (SERVICE, "kind: launch\ndate: 2026-02-30\n", ["change.yaml:2", "2026-02-30"]),
+        (SERVICE, "kind: launch\ndate: tomorrow\n", ["change.yaml:2", "field 'date'"]),
+        (SERVICE, "kind: add_capability\ndate: 2026-04-01\n", ["field 'capabilities'", "needs 'capabilities'"]),
+        (SERVICE, "kind: teleport\ndate: 2026-04-01\n", ["change.yaml:1", "field 'kind'"]),
+        (
+            SERVICE.replace('"330106"', '"999999"'),
+            "kind: launch\ndate: 2026-04-01\n",
+            ["service.yaml:3", "provider.location", "999999"],
+        ),
+    ],
+)
 def test_bad_input_gets_one_clear_message_and_exit_code_2(
-        write: Write, service_text: str, change_text: str, fragments: list[str]) -> None:
+    write: Write, service_text: str, change_text: str, fragments: list[str]
+) -> None:
     service = write("service.yaml", service_text)
     change = write("change.yaml", change_text)
     assert_user_error(redline("check", service, "--change", change), *fragments)
@@ -138,8 +152,7 @@ def test_a_fresh_questionnaire_makes_only_a_draft(photo: Path) -> None:
     out = photo / "q.yaml"
     assert redline("assess", "init", photo / "service.yaml", "-o", out).returncode == 0
     report = photo / "draft.json"
-    assert_user_error(redline("assess", "report", out, "--format", "json", "-o", report),
-                      "have no status", "--draft")
+    assert_user_error(redline("assess", "report", out, "--format", "json", "-o", report), "have no status", "--draft")
     assert not report.exists()
     result = redline("assess", "report", out, "--format", "json", "-o", report, "--draft")
     assert result.returncode == 0, result.stderr
@@ -161,8 +174,9 @@ def test_report_json_and_html_carry_the_same_digest_and_verify(photo: Path) -> N
 
 def test_a_bad_answers_file_writes_nothing(photo: Path) -> None:
     answers = photo / "answers.yaml"
-    answers.write_text(answers.read_text(encoding="utf-8").replace("status: partly_met", "status: mostly"),
-                       encoding="utf-8")
+    answers.write_text(
+        answers.read_text(encoding="utf-8").replace("status: partly_met", "status: mostly"), encoding="utf-8"
+    )
     out = photo / "r.html"
     assert_user_error(redline("assess", "report", answers, "-o", out), "answers.yaml:", "status")
     assert not out.exists()
@@ -179,9 +193,12 @@ def test_rules_lint_fails_with_exit_1_on_a_broken_rulebook(tmp_path: Path) -> No
     data = tmp_path / "data"
     shutil.copytree(ROOT / "src" / "redline" / "rulebook" / "data", data)
     triggers = data / "triggers.yaml"
-    triggers.write_text(triggers.read_text(encoding="utf-8").replace("地市级以上网信部门或者公安机关书面通知",
-                                                                     "地市级以上网信部门书面通知", 1),
-                        encoding="utf-8")
+    triggers.write_text(
+        triggers.read_text(encoding="utf-8").replace(
+            "地市级以上网信部门或者公安机关书面通知", "地市级以上网信部门书面通知", 1
+        ),
+        encoding="utf-8",
+    )
     result = redline("rules", "lint", "--data", data)
     assert result.returncode == 1
     assert "trigger sa2018-3-5" in result.stderr and "not verbatim" in result.stderr
@@ -198,24 +215,51 @@ def test_rules_show_a_clause_and_a_regulation() -> None:
 
 def test_the_demo_writes_the_example_reports_and_names_every_party_in_both_languages(tmp_path: Path) -> None:
     env = {**os.environ, "REDLINE_DEMO_OUT": str(tmp_path)}
-    result = subprocess.run([sys.executable, str(EXAMPLES / "run_demo.py")], capture_output=True,
-                            text=True, env=env, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "run_demo.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     reports = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/report.json"))
-    assert reports == [f"{n}/report.json" for n in
-                       ("chatbot-genai", "forum-aigc", "model-supporter", "news-growth", "offshore-genai",
-                        "photo-faceswap", "shop-community", "voice-social")]
-    results = {p.parent.name: json.loads(p.read_text(encoding="utf-8"))["conclusion"]["result"]
-               for p in tmp_path.glob("*/report.json")}
-    assert results == {"chatbot-genai": "compliant", "news-growth": "not_compliant",
-                       "photo-faceswap": "rectification_required", "voice-social": "rectification_required",
-                       "forum-aigc": "compliant", "model-supporter": "compliant", "offshore-genai": "compliant",
-                       "shop-community": "compliant"}
+    assert reports == [
+        f"{n}/report.json"
+        for n in (
+            "chatbot-genai",
+            "forum-aigc",
+            "model-supporter",
+            "news-growth",
+            "offshore-genai",
+            "photo-faceswap",
+            "shop-community",
+            "voice-social",
+        )
+    ]
+    results = {
+        p.parent.name: json.loads(p.read_text(encoding="utf-8"))["conclusion"]["result"]
+        for p in tmp_path.glob("*/report.json")
+    }
+    assert results == {
+        "chatbot-genai": "compliant",
+        "news-growth": "not_compliant",
+        "photo-faceswap": "rectification_required",
+        "voice-social": "rectification_required",
+        "forum-aigc": "compliant",
+        "model-supporter": "compliant",
+        "offshore-genai": "compliant",
+        "shop-community": "compliant",
+    }
     # every party the rules address, and a judgement still open, named in both languages
-    for zh, en in (("技术支持者", "technical supporter"), ("网络信息内容传播平台", "platform that spreads content"),
-                   ("互联网应用程序分发平台", "app distribution platform"),
-                   ("由主管部门确定", "to be determined by the competent authority"),
-                   ("待判断", "depends on judgement")):
+    for zh, en in (
+        ("技术支持者", "technical supporter"),
+        ("网络信息内容传播平台", "platform that spreads content"),
+        ("互联网应用程序分发平台", "app distribution platform"),
+        ("由主管部门确定", "to be determined by the competent authority"),
+        ("待判断", "depends on judgement"),
+    ):
         assert zh in "".join(result.stdout.split()) and en in " ".join(result.stdout.split()), (zh, en)
 
 

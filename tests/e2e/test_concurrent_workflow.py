@@ -72,13 +72,19 @@ def _draft(world: World, note: str, status: str = "met") -> tuple[int, list[str]
     provider = world.client("hz-admin")
     with world.ctx.reader() as uow:
         service_id = uow.session.scalar(select(Service.id).where(Service.name.like("声浪%")))
-    created = provider.post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": note}})
+    created = provider.post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {"kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": note},
+        },
+    )
     assert created.status_code == 201, created.text
     filing_id = int(created.json()["id"])
     items = provider.get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
-    saved = provider.put(f"/api/v1/filings/{filing_id}/answers",
-                         json={"answers": {i: {"status": status} for i in items}})
+    saved = provider.put(
+        f"/api/v1/filings/{filing_id}/answers", json={"answers": {i: {"status": status} for i in items}}
+    )
     assert saved.status_code == 200, saved.text
     return filing_id, items
 
@@ -86,8 +92,9 @@ def _draft(world: World, note: str, status: str = "met") -> tuple[int, list[str]
 def _timeline_matches(world: World, filing_id: int) -> FilingEvent:
     with world.ctx.reader() as uow:
         filing = uow.session.get(Filing, filing_id)
-        last = uow.session.scalars(select(FilingEvent).where(FilingEvent.filing_id == filing_id)
-                                   .order_by(FilingEvent.id.desc())).first()
+        last = uow.session.scalars(
+            select(FilingEvent).where(FilingEvent.filing_id == filing_id).order_by(FilingEvent.id.desc())
+        ).first()
         assert filing is not None and last is not None and last.to_state == filing.state
         assert audit.verify(uow.session).ok
         return last
@@ -96,14 +103,22 @@ def _timeline_matches(world: World, filing_id: int) -> FilingEvent:
 def test_eight_submits_at_once_seal_one_report_and_the_rest_are_409(world: World) -> None:
     filing_id, _ = _draft(world, "eight submits")
     clients = [world.client("hz-admin") for _ in range(8)]
-    answers = at_once([lambda c=c: c.post(f"/api/v1/filings/{filing_id}/actions/submit", json={})  # type: ignore[misc]
-                       for c in clients])
+    answers = at_once(
+        [
+            lambda c=c: c.post(f"/api/v1/filings/{filing_id}/actions/submit", json={})  # type: ignore[misc]
+            for c in clients
+        ]
+    )
     assert sorted(a.status_code for a in answers) == [200] + [409] * 7, [a.text for a in answers]
-    assert all(a.headers["content-type"].startswith("application/problem+json") for a in answers
-               if a.status_code == 409)
+    assert all(
+        a.headers["content-type"].startswith("application/problem+json") for a in answers if a.status_code == 409
+    )
     with world.ctx.reader() as uow:
-        submits = uow.session.scalar(select(func.count()).select_from(FilingEvent).where(
-            FilingEvent.filing_id == filing_id, FilingEvent.action == "submit"))
+        submits = uow.session.scalar(
+            select(func.count())
+            .select_from(FilingEvent)
+            .where(FilingEvent.filing_id == filing_id, FilingEvent.action == "submit")
+        )
     assert submits == 1
     _timeline_matches(world, filing_id)
 
@@ -123,8 +138,14 @@ def test_five_different_review_decisions_at_once_leave_one_decision_and_only_its
         "order_reassessment": {"note": "重新评估"},
     }
     state_before = officer.get(f"/api/v1/filings/{filing_id}").json()["state"]
-    answers = at_once([lambda a=a, b=b: world.client("hz-cac").post(  # type: ignore[misc]
-        f"/api/v1/filings/{filing_id}/actions/{a}", json=b) for a, b in decisions.items()])
+    answers = at_once(
+        [
+            lambda a=a, b=b: world.client("hz-cac").post(  # type: ignore[misc]
+                f"/api/v1/filings/{filing_id}/actions/{a}", json=b
+            )
+            for a, b in decisions.items()
+        ]
+    )
     codes = {action: answer.status_code for action, answer in zip(decisions, answers, strict=True)}
     winners = [action for action, code in codes.items() if code == 200]
     allowed_from_state = [action for action, code in codes.items() if code != 422]
@@ -134,8 +155,9 @@ def test_five_different_review_decisions_at_once_leave_one_decision_and_only_its
     last = _timeline_matches(world, filing_id)
     assert last.action == winners[0]
     with world.ctx.reader() as uow:
-        rounds = uow.session.scalars(select(RectificationItem.round).where(
-            RectificationItem.filing_id == filing_id)).all()
+        rounds = uow.session.scalars(
+            select(RectificationItem.round).where(RectificationItem.filing_id == filing_id)
+        ).all()
     assert rounds == ([1] if winners[0] == "order_rectification" else [])
 
 
@@ -145,10 +167,12 @@ def test_a_high_finding_saved_while_the_report_is_submitted_is_never_lost_in_a_c
         provider = world.client("hz-admin")
         finding = {items[0]: {"status": "partly_met", "findings": [{"severity": "high", "text": "日志缺失"}]}}
         path, submitter = f"/api/v1/filings/{filing_id}", world.client("hz-admin")
-        save, submit = at_once([
-            lambda c=provider, p=path, f=finding: c.put(f"{p}/answers", json={"answers": f}),  # type: ignore[misc]
-            lambda c=submitter, p=path: c.post(f"{p}/actions/submit", json={}),  # type: ignore[misc]
-        ])
+        save, submit = at_once(
+            [
+                lambda c=provider, p=path, f=finding: c.put(f"{p}/answers", json={"answers": f}),  # type: ignore[misc]
+                lambda c=submitter, p=path: c.post(f"{p}/actions/submit", json={}),  # type: ignore[misc]
+            ]
+        )
         assert (save.status_code, submit.status_code) in ((200, 422), (409, 200)), (save.text, submit.text)
         with world.ctx.reader() as uow:
             filing = uow.session.get(Filing, filing_id)
@@ -169,14 +193,18 @@ def test_the_cac_and_the_police_concluding_at_the_same_moment_are_both_recorded(
             assert started.status_code == 200, started.text
         cac, mps = world.client("hz-cac"), world.client("hz-mps")
         path = f"/api/v1/filings/{filing_id}/actions"
-        answers = at_once([
-            lambda c=cac, p=path: c.post(f"{p}/accept", json={"note": "网信接收"}),  # type: ignore[misc]
-            lambda c=mps, p=path: c.post(f"{p}/request_supplement", json={"note": "公安要求补充"}),  # type: ignore[misc]
-        ])
+        answers = at_once(
+            [
+                lambda c=cac, p=path: c.post(f"{p}/accept", json={"note": "网信接收"}),  # type: ignore[misc]
+                lambda c=mps, p=path: c.post(f"{p}/request_supplement", json={"note": "公安要求补充"}),  # type: ignore[misc]
+            ]
+        )
         assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
         detail = world.client("hz-admin").get(f"/api/v1/filings/{filing_id}").json()
         assert {r["authority"]: (r["state"], r["note"]) for r in detail["reviews"]} == {
-            "cac": ("accepted", "网信接收"), "mps": ("supplement_requested", "公安要求补充")}
+            "cac": ("accepted", "网信接收"),
+            "mps": ("supplement_requested", "公安要求补充"),
+        }
         assert detail["state"] == "supplement_requested"
         _timeline_matches(world, filing_id)
 

@@ -15,8 +15,14 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 
 def redline(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "200"}, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
 
 
 def test_a_picture_is_skipped_with_its_reason_and_text_beside_it_is_screened(tmp_path: Path) -> None:

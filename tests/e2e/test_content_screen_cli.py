@@ -14,13 +14,21 @@ import pytest
 REDLINE = Path(sys.executable).with_name("redline")
 TERMS = "# neutral test terms\n测试违禁词\tdemo\thigh\nspamword\n[regex]\ndemo-\\d{4}-code\n"
 FOOTER = "北京SEO|上海SEO|广州SEO|深圳SEO|杭州SEO|南京SEO|武汉SEO|成都SEO|西安SEO|苏州SEO|郑州SEO"
-PROSE = ("记者从市交通委获悉，今年春运期间，全市累计发送旅客约3200万人次，同比增长12.5%。\n"
-         "The Federal Reserve held interest rates steady on Wednesday, officials said.\n")
+PROSE = (
+    "记者从市交通委获悉，今年春运期间，全市累计发送旅客约3200万人次，同比增长12.5%。\n"
+    "The Federal Reserve held interest rates steady on Wednesday, officials said.\n"
+)
 
 
 def redline(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "150"}, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "150"},
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -39,8 +47,11 @@ def test_evasions_and_a_spider_pool_footer_are_reported_with_their_ranges(tmp_pa
     result = json.loads(done.stdout)["results"][0]
     at = [text.index(s) for s in ("測試違禁詞", "s\u0440amword", "测*试*违*禁*词", FOOTER)]
     assert [(f["kind"], f["start"], f["end"]) for f in result["details"]["found"]] == [
-        ("term", at[0], at[0] + 5), ("term", at[1], at[1] + 8), ("term", at[2], at[2] + 9),
-        ("link-farm", at[3], at[3] + len(FOOTER))]
+        ("term", at[0], at[0] + 5),
+        ("term", at[1], at[1] + 8),
+        ("term", at[2], at[2] + 9),
+        ("link-farm", at[3], at[3] + len(FOOTER)),
+    ]
     assert result["findings"][0]["location"] == f"{path}#3-8"
     assert "测试违禁词" in result["findings"][0]["message"] and result["findings"][0]["severity"] == "high"
 
@@ -69,8 +80,13 @@ def test_a_catastrophic_regex_in_the_term_list_does_not_hang_the_screen(tmp_path
     terms.write_text("[regex]\n(a+)+$\n", encoding="utf-8")
     path = tmp_path / "post.txt"
     path.write_text("a" * 28 + "!\n", encoding="utf-8")
-    done = subprocess.run([str(REDLINE), "probe", "run", "content-screen", str(path), "--terms", str(terms), "--json"],
-                          capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [str(REDLINE), "probe", "run", "content-screen", str(path), "--terms", str(terms), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"][0]["findings"] == []
 

@@ -24,8 +24,9 @@ from tests.e2e.conftest import _free_port
 
 def _admin() -> Engine:
     assert POSTGRES_URL
-    return create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1),
-                         isolation_level="AUTOCOMMIT")
+    return create_engine(
+        POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="REDLINE_TEST_POSTGRES_URL is not set")

@@ -46,8 +46,9 @@ def test_sqlite_locked_by_another_process_gives_503_with_retry_after_and_recover
         try:
             client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
             assert client.post("/api/v1/services", json=SERVICE).status_code == 201
-            locker = subprocess.Popen([sys.executable, "-c", LOCKER, str(db)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
+            locker = subprocess.Popen(
+                [sys.executable, "-c", LOCKER, str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
             assert locker.stdout is not None and locker.stdin is not None
             assert locker.stdout.readline().strip() == "locked"
 

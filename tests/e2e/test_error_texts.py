@@ -17,8 +17,9 @@ MISSING = 2_000_000_000
 
 def _beijing(live: Live) -> tuple[Organisation, int]:
     with live.ctx.reader() as uow:
-        org = uow.session.scalars(select(Organisation).where(Organisation.location.startswith("11"),
-                                                             Organisation.kind == "provider")).one()
+        org = uow.session.scalars(
+            select(Organisation).where(Organisation.location.startswith("11"), Organisation.kind == "provider")
+        ).one()
         service = uow.session.scalars(select(Service.id).where(Service.provider_id == org.id)).one()
         uow.session.expunge(org)
     return org, service
@@ -45,8 +46,7 @@ def test_a_notice_to_another_jurisdictions_service_reads_as_no_such_service(live
 def test_a_summons_of_another_jurisdictions_provider_reads_as_no_such_provider(live: Live) -> None:
     org, _ = _beijing(live)
     hz = live.api("hz-cac")
-    body = {"date": dt.date.today().isoformat(), "agencies": "a", "attendees": "b", "problems": "c",
-            "demands": "d"}
+    body = {"date": dt.date.today().isoformat(), "agencies": "a", "attendees": "b", "problems": "c", "demands": "d"}
     other = hz.post("/api/v1/summonses", json={**body, "provider_id": org.id})
     missing = hz.post("/api/v1/summonses", json={**body, "provider_id": MISSING})
     _names_nothing_of(other.text, org)
@@ -57,8 +57,14 @@ def test_a_campaign_naming_another_jurisdictions_provider_reads_as_no_such_provi
     org, _ = _beijing(live)
     hz = live.api("hz-cac")
     today = dt.date.today().isoformat()
-    spec = {"name": "x", "region": "330100", "basis": ["ailabel2025"], "period_start": today, "period_end": today,
-            "probes": [{"name": "aigc-label"}]}
+    spec = {
+        "name": "x",
+        "region": "330100",
+        "basis": ["ailabel2025"],
+        "period_start": today,
+        "period_end": today,
+        "probes": [{"name": "aigc-label"}],
+    }
     other = hz.post("/api/v1/campaigns", json={**spec, "provider_ids": [org.id]})
     missing = hz.post("/api/v1/campaigns", json={**spec, "provider_ids": [MISSING]})
     assert other.status_code == 422
@@ -68,8 +74,14 @@ def test_a_campaign_naming_another_jurisdictions_provider_reads_as_no_such_provi
 
 def test_a_refusal_over_a_region_does_not_echo_the_callers_or_the_targets_codes(live: Live) -> None:
     today = dt.date.today().isoformat()
-    spec = {"name": "x", "region": "110000", "basis": ["ailabel2025"], "period_start": today, "period_end": today,
-            "probes": [{"name": "aigc-label"}]}
+    spec = {
+        "name": "x",
+        "region": "110000",
+        "basis": ["ailabel2025"],
+        "period_start": today,
+        "period_end": today,
+        "probes": [{"name": "aigc-label"}],
+    }
     response = live.api("hz-cac").post("/api/v1/campaigns", json=spec)
     assert response.status_code == 403
     assert not re.search(r"\d{6}", response.json()["detail"])

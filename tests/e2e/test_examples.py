@@ -20,15 +20,17 @@ from tests.conftest import EXAMPLES
 from tests.e2e.test_cli import redline
 
 AS_OF = "2026-11-25"
-CAC_PSB = {"bj": ["北京市网信部门（所在地地市级以上）", "北京市公安机关（所在地地市级以上）"],
-           "sz": ["深圳市网信部门（所在地地市级以上）", "深圳市公安机关（所在地地市级以上）"],
-           "sh": ["上海市网信部门（所在地地市级以上）", "上海市公安机关（所在地地市级以上）"],
-           "hz": ["杭州市网信部门（所在地地市级以上）", "杭州市公安机关（所在地地市级以上）"],
-           "cd": ["成都市网信部门（所在地地市级以上）", "成都市公安机关（所在地地市级以上）"],
-           "nj": ["南京市网信部门（所在地地市级以上）", "南京市公安机关（所在地地市级以上）"],
-           "wh": ["武汉市网信部门（所在地地市级以上）", "武汉市公安机关（所在地地市级以上）"],
-           "su": ["苏州市网信部门（所在地地市级以上）", "苏州市公安机关（所在地地市级以上）"],
-           "xa": ["西安市网信部门（所在地地市级以上）", "西安市公安机关（所在地地市级以上）"]}
+CAC_PSB = {
+    "bj": ["北京市网信部门（所在地地市级以上）", "北京市公安机关（所在地地市级以上）"],
+    "sz": ["深圳市网信部门（所在地地市级以上）", "深圳市公安机关（所在地地市级以上）"],
+    "sh": ["上海市网信部门（所在地地市级以上）", "上海市公安机关（所在地地市级以上）"],
+    "hz": ["杭州市网信部门（所在地地市级以上）", "杭州市公安机关（所在地地市级以上）"],
+    "cd": ["成都市网信部门（所在地地市级以上）", "成都市公安机关（所在地地市级以上）"],
+    "nj": ["南京市网信部门（所在地地市级以上）", "南京市公安机关（所在地地市级以上）"],
+    "wh": ["武汉市网信部门（所在地地市级以上）", "武汉市公安机关（所在地地市级以上）"],
+    "su": ["苏州市网信部门（所在地地市级以上）", "苏州市公安机关（所在地地市级以上）"],
+    "xa": ["西安市网信部门（所在地地市级以上）", "西安市公安机关（所在地地市级以上）"],
+}
 FILING_SYSTEM = ["互联网信息服务算法备案系统"]
 KEPT = ["无需报送；由提供者留存备查"]
 
@@ -43,8 +45,15 @@ def evaluations(name: str, change: str = "change.yaml") -> list[dict[str, Any]]:
 
 def table(evaluation: dict[str, Any]) -> dict[str, tuple[str | None, str, list[str], bool]]:
     """trigger → (due date, deadline rule, recipients in Chinese, requires judgement)."""
-    return {o["trigger_id"]: (o["due"]["date"], o["due"]["rule"], [a["name"]["zh"] for a in o["recipients"]],
-                              o["requires_judgement"]) for o in evaluation["obligations"]}
+    return {
+        o["trigger_id"]: (
+            o["due"]["date"],
+            o["due"]["rule"],
+            [a["name"]["zh"] for a in o["recipients"]],
+            o["requires_judgement"],
+        )
+        for o in evaluation["obligations"]
+    }
 
 
 def test_news_growth_tenfold_is_presumed_significant_growth_not_found_so() -> None:
@@ -92,10 +101,20 @@ def test_chatbot_launch_declared_public_opinion_triggers_article_3_1_and_the_ai_
     (ev,) = evaluations("chatbot-genai")
     day = "2026-12-28"
     obligations = table(ev)
-    assert set(obligations) == {"sa2018-3-1", "dsm2022-20", "dsm2022-19", "dsm2022-16", "dsm2022-17",
-                                "genai2023-17", "genai2023-17-filing", "genai2023-12",
-                                "ailabel2025-4-text", "ailabel2025-4-image",  # a chatbot that writes and draws
-                                "dsm2022-14-1", "dsm2022-15-1"}  # Arts. 14(1), 15(1): training data, algorithm review
+    assert set(obligations) == {
+        "sa2018-3-1",
+        "dsm2022-20",
+        "dsm2022-19",
+        "dsm2022-16",
+        "dsm2022-17",
+        "genai2023-17",
+        "genai2023-17-filing",
+        "genai2023-12",
+        "ailabel2025-4-text",
+        "ailabel2025-4-image",  # a chatbot that writes and draws
+        "dsm2022-14-1",
+        "dsm2022-15-1",
+    }  # Arts. 14(1), 15(1): training data, algorithm review
     for assessment in ("sa2018-3-1", "dsm2022-20", "genai2023-17"):
         assert obligations[assessment] == (day, "before_event", CAC_PSB["sh"], False)
     for label in ("dsm2022-16", "dsm2022-17", "genai2023-12", "ailabel2025-4-text", "ailabel2025-4-image"):
@@ -117,10 +136,23 @@ def test_voice_social_two_changes_are_both_evaluated() -> None:
     obligations = table(second)
     # a cloned voice: the audio label; generated content: the generative-AI measures (Arts. 12, 17); non-real
     # audio on an audio-video service: av2019 Art. 11
-    assert set(obligations) == {"sa2018-3-2", "dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16",
-                                "dsm2022-17", "av2019-10", "ailabel2025-4-audio", "av2019-11", "genai2023-12",
-                                "genai2023-17", "genai2023-17-filing",
-                                "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1)
+    assert set(obligations) == {
+        "sa2018-3-2",
+        "dsm2022-20",
+        "dsm2022-15",
+        "dsm2022-19",
+        "dsm2022-16",
+        "dsm2022-17",
+        "av2019-10",
+        "ailabel2025-4-audio",
+        "av2019-11",
+        "genai2023-12",
+        "genai2023-17",
+        "genai2023-17-filing",
+        "dsm2022-14-1",
+        "dsm2022-14-2",
+        "dsm2022-15-1",
+    }  # Arts. 14, 15(1)
     assert obligations["genai2023-17"] == (day, "before_event", CAC_PSB["hz"], False)
     assert obligations["genai2023-17-filing"][0] == "2027-01-05"
     assert obligations["sa2018-3-2"] == (day, "before_event", CAC_PSB["hz"], True)
@@ -188,8 +220,10 @@ def test_an_app_store_listing_a_face_swap_app_asks_and_checks_its_labelling_mate
     # checks the labelling materials of one that does. The deep-synthesis rule's Art. 13 is not held: named, not quoted.
     (ev,) = evaluations("app-store")
     day, kept = "2026-12-10", ["无需报送；由互联网应用程序分发平台留存备查"]
-    assert table(ev) == {"ailabel2025-7": (day, "before_event", kept, False),
-                         "ailabel2025-7-materials": (day, "before_event", kept, False)}
+    assert table(ev) == {
+        "ailabel2025-7": (day, "before_event", kept, False),
+        "ailabel2025-7-materials": (day, "before_event", kept, False),
+    }
     assert set(roles(ev).values()) == {"app distribution platform"}
     materials = next(o for o in ev["obligations"] if o["trigger_id"] == "ailabel2025-7-materials")
     assert "第十三条" in materials["explanation"]["zh"] and "not held" in materials["explanation"]["en"]
@@ -221,8 +255,16 @@ def test_a_news_service_adopting_an_ai_anchor_owes_the_2017_news_assessment_and_
     assert obligations["sa2018-3-2"] == ("2026-12-16", "before_event", CAC_PSB["nj"], True)
     material = next(o for o in ev["obligations"] if o["trigger_id"] == "sa2018-3-2")
     assert material["outcome"] == "depends_on_judgement" and material["questions"] == ["material_change"]
-    assert {"ailabel2025-4-audio", "ailabel2025-4-video", "dsm2022-16", "dsm2022-17", "dsm2022-20",
-            "av2019-10", "av2019-11", "genai2023-17"} <= set(obligations)
+    assert {
+        "ailabel2025-4-audio",
+        "ailabel2025-4-video",
+        "dsm2022-16",
+        "dsm2022-17",
+        "dsm2022-20",
+        "av2019-10",
+        "av2019-11",
+        "genai2023-17",
+    } <= set(obligations)
     assert obligations["dsm2022-19"][0] == "2026-12-30"  # 17–18, 21–25, 28–30 December
 
 
@@ -264,4 +306,3 @@ def test_growth_by_seventy_percent_waits_on_a_judgement_then_follows_it() -> Non
     (ob,) = after["obligations"]
     assert (ob["trigger_id"], ob["outcome"], ob["due"]["date"]) == ("sa2018-3-3", "due", "2026-12-14")
     assert ob["judgements"][0]["by"] == "刘畅（合规负责人，虚构）" and after["questions"] == []
-

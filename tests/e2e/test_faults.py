@@ -38,8 +38,12 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 class Server:
     def __init__(self, tmp: Path) -> None:
-        self.env = {**os.environ, "REDLINE_DATABASE_URL": f"sqlite:///{tmp}/r.db", "REDLINE_BLOB_DIR": str(tmp / "b"),
-                    "REDLINE_MAX_UPLOAD_BYTES": str(64 << 20)}
+        self.env = {
+            **os.environ,
+            "REDLINE_DATABASE_URL": f"sqlite:///{tmp}/r.db",
+            "REDLINE_BLOB_DIR": str(tmp / "b"),
+            "REDLINE_MAX_UPLOAD_BYTES": str(64 << 20),
+        }
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -47,8 +51,12 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        self.proc = subprocess.Popen([str(REDLINE), "serve", "--port", str(port)], env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [str(REDLINE), "serve", "--port", str(port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.url = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:
@@ -89,8 +97,18 @@ def _draft_ready_to_submit(server: Server, ctx: Context, token: str, n: int) -> 
     client = _client(server, token)
     with ctx.reader() as uow:
         service_id = uow.session.scalar(select(Service.id).where(Service.name.like("声浪%")))
-    created = client.post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": f"fault {n}"}})
+    created = client.post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {
+                "kind": "add_capability",
+                "date": "2027-06-01",
+                "capabilities": ["forum"],
+                "description": f"fault {n}",
+            },
+        },
+    )
     assert created.status_code == 201, created.text
     filing_id = int(created.json()["id"])
     items = client.get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
@@ -112,8 +130,9 @@ def _consistent(ctx: Context) -> None:
     with ctx.reader() as uow:
         s = uow.session
         for filing in s.scalars(select(Filing)):
-            events = s.scalars(select(FilingEvent).where(FilingEvent.filing_id == filing.id)
-                               .order_by(FilingEvent.id)).all()
+            events = s.scalars(
+                select(FilingEvent).where(FilingEvent.filing_id == filing.id).order_by(FilingEvent.id)
+            ).all()
             assert events and events[-1].to_state == filing.state, filing.id
             if filing.report is not None:
                 assert filing.report_digest == digest(filing.report) == filing.report["seal"]["digest"]
@@ -127,7 +146,8 @@ def _consistent(ctx: Context) -> None:
 
 
 def test_killing_the_server_mid_submission_and_mid_review_leaves_whole_changes(
-        world: tuple[Server, Context, dict[str, str]]) -> None:
+    world: tuple[Server, Context, dict[str, str]],
+) -> None:
     server, ctx, tokens = world
     rng = random.Random(7)
     for n in range(6):
@@ -140,8 +160,9 @@ def test_killing_the_server_mid_submission_and_mid_review_leaves_whole_changes(
         state = _client(server, tokens["hz-admin"]).get(f"/api/v1/filings/{filing_id}").json()["state"]
         assert state in ("draft", "submitted")
         if state == "submitted":
-            _fire(server, tokens["hz-cac"], "POST", f"/api/v1/filings/{filing_id}/actions/start_review",
-                  json={"note": ""})
+            _fire(
+                server, tokens["hz-cac"], "POST", f"/api/v1/filings/{filing_id}/actions/start_review", json={"note": ""}
+            )
             time.sleep(rng.uniform(0.0, 0.1))
             server.kill()
             _consistent(ctx)
@@ -149,17 +170,24 @@ def test_killing_the_server_mid_submission_and_mid_review_leaves_whole_changes(
 
 
 def test_killing_the_server_mid_upload_loses_nothing_already_stored(
-        world: tuple[Server, Context, dict[str, str]], tmp_path: Path) -> None:
+    world: tuple[Server, Context, dict[str, str]], tmp_path: Path
+) -> None:
     server, ctx, tokens = world
     filing_id = _draft_ready_to_submit(server, ctx, tokens["hz-admin"], 99)
     client = _client(server, tokens["hz-admin"])
-    first = client.post(f"/api/v1/filings/{filing_id}/evidence",
-                        files={"file": ("a.txt", b"stored before", "text/plain")})
+    first = client.post(
+        f"/api/v1/filings/{filing_id}/evidence", files={"file": ("a.txt", b"stored before", "text/plain")}
+    )
     assert first.status_code == 201
     kept = first.json()["sha256"]
     big = ("x" * (40 << 20)).encode()
-    _fire(server, tokens["hz-admin"], "POST", f"/api/v1/filings/{filing_id}/evidence",
-          files={"file": ("big.txt", big, "text/plain")})
+    _fire(
+        server,
+        tokens["hz-admin"],
+        "POST",
+        f"/api/v1/filings/{filing_id}/evidence",
+        files={"file": ("big.txt", big, "text/plain")},
+    )
     time.sleep(0.3)
     server.kill()
     _consistent(ctx)
@@ -174,8 +202,13 @@ def test_a_full_disk_during_an_upload_is_a_clear_error_and_loses_nothing_already
     """The evidence store on a 2 MiB tmpfs (needs root and mount; skipped otherwise)."""
     mount = tmp_path / "small"
     mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
-                                           capture_output=True, check=False).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True, check=False
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a small tmpfs here")
     try:
         url = f"sqlite:///{tmp_path}/r.db"

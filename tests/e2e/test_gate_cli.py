@@ -91,12 +91,10 @@ def test_a_bad_manifest_exits_2_naming_file_line_and_field(write: Write, here: H
     typo = write("typo.yaml", BASE.replace("  capabilities:", "  capabilites:"))
     # capabilities may be empty now (a service with none of the vocabulary's tagged functions): the typo is
     # reported where it stands
-    assert_user_error(here("gate", typo, "--baseline", base), "typo.yaml:6", "service.capabilites",
-                      "unknown field")
+    assert_user_error(here("gate", typo, "--baseline", base), "typo.yaml:6", "service.capabilites", "unknown field")
 
 
-def test_missing_baseline_or_token_is_a_user_error(write: Write, here: Here,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_baseline_or_token_is_a_user_error(write: Write, here: Here, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REDLINE_PLATFORM_URL", raising=False)
     monkeypatch.delenv("REDLINE_TOKEN", raising=False)
     manifest = write("service.yaml", WITH_VOICE)
@@ -113,8 +111,7 @@ def test_an_unreachable_platform_exits_3(write: Write) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     manifest = write("service.yaml", WITH_VOICE)
-    result = redline("gate", manifest, "--platform", f"http://127.0.0.1:{port}", "--token", "rl_x",
-                     "--service", "1")
+    result = redline("gate", manifest, "--platform", f"http://127.0.0.1:{port}", "--token", "rl_x", "--service", "1")
     assert result.returncode == 3, result.stderr
     assert "cannot reach the platform" in result.stderr and "Traceback" not in result.stderr
 

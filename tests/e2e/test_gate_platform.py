@@ -33,25 +33,51 @@ service:
 
 @pytest.fixture(scope="module")
 def service_id(live: Live) -> int:
-    response = live.api("hz-admin").post("/api/v1/services", json={
-        "service": {"name": "声浪 Gate", "capabilities": ["group_chat"], "monthly_active_users": 5000}})
+    response = live.api("hz-admin").post(
+        "/api/v1/services",
+        json={"service": {"name": "声浪 Gate", "capabilities": ["group_chat"], "monthly_active_users": 5000}},
+    )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
 
 
-def _gate(live: Live, manifest: Path, service: int, *extra: str,
-          user: str = "hz-admin") -> subprocess.CompletedProcess[str]:
+def _gate(
+    live: Live, manifest: Path, service: int, *extra: str, user: str = "hz-admin"
+) -> subprocess.CompletedProcess[str]:
     """The real `redline` process, as a CI job runs it."""
-    return redline("gate", manifest, "--platform", live.url, "--token", live.tokens[user],
-                   "--service", str(service), "--json", *extra)
+    return redline(
+        "gate",
+        manifest,
+        "--platform",
+        live.url,
+        "--token",
+        live.tokens[user],
+        "--service",
+        str(service),
+        "--json",
+        *extra,
+    )
 
 
-def _gate_here(capsys: pytest.CaptureFixture[str], live: Live, manifest: Path, service: int,
-               *extra: str, user: str = "hz-admin") -> subprocess.CompletedProcess[str]:
+def _gate_here(
+    capsys: pytest.CaptureFixture[str], live: Live, manifest: Path, service: int, *extra: str, user: str = "hz-admin"
+) -> subprocess.CompletedProcess[str]:
     """The same command in this process (same code path, still real HTTP), to keep the test short."""
     capsys.readouterr()
-    code = main(["gate", str(manifest), "--platform", live.url, "--token", live.tokens[user],
-                 "--service", str(service), "--json", *extra])
+    code = main(
+        [
+            "gate",
+            str(manifest),
+            "--platform",
+            live.url,
+            "--token",
+            live.tokens[user],
+            "--service",
+            str(service),
+            "--json",
+            *extra,
+        ]
+    )
     captured = capsys.readouterr()
     return subprocess.CompletedProcess([], code, captured.out, captured.err)
 
@@ -68,7 +94,8 @@ def _verdict(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 
 def test_the_gate_fails_without_a_filing_and_passes_once_the_filing_is_accepted(
-        live: Live, service_id: int, write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    live: Live, service_id: int, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
     manifest = write("service.yaml", MANIFEST)
     release = (live.ctx.today() + dt.timedelta(days=20)).isoformat()
 
@@ -81,9 +108,18 @@ def test_the_gate_fails_without_a_filing_and_passes_once_the_filing_is_accepted(
     assert ob["articles"][0]["cite"] == "sa2018:3(1)"
 
     provider = live.api("hz-admin")
-    opened = provider.post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": release, "capabilities": ["voice_chat_room"],
-        "description": "新增语音聊天室"}})
+    opened = provider.post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {
+                "kind": "add_capability",
+                "date": release,
+                "capabilities": ["voice_chat_room"],
+                "description": "新增语音聊天室",
+            },
+        },
+    )
     assert opened.status_code == 201, opened.text
     fid = int(opened.json()["id"])
     draft = _verdict(_gate_here(capsys, live, manifest, service_id, "--date", release))
@@ -124,11 +160,22 @@ def test_the_gate_fails_without_a_filing_and_passes_once_the_filing_is_accepted(
     assert [(f["id"], f["state"], f["kind"]) for f in baseline["filings"]] == [(fid, "accepted", "add_capability")]
 
 
-@pytest.mark.parametrize(("user", "status"), [("hz-admin", 200), ("hz-member", 200), ("nb-admin", 404),
-                                              ("hz-cac", 404), ("zj-cac", 404), ("assessor", 404),
-                                              ("admin", 404), (None, 401)])
-def test_only_the_providers_own_users_see_the_baseline(live: Live, service_id: int, user: str | None,
-                                                       status: int) -> None:
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("hz-admin", 200),
+        ("hz-member", 200),
+        ("nb-admin", 404),
+        ("hz-cac", 404),
+        ("zj-cac", 404),
+        ("assessor", 404),
+        ("admin", 404),
+        (None, 401),
+    ],
+)
+def test_only_the_providers_own_users_see_the_baseline(
+    live: Live, service_id: int, user: str | None, status: int
+) -> None:
     response = live.api(user).get(f"/api/v1/services/{service_id}/gate-baseline")
     assert response.status_code == status, response.text
     if status != 200:
@@ -136,18 +183,26 @@ def test_only_the_providers_own_users_see_the_baseline(live: Live, service_id: i
 
 
 def test_a_refused_token_or_an_unknown_service_is_a_user_error(
-        live: Live, service_id: int, write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    live: Live, service_id: int, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
     manifest = write("service.yaml", MANIFEST)
     other = _gate_here(capsys, live, manifest, service_id, user="nb-admin")
     assert other.returncode == 2 and f"no service {service_id} visible" in other.stderr
-    forged = redline("gate", manifest, "--platform", live.url, "--token", "rl_forged", "--service",
-                     str(service_id))
+    forged = redline("gate", manifest, "--platform", live.url, "--token", "rl_forged", "--service", str(service_id))
     assert forged.returncode == 2 and "refused the token (401)" in forged.stderr, forged.stderr
 
 
-@pytest.mark.parametrize(("url", "warned"), [("http://platform.example.cn", True), ("http://10.2.3.4:8000", True),
-                                              ("https://platform.example.cn", False), ("http://127.0.0.1:8000", False),
-                                              ("http://localhost:8000", False), ("http://[::1]:8000", False)])
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://platform.example.cn", True),
+        ("http://10.2.3.4:8000", True),
+        ("https://platform.example.cn", False),
+        ("http://127.0.0.1:8000", False),
+        ("http://localhost:8000", False),
+        ("http://[::1]:8000", False),
+    ],
+)
 def test_a_plain_http_platform_off_this_machine_is_warned_about(url: str, warned: bool) -> None:
     # the warning is decided before anything is sent; no test may send outside this machine
     assert _plain_http_off_host(url) is warned

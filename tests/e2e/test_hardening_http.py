@@ -40,8 +40,9 @@ RLO_NAME = "invoice\u202etxt.exe"  # shows as "invoiceexe.txt"
 def _hz(live: Live) -> tuple[int, int]:
     """A 杭州 draft filing of hz-admin, and the Zhejiang campaign (shared by 杭州 and 宁波 providers)."""
     with live.ctx.reader() as uow:
-        draft = uow.session.scalars(select(Filing.id).where(Filing.region.startswith("3301"),
-                                                            Filing.state == "draft")).first()
+        draft = uow.session.scalars(
+            select(Filing.id).where(Filing.region.startswith("3301"), Filing.state == "draft")
+        ).first()
         shared = uow.session.scalars(select(Campaign.id).where(Campaign.region == "330000")).first()
     assert draft is not None and shared is not None
     return draft, shared
@@ -49,8 +50,9 @@ def _hz(live: Live) -> tuple[int, int]:
 
 def test_an_evidence_file_name_with_a_right_to_left_override_is_refused(live: Live) -> None:
     draft, _ = _hz(live)
-    response = live.api("hz-admin").post(f"/api/v1/filings/{draft}/evidence",
-                                         files={"file": (RLO_NAME, b"plain text evidence\n", "text/plain")})
+    response = live.api("hz-admin").post(
+        f"/api/v1/filings/{draft}/evidence", files={"file": (RLO_NAME, b"plain text evidence\n", "text/plain")}
+    )
     assert response.status_code == 422, response.text
     assert "U+202E" in response.json()["detail"] and "\u202e" not in response.text
 
@@ -58,21 +60,26 @@ def test_an_evidence_file_name_with_a_right_to_left_override_is_refused(live: Li
 def test_a_campaign_sample_name_with_bidi_controls_is_refused_plain_or_zipped(live: Live) -> None:
     _, shared = _hz(live)
     org = live.api("hz-admin").get("/api/v1/me").json()["organisation_id"]
-    plain = live.api("hz-admin").post(f"/api/v1/campaigns/{shared}/samples",
-                                      data={"provider_id": str(org), "kind": "text"},
-                                      files=[("files", ("a\u2067b.txt", "测试\n".encode()))])
+    plain = live.api("hz-admin").post(
+        f"/api/v1/campaigns/{shared}/samples",
+        data={"provider_id": str(org), "kind": "text"},
+        files=[("files", ("a\u2067b.txt", "测试\n".encode()))],
+    )
     assert plain.status_code == 422, plain.text
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr(f"batch/{RLO_NAME}", "测试\n")
-    zipped = live.api("hz-admin").post(f"/api/v1/campaigns/{shared}/samples",
-                                       data={"provider_id": str(org), "kind": "text"},
-                                       files=[("files", ("batch.zip", buffer.getvalue()))])
+    zipped = live.api("hz-admin").post(
+        f"/api/v1/campaigns/{shared}/samples",
+        data={"provider_id": str(org), "kind": "text"},
+        files=[("files", ("batch.zip", buffer.getvalue()))],
+    )
     assert zipped.status_code == 422, zipped.text
     assert "\u202e" not in zipped.text
 
 
 # ---- size limits on free text ------------------------------------------------------------------------
+
 
 def test_an_oversized_free_text_field_is_a_clear_422_in_the_api_and_the_forms(live: Live) -> None:
     huge = "长" * 20_001
@@ -89,6 +96,7 @@ def test_an_oversized_free_text_field_is_a_clear_422_in_the_api_and_the_forms(li
 
 
 # ---- a provider in a shared campaign sees only its own counts ------------------------------------
+
 
 def test_a_provider_in_a_shared_campaign_sees_no_campaign_wide_counts_or_other_providers(live: Live) -> None:
     _, shared = _hz(live)

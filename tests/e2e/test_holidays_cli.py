@@ -35,8 +35,9 @@ workdays: [2027-01-30, 2027-02-20]
 
 def redline(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True,
-                          env=full, timeout=120, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)], capture_output=True, text=True, env=full, timeout=120, check=False
+    )
 
 
 def due_of(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
@@ -71,8 +72,7 @@ def test_the_2027_notice_as_a_holiday_file_fixes_the_date_and_clears_provisional
     # With this notice Saturday 30 Jan is worked: 26 by 29 Jan, 27 on 30 Jan, 1-3 Feb give 30,
     # so Wednesday 3 Feb (a day earlier than the statute alone gave, inside the range).
     change, notice = write("change.yaml", CHANGE), write("2027.yaml", NOTICE_2027)
-    due = due_of(redline("check", SERVICE, "--change", change, "--json", "--as-of", "2026-12-23",
-                         "--holidays", notice))
+    due = due_of(redline("check", SERVICE, "--change", change, "--json", "--as-of", "2026-12-23", "--holidays", notice))
     assert (due["date"], due["provisional"]) == ("2027-02-03", False)
 
 
@@ -92,16 +92,27 @@ def test_a_holiday_file_without_its_notice_exits_2(write: Write) -> None:
 
 
 def test_replacing_the_official_2026_calendar_needs_the_flag_and_is_then_stated(write: Write) -> None:
-    change = write("change.yaml", "kind: user_growth\ndate: 2026-11-20\nmau_before: 2000000\n"
-                   "mau_after: 20000000\n")
-    notice = write("2026.yaml", "year: 2026\nnotice:\n  title: 国务院办公厅关于2026年部分节假日安排的通知\n"
-                   "  published: 2025-11-04\nholidays: [2026-01-01, 2026-02-16, 2026-02-17, 2026-02-18, "
-                   "2026-02-19, 2026-05-01, 2026-06-19, 2026-09-25, 2026-10-01, 2026-10-02, 2026-12-31]\n")
+    change = write("change.yaml", "kind: user_growth\ndate: 2026-11-20\nmau_before: 2000000\nmau_after: 20000000\n")
+    notice = write(
+        "2026.yaml",
+        "year: 2026\nnotice:\n  title: 国务院办公厅关于2026年部分节假日安排的通知\n"
+        "  published: 2025-11-04\nholidays: [2026-01-01, 2026-02-16, 2026-02-17, 2026-02-18, "
+        "2026-02-19, 2026-05-01, 2026-06-19, 2026-09-25, 2026-10-01, 2026-10-02, 2026-12-31]\n",
+    )
     refused = redline("check", SERVICE, "--change", change, "--holidays", notice)
     assert refused.returncode == 2 and "--override-official-holidays" in refused.stderr
     zh = redline("check", SERVICE, "--change", change, "--holidays", notice, "--override-official-holidays")
     assert zh.returncode == 0, zh.stderr
     assert "2026 年的官方节假日安排（chinesecalendar）已被用户节假日文件替代" in zh.stdout
-    en = redline("check", SERVICE, "--change", change, "--holidays", notice, "--lang", "en",
-                 env={"REDLINE_HOLIDAYS_OVERRIDE": "1"})
+    en = redline(
+        "check",
+        SERVICE,
+        "--change",
+        change,
+        "--holidays",
+        notice,
+        "--lang",
+        "en",
+        env={"REDLINE_HOLIDAYS_OVERRIDE": "1"},
+    )
     assert "The official holiday schedule for 2026 (chinesecalendar) was overridden" in en.stdout

@@ -35,8 +35,9 @@ def _drain(live: Live, job_id: int) -> Job:
 @pytest.fixture(scope="module")
 def submitted(live: Live) -> int:
     with live.ctx.reader() as uow:
-        filing = uow.session.scalars(select(Filing).where(Filing.region.startswith("3301"),
-                                                          Filing.report.is_not(None)).order_by(Filing.id)).first()
+        filing = uow.session.scalars(
+            select(Filing).where(Filing.region.startswith("3301"), Filing.report.is_not(None)).order_by(Filing.id)
+        ).first()
         assert filing is not None
         return filing.id
 
@@ -78,8 +79,16 @@ def test_the_filing_page_renders_the_report_pdf_as_a_job_and_offers_the_file(liv
 
 def test_a_running_job_page_refreshes_itself_and_can_be_cancelled(live: Live) -> None:
     with live.ctx.uow() as uow:
-        job = Job(kind="reminders", args={}, state="running", progress_done=3, progress_total=10,
-                  created_by=_user_id(live, "hz-admin"), started_at=live.ctx.now(), result={})
+        job = Job(
+            kind="reminders",
+            args={},
+            state="running",
+            progress_done=3,
+            progress_total=10,
+            created_by=_user_id(live, "hz-admin"),
+            started_at=live.ctx.now(),
+            result={},
+        )
         uow.session.add(job)
         uow.commit()
     client = live.browser_login("hz-admin")
@@ -98,18 +107,22 @@ def test_a_running_job_page_refreshes_itself_and_can_be_cancelled(live: Live) ->
 def test_an_overdue_notice_is_escalated_on_the_regulator_dashboard(live: Live) -> None:
     _, cac = accounts.login(live.ctx, "hz-cac", DEMO_PASSWORD)
     with live.ctx.reader() as uow:
-        service_id = uow.session.scalar(select(Service.id).join(Filing, Filing.service_id == Service.id).where(
-            Filing.region.startswith("3301")).limit(1))
+        service_id = uow.session.scalar(
+            select(Service.id)
+            .join(Filing, Filing.service_id == Service.id)
+            .where(Filing.region.startswith("3301"))
+            .limit(1)
+        )
     assert service_id is not None
     filing_id = filings.notify(live.ctx, cac, service_id, "通知-逾期", "请评估")
     with live.ctx.uow() as uow:
-        uow.session.execute(update(Filing).where(Filing.id == filing_id)
-                            .values(due_date=live.ctx.today() - dt.timedelta(days=5)))
+        uow.session.execute(
+            update(Filing).where(Filing.id == filing_id).values(due_date=live.ctx.today() - dt.timedelta(days=5))
+        )
         uow.commit()
     quiet = dataclasses.replace(live.ctx, settings=live.ctx.settings.model_copy(update={"smtp_port": 9}))
     summary = run_reminders(quiet)  # demo users have no e-mail addresses; the escalation needs none
-    assert any(o.filing_id == filing_id and o.channel == "escalation" and o.status == "sent"
-               for o in summary.outcomes)
+    assert any(o.filing_id == filing_id and o.channel == "escalation" and o.status == "sent" for o in summary.outcomes)
     page = live.browser_login("hz-cac").get("/regulator/dashboard")
     assert page.status_code == 200 and f'data-filing="{filing_id}"' in page.text
     other = live.browser_login("sz-cac").get("/regulator/dashboard")

@@ -26,7 +26,9 @@ service:
   monthly_active_users: 10000000
 """
 CHANGE = "date: 2026-11-02\nmau_after: 17000000\n"
-JUDGED = CHANGE + """\
+JUDGED = (
+    CHANGE
+    + """\
 judgements:
   - question: significant_growth
     answer: yes
@@ -34,12 +36,19 @@ judgements:
     date: 2026-11-03
     reasons: 新增用户集中于时政话题版块，[公共讨论] 明显增多。
 """
+)
 
 
 def check(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([str(REDLINE), "check", *map(str, args), "--as-of", "2026-10-01"], capture_output=True,
-                          text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [str(REDLINE), "check", *map(str, args), "--as-of", "2026-10-01"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_before_a_judgement_the_duty_waits_on_it_in_both_languages_and_json(write: Write) -> None:
@@ -85,7 +94,9 @@ def test_the_report_shows_the_judgement_a_duty_rests_on(tmp_path: Path) -> None:
     here = tmp_path / "news"
     shutil.copytree(EXAMPLES / "news-growth", here)
     answers = here / "answers.yaml"
-    text = answers.read_text(encoding="utf-8").replace("  mau_after: 20000000\n", """\
+    text = answers.read_text(encoding="utf-8").replace(
+        "  mau_after: 20000000\n",
+        """\
   mau_after: 20000000
   judgements:
   - question: significant_growth
@@ -93,12 +104,19 @@ def test_the_report_shows_the_judgement_a_duty_rests_on(tmp_path: Path) -> None:
     by: 赵磊（合规部）
     date: 2026-11-21
     reasons: 评论区与话题讨论用户同比增长十倍，舆论影响明显扩大。
-""")
+""",
+    )
     answers.write_text(text, encoding="utf-8")
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     for fmt, name in (("json", "r.json"), ("html", "r.html")):
-        done = subprocess.run([str(REDLINE), "assess", "report", str(answers), "-f", fmt, "-o", str(here / name)],
-                              capture_output=True, text=True, env=env, timeout=120, check=False)
+        done = subprocess.run(
+            [str(REDLINE), "assess", "report", str(answers), "-f", fmt, "-o", str(here / name)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
     report = json.loads((here / "r.json").read_text(encoding="utf-8"))
     co = report["other"]["change_and_obligations"]

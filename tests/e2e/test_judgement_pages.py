@@ -28,8 +28,9 @@ def open_growth_filing(live: Live, username: str = "xa-admin", change: dict[str,
     """A fresh draft filing whose Art. 3(3) duty waits on a judgement (set up through the service)."""
     _token, p = accounts.login(live.ctx, username, DEMO_PASSWORD)
     (service, *_) = queries.services_of(live.ctx, p)
-    return filings.record_change(live.ctx, p, service.id,
-                                 {**(change or GROWTH), "date": dt.date.today() - dt.timedelta(days=1)})
+    return filings.record_change(
+        live.ctx, p, service.id, {**(change or GROWTH), "date": dt.date.today() - dt.timedelta(days=1)}
+    )
 
 
 def csrf(page: str) -> str:
@@ -52,8 +53,13 @@ def test_the_filing_page_asks_the_open_question_and_records_the_providers_judgem
     page = client.get(f"/filings/{filing_id}").text
     assert 'data-question="significant_growth"' in page and QUESTION_ZH in page and "记录判断" in page
     assert "待判断" in page
-    done = judge(client, filing_id, question="significant_growth", answer="yes",
-                 reasons="新增用户集中于时政版块，<b>跟帖</b>量翻倍。")
+    done = judge(
+        client,
+        filing_id,
+        question="significant_growth",
+        answer="yes",
+        reasons="新增用户集中于时政版块，<b>跟帖</b>量翻倍。",
+    )
     assert done.status_code == 303 and done.headers["location"] == f"/filings/{filing_id}?done=judgement"
     after = client.get(f"/filings/{filing_id}").text
     assert "已记录的判断" in after and "依据判断，判断人" in after
@@ -69,8 +75,16 @@ def test_the_filing_page_asks_the_open_question_and_records_the_providers_judgem
 def test_a_judgement_of_no_leaves_the_duty_not_due(live: Live) -> None:
     filing_id = open_growth_filing(live)
     client = live.browser_login("xa-admin")
-    assert judge(client, filing_id, question="significant_growth", answer="no",
-                 reasons="增长来自春节返乡的季节性访问，未见公共讨论增加。").status_code == 303
+    assert (
+        judge(
+            client,
+            filing_id,
+            question="significant_growth",
+            answer="no",
+            reasons="增长来自春节返乡的季节性访问，未见公共讨论增加。",
+        ).status_code
+        == 303
+    )
     _token, p = accounts.login(live.ctx, "xa-admin", DEMO_PASSWORD)
     assert "sa2018-3-3" not in {o["trigger_id"] for o in queries.get_filing(live.ctx, p, filing_id).filing.obligations}
 
@@ -104,16 +118,19 @@ def test_an_unknown_question_is_refused_on_the_form_not_stored(live: Live) -> No
 def test_without_the_csrf_token_nothing_is_recorded(live: Live) -> None:
     filing_id = open_growth_filing(live)
     client = live.browser_login("xa-admin")
-    response = client.post(f"/filings/{filing_id}/judgements",
-                           data={"question": "significant_growth", "answer": "yes", "reasons": "跨站提交"})
+    response = client.post(
+        f"/filings/{filing_id}/judgements",
+        data={"question": "significant_growth", "answer": "yes", "reasons": "跨站提交"},
+    )
     assert response.status_code == 403
     assert "judgements" not in stored_change(live, filing_id)
 
 
 def test_only_the_filings_own_provider_may_judge_as_on_the_api(live: Live) -> None:
     # 杭州声浪's voice rooms grow from 850,000 to 1,300,000 (x1.53): a question for 声浪 to decide.
-    filing_id = open_growth_filing(live, "hz-admin", {"description": "月活跃用户由 85 万增至 130 万",
-                                                      "mau_before": 850000, "mau_after": 1300000})
+    filing_id = open_growth_filing(
+        live, "hz-admin", {"description": "月活跃用户由 85 万增至 130 万", "mau_before": 850000, "mau_after": 1300000}
+    )
     provider = live.browser_login("hz-admin")
     assert 'data-question="significant_growth"' in provider.get(f"/filings/{filing_id}").text
     fields = {"question": "significant_growth", "answer": "no", "reasons": "代为判断"}
@@ -127,8 +144,9 @@ def test_only_the_filings_own_provider_may_judge_as_on_the_api(live: Live) -> No
     assert "judgements" not in (queries.get_filing(live.ctx, p, filing_id).filing.change or {})
     # a filing the officer does see (a supplement was asked for): the officer still may not judge for the provider
     with live.ctx.reader() as uow:
-        asked = uow.session.scalars(select(Filing.id).where(Filing.region.startswith("3301"),
-                                                            Filing.state == "supplement_requested")).first()
+        asked = uow.session.scalars(
+            select(Filing.id).where(Filing.region.startswith("3301"), Filing.state == "supplement_requested")
+        ).first()
     assert asked is not None
     page = officer.get(f"/filings/{asked}")
     assert page.status_code == 200 and 'action="/filings/{asked}/judgements"' not in page.text
@@ -136,5 +154,8 @@ def test_only_the_filings_own_provider_may_judge_as_on_the_api(live: Live) -> No
     assert response.status_code == 403
     api = live.api("hz-cac").post(f"/api/v1/filings/{asked}/judgements", json={**fields, "answer": False})
     assert api.status_code == 403
-    assert not [j for j in (queries.get_filing(live.ctx, p, asked).filing.change or {}).get("judgements", [])
-                if j.get("reasons") == "代为判断"]
+    assert not [
+        j
+        for j in (queries.get_filing(live.ctx, p, asked).filing.change or {}).get("judgements", [])
+        if j.get("reasons") == "代为判断"
+    ]

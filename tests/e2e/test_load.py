@@ -18,8 +18,14 @@ from tests.conftest import ROOT
 @pytest.mark.skipif(shutil.which("ab") is None, reason="ApacheBench (apache2-utils) is not installed")
 def test_fifty_mixed_clients_get_no_errors_and_lose_no_audit_entries(tmp_path: Path) -> None:
     out = tmp_path / "load.json"
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--seconds", "3", "--output", str(out)],
-                            capture_output=True, text=True, timeout=600, check=False, env={**os.environ})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), "--seconds", "3", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     document = json.loads(out.read_text(encoding="utf-8"))
     for run in document["runs"]:

@@ -20,8 +20,10 @@ def _log(start: dt.datetime, days: int) -> str:
         moment = start + dt.timedelta(minutes=10 * step)
         if dt.date(2025, 12, 1) <= moment.date() <= dt.date(2025, 12, 7):
             continue
-        lines.append(f'198.51.100.{step % 200} - - [{moment.strftime("%d/%b/%Y:%H:%M:%S %z")}] "GET / HTTP/1.1" '
-                     f'200 10 "-" "curl/8"\n')
+        lines.append(
+            f'198.51.100.{step % 200} - - [{moment.strftime("%d/%b/%Y:%H:%M:%S %z")}] "GET / HTTP/1.1" '
+            f'200 10 "-" "curl/8"\n'
+        )
     return "".join(lines)
 
 
@@ -31,10 +33,25 @@ def test_the_cli_reports_missing_fields_and_a_missing_week_across_rotated_files(
     (logs / "access.log.1.gz").write_bytes(gzip.compress(_log(dt.datetime(2025, 9, 1, tzinfo=CST), 91).encode()))
     (logs / "access.log").write_text(_log(dt.datetime(2025, 12, 1, tzinfo=CST), 90), encoding="utf-8")
     (logs / "notes.txt").write_text("not a log\n", encoding="utf-8")
-    done = subprocess.run([str(REDLINE), "probe", "run", "log-retention", str(logs), "--json",
-                           "--option", "assessment_date=2026-03-01", "--option", "glob=access.log*"],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "150"},
-                          check=False)
+    done = subprocess.run(
+        [
+            str(REDLINE),
+            "probe",
+            "run",
+            "log-retention",
+            str(logs),
+            "--json",
+            "--option",
+            "assessment_date=2026-03-01",
+            "--option",
+            "glob=access.log*",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "150"},
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     document = json.loads(done.stdout)
     summary = document["summary"]

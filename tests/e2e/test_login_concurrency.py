@@ -39,8 +39,9 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
         upgrade(url)
         ctx = build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs"))
         load_demo(ctx)
-        with redline_serve(url, tmp_path / "blobs", workers=3,
-                           env={"REDLINE_LOGIN_IP_MAX_FAILURES": str(IP_LIMIT)}) as base:
+        with redline_serve(
+            url, tmp_path / "blobs", workers=3, env={"REDLINE_LOGIN_IP_MAX_FAILURES": str(IP_LIMIT)}
+        ) as base:
             yield Served(base, ctx)
 
 
@@ -49,8 +50,9 @@ def _login(url: str, password: str, source: str = "127.0.0.1", user: str = "hz-a
     with httpx.Client(base_url=url, timeout=120, transport=httpx.HTTPTransport(local_address=source)) as client:
         page = client.get("/login")
         csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        return client.post("/login", data={"username": user, "password": password, "csrf_token": csrf,
-                                           "next": "/"}).status_code
+        return client.post(
+            "/login", data={"username": user, "password": password, "csrf_token": csrf, "next": "/"}
+        ).status_code
 
 
 def at_once(calls: list[Callable[[], int]]) -> list[int]:
@@ -107,8 +109,17 @@ def test_a_burst_of_bad_logins_does_not_stop_the_server_answering_others(served:
     watcher = threading.Thread(target=others)
     watcher.start()
     try:
-        codes = at_once([lambda n=n: _login(served.url, "x", f"127.1.{n // 200}.{n % 200 + 1}",  # type: ignore[misc]
-                                            f"ghost{n}") for n in range(150)])
+        codes = at_once(
+            [
+                lambda n=n: _login(
+                    served.url,
+                    "x",
+                    f"127.1.{n // 200}.{n % 200 + 1}",  # type: ignore[misc]
+                    f"ghost{n}",
+                )
+                for n in range(150)
+            ]
+        )
     finally:
         stop.set()
         watcher.join(timeout=60)

@@ -38,8 +38,9 @@ class Site:
     settings: Settings
 
     def client(self, source: str) -> httpx.Client:
-        return httpx.Client(base_url=self.base, timeout=30, follow_redirects=False,
-                            transport=httpx.HTTPTransport(local_address=source))
+        return httpx.Client(
+            base_url=self.base, timeout=30, follow_redirects=False, transport=httpx.HTTPTransport(local_address=source)
+        )
 
 
 @pytest.fixture
@@ -83,4 +84,3 @@ def test_a_locked_account_still_logs_in_from_an_address_without_failures(site: S
         _login(attacker, "alice", "wrong-password-1")
     assert _login(attacker, "alice", PASSWORD).status_code == 401  # the lock holds against the guesser
     assert _login(owner, "alice", PASSWORD).status_code == 303  # and not against the owner
-

@@ -29,8 +29,9 @@ class Clock:
 
 
 def _client(base: str, source: str) -> httpx.Client:
-    return httpx.Client(base_url=base, timeout=30, follow_redirects=False,
-                        transport=httpx.HTTPTransport(local_address=source))
+    return httpx.Client(
+        base_url=base, timeout=30, follow_redirects=False, transport=httpx.HTTPTransport(local_address=source)
+    )
 
 
 def _login(client: httpx.Client, username: str, password: str) -> httpx.Response:
@@ -40,7 +41,8 @@ def _login(client: httpx.Client, username: str, password: str) -> httpx.Response
 
 
 def test_the_21st_failure_from_one_address_is_429_for_any_username_and_other_addresses_still_log_in(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     url = f"sqlite:///{tmp_path}/redline.db"
     upgrade(url)
     settings = Settings(database_url=url, blob_dir=tmp_path / "blobs")

@@ -29,8 +29,12 @@ from tests.e2e.conftest import Live
 
 REDLINE = Path(sys.executable).with_name("redline")
 ART_7_2 = "应当在信息服务、新技术新应用上线或者功能增设前提交安全评估报告"
-MARK = {"terminal-zh": "[未核实]", "terminal-en": "[unverified]",
-        "html-zh": "（条文未经核实）", "html-en": "(unverified text)"}
+MARK = {
+    "terminal-zh": "[未核实]",
+    "terminal-en": "[unverified]",
+    "html-zh": "（条文未经核实）",
+    "html-en": "(unverified text)",
+}
 SERVICE = """\
 provider:
   name: 测试公司
@@ -50,8 +54,9 @@ CHANGE = "kind: launch\ndate: 2026-04-01\ndescription: 论坛上线\n"
 
 def redline(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    result = subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, env=env,
-                            timeout=180, check=False)
+    result = subprocess.run(
+        [str(REDLINE), *map(str, args)], capture_output=True, text=True, env=env, timeout=180, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -70,7 +75,7 @@ def assert_marked(text: str, mark: str) -> None:
     flat = _squeeze(text)
     at = flat.find(ART_7_2)
     assert at >= 0, f"the Art. 7(2) quote is missing:\n{text}"
-    assert _squeeze(mark) in flat[at:at + len(ART_7_2) + 40], f"no {mark!r} after the Art. 7(2) quote:\n{text}"
+    assert _squeeze(mark) in flat[at : at + len(ART_7_2) + 40], f"no {mark!r} after the Art. 7(2) quote:\n{text}"
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +83,26 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("honest")
     (folder / "service.yaml").write_text(SERVICE, encoding="utf-8")
     (folder / "change.yaml").write_text(CHANGE, encoding="utf-8")
-    redline("assess", "init", folder / "service.yaml", "--change", folder / "change.yaml",
-            "-o", folder / "answers.yaml")
-    redline("assess", "report", folder / "answers.yaml", "--draft", "--format", "json",
-            "-o", folder / "report.json")
+    redline(
+        "assess", "init", folder / "service.yaml", "--change", folder / "change.yaml", "-o", folder / "answers.yaml"
+    )
+    redline("assess", "report", folder / "answers.yaml", "--draft", "--format", "json", "-o", folder / "report.json")
     return folder
 
 
 def _terminal(lang: str) -> Callable[[Path], str]:
-    return lambda case: redline("check", case / "service.yaml", "--change", case / "change.yaml",
-                                "--as-of", "2026-03-01", "--lang", lang).stdout
+    return lambda case: (
+        redline(
+            "check", case / "service.yaml", "--change", case / "change.yaml", "--as-of", "2026-03-01", "--lang", lang
+        ).stdout
+    )
 
 
 def _html(lang: str) -> Callable[[Path], str]:
     def render(case: Path) -> str:
         redline("assess", "report", case / "answers.yaml", "--draft", "--lang", lang, "-o", case / f"r-{lang}.html")
         return _page_text((case / f"r-{lang}.html").read_text(encoding="utf-8"))
+
     return render
 
 
@@ -104,19 +113,27 @@ def _pdf(lang: str) -> Callable[[Path], str]:
         if shutil.which("pdftotext") is None or not cjk_font_available():
             pytest.skip("pdftotext (poppler-utils) or the Noto CJK font is missing")
         redline("pdf", "report", case / "report.json", "--lang", lang, "-o", case / f"r-{lang}.pdf")
-        return subprocess.run(["pdftotext", str(case / f"r-{lang}.pdf"), "-"], capture_output=True, text=True,
-                              check=True, timeout=120).stdout
+        return subprocess.run(
+            ["pdftotext", str(case / f"r-{lang}.pdf"), "-"], capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+
     return render
 
 
-@pytest.mark.parametrize(("fmt", "render"), [
-    pytest.param("terminal-zh", _terminal("zh-CN"), id="terminal-zh"),
-    pytest.param("terminal-en", _terminal("en"), id="terminal-en"),
-    pytest.param("html-zh", _html("zh-CN"), id="html-zh"), pytest.param("html-en", _html("en"), id="html-en"),
-    pytest.param("pdf-zh", _pdf("zh-CN"), id="pdf-zh"), pytest.param("pdf-en", _pdf("en"), id="pdf-en"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "render"),
+    [
+        pytest.param("terminal-zh", _terminal("zh-CN"), id="terminal-zh"),
+        pytest.param("terminal-en", _terminal("en"), id="terminal-en"),
+        pytest.param("html-zh", _html("zh-CN"), id="html-zh"),
+        pytest.param("html-en", _html("en"), id="html-en"),
+        pytest.param("pdf-zh", _pdf("zh-CN"), id="pdf-zh"),
+        pytest.param("pdf-en", _pdf("en"), id="pdf-en"),
+    ],
+)
 def test_the_unverified_deadline_basis_is_marked_in_the_terminal_and_the_reports(
-        case: Path, fmt: str, render: Callable[[Path], str]) -> None:
+    case: Path, fmt: str, render: Callable[[Path], str]
+) -> None:
     shown = render(case)
     assert_marked(shown, MARK[fmt.replace("pdf", "html")])
     assert "\\[" not in shown  # the mark as written, never with the escape that keeps it from Rich
@@ -163,9 +180,12 @@ def test_english_output_names_the_recipients_place_in_pinyin_and_cites_english_t
     (ob,) = [o for o in data["obligations"] if o["trigger_id"] == "sa2018-3-1"]
     assert [a["name"]["en"] for a in ob["recipients"]] == [
         "the CAC office of Hangzhou (prefecture level or above)",
-        "the public-security organ of Hangzhou (prefecture level or above)"]
+        "the public-security organ of Hangzhou (prefecture level or above)",
+    ]
     assert [a["name"]["zh"] for a in ob["recipients"]] == [
-        "杭州市网信部门（所在地地市级以上）", "杭州市公安机关（所在地地市级以上）"]
+        "杭州市网信部门（所在地地市级以上）",
+        "杭州市公安机关（所在地地市级以上）",
+    ]
     html_en = _html("en")(case)
     assert "杭州" not in html_en and "《" not in html_en
     assert "XihuDistrict,Hangzhou,ZhejiangProvince(330106)" in html_en  # the page text, whitespace squeezed

@@ -32,12 +32,14 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]
     return db, export_package(ctx, provider, filing.id, with_pdf=False).data
 
 
-def test_the_regulator_route_refuses_a_package_claiming_etc_passwd(installation: tuple[Path, bytes],
-                                                                    tmp_path: Path) -> None:
+def test_the_regulator_route_refuses_a_package_claiming_etc_passwd(
+    installation: tuple[Path, bytes], tmp_path: Path
+) -> None:
     db, package = installation
     attack = tmp_path / "attack.zip"
-    attack.write_bytes(reseal(unzip(package),
-                              edit_manifest=claim({"name": "x", "sha256": "/etc/passwd", "included": False})))
+    attack.write_bytes(
+        reseal(unzip(package), edit_manifest=claim({"name": "x", "sha256": "/etc/passwd", "included": False}))
+    )
     result = run(db, "package", "import", str(attack), "--as", "hz-cac")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "manifest.evidence.1.sha256" in result.stderr and "Traceback" not in result.stderr
@@ -53,8 +55,9 @@ def test_a_provider_account_cannot_import_at_all(installation: tuple[Path, bytes
 
 
 @pytest.mark.parametrize("poison", ["NaN", "Infinity", "1e400", "[" * 100_000 + "]" * 100_000])
-def test_report_verify_on_nan_or_deep_json_exits_2_with_one_line(installation: tuple[Path, bytes],
-                                                                  tmp_path: Path, poison: str) -> None:
+def test_report_verify_on_nan_or_deep_json_exits_2_with_one_line(
+    installation: tuple[Path, bytes], tmp_path: Path, poison: str
+) -> None:
     db, package = installation
     report = json.loads(unzip(package)["report.json"])
     text = json.dumps(report, ensure_ascii=False).replace("{", '{"x": ' + poison + ", ", 1)

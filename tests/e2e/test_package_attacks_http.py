@@ -26,16 +26,21 @@ SECURITY_HEADERS = ("content-security-policy", "x-frame-options", "x-content-typ
 def filing_id(live: Live) -> int:
     with live.ctx.reader() as uow:
         found = uow.session.scalars(
-            select(Filing.id).join(Evidence, Evidence.filing_id == Filing.id)
-            .where(Filing.region.startswith("3301"), Filing.report.is_not(None)).order_by(Filing.id)).first()
+            select(Filing.id)
+            .join(Evidence, Evidence.filing_id == Filing.id)
+            .where(Filing.region.startswith("3301"), Filing.report.is_not(None))
+            .order_by(Filing.id)
+        ).first()
     assert found is not None
     return int(found)
 
 
 def counts(live: Live) -> tuple[int, int]:
     with live.ctx.reader() as uow:
-        return (int(uow.session.scalar(select(func.count()).select_from(Filing)) or 0),
-                int(uow.session.scalar(select(func.count()).select_from(Evidence)) or 0))
+        return (
+            int(uow.session.scalar(select(func.count()).select_from(Filing)) or 0),
+            int(uow.session.scalar(select(func.count()).select_from(Evidence)) or 0),
+        )
 
 
 def exported(live: Live, filing_id: int) -> dict[str, bytes]:
@@ -61,7 +66,8 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "/proc/self/environ"])
 def test_a_resealed_package_claiming_a_server_file_is_refused_over_http_and_no_export_holds_it(
-        live: Live, filing_id: int, path: str) -> None:
+    live: Live, filing_id: int, path: str
+) -> None:
     data = reseal(exported(live, filing_id), edit_manifest=claim({"name": "x", "sha256": path, "included": False}))
     before = counts(live)
     body = problem(post_package(live, "hz-cac", data), 422)
@@ -76,12 +82,17 @@ def test_a_resealed_package_claiming_a_server_file_is_refused_over_http_and_no_e
 def test_another_regions_evidence_cannot_be_claimed_over_http(live: Live, filing_id: int) -> None:
     with live.ctx.reader() as uow:
         foreign = uow.session.scalars(
-            select(Evidence.sha256).join(Filing, Evidence.filing_id == Filing.id)
+            select(Evidence.sha256)
+            .join(Filing, Evidence.filing_id == Filing.id)
             .join(Organisation, Filing.provider_id == Organisation.id)
-            .where(Organisation.location.startswith("44"))).first()
+            .where(Organisation.location.startswith("44"))
+        ).first()
     assert foreign is not None
-    data = reseal(exported(live, filing_id), edit_report=cite(foreign),
-                  edit_manifest=claim({"name": "x", "sha256": foreign, "included": False}))
+    data = reseal(
+        exported(live, filing_id),
+        edit_report=cite(foreign),
+        edit_manifest=claim({"name": "x", "sha256": foreign, "included": False}),
+    )
     before = counts(live)
     body = problem(post_package(live, "hz-cac", data), 400)
     assert "not held here" in body["detail"]
@@ -97,8 +108,9 @@ def raw_answer(sock: socket.socket) -> str:
     while b"\r\n\r\n" not in data:
         data += sock.recv(65536) or b"\r\n\r\n"
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), 0)
+    length = next(
+        (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0
+    )
     while len(body) < length and (chunk := sock.recv(65536)):
         body += chunk
     return (head + b"\r\n\r\n" + body).decode("utf-8", "replace")
@@ -108,10 +120,12 @@ def test_a_role_that_cannot_import_is_refused_before_its_upload_is_read(live: Li
     """The client announces 500 MB and sends 1 KB: the answer comes at once, not after the body."""
     url = urlparse(live.url)
     boundary = "b0undary"
-    head = (f"POST /api/v1/packages HTTP/1.1\r\nHost: {url.netloc}\r\n"
-            f"Authorization: Bearer {live.tokens['hz-admin']}\r\n"
-            f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {500 * 1024 * 1024}\r\n\r\n"
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.zip"\r\n\r\n')
+    head = (
+        f"POST /api/v1/packages HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Authorization: Bearer {live.tokens['hz-admin']}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {500 * 1024 * 1024}\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.zip"\r\n\r\n'
+    )
     with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
         sock.sendall(head.encode() + b"PK" + b"\0" * 1024)
         answer = raw_answer(sock)
@@ -138,9 +152,11 @@ def test_members_compressed_167_times_past_the_budget_answer_413(live: Live, fil
 
 def test_an_upload_announcing_more_than_the_budget_answers_413_unread(live: Live) -> None:
     url = urlparse(live.url)
-    head = (f"POST /api/v1/packages HTTP/1.1\r\nHost: {url.netloc}\r\n"
-            f"Authorization: Bearer {live.tokens['hz-cac']}\r\n"
-            f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {1 << 30}\r\n\r\n--b\r\n")
+    head = (
+        f"POST /api/v1/packages HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        f"Authorization: Bearer {live.tokens['hz-cac']}\r\n"
+        f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {1 << 30}\r\n\r\n--b\r\n"
+    )
     with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
         sock.sendall(head.encode())
         answer = raw_answer(sock)
@@ -163,8 +179,18 @@ def test_one_malformed_row_never_fails_the_lists(live: Live) -> None:
     with live.ctx.uow() as uow:
         org = uow.session.scalars(select(Organisation).where(Organisation.location == "330106")).first()
         assert org is not None
-        uow.session.add(Filing(provider_id=org.id, region="330106", state="submitted", title="bad row",
-                               obligations="x", technologies=[["nested"]], answers={}, visible_to_regulator=True))
+        uow.session.add(
+            Filing(
+                provider_id=org.id,
+                region="330106",
+                state="submitted",
+                title="bad row",
+                obligations="x",
+                technologies=[["nested"]],
+                answers={},
+                visible_to_regulator=True,
+            )
+        )
         uow.commit()
     live.ctx.cache.clear()
     for user in ("hz-cac", "hz-admin"):
@@ -198,21 +224,24 @@ def test_a_hostile_page_number_is_a_4xx_page_with_security_headers(live: Live, p
 
 
 @pytest.mark.parametrize("content", [b"[" * 100_000 + b"]" * 100_000, b'{"schema": "redline/probe-run", "x": NaN}'])
-def test_malformed_json_evidence_viewed_as_a_page_is_a_4xx_with_security_headers(
-        live: Live, content: bytes) -> None:
+def test_malformed_json_evidence_viewed_as_a_page_is_a_4xx_with_security_headers(live: Live, content: bytes) -> None:
     with live.ctx.reader() as uow:
-        draft = uow.session.scalars(select(Filing.id).where(Filing.region.startswith("3301"),
-                                                            Filing.state == "draft")).first()
-    upload = live.api("hz-admin").post(f"/api/v1/filings/{draft}/evidence",
-                                       files={"file": ("run.json", content, "application/json")})
+        draft = uow.session.scalars(
+            select(Filing.id).where(Filing.region.startswith("3301"), Filing.state == "draft")
+        ).first()
+    upload = live.api("hz-admin").post(
+        f"/api/v1/filings/{draft}/evidence", files={"file": ("run.json", content, "application/json")}
+    )
     assert upload.status_code == 201, upload.text
     page = live.browser_login("hz-admin").get(f"/evidence/{upload.json()['sha256']}/view")
     assert page.status_code == 422, page.text
     assert all(h in page.headers for h in SECURITY_HEADERS)
 
 
-@pytest.mark.parametrize(("path", "status"), [("/api/v1/filings/999999", 404), ("/api/v1/filings?limit=0", 422),
-                                              ("/api/v1/nowhere", 404), ("/nowhere", 404)])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/api/v1/filings/999999", 404), ("/api/v1/filings?limit=0", 422), ("/api/v1/nowhere", 404), ("/nowhere", 404)],
+)
 def test_error_responses_carry_the_security_headers(live: Live, path: str, status: int) -> None:
     response = live.api("hz-cac").get(path)
     assert response.status_code == status
@@ -245,8 +274,9 @@ def test_an_unexpected_failure_is_a_500_problem_or_page_with_the_security_header
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10,
-                          transport=httpx.HTTPTransport(retries=5)) as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=10, transport=httpx.HTTPTransport(retries=5)
+        ) as client:
             while not server.started:
                 thread.join(0.05)
             api_answer = client.get("/api/v1/test-failure")

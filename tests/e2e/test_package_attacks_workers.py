@@ -23,9 +23,12 @@ from tests.e2e.test_package_attacks_http import (
     test_members_compressed_167_times_past_the_budget_answer_413,
 )
 
-__all__ = ["filing_id", "test_a_role_that_cannot_import_is_refused_before_its_upload_is_read",
-           "test_an_upload_announcing_more_than_the_budget_answers_413_unread",
-           "test_members_compressed_167_times_past_the_budget_answer_413"]
+__all__ = [
+    "filing_id",
+    "test_a_role_that_cannot_import_is_refused_before_its_upload_is_read",
+    "test_an_upload_announcing_more_than_the_budget_answers_413_unread",
+    "test_members_compressed_167_times_past_the_budget_answer_413",
+]
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"] if POSTGRES_URL else ["sqlite"])

@@ -22,10 +22,16 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 
 def run(tmp: Path, *args: str, stdin: str | None = None, db: str = "redline.db") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REDLINE_DATABASE_URL": f"sqlite:///{tmp / db}", "REDLINE_BLOB_DIR": str(tmp / "blobs"),
-           "REDLINE_KEY_DIR": str(tmp / "keys"), "COLUMNS": "150"}
-    return subprocess.run([str(REDLINE), *args], input=stdin, capture_output=True, text=True, env=env,
-                          timeout=120, check=False)
+    env = {
+        **os.environ,
+        "REDLINE_DATABASE_URL": f"sqlite:///{tmp / db}",
+        "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+        "REDLINE_KEY_DIR": str(tmp / "keys"),
+        "COLUMNS": "150",
+    }
+    return subprocess.run(
+        [str(REDLINE), *args], input=stdin, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 def test_serve_refuses_an_unmigrated_database_and_names_the_fix(tmp_path: Path) -> None:
@@ -38,11 +44,31 @@ def test_an_operator_migrates_creates_an_organisation_and_users(tmp_path: Path) 
     assert run(tmp_path, "db", "upgrade").returncode == 0
     org = run(tmp_path, "orgs", "create", "--kind", "provider", "--name", "测试公司", "--location", "330106")
     assert org.returncode == 0, org.stderr
-    created = run(tmp_path, "users", "create", "alice", "--role", "provider_admin", "--organisation",
-                  org.stdout.strip(), "--password-stdin", stdin="long-enough-pw-1\n")
+    created = run(
+        tmp_path,
+        "users",
+        "create",
+        "alice",
+        "--role",
+        "provider_admin",
+        "--organisation",
+        org.stdout.strip(),
+        "--password-stdin",
+        stdin="long-enough-pw-1\n",
+    )
     assert created.returncode == 0, created.stderr
-    weak = run(tmp_path, "users", "create", "bob", "--role", "cac_officer", "--jurisdiction", "330100",
-               "--password-stdin", stdin="short\n")
+    weak = run(
+        tmp_path,
+        "users",
+        "create",
+        "bob",
+        "--role",
+        "cac_officer",
+        "--jurisdiction",
+        "330100",
+        "--password-stdin",
+        stdin="short\n",
+    )
     assert weak.returncode == 2 and "at least 10 characters" in weak.stderr
     listed = run(tmp_path, "users", "list", "--json")
     assert [u["username"] for u in json.loads(listed.stdout)] == ["alice"]
@@ -51,10 +77,26 @@ def test_an_operator_migrates_creates_an_organisation_and_users(tmp_path: Path) 
 def test_an_operator_deactivates_an_account_and_resets_a_password_ending_its_sessions(tmp_path: Path) -> None:
     assert run(tmp_path, "db", "upgrade").returncode == 0
     org = run(tmp_path, "orgs", "create", "--kind", "provider", "--name", "测试公司", "--location", "330106")
-    assert run(tmp_path, "users", "create", "alice", "--role", "provider_admin", "--organisation",
-               org.stdout.strip(), "--password-stdin", stdin="long-enough-pw-1\n").returncode == 0
-    ctx = build_context(Settings(database_url=f"sqlite:///{tmp_path / 'redline.db'}", blob_dir=tmp_path / "b",
-                                 key_dir=tmp_path / "keys"))
+    assert (
+        run(
+            tmp_path,
+            "users",
+            "create",
+            "alice",
+            "--role",
+            "provider_admin",
+            "--organisation",
+            org.stdout.strip(),
+            "--password-stdin",
+            stdin="long-enough-pw-1\n",
+        ).returncode
+        == 0
+    )
+    ctx = build_context(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'redline.db'}", blob_dir=tmp_path / "b", key_dir=tmp_path / "keys"
+        )
+    )
     session, _ = accounts.login(ctx, "alice", "long-enough-pw-1")
     common = run(tmp_path, "users", "set-password", "alice", "--password-stdin", stdin="password12\n")
     assert common.returncode == 2 and "attackers try first" in common.stderr
@@ -79,8 +121,15 @@ def _fail() -> Principal:
 
 def test_audit_verify_passes_on_the_demo_data_and_fails_on_a_tampered_copy(tmp_path: Path) -> None:
     assert run(tmp_path, "db", "upgrade").returncode == 0
-    load_demo(build_context(Settings(database_url=f"sqlite:///{tmp_path / 'redline.db'}",
-                                     blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys")))
+    load_demo(
+        build_context(
+            Settings(
+                database_url=f"sqlite:///{tmp_path / 'redline.db'}",
+                blob_dir=tmp_path / "blobs",
+                key_dir=tmp_path / "keys",
+            )
+        )
+    )
     ok = run(tmp_path, "audit", "verify")
     assert ok.returncode == 0 and "audit chain intact" in ok.stdout
     with sqlite3.connect(tmp_path / "redline.db") as source, sqlite3.connect(tmp_path / "tampered.db") as copy:

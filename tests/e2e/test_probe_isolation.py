@@ -47,12 +47,23 @@ class Platform:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        self.procs.append(subprocess.Popen([str(REDLINE), "serve", "--port", str(port), "--workers",
-                                            str(self.workers)], env=self.env, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.DEVNULL))
+        self.procs.append(
+            subprocess.Popen(
+                [str(REDLINE), "serve", "--port", str(port), "--workers", str(self.workers)],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         if self.workers > 1:  # PostgreSQL: jobs go to a job worker, as in a deployment
-            self.procs.append(subprocess.Popen([str(REDLINE), "worker", "--concurrency", "2"], env=self.env,
-                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            self.procs.append(
+                subprocess.Popen(
+                    [str(REDLINE), "worker", "--concurrency", "2"],
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         for _ in range(600):
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
@@ -81,8 +92,13 @@ def platform(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         upgrade(url)
         ctx = build_context(Settings(database_url=url, blob_dir=tmp / "blobs"))
         load_demo(ctx)
-        env = {**os.environ, **batch_probe.install(site), "REDLINE_DATABASE_URL": url,
-               "REDLINE_BLOB_DIR": str(tmp / "blobs"), "REDLINE_PROBE_CPU_SECONDS": "2"}
+        env = {
+            **os.environ,
+            **batch_probe.install(site),
+            "REDLINE_DATABASE_URL": url,
+            "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+            "REDLINE_PROBE_CPU_SECONDS": "2",
+        }
         running = Platform(ctx, env, workers=1 if request.param == "sqlite" else 2)
         running.token = accounts.create_api_token(ctx, accounts.login(ctx, "hz-cac", DEMO_PASSWORD)[1], "isolation")
         running.start()
@@ -100,10 +116,18 @@ def _provider(ctx: Context) -> int:
 
 
 def _campaign(platform: Platform, probe: str, options: dict[str, object]) -> int:
-    created = platform.api().post("/api/v1/campaigns", json={
-        "name": "隔离测试", "region": "330100", "basis": ["sa2018:5(4)"], "period_start": "2026-01-01",
-        "period_end": "2026-03-31", "probes": [{"name": probe, "options": options}],
-        "provider_ids": [_provider(platform.ctx)]})
+    created = platform.api().post(
+        "/api/v1/campaigns",
+        json={
+            "name": "隔离测试",
+            "region": "330100",
+            "basis": ["sa2018:5(4)"],
+            "period_start": "2026-01-01",
+            "period_end": "2026-03-31",
+            "probes": [{"name": probe, "options": options}],
+            "provider_ids": [_provider(platform.ctx)],
+        },
+    )
     assert created.status_code == 201, created.text
     return int(created.json()["id"])
 
@@ -137,8 +161,11 @@ def test_a_catastrophic_term_runs_to_the_end_while_the_server_answers(platform: 
     uploaded = api.post(f"/api/v1/campaigns/{campaign_id}/files", files={"file": ("terms.txt", terms)})
     assert uploaded.status_code == 201, uploaded.text
     samples = [("files", (f"attack-{n}.txt", b"a" * 28 + b"!\n")) for n in range(6)]
-    added = api.post(f"/api/v1/campaigns/{campaign_id}/samples", data={"provider_id": str(_provider(platform.ctx)),
-                                                                        "kind": "text"}, files=samples)
+    added = api.post(
+        f"/api/v1/campaigns/{campaign_id}/samples",
+        data={"provider_id": str(_provider(platform.ctx)), "kind": "text"},
+        files=samples,
+    )
     assert added.status_code == 201, added.text
     run, waits = _run_while_checking_health(platform, campaign_id)
     assert run.state == "done", run.error
@@ -147,19 +174,23 @@ def test_a_catastrophic_term_runs_to_the_end_while_the_server_answers(platform: 
 
 def test_a_probe_burning_cpu_is_stopped_by_its_childs_limit_and_never_runs_in_the_server(platform: Platform) -> None:
     campaign_id = _campaign(platform, "batch-test", {"spin": 600})
-    added = platform.api().post(f"/api/v1/campaigns/{campaign_id}/samples",
-                                data={"provider_id": str(_provider(platform.ctx))},
-                                files=[("files", ("hog.txt", b"good\n"))])
+    added = platform.api().post(
+        f"/api/v1/campaigns/{campaign_id}/samples",
+        data={"provider_id": str(_provider(platform.ctx))},
+        files=[("files", ("hog.txt", b"good\n"))],
+    )
     assert added.status_code == 201, added.text
     run, _ = _run_while_checking_health(platform, campaign_id)
     assert run.state == "done" and run.files_failed == 1, run.error
     calm = _campaign(platform, "batch-test", {})
-    platform.api().post(f"/api/v1/campaigns/{calm}/samples", data={"provider_id": str(_provider(platform.ctx))},
-                        files=[("files", ("calm.txt", b"good\n"))])
+    platform.api().post(
+        f"/api/v1/campaigns/{calm}/samples",
+        data={"provider_id": str(_provider(platform.ctx))},
+        files=[("files", ("calm.txt", b"good\n"))],
+    )
     done, _ = _run_while_checking_health(platform, calm)
     assert done.state == "done" and done.result_sha256
     document = json.loads(platform.ctx.blobs.path_for(done.result_sha256).read_text(encoding="utf-8"))
     (result,) = document["providers"][0]["run"]["results"]
     assert result["details"]["cpu_limit"] == 2
     assert result["details"]["pid"] not in {proc.pid for proc in platform.procs}
-

@@ -23,16 +23,32 @@ PLUGIN = ROOT / "tests" / "plugins" / "redline-example-probe"
 @pytest.fixture(scope="module")
 def plugin_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("site")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--no-index", "--target", str(target), str(PLUGIN)], check=True, capture_output=True,
-                   cwd=target)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(PLUGIN),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=target,
+    )
     return target
 
 
 def redline(plugin_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(plugin_path), "COLUMNS": "150"}
-    return subprocess.run([str(REDLINE), *args], capture_output=True, text=True, env=env, timeout=120,
-                          check=False, cwd=plugin_path)
+    return subprocess.run(
+        [str(REDLINE), *args], capture_output=True, text=True, env=env, timeout=120, check=False, cwd=plugin_path
+    )
 
 
 def test_an_installed_plugin_package_shows_up_in_probe_list(plugin_path: Path) -> None:
@@ -45,8 +61,18 @@ def test_an_installed_plugin_package_shows_up_in_probe_list(plugin_path: Path) -
 def test_the_plugin_probe_runs_on_all_cores_and_reports(plugin_path: Path, tmp_path: Path) -> None:
     for n in range(40):
         (tmp_path / f"f{n}.txt").write_bytes(b"x" * (50 * n))
-    result = redline(plugin_path, "probe", "run", "example-size", str(tmp_path), "--jobs", "2", "--json",
-                     "--option", "max_bytes=1000")
+    result = redline(
+        plugin_path,
+        "probe",
+        "run",
+        "example-size",
+        str(tmp_path),
+        "--jobs",
+        "2",
+        "--json",
+        "--option",
+        "max_bytes=1000",
+    )
     assert result.returncode == 1  # some files are too large: a check that found problems
     document = json.loads(result.stdout)
     assert document["summary"] == {"files": 40, "too_large": 19}
@@ -54,8 +80,13 @@ def test_the_plugin_probe_runs_on_all_cores_and_reports(plugin_path: Path, tmp_p
 
 
 def test_without_the_package_the_probe_is_unknown(tmp_path: Path) -> None:
-    result = subprocess.run([str(REDLINE), "probe", "run", "example-size", str(tmp_path)], capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [str(REDLINE), "probe", "run", "example-size", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2 and "no probe 'example-size'" in result.stderr
 
 
@@ -84,8 +115,13 @@ def test_a_plugin_registered_by_hand_is_found_without_entry_points() -> None:
 
 
 def test_a_missing_path_is_a_user_error(tmp_path: Path) -> None:
-    result = subprocess.run([str(REDLINE), "probe", "run", "aigc-label", str(tmp_path / "nope")],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [str(REDLINE), "probe", "run", "aigc-label", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2 and "no such file or directory" in result.stderr
 
 

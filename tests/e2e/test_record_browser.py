@@ -31,8 +31,10 @@ def _save(page: Page) -> None:
 def _documents(page: Page) -> dict[str, str]:
     """文号 → title of every document listed on the page."""
     rows = page.locator("#documents tr[data-document]")
-    return {rows.nth(n).locator("td").nth(0).inner_text().strip(): rows.nth(n).locator("td").nth(1).inner_text()
-            for n in range(rows.count())}
+    return {
+        rows.nth(n).locator("td").nth(0).inner_text().strip(): rows.nth(n).locator("td").nth(1).inner_text()
+        for n in range(rows.count())
+    }
 
 
 def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, live: Live) -> None:

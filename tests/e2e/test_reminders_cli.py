@@ -34,11 +34,13 @@ def _ctx(tmp: Path) -> Context:
 def test_a_dry_run_plans_the_reminders_of_a_due_date_and_records_nothing(demo: Path) -> None:
     ctx = _ctx(demo)
     with ctx.reader() as uow:
-        filing = uow.session.scalars(select(Filing).where(Filing.due_date.is_not(None), Filing.state == "draft")
-                                     .order_by(Filing.due_date)).first()
+        filing = uow.session.scalars(
+            select(Filing).where(Filing.due_date.is_not(None), Filing.state == "draft").order_by(Filing.due_date)
+        ).first()
         assert filing is not None and filing.due_date is not None
-        admin = uow.session.scalars(select(User).where(User.organisation_id == filing.provider_id,
-                                                      User.role == "provider_admin")).first()
+        admin = uow.session.scalars(
+            select(User).where(User.organisation_id == filing.provider_id, User.role == "provider_admin")
+        ).first()
         assert admin is not None
         filing_id, due, username, org = filing.id, filing.due_date, admin.username, filing.provider_id
     assert run(demo, "users", "set-email", username, "admin@example.test").returncode == 0
@@ -50,7 +52,9 @@ def test_a_dry_run_plans_the_reminders_of_a_due_date_and_records_nothing(demo: P
     summary = json.loads(planned.stdout)
     mine = [o for o in summary["outcomes"] if o["filing_id"] == filing_id and o["stage"] == "due"]
     assert {(o["channel"], o["recipient"], o["status"]) for o in mine} >= {
-        ("email", "admin@example.test", "planned"), ("webhook", "https://hooks.example.test/hook", "planned")}
+        ("email", "admin@example.test", "planned"),
+        ("webhook", "https://hooks.example.test/hook", "planned"),
+    }
     assert summary["planned"] == len(summary["outcomes"]) and summary["sent"] == 0
     with ctx.reader() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Reminder)) == 0
@@ -67,8 +71,14 @@ def test_bad_dates_accounts_and_addresses_exit_2_naming_them(demo: Path) -> None
         org = uow.session.scalar(select(Organisation.id).order_by(Organisation.id))
     bad_url = run(demo, "orgs", "webhook", "add", str(org), "ftp://example.test/x")
     assert bad_url.returncode == 2 and "Traceback" not in bad_url.stderr
-    for inside in ("http://127.0.0.1:9/hook", "http://[::1]/h", "http://2130706433/h", "http://169.254.169.254/",
-                   "http://10.1.2.3/h", "http://localhost/h"):
+    for inside in (
+        "http://127.0.0.1:9/hook",
+        "http://[::1]/h",
+        "http://2130706433/h",
+        "http://169.254.169.254/",
+        "http://10.1.2.3/h",
+        "http://localhost/h",
+    ):
         refused = run(demo, "orgs", "webhook", "add", str(org), inside)
         assert refused.returncode == 2 and "does not send there" in refused.stderr, (inside, refused.stderr)
     with_password = run(demo, "orgs", "webhook", "add", str(org), "https://bob:pa55word@hooks.example.test/h")
@@ -79,8 +89,9 @@ def test_bad_dates_accounts_and_addresses_exit_2_naming_them(demo: Path) -> None
 def test_webhooks_are_listed_without_secrets_and_removed(demo: Path) -> None:
     with _ctx(demo).reader() as uow:
         org = uow.session.scalar(select(Organisation.id).order_by(Organisation.id))
-    added = run(demo, "orgs", "webhook", "add", str(org), "https://hooks.example.test/r?token=t0ps3cret",
-                "--secret", "k" * 32)
+    added = run(
+        demo, "orgs", "webhook", "add", str(org), "https://hooks.example.test/r?token=t0ps3cret", "--secret", "k" * 32
+    )
     assert added.returncode == 0, added.stderr
     hook_id = int(added.stdout.split()[1])
     listed = json.loads(run(demo, "orgs", "webhook", "list", str(org), "--json").stdout)

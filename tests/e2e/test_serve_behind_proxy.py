@@ -40,10 +40,19 @@ def served(tmp: Path, *args: str, **env: str) -> Iterator[str]:
         ctx = build_context(Settings(database_url=url, blob_dir=tmp / "blobs"))
         accounts.create_user(ctx, accounts.NewUser("alice", PASSWORD, Role.PLATFORM_ADMIN))
     port = _port()
-    environ = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp / "blobs"),
-               "REDLINE_LOGIN_IP_MAX_FAILURES": str(LIMIT), **env}
-    process = subprocess.Popen([str(REDLINE), "serve", "--port", str(port), *args], env=environ,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environ = {
+        **os.environ,
+        "REDLINE_DATABASE_URL": url,
+        "REDLINE_BLOB_DIR": str(tmp / "blobs"),
+        "REDLINE_LOGIN_IP_MAX_FAILURES": str(LIMIT),
+        **env,
+    }
+    process = subprocess.Popen(
+        [str(REDLINE), "serve", "--port", str(port), *args],
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -58,12 +67,15 @@ def served(tmp: Path, *args: str, **env: str) -> Iterator[str]:
 
 
 def _login(base: str, source: str, forwarded_for: str, password: str) -> httpx.Response:
-    with httpx.Client(base_url=base, timeout=30, transport=httpx.HTTPTransport(local_address=source),
-                      headers={"X-Forwarded-For": forwarded_for}) as client:
+    with httpx.Client(
+        base_url=base,
+        timeout=30,
+        transport=httpx.HTTPTransport(local_address=source),
+        headers={"X-Forwarded-For": forwarded_for},
+    ) as client:
         page = client.get("/login")
         csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        return client.post("/login", data={"username": "alice", "password": password, "csrf_token": csrf,
-                                           "next": "/"})
+        return client.post("/login", data={"username": "alice", "password": password, "csrf_token": csrf, "next": "/"})
 
 
 def test_behind_a_trusted_proxy_one_clients_failures_do_not_block_the_others(tmp_path: Path) -> None:

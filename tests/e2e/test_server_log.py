@@ -47,11 +47,16 @@ class Served:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        environment = {**os.environ, "REDLINE_DATABASE_URL": f"sqlite:///{tmp}/r.db",
-                       "REDLINE_BLOB_DIR": str(tmp / "b"), **env}
+        environment = {
+            **os.environ,
+            "REDLINE_DATABASE_URL": f"sqlite:///{tmp}/r.db",
+            "REDLINE_BLOB_DIR": str(tmp / "b"),
+            **env,
+        }
         with self.log.open("wb") as stderr:
-            self.proc = subprocess.Popen([str(REDLINE), "serve", "--port", str(port)], env=environment,
-                                         stdout=subprocess.DEVNULL, stderr=stderr)
+            self.proc = subprocess.Popen(
+                [str(REDLINE), "serve", "--port", str(port)], env=environment, stdout=subprocess.DEVNULL, stderr=stderr
+            )
         for _ in range(300):
             try:
                 if httpx.get(self.url + "/api/v1/health", timeout=1).status_code == 200:
@@ -91,8 +96,9 @@ def _login(url: str) -> tuple[httpx.Client, str, str]:
     client = httpx.Client(base_url=url, timeout=30)
     page = client.get("/login")
     csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    answer = client.post("/login", data={"username": "hz-admin", "password": DEMO_PASSWORD, "csrf_token": csrf,
-                                         "next": "/"})
+    answer = client.post(
+        "/login", data={"username": "hz-admin", "password": DEMO_PASSWORD, "csrf_token": csrf, "next": "/"}
+    )
     assert answer.status_code == 303
     return client, csrf, client.cookies["redline_session"]
 
@@ -137,20 +143,24 @@ def test_the_log_is_json_lines_when_asked_and_quiet_below_its_level(serve: type[
 
 
 def test_an_unhandled_error_is_a_500_problem_with_its_request_id_and_one_error_entry(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def broken(request: Request) -> Response:
         raise RuntimeError("database says password=hunter2")  # what a careless library might put in a message
 
     # as in the platform's app: inside Starlette's own last-resort handler, outside every other layer
-    app = Starlette(routes=[Route("/boom", broken)],
-                    middleware=[Middleware(RequestLogMiddleware, headers=ERROR_HEADERS)])
+    app = Starlette(
+        routes=[Route("/boom", broken)], middleware=[Middleware(RequestLogMiddleware, headers=ERROR_HEADERS)]
+    )
     with caplog.at_level(logging.INFO, logger="redline"):
         answer = TestClient(app, raise_server_exceptions=False).get("/boom?session=abc")
     assert answer.status_code == 500 and answer.headers["content-type"] == "application/problem+json"
     request_id = answer.headers["x-request-id"]
     assert answer.json()["request_id"] == request_id and "hunter2" not in answer.text
-    assert answer.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in answer.headers[
-        "content-security-policy"]
+    assert (
+        answer.headers["x-frame-options"] == "DENY"
+        and "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    )
     errors = [r for r in caplog.records if r.name == "redline.error"]
     assert len(errors) == 1 and errors[0].request_id == request_id and errors[0].exc_info  # type: ignore[attr-defined]
     access = [r for r in caplog.records if r.name == "redline.access"]
@@ -158,14 +168,16 @@ def test_an_unhandled_error_is_a_500_problem_with_its_request_id_and_one_error_e
 
 
 def test_without_the_cjk_font_serve_warns_and_a_pdf_job_fails_naming_the_package(
-        serve: type[Served], tmp_path: Path) -> None:
+    serve: type[Served], tmp_path: Path
+) -> None:
     empty = tmp_path / "fonts.conf"  # a fontconfig that knows no font at all: as on a machine without fonts
     empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig></fontconfig>\n')
     server = serve({"FONTCONFIG_FILE": str(empty), "FONTCONFIG_PATH": str(tmp_path)})
     ctx = build_context(Settings(database_url=f"sqlite:///{tmp_path}/r.db", blob_dir=tmp_path / "b"))
     with ctx.reader() as uow:
-        filing_id = uow.session.scalars(select(Filing.id).where(Filing.region.startswith("3301"),
-                                                                Filing.report.is_not(None))).first()
+        filing_id = uow.session.scalars(
+            select(Filing.id).where(Filing.region.startswith("3301"), Filing.report.is_not(None))
+        ).first()
     api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.token}"}, timeout=30)
     created = api.post(f"/api/v1/filings/{filing_id}/report-pdf-job")
     assert created.status_code == 202
@@ -181,7 +193,8 @@ def test_without_the_cjk_font_serve_warns_and_a_pdf_job_fails_naming_the_package
 
 
 def test_a_crash_inside_the_platform_is_logged_under_the_request_id_the_client_got(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     from redline.web.app import create_app
 
     url = f"sqlite:///{tmp_path}/r.db"
@@ -200,4 +213,5 @@ def test_a_crash_inside_the_platform_is_logged_under_the_request_id_the_client_g
     errors = [r for r in caplog.records if r.name == "redline.error"]
     assert len(errors) == 1 and errors[0].request_id == request_id and errors[0].exc_info  # type: ignore[attr-defined]
     assert [r.getMessage().split(" ")[:3] for r in caplog.records if r.name == "redline.access"] == [
-        ["GET", "/api/v1/boom", "500"]]
+        ["GET", "/api/v1/boom", "500"]
+    ]

@@ -27,8 +27,9 @@ def _csrf(page: httpx.Response) -> str:
 def _login(live: Live, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
     client = httpx.Client(base_url=live.url, timeout=30, follow_redirects=False)
     page = client.get("/login")
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": _csrf(page), "next": "/"})
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": _csrf(page), "next": "/"}
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -39,12 +40,14 @@ def _user(live: Live, name: str) -> None:
 
 # ---- B17: the CSRF token is bound to the session and rotates -------------------------------------
 
+
 def test_any_equal_value_in_csrf_cookie_and_field_is_refused(live: Live) -> None:
     forged = "A" * 43
     client = httpx.Client(base_url=live.url, timeout=30, follow_redirects=False)
     client.cookies.set("redline_csrf", forged)
-    response = client.post("/login", data={"username": "hz-admin", "password": DEMO_PASSWORD,
-                                           "csrf_token": forged, "next": "/"})
+    response = client.post(
+        "/login", data={"username": "hz-admin", "password": DEMO_PASSWORD, "csrf_token": forged, "next": "/"}
+    )
     assert response.status_code == 403
     assert "redline_session" not in response.cookies
 
@@ -68,19 +71,28 @@ def test_the_csrf_token_of_another_session_is_refused(live: Live) -> None:
 def test_the_csrf_token_rotates_at_login_and_logout(live: Live) -> None:
     client = httpx.Client(base_url=live.url, timeout=30, follow_redirects=False)
     before = _csrf(client.get("/login"))
-    assert client.post("/login", data={"username": "hz-mps", "password": DEMO_PASSWORD, "csrf_token": before,
-                                       "next": "/"}).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"username": "hz-mps", "password": DEMO_PASSWORD, "csrf_token": before, "next": "/"}
+        ).status_code
+        == 303
+    )
     during = _csrf(client.get("/account"))
     assert during != before
     assert client.post("/logout", data={"csrf_token": during}).status_code == 303
     after = _csrf(client.get("/login"))
     assert after not in (before, during)
     # the pre-login token is dead after logout: a login form posted with it is refused
-    assert client.post("/login", data={"username": "hz-mps", "password": DEMO_PASSWORD, "csrf_token": before,
-                                       "next": "/"}).status_code == 403
+    assert (
+        client.post(
+            "/login", data={"username": "hz-mps", "password": DEMO_PASSWORD, "csrf_token": before, "next": "/"}
+        ).status_code
+        == 403
+    )
 
 
 # ---- B18: a new token is shown once, from the server, never from the URL ----------------------------
+
 
 def test_the_account_page_never_shows_a_token_from_the_url(live: Live) -> None:
     client = _login(live, "nb-admin")
@@ -100,6 +112,7 @@ def test_a_new_token_is_shown_once_on_the_post_response_only(live: Live) -> None
 
 
 # ---- B9: tokens expire and are revocable; password change; log out everywhere -----------------------
+
 
 def test_a_token_expires_after_its_lifetime(live: Live) -> None:
     _, principal = accounts.login(live.ctx, "sz-mps", DEMO_PASSWORD)
@@ -158,8 +171,7 @@ def test_the_owner_revokes_a_token_on_the_account_page(live: Live) -> None:
     assert token_id is not None
     revoked = client.post(f"/account/tokens/{token_id.group(1)}/revoke", data={"csrf_token": _csrf(page)})
     assert revoked.status_code == 303
-    assert httpx.get(live.url + "/api/v1/me",
-                     headers={"Authorization": f"Bearer {token.group(1)}"}).status_code == 401
+    assert httpx.get(live.url + "/api/v1/me", headers={"Authorization": f"Bearer {token.group(1)}"}).status_code == 401
 
 
 def test_a_password_change_needs_the_current_password_and_ends_every_other_session(live: Live) -> None:
@@ -168,11 +180,15 @@ def test_a_password_change_needs_the_current_password_and_ends_every_other_sessi
     _, principal = accounts.login(live.ctx, "pw-changer", PASSWORD)
     token = accounts.create_api_token(live.ctx, principal, "ci")
     page = owner.get("/account")
-    wrong = owner.post("/account/password", data={"csrf_token": _csrf(page), "current": "not-my-password-1",
-                                                  "new": "second-password-2"})
+    wrong = owner.post(
+        "/account/password",
+        data={"csrf_token": _csrf(page), "current": "not-my-password-1", "new": "second-password-2"},
+    )
     assert wrong.status_code == 422
-    changed = owner.post("/account/password", data={"csrf_token": _csrf(page), "current": PASSWORD,
-                                                    "new": "second-password-2", "revoke_tokens": "on"})
+    changed = owner.post(
+        "/account/password",
+        data={"csrf_token": _csrf(page), "current": PASSWORD, "new": "second-password-2", "revoke_tokens": "on"},
+    )
     assert changed.status_code == 303
     assert owner.get("/account").status_code == 200  # this session stays
     assert thief.get("/account").status_code == 303  # the stolen one is gone

@@ -20,8 +20,9 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 def redline(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False
+    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
@@ -49,8 +50,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def work(report: Path, tmp_path: Path) -> Path:
     shutil.copy(report, tmp_path / "report.json")
-    (tmp_path / "manifest.json").write_text(json.dumps(
-        {"files": [{"path": "evidence/measures.md", "sha256": "0" * 64}]}), encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"files": [{"path": "evidence/measures.md", "sha256": "0" * 64}]}), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -76,8 +78,7 @@ def test_keys_sign_verify_and_tampering(work: Path, algorithm: str) -> None:
     assert signature["algorithm"] == algorithm and signature["signer"] == "王敏"
     failed(redline("report", "sign", "report.json", "--key", key, cwd=work), 2, "already exists")
 
-    verified = ok(redline("report", "verify", "report.json", "--manifest", "manifest.json", "--trust", pub,
-                          cwd=work))
+    verified = ok(redline("report", "verify", "report.json", "--manifest", "manifest.json", "--trust", pub, cwd=work))
     assert "seal intact" in verified.stdout
     assert f"signed by 王敏 ({algorithm}, key {signature['key_id']})" in verified.stdout
     untrusted = ok(redline("report", "verify", "report.json", "--manifest", "manifest.json", cwd=work))
@@ -87,10 +88,14 @@ def test_keys_sign_verify_and_tampering(work: Path, algorithm: str) -> None:
     # signed with the manifest, checked without it
     failed(redline("report", "verify", "report.json", cwd=work), 1, "signature does not match", "--manifest")
     # the evidence manifest changed
-    (work / "manifest.json").write_text(json.dumps(
-        {"files": [{"path": "evidence/measures.md", "sha256": "1" + "0" * 63}]}), encoding="utf-8")
-    failed(redline("report", "verify", "report.json", "--manifest", "manifest.json", cwd=work), 1,
-           "signature does not match: the report or the evidence manifest changed after signing")
+    (work / "manifest.json").write_text(
+        json.dumps({"files": [{"path": "evidence/measures.md", "sha256": "1" + "0" * 63}]}), encoding="utf-8"
+    )
+    failed(
+        redline("report", "verify", "report.json", "--manifest", "manifest.json", cwd=work),
+        1,
+        "signature does not match: the report or the evidence manifest changed after signing",
+    )
 
 
 def test_a_changed_and_resealed_report_fails_only_on_the_signature(work: Path) -> None:
@@ -107,19 +112,22 @@ def test_a_signature_by_another_key_fails_against_the_trusted_one(work: Path) ->
     ok(redline("keys", "new", "--name", "provider", "-o", work))
     ok(redline("keys", "new", "--name", "impostor", "--algorithm", "sm2-sm3", "-o", work))
     ok(redline("report", "sign", "report.json", "--key", "impostor.key", cwd=work))
-    failed(redline("report", "verify", "report.json", "--trust", "provider.pub", cwd=work), 1,
-           "signed by a different key than the one you trust")
+    failed(
+        redline("report", "verify", "report.json", "--trust", "provider.pub", cwd=work),
+        1,
+        "signed by a different key than the one you trust",
+    )
 
 
 def test_missing_or_wrong_files_are_user_errors_naming_them(work: Path) -> None:
-    failed(redline("report", "sign", "report.json", "--key", "nobody.key", cwd=work), 2, "nobody.key",
-           "file not found")
+    failed(redline("report", "sign", "report.json", "--key", "nobody.key", cwd=work), 2, "nobody.key", "file not found")
     assert not (work / "report.json.sig").exists()
     ok(redline("keys", "new", "--name", "a", "-o", work))
     failed(redline("report", "sign", "report.json", "--key", "a.pub", cwd=work), 2, "a.pub", "public key")
     ok(redline("report", "sign", "report.json", "--key", "a.key", cwd=work))
-    failed(redline("report", "verify", "report.json", "--trust", "nobody.pub", cwd=work), 2, "nobody.pub",
-           "file not found")
+    failed(
+        redline("report", "verify", "report.json", "--trust", "nobody.pub", cwd=work), 2, "nobody.pub", "file not found"
+    )
     failed(redline("report", "verify", "report.json", "--signature", "none.sig", cwd=work), 2, "none.sig")
     failed(redline("keys", "new", "--name", "x", "-o", work / "missing"), 2, "output directory does not exist")
     failed(redline("keys", "new", "--name", "../x", "-o", work), 2, "file name")

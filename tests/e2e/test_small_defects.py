@@ -21,14 +21,21 @@ def _filings(live: Live) -> int:
         return len(uow.session.scalars(select(Filing.id)).all())
 
 
-FALL = {"kind": "user_growth", "date": "2027-06-01", "mau_before": "2000000", "mau_after": "1500000",
-        "description": "月活下降"}
+FALL = {
+    "kind": "user_growth",
+    "date": "2027-06-01",
+    "mau_before": "2000000",
+    "mau_after": "1500000",
+    "description": "月活下降",
+}
 
 
 def test_a_claimed_growth_with_fewer_users_after_is_refused_by_the_api_with_problem_json(live: Live) -> None:
     before = _filings(live)
-    refused = live.api("hz-admin").post("/api/v1/filings", json={"service_id": _service_id(live), "change": {
-        **FALL, "mau_before": 2_000_000, "mau_after": 1_500_000}})
+    refused = live.api("hz-admin").post(
+        "/api/v1/filings",
+        json={"service_id": _service_id(live), "change": {**FALL, "mau_before": 2_000_000, "mau_after": 1_500_000}},
+    )
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert refused.json()["field"] == "mau_after" and "not growth" in refused.json()["detail"]

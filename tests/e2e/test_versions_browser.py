@@ -15,8 +15,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"versions-{name}.png"), full_page=True)
 
 
-def test_a_resubmission_shows_two_versions_a_readable_diff_and_separate_deadlines(
-        browser: Browser, live: Live) -> None:
+def test_a_resubmission_shows_two_versions_a_readable_diff_and_separate_deadlines(browser: Browser, live: Live) -> None:
     provider = login(browser, live, "hz-admin")
     filing_url, filing_id = new_filing(provider, live, "新增话题论坛（版本测试）")
     answer_all_met(provider)
@@ -78,21 +77,47 @@ def test_the_api_lists_versions_serves_each_as_sealed_and_diffs_them(live: Live)
     cac, provider = live.api("hz-cac"), live.api("hz-admin")
     service_id = provider.get("/api/v1/services").json()[0]["id"]
     launch = (dt.date.today() + dt.timedelta(days=40)).isoformat()
-    created = provider.post("/api/v1/filings", json={"service_id": service_id, "change": {
-        "kind": "add_capability", "date": launch, "capabilities": ["forum"]}})
+    created = provider.post(
+        "/api/v1/filings",
+        json={
+            "service_id": service_id,
+            "change": {"kind": "add_capability", "date": launch, "capabilities": ["forum"]},
+        },
+    )
     assert created.status_code == 201, created.text
     filing_id = created.json()["id"]
     items = provider.get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
-    assert provider.put(f"/api/v1/filings/{filing_id}/answers", json={"answers": {
-        i: {"status": "met", "reason": "已落实"} for i in items}}).status_code == 200
+    assert (
+        provider.put(
+            f"/api/v1/filings/{filing_id}/answers",
+            json={"answers": {i: {"status": "met", "reason": "已落实"} for i in items}},
+        ).status_code
+        == 200
+    )
     assert provider.post(f"/api/v1/filings/{filing_id}/actions/submit", json={}).status_code == 200
     assert cac.post(f"/api/v1/filings/{filing_id}/actions/start_review", json={}).status_code == 200
     due = (dt.date.today() + dt.timedelta(days=20)).isoformat()
-    assert cac.post(f"/api/v1/filings/{filing_id}/actions/request_supplement",
-                    json={"note": "请补充", "due": due}).status_code == 200
-    assert provider.put(f"/api/v1/filings/{filing_id}/answers", json={"answers": {items[0]: {
-        "status": "partly_met", "reason": "夜间审核人手不足",
-        "findings": [{"severity": "medium", "text": "夜班无人值守"}]}}}).status_code == 200
+    assert (
+        cac.post(
+            f"/api/v1/filings/{filing_id}/actions/request_supplement", json={"note": "请补充", "due": due}
+        ).status_code
+        == 200
+    )
+    assert (
+        provider.put(
+            f"/api/v1/filings/{filing_id}/answers",
+            json={
+                "answers": {
+                    items[0]: {
+                        "status": "partly_met",
+                        "reason": "夜间审核人手不足",
+                        "findings": [{"severity": "medium", "text": "夜班无人值守"}],
+                    }
+                }
+            },
+        ).status_code
+        == 200
+    )
     assert provider.post(f"/api/v1/filings/{filing_id}/actions/submit", json={}).status_code == 200
 
     versions = provider.get(f"/api/v1/filings/{filing_id}/versions").json()
@@ -100,8 +125,7 @@ def test_the_api_lists_versions_serves_each_as_sealed_and_diffs_them(live: Live)
     first = cac.get(f"/api/v1/filings/{filing_id}/versions/1").json()
     assert first["seal"]["digest"] == versions[0]["digest"]
     diff = cac.get(f"/api/v1/filings/{filing_id}/versions/diff", params={"before": 1, "after": 2}).json()
-    assert {(a["item"]["item_id"], a["field"]) for a in diff["answers"]} == {(items[0], "status"),
-                                                                            (items[0], "reason")}
+    assert {(a["item"]["item_id"], a["field"]) for a in diff["answers"]} == {(items[0], "status"), (items[0], "reason")}
     assert [(f["text"], f["before"], f["after"]) for f in diff["findings"]] == [("夜班无人值守", None, "medium")]
     assert all(a["item"]["zh"] and a["item"]["en"] for a in diff["answers"])
     bad = cac.get(f"/api/v1/filings/{filing_id}/versions/diff", params={"before": 0, "after": 2})

@@ -32,8 +32,12 @@ def _resubmitted(db: Path) -> int:
     accounts.create_user(ctx, accounts.NewUser("sz-cac", PASSWORD, Role.CAC_OFFICER, "sz", None, "440300"))
     provider, cac = accounts.login(ctx, "hz-admin", PASSWORD)[1], accounts.login(ctx, "hz-cac", PASSWORD)[1]
     service = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
-    fid = filings.record_change(ctx, provider, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                        "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        provider,
+        service,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     items = queries.get_filing(ctx, provider, fid).items
     filings.save_answers(ctx, provider, fid, {i: {"status": "met"} for i in items})
     review.act(ctx, provider, fid, Action.SUBMIT)
@@ -58,8 +62,9 @@ def _digests(db: Path, fid: int) -> list[str]:
     return [v["digest"] for v in versions]
 
 
-def test_the_terminal_lists_the_versions_and_shows_the_first_as_sealed(resubmitted: tuple[Path, int],
-                                                                      tmp_path: Path) -> None:
+def test_the_terminal_lists_the_versions_and_shows_the_first_as_sealed(
+    resubmitted: tuple[Path, int], tmp_path: Path
+) -> None:
     db, fid = resubmitted
     digests = _digests(db, fid)
     shown = run(db, "versions", "show", str(fid), "1", "--as", "hz-admin", "-o", str(tmp_path / "v1.json"))

@@ -73,8 +73,13 @@ BOOK = default_rulebook()
 WORK = Path(tempfile.mkdtemp(prefix="redline-fuzz-"))
 TERMS = ["测试违禁词", "spamword", "example banned phrase", "ass"]
 SCREEN = Screen(TermList("t", tuple(Term(t, "c", Severity.LOW, i) for i, t in enumerate(TERMS, 1))), Options())
-LOG_OPTIONS = [{"format": "auto"}, {"format": "combined"}, {"format": "json"}, {"format": "csv"},
-               {"format": "nginx", "log_format": "'$remote_addr [$time_local] \"$request\" $http_x_device_id'"}]
+LOG_OPTIONS = [
+    {"format": "auto"},
+    {"format": "combined"},
+    {"format": "json"},
+    {"format": "csv"},
+    {"format": "nginx", "log_format": "'$remote_addr [$time_local] \"$request\" $http_x_device_id'"},
+]
 
 
 def _file(name: str, data: bytes) -> Path:

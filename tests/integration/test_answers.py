@@ -47,22 +47,29 @@ def _user(ctx: Context, name: str, role: Role, org: int) -> Principal:
 def case(database_url: str, tmp_path: Path) -> Iterator[Case]:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"))
-    ctx = dataclasses.replace(ctx, today=lambda: dt.date(2026, 3, 2),
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: dt.date(2026, 3, 2), now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
     org = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     body = filings.create_organisation(ctx, "assessor", "评估中心（虚构）", "330106")
     provider, assessor = _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, org), _user(ctx, "lab", Role.ASSESSOR, body)
     service = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
-    fid = filings.record_change(ctx, provider, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                        "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        provider,
+        service,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     yield Case(ctx, provider, assessor, fid, queries.get_filing(ctx, provider, fid).items)
 
 
-def test_every_finding_keeps_its_own_severity_and_a_second_save_of_the_same_answers_changes_nothing(
-        case: Case) -> None:
+def test_every_finding_keeps_its_own_severity_and_a_second_save_of_the_same_answers_changes_nothing(case: Case) -> None:
     c = case
-    findings = [{"severity": "high", "text": "未留存源端口"}, {"severity": "low", "text": "说明不清"},
-                {"severity": "high", "text": "未留存源端口"}]
+    findings = [
+        {"severity": "high", "text": "未留存源端口"},
+        {"severity": "low", "text": "说明不清"},
+        {"severity": "high", "text": "未留存源端口"},
+    ]
     answers = {i: {"status": "met"} for i in c.items} | {c.items[0]: {"status": "partly_met", "findings": findings}}
     filings.save_answers(c.ctx, c.provider, c.filing_id, answers)
     stored, events = c.stored()
@@ -73,19 +80,30 @@ def test_every_finding_keeps_its_own_severity_and_a_second_save_of_the_same_answ
 
 def test_an_item_left_blank_is_not_stored_as_an_answer(case: Case) -> None:
     c = case
-    filings.save_answers(c.ctx, c.provider, c.filing_id, {i: {"status": None, "reason": "", "findings": []}
-                                                          for i in c.items})
+    filings.save_answers(
+        c.ctx, c.provider, c.filing_id, {i: {"status": None, "reason": "", "findings": []} for i in c.items}
+    )
     assert c.stored() == ({}, ["open"])
 
 
-@pytest.mark.parametrize("finding", [{"text": "x"}, {"severity": "", "text": "x"}, {"severity": None, "text": "x"},
-                                     {"severity": "severe", "text": "x"}, {"severity": "high", "text": "  "},
-                                     "high: x", {"severity": "high", "text": ["x"]}])
+@pytest.mark.parametrize(
+    "finding",
+    [
+        {"text": "x"},
+        {"severity": "", "text": "x"},
+        {"severity": None, "text": "x"},
+        {"severity": "severe", "text": "x"},
+        {"severity": "high", "text": "  "},
+        "high: x",
+        {"severity": "high", "text": ["x"]},
+    ],
+)
 def test_a_finding_without_a_severity_or_a_text_is_refused_never_defaulted(case: Case, finding: object) -> None:
     c = case
     with pytest.raises(InputError) as refused:
-        filings.save_answers(c.ctx, c.provider, c.filing_id,
-                             {c.items[0]: {"status": "partly_met", "findings": [finding]}})
+        filings.save_answers(
+            c.ctx, c.provider, c.filing_id, {c.items[0]: {"status": "partly_met", "findings": [finding]}}
+        )
     assert (refused.value.field or "").startswith(f"answers.{c.items[0]}.findings.0")
     assert c.stored() == ({}, ["open"])
 

@@ -56,8 +56,11 @@ def test_the_report_has_the_four_parts_of_article_6_and_a_verifiable_seal(book: 
 
 def test_a_changed_evidence_file_no_longer_matches_its_stated_digest(book: Rulebook, voice: Path) -> None:
     digest = hashlib.sha256(b"original").hexdigest()
-    _edit(voice / "answers.yaml", "    - file: evidence/measures.md\n",
-          f"    - file: evidence/measures.md\n      sha256: {digest}\n")
+    _edit(
+        voice / "answers.yaml",
+        "    - file: evidence/measures.md\n",
+        f"    - file: evidence/measures.md\n      sha256: {digest}\n",
+    )
     with pytest.raises(InputError, match=r"does not match evidence/measures\.md") as caught:
         run_assessment(book, voice / "answers.yaml")
     assert caught.value.field is not None and caught.value.field.endswith("evidence.0.sha256")
@@ -71,16 +74,22 @@ def test_missing_evidence_without_a_digest_is_refused(book: Rulebook, voice: Pat
 
 
 def test_not_applicable_needs_a_reason(book: Rulebook, voice: Path) -> None:
-    _edit(voice / "answers.yaml", "  sa2018-5-1-security-lead:\n    status: met\n",
-          "  sa2018-5-1-security-lead:\n    status: not_applicable\n")
+    _edit(
+        voice / "answers.yaml",
+        "  sa2018-5-1-security-lead:\n    status: met\n",
+        "  sa2018-5-1-security-lead:\n    status: not_applicable\n",
+    )
     with pytest.raises(InputError, match="needs a reason") as caught:
         run_assessment(book, voice / "answers.yaml")
     assert caught.value.field == "answers.sa2018-5-1-security-lead.reason"
 
 
 def test_unanswered_items_block_the_report_unless_it_is_a_draft(book: Rulebook, voice: Path) -> None:
-    _edit(voice / "answers.yaml", "  sa2018-5-6-complaint-channel:\n    status: met\n",
-          "  sa2018-5-6-complaint-channel:\n    status:\n")
+    _edit(
+        voice / "answers.yaml",
+        "  sa2018-5-6-complaint-channel:\n    status: met\n",
+        "  sa2018-5-6-complaint-channel:\n    status:\n",
+    )
     with pytest.raises(InputError, match="1 item\\(s\\) have no status: sa2018-5-6-complaint-channel"):
         run_assessment(book, voice / "answers.yaml")
     run = run_assessment(book, voice / "answers.yaml", draft=True)

@@ -41,14 +41,19 @@ def _user(ctx: Context, name: str, role: Role, org: int) -> Principal:
 def case(database_url: str, tmp_path: Path) -> Iterator[Case]:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"))
-    ctx = dataclasses.replace(ctx, today=lambda: dt.date(2026, 3, 2),
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: dt.date(2026, 3, 2), now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
     org = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     body = filings.create_organisation(ctx, "assessor", "评估中心（虚构）", "330106")
     provider, assessor = _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, org), _user(ctx, "lab", Role.ASSESSOR, body)
     service = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
-    fid = filings.record_change(ctx, provider, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                        "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        provider,
+        service,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     filings.invite_assessor(ctx, provider, fid, "lab")
     items = queries.get_filing(ctx, provider, fid).items
     filings.save_answers(ctx, assessor, fid, {i: {"status": "met"} for i in items})

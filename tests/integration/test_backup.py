@@ -44,8 +44,10 @@ def dump(url: str) -> dict[str, list[list[Any]]]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return {name: [encode_row(t, r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
-                    for name, t in TABLES.items()}
+            return {
+                name: [encode_row(t, r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+                for name, t in TABLES.items()
+            }
     finally:
         engine.dispose()
 
@@ -84,8 +86,7 @@ def test_a_backup_restores_row_for_row_into_both_kinds_of_database(database_url:
         kind_name = kind if isinstance(kind, str) else kind.values[0]
         target = tmp_path / f"to-{kind_name}"
         with fresh_database(kind_name, tmp_path, f"restored-{secrets.token_hex(4)}.db", "redline_restore") as url:
-            report = restore_backup(archive, database_url=url, blob_dir=target / "blobs",
-                                    key_dir=target / "keys")
+            report = restore_backup(archive, database_url=url, blob_dir=target / "blobs", key_dir=target / "keys")
             assert report.ok, report.checks
             assert [c.name for c in report.checks] == ["rows", "audit chain", "report digests", "blobs"]
             assert dump(url) == original  # every table, row for row, value for value
@@ -164,12 +165,12 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Context]:
     root = tmp_path_factory.mktemp("small")
     ctx = _source(f"sqlite:///{root}/src.db", root)
     org = filings.create_organisation(ctx, "provider", "小型样例（虚构）", "330106")
-    accounts.create_user(ctx, accounts.NewUser("small-admin", "correct-horse-42", Role.PROVIDER_ADMIN,
-                                               "小", org, None))
+    accounts.create_user(ctx, accounts.NewUser("small-admin", "correct-horse-42", Role.PROVIDER_ADMIN, "小", org, None))
     _, admin = accounts.login(ctx, "small-admin", "correct-horse-42")
     service = filings.add_service(ctx, admin, {"service": {"name": "样例", "capabilities": ["group_chat"]}})
-    fid = filings.record_change(ctx, admin, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                      "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx, admin, service, {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]}
+    )
     items = queries.get_filing(ctx, admin, fid).items
     filings.add_evidence(ctx, admin, fid, items[0], "policy.txt", io.BytesIO("制度文本".encode()))
     filings.save_answers(ctx, admin, fid, {i: {"status": "met"} for i in items})
@@ -210,21 +211,25 @@ TAMPERINGS = {
     "a blob added": (lambda m: _added(m, "blobs/" + "ab" * 32), "not listed in the manifest"),
     "a ../ member": (lambda m: _added(m, "../evil"), "unexpected member '../evil'"),
     "a key outside keys/": (lambda m: _added(m, "keys/../../etc/passwd"), "unexpected member"),
-    "a member removed": (lambda m: [x for x in m if not x[0].name.startswith("blobs/")],
-                         "listed in the manifest but missing"),
+    "a member removed": (
+        lambda m: [x for x in m if not x[0].name.startswith("blobs/")],
+        "listed in the manifest but missing",
+    ),
 }
 
 
 @pytest.mark.parametrize("how", list(TAMPERINGS))
-def test_a_tampered_archive_is_refused_and_nothing_is_written(small: tuple[Path, Context], tmp_path: Path,
-                                                               how: str) -> None:
+def test_a_tampered_archive_is_refused_and_nothing_is_written(
+    small: tuple[Path, Context], tmp_path: Path, how: str
+) -> None:
     archive, _ctx = small
     tamper, message = TAMPERINGS[how]
     bad = _rewrite(tamper(_members(archive)), tmp_path / "bad.tar")
     target_db = tmp_path / "target.db"
     with pytest.raises(ArchiveRefusedError, match=message):
-        restore_backup(bad, database_url=f"sqlite:///{target_db}", blob_dir=tmp_path / "blobs",
-                       key_dir=tmp_path / "keys")
+        restore_backup(
+            bad, database_url=f"sqlite:///{target_db}", blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"
+        )
     assert not target_db.exists() and not (tmp_path / "blobs").exists() and not (tmp_path / "keys").exists()
     with pytest.raises(ArchiveRefusedError, match=message):
         verify_archive(bad)
@@ -233,13 +238,20 @@ def test_a_tampered_archive_is_refused_and_nothing_is_written(small: tuple[Path,
 def test_damaged_or_foreign_files_are_refused_as_user_errors(small: tuple[Path, Context], tmp_path: Path) -> None:
     archive, _ctx = small
     data = archive.read_bytes()
-    cases = {"truncated.tar": data[: len(data) // 2], "text.tar": b"hello, not an archive\n" * 50,
-             "truncated.tar.zst": zstandard.ZstdCompressor().compress(data)[:-200]}
+    cases = {
+        "truncated.tar": data[: len(data) // 2],
+        "text.tar": b"hello, not an archive\n" * 50,
+        "truncated.tar.zst": zstandard.ZstdCompressor().compress(data)[:-200],
+    }
     for name, content in cases.items():
         (tmp_path / name).write_bytes(content)
         with pytest.raises(InputError):
-            restore_backup(tmp_path / name, database_url=f"sqlite:///{tmp_path}/t.db", blob_dir=tmp_path / "b",
-                           key_dir=tmp_path / "k")
+            restore_backup(
+                tmp_path / name,
+                database_url=f"sqlite:///{tmp_path}/t.db",
+                blob_dir=tmp_path / "b",
+                key_dir=tmp_path / "k",
+            )
     assert not (tmp_path / "t.db").exists() and not (tmp_path / "b").exists()
 
 
@@ -265,8 +277,9 @@ def test_a_non_empty_target_is_refused_and_left_as_it_was(small: tuple[Path, Con
         restore_backup(archive, database_url=url, blob_dir=tmp_path / "b", key_dir=tmp_path / "k")
     assert dump(url) == before
     with pytest.raises(InputError, match="not empty"):
-        restore_backup(archive, database_url=ctx.settings.database_url, blob_dir=tmp_path / "b2",
-                       key_dir=tmp_path / "k2")
+        restore_backup(
+            archive, database_url=ctx.settings.database_url, blob_dir=tmp_path / "b2", key_dir=tmp_path / "k2"
+        )
 
 
 def test_a_different_key_file_is_never_overwritten(small: tuple[Path, Context], tmp_path: Path) -> None:
@@ -274,8 +287,9 @@ def test_a_different_key_file_is_never_overwritten(small: tuple[Path, Context], 
     (tmp_path / "k").mkdir()
     (tmp_path / "k" / "platform.key").write_bytes(b"another key")
     with pytest.raises(InputError, match="different key file"):
-        restore_backup(archive, database_url=f"sqlite:///{tmp_path}/t.db", blob_dir=tmp_path / "b",
-                       key_dir=tmp_path / "k")
+        restore_backup(
+            archive, database_url=f"sqlite:///{tmp_path}/t.db", blob_dir=tmp_path / "b", key_dir=tmp_path / "k"
+        )
     assert (tmp_path / "k" / "platform.key").read_bytes() == b"another key"
     assert not (tmp_path / "t.db").exists()
 
@@ -283,12 +297,12 @@ def test_a_different_key_file_is_never_overwritten(small: tuple[Path, Context], 
 def test_a_missing_blob_fails_the_backup_and_leaves_no_file(database_url: str, tmp_path: Path) -> None:
     ctx = _source(database_url, tmp_path / "src")
     org = filings.create_organisation(ctx, "provider", "缺失样例（虚构）", "330106")
-    accounts.create_user(ctx, accounts.NewUser("m-admin", "correct-horse-42", Role.PROVIDER_ADMIN,
-                                               "m", org, None))
+    accounts.create_user(ctx, accounts.NewUser("m-admin", "correct-horse-42", Role.PROVIDER_ADMIN, "m", org, None))
     _, admin = accounts.login(ctx, "m-admin", "correct-horse-42")
     service = filings.add_service(ctx, admin, {"service": {"name": "样例", "capabilities": ["group_chat"]}})
-    fid = filings.record_change(ctx, admin, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                      "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx, admin, service, {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]}
+    )
     item = queries.get_filing(ctx, admin, fid).items[0]
     sha = filings.add_evidence(ctx, admin, fid, item, "policy.txt", io.BytesIO(b"policy text"))
     ctx.blobs.path_for(sha).unlink()

@@ -28,9 +28,12 @@ __all__ = ["batch_probe"]  # a fixture, used by name
 def scheduler(batch_probe: None) -> Iterator[str]:
     """Two single-threaded worker processes; a task on a worker that dies fails at once (no silent
     rescheduling by Dask), so the runner's own retry is what is tested."""
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None) as cluster:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+    ):
         yield cluster.scheduler_address
 
 
@@ -46,25 +49,31 @@ def test_one_process_local_pool_and_dask_give_identical_results(tmp_path: Path, 
     assert spread == single
 
 
-
 def test_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_reported(
-        tmp_path: Path, scheduler: str) -> None:
+    tmp_path: Path, scheduler: str
+) -> None:
     check_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_reported(tmp_path, {"scheduler": scheduler})
 
 
 def test_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is_forgiven(
-        tmp_path: Path, scheduler: str) -> None:
+    tmp_path: Path, scheduler: str
+) -> None:
     check_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is_forgiven(
-        tmp_path, {"scheduler": scheduler})
+        tmp_path, {"scheduler": scheduler}
+    )
 
 
 def test_a_cancelled_run_resumes_from_its_journal_without_checking_finished_files_again(
-        tmp_path: Path, scheduler: str) -> None:
+    tmp_path: Path, scheduler: str
+) -> None:
     check_a_cancelled_run_resumes_from_its_journal_without_checking_finished_files_again(
-        tmp_path, {"scheduler": scheduler})
+        tmp_path, {"scheduler": scheduler}
+    )
 
 
 def test_a_run_whose_worker_hangs_ends_naming_the_pending_files_and_resumes_from_its_journal(
-        tmp_path: Path, scheduler: str) -> None:
+    tmp_path: Path, scheduler: str
+) -> None:
     check_a_run_whose_worker_hangs_ends_naming_the_pending_files_and_resumes_from_its_journal(
-        tmp_path, {"scheduler": scheduler})
+        tmp_path, {"scheduler": scheduler}
+    )

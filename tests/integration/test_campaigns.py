@@ -73,9 +73,15 @@ def _org(ctx: Context, name_part: str) -> int:
 
 
 def _spec(**changes: Any) -> CampaignSpec:
-    base = CampaignSpec(name="测试巡查", region="330100", basis=["ailabel2025", "sa2018:5(4)"],
-                        period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31),
-                        probes=[{"name": "aigc-label", "options": {}}], technologies=["generative_model"])
+    base = CampaignSpec(
+        name="测试巡查",
+        region="330100",
+        basis=["ailabel2025", "sa2018:5(4)"],
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        probes=[{"name": "aigc-label", "options": {}}],
+        technologies=["generative_model"],
+    )
     return dataclasses.replace(base, **changes)
 
 
@@ -86,19 +92,22 @@ def _campaign(ctx: Context, name: str) -> int:
         return found
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"name": " "}, "name"),
-    ({"region": "339999"}, "region"),
-    ({"basis": []}, "basis"),
-    ({"basis": ["sa2018:99"]}, "basis.0"),
-    ({"basis": ["ailabel2025", "nosuchlaw"]}, "basis.1"),
-    ({"technologies": ["telepathy"]}, "technologies.0"),
-    ({"period_end": dt.date(2025, 12, 1)}, "period_end"),
-    ({"probes": []}, "probes"),
-    ({"probes": [{"name": "no-such-probe"}]}, "probes.0.name"),
-    ({"probes": [{"name": "aigc-label", "options": {"colour": "red"}}]}, "probes.0.options"),
-    ({"provider_ids": [999_999]}, "provider_ids.0"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": " "}, "name"),
+        ({"region": "339999"}, "region"),
+        ({"basis": []}, "basis"),
+        ({"basis": ["sa2018:99"]}, "basis.0"),
+        ({"basis": ["ailabel2025", "nosuchlaw"]}, "basis.1"),
+        ({"technologies": ["telepathy"]}, "technologies.0"),
+        ({"period_end": dt.date(2025, 12, 1)}, "period_end"),
+        ({"probes": []}, "probes"),
+        ({"probes": [{"name": "no-such-probe"}]}, "probes.0.name"),
+        ({"probes": [{"name": "aigc-label", "options": {"colour": "red"}}]}, "probes.0.options"),
+        ({"provider_ids": [999_999]}, "provider_ids.0"),
+    ],
+)
 def test_a_bad_campaign_is_refused_naming_the_field(ctx: Context, changes: dict[str, Any], field: str) -> None:
     with ctx.reader() as uow:
         before = uow.session.scalar(select(func.count(Campaign.id)))
@@ -132,8 +141,10 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def _sample_count(ctx: Context, campaign_id: int) -> int:
     with ctx.reader() as uow:
-        return int(uow.session.scalar(select(func.count(CampaignSample.id))
-                                      .where(CampaignSample.campaign_id == campaign_id)) or 0)
+        return int(
+            uow.session.scalar(select(func.count(CampaignSample.id)).where(CampaignSample.campaign_id == campaign_id))
+            or 0
+        )
 
 
 def test_a_zip_with_a_traversing_member_is_refused_whole_and_nothing_is_written(ctx: Context) -> None:
@@ -148,8 +159,14 @@ def test_a_zip_with_a_traversing_member_is_refused_whole_and_nothing_is_written(
         campaign_samples.add_archive(ctx, _as(ctx, "hz-cac"), cid, hz, b"not a zip", "text")
     assert _sample_count(ctx, cid) == 0
     assert sorted(p.name for p in ctx.blobs.root.rglob("*") if p.is_file()) == blobs_before
-    ids = campaign_samples.add_archive(ctx, _as(ctx, "hz-cac"), cid, hz,
-                                       _zip({"dir/a.md": b"# t\n", "b.md": "本文由人工智能生成。\n".encode()}), "text")
+    ids = campaign_samples.add_archive(
+        ctx,
+        _as(ctx, "hz-cac"),
+        cid,
+        hz,
+        _zip({"dir/a.md": b"# t\n", "b.md": "本文由人工智能生成。\n".encode()}),
+        "text",
+    )
     assert len(ids) == 2 and _sample_count(ctx, cid) == 2
 
 
@@ -164,8 +181,9 @@ def test_samples_go_only_to_covered_providers_and_a_provider_supplies_only_its_o
     with pytest.raises(InputError) as bad_kind:
         campaign_samples.add_samples(ctx, _as(ctx, "hz-admin"), cid, hz, [("a.txt", b"x")], "video")
     assert bad_kind.value.field == "kind"
-    supplied = campaign_samples.add_samples(ctx, _as(ctx, "hz-member"), cid, hz,
-                                            [("按要求报送-评论.txt", "评论抽样：演示屏蔽词。\n".encode())], "text")
+    supplied = campaign_samples.add_samples(
+        ctx, _as(ctx, "hz-member"), cid, hz, [("按要求报送-评论.txt", "评论抽样：演示屏蔽词。\n".encode())], "text"
+    )
     assert len(supplied) == 1
 
 
@@ -177,8 +195,9 @@ def test_a_run_attributes_each_finding_to_the_provider_whose_sample_it_is(ctx: C
     assert [r["probe"] for r in results] == ["log-retention", "content-screen"]
     assert all(r["probe_version"] == "0.1.0" for r in results) and seen and seen[-1][0] == seen[-1][1]
     with ctx.reader() as uow:
-        samples = {x.sha256: x for x in uow.session.scalars(select(CampaignSample)
-                                                           .where(CampaignSample.campaign_id == cid))}
+        samples = {
+            x.sha256: x for x in uow.session.scalars(select(CampaignSample).where(CampaignSample.campaign_id == cid))
+        }
         rows = list(uow.session.scalars(select(CampaignFinding).where(CampaignFinding.campaign_id == cid)))
         runs = list(uow.session.scalars(select(CampaignRun).where(CampaignRun.campaign_id == cid)))
     assert {r.state for r in runs} == {"done"} and all(r.result_sha256 for r in runs)
@@ -225,8 +244,7 @@ def test_the_job_handler_reports_progress_and_a_cancel_stops_the_run(ctx: Contex
     with ctx.reader() as uow:
         row = uow.session.get(CampaignRun, stopped)
         assert row is not None and row.state == "cancelled"
-        assert uow.session.scalar(select(func.count(CampaignFinding.id))
-                                  .where(CampaignFinding.run_id == stopped)) == 0
+        assert uow.session.scalar(select(func.count(CampaignFinding.id)).where(CampaignFinding.run_id == stopped)) == 0
 
 
 def test_start_run_queues_a_background_job_per_probe_that_then_finishes(ctx: Context) -> None:
@@ -246,17 +264,25 @@ def test_start_run_queues_a_background_job_per_probe_that_then_finishes(ctx: Con
 
 def _finding(ctx: Context, campaign_id: int, provider_id: int, probe: str) -> CampaignFinding:
     with ctx.reader() as uow:
-        found = uow.session.scalars(select(CampaignFinding).where(
-            CampaignFinding.campaign_id == campaign_id, CampaignFinding.provider_id == provider_id,
-            CampaignFinding.probe == probe, CampaignFinding.action.is_(None)).order_by(CampaignFinding.id)).first()
+        found = uow.session.scalars(
+            select(CampaignFinding)
+            .where(
+                CampaignFinding.campaign_id == campaign_id,
+                CampaignFinding.provider_id == provider_id,
+                CampaignFinding.probe == probe,
+                CampaignFinding.action.is_(None),
+            )
+            .order_by(CampaignFinding.id)
+        ).first()
         assert found is not None
         return found
 
 
 def _ensure_run(ctx: Context, cid: int, who: str) -> None:
     with ctx.reader() as uow:
-        done = uow.session.scalar(select(CampaignRun.id).where(CampaignRun.campaign_id == cid,
-                                                               CampaignRun.state == "done").limit(1))
+        done = uow.session.scalar(
+            select(CampaignRun.id).where(CampaignRun.campaign_id == cid, CampaignRun.state == "done").limit(1)
+        )
     if done is None:
         campaign_runs.run_now(ctx, _as(ctx, who), cid)
 
@@ -277,8 +303,9 @@ def test_findings_flow_into_a_summons_a_supplement_request_and_a_rectification_o
         campaign_actions.act_on_finding(ctx, zj, screened.id, "summons")
 
     with ctx.reader() as uow:
-        under_review = uow.session.scalar(select(Filing).where(Filing.provider_id == nb,
-                                                               Filing.state == "under_review"))
+        under_review = uow.session.scalar(
+            select(Filing).where(Filing.provider_id == nb, Filing.state == "under_review")
+        )
         assert under_review is not None
     gap = _finding(ctx, cid, nb, "log-retention")
     choices = campaign_actions.filing_choices(ctx, zj, nb)
@@ -303,8 +330,9 @@ def test_findings_flow_into_a_summons_a_supplement_request_and_a_rectification_o
     nb_admin = _as(ctx, "nb-admin")
     review.act(ctx, nb_admin, under_review.id, Action.SUBMIT, "补充材料后重新提交")
     review.act(ctx, zj, under_review.id, Action.START_REVIEW)
-    order = campaign_actions.act_on_finding(ctx, zj, wrong_state.id, "rectification", filing_id=under_review.id,
-                                            due=ctx.today() + dt.timedelta(days=30))
+    order = campaign_actions.act_on_finding(
+        ctx, zj, wrong_state.id, "rectification", filing_id=under_review.id, due=ctx.today() + dt.timedelta(days=30)
+    )
     with ctx.reader() as uow:
         item = uow.session.get(RectificationItem, order.ref)
         acted = uow.session.get(CampaignFinding, wrong_state.id)
@@ -321,9 +349,13 @@ def test_two_officers_acting_on_one_finding_at_once_make_exactly_one_summons(ctx
     _ensure_run(ctx, cid, "zj-cac")
     zj, hz = _as(ctx, "zj-cac"), _org(ctx, "杭州声浪")
     with ctx.reader() as uow:
-        finding = uow.session.scalars(select(CampaignFinding).where(
-            CampaignFinding.campaign_id == cid, CampaignFinding.provider_id == hz,
-            CampaignFinding.action.is_(None)).order_by(CampaignFinding.id.desc())).first()
+        finding = uow.session.scalars(
+            select(CampaignFinding)
+            .where(
+                CampaignFinding.campaign_id == cid, CampaignFinding.provider_id == hz, CampaignFinding.action.is_(None)
+            )
+            .order_by(CampaignFinding.id.desc())
+        ).first()
         assert finding is not None
         before = uow.session.scalar(select(func.count()).select_from(Summons))
     start, outcomes = threading.Barrier(2), []

@@ -34,9 +34,12 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Context:
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address=None) as cluster:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+    ):
         yield cluster.scheduler_address
 
 
@@ -51,12 +54,27 @@ def _findings(ctx: Context, run_ids: list[int]) -> list[tuple[Any, ...]]:
     """What a regulator reads of a finding, without the ids that differ from run to run."""
     with ctx.reader() as uow:
         rows = uow.session.scalars(select(CampaignFinding).where(CampaignFinding.run_id.in_(run_ids)))
-        return sorted((f.provider_id, f.probe, f.probe_version, f.sample_sha256, f.item, f.severity, f.category,
-                       f.location, f.message, f.clause, f.evidence) for f in rows)
+        return sorted(
+            (
+                f.provider_id,
+                f.probe,
+                f.probe_version,
+                f.sample_sha256,
+                f.item,
+                f.severity,
+                f.category,
+                f.location,
+                f.message,
+                f.clause,
+                f.evidence,
+            )
+            for f in rows
+        )
 
 
-def test_local_pool_and_dask_give_identical_findings_that_become_a_summons(ctx: Context, scheduler: str,
-                                                                            tmp_path: Path) -> None:
+def test_local_pool_and_dask_give_identical_findings_that_become_a_summons(
+    ctx: Context, scheduler: str, tmp_path: Path
+) -> None:
     with ctx.reader() as uow:
         campaigns = [(c.id, c.region) for c in uow.session.scalars(select(Campaign).order_by(Campaign.id))]
     assert len(campaigns) == 2, "the demo holds a city and a province campaign"
@@ -67,8 +85,10 @@ def test_local_pool_and_dask_give_identical_findings_that_become_a_summons(ctx: 
         remote = campaign_runs.run_now(ctx, officer, campaign_id, scheduler=scheduler)
         local_ids, remote_ids = [r["run_id"] for r in local], [r["run_id"] for r in remote]
         with ctx.reader() as uow:
-            backends = {r.id: r.backend for r in uow.session.scalars(select(CampaignRun).where(
-                CampaignRun.id.in_(local_ids + remote_ids)))}
+            backends = {
+                r.id: r.backend
+                for r in uow.session.scalars(select(CampaignRun).where(CampaignRun.id.in_(local_ids + remote_ids)))
+            }
         assert all(backends[i] == "local" for i in local_ids)
         assert all(backends[i] == scheduler for i in remote_ids)
         on_pool, on_dask = _findings(ctx, local_ids), _findings(ctx, remote_ids)
@@ -77,9 +97,12 @@ def test_local_pool_and_dask_give_identical_findings_that_become_a_summons(ctx: 
 
     officer = _as(ctx, "hz-cac")
     with ctx.reader() as uow:
-        finding = uow.session.scalars(select(CampaignFinding).join(CampaignRun).where(
-            CampaignRun.backend == scheduler, CampaignFinding.severity.in_(["high", "critical"]))
-            .order_by(CampaignFinding.id)).first()
+        finding = uow.session.scalars(
+            select(CampaignFinding)
+            .join(CampaignRun)
+            .where(CampaignRun.backend == scheduler, CampaignFinding.severity.in_(["high", "critical"]))
+            .order_by(CampaignFinding.id)
+        ).first()
         assert finding is not None
         finding_id, sample, probe = finding.id, finding.sample_sha256, f"{finding.probe}@{finding.probe_version}"
     acted = campaign_actions.act_on_finding(ctx, officer, finding_id, "summons")

@@ -36,8 +36,12 @@ def submitted_filing(ctx: Context) -> int:
     accounts.create_user(ctx, accounts.NewUser("hz-admin", PASSWORD, Role.PROVIDER_ADMIN, "hz", org))
     provider = accounts.login(ctx, "hz-admin", PASSWORD)[1]
     service = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
-    fid = filings.record_change(ctx, provider, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                        "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        provider,
+        service,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     items = queries.get_filing(ctx, provider, fid).items
     filings.save_answers(ctx, provider, fid, {i: {"status": "met"} for i in items})
     review.act(ctx, provider, fid, Action.SUBMIT)
@@ -57,15 +61,20 @@ def reseal_and_rechain(url: str, filing_id: int) -> str:
             forged = seal(report)
             new = forged["seal"]["digest"]
             conn.execute(update(Filing).where(Filing.id == filing_id).values(report=forged, report_digest=new))
-            conn.execute(update(ReportVersion).where(ReportVersion.filing_id == filing_id, ReportVersion.digest == old)
-                         .values(report=forged, digest=new))  # the version history holds it too
+            conn.execute(
+                update(ReportVersion)
+                .where(ReportVersion.filing_id == filing_id, ReportVersion.digest == old)
+                .values(report=forged, digest=new)
+            )  # the version history holds it too
             prev = audit.GENESIS
             for entry in conn.execute(select(AuditEntry).order_by(AuditEntry.seq)).all():
                 data = entry.data.replace(old, new)
-                digest = audit.entry_hash(entry.seq, audit._iso(entry.at), entry.actor, entry.action,
-                                          entry.subject, data, prev)
-                conn.execute(update(AuditEntry).where(AuditEntry.seq == entry.seq)
-                             .values(data=data, prev_hash=prev, hash=digest))
+                digest = audit.entry_hash(
+                    entry.seq, audit._iso(entry.at), entry.actor, entry.action, entry.subject, data, prev
+                )
+                conn.execute(
+                    update(AuditEntry).where(AuditEntry.seq == entry.seq).values(data=data, prev_hash=prev, hash=digest)
+                )
                 prev = digest
             conn.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
         return str(new)
@@ -77,8 +86,9 @@ def reseal_and_rechain(url: str, filing_id: int) -> str:
 def platform(database_url: str, tmp_path: Path) -> Iterator[tuple[Context, int]]:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"))
-    ctx = dataclasses.replace(ctx, today=lambda: dt.date(2026, 3, 2),
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: dt.date(2026, 3, 2), now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
     yield ctx, submitted_filing(ctx)
 
 
@@ -88,8 +98,7 @@ def _check(ctx: Context) -> checkpoint_verify.CheckpointReport:
         return checkpoint_verify.verify(uow.session, ctx.settings.key_dir)
 
 
-def test_a_submission_writes_a_signed_checkpoint_with_a_private_key_of_mode_0600(
-        platform: tuple[Context, int]) -> None:
+def test_a_submission_writes_a_signed_checkpoint_with_a_private_key_of_mode_0600(platform: tuple[Context, int]) -> None:
     ctx, _ = platform
     key = ctx.settings.key_dir / checkpoints.KEY_NAME
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -100,7 +109,8 @@ def test_a_submission_writes_a_signed_checkpoint_with_a_private_key_of_mode_0600
 
 
 def test_a_resealed_report_and_a_recomputed_chain_fail_naming_the_report_and_checkpoint(
-        platform: tuple[Context, int]) -> None:
+    platform: tuple[Context, int],
+) -> None:
     ctx, fid = platform
     reseal_and_rechain(ctx.settings.database_url, fid)
     with ctx.reader() as uow:
@@ -111,7 +121,8 @@ def test_a_resealed_report_and_a_recomputed_chain_fail_naming_the_report_and_che
 
 
 def test_an_exported_checkpoint_finds_the_change_even_when_the_checkpoints_are_rewritten_without_the_key(
-        platform: tuple[Context, int], tmp_path: Path) -> None:
+    platform: tuple[Context, int], tmp_path: Path
+) -> None:
     ctx, fid = platform
     with ctx.reader() as uow:
         # kept by the regulator, outside the platform's database
@@ -168,7 +179,8 @@ def _resubmit(ctx: Context, fid: int) -> None:
 
 
 def test_a_witness_copy_from_before_a_resubmission_still_verifies_and_both_versions_are_covered(
-        platform: tuple[Context, int]) -> None:
+    platform: tuple[Context, int],
+) -> None:
     ctx, fid = platform
     with ctx.reader() as uow:
         witnessed = checkpoints.export_lines(uow.session, ctx.settings.key_dir)
@@ -177,15 +189,18 @@ def test_a_witness_copy_from_before_a_resubmission_still_verifies_and_both_versi
     assert result.ok and result.checkpoints == 2
     with ctx.reader() as uow:
         assert checkpoint_verify.verify_witness(uow.session, witnessed).ok  # a new version is no break
-        named = [pair for line in checkpoints.export_lines(uow.session, ctx.settings.key_dir)
-                 for pair in json.loads(line)["body"]["reports"]["added"]]
-        versions = uow.session.execute(select(ReportVersion.filing_id, ReportVersion.digest)
-                                       .order_by(ReportVersion.number)).all()
+        named = [
+            pair
+            for line in checkpoints.export_lines(uow.session, ctx.settings.key_dir)
+            for pair in json.loads(line)["body"]["reports"]["added"]
+        ]
+        versions = uow.session.execute(
+            select(ReportVersion.filing_id, ReportVersion.digest).order_by(ReportVersion.number)
+        ).all()
     assert named == [[fid, d] for _, d in versions] and len(versions) == 2
 
 
-def test_an_edited_earlier_version_is_found_though_the_latest_report_is_intact(
-        platform: tuple[Context, int]) -> None:
+def test_an_edited_earlier_version_is_found_though_the_latest_report_is_intact(platform: tuple[Context, int]) -> None:
     ctx, fid = platform
     _resubmit(ctx, fid)
     engine = make_engine(ctx.settings.database_url)
@@ -195,8 +210,11 @@ def test_an_edited_earlier_version_is_found_though_the_latest_report_is_intact(
             report = dict(first.report)
             report["conclusion"] = {**report["conclusion"], "statement": "经评估，全部符合要求。"}
             forged = seal({k: v for k, v in report.items() if k != "seal"})
-            conn.execute(update(ReportVersion).where(ReportVersion.id == first.id)
-                         .values(report=forged, digest=forged["seal"]["digest"]))
+            conn.execute(
+                update(ReportVersion)
+                .where(ReportVersion.id == first.id)
+                .values(report=forged, digest=forged["seal"]["digest"])
+            )
     finally:
         engine.dispose()
     result = _check(ctx)

@@ -80,20 +80,42 @@ def test_the_zhejiang_officer_sees_filings_of_both_hangzhou_and_ningbo(loaded: L
 
 def test_every_listed_login_works_with_the_demo_password(loaded: Loaded) -> None:
     roles = {role for _user, role, _desc in loaded.summary.logins}
-    assert {"provider_admin", "provider_member", "assessor", "cac_officer", "mps_officer",
-            "platform_admin"} <= roles
+    assert {"provider_admin", "provider_member", "assessor", "cac_officer", "mps_officer", "platform_admin"} <= roles
     for username, role, _description in loaded.summary.logins:
         assert _as(loaded, username).role.value == role
 
 
 def test_the_demo_services_are_the_example_profiles() -> None:
-    embedded = [demo.VOICE_SOCIAL, demo.PHOTO_FACESWAP, demo.NEWS_GROWTH, demo.CHATBOT_GENAI,
-                demo_parties.MODEL_SUPPORTER, demo_parties.FORUM_AIGC, demo_parties.APP_STORE,
-                demo_parties.NEWS_AI_ANCHOR, demo_parties.VIDEO_VR, demo_parties.SHOP_COMMUNITY,
-                demo_parties.FORUM_GROWTH]
-    for name, profile in zip(["voice-social", "photo-faceswap", "news-growth", "chatbot-genai", "model-supporter",
-                              "forum-aigc", "app-store", "news-ai-anchor", "video-vr", "shop-community",
-                              "forum-growth-judgement"], embedded, strict=True):
+    embedded = [
+        demo.VOICE_SOCIAL,
+        demo.PHOTO_FACESWAP,
+        demo.NEWS_GROWTH,
+        demo.CHATBOT_GENAI,
+        demo_parties.MODEL_SUPPORTER,
+        demo_parties.FORUM_AIGC,
+        demo_parties.APP_STORE,
+        demo_parties.NEWS_AI_ANCHOR,
+        demo_parties.VIDEO_VR,
+        demo_parties.SHOP_COMMUNITY,
+        demo_parties.FORUM_GROWTH,
+    ]
+    for name, profile in zip(
+        [
+            "voice-social",
+            "photo-faceswap",
+            "news-growth",
+            "chatbot-genai",
+            "model-supporter",
+            "forum-aigc",
+            "app-store",
+            "news-ai-anchor",
+            "video-vr",
+            "shop-community",
+            "forum-growth-judgement",
+        ],
+        embedded,
+        strict=True,
+    ):
         example = yaml.safe_load((EXAMPLES / name / "service.yaml").read_text(encoding="utf-8"))
         assert profile == {"service": example["service"], "basic_info": example["basic_info"]}, name
 

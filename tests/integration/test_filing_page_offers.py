@@ -46,13 +46,15 @@ class World:
         return self.viewers[name].principal
 
 
-def _viewer(ctx: Context, app: object, name: str, role: Role, org: int | None = None,
-            juris: str | None = None) -> Viewer:
+def _viewer(
+    ctx: Context, app: object, name: str, role: Role, org: int | None = None, juris: str | None = None
+) -> Viewer:
     accounts.create_user(ctx, accounts.NewUser(name, PASSWORD, role, name, org, juris))
     client = TestClient(app)  # type: ignore[arg-type]
     csrf = client.get("/login").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    login = client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": csrf, "next": "/"},
-                        follow_redirects=False)
+    login = client.post(
+        "/login", data={"username": name, "password": PASSWORD, "csrf_token": csrf, "next": "/"}, follow_redirects=False
+    )
     assert login.status_code == 303, login.text
     return Viewer(accounts.login(ctx, name, PASSWORD)[1], client)
 
@@ -65,19 +67,30 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     app = create_app(ctx)
     hz = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     firm = filings.create_organisation(ctx, "assessor", "某测评机构（虚构）", "330106")
-    viewers = {"admin": _viewer(ctx, app, "hz-admin", Role.PROVIDER_ADMIN, hz),
-               "member": _viewer(ctx, app, "hz-member", Role.PROVIDER_MEMBER, hz),
-               "assessor": _viewer(ctx, app, "tp-assessor", Role.ASSESSOR, firm),
-               "cac": _viewer(ctx, app, "hz-cac", Role.CAC_OFFICER, juris="330100"),
-               "mps": _viewer(ctx, app, "hz-mps", Role.MPS_OFFICER, juris="330100")}
+    viewers = {
+        "admin": _viewer(ctx, app, "hz-admin", Role.PROVIDER_ADMIN, hz),
+        "member": _viewer(ctx, app, "hz-member", Role.PROVIDER_MEMBER, hz),
+        "assessor": _viewer(ctx, app, "tp-assessor", Role.ASSESSOR, firm),
+        "cac": _viewer(ctx, app, "hz-cac", Role.CAC_OFFICER, juris="330100"),
+        "mps": _viewer(ctx, app, "hz-mps", Role.MPS_OFFICER, juris="330100"),
+    }
     service_id = filings.add_service(ctx, viewers["admin"].principal, SERVICE)
-    fid = filings.record_change(ctx, viewers["admin"].principal, service_id, {
-        "kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        viewers["admin"].principal,
+        service_id,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     yield World(ctx, viewers, fid)
 
 
-FORMS = {"answers": Task.EDIT_ASSESSMENT, "assessor": Task.INVITE_ASSESSOR, "sign": Task.SIGN_CONCLUSION,
-         "comments": Task.COMMENT, "judgements": Task.RECORD_JUDGEMENT}
+FORMS = {
+    "answers": Task.EDIT_ASSESSMENT,
+    "assessor": Task.INVITE_ASSESSOR,
+    "sign": Task.SIGN_CONCLUSION,
+    "comments": Task.COMMENT,
+    "judgements": Task.RECORD_JUDGEMENT,
+}
 
 
 def _offered(html: str, fid: int) -> tuple[set[str], set[str]]:
@@ -97,7 +110,8 @@ def _check_page(w: World) -> dict[str, set[str]]:
         response = v.client.get(f"/filings/{w.filing_id}")
         if response.status_code == 404:  # out of reach: regulators before submission, assessors uninvited
             assert (v.principal.is_regulator and view.filing.submitted_at is None) or (
-                name == "assessor" and view.filing.assessor_id is None), name
+                name == "assessor" and view.filing.assessor_id is None
+            ), name
             continue
         assert response.status_code == 200, response.text
         steps, forms = _offered(response.text, w.filing_id)
@@ -135,11 +149,22 @@ def test_at_every_stage_the_page_offers_what_the_workflow_allows(world: World) -
     review.act(ctx, w.p("cac"), w.filing_id, Action.START_INSPECTION)
     offered = _check_page(w)
     assert offered["cac"] == {"finish_inspection"}
-    assert offered["mps"] == {"accept", "request_supplement", "order_reassessment", "start_inspection",
-                              "order_rectification"}
+    assert offered["mps"] == {
+        "accept",
+        "request_supplement",
+        "order_reassessment",
+        "start_inspection",
+        "order_rectification",
+    }
     review.act(ctx, w.p("cac"), w.filing_id, Action.FINISH_INSPECTION, extra={"inspectors": "张三、李四"})
-    review.act(ctx, w.p("cac"), w.filing_id, Action.ORDER_RECTIFICATION, "请整改",
-               {"items": [RectificationDemand("补充日志留存", TODAY + dt.timedelta(days=20))]})
+    review.act(
+        ctx,
+        w.p("cac"),
+        w.filing_id,
+        Action.ORDER_RECTIFICATION,
+        "请整改",
+        {"items": [RectificationDemand("补充日志留存", TODAY + dt.timedelta(days=20))]},
+    )
     review.act(ctx, w.p("mps"), w.filing_id, Action.REQUEST_SUPPLEMENT, "请补充说明")
     offered = _check_page(w)
     assert offered["admin"] == {"submit", "submit_rectification"} and offered["member"] == set()

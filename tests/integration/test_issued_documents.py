@@ -65,17 +65,26 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     ctx = dataclasses.replace(ctx, today=lambda: today, now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
     hz = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     sz = filings.create_organisation(ctx, "provider", "深圳拾光（虚构）", "440305")
-    w = World(ctx, _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, hz), _user(ctx, "sz-admin", Role.PROVIDER_ADMIN, sz),
-              _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100"),
-              _user(ctx, "hz-mps", Role.MPS_OFFICER, juris="330100"),
-              _user(ctx, "sz-cac", Role.CAC_OFFICER, juris="440300"), 0)
+    w = World(
+        ctx,
+        _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, hz),
+        _user(ctx, "sz-admin", Role.PROVIDER_ADMIN, sz),
+        _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100"),
+        _user(ctx, "hz-mps", Role.MPS_OFFICER, juris="330100"),
+        _user(ctx, "sz-cac", Role.CAC_OFFICER, juris="440300"),
+        0,
+    )
     w.service_id = filings.add_service(ctx, w.provider, SERVICE)
     yield w
 
 
 def _submitted(w: World) -> int:
-    fid = filings.record_change(w.ctx, w.provider, w.service_id, {"kind": "add_capability", "date": "2026-04-01",
-                                                                  "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        w.ctx,
+        w.provider,
+        w.service_id,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     items = queries.get_filing(w.ctx, w.provider, fid).items
     filings.save_answers(w.ctx, w.provider, fid, {i: {"status": "met"} for i in items})
     review.act(w.ctx, w.provider, fid, Action.SUBMIT)
@@ -84,8 +93,14 @@ def _submitted(w: World) -> int:
 
 
 def _order(w: World, fid: int, note: str = "根据现场核查，日志字段不全") -> None:
-    review.act(w.ctx, w.cac, fid, Action.ORDER_RECTIFICATION, note,
-               {"items": [review.RectificationDemand("补齐源端口日志", dt.date(2026, 4, 30))]})
+    review.act(
+        w.ctx,
+        w.cac,
+        fid,
+        Action.ORDER_RECTIFICATION,
+        note,
+        {"items": [review.RectificationDemand("补齐源端口日志", dt.date(2026, 4, 30))]},
+    )
 
 
 def _docs(w: World, p: Principal, fid: int) -> list[issued_documents.DocumentView]:
@@ -114,8 +129,9 @@ def test_numbers_run_per_issuer_and_year_and_the_mps_has_its_own(world: World) -
     fid = _submitted(w)
     review.act(w.ctx, w.mps, fid, Action.START_REVIEW)  # each authority on its own review (Art. 8)
     review.act(w.ctx, w.mps, fid, Action.START_INSPECTION)
-    review.act(w.ctx, w.mps, fid, Action.FINISH_INSPECTION, "",
-               {"inspectors": "王五、赵六", "findings": "日志缺源端口"})
+    review.act(
+        w.ctx, w.mps, fid, Action.FINISH_INSPECTION, "", {"inspectors": "王五、赵六", "findings": "日志缺源端口"}
+    )
     _order(w, fid)
     inspection, order = _docs(w, w.cac, fid)
     assert inspection.reference == "杭公评〔2026〕1号" and inspection.content["authority"] == "杭州市公安局"
@@ -170,8 +186,9 @@ def test_an_edited_document_is_refused_not_shown(world: World) -> None:
     _order(w, fid)
     (doc,) = _docs(w, w.provider, fid)
     with w.ctx.uow() as uow:
-        uow.session.execute(update(IssuedDocument).where(IssuedDocument.id == doc.id)
-                            .values(content=IssuedDocument.content + " "))
+        uow.session.execute(
+            update(IssuedDocument).where(IssuedDocument.id == doc.id).values(content=IssuedDocument.content + " ")
+        )
         uow.commit()
     with pytest.raises(CheckFailedError, match="does not match its SHA-256"):
         issued_documents.get_document(w.ctx, w.provider, doc.id)
@@ -254,14 +271,33 @@ def test_the_written_notice_of_art_3_5_is_a_printable_document(world: World) -> 
 def test_a_summons_record_names_the_service(world: World) -> None:
     w = world
     fid = _submitted(w)
-    sid = review.record_summons(w.ctx, w.cac, review.SummonsRecord(
-        provider_id=w.provider.organisation_id or 0, date=dt.date(2026, 3, 1), agencies="杭州市网信办",
-        attendees="张三", problems="日志缺失", demands="限期整改", filing_id=fid))
+    sid = review.record_summons(
+        w.ctx,
+        w.cac,
+        review.SummonsRecord(
+            provider_id=w.provider.organisation_id or 0,
+            date=dt.date(2026, 3, 1),
+            agencies="杭州市网信办",
+            attendees="张三",
+            problems="日志缺失",
+            demands="限期整改",
+            filing_id=fid,
+        ),
+    )
     (doc,) = issued_documents.list_documents(w.ctx, w.provider, provider_id=w.provider.organisation_id)[-1:]
     assert doc.summons_id == sid and doc.kind == "summons_record" and doc.content["service"] == "声浪"
-    later = review.record_summons(w.ctx, w.cac, review.SummonsRecord(
-        provider_id=w.provider.organisation_id or 0, date=dt.date(2026, 3, 9), agencies="杭州市网信办",
-        attendees="张三", problems="日志缺失", demands="限期整改"))
+    later = review.record_summons(
+        w.ctx,
+        w.cac,
+        review.SummonsRecord(
+            provider_id=w.provider.organisation_id or 0,
+            date=dt.date(2026, 3, 9),
+            agencies="杭州市网信办",
+            attendees="张三",
+            problems="日志缺失",
+            demands="限期整改",
+        ),
+    )
     notice = issued_documents.list_documents(w.ctx, w.provider, provider_id=w.provider.organisation_id)[-1]
     assert notice.summons_id == later and notice.kind == "summons_notice" and notice.content["service"] == "声浪"
 
@@ -301,8 +337,10 @@ def test_the_package_carries_the_receipts_and_a_forged_one_is_refused(world: Wor
     w = world
     fid = _submitted(w)
     members = _unzip(export_package(w.ctx, w.provider, fid, with_pdf=False).data)
-    assert sorted(n for n in members if n.startswith("receipts/")) == ["receipts/submission-1.json",
-                                                                        "receipts/submission-2.json"]
+    assert sorted(n for n in members if n.startswith("receipts/")) == [
+        "receipts/submission-1.json",
+        "receipts/submission-2.json",
+    ]
     assert len(verify_package(_zip(members)).receipts) == 2
     receipt = json.loads(members["receipts/submission-1.json"])
     receipt["body"]["signer"] = "某某市互联网信息办公室"  # claims another authority
@@ -321,8 +359,9 @@ REDLINE = Path(sys.executable).with_name("redline")
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([str(REDLINE), *map(str, args)], capture_output=True, text=True, env=env, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [str(REDLINE), *map(str, args)], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -59,8 +59,14 @@ for _kind, _fn in (("test_count", "counting_job"), ("test_fail", "failing_job"),
 
 def _ctx(url: str, tmp_path: Path, backend: str) -> Context:
     upgrade(url)
-    return build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs", job_backend=backend,  # type: ignore[arg-type]
-                                  job_threads=1))
+    return build_context(
+        Settings(
+            database_url=url,
+            blob_dir=tmp_path / "blobs",
+            job_backend=backend,  # type: ignore[arg-type]
+            job_threads=1,
+        )
+    )
 
 
 @pytest.fixture
@@ -131,8 +137,13 @@ def test_unknown_kinds_and_non_json_arguments_are_refused_before_anything_is_sto
 
 def test_a_job_left_running_by_a_dead_process_is_failed_and_queued_ones_run_at_start(inline: Context) -> None:
     with inline.uow() as uow:
-        stale = Job(kind="test_count", args={"n": 1}, state="running", started_at=inline.now() - dt.timedelta(hours=1),
-                    result={})
+        stale = Job(
+            kind="test_count",
+            args={"n": 1},
+            state="running",
+            started_at=inline.now() - dt.timedelta(hours=1),
+            result={},
+        )
         left = Job(kind="test_count", args={"n": 3}, state="queued", result={})
         uow.session.add_all([stale, left])
         uow.commit()
@@ -145,6 +156,7 @@ def test_a_job_left_running_by_a_dead_process_is_failed_and_queued_ones_run_at_s
 
 
 # ---- procrastinate on PostgreSQL, with a real worker ----
+
 
 @pytest.fixture
 def queued(database_url: str, tmp_path: Path) -> Iterator[Context]:
@@ -201,9 +213,9 @@ def test_a_new_database_gets_the_queue_tables_once(database_url: str, tmp_path: 
     assert jobs_queue.ensure_schema(database_url) is False
 
 
-
 def test_the_worker_command_explains_that_sqlite_runs_jobs_inside_serve(
-        inline: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    inline: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from redline.cli.main import main
 
     if not inline.settings.database_url.startswith("sqlite"):

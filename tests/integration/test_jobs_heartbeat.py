@@ -32,14 +32,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _ctx(url: str, tmp_path: Path, heartbeat: float) -> Context:
     upgrade(url)
-    return build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs", job_backend="inline",
-                                  job_threads=1, job_heartbeat_seconds=heartbeat))
+    return build_context(
+        Settings(
+            database_url=url,
+            blob_dir=tmp_path / "blobs",
+            job_backend="inline",
+            job_threads=1,
+            job_heartbeat_seconds=heartbeat,
+        )
+    )
 
 
 def _add_running(ctx: Context, heartbeat_at: dt.datetime | None, started_at: dt.datetime) -> int:
     with ctx.uow() as uow:
-        job = Job(kind="test_count", args={"n": 1}, state="running", started_at=started_at,
-                  heartbeat_at=heartbeat_at, result={})
+        job = Job(
+            kind="test_count",
+            args={"n": 1},
+            state="running",
+            started_at=started_at,
+            heartbeat_at=heartbeat_at,
+            result={},
+        )
         uow.session.add(job)
         uow.commit()
         return job.id
@@ -60,7 +73,8 @@ SECOND_PROCESS = textwrap.dedent("""
 
 
 def test_a_job_a_live_process_runs_is_not_failed_when_a_second_process_starts(
-        database_url: str, tmp_path: Path) -> None:
+    database_url: str, tmp_path: Path
+) -> None:
     beat = 0.5
     ctx = _ctx(database_url, tmp_path, beat)
     gate = test_jobs._gate("live-process")
@@ -70,12 +84,18 @@ def test_a_job_a_live_process_runs_is_not_failed_when_a_second_process_starts(
     assert first.state == "running" and started is not None and first.heartbeat_at is not None
     # running longer than the stale window: only the refreshed heartbeat keeps it alive now
     window = dt.timedelta(seconds=jobs_heartbeat.STALE_AFTER_BEATS * beat + 0.5)
-    alive = test_jobs.until(ctx, job_id, lambda j: j.heartbeat_at is not None and j.heartbeat_at > started + window,
-                            timeout=30)
+    alive = test_jobs.until(
+        ctx, job_id, lambda j: j.heartbeat_at is not None and j.heartbeat_at > started + window, timeout=30
+    )
     assert alive.heartbeat_at is not None and alive.heartbeat_at > started + window
 
-    second = subprocess.run([sys.executable, "-c", SECOND_PROCESS, database_url, str(tmp_path / "blobs"),
-                             str(beat), str(job_id)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(
+        [sys.executable, "-c", SECOND_PROCESS, database_url, str(tmp_path / "blobs"), str(beat), str(job_id)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "running"
     assert jobs.get_job(ctx, job_id).state == "running"
@@ -103,7 +123,8 @@ def test_at_start_only_running_jobs_whose_heartbeat_stopped_are_failed(database_
 
 
 def test_the_heartbeat_advances_while_a_job_runs_and_a_live_runner_fails_orphans(
-        database_url: str, tmp_path: Path) -> None:
+    database_url: str, tmp_path: Path
+) -> None:
     ctx = _ctx(database_url, tmp_path, 0.2)
     gate = test_jobs._gate("beating")
     job_id = jobs.submit(ctx, "test_count", {"n": 2, "gate": "beating"})
@@ -130,6 +151,7 @@ def test_the_heartbeat_advances_while_a_job_runs_and_a_live_runner_fails_orphans
 
 # ---- the report PDF job honours a cancel ----
 
+
 @pytest.fixture
 def demo(database_url: str, tmp_path: Path) -> Iterator[tuple[Context, dict[str, Any]]]:
     ctx = _ctx(database_url, tmp_path, 10.0)
@@ -144,8 +166,9 @@ def demo(database_url: str, tmp_path: Path) -> Iterator[tuple[Context, dict[str,
 
 def _pdf_job(ctx: Context, args: dict[str, Any], result: dict[str, Any]) -> Job:
     with ctx.uow() as uow:
-        job = Job(kind="pdf_report", args=args, state="running", started_at=ctx.now(), heartbeat_at=ctx.now(),
-                  result=result)
+        job = Job(
+            kind="pdf_report", args=args, state="running", started_at=ctx.now(), heartbeat_at=ctx.now(), result=result
+        )
         uow.session.add(job)
         uow.commit()
         uow.session.refresh(job)
@@ -173,7 +196,8 @@ class CancelWhileRendering(JobHandle):
 
 
 def test_a_pdf_job_cancelled_before_or_while_rendering_ends_cancelled_and_stores_nothing(
-        demo: tuple[Context, dict[str, Any]]) -> None:
+    demo: tuple[Context, dict[str, Any]],
+) -> None:
     ctx, args = demo
     asked_first = _pdf_job(ctx, args, {"cancel_requested": True})
     assert job_runs._run(ctx, asked_first) == "cancelled"

@@ -30,13 +30,19 @@ def _stale_campaign_run(ctx: Context) -> tuple[int, int]:
     with ctx.uow() as uow:
         officer = uow.session.scalar(select(User.id).where(User.username == "hz-cac"))
         assert officer is not None
-        campaign = Campaign(name="巡查", region="330100", period_start=dt.date(2026, 1, 1),
-                            period_end=dt.date(2026, 12, 31), created_by=officer)
+        campaign = Campaign(
+            name="巡查",
+            region="330100",
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            created_by=officer,
+        )
         job = Job(kind="campaign_run", args={}, state="running", started_at=gone, heartbeat_at=gone, result={})
         uow.session.add_all([campaign, job])
         uow.session.flush()
-        run = CampaignRun(campaign_id=campaign.id, job_id=job.id, probe="content-screen", state="running",
-                          started_at=gone)
+        run = CampaignRun(
+            campaign_id=campaign.id, job_id=job.id, probe="content-screen", state="running", started_at=gone
+        )
         uow.session.add(run)
         uow.commit()
         return job.id, run.id
@@ -51,8 +57,9 @@ def _states(ctx: Context, job_id: int, run_id: int) -> tuple[str, str]:
 
 def test_failing_a_stale_job_fails_the_campaign_run_it_owned(database_url: str, tmp_path: Path) -> None:
     upgrade(database_url)
-    ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "b", job_backend="inline",
-                                 job_heartbeat_seconds=5))
+    ctx = build_context(
+        Settings(database_url=database_url, blob_dir=tmp_path / "b", job_backend="inline", job_heartbeat_seconds=5)
+    )
     load_demo(ctx)
     job_id, run_id = _stale_campaign_run(ctx)
     left = tmp_path / "b" / f".campaign-run-{run_id}-k1ll3d"  # what the killed run had copied its samples to
@@ -69,12 +76,20 @@ def test_failing_a_stale_job_fails_the_campaign_run_it_owned(database_url: str, 
 def test_a_running_worker_sweeps_jobs_of_killed_workers_without_a_restart(tmp_path: Path) -> None:
     with fresh_database("postgresql", tmp_path, prefix="redline_sweep") as url:
         upgrade(url)
-        env = {**os.environ, "REDLINE_DATABASE_URL": url, "REDLINE_BLOB_DIR": str(tmp_path / "b"),
-               "REDLINE_JOB_HEARTBEAT_SECONDS": "0.5"}
+        env = {
+            **os.environ,
+            "REDLINE_DATABASE_URL": url,
+            "REDLINE_BLOB_DIR": str(tmp_path / "b"),
+            "REDLINE_JOB_HEARTBEAT_SECONDS": "0.5",
+        }
         ctx = build_context(Settings(database_url=url, blob_dir=tmp_path / "b", job_heartbeat_seconds=0.5))
         load_demo(ctx)
-        worker = subprocess.Popen([str(Path(sys.executable).with_name("redline")), "worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("redline")), "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             time.sleep(3)  # the worker is up and past its start-up sweep: what follows it must find by itself
             job_id, run_id = _stale_campaign_run(ctx)

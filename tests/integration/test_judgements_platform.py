@@ -50,8 +50,9 @@ def _user(ctx: Context, name: str, role: Role, org: int | None = None, juris: st
 def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs"))
-    ctx = dataclasses.replace(ctx, today=lambda: dt.date(2026, 3, 3),
-                              now=lambda: dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: dt.date(2026, 3, 3), now=lambda: dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC)
+    )
     org = filings.create_organisation(ctx, "provider", "杭州西湖论坛（虚构）", "330106")
     provider = _user(ctx, "wangmin", Role.PROVIDER_ADMIN, org)
     service_id = filings.add_service(ctx, provider, FORUM)
@@ -73,8 +74,13 @@ def test_a_judgement_of_no_clears_the_duty_and_is_audited(world: World) -> None:
     filing = _filing(world)
     assert filing.obligations == [] and filing.due_date is None
     (recorded,) = filing.change["judgements"]
-    assert recorded == {"question": "significant_growth", "answer": False, "by": "wangmin",
-                        "date": "2026-03-03", "reasons": REASONS}
+    assert recorded == {
+        "question": "significant_growth",
+        "answer": False,
+        "by": "wangmin",
+        "date": "2026-03-03",
+        "reasons": REASONS,
+    }
     with world.ctx.uow() as uow:
         entry = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "filing.judgement")).one()
     data = json.loads(entry.data)
@@ -92,16 +98,19 @@ def test_a_judgement_of_yes_makes_it_due_in_thirty_working_days_naming_who_judge
 
 def test_a_later_judgement_replaces_the_earlier_one(world: World) -> None:
     judging.record_judgement(world.ctx, world.provider, world.filing_id, "significant_growth", True, REASONS)
-    judging.record_judgement(world.ctx, world.provider, world.filing_id, "significant_growth", False,
-                             "复核后认为不显著。")
+    judging.record_judgement(
+        world.ctx, world.provider, world.filing_id, "significant_growth", False, "复核后认为不显著。"
+    )
     filing = _filing(world)
     assert [j["answer"] for j in filing.change["judgements"]] == [False] and filing.obligations == []
 
 
-@pytest.mark.parametrize(("question", "reasons", "field"), [
-    ("significant_growth", "  ", "reasons"), ("big_enough", REASONS, "question")])
+@pytest.mark.parametrize(
+    ("question", "reasons", "field"), [("significant_growth", "  ", "reasons"), ("big_enough", REASONS, "question")]
+)
 def test_a_judgement_without_reasons_or_of_an_unknown_question_is_refused(
-        world: World, question: str, reasons: str, field: str) -> None:
+    world: World, question: str, reasons: str, field: str
+) -> None:
     with pytest.raises(InputError) as caught:
         judging.record_judgement(world.ctx, world.provider, world.filing_id, question, True, reasons)
     assert caught.value.field == field
@@ -118,9 +127,11 @@ def test_the_api_records_a_judgement_and_returns_the_filings_new_duties(world: W
 
     token = accounts.create_api_token(world.ctx, world.provider, "test")
     client = TestClient(create_app(world.ctx))
-    response = client.post(f"/api/v1/filings/{world.filing_id}/judgements",
-                           headers={"Authorization": f"Bearer {token}"},
-                           json={"question": "significant_growth", "answer": True, "reasons": REASONS})
+    response = client.post(
+        f"/api/v1/filings/{world.filing_id}/judgements",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"question": "significant_growth", "answer": True, "reasons": REASONS},
+    )
     assert response.status_code == 200, response.text
     (ob,) = response.json()["obligations"]
     assert ob["outcome"] == "due" and ob["judgements"][0]["reasons"] == REASONS
@@ -133,8 +144,11 @@ def test_the_filing_page_shows_the_judgement_and_who_made_it(world: World) -> No
     client = TestClient(create_app(world.ctx))
     page = client.get("/login")
     csrf = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    login = client.post("/login", data={"username": "wangmin", "password": PASSWORD, "csrf_token": csrf, "next": "/"},
-                        follow_redirects=False)
+    login = client.post(
+        "/login",
+        data={"username": "wangmin", "password": PASSWORD, "csrf_token": csrf, "next": "/"},
+        follow_redirects=False,
+    )
     assert login.status_code == 303, login.text
     html = client.get(f"/filings/{world.filing_id}").text
     assert "依据判断，判断人 wangmin" in html and "已记录的判断" in html and REASONS in html

@@ -37,8 +37,13 @@ class Clock:
 
 def _context(url: str, tmp_path: Path, clock: Clock) -> Context:
     upgrade(url)
-    settings = Settings(database_url=url, blob_dir=tmp_path / "blobs", login_ip_max_failures=LIMIT,
-                        login_ip_window_seconds=600, login_max_failures=1000)
+    settings = Settings(
+        database_url=url,
+        blob_dir=tmp_path / "blobs",
+        login_ip_max_failures=LIMIT,
+        login_ip_window_seconds=600,
+        login_max_failures=1000,
+    )
     ctx = dataclasses.replace(build_context(settings), now=clock)
     for name in ("alice", "bob"):
         accounts.create_user(ctx, accounts.NewUser(name, PASSWORD, Role.PLATFORM_ADMIN))
@@ -46,7 +51,8 @@ def _context(url: str, tmp_path: Path, clock: Clock) -> Context:
 
 
 def test_enough_failures_from_one_address_refuse_it_for_every_username_but_not_other_addresses(
-        database_url: str, tmp_path: Path) -> None:
+    database_url: str, tmp_path: Path
+) -> None:
     clock = Clock()
     ctx = _context(database_url, tmp_path, clock)
     for i in range(LIMIT):  # spread over usernames, known and unknown: the per-account lock never triggers
@@ -92,9 +98,10 @@ def test_concurrent_failures_share_one_count(database_url: str, tmp_path: Path) 
     """Concurrent sessions on their own connections, as worker processes have: no lost update, no
     duplicate row (the first failures of an address race to create its row)."""
     clock = Clock()
-    ctx = dataclasses.replace(_context(database_url, tmp_path, clock),
-                              settings=Settings(database_url=database_url, blob_dir=tmp_path / "blobs",
-                                                login_ip_max_failures=1000))
+    ctx = dataclasses.replace(
+        _context(database_url, tmp_path, clock),
+        settings=Settings(database_url=database_url, blob_dir=tmp_path / "blobs", login_ip_max_failures=1000),
+    )
 
     def fail(worker: int) -> int:
         refused = 0

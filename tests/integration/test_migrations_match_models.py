@@ -44,4 +44,5 @@ def test_a_column_the_models_do_not_know_is_reported(database_url: str) -> None:
         engine.dispose()
     found = drift(database_url)
     assert [(d[0], d[2], d[3].name) for d in found if isinstance(d, tuple)] == [
-        ("remove_column", "organisations", "stray_note")]
+        ("remove_column", "organisations", "stray_note")
+    ]

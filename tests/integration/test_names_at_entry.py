@@ -31,8 +31,13 @@ def ctx(database_url: str, tmp_path: Path) -> Context:
 def _provider(ctx: Context) -> Principal:
     org = filings.create_organisation(ctx, "provider", "杭州声浪网络科技有限公司（虚构） Shenglang", "330106")
     with ctx.uow() as uow:
-        user = User(username="hz-admin", display_name="管理员", password_hash="!", role=Role.PROVIDER_ADMIN.value,
-                    organisation_id=org)
+        user = User(
+            username="hz-admin",
+            display_name="管理员",
+            password_hash="!",
+            role=Role.PROVIDER_ADMIN.value,
+            organisation_id=org,
+        )
         uow.session.add(user)
         uow.commit()
         return Principal.of(user)
@@ -44,8 +49,12 @@ def test_a_service_name_that_is_not_one_plain_line_is_refused_naming_the_field(c
     with pytest.raises(InputError) as caught:
         filings.add_service(ctx, provider, {"service": {"name": name, "capabilities": ["voice_chat_room"]}})
     assert "one line" in caught.value.message and "service.name" in str(caught.value)
-    assert filings.add_service(ctx, provider, {"service": {"name": "声浪 Voice-Room 2", "capabilities": [
-        "voice_chat_room"]}}) > 0
+    assert (
+        filings.add_service(
+            ctx, provider, {"service": {"name": "声浪 Voice-Room 2", "capabilities": ["voice_chat_room"]}}
+        )
+        > 0
+    )
 
 
 @pytest.mark.parametrize("name", HOSTILE[:3])
@@ -55,6 +64,14 @@ def test_organisation_user_and_notice_names_are_one_line(ctx: Context, name: str
     assert org.value.field == "name"
     _provider(ctx)
     with pytest.raises(InputError) as user:
-        accounts.create_user(ctx, accounts.NewUser(username="bob", password="a-long-passphrase-2026!",
-                                                   role=Role.PROVIDER_MEMBER, display_name=name, organisation_id=1))
+        accounts.create_user(
+            ctx,
+            accounts.NewUser(
+                username="bob",
+                password="a-long-passphrase-2026!",
+                role=Role.PROVIDER_MEMBER,
+                display_name=name,
+                organisation_id=1,
+            ),
+        )
     assert user.value.field == "display_name"

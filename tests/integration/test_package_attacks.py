@@ -50,8 +50,9 @@ def target(database_url: str, tmp_path: Path) -> Iterator[tuple[Context, Princip
     """A regulator's fresh installation (SQLite, and PostgreSQL when configured)."""
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs"))
-    accounts.create_user(ctx, accounts.NewUser("hz-office", PASSWORD, Role.CAC_OFFICER, "杭州市网信办",
-                                               jurisdiction="330100"))
+    accounts.create_user(
+        ctx, accounts.NewUser("hz-office", PASSWORD, Role.CAC_OFFICER, "杭州市网信办", jurisdiction="330100")
+    )
     yield ctx, accounts.login(ctx, "hz-office", PASSWORD)[1]
 
 
@@ -68,8 +69,11 @@ def rezip(members: Members) -> bytes:
     return buffer.getvalue()
 
 
-def reseal(members: Members, edit_report: Callable[[dict[str, Any]], None] | None = None,
-           edit_manifest: Callable[[dict[str, Any]], None] | None = None) -> bytes:
+def reseal(
+    members: Members,
+    edit_report: Callable[[dict[str, Any]], None] | None = None,
+    edit_manifest: Callable[[dict[str, Any]], None] | None = None,
+) -> bytes:
     """What the attacker does: edit the report, reseal it (an unkeyed SHA-256), edit the manifest and
     list every member's new digest in it. The receipts name the old digest and would give the edit away
     (test_issued_documents), so the attacker drops them."""
@@ -99,7 +103,8 @@ def claim(entry: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
 def cite(sha: str) -> Callable[[dict[str, Any]], None]:
     """The attacker also names the digest in the report they reseal, so the manifest matches it."""
     return lambda report: report["measures"][0]["items"][0]["evidence"].append(
-        {"file": "x", "sha256": sha, "description": ""})
+        {"file": "x", "sha256": sha, "description": ""}
+    )
 
 
 def stored(ctx: Context) -> tuple[int, int, list[str]]:
@@ -110,8 +115,7 @@ def stored(ctx: Context) -> tuple[int, int, list[str]]:
     return filings, evidence, blobs
 
 
-def refused(ctx: Context, office: Principal, data: bytes, match: str,
-            kind: type[Exception] = CheckFailedError) -> None:
+def refused(ctx: Context, office: Principal, data: bytes, match: str, kind: type[Exception] = CheckFailedError) -> None:
     before = stored(ctx)
     with pytest.raises(kind, match=match):
         import_package(ctx, office, data)
@@ -123,7 +127,8 @@ def refused(ctx: Context, office: Principal, data: bytes, match: str,
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "/proc/self/environ", "../../redline.db", "ab/../../../etc"])
 def test_a_server_path_claimed_as_evidence_digest_is_refused_and_nothing_is_stored(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal], path: str) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal], path: str
+) -> None:
     src, provider, filing_id = demo
     members = unzip(export_package(src, provider, filing_id, with_pdf=False).data)
     data = reseal(members, edit_manifest=claim({"name": "x", "sha256": path, "included": False}))
@@ -132,7 +137,8 @@ def test_a_server_path_claimed_as_evidence_digest_is_refused_and_nothing_is_stor
 
 
 def test_the_same_attack_on_the_regulators_own_installation_never_makes_a_server_file_downloadable(
-        demo: tuple[Context, Principal, int]) -> None:
+    demo: tuple[Context, Principal, int],
+) -> None:
     """B1 as found: the regulator imports into the installation holding the provider's filing, then
     exports the new filing; the package refused, the zip can never hold /etc/passwd."""
     ctx, provider, filing_id = demo
@@ -140,28 +146,34 @@ def test_the_same_attack_on_the_regulators_own_installation_never_makes_a_server
     members = unzip(export_package(ctx, provider, filing_id, with_pdf=False).data)
     data = reseal(members, edit_manifest=claim({"name": "x", "sha256": "/etc/passwd", "included": False}))
     refused(ctx, office, data, "manifest.evidence.1.sha256", kind=InputError)
-    assert all(b"root:" not in export_package(ctx, office, f.id, with_pdf=False).data
-               for f in queries.list_filings(ctx, office, queries.FilingFilter(limit=200))[0] if f.report)
+    assert all(
+        b"root:" not in export_package(ctx, office, f.id, with_pdf=False).data
+        for f in queries.list_filings(ctx, office, queries.FilingFilter(limit=200))[0]
+        if f.report
+    )
 
 
-def test_another_regions_evidence_digest_cannot_be_claimed_by_an_import(
-        demo: tuple[Context, Principal, int]) -> None:
+def test_another_regions_evidence_digest_cannot_be_claimed_by_an_import(demo: tuple[Context, Principal, int]) -> None:
     ctx, provider, filing_id = demo
     office = accounts.login(ctx, "hz-cac", DEMO_PASSWORD)[1]
     with ctx.reader() as uow:
         foreign = uow.session.scalars(
-            select(Evidence.sha256).join(Filing, Evidence.filing_id == Filing.id)
+            select(Evidence.sha256)
+            .join(Filing, Evidence.filing_id == Filing.id)
             .join(Organisation, Filing.provider_id == Organisation.id)
-            .where(Organisation.location.startswith("44"))).first()
+            .where(Organisation.location.startswith("44"))
+        ).first()
     assert foreign is not None and ctx.blobs.path_for(foreign).exists()
     members = unzip(export_package(ctx, provider, filing_id, with_pdf=False).data)
-    data = reseal(members, edit_report=cite(foreign),
-                  edit_manifest=claim({"name": "x", "sha256": foreign, "included": False}))
+    data = reseal(
+        members, edit_report=cite(foreign), edit_manifest=claim({"name": "x", "sha256": foreign, "included": False})
+    )
     refused(ctx, office, data, "not held here for this provider")
 
 
 def test_a_digest_left_out_of_the_package_is_accepted_only_as_the_same_providers_stored_blob(
-        demo: tuple[Context, Principal, int]) -> None:
+    demo: tuple[Context, Principal, int],
+) -> None:
     """The legitimate use of `--no-evidence`: the receiving installation already holds the files."""
     ctx, provider, filing_id = demo
     office = accounts.login(ctx, "hz-cac", DEMO_PASSWORD)[1]
@@ -172,7 +184,8 @@ def test_a_digest_left_out_of_the_package_is_accepted_only_as_the_same_providers
 
 
 def test_evidence_left_out_of_a_package_for_a_new_installation_is_refused(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     src, provider, filing_id = demo
     data = export_package(src, provider, filing_id, include_evidence=False, with_pdf=False).data
     ctx, office = target
@@ -180,7 +193,8 @@ def test_evidence_left_out_of_a_package_for_a_new_installation_is_refused(
 
 
 def test_manifest_evidence_must_be_exactly_the_evidence_the_sealed_report_names(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     src, provider, filing_id = demo
     members = unzip(export_package(src, provider, filing_id, with_pdf=False).data)
     extra = b"not in the report\n"
@@ -207,7 +221,8 @@ def test_the_blob_store_never_turns_user_text_into_a_path(tmp_path: Path) -> Non
 
 
 def test_an_unsigned_packages_evidence_must_hash_to_the_digest_it_is_stored_under(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     src, provider, filing_id = demo
     members = unzip(export_package(src, provider, filing_id, with_pdf=False).data)
     name = next(n for n in members if n.startswith("evidence/"))
@@ -220,10 +235,12 @@ def test_an_unsigned_packages_evidence_must_hash_to_the_digest_it_is_stored_unde
 # ---- B6: imported data is validated; one bad row never fails a list ---------------------------------
 
 
-@pytest.mark.parametrize(("field", "value"), [("obligations", "x"), ("technologies", {"a": 1}),
-                                              ("title", ["x"]), ("obligations", ["x"])])
+@pytest.mark.parametrize(
+    ("field", "value"), [("obligations", "x"), ("technologies", {"a": 1}), ("title", ["x"]), ("obligations", ["x"])]
+)
 def test_an_import_with_malformed_filing_fields_is_refused_naming_the_field(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal], field: str, value: Any) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal], field: str, value: Any
+) -> None:
     src, provider, filing_id = demo
     members = unzip(export_package(src, provider, filing_id, with_pdf=False).data)
 
@@ -240,7 +257,8 @@ def test_an_import_with_malformed_filing_fields_is_refused_naming_the_field(
 
 
 def test_an_import_whose_report_does_not_fit_the_report_model_is_refused_naming_the_field(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     src, provider, filing_id = demo
     members = unzip(export_package(src, provider, filing_id, with_pdf=False).data)
 
@@ -255,8 +273,7 @@ def test_an_import_whose_report_does_not_fit_the_report_model_is_refused_naming_
     assert stored(ctx) == before
 
 
-def test_a_filing_row_with_malformed_json_columns_does_not_fail_the_list(
-        target: tuple[Context, Principal]) -> None:
+def test_a_filing_row_with_malformed_json_columns_does_not_fail_the_list(target: tuple[Context, Principal]) -> None:
     from redline.web.schemas import FilingOut
 
     ctx, office = target
@@ -264,8 +281,18 @@ def test_a_filing_row_with_malformed_json_columns_does_not_fail_the_list(
         org = Organisation(kind="provider", name="坏数据", location="330106")
         uow.session.add(org)
         uow.session.flush()
-        uow.session.add(Filing(provider_id=org.id, region="330106", state="submitted", title="bad",
-                               obligations="x", technologies={"a": 1}, answers={}, visible_to_regulator=True))
+        uow.session.add(
+            Filing(
+                provider_id=org.id,
+                region="330106",
+                state="submitted",
+                title="bad",
+                obligations="x",
+                technologies={"a": 1},
+                answers={},
+                visible_to_regulator=True,
+            )
+        )
         uow.commit()
     rows, total = queries.list_filings(ctx, office, queries.FilingFilter())
     assert total == 1
@@ -279,7 +306,8 @@ def test_a_filing_row_with_malformed_json_columns_does_not_fail_the_list(
 @pytest.mark.parametrize("member", ["manifest.json", "report.json"])
 @pytest.mark.parametrize("poison", ["nan", "deep"])
 def test_nan_or_deeply_nested_json_in_a_package_is_refused_as_input(
-        demo: tuple[Context, Principal, int], target: tuple[Context, Principal], member: str, poison: str) -> None:
+    demo: tuple[Context, Principal, int], target: tuple[Context, Principal], member: str, poison: str
+) -> None:
     import hashlib
 
     src, provider, filing_id = demo
@@ -313,7 +341,8 @@ def ratio_member(size: int) -> bytes:
 
 
 def test_members_compressed_167_times_beyond_the_budget_are_refused_before_they_are_held(
-        demo: tuple[Context, Principal, int], tmp_path: Path) -> None:
+    demo: tuple[Context, Principal, int], tmp_path: Path
+) -> None:
     src, provider, filing_id = demo
     members = unzip(export_package(src, provider, filing_id, with_pdf=False).data)
     member = ratio_member(4 << 20)
@@ -326,7 +355,8 @@ def test_members_compressed_167_times_beyond_the_budget_are_refused_before_they_
     url = f"sqlite:///{tmp_path}/small.db"
     upgrade(url)
     ctx = build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs", max_archive_bytes=16 << 20))
-    accounts.create_user(ctx, accounts.NewUser("hz-office", PASSWORD, Role.CAC_OFFICER, "杭州市网信办",
-                                               jurisdiction="330100"))
+    accounts.create_user(
+        ctx, accounts.NewUser("hz-office", PASSWORD, Role.CAC_OFFICER, "杭州市网信办", jurisdiction="330100")
+    )
     office = accounts.login(ctx, "hz-office", PASSWORD)[1]
     refused(ctx, office, data, "larger than 16777216 bytes", kind=PackageTooLargeError)

@@ -48,10 +48,12 @@ def target(database_url: str, tmp_path: Path) -> Iterator[tuple[Context, Princip
     """A regulator's installation: a fresh database (SQLite, and PostgreSQL when configured)."""
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs"))
-    accounts.create_user(ctx, accounts.NewUser("hz-office", PASSWORD, Role.CAC_OFFICER, "杭州市网信办",
-                                               jurisdiction="330100"))
-    accounts.create_user(ctx, accounts.NewUser("sz-office", PASSWORD, Role.CAC_OFFICER, "深圳市网信办",
-                                               jurisdiction="440300"))
+    accounts.create_user(
+        ctx, accounts.NewUser("hz-office", PASSWORD, Role.CAC_OFFICER, "杭州市网信办", jurisdiction="330100")
+    )
+    accounts.create_user(
+        ctx, accounts.NewUser("sz-office", PASSWORD, Role.CAC_OFFICER, "深圳市网信办", jurisdiction="440300")
+    )
     yield ctx, accounts.login(ctx, "hz-office", PASSWORD)[1]
 
 
@@ -74,7 +76,8 @@ def _count(ctx: Context) -> int:
 
 
 def test_a_package_from_one_installation_imports_verified_into_another(
-        source: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    source: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     src, provider, filing_id = source
     exported = export_package(src, provider, filing_id)
     members = _members(exported.data)
@@ -92,10 +95,13 @@ def test_a_package_from_one_installation_imports_verified_into_another(
         import_package(ctx, office, exported.data)
 
 
-@pytest.mark.parametrize("tamper", ["report", "evidence", "manifest", "missing", "extra", "traversal",
-                                    "absolute", "duplicate", "bomb", "not-zip"])
+@pytest.mark.parametrize(
+    "tamper",
+    ["report", "evidence", "manifest", "missing", "extra", "traversal", "absolute", "duplicate", "bomb", "not-zip"],
+)
 def test_a_tampered_or_unsafe_package_is_refused_with_the_reason_and_writes_nothing(
-        source: tuple[Context, Principal, int], target: tuple[Context, Principal], tamper: str) -> None:
+    source: tuple[Context, Principal, int], target: tuple[Context, Principal], tamper: str
+) -> None:
     src, provider, filing_id = source
     members = _members(export_package(src, provider, filing_id, with_pdf=False).data)
     evidence = next(n for n in members if n.startswith("evidence/"))
@@ -128,10 +134,18 @@ def test_a_tampered_or_unsafe_package_is_refused_with_the_reason_and_writes_noth
     blobs_before = sorted(p.name for p in ctx.blobs.root.rglob("*")) if ctx.blobs.root.exists() else []
     with pytest.raises((CheckFailedError, PackageTooLargeError), match="package refused") as caught:
         import_package(ctx, office, data)
-    expected = {"report": "changed", "evidence": "does not match", "manifest": "does not match",
-                "missing": "missing", "extra": "not listed", "traversal": "unsafe member path",
-                "absolute": "unsafe member path", "duplicate": "duplicate", "bomb": "zip bomb",
-                "not-zip": "not a ZIP"}[tamper]
+    expected = {
+        "report": "changed",
+        "evidence": "does not match",
+        "manifest": "does not match",
+        "missing": "missing",
+        "extra": "not listed",
+        "traversal": "unsafe member path",
+        "absolute": "unsafe member path",
+        "duplicate": "duplicate",
+        "bomb": "zip bomb",
+        "not-zip": "not a ZIP",
+    }[tamper]
     assert expected in str(caught.value)
     assert _count(ctx) == before
     after = sorted(p.name for p in ctx.blobs.root.rglob("*")) if ctx.blobs.root.exists() else []
@@ -139,7 +153,8 @@ def test_a_tampered_or_unsafe_package_is_refused_with_the_reason_and_writes_noth
 
 
 def test_a_package_goes_only_to_a_regulator_over_the_provider(
-        source: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    source: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     src, provider, filing_id = source
     exported = export_package(src, provider, filing_id, with_pdf=False)
     ctx, _ = target
@@ -150,7 +165,8 @@ def test_a_package_goes_only_to_a_regulator_over_the_provider(
 
 
 def test_a_signed_package_names_its_signer_and_a_changed_manifest_breaks_the_signature(
-        source: tuple[Context, Principal, int], tmp_path: Path) -> None:
+    source: tuple[Context, Principal, int], tmp_path: Path
+) -> None:
     from redline.reports.signatures import Algorithm, new_key
 
     src, provider, filing_id = source
@@ -178,8 +194,7 @@ def test_only_a_submitted_filing_has_a_package(source: tuple[Context, Principal,
     assert filings is not None
 
 
-def test_evidence_in_a_package_keeps_the_extension_of_its_stored_name(
-        source: tuple[Context, Principal, int]) -> None:
+def test_evidence_in_a_package_keeps_the_extension_of_its_stored_name(source: tuple[Context, Principal, int]) -> None:
     """Issue 17: a regulator who unpacks the ZIP can open each evidence file by its type."""
     src, provider, filing_id = source
     view = queries.get_filing(src, provider, filing_id)
@@ -192,35 +207,41 @@ def test_evidence_in_a_package_keeps_the_extension_of_its_stored_name(
         assert f"evidence/{entry['sha256']}.{extension}" in members, sorted(members)
 
 
-@pytest.mark.parametrize(("name", "media_type", "member"), [
-    ("整改说明.PDF", "application/pdf", ".pdf"),
-    ("access.log", "text/plain", ".log"),
-    ("报告.docx", "application/zip", ".docx"),
-    ("../../etc/passwd", "text/plain", ".txt"),
-    ("..\\..\\windows\\evil.exe", "application/pdf", ".pdf"),
-    ("page.html", "text/plain", ".txt"),
-    ("photo.jpg/../../x", "image/jpeg", ".jpg"),
-    ("noext", "image/png", ".png"),
-    (".hidden", "text/plain", ".txt"),
-    ("a.tar.gz", "application/gzip", ".gz"),
-    ("x.pdf", "application/x-unknown", ""),
-])
+@pytest.mark.parametrize(
+    ("name", "media_type", "member"),
+    [
+        ("整改说明.PDF", "application/pdf", ".pdf"),
+        ("access.log", "text/plain", ".log"),
+        ("报告.docx", "application/zip", ".docx"),
+        ("../../etc/passwd", "text/plain", ".txt"),
+        ("..\\..\\windows\\evil.exe", "application/pdf", ".pdf"),
+        ("page.html", "text/plain", ".txt"),
+        ("photo.jpg/../../x", "image/jpeg", ".jpg"),
+        ("noext", "image/png", ".png"),
+        (".hidden", "text/plain", ".txt"),
+        ("a.tar.gz", "application/gzip", ".gz"),
+        ("x.pdf", "application/x-unknown", ""),
+    ],
+)
 def test_an_evidence_members_extension_fits_its_type_and_no_path_part_of_the_name_is_used(
-        name: str, media_type: str, member: str) -> None:
+    name: str, media_type: str, member: str
+) -> None:
     from redline.services.packages.package_checks import evidence_member
 
     assert evidence_member("a" * 64, name, media_type) == f"evidence/{'a' * 64}{member}"
 
 
 def test_a_package_with_evidence_named_by_digest_alone_still_imports(
-        source: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    source: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     """Packages exported before issue 17 name evidence by digest alone; they stay importable."""
     src, provider, filing_id = source
     members = _members(export_package(src, provider, filing_id, with_pdf=False).data)
     renamed = {(n.split(".", 1)[0] if n.startswith("evidence/") else n): data for n, data in members.items()}
     manifest = json.loads(renamed["manifest.json"])
-    manifest["files"] = {(n.split(".", 1)[0] if n.startswith("evidence/") else n): d
-                         for n, d in manifest["files"].items()}
+    manifest["files"] = {
+        (n.split(".", 1)[0] if n.startswith("evidence/") else n): d for n, d in manifest["files"].items()
+    }
     renamed["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
     ctx, office = target
     new_id = import_package(ctx, office, _zip(renamed))
@@ -228,7 +249,8 @@ def test_a_package_with_evidence_named_by_digest_alone_still_imports(
 
 
 def test_a_package_whose_report_was_sealed_before_issue_18_still_imports(
-        source: tuple[Context, Principal, int], target: tuple[Context, Principal]) -> None:
+    source: tuple[Context, Principal, int], target: tuple[Context, Principal]
+) -> None:
     """Reports sealed by the version 1 rule (Python's sorted compact JSON, no seal version) travel in packages
     exported before the RFC 8785 seal; they import and keep their digest."""
     import hashlib
@@ -240,8 +262,9 @@ def test_a_package_whose_report_was_sealed_before_issue_18_still_imports(
     report = json.loads(members["report.json"])
     body = {k: v for k, v in report.items() if k != "seal"} | {"schema_version": 1}
     old_digest = hashlib.sha256(canonical_bytes(body)).hexdigest()
-    report = body | {"seal": {"algorithm": "sha256", "digest": old_digest,
-                              "covers": "canonical JSON of the document without 'seal'"}}
+    report = body | {
+        "seal": {"algorithm": "sha256", "digest": old_digest, "covers": "canonical JSON of the document without 'seal'"}
+    }
     old = {n: d for n, d in members.items() if not n.startswith("receipts/")}  # receipts name the new digest
     old["report.json"] = dumps(report).encode("utf-8")
     manifest = json.loads(old["manifest.json"])

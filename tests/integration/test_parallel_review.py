@@ -47,18 +47,28 @@ def _user(ctx: Context, name: str, role: Role, org: int | None = None, juris: st
 def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs"))
-    ctx = dataclasses.replace(ctx, today=lambda: dt.date(2026, 3, 2),
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: dt.date(2026, 3, 2), now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
     hz = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     provider = _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, hz)
-    w = World(ctx, provider, _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100"),
-              _user(ctx, "hz-mps", Role.MPS_OFFICER, juris="330100"), filings.add_service(ctx, provider, SERVICE))
+    w = World(
+        ctx,
+        provider,
+        _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100"),
+        _user(ctx, "hz-mps", Role.MPS_OFFICER, juris="330100"),
+        filings.add_service(ctx, provider, SERVICE),
+    )
     yield w
 
 
 def _submitted(w: World, *, both_reviewing: bool = True) -> int:
-    fid = filings.record_change(w.ctx, w.provider, w.service_id, {
-        "kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        w.ctx,
+        w.provider,
+        w.service_id,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     items = queries.get_filing(w.ctx, w.provider, fid).items
     filings.save_answers(w.ctx, w.provider, fid, {i: {"status": "met"} for i in items})
     review.act(w.ctx, w.provider, fid, Action.SUBMIT)
@@ -73,22 +83,24 @@ def _reviews(w: World, who: Principal, fid: int) -> dict[str, tuple[str, str, st
     return {r.authority: (r.state, r.officer_name, r.note) for r in queries.get_filing(w.ctx, who, fid).reviews}
 
 
-def test_cac_accepts_and_the_police_have_not_so_the_filing_is_not_closed_and_waits_for_the_police(
-        world: World) -> None:
+def test_cac_accepts_and_the_police_have_not_so_the_filing_is_not_closed_and_waits_for_the_police(world: World) -> None:
     w = world
     fid = _submitted(w)
     review.act(w.ctx, w.cac, fid, Action.ACCEPT, "网信部门审查完毕")
     assert review.act(w.ctx, w.cac, fid, Action.CLOSE, "网信部门结案") is FilingState.UNDER_REVIEW
     view = queries.get_filing(w.ctx, w.provider, fid)
     assert view.filing.state != FilingState.CLOSED
-    assert _reviews(w, w.provider, fid) == {"cac": ("closed", "hz-cac officer", "网信部门结案"),
-                                            "mps": ("under_review", "hz-mps officer", "")}
+    assert _reviews(w, w.provider, fid) == {
+        "cac": ("closed", "hz-cac officer", "网信部门结案"),
+        "mps": ("under_review", "hz-mps officer", ""),
+    }
     cac_review = next(r for r in view.reviews if r.authority == "cac")
     assert cac_review.at == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def test_the_police_request_a_supplement_while_cac_accepted_and_the_provider_sees_the_polices_request(
-        world: World) -> None:
+    world: World,
+) -> None:
     w = world
     fid = _submitted(w)
     review.act(w.ctx, w.cac, fid, Action.ACCEPT)
@@ -96,12 +108,14 @@ def test_the_police_request_a_supplement_while_cac_accepted_and_the_provider_see
     view = queries.get_filing(w.ctx, w.provider, fid)
     assert view.filing.state == FilingState.SUPPLEMENT_REQUESTED
     assert "submit" in view.actions
-    assert _reviews(w, w.provider, fid)["mps"] == ("supplement_requested", "hz-mps officer",
-                                                   "请补充日志留存六个月的证明")
+    assert _reviews(w, w.provider, fid)["mps"] == (
+        "supplement_requested",
+        "hz-mps officer",
+        "请补充日志留存六个月的证明",
+    )
     assert _reviews(w, w.provider, fid)["cac"][0] == "accepted"
     review.act(w.ctx, w.provider, fid, Action.SUBMIT)  # the supplement goes to the police; CAC's acceptance stands
-    assert {a: s for a, (s, _, _) in _reviews(w, w.provider, fid).items()} == {"cac": "accepted",
-                                                                                "mps": "submitted"}
+    assert {a: s for a, (s, _, _) in _reviews(w, w.provider, fid).items()} == {"cac": "accepted", "mps": "submitted"}
 
 
 def test_each_authority_closes_only_its_own_review_and_the_filing_closes_with_the_second(world: World) -> None:
@@ -126,8 +140,10 @@ def test_an_officer_of_the_other_authority_cannot_act_for_the_first_and_nothing_
     assert "mps" in refused.value.message and "cac" in refused.value.message
     assert _reviews(w, w.cac, fid) == before
     with w.ctx.reader() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(FilingEvent).where(
-            FilingEvent.filing_id == fid)) == events
+        assert (
+            uow.session.scalar(select(func.count()).select_from(FilingEvent).where(FilingEvent.filing_id == fid))
+            == events
+        )
     assert "close" not in queries.get_filing(w.ctx, w.mps, fid).actions
     assert "close" in queries.get_filing(w.ctx, w.cac, fid).actions
 
@@ -143,8 +159,14 @@ def test_a_rectification_is_verified_only_by_the_authority_that_ordered_it(world
     w = world
     fid = _submitted(w)
     review.act(w.ctx, w.mps, fid, Action.ACCEPT)
-    review.act(w.ctx, w.cac, fid, Action.ORDER_RECTIFICATION, "标识不全",
-               {"items": [review.RectificationDemand("补齐显式标识", dt.date(2026, 4, 30))]})
+    review.act(
+        w.ctx,
+        w.cac,
+        fid,
+        Action.ORDER_RECTIFICATION,
+        "标识不全",
+        {"items": [review.RectificationDemand("补齐显式标识", dt.date(2026, 4, 30))]},
+    )
     (item,) = queries.get_filing(w.ctx, w.provider, fid).rectification
     review.answer_rectification(w.ctx, w.provider, fid, item.id, "已补齐")
     review.act(w.ctx, w.provider, fid, Action.SUBMIT_RECTIFICATION)
@@ -189,15 +211,26 @@ def test_two_officers_of_the_two_authorities_concluding_at_the_same_moment_are_b
     w = world
     for attempt in range(4):
         fid = _submitted(w)
-        errors = _at_once([lambda f=fid: review.act(w.ctx, w.cac, f, Action.ACCEPT, "网信接收"),  # type: ignore[misc]
-                           lambda f=fid: review.act(w.ctx, w.mps, f, Action.REQUEST_SUPPLEMENT,  # type: ignore[misc]
-                                                    "公安要求补充")])
+        errors = _at_once(
+            [
+                lambda f=fid: review.act(w.ctx, w.cac, f, Action.ACCEPT, "网信接收"),  # type: ignore[misc]
+                lambda f=fid: review.act(
+                    w.ctx,
+                    w.mps,
+                    f,
+                    Action.REQUEST_SUPPLEMENT,  # type: ignore[misc]
+                    "公安要求补充",
+                ),
+            ]
+        )
         assert errors == [None, None], (attempt, errors)
         view = queries.get_filing(w.ctx, w.provider, fid)
         assert {r.authority: r.state for r in view.reviews} == {"cac": "accepted", "mps": "supplement_requested"}
         assert view.filing.state == FilingState.SUPPLEMENT_REQUESTED
-        assert [e.action for e in view.filing.events][-2:] in (["accept", "request_supplement"],
-                                                               ["request_supplement", "accept"])
+        assert [e.action for e in view.filing.events][-2:] in (
+            ["accept", "request_supplement"],
+            ["request_supplement", "accept"],
+        )
 
 
 def test_existing_filings_are_migrated_to_both_authorities_at_their_state(database_url: str) -> None:
@@ -212,12 +245,16 @@ def test_existing_filings_are_migrated_to_both_authorities_at_their_state(databa
         session.add(org)
         session.flush()
         for state in ("under_review", "accepted", "closed"):
-            session.add(Filing(provider_id=org.id, region="330106", state=state, title=state,
-                               visible_to_regulator=True))
+            session.add(
+                Filing(provider_id=org.id, region="330106", state=state, title=state, visible_to_regulator=True)
+            )
         session.commit()
     upgrade(database_url, "0011")
     with Session(engine) as session:
-        rows = session.execute(select(Filing.state, FilingReview.authority, FilingReview.state)
-                               .join(FilingReview, FilingReview.filing_id == Filing.id)).all()
+        rows = session.execute(
+            select(Filing.state, FilingReview.authority, FilingReview.state).join(
+                FilingReview, FilingReview.filing_id == Filing.id
+            )
+        ).all()
     engine.dispose()
     assert sorted(rows) == sorted((s, a, s) for s in ("under_review", "accepted", "closed") for a in ("cac", "mps"))

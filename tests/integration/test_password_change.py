@@ -16,8 +16,9 @@ from redline.store.migrate import upgrade
 from redline.store.models import LoginAttempt
 
 
-def test_wrong_current_passwords_count_against_the_address_and_the_limit_holds(database_url: str,
-                                                                               tmp_path: Path) -> None:
+def test_wrong_current_passwords_count_against_the_address_and_the_limit_holds(
+    database_url: str, tmp_path: Path
+) -> None:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "b", login_ip_max_failures=3))
     accounts.create_user(ctx, accounts.NewUser("carol", "first-long-phrase-1", Role.PLATFORM_ADMIN))
@@ -28,13 +29,12 @@ def test_wrong_current_passwords_count_against_the_address_and_the_limit_holds(d
         assert row is not None and row.failures == 0  # a right password leaves no count behind
     for _ in range(2):
         with pytest.raises(InputError, match="current password is wrong"):
-            credentials.change_password(ctx, carol, "guess-long-phrase-9", "third-long-phrase-3",
-                                        client_ip="198.51.100.7")
+            credentials.change_password(
+                ctx, carol, "guess-long-phrase-9", "third-long-phrase-3", client_ip="198.51.100.7"
+            )
     with ctx.reader() as uow:
         assert uow.session.get(LoginAttempt, "198.51.100.7").failures == 2  # type: ignore[union-attr]
     with pytest.raises(InputError):
-        credentials.change_password(ctx, carol, "guess-long-phrase-8", "third-long-phrase-3",
-                                    client_ip="198.51.100.7")
+        credentials.change_password(ctx, carol, "guess-long-phrase-8", "third-long-phrase-3", client_ip="198.51.100.7")
     with pytest.raises(ThrottledError):  # the address is blocked: refused before the password is looked at
-        credentials.change_password(ctx, carol, "second-long-phrase-2", "third-long-phrase-3",
-                                    client_ip="198.51.100.7")
+        credentials.change_password(ctx, carol, "second-long-phrase-2", "third-long-phrase-3", client_ip="198.51.100.7")

@@ -54,24 +54,33 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     upgrade(url)
     today = dt.date(2026, 3, 2)
     ctx = build_context(Settings(database_url=url, blob_dir=tmp_path / "blobs", max_upload_bytes=4096))
-    ctx = dataclasses.replace(ctx, today=lambda: today,
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(ctx, today=lambda: today, now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
     hz = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     sz = filings.create_organisation(ctx, "provider", "深圳拾光（虚构）", "440305")
     body = filings.create_organisation(ctx, "assessor", "评估中心（虚构）", "330106")
-    w = World(ctx, _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, hz), _user(ctx, "hz-member", Role.PROVIDER_MEMBER, hz),
-              _user(ctx, "sz-admin", Role.PROVIDER_ADMIN, sz), _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100"),
-              _user(ctx, "hz-mps", Role.MPS_OFFICER, juris="330100"),
-              _user(ctx, "sz-cac", Role.CAC_OFFICER, juris="440300"),
-              _user(ctx, "zj-cac", Role.CAC_OFFICER, juris="330000"), _user(ctx, "assessor", Role.ASSESSOR, body), 0)
+    w = World(
+        ctx,
+        _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, hz),
+        _user(ctx, "hz-member", Role.PROVIDER_MEMBER, hz),
+        _user(ctx, "sz-admin", Role.PROVIDER_ADMIN, sz),
+        _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100"),
+        _user(ctx, "hz-mps", Role.MPS_OFFICER, juris="330100"),
+        _user(ctx, "sz-cac", Role.CAC_OFFICER, juris="440300"),
+        _user(ctx, "zj-cac", Role.CAC_OFFICER, juris="330000"),
+        _user(ctx, "assessor", Role.ASSESSOR, body),
+        0,
+    )
     w.service_id = filings.add_service(ctx, w.provider, SERVICE)
     yield w
 
 
 def _filing(w: World) -> int:
-    return filings.record_change(w.ctx, w.provider, w.service_id,
-                                 {"kind": "add_capability", "date": "2026-04-01",
-                                  "capabilities": ["one_to_one_voice_chat"]})
+    return filings.record_change(
+        w.ctx,
+        w.provider,
+        w.service_id,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
 
 
 def _answer_all(w: World, filing_id: int, who: Principal | None = None) -> None:
@@ -99,8 +108,14 @@ def test_the_whole_cycle_runs_and_every_step_is_audited(world: World) -> None:
     assert queries.get_filing(w.ctx, w.mps, fid).filing.state == FilingState.SUBMITTED  # both organs see it
     review.act(w.ctx, w.cac, fid, Action.START_REVIEW)
     review.comment(w.ctx, w.cac, fid, view.items[1], "请补充审核排班表")
-    review.act(w.ctx, w.cac, fid, Action.ORDER_RECTIFICATION, "日志字段不全",
-               {"items": [review.RectificationDemand("补齐源端口日志", dt.date(2026, 4, 30))]})
+    review.act(
+        w.ctx,
+        w.cac,
+        fid,
+        Action.ORDER_RECTIFICATION,
+        "日志字段不全",
+        {"items": [review.RectificationDemand("补齐源端口日志", dt.date(2026, 4, 30))]},
+    )
     (item,) = queries.get_filing(w.ctx, w.provider, fid).rectification
     with pytest.raises(InputError, match="have no answer"):
         review.act(w.ctx, w.provider, fid, Action.SUBMIT_RECTIFICATION)
@@ -115,8 +130,21 @@ def test_the_whole_cycle_runs_and_every_step_is_audited(world: World) -> None:
     assert review.act(w.ctx, w.mps, fid, Action.CLOSE) is FilingState.CLOSED
     final = queries.get_filing(w.ctx, w.provider, fid)
     assert [e.action for e in final.filing.events] == [
-        "open", "evidence", "answers", "submit", "start_review", "comment", "order_rectification",
-        "rectification_answer", "submit_rectification", "verify", "close", "start_review", "accept", "close"]
+        "open",
+        "evidence",
+        "answers",
+        "submit",
+        "start_review",
+        "comment",
+        "order_rectification",
+        "rectification_answer",
+        "submit_rectification",
+        "verify",
+        "close",
+        "start_review",
+        "accept",
+        "close",
+    ]
     assert final.rectification[0].verified
     with w.ctx.uow() as uow:
         report = audit.verify(uow.session)
@@ -152,7 +180,8 @@ def test_a_reassessment_goes_back_to_draft_and_a_supplement_gets_a_working_day_d
     # 15 working days from Monday 2 March 2026, a deadline of its own; the statutory one stays
     view = queries.get_filing(w.ctx, w.provider, fid)
     assert [(d.kind, d.due) for d in view.deadlines if d.kind is DeadlineKind.SUPPLEMENT] == [
-        (DeadlineKind.SUPPLEMENT, dt.date(2026, 3, 23))]
+        (DeadlineKind.SUPPLEMENT, dt.date(2026, 3, 23))
+    ]
     assert view.filing.due_date == dt.date(2026, 4, 1)
     review.act(w.ctx, w.provider, fid, Action.SUBMIT)
     review.act(w.ctx, w.mps, fid, Action.START_REVIEW)
@@ -194,8 +223,15 @@ def test_a_summons_is_recorded_only_within_the_jurisdiction(world: World) -> Non
     w = world
     provider_id = w.provider.organisation_id
     assert provider_id is not None
-    record = review.SummonsRecord(provider_id, dt.date(2026, 3, 5), "杭州市网信办、杭州市公安局", "法定代表人",
-                                  "未开展安全评估即上线一对一语音", "十五个工作日内补做评估", dt.date(2026, 3, 25))
+    record = review.SummonsRecord(
+        provider_id,
+        dt.date(2026, 3, 5),
+        "杭州市网信办、杭州市公安局",
+        "法定代表人",
+        "未开展安全评估即上线一对一语音",
+        "十五个工作日内补做评估",
+        dt.date(2026, 3, 25),
+    )
     sid = review.record_summons(w.ctx, w.cac, record)
     assert queries.get_summons(w.ctx, w.provider, sid).problems.startswith("未开展")
     with pytest.raises(NotFoundError, match=f"^no provider {provider_id}$"):  # as if absent (issue 15, B12)
@@ -300,9 +336,17 @@ def test_a_notice_names_the_officers_organ_and_level(world: World) -> None:
 
 def test_a_compound_change_with_the_new_fields_is_recorded(world: World) -> None:
     w = world
-    fid = filings.record_change(w.ctx, w.provider, w.service_id, {
-        "date": "2026-04-01", "capabilities": ["voice_cloning"], "technologies": ["deep_learning"],
-        "capabilities_removed": ["group_chat"]})
+    fid = filings.record_change(
+        w.ctx,
+        w.provider,
+        w.service_id,
+        {
+            "date": "2026-04-01",
+            "capabilities": ["voice_cloning"],
+            "technologies": ["deep_learning"],
+            "capabilities_removed": ["group_chat"],
+        },
+    )
     ids = {o["trigger_id"] for o in queries.get_filing(w.ctx, w.provider, fid).filing.obligations}
     assert {"sa2018-3-2", "dsm2022-19", "dsm2022-16"} <= ids
     with pytest.raises(InputError, match="at least one fact"):

@@ -97,12 +97,19 @@ class World:
     filings: dict[str, int]
 
 
-def _user(ctx: Context, name: str, role: Role, org: int | None = None, juris: str | None = None,
-          mail: str | None = None) -> Principal:
+def _user(
+    ctx: Context, name: str, role: Role, org: int | None = None, juris: str | None = None, mail: str | None = None
+) -> Principal:
     """An account without a usable password: these tests never log in, and hashing costs seconds."""
     with ctx.uow() as uow:
-        user = User(username=name, display_name=name, password_hash="!", role=role.value, organisation_id=org,
-                    jurisdiction=juris)
+        user = User(
+            username=name,
+            display_name=name,
+            password_hash="!",
+            role=role.value,
+            organisation_id=org,
+            jurisdiction=juris,
+        )
         uow.session.add(user)
         uow.commit()
         principal = Principal.of(user)
@@ -119,22 +126,38 @@ def _set_due(ctx: Context, filing_id: int, due: dt.date) -> None:
 
 def _filings(ctx: Context, provider: Principal, cac: Principal, service_id: int) -> dict[str, int]:
     change = {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]}
-    ids = {"week": filings.record_change(ctx, provider, service_id, change),
-           "later": filings.record_change(ctx, provider, service_id, change),
-           "today": filings.notify(ctx, cac, service_id, "通知-1", "请评估"),
-           "late": filings.notify(ctx, cac, service_id, "通知-2", "请评估"),
-           "fix": filings.record_change(ctx, provider, service_id, change)}
-    for name, due in (("week", TODAY + dt.timedelta(days=7)), ("later", TODAY + dt.timedelta(days=30)),
-                      ("today", TODAY), ("late", TODAY - dt.timedelta(days=3))):
+    ids = {
+        "week": filings.record_change(ctx, provider, service_id, change),
+        "later": filings.record_change(ctx, provider, service_id, change),
+        "today": filings.notify(ctx, cac, service_id, "通知-1", "请评估"),
+        "late": filings.notify(ctx, cac, service_id, "通知-2", "请评估"),
+        "fix": filings.record_change(ctx, provider, service_id, change),
+    }
+    for name, due in (
+        ("week", TODAY + dt.timedelta(days=7)),
+        ("later", TODAY + dt.timedelta(days=30)),
+        ("today", TODAY),
+        ("late", TODAY - dt.timedelta(days=3)),
+    ):
         _set_due(ctx, ids[name], due)
     fix = ids["fix"]
     items = queries.get_filing(ctx, provider, fix).items
     filings.save_answers(ctx, provider, fix, {i: {"status": "met"} for i in items})
     review.act(ctx, provider, fix, Action.SUBMIT)
     review.act(ctx, cac, fix, Action.START_REVIEW)
-    review.act(ctx, cac, fix, Action.ORDER_RECTIFICATION, "日志字段不全",
-               {"items": [review.RectificationDemand("补齐源端口日志", TODAY + dt.timedelta(days=1)),
-                          review.RectificationDemand("补齐留存期限", TODAY + dt.timedelta(days=1))]})
+    review.act(
+        ctx,
+        cac,
+        fix,
+        Action.ORDER_RECTIFICATION,
+        "日志字段不全",
+        {
+            "items": [
+                review.RectificationDemand("补齐源端口日志", TODAY + dt.timedelta(days=1)),
+                review.RectificationDemand("补齐留存期限", TODAY + dt.timedelta(days=1)),
+            ]
+        },
+    )
     return ids
 
 
@@ -146,12 +169,18 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     smtp.start()
     hooks = Receiver()
     threading.Thread(target=hooks.serve_forever, daemon=True).start()
-    settings = Settings(database_url=database_url, blob_dir=tmp_path / "blobs", smtp_port=smtp_port,
-                        outbound_allowed_hosts="127.0.0.1",  # the test receiver: loopback, allowed by the operator
-                        smtp_from="redline@example.test", public_url="https://redline.example.test",
-                        job_backend="inline")
-    ctx = dataclasses.replace(build_context(settings), today=lambda: TODAY,
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    settings = Settings(
+        database_url=database_url,
+        blob_dir=tmp_path / "blobs",
+        smtp_port=smtp_port,
+        outbound_allowed_hosts="127.0.0.1",  # the test receiver: loopback, allowed by the operator
+        smtp_from="redline@example.test",
+        public_url="https://redline.example.test",
+        job_backend="inline",
+    )
+    ctx = dataclasses.replace(
+        build_context(settings), today=lambda: TODAY, now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
     hz = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     sz = filings.create_organisation(ctx, "provider", "深圳拾光（虚构）", "440305")
     provider = _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, hz, mail="admin@hz.example.test")
@@ -178,14 +207,20 @@ def test_reminders_go_out_before_on_and_after_the_due_date_to_the_right_people(w
     summary = run_reminders(w.ctx, TODAY)
     hook = f"http://127.0.0.1:{w.hooks.server_address[1]}/redline"
     provider = {"admin@hz.example.test", "member@hz.example.test"}
-    expected = {(f[name], stage, "email", a) for name, stage in (("week", "before-7"), ("today", "due"),
-                                                                 ("late", "overdue"), ("fix", "before-1"))
-                for a in provider}
-    expected |= {(f[name], stage, "webhook", hook) for name, stage in (("week", "before-7"), ("today", "due"),
-                                                                       ("late", "overdue"), ("fix", "before-1"))}
-    expected |= {(f["late"], "overdue", "escalation", "regulator-queue"),
-                 (f["late"], "overdue", "email", "cac@hz.example.test"),
-                 (f["late"], "overdue", "email", "cac@zj.example.test")}
+    expected = {
+        (f[name], stage, "email", a)
+        for name, stage in (("week", "before-7"), ("today", "due"), ("late", "overdue"), ("fix", "before-1"))
+        for a in provider
+    }
+    expected |= {
+        (f[name], stage, "webhook", hook)
+        for name, stage in (("week", "before-7"), ("today", "due"), ("late", "overdue"), ("fix", "before-1"))
+    }
+    expected |= {
+        (f["late"], "overdue", "escalation", "regulator-queue"),
+        (f["late"], "overdue", "email", "cac@hz.example.test"),
+        (f["late"], "overdue", "email", "cac@zj.example.test"),
+    }
     assert _sent(summary) == expected and summary.count("failed") == 0
     assert len(w.mail.messages) == 4 * 2 + 2 and not w.mail.to("cac@sz.example.test")
     assert not w.mail.to("admin@sz.example.test")
@@ -216,7 +251,9 @@ def test_a_second_run_the_same_day_sends_nothing_twice(world: World) -> None:
     assert len(world.mail.messages) == 10 and len(world.hooks.calls) == 4
     tomorrow = run_reminders(world.ctx, TODAY + dt.timedelta(days=1))  # new stages: new reminders
     assert {(o.filing_id, o.stage) for o in tomorrow.outcomes if o.status == "sent"} == {
-        (world.filings["fix"], "due"), (world.filings["today"], "overdue")}
+        (world.filings["fix"], "due"),
+        (world.filings["today"], "overdue"),
+    }
 
 
 def test_two_runs_at_once_deliver_each_reminder_exactly_once_and_neither_crashes(world: World) -> None:
@@ -242,15 +279,17 @@ def test_two_runs_at_once_deliver_each_reminder_exactly_once_and_neither_crashes
     assert len(world.hooks.calls) == 4 and len(world.mail.messages) == 10
     with world.ctx.reader() as uow:
         rows = uow.session.scalars(select(Reminder)).all()
-        sends = uow.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
-            ["reminder.send", "reminder.escalate"]))).all()
+        sends = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.in_(["reminder.send", "reminder.escalate"]))
+        ).all()
     assert len(rows) == 15 and {r.status for r in rows} == {"sent"} and len(sends) == 15
 
 
 def test_a_title_with_a_line_break_stored_before_names_were_checked_still_gets_its_mail(world: World) -> None:
     with world.ctx.uow() as uow:  # as a row written before line breaks were refused at entry
-        uow.session.execute(update(Filing).where(Filing.id == world.filings["late"])
-                            .values(title="声浪\r\nBcc: attacker@example.test"))
+        uow.session.execute(
+            update(Filing).where(Filing.id == world.filings["late"]).values(title="声浪\r\nBcc: attacker@example.test")
+        )
         uow.commit()
     summary = run_reminders(world.ctx, TODAY)
     assert summary.count("failed") == 0 and summary.count("sent") == 15
@@ -268,7 +307,8 @@ def test_a_failed_delivery_is_recorded_and_retried_by_the_next_run(world: World)
     assert all("Connection" in o.error or "refused" in o.error for o in failed.outcomes if o.channel == "email")
     with w.ctx.reader() as uow:
         assert {r.status for r in uow.session.scalars(select(Reminder).where(Reminder.channel != "escalation"))} == {
-            "failed"}
+            "failed"
+        }
     w.hooks.fail = False
     retried = run_reminders(w.ctx, TODAY)
     assert retried.count("sent") == 14 and retried.count("skipped") == 1

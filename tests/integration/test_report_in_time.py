@@ -28,7 +28,8 @@ def _date_change(answers: Path, day: str) -> None:
 
 
 def test_a_face_swap_added_in_2022_is_reported_as_not_yet_under_the_deep_synthesis_rule(
-        book: Rulebook, faceswap: Path) -> None:
+    book: Rulebook, faceswap: Path
+) -> None:
     _date_change(faceswap / "answers.yaml", "2022-12-01")
     report = build_report(book, run_assessment(book, faceswap / "answers.yaml"))
     pending = report["other"]["change_and_obligations"]["not_in_force"]
@@ -40,7 +41,8 @@ def test_a_face_swap_added_in_2022_is_reported_as_not_yet_under_the_deep_synthes
 
 
 def test_a_2024_label_duty_in_the_report_notes_the_2025_measures_are_not_yet_in_force(
-        book: Rulebook, faceswap: Path) -> None:
+    book: Rulebook, faceswap: Path
+) -> None:
     _date_change(faceswap / "answers.yaml", "2024-06-03")
     report = build_report(book, run_assessment(book, faceswap / "answers.yaml"))
     html_zh = render_report_html(report)

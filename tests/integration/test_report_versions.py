@@ -53,23 +53,31 @@ def case(database_url: str, tmp_path: Path) -> Iterator[Case]:
     upgrade(database_url)
     day = [dt.date(2026, 3, 2)]  # a Monday
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"))
-    ctx = dataclasses.replace(ctx, today=lambda: day[0],
-                              now=lambda: dt.datetime.combine(day[0], dt.time(9), tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: day[0], now=lambda: dt.datetime.combine(day[0], dt.time(9), tzinfo=dt.UTC)
+    )
     org = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     provider = _user(ctx, "hz-admin", Role.PROVIDER_ADMIN, org)
     cac = _user(ctx, "hz-cac", Role.CAC_OFFICER, juris="330100")
     other = _user(ctx, "sz-cac", Role.CAC_OFFICER, juris="440300")
     service = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
-    fid = filings.record_change(ctx, provider, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                        "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        provider,
+        service,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     items = queries.get_filing(ctx, provider, fid).items
     filings.save_answers(ctx, provider, fid, {i: {"status": "met", "reason": "制度已建立"} for i in items})
     yield Case(ctx, provider, cac, other, fid, items, day)
 
 
 def _running(c: Case) -> list[tuple[DeadlineKind, dt.date]]:
-    return [(d.kind, d.due) for d in queries.get_filing(c.ctx, c.provider, c.filing_id).deadlines
-            if d.clock.state is not ClockState.STOPPED]
+    return [
+        (d.kind, d.due)
+        for d in queries.get_filing(c.ctx, c.provider, c.filing_id).deadlines
+        if d.clock.state is not ClockState.STOPPED
+    ]
 
 
 def _supplement_then_resubmit(c: Case) -> None:
@@ -77,9 +85,18 @@ def _supplement_then_resubmit(c: Case) -> None:
     review.act(c.ctx, c.cac, c.filing_id, Action.START_REVIEW)
     review.act(c.ctx, c.cac, c.filing_id, Action.REQUEST_SUPPLEMENT, "请补充审核排班表", {"due": dt.date(2026, 3, 13)})
     c.on(dt.date(2026, 3, 4))
-    filings.save_answers(c.ctx, c.provider, c.filing_id, {c.items[0]: {
-        "status": "partly_met", "reason": "夜间审核人手不足",
-        "findings": [{"severity": "medium", "text": "夜班无人值守"}]}})
+    filings.save_answers(
+        c.ctx,
+        c.provider,
+        c.filing_id,
+        {
+            c.items[0]: {
+                "status": "partly_met",
+                "reason": "夜间审核人手不足",
+                "findings": [{"severity": "medium", "text": "夜班无人值守"}],
+            }
+        },
+    )
     review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
 
 
@@ -91,13 +108,24 @@ def test_a_resubmission_adds_a_version_and_the_first_stays_as_sealed(case: Case)
     review.act(c.ctx, c.cac, c.filing_id, Action.START_REVIEW)
     review.act(c.ctx, c.cac, c.filing_id, Action.REQUEST_SUPPLEMENT, "请补充", {"due": dt.date(2026, 3, 13)})
     c.on(dt.date(2026, 3, 4))
-    filings.save_answers(c.ctx, c.provider, c.filing_id, {c.items[0]: {
-        "status": "partly_met", "reason": "夜间审核人手不足",
-        "findings": [{"severity": "medium", "text": "夜班无人值守"}]}})
+    filings.save_answers(
+        c.ctx,
+        c.provider,
+        c.filing_id,
+        {
+            c.items[0]: {
+                "status": "partly_met",
+                "reason": "夜间审核人手不足",
+                "findings": [{"severity": "medium", "text": "夜班无人值守"}],
+            }
+        },
+    )
     review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
     versions = report_versions.list_versions(c.ctx, c.cac, c.filing_id)
-    assert [(v.number, v.latest, v.submitted_by_name) for v in versions] == [(1, False, "hz-admin"),
-                                                                          (2, True, "hz-admin")]
+    assert [(v.number, v.latest, v.submitted_by_name) for v in versions] == [
+        (1, False, "hz-admin"),
+        (2, True, "hz-admin"),
+    ]
     assert versions[0].digest == sealed_first
     _, again = report_versions.get_version(c.ctx, c.provider, c.filing_id, 1)
     assert again == first  # byte for byte the document sent first
@@ -112,9 +140,11 @@ def test_the_diff_names_exactly_the_changed_answer_and_the_new_finding(case: Cas
     diff = result.diff
     assert {(a.item.item_id, a.field, a.before, a.after) for a in diff.answers} == {
         (c.items[0], AnswerField.STATUS, "met", "partly_met"),
-        (c.items[0], AnswerField.REASON, "制度已建立", "夜间审核人手不足")}
+        (c.items[0], AnswerField.REASON, "制度已建立", "夜间审核人手不足"),
+    }
     assert [(f.item.item_id, f.text, f.before, f.after) for f in diff.findings] == [
-        (c.items[0], "夜班无人值守", None, "medium")]
+        (c.items[0], "夜班无人值守", None, "medium")
+    ]
     assert not (diff.items_added or diff.items_removed or diff.evidence)
     assert diff.answers[0].item.zh and diff.answers[0].item.en  # named by the question, in both languages
     backwards = report_versions.diff_versions(c.ctx, c.provider, c.filing_id, 2, 1).diff
@@ -151,11 +181,15 @@ def test_the_supplement_has_its_own_due_date_and_the_statutory_one_is_unchanged(
     supplement = lines[DeadlineKind.SUPPLEMENT]
     # Monday 2 March to Friday 13 March 2026: 9 working days left
     assert (supplement.due, supplement.clock.state, supplement.clock.working_days) == (
-        dt.date(2026, 3, 13), ClockState.RUNNING, 9)
+        dt.date(2026, 3, 13),
+        ClockState.RUNNING,
+        9,
+    )
     c.on(dt.date(2026, 3, 17))
     assert queries.get_filing(c.ctx, c.provider, c.filing_id).overdue
     assert [f.id for f in queries.list_filings(c.ctx, c.cac, queries.FilingFilter(overdue_only=True))[0]] == [
-        c.filing_id]
+        c.filing_id
+    ]
     with c.ctx.reader() as uow:
         due = deadlines.open_deadlines(uow.session, dt.date(2026, 3, 31))
     assert [(d.kind, d.due) for d in due] == [("supplement", dt.date(2026, 3, 13))]  # not the statutory one
@@ -168,8 +202,14 @@ def test_after_resubmission_and_closing_no_deadline_runs(case: Case) -> None:
     with c.ctx.reader() as uow:
         assert deadlines.open_deadlines(uow.session, dt.date(2027, 1, 1)) == []
     review.act(c.ctx, c.cac, c.filing_id, Action.START_REVIEW)
-    review.act(c.ctx, c.cac, c.filing_id, Action.ORDER_RECTIFICATION, "整改",
-               {"items": [review.RectificationDemand("夜班排班", dt.date(2026, 3, 20))]})
+    review.act(
+        c.ctx,
+        c.cac,
+        c.filing_id,
+        Action.ORDER_RECTIFICATION,
+        "整改",
+        {"items": [review.RectificationDemand("夜班排班", dt.date(2026, 3, 20))]},
+    )
     assert _running(c) == [(DeadlineKind.RECTIFICATION, dt.date(2026, 3, 20))]
     (item,) = queries.get_filing(c.ctx, c.provider, c.filing_id).rectification
     review.answer_rectification(c.ctx, c.provider, c.filing_id, item.id, "已排班")
@@ -178,8 +218,11 @@ def test_after_resubmission_and_closing_no_deadline_runs(case: Case) -> None:
     review.act(c.ctx, c.cac, c.filing_id, Action.CLOSE)
     c.on(dt.date(2026, 6, 1))  # every date has passed: still nothing runs, nothing is overdue
     view = queries.get_filing(c.ctx, c.provider, c.filing_id)
-    assert {d.kind for d in view.deadlines} == {DeadlineKind.STATUTORY, DeadlineKind.SUPPLEMENT,
-                                                DeadlineKind.RECTIFICATION}
+    assert {d.kind for d in view.deadlines} == {
+        DeadlineKind.STATUTORY,
+        DeadlineKind.SUPPLEMENT,
+        DeadlineKind.RECTIFICATION,
+    }
     assert all(d.clock.state is ClockState.STOPPED for d in view.deadlines) and not view.overdue
     assert queries.list_filings(c.ctx, c.cac, queries.FilingFilter(overdue_only=True))[1] == 0
 

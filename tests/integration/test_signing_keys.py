@@ -59,12 +59,19 @@ def office(database_url: str, tmp_path: Path) -> Iterator[Office]:
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "tb", key_dir=tmp_path / "tk"))
     ctx = dataclasses.replace(ctx, now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
     org = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
-    yield Office(ctx, _login(ctx, "hz-office", Role.CAC_OFFICER, juris="330100"),
-                 _login(ctx, "root", Role.PLATFORM_ADMIN), org, package, tmp_path / "forged.pub")
+    yield Office(
+        ctx,
+        _login(ctx, "hz-office", Role.CAC_OFFICER, juris="330100"),
+        _login(ctx, "root", Role.PLATFORM_ADMIN),
+        org,
+        package,
+        tmp_path / "forged.pub",
+    )
 
 
 def test_a_self_made_key_claiming_a_regulator_is_untrusted_and_refused_where_a_signature_is_required(
-        office: Office) -> None:
+    office: Office,
+) -> None:
     o = office
     with pytest.raises(CheckFailedError, match="untrusted") as caught:
         import_package(o.ctx, o.regulator, o.package, require_signature=True)

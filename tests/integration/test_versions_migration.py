@@ -27,18 +27,24 @@ PASSWORD = "correct-horse-42"
 
 
 def test_an_existing_report_becomes_version_1_and_the_supplement_date_moves_off_the_filing(
-        database_url: str, tmp_path: Path) -> None:
+    database_url: str, tmp_path: Path
+) -> None:
     upgrade(database_url)
     ctx = build_context(Settings(database_url=database_url, blob_dir=tmp_path / "blobs", key_dir=tmp_path / "keys"))
-    ctx = dataclasses.replace(ctx, today=lambda: dt.date(2026, 3, 2),
-                              now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+    ctx = dataclasses.replace(
+        ctx, today=lambda: dt.date(2026, 3, 2), now=lambda: dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
     org = filings.create_organisation(ctx, "provider", "杭州声浪（虚构）", "330106")
     accounts.create_user(ctx, accounts.NewUser("hz-admin", PASSWORD, Role.PROVIDER_ADMIN, "hz", org))
     accounts.create_user(ctx, accounts.NewUser("hz-cac", PASSWORD, Role.CAC_OFFICER, "cac", None, "330100"))
     provider, cac = accounts.login(ctx, "hz-admin", PASSWORD)[1], accounts.login(ctx, "hz-cac", PASSWORD)[1]
     service = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
-    fid = filings.record_change(ctx, provider, service, {"kind": "add_capability", "date": "2026-04-01",
-                                                        "capabilities": ["one_to_one_voice_chat"]})
+    fid = filings.record_change(
+        ctx,
+        provider,
+        service,
+        {"kind": "add_capability", "date": "2026-04-01", "capabilities": ["one_to_one_voice_chat"]},
+    )
     items = queries.get_filing(ctx, provider, fid).items
     filings.save_answers(ctx, provider, fid, {i: {"status": "met"} for i in items})
     review.act(ctx, provider, fid, Action.SUBMIT)
@@ -55,8 +61,9 @@ def test_an_existing_report_becomes_version_1_and_the_supplement_date_moves_off_
         upgrade(database_url)
         with engine.connect() as conn:
             versions = conn.execute(select(ReportVersion.filing_id, ReportVersion.number, ReportVersion.digest)).all()
-            follow_ups = conn.execute(select(FollowUpDeadline.kind, FollowUpDeadline.due,
-                                             FollowUpDeadline.met_at)).all()
+            follow_ups = conn.execute(
+                select(FollowUpDeadline.kind, FollowUpDeadline.due, FollowUpDeadline.met_at)
+            ).all()
             statutory = conn.scalar(select(Filing.due_date))
             drift = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     finally:
@@ -69,4 +76,6 @@ def test_an_existing_report_becomes_version_1_and_the_supplement_date_moves_off_
         assert audit.verify(uow.session).ok
         assert checkpoint_verify.verify(uow.session, ctx.settings.key_dir).ok  # version 1 is still covered
     assert [(d.kind.value, d.due) for d in queries.get_filing(ctx, provider, fid).deadlines] == [
-        ("statutory", dt.date(2026, 4, 1)), ("supplement", dt.date(2026, 3, 13))]
+        ("statutory", dt.date(2026, 4, 1)),
+        ("supplement", dt.date(2026, 3, 13)),
+    ]

@@ -26,10 +26,18 @@ HANG_SECONDS = 60.0
 
 
 class BatchTestProbe:
-    info = ProbeInfo(name="batch-test", version="1.0", title="Records calls; crashes on request",
-                     items=(), inputs=("files",),
-                     options={"calls": "log file of checked paths", "sleep": "seconds per file",
-                              "spin": "CPU seconds to burn per file"})
+    info = ProbeInfo(
+        name="batch-test",
+        version="1.0",
+        title="Records calls; crashes on request",
+        items=(),
+        inputs=("files",),
+        options={
+            "calls": "log file of checked paths",
+            "sleep": "seconds per file",
+            "spin": "CPU seconds to burn per file",
+        },
+    )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         if "calls" in options:
@@ -51,8 +59,14 @@ class BatchTestProbe:
             pass
         data = path.read_bytes()
         verdict = Verdict.NON_COMPLIANT if b"bad" in data else Verdict.COMPLIANT
-        return FileResult(str(path), hashlib.sha256(data).hexdigest(), len(data), verdict, "text",
-                          details={"pid": os.getpid(), "cpu_limit": resource.getrlimit(resource.RLIMIT_CPU)[0]})
+        return FileResult(
+            str(path),
+            hashlib.sha256(data).hexdigest(),
+            len(data),
+            verdict,
+            "text",
+            details={"pid": os.getpid(), "cpu_limit": resource.getrlimit(resource.RLIMIT_CPU)[0]},
+        )
 
     def summarise(self, results: list[FileResult]) -> dict[str, Any]:
         return {"files": len(results), "bad": sum(r.verdict is Verdict.NON_COMPLIANT for r in results)}

@@ -45,10 +45,24 @@ FORMATS: dict[str, tuple[list[str], str, list[str], Reader, Writer | None, str, 
     "ogg-opus": (SINE, ".opus", [], vorbis.read_ogg, audio_tags.write_ogg, "ogg/vorbis-comment", "Vorbis:Aigc"),
     "m4a": (SINE, ".m4a", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
     "mp4": (TESTSRC, ".mp4", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
-    "mp4-faststart": (TESTSRC, ".mp4", ["-movflags", "+faststart"], bmff.read, bmff_write.write, "mp4/udta-meta-keys",
-                      "Keys:AIGC"),
-    "mp4-fragmented": (TESTSRC, ".mp4", ["-movflags", "+frag_keyframe+empty_moov"], bmff.read, bmff_write.write,
-                       "mp4/udta-meta-keys", "Keys:AIGC"),
+    "mp4-faststart": (
+        TESTSRC,
+        ".mp4",
+        ["-movflags", "+faststart"],
+        bmff.read,
+        bmff_write.write,
+        "mp4/udta-meta-keys",
+        "Keys:AIGC",
+    ),
+    "mp4-fragmented": (
+        TESTSRC,
+        ".mp4",
+        ["-movflags", "+frag_keyframe+empty_moov"],
+        bmff.read,
+        bmff_write.write,
+        "mp4/udta-meta-keys",
+        "Keys:AIGC",
+    ),
     "mov": (TESTSRC, ".mov", [], bmff.read, bmff_write.write, "mp4/udta-meta-keys", "Keys:AIGC"),
     "mkv": (TESTSRC, ".mkv", [], mkv.read, None, "mkv/SimpleTag", None),
     "webm": (TESTSRC, ".webm", [], mkv.read, None, "mkv/SimpleTag", None),
@@ -70,10 +84,27 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, (source, suffix, extra, *_) in FORMATS.items():
         plain, labelled = folder / f"{name}{suffix}", folder / f"{name}-labelled{suffix}"
         _run(FFMPEG, "-v", "error", "-y", *source, *extra, plain)
-        mp4 = ["-movflags", "use_metadata_tags" + ("+" + extra[1].lstrip("+") if extra else "")] \
-            if suffix in (".mp4", ".mov", ".m4a") else []
-        _run(FFMPEG, "-v", "error", "-y", "-i", plain, "-map", "0", "-c", "copy", "-metadata", f"AIGC={LABEL}",
-             *mp4, labelled)
+        mp4 = (
+            ["-movflags", "use_metadata_tags" + ("+" + extra[1].lstrip("+") if extra else "")]
+            if suffix in (".mp4", ".mov", ".m4a")
+            else []
+        )
+        _run(
+            FFMPEG,
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            plain,
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-metadata",
+            f"AIGC={LABEL}",
+            *mp4,
+            labelled,
+        )
         files[name], files[name + "+label"] = plain, labelled
     return files
 
@@ -83,8 +114,7 @@ def _md5(path: Path) -> bytes:
 
 
 def _frames(path: Path) -> bytes:
-    return _run(FFPROBE, "-v", "error", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv",
-                path)
+    return _run(FFPROBE, "-v", "error", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "csv", path)
 
 
 def _exiftool(path: Path, *options: str) -> dict[str, Any]:
@@ -129,8 +159,9 @@ def test_the_registry_detects_the_format_and_names_this_reader(name: str, media:
 
 @pytest.mark.parametrize("name", WRITABLE)
 @pytest.mark.parametrize("source", ["plain", "labelled"])
-def test_the_writer_leaves_one_valid_label_and_the_media_unchanged(name: str, source: str, media: dict[str, Path],
-                                                                   tmp_path: Path) -> None:
+def test_the_writer_leaves_one_valid_label_and_the_media_unchanged(
+    name: str, source: str, media: dict[str, Path], tmp_path: Path
+) -> None:
     original = media[name if source == "plain" else name + "+label"]
     written = FORMATS[name][4](original.read_bytes(), LABEL)  # type: ignore[misc]
     path = tmp_path / original.name
@@ -175,10 +206,18 @@ def _full(kind: bytes, version: int, *payload: bytes) -> bytes:
 def _keys_meta(value: bytes, iso: bool, *, handler: bytes = b"mdta", key: bytes = b"AIGC") -> bytes:
     """A keyed meta box as Doubao writes it under moov: with (ISO) or without (QuickTime) version/flags."""
     hdlr = _full(b"hdlr", 0, bytes(4), handler, bytes(13))
-    keys = _full(b"keys", 0, struct.pack(">I", 2), struct.pack(">I4s", 13, b"mdta") + b"title",
-                 struct.pack(">I4s", 8 + len(key), b"mdta") + key)
-    ilst = _box(b"ilst", _box(struct.pack(">I", 1), _box(b"data", struct.pack(">II", 1, 0), b"a title")),
-                _box(struct.pack(">I", 2), _box(b"data", struct.pack(">II", 1, 0), value)))
+    keys = _full(
+        b"keys",
+        0,
+        struct.pack(">I", 2),
+        struct.pack(">I4s", 13, b"mdta") + b"title",
+        struct.pack(">I4s", 8 + len(key), b"mdta") + key,
+    )
+    ilst = _box(
+        b"ilst",
+        _box(struct.pack(">I", 1), _box(b"data", struct.pack(">II", 1, 0), b"a title")),
+        _box(struct.pack(">I", 2), _box(b"data", struct.pack(">II", 1, 0), value)),
+    )
     return _box(b"meta", bytes(4) if iso else b"", hdlr, keys, ilst)
 
 
@@ -220,8 +259,7 @@ def test_a_uuid_box_of_another_kind_is_ignored() -> None:
     assert bmff.read(_mp4(top=(_box(b"uuid", bytes(16), xmp.xmp_packet(LABEL)),))) == []
 
 
-def _heif(packet: bytes, version: int, size: int = 4, method: int = 0, split: bool = False,
-          shift: int = 0) -> bytes:
+def _heif(packet: bytes, version: int, size: int = 4, method: int = 0, split: bool = False, shift: int = 0) -> bytes:
     """A HEIF skeleton with an XMP `mime` item in mdat, located by an iloc of the given version and field size."""
     infe = _full(b"infe", 2, struct.pack(">HH", 7, 0), b"mime", b"XMP\0", b"application/rdf+xml\0")
     iinf = _full(b"iinf", 0, struct.pack(">H", 1), infe)
@@ -256,8 +294,9 @@ def test_a_heif_item_extent_outside_the_file_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("name", "carrier"), [("mp4", "mp4/xmp-uuid"), ("mov", "mov/udta-xmp")])
-def test_xmp_written_by_exiftool_into_a_movie_is_read(name: str, carrier: str, media: dict[str, Path],
-                                                      tmp_path: Path) -> None:
+def test_xmp_written_by_exiftool_into_a_movie_is_read(
+    name: str, carrier: str, media: dict[str, Path], tmp_path: Path
+) -> None:
     path = _exiftool_xmp(media[name], tmp_path)
     _only_valid_label(bmff.read(path.read_bytes()), carrier)
 
@@ -267,8 +306,9 @@ def test_xmp_written_by_exiftool_into_an_avif_image_is_read(tmp_path: Path) -> N
         pytest.skip("ffmpeg is not installed")
     image = tmp_path / "still.avif"
     try:
-        _run(FFMPEG, "-v", "error", "-y", *TESTSRC, "-frames:v", "1", "-c:v", "libaom-av1", "-still-picture", "1",
-             image)
+        _run(
+            FFMPEG, "-v", "error", "-y", *TESTSRC, "-frames:v", "1", "-c:v", "libaom-av1", "-still-picture", "1", image
+        )
     except subprocess.CalledProcessError:
         pytest.skip("this ffmpeg cannot write AVIF")
     assert carriers.detect(image.read_bytes()[:64]) == "avif"
@@ -288,8 +328,21 @@ def _exiftool_xmp(source: Path, folder: Path) -> Path:
 
 def test_the_writer_adds_its_key_to_the_keys_ffmpeg_already_wrote(media: dict[str, Path], tmp_path: Path) -> None:
     source = tmp_path / "keys.mp4"
-    _run(FFMPEG, "-v", "error", "-y", "-i", media["mp4"], "-c", "copy", "-metadata", "title=kept",
-         "-movflags", "use_metadata_tags", source)
+    _run(
+        FFMPEG,
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        media["mp4"],
+        "-c",
+        "copy",
+        "-metadata",
+        "title=kept",
+        "-movflags",
+        "use_metadata_tags",
+        source,
+    )
     path = tmp_path / "written.mp4"
     path.write_bytes(bmff_write.write(source.read_bytes(), LABEL))
     _only_valid_label(bmff.read(path.read_bytes()), "mp4/udta-meta-keys")
@@ -315,8 +368,9 @@ def test_the_faststart_writer_moves_every_chunk_offset_by_the_bytes_inserted(med
     assert after.index(b"mdat") - before.index(b"mdat") == grown
     old, new = before.index(b"stco"), after.index(b"stco")
     count = struct.unpack_from(">I", before, old + 8)[0]
-    assert [v + grown for v in struct.unpack_from(f">{count}I", before, old + 12)] == \
-        list(struct.unpack_from(f">{count}I", after, new + 12))
+    assert [v + grown for v in struct.unpack_from(f">{count}I", before, old + 12)] == list(
+        struct.unpack_from(f">{count}I", after, new + 12)
+    )
 
 
 def _tiny_faststart(offset: int, table: bytes = b"stco") -> bytes:
@@ -334,14 +388,14 @@ def test_a_32_bit_chunk_offset_that_would_overflow_is_refused() -> None:
 def test_a_64_bit_chunk_offset_is_moved_past_4_gib() -> None:
     after = bmff_write.write(_tiny_faststart(0xFFFFFFF0, b"co64"), LABEL)
     at = after.index(b"co64") + 12
-    assert int.from_bytes(after[at:at + 8], "big") > 0xFFFFFFFF
+    assert int.from_bytes(after[at : at + 8], "big") > 0xFFFFFFFF
 
 
 def test_a_64_bit_moov_header_is_grown_in_its_64_bit_field(media: dict[str, Path], tmp_path: Path) -> None:
     data = media["mp4"].read_bytes()  # mdat first, moov last: no chunk offset moves
     at = data.index(b"moov") - 4
     size = struct.unpack_from(">I", data, at)[0]
-    large = data[:at] + struct.pack(">I4sQ", 1, b"moov", size + 8) + data[at + 8:]
+    large = data[:at] + struct.pack(">I4sQ", 1, b"moov", size + 8) + data[at + 8 :]
     path = tmp_path / "large.mp4"
     path.write_bytes(bmff_write.write(large, LABEL))
     _only_valid_label(bmff.read(path.read_bytes()), "mp4/udta-meta-keys")
@@ -353,13 +407,17 @@ def test_the_writer_refuses_a_file_without_a_movie_box() -> None:
         bmff_write.write(_box(b"ftyp", b"isom", bytes(4)) + _box(b"mdat", bytes(8)), LABEL)
 
 
-@pytest.mark.parametrize("data", [
-    _box(b"ftyp", b"isom") + struct.pack(">I4s", 0xFFFFFFFF, b"moov") + bytes(8),
-    _box(b"ftyp", b"isom") + struct.pack(">I4sQ", 1, b"moov", 1 << 40) + bytes(8),
-    _box(b"ftyp", b"isom") + struct.pack(">I4s", 4, b"moov"),
-    _mp4(_box(b"udta", struct.pack(">I4s", 500, b"meta"))),
-    _mp4(_box(b"udta", _box(b"meta", bytes(4), _full(b"keys", 0, struct.pack(">I", 10**9))))),
-], ids=["size-0xffffffff", "64-bit-size-past-the-end", "size-below-header", "child-past-parent", "keys-count"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        _box(b"ftyp", b"isom") + struct.pack(">I4s", 0xFFFFFFFF, b"moov") + bytes(8),
+        _box(b"ftyp", b"isom") + struct.pack(">I4sQ", 1, b"moov", 1 << 40) + bytes(8),
+        _box(b"ftyp", b"isom") + struct.pack(">I4s", 4, b"moov"),
+        _mp4(_box(b"udta", struct.pack(">I4s", 500, b"meta"))),
+        _mp4(_box(b"udta", _box(b"meta", bytes(4), _full(b"keys", 0, struct.pack(">I", 10**9))))),
+    ],
+    ids=["size-0xffffffff", "64-bit-size-past-the-end", "size-below-header", "child-past-parent", "keys-count"],
+)
 def test_a_broken_box_structure_raises_a_carrier_error(data: bytes) -> None:
     with pytest.raises(CarrierError):
         bmff.read(data)
@@ -389,8 +447,9 @@ def _simple(name: str, value: str, *children: bytes) -> bytes:
 
 
 def _matroska(*tags: bytes) -> bytes:
-    return _ebml(mkv.EBML, _ebml(0x4282, b"matroska")) + \
-        _ebml(mkv.SEGMENT, _ebml(0x1549A966, b""), _ebml(mkv.TAGS, _ebml(mkv.TAG, *tags)))
+    return _ebml(mkv.EBML, _ebml(0x4282, b"matroska")) + _ebml(
+        mkv.SEGMENT, _ebml(0x1549A966, b""), _ebml(mkv.TAGS, _ebml(mkv.TAG, *tags))
+    )
 
 
 def test_a_nested_simple_tag_is_read_and_the_name_is_case_insensitive() -> None:
@@ -412,19 +471,23 @@ def test_a_live_webm_with_clusters_of_unknown_size_is_read_to_its_end(media: dic
     while at > 0:  # mark every Cluster "size unknown", as a live encoder writes it
         size_at = at + 4
         length = 9 - live[size_at].bit_length()
-        live[size_at:size_at + length] = bytes((0xFF >> (length - 1),)) + b"\xff" * (length - 1)
+        live[size_at : size_at + length] = bytes((0xFF >> (length - 1),)) + b"\xff" * (length - 1)
         at = live.find(b"\x1f\x43\xb6\x75", size_at)
     assert mkv.read(bytes(live)) == []
     trailer = _ebml(mkv.TAGS, _ebml(mkv.TAG, _simple("AIGC", LABEL)))
     _only_valid_label(mkv.read(bytes(live) + trailer), "mkv/SimpleTag")
 
 
-@pytest.mark.parametrize("data", [
-    b"\x1a\x45\xdf\xa3\x00",
-    _ebml(mkv.EBML) + b"\x18\x53\x80\x67\x88",
-    _ebml(mkv.EBML) + b"\x18\x53\x80\x67\x01\x00\x00\x00\xff\x00\x00\x00",
-    _ebml(mkv.EBML) + _ebml(mkv.SEGMENT, b"\x12\x54\xc3\x67\xff"),
-], ids=["zero-length-size", "segment-past-the-end", "huge-size", "unknown-size-tags"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x1a\x45\xdf\xa3\x00",
+        _ebml(mkv.EBML) + b"\x18\x53\x80\x67\x88",
+        _ebml(mkv.EBML) + b"\x18\x53\x80\x67\x01\x00\x00\x00\xff\x00\x00\x00",
+        _ebml(mkv.EBML) + _ebml(mkv.SEGMENT, b"\x12\x54\xc3\x67\xff"),
+    ],
+    ids=["zero-length-size", "segment-past-the-end", "huge-size", "unknown-size-tags"],
+)
 def test_broken_ebml_raises_a_carrier_error(data: bytes) -> None:
     with pytest.raises(CarrierError):
         mkv.read(data)
@@ -448,12 +511,15 @@ def _frame(major: int, frame_id: bytes, body: bytes, flags: int = 0) -> bytes:
     return frame_id + size + struct.pack(">H", flags) + body
 
 
-@pytest.mark.parametrize(("encoding", "body"), [
-    (0, b"AIGC\0" + LABEL.encode("latin-1")),
-    (1, "AIGC".encode("utf-16") + b"\0\0" + LABEL.encode("utf-16")),
-    (2, "AIGC".encode("utf-16-be") + b"\0\0" + LABEL.encode("utf-16-be") + b"\0\0"),
-    (3, b"AIGC\0" + LABEL.encode() + b"\0"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [
+        (0, b"AIGC\0" + LABEL.encode("latin-1")),
+        (1, "AIGC".encode("utf-16") + b"\0\0" + LABEL.encode("utf-16")),
+        (2, "AIGC".encode("utf-16-be") + b"\0\0" + LABEL.encode("utf-16-be") + b"\0\0"),
+        (3, b"AIGC\0" + LABEL.encode() + b"\0"),
+    ],
+)
 def test_every_id3_text_encoding_is_decoded(encoding: int, body: bytes) -> None:
     _only_valid_label(id3.read(_id3(4, _frame(4, b"TXXX", bytes((encoding,)) + body), padding=32)), "mp3/TXXX")
 
@@ -479,7 +545,7 @@ def test_an_id3v22_tag_is_skipped_and_cannot_be_written() -> None:
 
 def test_an_mp3_without_a_tag_gets_an_id3v24_tag_in_front(media: dict[str, Path], tmp_path: Path) -> None:
     data = media["mp3"].read_bytes()
-    bare = data[10 + id3._synchsafe(data[6:10]):]
+    bare = data[10 + id3._synchsafe(data[6:10]) :]
     assert id3.read(bare) == []
     written = audio_tags.write_mp3(bare, LABEL)
     assert written.startswith(b"ID3\x04") and written.endswith(bare)
@@ -502,12 +568,16 @@ def test_an_id3v23_tag_stays_version_23_and_mutagen_reads_the_frame(media: dict[
     assert _md5(path) == _md5(source)
 
 
-@pytest.mark.parametrize("data", [
-    b"ID3\x04\x00\x00\x00\x00\x7f\x7f" + bytes(10),
-    b"ID3\x04\x00\x00\x80\x00\x00\x00" + bytes(10),
-    b"ID3\x09\x00\x00\x00\x00\x00\x0a" + bytes(10),
-    _id3(4, b"TXXX" + _synchsafe(5000) + b"\0\0\x03AIGC\0"),
-], ids=["size-past-the-end", "not-synchsafe", "unknown-version", "frame-past-the-tag"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"ID3\x04\x00\x00\x00\x00\x7f\x7f" + bytes(10),
+        b"ID3\x04\x00\x00\x80\x00\x00\x00" + bytes(10),
+        b"ID3\x09\x00\x00\x00\x00\x00\x0a" + bytes(10),
+        _id3(4, b"TXXX" + _synchsafe(5000) + b"\0\0\x03AIGC\0"),
+    ],
+    ids=["size-past-the-end", "not-synchsafe", "unknown-version", "frame-past-the-tag"],
+)
 def test_a_broken_id3_tag_raises_a_carrier_error(data: bytes) -> None:
     with pytest.raises(CarrierError):
         id3.read(data)
@@ -519,15 +589,15 @@ def test_a_broken_id3_tag_raises_a_carrier_error(data: bytes) -> None:
 def _flac_blocks(data: bytes) -> list[tuple[int, bytes]]:
     pos, blocks = 4, []
     while True:
-        header, length = data[pos], int.from_bytes(data[pos + 1:pos + 4], "big")
-        blocks.append((header & 0x7F, data[pos + 4:pos + 4 + length]))
+        header, length = data[pos], int.from_bytes(data[pos + 1 : pos + 4], "big")
+        blocks.append((header & 0x7F, data[pos + 4 : pos + 4 + length]))
         pos += 4 + length
         if header & 0x80:
             return blocks
 
 
 def _audio(data: bytes) -> bytes:
-    return data[4 + sum(4 + len(raw) for _, raw in _flac_blocks(data)):]
+    return data[4 + sum(4 + len(raw) for _, raw in _flac_blocks(data)) :]
 
 
 def test_the_flac_writer_keeps_the_audio_frames_byte_for_byte(media: dict[str, Path]) -> None:
@@ -541,8 +611,14 @@ def test_the_flac_writer_keeps_the_audio_frames_byte_for_byte(media: dict[str, P
 def test_the_flac_writer_creates_a_comment_block_when_there_is_none(media: dict[str, Path], tmp_path: Path) -> None:
     data = media["flac"].read_bytes()
     blocks = [(kind, raw) for kind, raw in _flac_blocks(data) if kind != vorbis.VORBIS_COMMENT]
-    bare = b"fLaC" + b"".join(bytes((kind | (0x80 if i == len(blocks) - 1 else 0),)) + len(raw).to_bytes(3, "big")
-                              + raw for i, (kind, raw) in enumerate(blocks)) + _audio(data)
+    bare = (
+        b"fLaC"
+        + b"".join(
+            bytes((kind | (0x80 if i == len(blocks) - 1 else 0),)) + len(raw).to_bytes(3, "big") + raw
+            for i, (kind, raw) in enumerate(blocks)
+        )
+        + _audio(data)
+    )
     assert vorbis.read_flac(bare) == []
     path = tmp_path / "created.flac"
     path.write_bytes(audio_tags.write_flac(bare, LABEL))
@@ -568,7 +644,7 @@ def _ogg(*packets: bytes) -> bytes:
             segments, lacing = lacing[:255], lacing[255:]
             kind = (0 if first else 1) | (2 if number == 0 and first else 0)
             out += b"OggS" + bytes((0, kind)) + struct.pack("<qIII", 0, 1, seq, 0) + bytes((len(segments),))
-            out += bytes(segments) + packet[offset:offset + sum(segments)]
+            out += bytes(segments) + packet[offset : offset + sum(segments)]
             offset, first, seq = offset + sum(segments), False, seq + 1
     return out
 
@@ -598,8 +674,11 @@ def test_an_ogg_comment_header_beyond_the_read_bound_gives_what_came_before_or_a
 
 def test_broken_flac_and_ogg_raise_a_carrier_error() -> None:
     cases: list[tuple[Reader, bytes]] = [
-        (vorbis.read_flac, b"fLaC\x84\x00\x10\x00"), (vorbis.read_flac, b"RIFF"),
-        (vorbis.read_ogg, b"OggS\x01" + bytes(40)), (vorbis.read_ogg, b"OggS\x00" + bytes(22) + b"\xff")]
+        (vorbis.read_flac, b"fLaC\x84\x00\x10\x00"),
+        (vorbis.read_flac, b"RIFF"),
+        (vorbis.read_ogg, b"OggS\x01" + bytes(40)),
+        (vorbis.read_ogg, b"OggS\x00" + bytes(22) + b"\xff"),
+    ]
     for call, data in cases:
         with pytest.raises(CarrierError):
             call(data)
@@ -608,10 +687,18 @@ def test_broken_flac_and_ogg_raise_a_carrier_error() -> None:
 # ---------------------------------------------------------------- hostile input, every reader
 
 READERS: list[Reader] = [bmff.read, mkv.read, id3.read, vorbis.read_flac, vorbis.read_ogg]
-FUZZ = settings(max_examples=150, deadline=timedelta(milliseconds=500),
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
-MAGIC = [b"", b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp41", b"\x1a\x45\xdf\xa3", b"ID3\x04\x00\x00",
-         b"ID3\x03\x00\x00", b"fLaC", b"OggS\x00\x02"]
+FUZZ = settings(
+    max_examples=150, deadline=timedelta(milliseconds=500), suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+MAGIC = [
+    b"",
+    b"\x00\x00\x00\x18ftypisom\x00\x00\x00\x00isommp41",
+    b"\x1a\x45\xdf\xa3",
+    b"ID3\x04\x00\x00",
+    b"ID3\x03\x00\x00",
+    b"fLaC",
+    b"OggS\x00\x02",
+]
 
 
 def _list_or_carrier_error(read: Reader, data: bytes) -> None:
@@ -624,8 +711,7 @@ def _list_or_carrier_error(read: Reader, data: bytes) -> None:
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_every_truncation_of_a_labelled_file_gives_a_list_or_a_carrier_error(name: str,
-                                                                             media: dict[str, Path]) -> None:
+def test_every_truncation_of_a_labelled_file_gives_a_list_or_a_carrier_error(name: str, media: dict[str, Path]) -> None:
     data = media[name + "+label"].read_bytes()
     for cut in sorted({*range(0, min(len(data), 600), 7), *range(0, len(data), max(1, len(data) // 50))}):
         _list_or_carrier_error(FORMATS[name][3], data[:cut])
@@ -640,8 +726,7 @@ def test_random_bytes_give_every_reader_a_list_or_a_carrier_error(blob: bytes, m
 
 @FUZZ
 @given(data=st.data())
-def test_corrupted_labelled_files_give_a_list_or_a_carrier_error(data: st.DataObject,
-                                                                 media: dict[str, Path]) -> None:
+def test_corrupted_labelled_files_give_a_list_or_a_carrier_error(data: st.DataObject, media: dict[str, Path]) -> None:
     name = data.draw(st.sampled_from(sorted(FORMATS)))
     original = bytearray(media[name + "+label"].read_bytes()[:8192])
     for _ in range(data.draw(st.integers(1, 8))):

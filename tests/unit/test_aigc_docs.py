@@ -26,9 +26,15 @@ from redline.probes.aigc import c2pa_check, ocr, ooxml, pdf, text
 from redline.probes.aigc.carriers import CarrierError
 from redline.probes.aigc.label import RawLabel, check_label
 
-FIELDS = {"Label": "1", "ContentProducer": "001191110102MACQD9K64010000", "ProduceID": "doc-42",
-          "ReservedCode1": "", "ContentPropagator": "001191110102MACQD9K64010000", "PropagateID": "doc-42",
-          "ReservedCode2": ""}
+FIELDS = {
+    "Label": "1",
+    "ContentProducer": "001191110102MACQD9K64010000",
+    "ProduceID": "doc-42",
+    "ReservedCode1": "",
+    "ContentPropagator": "001191110102MACQD9K64010000",
+    "PropagateID": "doc-42",
+    "ReservedCode2": "",
+}
 WRAPPED = json.dumps({"AIGC": FIELDS}, separators=(",", ":"))
 BARE = json.dumps(FIELDS, separators=(",", ":"))
 EXIFTOOL = Path("/usr/bin/exiftool")
@@ -52,8 +58,12 @@ def stream(dictionary: bytes, content: bytes) -> bytes:
 
 def build_pdf(objects: dict[int, bytes], trailer: bytes = b"/Root 1 0 R /Info 4 0 R") -> bytes:
     """A PDF with a classic cross-reference table; objects 1-3 are a catalog, pages and one page."""
-    body = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", **objects}
+    body = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        **objects,
+    }
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets: dict[int, int] = {}
     for number in sorted(body):
@@ -83,17 +93,22 @@ def append_update(document: bytes, objects: dict[int, bytes], trailer: bytes) ->
 
 def xmp_packet(aigc: str, attribute: bool = False) -> bytes:
     escaped = aigc.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    inner = (f'<rdf:Description rdf:about="" xmlns:TC260="{TC260}" TC260:AIGC="{escaped}"/>' if attribute else
-             f'<rdf:Description rdf:about="" xmlns:TC260="{TC260}"><TC260:AIGC>{escaped}</TC260:AIGC>'
-             "</rdf:Description>")
-    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-            f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">{inner}</rdf:RDF></x:xmpmeta>'
-            '<?xpacket end="w"?>').encode()
+    inner = (
+        f'<rdf:Description rdf:about="" xmlns:TC260="{TC260}" TC260:AIGC="{escaped}"/>'
+        if attribute
+        else f'<rdf:Description rdf:about="" xmlns:TC260="{TC260}"><TC260:AIGC>{escaped}</TC260:AIGC></rdf:Description>'
+    )
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">{inner}</rdf:RDF></x:xmpmeta>'
+        '<?xpacket end="w"?>'
+    ).encode()
 
 
 def exiftool_json(path: Path, *args: str) -> dict[str, Any]:
-    result = subprocess.run([str(EXIFTOOL), *args, "-j", "-G1", "-a", str(path)], capture_output=True, text=True,
-                            check=True, timeout=60)
+    result = subprocess.run(
+        [str(EXIFTOOL), *args, "-j", "-G1", "-a", str(path)], capture_output=True, text=True, check=True, timeout=60
+    )
     document: dict[str, Any] = json.loads(result.stdout)[0]
     return document
 
@@ -133,8 +148,9 @@ def test_a_label_held_in_an_indirect_string_object_is_resolved() -> None:
 
 def test_an_incremental_update_supersedes_the_earlier_info_dictionary() -> None:
     old = build_pdf({4: b"<< /AIGC " + literal(BARE.replace("doc-42", "old")) + b" >>"})
-    updated = append_update(old, {4: b"<< /AIGC " + literal(WRAPPED) + b" /ModDate (D:20250901) >>"},
-                            b"/Root 1 0 R /Info 4 0 R")
+    updated = append_update(
+        old, {4: b"<< /AIGC " + literal(WRAPPED) + b" /ModDate (D:20250901) >>"}, b"/Root 1 0 R /Info 4 0 R"
+    )
     assert [label.text for label in pdf.read(updated)] == [WRAPPED]
 
 
@@ -156,8 +172,13 @@ def test_without_a_usable_trailer_the_label_is_still_found_by_scanning() -> None
 def test_a_tc260_label_in_the_xmp_metadata_stream_is_read(attribute: bool, compressed: bool) -> None:
     packet = xmp_packet(BARE, attribute)
     content, filters = (zlib.compress(packet), b" /Filter /FlateDecode") if compressed else (packet, b"")
-    document = build_pdf({1: b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
-                          6: stream(b"/Type /Metadata /Subtype /XML" + filters, content)}, b"/Root 1 0 R")
+    document = build_pdf(
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R /Metadata 6 0 R >>",
+            6: stream(b"/Type /Metadata /Subtype /XML" + filters, content),
+        },
+        b"/Root 1 0 R",
+    )
     labels = pdf.read(document)
     assert [label.carrier for label in labels] == ["pdf/xmp"]
     assert "&quot;" in labels[0].text  # the raw text, as found; check_label unescapes it
@@ -189,15 +210,17 @@ def test_bytes_without_a_pdf_header_are_refused() -> None:
 
 
 def test_an_encrypted_pdf_without_a_readable_label_is_refused_rather_than_called_unlabelled() -> None:
-    document = build_pdf({4: b"<< /AIGC <8F3A22> >>", 7: b"<< /Filter /Standard /V 2 >>"},
-                         b"/Root 1 0 R /Info 4 0 R /Encrypt 7 0 R")
+    document = build_pdf(
+        {4: b"<< /AIGC <8F3A22> >>", 7: b"<< /Filter /Standard /V 2 >>"}, b"/Root 1 0 R /Info 4 0 R /Encrypt 7 0 R"
+    )
     with pytest.raises(CarrierError, match="encrypted"):
         pdf.read(document)
 
 
 @needs_exiftool
-@pytest.mark.parametrize("value", [literal(WRAPPED), utf16_hex(WRAPPED), literal("AIGC(1) \\ end")],
-                         ids=["literal", "utf16-hex", "escapes"])
+@pytest.mark.parametrize(
+    "value", [literal(WRAPPED), utf16_hex(WRAPPED), literal("AIGC(1) \\ end")], ids=["literal", "utf16-hex", "escapes"]
+)
 def test_pdf_info_reading_agrees_with_exiftool(tmp_path: Path, value: bytes) -> None:
     path = tmp_path / "doc.pdf"
     path.write_bytes(build_pdf({4: b"<< /Producer (redline) /AIGC " + value + b" >>"}))
@@ -215,11 +238,24 @@ def test_labels_written_by_exiftool_as_an_incremental_update_are_read(tmp_path: 
         "%Image::ExifTool::UserDefined::TC260 = (\n"
         "  GROUPS => { 0 => 'XMP', 1 => 'XMP-TC260', 2 => 'Image' },\n"
         f"  NAMESPACE => {{ 'TC260' => '{TC260}' }},\n"
-        "  WRITABLE => 'string', AIGC => { },\n);\n1;\n")
+        "  WRITABLE => 'string', AIGC => { },\n);\n1;\n"
+    )
     path = tmp_path / "doc.pdf"
     path.write_bytes(build_pdf({4: b"<< /Producer (redline) >>"}))
-    subprocess.run([str(EXIFTOOL), "-config", str(config), "-overwrite_original", f"-PDF:AIGC={WRAPPED}",
-                    f"-XMP-TC260:AIGC={BARE}", str(path)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            str(EXIFTOOL),
+            "-config",
+            str(config),
+            "-overwrite_original",
+            f"-PDF:AIGC={WRAPPED}",
+            f"-XMP-TC260:AIGC={BARE}",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     labels = pdf.read(path.read_bytes())
     assert (labels[0].carrier, labels[0].text) == ("pdf/info", WRAPPED)
     assert [label.carrier for label in labels] == ["pdf/info", "pdf/xmp"]
@@ -234,8 +270,17 @@ def test_pdf_reading_of_arbitrary_bytes_returns_labels_or_raises_carrier_error(d
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=4096), st.sampled_from([b"", b"1 0 obj\n<< /AIGC (", b"trailer\n<< /Info 1 0 R",
-                                                  b"2 0 obj\n<< /Type /ObjStm /N 3 /First 4 >>\nstream\n"]))
+@given(
+    st.binary(max_size=4096),
+    st.sampled_from(
+        [
+            b"",
+            b"1 0 obj\n<< /AIGC (",
+            b"trailer\n<< /Info 1 0 R",
+            b"2 0 obj\n<< /Type /ObjStm /N 3 /First 4 >>\nstream\n",
+        ]
+    ),
+)
 def test_pdf_reading_of_damaged_pdfs_returns_labels_or_raises_carrier_error(data: bytes, seed: bytes) -> None:
     with contextlib.suppress(CarrierError):
         assert isinstance(pdf.read(b"%PDF-1.7\n" + seed + data), list)
@@ -243,19 +288,23 @@ def test_pdf_reading_of_damaged_pdfs_returns_labels_or_raises_carrier_error(data
 
 # --- OOXML -----------------------------------------------------------------------------------------
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                 b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 
 
 def custom_xml(value: str, name: str = "AIGC") -> bytes:
     escaped = value.replace("&", "&amp;").replace("<", "&lt;")
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Department">'
-            '<vt:lpwstr>Legal</vt:lpwstr></property>'
-            f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="3" name="{name}">'
-            f"<vt:lpwstr>{escaped}</vt:lpwstr></property></Properties>").encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Department">'
+        "<vt:lpwstr>Legal</vt:lpwstr></property>"
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="3" name="{name}">'
+        f"<vt:lpwstr>{escaped}</vt:lpwstr></property></Properties>"
+    ).encode()
 
 
 def docx(parts: dict[str, bytes]) -> bytes:
@@ -274,9 +323,11 @@ def test_the_aigc_custom_property_of_a_docx_is_read() -> None:
 
 
 def test_the_custom_part_named_by_the_package_relationship_is_read() -> None:
-    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            b'<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            b'custom-properties" Target="meta/props.xml"/></Relationships>')
+    rels = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'custom-properties" Target="meta/props.xml"/></Relationships>'
+    )
     labels = ooxml.read(docx({"_rels/.rels": rels, "meta/props.xml": custom_xml(BARE)}))
     assert [label.text for label in labels] == [BARE]
 
@@ -286,11 +337,15 @@ def test_a_docx_without_the_aigc_property_gives_no_labels() -> None:
     assert ooxml.read(docx({"word/document.xml": b"<w/>"})) == []
 
 
-@pytest.mark.parametrize("declaration", [
-    b'<!DOCTYPE Properties [<!ENTITY x "y">]>',
-    b'<!ENTITY lol "lol">',
-    b'<!DOCTYPE Properties SYSTEM "http://example.com/evil.dtd">',
-], ids=["doctype-with-entity", "entity", "external-doctype"])
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        b'<!DOCTYPE Properties [<!ENTITY x "y">]>',
+        b'<!ENTITY lol "lol">',
+        b'<!DOCTYPE Properties SYSTEM "http://example.com/evil.dtd">',
+    ],
+    ids=["doctype-with-entity", "entity", "external-doctype"],
+)
 def test_a_custom_xml_with_a_doctype_or_entity_declaration_is_refused(declaration: bytes) -> None:
     content = custom_xml(WRAPPED).replace(b"\n", b"\n" + declaration + b"\n", 1)
     with pytest.raises(CarrierError, match="DOCTYPE or ENTITY"):
@@ -298,8 +353,12 @@ def test_a_custom_xml_with_a_doctype_or_entity_declaration_is_refused(declaratio
 
 
 def test_a_utf16_custom_xml_is_checked_for_declarations_too() -> None:
-    content = custom_xml(WRAPPED).decode().replace("UTF-8", "UTF-16").replace(
-        "\n", '\n<!DOCTYPE Properties [<!ENTITY x "y">]>\n', 1)
+    content = (
+        custom_xml(WRAPPED)
+        .decode()
+        .replace("UTF-8", "UTF-16")
+        .replace("\n", '\n<!DOCTYPE Properties [<!ENTITY x "y">]>\n', 1)
+    )
     with pytest.raises(CarrierError, match="DOCTYPE or ENTITY"):
         ooxml.read(docx({"docProps/custom.xml": content.encode("utf-16")}))
     clean = custom_xml(WRAPPED).decode().replace("UTF-8", "UTF-16").encode("utf-16")
@@ -321,7 +380,7 @@ def test_a_custom_xml_over_4_mib_is_refused() -> None:
 def test_a_custom_xml_whose_header_understates_its_size_is_refused() -> None:
     data = bytearray(docx({"docProps/custom.xml": custom_xml(WRAPPED + " " * 5000)}))
     entry = data.rindex(b"PK\x01\x02", 0, data.rindex(b"docProps/custom.xml"))
-    data[entry + 24:entry + 28] = (10).to_bytes(4, "little")  # a lying uncompressed size
+    data[entry + 24 : entry + 28] = (10).to_bytes(4, "little")  # a lying uncompressed size
     with pytest.raises(CarrierError):
         ooxml.read(bytes(data))
 
@@ -410,8 +469,12 @@ PROSE = "人工智能技术近年来发展迅速，广泛应用于医疗、交�
 
 def test_a_label_at_the_head_of_the_text_is_found() -> None:
     result = text.explicit_label("本文由人工智能生成，仅供参考。\n" + PROSE)
-    assert result == {"found": True, "where": "head", "text": "本文由人工智能生成，仅供参考。",
-                      "clause": "人工智能生成合成内容标识办法 第四条第（一）项"}
+    assert result == {
+        "found": True,
+        "where": "head",
+        "text": "本文由人工智能生成，仅供参考。",
+        "clause": "人工智能生成合成内容标识办法 第四条第（一）项",
+    }
 
 
 def test_a_label_at_the_tail_of_the_text_is_found() -> None:
@@ -468,12 +531,17 @@ needs_ocr = pytest.mark.skipif(not _ocr_ready(), reason="tesseract with chi_sim 
 
 
 @needs_ocr
-@pytest.mark.parametrize(("framed", "corner", "regions"), [
-    (True, (920, 725), ("bottom-right", "bottom", "right")),
-    (False, (30, 20), ("top-left", "top", "left")),
-], ids=["framed-box-bottom-right", "bare-text-top-left"])
-def test_ocr_finds_an_ai_generated_label_drawn_in_a_corner(tmp_path: Path, framed: bool, corner: tuple[int, int],
-                                                           regions: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("framed", "corner", "regions"),
+    [
+        (True, (920, 725), ("bottom-right", "bottom", "right")),
+        (False, (30, 20), ("top-left", "top", "left")),
+    ],
+    ids=["framed-box-bottom-right", "bare-text-top-left"],
+)
+def test_ocr_finds_an_ai_generated_label_drawn_in_a_corner(
+    tmp_path: Path, framed: bool, corner: tuple[int, int], regions: tuple[str, ...]
+) -> None:
     font_path = _cjk_font()
     if font_path is None:
         pytest.skip("no Noto Sans CJK font")
@@ -484,8 +552,9 @@ def test_ocr_finds_an_ai_generated_label_drawn_in_a_corner(tmp_path: Path, frame
     draw.rectangle((0, 620, 1200, 800), fill=(60, 160, 80))
     if framed:
         draw.rectangle((900, 720, 1180, 790), fill=(255, 255, 255))
-    draw.text(corner, "AI生成", font=ImageFont.truetype(str(font_path), 44),
-              fill=(0, 0, 0) if framed else (255, 255, 255))
+    draw.text(
+        corner, "AI生成", font=ImageFont.truetype(str(font_path), 44), fill=(0, 0, 0) if framed else (255, 255, 255)
+    )
     path = tmp_path / "picture.png"
     image.save(path)
     result = ocr.explicit_image_label(path)
@@ -510,8 +579,10 @@ def test_ocr_of_an_image_without_a_label_finds_nothing(tmp_path: Path) -> None:
 
 def test_ocr_reports_not_checked_when_tesseract_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(ocr, "_tesseract", lambda: None)
-    assert ocr.explicit_image_label(tmp_path / "x.png") == {"checked": False,
-                                                            "reason": "not checked: OCR not installed"}
+    assert ocr.explicit_image_label(tmp_path / "x.png") == {
+        "checked": False,
+        "reason": "not checked: OCR not installed",
+    }
 
 
 @needs_ocr
@@ -587,24 +658,42 @@ def test_a_file_that_cannot_be_read_is_reported_not_raised(tmp_path: Path) -> No
     assert report is not None and report["checked"] is False and "FileNotFoundError" in report["reason"]
 
 
-def test_without_c2pa_python_a_marked_file_is_reported_unchecked(monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
+def test_without_c2pa_python_a_marked_file_is_reported_unchecked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setitem(sys.modules, "c2pa", None)
     data = png_bytes(chunk(b"caBX", b"x"))
     assert c2pa_check.inspect(tmp_path / "x.png", "png", data) == {
-        "present": True, "checked": False, "reason": "c2pa-python not installed"}
+        "present": True,
+        "checked": False,
+        "reason": "c2pa-python not installed",
+    }
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", True),
-    ("http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia", True),
-    ("http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia", False),
-    ("http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture", False),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", True),
+        ("http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia", True),
+        ("http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia", False),
+        ("http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture", False),
+    ],
+)
 def test_only_trained_algorithmic_source_types_mean_ai_generated(source: str, expected: bool) -> None:
-    store = {"active_manifest": "m", "manifests": {"m": {"assertions": [
-        {"label": "c2pa.actions.v2", "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": source}]}},
-    ]}}, "validation_state": "Valid"}
+    store = {
+        "active_manifest": "m",
+        "manifests": {
+            "m": {
+                "assertions": [
+                    {
+                        "label": "c2pa.actions.v2",
+                        "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": source}]},
+                    },
+                ]
+            }
+        },
+        "validation_state": "Valid",
+    }
     report = c2pa_check.summarise(store)
     assert (report["ai_generated"], report["digital_source_types"]) == (expected, [source])
 
@@ -613,14 +702,28 @@ class _Signing:
     def __init__(self, chain: bytes, key: bytes) -> None:
         self.chain, self.key = chain, key
 
-    def sign(self, data: bytes, mime: str, remote_url: str | None = None,
-             source_type: str = "trainedAlgorithmicMedia") -> bytes:
+    def sign(
+        self, data: bytes, mime: str, remote_url: str | None = None, source_type: str = "trainedAlgorithmicMedia"
+    ) -> bytes:
         import c2pa
 
-        manifest = {"claim_generator_info": [{"name": "redline-test", "version": "0"}], "title": "fixture",
-                    "assertions": [{"label": "c2pa.actions", "data": {"actions": [{
-                        "action": "c2pa.created",
-                        "digitalSourceType": f"http://cv.iptc.org/newscodes/digitalsourcetype/{source_type}"}]}}]}
+        manifest = {
+            "claim_generator_info": [{"name": "redline-test", "version": "0"}],
+            "title": "fixture",
+            "assertions": [
+                {
+                    "label": "c2pa.actions",
+                    "data": {
+                        "actions": [
+                            {
+                                "action": "c2pa.created",
+                                "digitalSourceType": f"http://cv.iptc.org/newscodes/digitalsourcetype/{source_type}",
+                            }
+                        ]
+                    },
+                }
+            ],
+        }
         signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(c2pa.C2paSigningAlg.ES256, self.chain, self.key, None))
         builder = c2pa.Builder(manifest)
         if remote_url:
@@ -644,35 +747,51 @@ def signing() -> _Signing:
     now = datetime.datetime.now(datetime.UTC)
 
     def name(common: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common),
-                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "redline test")])
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, common),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "redline test"),
+            ]
+        )
 
     def builder(subject: str, issuer: x509.Name, key: ec.EllipticCurvePrivateKey) -> x509.CertificateBuilder:
-        return (x509.CertificateBuilder().subject_name(name(subject)).issuer_name(issuer)
-                .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+        return (
+            x509.CertificateBuilder()
+            .subject_name(name(subject))
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        )
 
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (builder("redline test root", name("redline test root"), ca_key)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (builder("redline test signer", ca.subject, key)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    ca = (
+        builder("redline test root", name("redline test root"), ca_key)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        builder("redline test signer", ca.subject, key)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     chain = leaf.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return _Signing(chain, private)
 
 
 @pytest.mark.parametrize(("kind", "mime"), [("png", "image/png"), ("jpeg", "image/jpeg")])
-def test_a_signed_ai_generated_manifest_is_read_and_validated_offline(signing: _Signing, tmp_path: Path,
-                                                                      kind: str, mime: str) -> None:
+def test_a_signed_ai_generated_manifest_is_read_and_validated_offline(
+    signing: _Signing, tmp_path: Path, kind: str, mime: str
+) -> None:
     data = signing.sign(png_bytes() if kind == "png" else jpeg_bytes(), mime)
     path = tmp_path / f"signed.{kind}"
     path.write_bytes(data)
@@ -730,8 +849,9 @@ def listener() -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
-def test_a_remote_manifest_is_reported_and_never_fetched(signing: _Signing, tmp_path: Path,
-                                                         listener: tuple[str, list[str]]) -> None:
+def test_a_remote_manifest_is_reported_and_never_fetched(
+    signing: _Signing, tmp_path: Path, listener: tuple[str, list[str]]
+) -> None:
     url, requests = listener
     data = signing.sign(png_bytes(), "image/png", remote_url=url)
     assert b"caBX" not in data  # only the XMP dcterms:provenance points at the manifest

@@ -38,8 +38,9 @@ Reader = Callable[[carriers.Buffer], list[RawLabel]]
 
 def _image(mode: str = "RGB") -> Image.Image:
     image = Image.new(mode, (24, 16))
-    image.putdata([(x * 10 % 256, y * 15 % 256, (x + y) * 5 % 256, 255 - x)[:len(mode)]
-                   for y in range(16) for x in range(24)])
+    image.putdata(
+        [(x * 10 % 256, y * 15 % 256, (x + y) * 5 % 256, 255 - x)[: len(mode)] for y in range(16) for x in range(24)]
+    )
     return image
 
 
@@ -70,16 +71,22 @@ def _list(kind: bytes, *chunks: bytes) -> bytes:
 
 def _avi(*info: bytes) -> bytes:
     avih = riff.chunk(b"avih", bytes(56))
-    return _riff(b"AVI ", _list(b"hdrl", avih), *([_list(b"INFO", *info)] if info else []),
-                 _list(b"movi", riff.chunk(b"00dc", b"\x00" * 5)), riff.chunk(b"idx1", bytes(16)))
+    return _riff(
+        b"AVI ",
+        _list(b"hdrl", avih),
+        *([_list(b"INFO", *info)] if info else []),
+        _list(b"movi", riff.chunk(b"00dc", b"\x00" * 5)),
+        riff.chunk(b"idx1", bytes(16)),
+    )
 
 
 def _user_comment(text: str, code: bytes = b"ASCII\x00\x00\x00", encoding: str = "ascii") -> bytes:
     return code + text.encode(encoding)
 
 
-def _tiff(order: str, xmp_packet: bytes | None = None, comment: bytes | None = None,
-          exif_at_ifd0: bool = False) -> bytes:
+def _tiff(
+    order: str, xmp_packet: bytes | None = None, comment: bytes | None = None, exif_at_ifd0: bool = False
+) -> bytes:
     """A minimal TIFF (no image data) with IFD0 -> XMP and an Exif IFD -> UserComment, in either byte order."""
     head = (b"II*\x00" if order == "<" else b"MM\x00*") + struct.pack(order + "I", 8)
     entries: list[tuple[int, int, int, bytes]] = [(0x0100, 3, 1, struct.pack(order + "HH", 1, 0))]
@@ -131,17 +138,19 @@ def _gif_xmp(packet: bytes, trailer: bool = True) -> bytes:
     if trailer:
         extension = b"\x21\xff\x0bXMP DataXMP" + packet + gif.MAGIC_TRAILER
     else:  # a non-conforming writer: the packet split into proper sub-blocks
-        blocks = b"".join(bytes((len(packet[i:i + 255]),)) + packet[i:i + 255] for i in range(0, len(packet), 255))
+        blocks = b"".join(bytes((len(packet[i : i + 255]),)) + packet[i : i + 255] for i in range(0, len(packet), 255))
         extension = b"\x21\xff\x0bXMP DataXMP" + blocks + b"\x00"
     at = data.index(b"\x2c\x00\x00\x00\x00")
     return data[:at] + extension + data[at:]
 
 
 def _attribute_packet(value: str, prefix: str = "TC260") -> bytes:
-    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
-            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-            f'<rdf:Description rdf:about="" xmlns:{prefix}="http://www.tc260.org.cn/ns/AIGC/1.0/" '
-            f'{prefix}:AIGC="{value}"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" xmlns:{prefix}="http://www.tc260.org.cn/ns/AIGC/1.0/" '
+        f'{prefix}:AIGC="{value}"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
 
 
 def _one_ok(labels: list[RawLabel], carrier: str) -> None:
@@ -154,8 +163,13 @@ def _one_ok(labels: list[RawLabel], carrier: str) -> None:
 def _exiftool(path: Path, *options: str) -> dict[str, Any]:
     if not EXIFTOOL.exists():
         pytest.skip("exiftool is not installed")
-    out = subprocess.run([str(EXIFTOOL), "-j", "-G1", "-a", "-u", *options, str(path)], capture_output=True,
-                         check=True, text=True, timeout=60)
+    out = subprocess.run(
+        [str(EXIFTOOL), "-j", "-G1", "-a", "-u", *options, str(path)],
+        capture_output=True,
+        check=True,
+        text=True,
+        timeout=60,
+    )
     result: dict[str, Any] = json.loads(out.stdout)[0]
     return result
 
@@ -163,17 +177,40 @@ def _exiftool(path: Path, *options: str) -> dict[str, Any]:
 # format name -> (unlabelled file, reader, writer, expected carrier, exiftool key, extra exiftool options)
 WRITABLE: dict[str, tuple[Callable[[], bytes], Reader, Callable[[bytes, str], bytes], str, str, tuple[str, ...]]] = {
     "jpeg": (lambda: _encode("JPEG"), jpeg.read, jpeg.write, "jpeg/xmp", "XMP-TC260:Aigc", ()),
-    "jpeg-exif": (lambda: _encode("JPEG", exif=Image.Exif()), jpeg.read, jpeg.write, "jpeg/xmp", "XMP-TC260:Aigc",
-                  ()),
+    "jpeg-exif": (lambda: _encode("JPEG", exif=Image.Exif()), jpeg.read, jpeg.write, "jpeg/xmp", "XMP-TC260:Aigc", ()),
     "png": (lambda: _encode("PNG"), png.read, png.write, "png/tEXt", "PNG:AIGC", ()),
-    "webp-lossy": (lambda: _encode("WEBP", quality=90), riff.read_webp, riff.write_webp, "webp/xmp",
-                   "XMP-TC260:Aigc", ()),
-    "webp-lossless": (lambda: _encode("WEBP", lossless=True), riff.read_webp, riff.write_webp, "webp/xmp",
-                      "XMP-TC260:Aigc", ()),
-    "webp-lossless-alpha": (lambda: _encode("WEBP", "RGBA", lossless=True), riff.read_webp, riff.write_webp,
-                            "webp/xmp", "XMP-TC260:Aigc", ()),
-    "webp-vp8x": (lambda: _encode("WEBP", "RGBA", quality=90), riff.read_webp, riff.write_webp, "webp/xmp",
-                  "XMP-TC260:Aigc", ()),
+    "webp-lossy": (
+        lambda: _encode("WEBP", quality=90),
+        riff.read_webp,
+        riff.write_webp,
+        "webp/xmp",
+        "XMP-TC260:Aigc",
+        (),
+    ),
+    "webp-lossless": (
+        lambda: _encode("WEBP", lossless=True),
+        riff.read_webp,
+        riff.write_webp,
+        "webp/xmp",
+        "XMP-TC260:Aigc",
+        (),
+    ),
+    "webp-lossless-alpha": (
+        lambda: _encode("WEBP", "RGBA", lossless=True),
+        riff.read_webp,
+        riff.write_webp,
+        "webp/xmp",
+        "XMP-TC260:Aigc",
+        (),
+    ),
+    "webp-vp8x": (
+        lambda: _encode("WEBP", "RGBA", quality=90),
+        riff.read_webp,
+        riff.write_webp,
+        "webp/xmp",
+        "XMP-TC260:Aigc",
+        (),
+    ),
     "wav": (_wav, riff.read_wav, riff.write_wav, "wav/AIGC", "RIFF:Unknown_AIGC", ("-b",)),
 }
 UNLABELLED: dict[str, tuple[Callable[[], bytes], Reader]] = {
@@ -188,21 +225,27 @@ UNLABELLED: dict[str, tuple[Callable[[], bytes], Reader]] = {
 def _removed(original: bytes, labelled: bytes, fmt: str) -> bytes:
     """The labelled file with the writer's additions taken out again."""
     if fmt.startswith("jpeg"):
-        added = [(start - 4, end) for marker, start, end in jpeg._segments(labelled)
-                 if marker == 0xE1 and labelled.startswith(jpeg.XMP_ID, start)]
+        added = [
+            (start - 4, end)
+            for marker, start, end in jpeg._segments(labelled)
+            if marker == 0xE1 and labelled.startswith(jpeg.XMP_ID, start)
+        ]
         assert len(added) == 1
-        return labelled[:added[0][0]] + labelled[added[0][1]:]
+        return labelled[: added[0][0]] + labelled[added[0][1] :]
     if fmt.startswith("png"):
         kinds = [(kind, at, start + length + 4) for kind, start, length, at in png._chunks(labelled)]
         [(_, at, end)] = [k for k in kinds if k[0] == b"tEXt"]
         return labelled[:at] + labelled[end:]
     out = bytearray(labelled)
-    top = [(ident, at, body, length) for parents, ident, at, body, length in riff._walk(labelled, labelled[8:12])
-           if not parents]
+    top = [
+        (ident, at, body, length)
+        for parents, ident, at, body, length in riff._walk(labelled, labelled[8:12])
+        if not parents
+    ]
     assert top[-1][0] == (b"XMP " if fmt.startswith("webp") else b"AIGC")
-    del out[top[-1][1]:]
+    del out[top[-1][1] :]
     if fmt.startswith("webp") and top[0][0] == b"VP8X" and original[12:16] != b"VP8X":
-        del out[top[0][1]:top[1][1]]
+        del out[top[0][1] : top[1][1]]
     elif fmt.startswith("webp"):
         assert out[20] & riff.XMP_FLAG
         out[20] = original[20]
@@ -289,9 +332,11 @@ def test_the_jpeg_writer_puts_the_xmp_segment_after_jfif_and_exif_but_before_the
 
 
 def test_the_jpeg_writer_adds_the_label_to_an_existing_xmp_packet_instead_of_a_second_one(tmp_path: Path) -> None:
-    packet = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-              b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-              b"<dc:format>image/jpeg</dc:format></rdf:Description></rdf:RDF></x:xmpmeta>")
+    packet = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b"<dc:format>image/jpeg</dc:format></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
     labelled = jpeg.write(_encode("JPEG", xmp=packet), LABEL)
     assert labelled.count(jpeg.XMP_ID) == 1
     _one_ok(jpeg.read(labelled), "jpeg/xmp")
@@ -358,10 +403,11 @@ def test_png_ztxt_and_itxt_labels_and_an_xmp_itxt_are_each_found() -> None:
 
 
 def test_doubao_style_png_with_both_xmp_and_text_is_reported_as_two_labels() -> None:
-    data = _png_before_iend(_encode("PNG"),
-                            png.chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + _attribute_packet(
-                                html.escape(BARE))),
-                            png.chunk(b"tEXt", b"AIGC\x00" + LABEL.encode()))
+    data = _png_before_iend(
+        _encode("PNG"),
+        png.chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + _attribute_packet(html.escape(BARE))),
+        png.chunk(b"tEXt", b"AIGC\x00" + LABEL.encode()),
+    )
     assert [label.carrier for label in png.read(data)] == ["png/xmp", "png/tEXt"]
 
 
@@ -372,8 +418,15 @@ def test_a_png_with_a_label_in_exif_usercomment_is_found() -> None:
     _one_ok(png.read(_png_before_iend(_encode("PNG"), png.chunk(b"eXIf", exif.tobytes()))), "png/exif-usercomment")
 
 
-@pytest.mark.parametrize(("code", "encoding"), [(b"ASCII\x00\x00\x00", "ascii"), (b"UNICODE\x00", "utf-16-be"),
-                                                (b"UNICODE\x00", "utf-16-le"), (b"\x00" * 8, "ascii")])
+@pytest.mark.parametrize(
+    ("code", "encoding"),
+    [
+        (b"ASCII\x00\x00\x00", "ascii"),
+        (b"UNICODE\x00", "utf-16-be"),
+        (b"UNICODE\x00", "utf-16-le"),
+        (b"\x00" * 8, "ascii"),
+    ],
+)
 def test_a_jpeg_exif_usercomment_label_is_found_with_each_character_code(code: bytes, encoding: str) -> None:
     exif = Image.Exif()
     exif.get_ifd(0x8769)[0x9286] = _user_comment(LABEL, code, encoding)
@@ -427,9 +480,12 @@ def test_webp_exif_and_xmp_chunks_written_by_pillow_are_read() -> None:
 def test_tiff_xmp_and_exif_usercomment_are_read_in_both_byte_orders(order: str) -> None:
     _one_ok(tiff.read(_tiff(order, xmp_packet=xmp.xmp_packet(LABEL))), "tiff/xmp")
     _one_ok(tiff.read(_tiff(order, comment=_user_comment(LABEL))), "tiff/exif-usercomment")
-    _one_ok(tiff.read(_tiff(order, comment=_user_comment(LABEL, b"UNICODE\x00",
-                                                         "utf-16-le" if order == "<" else "utf-16-be"))),
-            "tiff/exif-usercomment")
+    _one_ok(
+        tiff.read(
+            _tiff(order, comment=_user_comment(LABEL, b"UNICODE\x00", "utf-16-le" if order == "<" else "utf-16-be"))
+        ),
+        "tiff/exif-usercomment",
+    )
 
 
 def test_a_tiff_written_by_pillow_with_an_xmp_tag_is_read() -> None:
@@ -456,8 +512,12 @@ def test_xmp_written_by_exiftool_with_a_tc260_namespace_is_read(fmt: str, tmp_pa
     config.write_text(TC260_CONFIG)
     path = tmp_path / f"image.{fmt}"
     path.write_bytes(_encode(fmt.upper()))
-    subprocess.run([str(EXIFTOOL), "-config", str(config), "-overwrite_original", f"-XMP-TC260:AIGC={LABEL}",
-                    str(path)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [str(EXIFTOOL), "-config", str(config), "-overwrite_original", f"-XMP-TC260:AIGC={LABEL}", str(path)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     read = {"gif": gif.read, "tiff": tiff.read, "jpeg": jpeg.read, "webp": riff.read_webp, "png": png.read}[fmt]
     _one_ok(read(path.read_bytes()), f"{fmt}/xmp")
 
@@ -468,19 +528,22 @@ def test_a_wav_label_in_list_info_is_found_as_well_as_the_aigc_chunk() -> None:
 
 
 def _split_riff(data: bytes) -> list[bytes]:
-    return [data[at:body + size + size % 2] for parents, _, at, body, size in riff._walk(data, data[8:12])
-            if not parents]
+    return [
+        data[at : body + size + size % 2] for parents, _, at, body, size in riff._walk(data, data[8:12]) if not parents
+    ]
 
 
 def test_an_avi_label_in_list_info_is_found_and_movi_is_not_entered() -> None:
-    _one_ok(riff.read_avi(_avi(riff.chunk(b"INAM", b"x\x00"), riff.chunk(b"AIGC", LABEL.encode() + b"\x00"))),
-            "avi/INFO-AIGC")
+    _one_ok(
+        riff.read_avi(_avi(riff.chunk(b"INAM", b"x\x00"), riff.chunk(b"AIGC", LABEL.encode() + b"\x00"))),
+        "avi/INFO-AIGC",
+    )
 
 
 def test_xmp_labels_are_found_under_any_prefix_in_utf16_in_cdata_and_in_an_alt_list() -> None:
     ns = 'xmlns:aigc="http://www.tc260.org.cn/ns/AIGC/1.0/"'
     packets = [
-        f'<rdf:Description {ns} aigc:AIGC=\'{html.escape(LABEL)}\'/>',
+        f"<rdf:Description {ns} aigc:AIGC='{html.escape(LABEL)}'/>",
         f"<rdf:Description {ns}><aigc:AIGC><![CDATA[{LABEL}]]></aigc:AIGC></rdf:Description>",
         f'<rdf:Description {ns}><aigc:AIGC><rdf:Alt><rdf:li xml:lang="x-default">{html.escape(LABEL)}</rdf:li>'
         "</rdf:Alt></aigc:AIGC></rdf:Description>",
@@ -503,8 +566,19 @@ def test_the_xmp_packet_escapes_markup_in_the_value() -> None:
 
 
 def test_misspelled_keys_are_found_but_fail_the_check() -> None:
-    wrong = json.dumps({"AIGC": {"Label": "1", "ContentProducer": "p", "ProduceID": "i", "ReserveCode1": "",
-                                 "Propagator": "p", "PropatorID": "i", "ReservedCode2": ""}})
+    wrong = json.dumps(
+        {
+            "AIGC": {
+                "Label": "1",
+                "ContentProducer": "p",
+                "ProduceID": "i",
+                "ReserveCode1": "",
+                "Propagator": "p",
+                "PropatorID": "i",
+                "ReservedCode2": "",
+            }
+        }
+    )
     labels = png.read(_png_before_iend(_encode("PNG"), png.chunk(b"tEXt", b"AIGC\x00" + wrong.encode())))
     assert len(labels) == 1
     assert not check_label(labels[0]).ok
@@ -554,19 +628,22 @@ def test_every_truncation_of_a_labelled_file_gives_a_list_or_a_carrier_error(fmt
     assert errors > 0
 
 
-@pytest.mark.parametrize(("read", "data"), [
-    (png.read, png.SIGNATURE + struct.pack(">I", 0xFFFFFFFF) + b"tEXtAIGC\x00{}"),
-    (png.read, png.SIGNATURE + struct.pack(">I", 0x7FFFFFFF) + b"tEXtAIGC\x00{}"),
-    (riff.read_wav, _riff(b"WAVE", b"AIGC" + struct.pack("<I", 0xFFFFFFFF) + b"{}")),
-    (riff.read_webp, _riff(b"WEBP", b"XMP " + struct.pack("<I", 0xFFFFFFFF) + b"<x/>")),
-    (riff.read_avi, _riff(b"AVI ", b"LIST" + struct.pack("<I", 0xFFFFFFFF) + b"INFO")),
-    (riff.read_avi, _riff(b"AVI ", _list(b"INFO", b"AIGC" + struct.pack("<I", 0xFFFFFFF0)))),
-    (jpeg.read, b"\xff\xd8\xff\xe1\xff\xffhttp://ns.adobe.com/xap/1.0/\x00"),
-    (jpeg.read, b"\xff\xd8\xff\xe1\x00\x01"),
-    (tiff.read, b"II*\x00" + struct.pack("<IH", 8, 0xFFFF)),
-    (tiff.read, b"II*\x00" + struct.pack("<I", 0xFFFFFFF0)),
-    (gif.read, b"GIF89a" + bytes(7) + b"\x21\xfe\xff{}"),
-])
+@pytest.mark.parametrize(
+    ("read", "data"),
+    [
+        (png.read, png.SIGNATURE + struct.pack(">I", 0xFFFFFFFF) + b"tEXtAIGC\x00{}"),
+        (png.read, png.SIGNATURE + struct.pack(">I", 0x7FFFFFFF) + b"tEXtAIGC\x00{}"),
+        (riff.read_wav, _riff(b"WAVE", b"AIGC" + struct.pack("<I", 0xFFFFFFFF) + b"{}")),
+        (riff.read_webp, _riff(b"WEBP", b"XMP " + struct.pack("<I", 0xFFFFFFFF) + b"<x/>")),
+        (riff.read_avi, _riff(b"AVI ", b"LIST" + struct.pack("<I", 0xFFFFFFFF) + b"INFO")),
+        (riff.read_avi, _riff(b"AVI ", _list(b"INFO", b"AIGC" + struct.pack("<I", 0xFFFFFFF0)))),
+        (jpeg.read, b"\xff\xd8\xff\xe1\xff\xffhttp://ns.adobe.com/xap/1.0/\x00"),
+        (jpeg.read, b"\xff\xd8\xff\xe1\x00\x01"),
+        (tiff.read, b"II*\x00" + struct.pack("<IH", 8, 0xFFFF)),
+        (tiff.read, b"II*\x00" + struct.pack("<I", 0xFFFFFFF0)),
+        (gif.read, b"GIF89a" + bytes(7) + b"\x21\xfe\xff{}"),
+    ],
+)
 def test_a_length_past_the_end_raises_a_carrier_error(read: Reader, data: bytes) -> None:
     with pytest.raises(CarrierError):
         read(data)
@@ -598,10 +675,16 @@ def test_riff_lists_nest_no_deeper_than_four() -> None:
 
 
 READERS: list[Reader] = [jpeg.read, png.read, riff.read_webp, riff.read_wav, riff.read_avi, tiff.read, gif.read]
-PREFIXES = [b"\xff\xd8", png.SIGNATURE, b"RIFF\x00\x01\x00\x00WEBP", b"RIFF\x00\x01\x00\x00WAVE",
-            b"RIFF\x00\x01\x00\x00AVI ", b"II*\x00\x08\x00\x00\x00", b"GIF89a"]
-FUZZ = settings(max_examples=150, deadline=timedelta(milliseconds=500),
-                suppress_health_check=[HealthCheck.too_slow])
+PREFIXES = [
+    b"\xff\xd8",
+    png.SIGNATURE,
+    b"RIFF\x00\x01\x00\x00WEBP",
+    b"RIFF\x00\x01\x00\x00WAVE",
+    b"RIFF\x00\x01\x00\x00AVI ",
+    b"II*\x00\x08\x00\x00\x00",
+    b"GIF89a",
+]
+FUZZ = settings(max_examples=150, deadline=timedelta(milliseconds=500), suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("read", READERS, ids=lambda r: f"{r.__module__.rsplit('.', 1)[1]}.{r.__name__}")
@@ -611,20 +694,23 @@ def test_random_bytes_give_a_list_or_a_carrier_error(read: Reader, blob: bytes) 
     _list_or_carrier_error(read, blob)
 
 
-@pytest.mark.parametrize(("read", "prefix"), list(zip(READERS, PREFIXES, strict=True)),
-                         ids=lambda r: r.__name__ if callable(r) else "")
+@pytest.mark.parametrize(
+    ("read", "prefix"), list(zip(READERS, PREFIXES, strict=True)), ids=lambda r: r.__name__ if callable(r) else ""
+)
 @FUZZ
 @given(blob=st.binary(max_size=4096))
-def test_random_bytes_after_a_valid_signature_give_a_list_or_a_carrier_error(read: Reader, prefix: bytes,
-                                                                            blob: bytes) -> None:
+def test_random_bytes_after_a_valid_signature_give_a_list_or_a_carrier_error(
+    read: Reader, prefix: bytes, blob: bytes
+) -> None:
     _list_or_carrier_error(read, prefix + blob)
 
 
 @pytest.mark.parametrize("fmt", sorted(SAMPLES))
 @FUZZ
 @given(data=st.data())
-def test_a_labelled_file_with_random_bytes_overwritten_gives_a_list_or_a_carrier_error(fmt: str,
-                                                                                       data: st.DataObject) -> None:
+def test_a_labelled_file_with_random_bytes_overwritten_gives_a_list_or_a_carrier_error(
+    fmt: str, data: st.DataObject
+) -> None:
     sample, read = SAMPLES[fmt]
     mutated = bytearray(sample)
     for _ in range(data.draw(st.integers(1, 8))):

@@ -70,6 +70,7 @@ def _id3(version: int) -> Maker:
         tags = mutagen.id3.ID3()
         tags.add(mutagen.id3.TXXX(encoding=3 if version == 4 else 1, desc="AIGC", text=[label]))
         tags.save(path, v2_version=version)
+
     return make
 
 
@@ -127,8 +128,12 @@ def _as_label(value: object) -> str | None:
 
 
 def _exiftool_labels(folder: Path) -> dict[str, list[str]]:
-    shown = subprocess.run([EXIFTOOL or "exiftool", "-j", "-G1", "-a", "-u", *sorted(map(str, folder.iterdir()))],
-                           capture_output=True, check=True, timeout=120).stdout
+    shown = subprocess.run(
+        [EXIFTOOL or "exiftool", "-j", "-G1", "-a", "-u", *sorted(map(str, folder.iterdir()))],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
     found: dict[str, list[str]] = {}
     for tags in json.loads(shown):
         labels = [label for value in tags.values() if (label := _as_label(value)) is not None]
@@ -172,11 +177,13 @@ def test_every_carrier_agrees_with_exiftool(tmp_path: Path) -> None:
     assert all(check_label(r).ok for name in CORPUS for r in _raw(tmp_path / name))
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                HealthCheck.too_slow])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(mark=st.sampled_from("123"), producer=VALUE, produce_id=VALUE, propagator=VALUE, reserved=VALUE)
-def test_varied_labels_agree_with_exiftool(tmp_path_factory: pytest.TempPathFactory, mark: str, producer: str,
-                                           produce_id: str, propagator: str, reserved: str) -> None:
+def test_varied_labels_agree_with_exiftool(
+    tmp_path_factory: pytest.TempPathFactory, mark: str, producer: str, produce_id: str, propagator: str, reserved: str
+) -> None:
     label = label_json(mark, producer, produce_id, propagator, produce_id, reserved1=reserved)
     folder = tmp_path_factory.mktemp("corpus")
     _corpus(folder, label)

@@ -56,8 +56,10 @@ def _pypdf_view(data: bytes) -> View:
 def _redline_view(data: bytes) -> View:
     labels = pdf.read(data)
     assert {label.carrier for label in labels} <= {"pdf/info", "pdf/xmp"}
-    return ([label.text for label in labels if label.carrier == "pdf/info"],
-            [html.unescape(label.text) for label in labels if label.carrier == "pdf/xmp"])
+    return (
+        [label.text for label in labels if label.carrier == "pdf/info"],
+        [html.unescape(label.text) for label in labels if label.carrier == "pdf/xmp"],
+    )
 
 
 def _agree(data: bytes) -> View:
@@ -69,8 +71,11 @@ def _agree(data: bytes) -> View:
 def _xmp_fragment(value: str, folder: Path) -> Path:
     escaped = value.replace("&", "&amp;").replace("<", "&lt;")
     path = folder / "tc260.xml"
-    path.write_text(f'<rdf:RDF xmlns:rdf="{RDF}"><rdf:Description rdf:about="" xmlns:TC260="{TC260}">'
-                    f"<TC260:AIGC>{escaped}</TC260:AIGC></rdf:Description></rdf:RDF>", encoding="utf-8")
+    path.write_text(
+        f'<rdf:RDF xmlns:rdf="{RDF}"><rdf:Description rdf:about="" xmlns:TC260="{TC260}">'
+        f"<TC260:AIGC>{escaped}</TC260:AIGC></rdf:Description></rdf:RDF>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -101,8 +106,11 @@ def _weasyprint_pdf(folder: Path, xmp_value: str | None = None) -> bytes:
     """WeasyPrint (pydyf) puts Info and most objects in a Flate object stream behind a cross-reference stream;
     a PDF/A variant adds a Flate XMP packet, to which the TC260 description is appended."""
     weasyprint = pytest.importorskip("weasyprint")
-    options = {"pdf_variant": "pdf/a-3b", "xmp_metadata": [str(_xmp_fragment(xmp_value, folder))]} \
-        if xmp_value is not None else {}
+    options = (
+        {"pdf_variant": "pdf/a-3b", "xmp_metadata": [str(_xmp_fragment(xmp_value, folder))]}
+        if xmp_value is not None
+        else {}
+    )
     data: bytes = weasyprint.HTML(string="<title>报告</title><p>生成内容</p>").write_pdf(**options)
     assert b"/ObjStm" in data and b"/XRef" in data
     return data
@@ -152,8 +160,11 @@ def test_a_raw_utf8_info_string_is_read_as_utf8_where_pypdf_reads_pdfdocencoding
 
 
 @settings(max_examples=30, deadline=None)
-@given(value=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=60)
-       .filter(lambda s: s == s.strip()))
+@given(
+    value=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(
+        lambda s: s == s.strip()
+    )
+)
 def test_any_xmp_value_pypdf_embeds_reads_the_same(value: str) -> None:
     packet = xmp.xmp_packet(value)
     assert _agree(_pypdf_pdf(packet=packet)) == ([], [value])

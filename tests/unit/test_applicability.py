@@ -28,10 +28,17 @@ LAUNCH = Change(EventKind.LAUNCH, dt.date(2026, 9, 1))
 AS_OF = dt.date(2026, 8, 1)
 
 
-def profile(*caps: str, audience: Audience = Audience.PUBLIC, user_content: bool | None = None,
-            declares: bool | None = None) -> ServiceProfile:
-    return ServiceProfile(Provider("测试公司", "330106"), "测试服务", caps, audience=audience,
-                          user_content=user_content, declares_public_opinion=declares)
+def profile(
+    *caps: str, audience: Audience = Audience.PUBLIC, user_content: bool | None = None, declares: bool | None = None
+) -> ServiceProfile:
+    return ServiceProfile(
+        Provider("测试公司", "330106"),
+        "测试服务",
+        caps,
+        audience=audience,
+        user_content=user_content,
+        declares_public_opinion=declares,
+    )
 
 
 def launch(book: Rulebook, svc: ServiceProfile, change: Change = LAUNCH) -> Evaluation:
@@ -128,15 +135,21 @@ def test_a_declaration_against_a_function_article_2_1_lists_is_not_followed_blin
     assert ev.applicability is not None and "declares no public-opinion attributes" in ev.applicability.explanation.en
 
 
-@pytest.mark.parametrize("svc", [
-    profile("information_lookup", user_content=False),
-    profile("group_chat", audience=Audience.CLOSED_GROUP),
-    profile("speech_synthesis"),
-    profile("forum"),
-])
+@pytest.mark.parametrize(
+    "svc",
+    [
+        profile("information_lookup", user_content=False),
+        profile("group_chat", audience=Audience.CLOSED_GROUP),
+        profile("speech_synthesis"),
+        profile("forum"),
+    ],
+)
 def test_reasons_are_written_in_words_never_as_tag_names(book: Rulebook, svc: ServiceProfile) -> None:
-    changes = [LAUNCH, Change(EventKind.HARMFUL_INCIDENT, dt.date(2026, 9, 1)),
-               Change(EventKind.ADD_CAPABILITY, dt.date(2026, 9, 1), capabilities=("speech_synthesis",))]
+    changes = [
+        LAUNCH,
+        Change(EventKind.HARMFUL_INCIDENT, dt.date(2026, 9, 1)),
+        Change(EventKind.ADD_CAPABILITY, dt.date(2026, 9, 1), capabilities=("speech_synthesis",)),
+    ]
     for change in changes:
         for nt in launch(book, svc, change).not_triggered:
             for text in (nt.reason.zh, nt.reason.en):

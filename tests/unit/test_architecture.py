@@ -33,7 +33,11 @@ def test_the_check_sees_a_cycle_when_there_is_one(graph: grimp.ImportGraph) -> N
 
 
 def test_cli_and_web_never_import_each_other(graph: grimp.ImportGraph) -> None:
-    crossing = [f"{a} -> {b}" for a in sorted(graph.modules) if a.startswith(("redline.cli", "redline.web"))
-                for b in graph.find_modules_directly_imported_by(a)
-                if b.split(".")[1:2] in (["cli"], ["web"]) and b.split(".")[1:2] != a.split(".")[1:2]]
+    crossing = [
+        f"{a} -> {b}"
+        for a in sorted(graph.modules)
+        if a.startswith(("redline.cli", "redline.web"))
+        for b in graph.find_modules_directly_imported_by(a)
+        if b.split(".")[1:2] in (["cli"], ["web"]) and b.split(".")[1:2] != a.split(".")[1:2]
+    ]
     assert not crossing

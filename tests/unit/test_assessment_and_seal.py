@@ -13,17 +13,21 @@ def answer(status: AnswerStatus | None, *findings: Severity) -> ItemAnswer:
     return ItemAnswer("x", status, findings=tuple(Finding(s, "f") for s in findings))
 
 
-@pytest.mark.parametrize(("answers", "expected"), [
-    ((answer(AnswerStatus.MET), answer(AnswerStatus.NOT_APPLICABLE)), Conclusion.COMPLIANT),
-    ((answer(AnswerStatus.MET, Severity.LOW),), Conclusion.COMPLIANT),
-    ((answer(AnswerStatus.MET), answer(AnswerStatus.PARTLY_MET)), Conclusion.RECTIFICATION_REQUIRED),
-    ((answer(AnswerStatus.MET, Severity.MEDIUM),), Conclusion.RECTIFICATION_REQUIRED),
-    ((answer(AnswerStatus.PARTLY_MET), answer(AnswerStatus.NOT_MET)), Conclusion.NOT_COMPLIANT),
-    ((answer(AnswerStatus.MET, Severity.HIGH),), Conclusion.NOT_COMPLIANT),
-    ((answer(AnswerStatus.NOT_MET), answer(None)), Conclusion.INCOMPLETE),
-])
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ((answer(AnswerStatus.MET), answer(AnswerStatus.NOT_APPLICABLE)), Conclusion.COMPLIANT),
+        ((answer(AnswerStatus.MET, Severity.LOW),), Conclusion.COMPLIANT),
+        ((answer(AnswerStatus.MET), answer(AnswerStatus.PARTLY_MET)), Conclusion.RECTIFICATION_REQUIRED),
+        ((answer(AnswerStatus.MET, Severity.MEDIUM),), Conclusion.RECTIFICATION_REQUIRED),
+        ((answer(AnswerStatus.PARTLY_MET), answer(AnswerStatus.NOT_MET)), Conclusion.NOT_COMPLIANT),
+        ((answer(AnswerStatus.MET, Severity.HIGH),), Conclusion.NOT_COMPLIANT),
+        ((answer(AnswerStatus.NOT_MET), answer(None)), Conclusion.INCOMPLETE),
+    ],
+)
 def test_the_conclusion_follows_from_the_items_and_findings(
-        answers: tuple[ItemAnswer, ...], expected: Conclusion) -> None:
+    answers: tuple[ItemAnswer, ...], expected: Conclusion
+) -> None:
     assert conclude(answers) is expected
 
 

@@ -31,23 +31,27 @@ LOCAL: dict[str, Any] = {"jobs": 2}
 
 
 def test_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_reported(
-        tmp_path: Path, batch_probe: None) -> None:
+    tmp_path: Path, batch_probe: None
+) -> None:
     check_a_batch_whose_worker_dies_is_split_until_only_the_killer_file_is_reported(tmp_path, LOCAL)
 
 
 def test_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is_forgiven(
-        tmp_path: Path, batch_probe: None) -> None:
+    tmp_path: Path, batch_probe: None
+) -> None:
     check_two_killer_files_in_one_batch_are_both_isolated_and_a_passing_crash_is_forgiven(tmp_path, LOCAL)
 
 
 def test_a_cancelled_run_resumes_from_its_journal_without_checking_finished_files_again(
-        tmp_path: Path, batch_probe: None) -> None:
+    tmp_path: Path, batch_probe: None
+) -> None:
     check_a_cancelled_run_resumes_from_its_journal_without_checking_finished_files_again(tmp_path, LOCAL)
 
 
 @pytest.mark.parametrize("where", [LOCAL, {"jobs": 1}], ids=["local-pool", "one-process"])
 def test_a_run_whose_worker_hangs_ends_naming_the_pending_files_and_resumes_from_its_journal(
-        tmp_path: Path, where: dict[str, Any], batch_probe: None) -> None:
+    tmp_path: Path, where: dict[str, Any], batch_probe: None
+) -> None:
     check_a_run_whose_worker_hangs_ends_naming_the_pending_files_and_resumes_from_its_journal(tmp_path, where)
 
 
@@ -102,7 +106,8 @@ def test_an_unreachable_scheduler_is_a_user_error(tmp_path: Path) -> None:
 
 
 def test_with_limits_each_batch_runs_in_a_child_held_to_them_and_a_hog_fails_alone(
-        tmp_path: Path, batch_probe: None) -> None:
+    tmp_path: Path, batch_probe: None
+) -> None:
     """B2: a platform run never checks files in the calling process (the web server), however few; a file that
     burns CPU past the limit fails on its own, in seconds, instead of running for its full minute."""
     calm = tmp_path / "calm.txt"

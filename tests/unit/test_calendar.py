@@ -93,13 +93,21 @@ def test_a_labour_day_deadline_inside_the_break_moves_both_ways() -> None:
 
 
 SCHEDULE_2027 = HolidayYear(
-    year=2027, notice=NOTICE,
+    year=2027,
+    notice=NOTICE,
     # A notice as the State Council might issue it: 春节 5-13 Feb off, Sunday 31 Jan and
     # Saturday 20 Feb worked; 劳动节 1-5 May off, Sunday 25 Apr worked.
-    holidays=[dt.date(2027, 1, 1), *(dt.date(2027, 2, d) for d in range(5, 14)), dt.date(2027, 4, 5),
-              *(dt.date(2027, 5, d) for d in range(1, 6)), dt.date(2027, 6, 9), dt.date(2027, 9, 15),
-              *(dt.date(2027, 10, d) for d in range(1, 8))],
-    workdays=[dt.date(2027, 1, 31), dt.date(2027, 2, 20), dt.date(2027, 4, 25)])
+    holidays=[
+        dt.date(2027, 1, 1),
+        *(dt.date(2027, 2, d) for d in range(5, 14)),
+        dt.date(2027, 4, 5),
+        *(dt.date(2027, 5, d) for d in range(1, 6)),
+        dt.date(2027, 6, 9),
+        dt.date(2027, 9, 15),
+        *(dt.date(2027, 10, d) for d in range(1, 8)),
+    ],
+    workdays=[dt.date(2027, 1, 31), dt.date(2027, 2, 20), dt.date(2027, 4, 25)],
+)
 
 
 def test_a_2027_notice_with_swaps_fixes_the_date_and_clears_provisional() -> None:
@@ -119,8 +127,11 @@ def test_a_2027_notice_does_not_clear_provisional_for_2028() -> None:
 
 
 def test_a_file_for_a_year_chinesecalendar_holds_overrides_it_and_says_so() -> None:
-    year = HolidayYear(year=2026, notice=HolidayNotice(title="2026年（测试）", published=dt.date(2025, 11, 4)),
-                       holidays=[dt.date(2026, 1, 1)])
+    year = HolidayYear(
+        year=2026,
+        notice=HolidayNotice(title="2026年（测试）", published=dt.date(2025, 11, 4)),
+        holidays=[dt.date(2026, 1, 1)],
+    )
     due = calendar(year).add_working_days(dt.date(2026, 2, 10), 5)
     # The file gives only 1 Jan off, so the Spring Festival week is counted: 11-13, 16, 17 Feb.
     assert due.date == dt.date(2026, 2, 17)

@@ -45,6 +45,7 @@ def test_every_message_in_the_code_and_templates_has_a_chinese_translation() -> 
 
 def test_a_translation_keeps_the_fields_its_english_fills() -> None:
     """A msgstr may leave a field out (a hint only English readers get), never invent one."""
+
     def fields(text: str) -> set[str]:
         return set(re.findall(r"(?<!\{)\{(\w+)\}(?!\})", text))
 
@@ -61,7 +62,10 @@ def test_the_extraction_sees_the_cli_and_the_probe_findings() -> None:
 def test_the_cli_has_no_language_branch_left() -> None:
     """Words are looked up in the catalogue, never chosen with `if zh` in a command."""
     branch = re.compile(r"\bif zh\b|\bzh else\b|lang == |zh = ")
-    found = [f"{path.name}:{n}" for path in sorted((SRC / "cli").glob("*.py"))
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-             if branch.search(line)]
+    found = [
+        f"{path.name}:{n}"
+        for path in sorted((SRC / "cli").glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if branch.search(line)
+    ]
     assert not found

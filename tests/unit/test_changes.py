@@ -30,8 +30,9 @@ Write = Callable[[str, str], Path]
 MONDAY = dt.date(2026, 6, 1)
 AS_OF = dt.date(2026, 5, 1)
 VOICE = ServiceProfile(Provider("声浪（虚构）", "330106"), "声浪", ("voice_chat_room", "group_chat"))
-VOICE_CHANGER = Change(None, MONDAY, "变声器：克隆指定音色", capabilities=("voice_cloning",),
-                       technologies=("deep_learning",))
+VOICE_CHANGER = Change(
+    None, MONDAY, "变声器：克隆指定音色", capabilities=("voice_cloning",), technologies=("deep_learning",)
+)
 
 
 def run(book: Rulebook, svc: ServiceProfile, change: Change) -> Evaluation:
@@ -52,9 +53,23 @@ def test_a_voice_cloning_changer_is_a_new_technology_and_a_new_deep_synthesis_fu
     # audio a listener may take for real, so the 2025 measures' audio label (Art. 4) is owed as well; a cloned
     # voice is generated content, so the generative-AI measures apply (Art. 12 labels, Art. 17 assessment and
     # filing), and av2019 Art. 11 asks the audio-video service to label non-real audio prominently
-    assert ids(ev) == {"sa2018-3-2", "dsm2022-20", "dsm2022-15", "dsm2022-16", "dsm2022-17", "dsm2022-19",
-                       "av2019-10", "ailabel2025-4-audio", "av2019-11", "genai2023-12", "genai2023-17",
-                       "genai2023-17-filing", "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}
+    assert ids(ev) == {
+        "sa2018-3-2",
+        "dsm2022-20",
+        "dsm2022-15",
+        "dsm2022-16",
+        "dsm2022-17",
+        "dsm2022-19",
+        "av2019-10",
+        "ailabel2025-4-audio",
+        "av2019-11",
+        "genai2023-12",
+        "genai2023-17",
+        "genai2023-17-filing",
+        "dsm2022-14-1",
+        "dsm2022-14-2",
+        "dsm2022-15-1",
+    }
     art_3_2 = next(o for o in ev.obligations if o.trigger_id == "sa2018-3-2")
     assert art_3_2.due.date == MONDAY and art_3_2.due.strictly_before  # before the new technology goes live
     assert art_3_2.requires_judgement and "function attributes change materially" in art_3_2.presumptions[0].en
@@ -67,8 +82,11 @@ def test_a_voice_cloning_changer_is_a_new_technology_and_a_new_deep_synthesis_fu
 
 
 def test_the_provider_may_judge_the_new_technology_not_material(book: Rulebook) -> None:
-    ev = run(book, VOICE, Change(None, MONDAY, capabilities=("voice_cloning",), technologies=("deep_learning",),
-                                 material_change=False))
+    ev = run(
+        book,
+        VOICE,
+        Change(None, MONDAY, capabilities=("voice_cloning",), technologies=("deep_learning",), material_change=False),
+    )
     assert "sa2018-3-2" not in ids(ev) and "dsm2022-20" in ids(ev)
 
 
@@ -84,16 +102,18 @@ def test_a_service_already_filed_changes_its_filing_instead_of_filing_anew(book:
 
 def test_a_recommendation_filing_does_not_cover_a_new_deep_synthesis_function(book: Rulebook) -> None:
     filed = HeldFiling("浙网信算备330106000000002号", covers=(AlgorithmClass.ALGORITHMIC_RECOMMENDATION,))
-    svc = ServiceProfile(VOICE.provider, VOICE.name, (*VOICE.capabilities, "algorithmic_recommendation"),
-                         filings=(filed,))
+    svc = ServiceProfile(
+        VOICE.provider, VOICE.name, (*VOICE.capabilities, "algorithmic_recommendation"), filings=(filed,)
+    )
     ev = run(book, svc, VOICE_CHANGER)
     assert "dsm2022-19" in ids(ev) and "algo2021-24-change-function" not in ids(ev)
 
 
 def test_adopting_a_technology_on_a_never_filed_service_asks_no_change_of_filing(book: Rulebook) -> None:
     svc = ServiceProfile(VOICE.provider, "拾光", ("information_sharing", "image_generation"))
-    ev = run(book, svc, Change(EventKind.ADOPT_TECHNOLOGY, MONDAY, technologies=("cloud_migration",),
-                               material_change=True))
+    ev = run(
+        book, svc, Change(EventKind.ADOPT_TECHNOLOGY, MONDAY, technologies=("cloud_migration",), material_change=True)
+    )
     assert "algo2021-24-change" not in ids(ev) and "sa2018-3-2" in ids(ev)
     assert "no filing to change or cancel" in reason(ev, "algo2021-24-change")
 
@@ -131,27 +151,33 @@ def test_a_change_without_any_fact_is_refused(book: Rulebook) -> None:
 
 
 def test_a_file_may_hold_several_changes_each_named_by_its_place(book: Rulebook) -> None:
-    text = ("changes:\n  - {date: 2026-06-01, capabilities: [forum]}\n"
-            "  - {date: 2026-07-01, capabilities: [telepathy]}\n")
+    text = (
+        "changes:\n  - {date: 2026-06-01, capabilities: [forum]}\n  - {date: 2026-07-01, capabilities: [telepathy]}\n"
+    )
     with pytest.raises(InputError) as caught:
         changes_from(book, parse_yaml(text, "c.yaml"))
     assert caught.value.line == 3 and caught.value.field == "changes.1.capabilities.0"
 
 
-def test_changes_are_evaluated_in_order_against_the_profile_the_earlier_ones_left(
-        book: Rulebook, write: Write) -> None:
-    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 天气\n"
-                    "  user_content: false\n  capabilities: [information_lookup]\n")
+def test_changes_are_evaluated_in_order_against_the_profile_the_earlier_ones_left(book: Rulebook, write: Write) -> None:
+    service = write(
+        "s.yaml",
+        "provider: {name: 公司, location: '330106'}\nservice:\n  name: 天气\n"
+        "  user_content: false\n  capabilities: [information_lookup]\n",
+    )
     first = write("a.yaml", "date: 2026-06-01\ncapabilities: [forum]\n")
-    second = write("b.yaml", "changes:\n  - {date: 2026-07-01, capabilities: [forum]}\n"
-                   "  - {date: 2026-08-03, harmful_incident: true}\n")
+    second = write(
+        "b.yaml",
+        "changes:\n  - {date: 2026-07-01, capabilities: [forum]}\n  - {date: 2026-08-03, harmful_incident: true}\n",
+    )
     evaluations = check_changes(book, service, [first, second], AS_OF)
     assert [ids(e) for e in evaluations] == [{"sa2018-3-1"}, set(), {"sa2018-3-4"}]
 
 
 def test_a_user_figure_needs_a_figure_before_the_change(book: Rulebook, write: Write) -> None:
-    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
-                    "  capabilities: [forum]\n")
+    service = write(
+        "s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n  capabilities: [forum]\n"
+    )
     change = write("c.yaml", "date: 2026-06-01\nmau_after: 3000000\n")
     with pytest.raises(InputError) as caught:
         check_changes(book, service, [change], AS_OF)
@@ -160,23 +186,29 @@ def test_a_user_figure_needs_a_figure_before_the_change(book: Rulebook, write: W
 
 def test_filings_held_are_read_from_the_profile(book: Rulebook) -> None:
     from redline.services.assessment.documents import service_from
-    text = ("provider: {name: 公司, location: '330106'}\nservice:\n  name: 推荐\n"
-            "  capabilities: [forum, algorithmic_recommendation]\n"
-            "  filings:\n    - {number: 浙网信算备1号, date: 2024-05-06, covers: [algorithmic_recommendation]}\n")
+
+    text = (
+        "provider: {name: 公司, location: '330106'}\nservice:\n  name: 推荐\n"
+        "  capabilities: [forum, algorithmic_recommendation]\n"
+        "  filings:\n    - {number: 浙网信算备1号, date: 2024-05-06, covers: [algorithmic_recommendation]}\n"
+    )
     svc = service_from(book, parse_yaml(text, "s.yaml"))
-    assert svc.filings == (HeldFiling("浙网信算备1号", dt.date(2024, 5, 6),
-                                      (AlgorithmClass.ALGORITHMIC_RECOMMENDATION,)),)
+    assert svc.filings == (
+        HeldFiling("浙网信算备1号", dt.date(2024, 5, 6), (AlgorithmClass.ALGORITHMIC_RECOMMENDATION,)),
+    )
     ev = run(book, svc, Change(EventKind.TERMINATE, MONDAY))
     (ob,) = ev.obligations
     assert ob.kind is ObligationKind.FILING_CANCELLATION
 
 
 @pytest.mark.parametrize(("before", "after"), [(2_000_000, 1_500_000), (2_000_000, 2_000_000)])
-def test_a_claimed_growth_with_no_more_users_after_than_before_is_refused(book: Rulebook, write: Write,
-                                                                          before: int, after: int) -> None:
+def test_a_claimed_growth_with_no_more_users_after_than_before_is_refused(
+    book: Rulebook, write: Write, before: int, after: int
+) -> None:
     """Issue 17: a fall in users (or none) is not the user growth of Art. 3(3) that a `user_growth` change claims."""
-    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
-                    "  capabilities: [forum]\n")
+    service = write(
+        "s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n  capabilities: [forum]\n"
+    )
     change = write("c.yaml", f"kind: user_growth\ndate: 2026-06-01\nmau_before: {before}\nmau_after: {after}\n")
     with pytest.raises(InputError) as caught:
         check_changes(book, service, [change], AS_OF)
@@ -185,9 +217,13 @@ def test_a_claimed_growth_with_no_more_users_after_than_before_is_refused(book: 
 
 
 def test_a_claimed_growth_is_measured_against_the_profiles_users_when_no_figure_before_is_given(
-        book: Rulebook, write: Write) -> None:
-    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
-                    "  capabilities: [forum]\n  monthly_active_users: 3000000\n")
+    book: Rulebook, write: Write
+) -> None:
+    service = write(
+        "s.yaml",
+        "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
+        "  capabilities: [forum]\n  monthly_active_users: 3000000\n",
+    )
     change = write("c.yaml", "changes:\n  - {kind: user_growth, date: 2026-06-01, mau_after: 1000000}\n")
     with pytest.raises(InputError) as caught:
         check_changes(book, service, [change], AS_OF)
@@ -195,8 +231,9 @@ def test_a_claimed_growth_is_measured_against_the_profiles_users_when_no_figure_
 
 
 def test_a_fall_in_users_not_claimed_as_growth_is_recorded_and_triggers_nothing(book: Rulebook, write: Write) -> None:
-    service = write("s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n"
-                    "  capabilities: [forum]\n")
+    service = write(
+        "s.yaml", "provider: {name: 公司, location: '330106'}\nservice:\n  name: 论坛\n  capabilities: [forum]\n"
+    )
     change = write("c.yaml", "date: 2026-06-01\nmau_before: 3000000\nmau_after: 1000000\n")
     (evaluation,) = check_changes(book, service, [change], AS_OF)
     assert "sa2018-3-3" not in ids(evaluation)

@@ -23,8 +23,31 @@ from redline.probes.content_screen.probe import ContentScreenProbe
 
 TERMS = "ass\nspam\ncaf\nspamword\n测试违禁词\tdemo\thigh\n"
 STUFFING = "spamword, " * 40 + "测试违禁词 " * 20  # what a metadata field of a binary file may hold
-PIECES = ["cl", "ass", "spam", "a", "s", "p", "m", "word", " ", ".", "*", "\u200b", "\u200d", "\ufeff", "ｌ", "ａ",
-          "ｓ", "测试违禁词", "测", "é", "\u0440", "\u0455", "1"]
+PIECES = [
+    "cl",
+    "ass",
+    "spam",
+    "a",
+    "s",
+    "p",
+    "m",
+    "word",
+    " ",
+    ".",
+    "*",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "ｌ",
+    "ａ",
+    "ｓ",
+    "测试违禁词",
+    "测",
+    "é",
+    "\u0440",
+    "\u0455",
+    "1",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,36 +68,47 @@ def spans(screen: Screen, text: str) -> list[tuple[int, int, str]]:
 
 # --- whole words ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "cl\u200bass",  # an invisible character does not split "class"
-    "cl\u200d\ufeffass act",
-    "ｃｌass",  # full-width letters are the letters they stand for
-    "classy spammer",
-    "café",  # an accented letter continues the word
-    "caf\u00e9s",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cl\u200bass",  # an invisible character does not split "class"
+        "cl\u200d\ufeffass act",
+        "ｃｌass",  # full-width letters are the letters they stand for
+        "classy spammer",
+        "café",  # an accented letter continues the word
+        "caf\u00e9s",
+    ],
+)
 def test_a_latin_term_inside_a_longer_word_is_not_reported(screen: Screen, text: str) -> None:
     assert spans(screen, text) == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("spa\u200bm", [(0, 5, "spam")]),  # the point of removing invisible characters
-    ("\u200bspam\u200b!", [(1, 5, "spam")]),
-    ("the ass.", [(4, 7, "ass")]),
-    ("the caf. and a spam", [(4, 7, "caf"), (15, 19, "spam")]),
-    ("买spam药", [(1, 5, "spam")]),  # Chinese characters are not part of a Latin word
-    ("ｓｐａｍ", [(0, 4, "spam")]),
-])
-def test_a_whole_latin_word_is_reported_at_its_original_range(screen: Screen, text: str,
-                                                               expected: list[tuple[int, int, str]]) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("spa\u200bm", [(0, 5, "spam")]),  # the point of removing invisible characters
+        ("\u200bspam\u200b!", [(1, 5, "spam")]),
+        ("the ass.", [(4, 7, "ass")]),
+        ("the caf. and a spam", [(4, 7, "caf"), (15, 19, "spam")]),
+        ("买spam药", [(1, 5, "spam")]),  # Chinese characters are not part of a Latin word
+        ("ｓｐａｍ", [(0, 4, "spam")]),
+    ],
+)
+def test_a_whole_latin_word_is_reported_at_its_original_range(
+    screen: Screen, text: str, expected: list[tuple[int, int, str]]
+) -> None:
     assert spans(screen, text) == expected
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("前文测试违禁词后文", 2, 7),  # Chinese terms have no word boundaries
-    ("abc测试违禁词xyz", 3, 8),
-    ("class测\u200b试违禁词ass", 5, 11),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("前文测试违禁词后文", 2, 7),  # Chinese terms have no word boundaries
+        ("abc测试违禁词xyz", 3, 8),
+        ("class测\u200b试违禁词ass", 5, 11),
+    ],
+)
 def test_chinese_terms_are_found_inside_any_text(screen: Screen, text: str, start: int, end: int) -> None:
     assert (start, end, "测试违禁词") in spans(screen, text)
 
@@ -85,17 +119,18 @@ def test_every_match_holds_its_term_and_latin_terms_are_whole_words(terms: Path,
     screen = compiled(terms, Options())
     for m in screen.find(text):
         assert 0 <= m.start < m.end <= len(text)
-        shown = normalise(text[m.start:m.end]).text
+        shown = normalise(text[m.start : m.end]).text
         assert m.normalised in (SEPARATORS.sub("", shown) if m.spaced else shown), (text, m)
         if m.normalised[0].isascii() and m.normalised[0].isalnum():
-            before = normalise(text[:m.start]).text
+            before = normalise(text[: m.start]).text
             assert not (before and _word_char(before[-1])), (text, m)
         if m.normalised[-1].isascii() and m.normalised[-1].isalnum():
-            after = normalise(text[m.end:]).text
+            after = normalise(text[m.end :]).text
             assert not (after and _word_char(after[0])), (text, m)
 
 
 # --- binary files --------------------------------------------------------------------------------
+
 
 def _png() -> bytes:
     info = PngImagePlugin.PngInfo()
@@ -138,12 +173,19 @@ def check(tmp_path: Path, name: str, data: bytes, **options: Any) -> FileResult:
     return ContentScreenProbe().check_file(path, options)
 
 
-@pytest.mark.parametrize(("name", "make", "what"), [
-    ("photo.png", _png, "png data"), ("photo.jpg", _jpeg, "jpeg data"), ("voice.wav", _wav, "wav data"),
-    ("song.mp3", _mp3, "mp3 data"), ("blob.txt", _no_nul, "binary data"),
-])
-def test_a_binary_file_is_skipped_as_inconclusive_with_no_findings(tmp_path: Path, terms: Path, name: str,
-                                                                   make: Any, what: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "make", "what"),
+    [
+        ("photo.png", _png, "png data"),
+        ("photo.jpg", _jpeg, "jpeg data"),
+        ("voice.wav", _wav, "wav data"),
+        ("song.mp3", _mp3, "mp3 data"),
+        ("blob.txt", _no_nul, "binary data"),
+    ],
+)
+def test_a_binary_file_is_skipped_as_inconclusive_with_no_findings(
+    tmp_path: Path, terms: Path, name: str, make: Any, what: str
+) -> None:
     for fmt in ("auto", "text", "html", "jsonl"):
         result = check(tmp_path, name, make(), terms=str(terms), format=fmt)
         assert result.verdict is Verdict.INCONCLUSIVE and result.kind == "binary"
@@ -161,12 +203,20 @@ def test_a_binary_file_with_an_unknown_format_is_still_a_user_error(tmp_path: Pa
         list(documents(tmp_path / "photo.png"))
 
 
-@pytest.mark.parametrize(("encoding", "bom"), [
-    ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("utf-16-le", b"\xff\xfe"),
-    ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00"),
-])
-def test_text_in_each_encoding_is_still_screened_at_its_character_range(tmp_path: Path, terms: Path,
-                                                                          encoding: str, bom: bytes) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("gb18030", b""),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ],
+)
+def test_text_in_each_encoding_is_still_screened_at_its_character_range(
+    tmp_path: Path, terms: Path, encoding: str, bom: bytes
+) -> None:
     text = "正文：这里有一个测试违禁词，还有 spam。\n"
     result = check(tmp_path, "post.txt", bom + text.encode(encoding), terms=str(terms), spam=False)
     assert result.verdict is Verdict.NON_COMPLIANT, result.details

@@ -19,12 +19,15 @@ def test_every_hook_is_documented() -> None:
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:
-    missing = [f"REDLINE_{name.upper()}" for name in Settings.model_fields
-               if f"REDLINE_{name.upper()}" not in README]
+    missing = [f"REDLINE_{name.upper()}" for name in Settings.model_fields if f"REDLINE_{name.upper()}" not in README]
     assert missing == []
 
 
 def test_every_exit_code_is_documented_in_the_readme() -> None:
-    for code, meaning in (("`0`", "success"), ("`1`", "a check ran and failed"), ("`2`", "user error"),
-                          ("`130`", "interrupted")):
+    for code, meaning in (
+        ("`0`", "success"),
+        ("`1`", "a check ran and failed"),
+        ("`2`", "user error"),
+        ("`130`", "interrupted"),
+    ):
         assert f"{code} {meaning}" in README

@@ -57,8 +57,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     return written
 
 
-def test_every_example_report_validates_against_the_published_v2_schema(
-        reports: dict[str, dict[str, Any]]) -> None:
+def test_every_example_report_validates_against_the_published_v2_schema(reports: dict[str, dict[str, Any]]) -> None:
     assert len(reports) >= 8
     for name, report in reports.items():
         assert _errors("assessment-report.v2.schema.json", report) == [], name
@@ -112,7 +111,8 @@ def test_a_probe_run_on_generated_files_validates_against_the_published_schema(t
 
 
 def test_report_verify_checks_the_seal_then_the_model_naming_the_bad_field(
-        tmp_path: Path, reports: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, reports: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
     from redline.reports.canonical import dumps, seal
 
     assert main(["report", "verify", str(V1_FIXTURE)]) == 0

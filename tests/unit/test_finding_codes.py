@@ -14,8 +14,14 @@ def test_a_finding_made_the_old_way_with_only_a_message_still_works_and_is_the_p
 
 
 def test_a_log_gap_reads_in_chinese_and_english_from_its_code_and_parameters() -> None:
-    gap = ProbeFinding.coded("csl", Severity.MEDIUM, "(all files)", "log.retention.gap",
-                             {"hours": 13, "start": "2026-01-01T00:00", "end": "2026-01-01T12:59"}, "")
+    gap = ProbeFinding.coded(
+        "csl",
+        Severity.MEDIUM,
+        "(all files)",
+        "log.retention.gap",
+        {"hours": 13, "start": "2026-01-01T00:00", "end": "2026-01-01T12:59"},
+        "",
+    )
     assert gap.message == "gap: no records for 13 hours, 2026-01-01T00:00 to 2026-01-01T12:59"
     chinese = finding_text(gap.code, gap.params, gap.message, "zh-CN")
     assert "日志缺口" in chinese and "13 小时" in chinese and "gap" not in chinese
@@ -23,8 +29,7 @@ def test_a_log_gap_reads_in_chinese_and_english_from_its_code_and_parameters() -
 
 
 def test_the_wording_with_the_optional_detail_is_chosen_only_when_the_probe_gives_it() -> None:
-    params = {"hours": "50", "start": "s", "end": "e", "first_day": "2026-01-02", "last_day": "2026-01-02",
-              "days": "1"}
+    params = {"hours": "50", "start": "s", "end": "e", "first_day": "2026-01-02", "last_day": "2026-01-02", "days": "1"}
     assert "2026-01-02" in finding_text("log.retention.gap", params, "", "zh-CN")
 
 

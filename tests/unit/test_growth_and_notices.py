@@ -102,13 +102,20 @@ def art_3_5(ev: Evaluation) -> tuple[bool, str]:
     return False, next(n.reason.zh for n in ev.not_triggered if n.trigger_id == "sa2018-3-5")
 
 
-@pytest.mark.parametrize(("change", "named"), [
-    (notice(IssuerKind.CAC, "杭州市委网信办", "330100"), "杭州市委网信办（网信部门，浙江省杭州市，地市级）"),
-    (notice(IssuerKind.PUBLIC_SECURITY, "浙江省公安厅", "330000"), "浙江省公安厅（公安机关，浙江省，省级）"),
-    (notice(IssuerKind.CAC, "国家互联网信息办公室", None, national=True), "国家互联网信息办公室（网信部门，国家级）"),
-])
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (notice(IssuerKind.CAC, "杭州市委网信办", "330100"), "杭州市委网信办（网信部门，浙江省杭州市，地市级）"),
+        (notice(IssuerKind.PUBLIC_SECURITY, "浙江省公安厅", "330000"), "浙江省公安厅（公安机关，浙江省，省级）"),
+        (
+            notice(IssuerKind.CAC, "国家互联网信息办公室", None, national=True),
+            "国家互联网信息办公室（网信部门，国家级）",
+        ),
+    ],
+)
 def test_a_notice_from_a_prefecture_level_or_higher_organ_requires_an_assessment(
-        book: Rulebook, change: Change, named: str) -> None:
+    book: Rulebook, change: Change, named: str
+) -> None:
     ev = run(book, change)
     triggered, words = art_3_5(ev)
     assert triggered and words.startswith(named)

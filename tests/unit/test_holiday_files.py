@@ -55,24 +55,30 @@ def test_a_file_without_its_notice_is_refused(write: Write) -> None:
 
 
 def test_a_notice_named_without_reference_or_date_is_refused(write: Write) -> None:
-    path = write("2027.yaml", "year: 2027\nnotice:\n  title: 国务院办公厅关于2027年部分节假日安排的通知\n"
-                 f"holidays: {STATUTORY}]\n")
+    path = write(
+        "2027.yaml",
+        f"year: 2027\nnotice:\n  title: 国务院办公厅关于2027年部分节假日安排的通知\nholidays: {STATUTORY}]\n",
+    )
     error = load(path)
     assert (error.line, error.field) == (2, "notice")
     assert "文号" in error.message and "publication date" in error.message
 
 
 def test_a_notice_for_another_year_is_refused(write: Write) -> None:
-    path = write("2027.yaml", "year: 2027\nnotice:\n  title: 国务院办公厅关于2026年部分节假日安排的通知\n"
-                 f"  published: 2025-11-04\nholidays: {STATUTORY}]\n")
+    path = write(
+        "2027.yaml",
+        "year: 2027\nnotice:\n  title: 国务院办公厅关于2026年部分节假日安排的通知\n"
+        f"  published: 2025-11-04\nholidays: {STATUTORY}]\n",
+    )
     error = load(path)
     assert (error.line, error.field) == (3, "notice.title")
 
 
 def test_a_file_that_works_through_a_statutory_holiday_is_refused(write: Write) -> None:
     # 除夕 (5 Feb 2027) is a holiday by the statute; no notice can make it a working day.
-    path = write("2027.yaml", HEADER + "holidays: [2027-01-01, 2027-02-08, 2027-04-05, 2027-06-09, "
-                 "2027-09-15, 2027-10-01]\n")
+    path = write(
+        "2027.yaml", HEADER + "holidays: [2027-01-01, 2027-02-08, 2027-04-05, 2027-06-09, 2027-09-15, 2027-10-01]\n"
+    )
     error = load(path)
     assert error.field == "holidays" and error.line == 5
     assert "2027-02-05" in error.message and "春节" in error.message
@@ -85,9 +91,11 @@ def test_a_make_up_workday_must_be_a_weekend_day(write: Write) -> None:
 
 
 def test_a_file_may_not_replace_a_year_chinesecalendar_holds_unless_asked(write: Write) -> None:
-    text = ("year: 2026\nnotice:\n  title: 国务院办公厅关于2026年部分节假日安排的通知\n"
-            "  published: 2025-11-04\nholidays: [2026-01-01, 2026-02-16, 2026-02-17, 2026-02-18, "
-            "2026-02-19, 2026-05-01, 2026-06-19, 2026-09-25, 2026-10-01, 2026-10-02]\n")
+    text = (
+        "year: 2026\nnotice:\n  title: 国务院办公厅关于2026年部分节假日安排的通知\n"
+        "  published: 2025-11-04\nholidays: [2026-01-01, 2026-02-16, 2026-02-17, 2026-02-18, "
+        "2026-02-19, 2026-05-01, 2026-06-19, 2026-09-25, 2026-10-01, 2026-10-02]\n"
+    )
     path = write("2026.yaml", text)
     error = load(path)
     assert (error.line, error.field) == (1, "year")

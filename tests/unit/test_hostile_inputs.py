@@ -25,11 +25,25 @@ from redline.yamldoc import MAX_DEPTH, load_model, parse_yaml
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ANSWERS = (EXAMPLES / "chatbot-genai" / "answers.yaml").read_text(encoding="utf-8")
 MODELS: dict[str, type[Regulation] | type[Checklist] | type[Vocabulary] | type[TriggerFile]] = {
-    "regulations": Regulation, "checklists": Checklist, "vocabulary.yaml": Vocabulary, "triggers.yaml": TriggerFile}
-RULEBOOK_FILES = sorted([*DATA_DIR.glob("regulations/*.yaml"), *DATA_DIR.glob("checklists/*.yaml"),
-                         DATA_DIR / "vocabulary.yaml", DATA_DIR / "triggers.yaml"])
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    "regulations": Regulation,
+    "checklists": Checklist,
+    "vocabulary.yaml": Vocabulary,
+    "triggers.yaml": TriggerFile,
+}
+RULEBOOK_FILES = sorted(
+    [
+        *DATA_DIR.glob("regulations/*.yaml"),
+        *DATA_DIR.glob("checklists/*.yaml"),
+        DATA_DIR / "vocabulary.yaml",
+        DATA_DIR / "triggers.yaml",
+    ]
+)
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _laughs(levels: int) -> str:
@@ -51,8 +65,10 @@ def test_a_few_aliases_still_work() -> None:
     assert parse_yaml("a: &x [1, 2]\nb: *x\n", "f.yaml").data == {"a": [1, 2], "b": [1, 2]}
 
 
-@pytest.mark.parametrize("text", ["[" * 5000 + "]" * 5000, "a:\n" + "".join(" " * i + "- \n" for i in range(200)),
-                                  "{a: " * 300 + "1" + "}" * 300])
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 5000 + "]" * 5000, "a:\n" + "".join(" " * i + "- \n" for i in range(200)), "{a: " * 300 + "1" + "}" * 300],
+)
 def test_deep_nesting_is_refused_with_a_line_not_a_recursion_error(text: str) -> None:
     with pytest.raises(InputError, match=f"more than {MAX_DEPTH} levels") as caught:
         parse_yaml(text, "deep.yaml")
@@ -91,8 +107,7 @@ def test_a_log_format_option_too_long_to_be_a_path_is_read_as_a_directive() -> N
         load_directive("a" * 300)
 
 
-@pytest.mark.parametrize("text", ["account: 5\n", "time: true\n", "[" * 500 + "]" * 500, _laughs(8),
-                                  "2024-13-45: x\n"])
+@pytest.mark.parametrize("text", ["account: 5\n", "time: true\n", "[" * 500 + "]" * 500, _laughs(8), "2024-13-45: x\n"])
 def test_a_hostile_mapping_file_is_an_input_error_naming_it(tmp_path: Path, text: str) -> None:
     path = tmp_path / "mapping.yaml"
     path.write_text(text, encoding="utf-8")
@@ -131,7 +146,7 @@ def mutated(draw: st.DrawFn, original: str) -> str:
             lines[at], lines[other] = lines[other], line
         else:
             pos = draw(st.integers(0, len(line)))
-            lines[at] = line[:pos] + draw(st.sampled_from(list(":-[]{}&*!|>'\"#%@`,? \t\x00é"))) + line[pos + 1:]
+            lines[at] = line[:pos] + draw(st.sampled_from(list(":-[]{}&*!|>'\"#%@`,? \t\x00é"))) + line[pos + 1 :]
     return "\n".join(lines) + "\n"
 
 
@@ -196,10 +211,11 @@ def test_mutated_answers_files_assess_or_fail_naming_file_and_place(text: str) -
     _assess(text)
 
 
-values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10), st.dates()),
-                      lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                              st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-                      max_leaves=12)
+values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10), st.dates()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

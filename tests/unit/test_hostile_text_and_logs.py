@@ -20,15 +20,46 @@ from redline.probes.content_screen.normalise import Options, normalise, normalis
 from redline.probes.content_screen.terms import DEMO_TERMS, Term, TermList, load_terms
 from redline.probes.log_retention.probe import LogRetentionProbe
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 TERMS = ["测试违禁词", "spamword", "example banned phrase", "ass", "微信", "ab", "kill", "法輪", "é", "ﬁx"]
-SCREEN = Screen(TermList("t", (*(Term(t, "c", Severity.LOW, i) for i, t in enumerate(TERMS, 1)),
-                              Term(r"demo-\d{4}", "c", Severity.LOW, 99, regex=True))), Options())
+SCREEN = Screen(
+    TermList(
+        "t",
+        (
+            *(Term(t, "c", Severity.LOW, i) for i, t in enumerate(TERMS, 1)),
+            Term(r"demo-\d{4}", "c", Severity.LOW, 99, regex=True),
+        ),
+    ),
+    Options(),
+)
 # Text built from the pieces evaders use around the terms: the terms themselves, separators, invisible
 # and combining characters, full-width and Cyrillic look-alikes, and any other character.
-pieces = st.one_of(st.sampled_from([*TERMS, "s p a m w o r d", "测 试 违 禁 词", "\u200b", "\u0301", "ＳＰＡＭ", "ѕрам",
-                                    "İ", "ß", "*", " ", "\n", "cl", "demo-1234"]), st.text(max_size=4))
+pieces = st.one_of(
+    st.sampled_from(
+        [
+            *TERMS,
+            "s p a m w o r d",
+            "测 试 违 禁 词",
+            "\u200b",
+            "\u0301",
+            "ＳＰＡＭ",
+            "ѕрам",
+            "İ",
+            "ß",
+            "*",
+            " ",
+            "\n",
+            "cl",
+            "demo-1234",
+        ]
+    ),
+    st.text(max_size=4),
+)
 texts = st.lists(pieces, max_size=12).map("".join)
 
 
@@ -40,13 +71,12 @@ def _check_matches(text: str) -> None:
         assert 0 <= match.start < match.end <= len(text), (match, len(text))
         if match.term.regex:
             continue
-        back = normalise_term(text[match.start:match.end], SCREEN.options)
+        back = normalise_term(text[match.start : match.end], SCREEN.options)
         form = SEPARATORS.sub("", back) if match.spaced else back
         wanted = SEPARATORS.sub("", match.normalised) if match.spaced else match.normalised
         # a cluster (a character and its combining marks) maps back whole, so the slice may hold a mark more
         assert wanted in form, (text, match)
-        assert wanted in {SEPARATORS.sub("", normalise_term(t)) if match.spaced else normalise_term(t)
-                          for t in TERMS}
+        assert wanted in {SEPARATORS.sub("", normalise_term(t)) if match.spaced else normalise_term(t) for t in TERMS}
 
 
 @FUZZ
@@ -113,13 +143,22 @@ def test_the_demo_term_list_still_loads() -> None:
 GOOD = [
     '203.0.113.9 - alice [10/Jan/2026:08:00:00 +0800] "GET / HTTP/1.1" 200 12 "-" "curl"',
     '{"time": "2026-01-10T08:00:00+08:00", "user": "alice", "method": "GET", "ip": "203.0.113.9"}',
-    "time,user,method,ip", "2026-01-10T08:00:00,alice,GET,203.0.113.9",
+    "time,user,method,ip",
+    "2026-01-10T08:00:00,alice,GET,203.0.113.9",
 ]
-lines = st.one_of(st.sampled_from([g.encode() for g in GOOD]), st.binary(max_size=60),
-                  st.builds(lambda a, b: a + b, st.sampled_from([g.encode() for g in GOOD]), st.binary(max_size=8)))
+lines = st.one_of(
+    st.sampled_from([g.encode() for g in GOOD]),
+    st.binary(max_size=60),
+    st.builds(lambda a, b: a + b, st.sampled_from([g.encode() for g in GOOD]), st.binary(max_size=8)),
+)
 log_bytes = st.lists(lines, max_size=12).map(b"\n".join)
-OPTIONS = [{"format": "auto"}, {"format": "combined"}, {"format": "json"}, {"format": "csv"},
-           {"format": "nginx", "log_format": "'$remote_addr [$time_local] \"$request\" $status $http_x_device_id'"}]
+OPTIONS = [
+    {"format": "auto"},
+    {"format": "combined"},
+    {"format": "json"},
+    {"format": "csv"},
+    {"format": "nginx", "log_format": "'$remote_addr [$time_local] \"$request\" $status $http_x_device_id'"},
+]
 
 
 @FUZZ
@@ -128,8 +167,9 @@ def test_any_log_bytes_end_in_counted_lines_and_findings(data: bytes, options: d
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "access.log"
         path.write_bytes(data)
-        result = LogRetentionProbe().check_file(path, {**options, "workers": "1",
-                                                       "assessment_date": dt.date(2026, 2, 1).isoformat()})
+        result = LogRetentionProbe().check_file(
+            path, {**options, "workers": "1", "assessment_date": dt.date(2026, 2, 1).isoformat()}
+        )
     stats = result.details["stats"]
     header = 1 if result.details["format"] == "csv" and stats["lines"] else 0
     accounted = stats["parsed"] + stats["unparsed"] + stats["blank"] + stats["long_lines"] + header
@@ -138,20 +178,20 @@ def test_any_log_bytes_end_in_counted_lines_and_findings(data: bytes, options: d
     assert stats["lines"] == expected, (stats, expected)
 
 
-def test_a_csv_log_with_a_broken_header_an_oversized_field_and_a_quoted_break_counts_every_line(
-        tmp_path: Path) -> None:
+def test_a_csv_log_with_a_broken_header_an_oversized_field_and_a_quoted_break_counts_every_line(tmp_path: Path) -> None:
     for header in (b"time,user\rmethod", b"time,user,method"):
         path = tmp_path / "access.csv"
-        path.write_bytes(header + b"\n2026-01-10T08:00:00,\"" + b"x" * 200_000 + b"\",GET\n"
-                         b"2026-01-10T08:00:01,\"a\nb\",GET\n2026-01-10T08:00:02,bob,GET\n")
+        path.write_bytes(
+            header + b'\n2026-01-10T08:00:00,"' + b"x" * 200_000 + b'",GET\n'
+            b'2026-01-10T08:00:01,"a\nb",GET\n2026-01-10T08:00:02,bob,GET\n'
+        )
         stats = LogRetentionProbe().check_file(path, {"format": "csv", "workers": "1"}).details["stats"]
         assert stats["lines"] == 5
         assert stats["parsed"] + stats["unparsed"] == 4
         assert stats["parsed"] == (1 if header == b"time,user,method" else 0)
 
 
-def test_a_csv_term_list_with_a_bare_carriage_return_or_a_huge_field_loads_or_fails_on_its_line(
-        tmp_path: Path) -> None:
+def test_a_csv_term_list_with_a_bare_carriage_return_or_a_huge_field_loads_or_fails_on_its_line(tmp_path: Path) -> None:
     path = tmp_path / "terms.csv"
     path.write_text("term,category\rspamword,demo\r", encoding="utf-8")
     assert [t.text for t in load_terms(path).terms] == ["spamword"]

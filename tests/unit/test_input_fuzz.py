@@ -15,13 +15,31 @@ from redline.yamldoc import parse_yaml
 
 BOOK: Rulebook = default_rulebook()
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
-                    st.dates())
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                        st.dictionaries(st.text(max_size=12), inner, max_size=4)),
-                      max_leaves=20)
-keys = st.sampled_from(["provider", "service", "basic_info", "name", "location", "capabilities", "kind", "date",
-                        "notice", "mau_before", "mau_after", "technologies", "x"])
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.dates()
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+    max_leaves=20,
+)
+keys = st.sampled_from(
+    [
+        "provider",
+        "service",
+        "basic_info",
+        "name",
+        "location",
+        "capabilities",
+        "kind",
+        "date",
+        "notice",
+        "mau_before",
+        "mau_after",
+        "technologies",
+        "x",
+    ]
+)
 documents = st.dictionaries(keys, values, max_size=6)
 
 

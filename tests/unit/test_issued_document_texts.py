@@ -39,14 +39,23 @@ def test_the_written_notice_cites_art_3_5_verbatim(book: Rulebook) -> None:
     assert basis["article"] == "第三条第（五）项" and basis["status"] == "verified"
     assert basis["text"] == "地市级以上网信部门或者公安机关书面通知需要进行安全评估的其他情形。"
     assert body["opening"].startswith(
-        "依据《具有舆论属性或社会动员能力的互联网信息服务安全评估规定》第三条第（五）项，你单位声浪")
+        "依据《具有舆论属性或社会动员能力的互联网信息服务安全评估规定》第三条第（五）项，你单位声浪"
+    )
 
 
 def _content(book: Rulebook) -> dict[str, Any]:
     body = document_bodies.for_notice(book, "声浪", "用户规模显著增加", dt.date(2026, 4, 30), 7, "")
-    return {"schema": "redline/issued-document", "version": 1, "kind": "notice", "reference": "杭网信评〔2026〕15号",
-            "authority": "杭州市互联网信息办公室", "date": "2026-03-02", "provider": "杭州声浪（虚构）",
-            "issued_by": "hz-cac", **{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in body.items()}}
+    return {
+        "schema": "redline/issued-document",
+        "version": 1,
+        "kind": "notice",
+        "reference": "杭网信评〔2026〕15号",
+        "authority": "杭州市互联网信息办公室",
+        "date": "2026-03-02",
+        "provider": "杭州声浪（虚构）",
+        "issued_by": "hz-cac",
+        **{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in body.items()},
+    }
 
 
 def test_an_unverified_basis_is_marked_on_the_document(book: Rulebook) -> None:
@@ -61,8 +70,14 @@ def test_the_printed_notice_carries_its_number_basis_and_digest(book: Rulebook, 
     content = _content(book)
     digest = issuing.content_digest(content)
     text = _squeeze(_text(_write(tmp_path / "notice.pdf", issued_document_pdf(content, digest))))
-    for words in ("关于开展安全评估的书面通知", "杭网信评〔2026〕15号", "杭州市互联网信息办公室", "第三条第（五）项",
-                  "声浪", f"SHA-256{digest}"):
+    for words in (
+        "关于开展安全评估的书面通知",
+        "杭网信评〔2026〕15号",
+        "杭州市互联网信息办公室",
+        "第三条第（五）项",
+        "声浪",
+        f"SHA-256{digest}",
+    ):
         assert _squeeze(words) in text, words
 
 

@@ -27,8 +27,12 @@ from redline.yamldoc import parse_yaml
 MONDAY = dt.date(2026, 11, 2)
 AS_OF = dt.date(2026, 10, 1)
 FORUM = ServiceProfile(Provider("杭州某论坛（虚构）", "330106"), "论坛", ("forum",), monthly_active_users=10_000_000)
-CHATBOT = ServiceProfile(Provider("上海某智能（虚构）", "310115"), "对话助手",
-                         ("generative_ai_service", "text_generation"), user_content=False)
+CHATBOT = ServiceProfile(
+    Provider("上海某智能（虚构）", "310115"),
+    "对话助手",
+    ("generative_ai_service", "text_generation"),
+    user_content=False,
+)
 GROWTH = Change(EventKind.USER_GROWTH, MONDAY, mau_after=17_000_000)
 
 
@@ -37,8 +41,18 @@ def run(book: Rulebook, svc: ServiceProfile, change: Change) -> Evaluation:
 
 
 def judged(change: Change, question: QuestionId, answer: bool) -> Change:
-    return replace(change, judgements=(Judgement(question, answer, "王敏（合规负责人）", dt.date(2026, 11, 3),
-                                                 "用户增长来自既有地区的自然增长，话题讨论版块未扩展。"),))
+    return replace(
+        change,
+        judgements=(
+            Judgement(
+                question,
+                answer,
+                "王敏（合规负责人）",
+                dt.date(2026, 11, 3),
+                "用户增长来自既有地区的自然增长，话题讨论版块未扩展。",
+            ),
+        ),
+    )
 
 
 def outcome(ev: Evaluation, trigger_id: str) -> Outcome:
@@ -128,8 +142,11 @@ def test_a_public_chatbot_depends_on_its_public_opinion_determination(book: Rule
 
 def test_a_judgement_cannot_overrule_a_function_article_2_1_lists(book: Rulebook) -> None:
     # A forum is listed in Art. 2(1): its public-opinion attributes are not a matter of judgement.
-    ev = run(book, FORUM, judged(Change(EventKind.ADD_CAPABILITY, MONDAY, capabilities=("blog",)),
-                                 QuestionId.PUBLIC_OPINION, False))
+    ev = run(
+        book,
+        FORUM,
+        judged(Change(EventKind.ADD_CAPABILITY, MONDAY, capabilities=("blog",)), QuestionId.PUBLIC_OPINION, False),
+    )
     assert outcome(ev, "sa2018-3-1") is Outcome.DUE
     assert any("is not used" in n.en and "public-opinion" in n.en for n in ev.notes)
 
@@ -158,22 +175,26 @@ judgements:
 
 
 def test_a_judgement_in_the_change_file_decides_and_is_kept(book: Rulebook) -> None:
-    (change, _), = changes_from(book, parse_yaml(JUDGED_FILE, "change.yaml"))
+    ((change, _),) = changes_from(book, parse_yaml(JUDGED_FILE, "change.yaml"))
     (judgement,) = change.judgements
     assert judgement.question is QuestionId.SIGNIFICANT_GROWTH and judgement.answer is True
     assert judgement.by == "王敏（合规负责人）" and judgement.date == dt.date(2026, 11, 3)
     assert outcome(run(book, FORUM, change), "sa2018-3-3") is Outcome.DUE
 
 
-@pytest.mark.parametrize(("edit", "line", "field"), [
-    (("    reasons: 增长集中在已有城市，话题版块与传播方式未变。\n", ""), 5, "judgements.0.reasons"),
-    (("reasons: 增长集中在已有城市，话题版块与传播方式未变。", "reasons: '  '"), 9, "judgements.0.reasons"),
-    (("    by: 王敏（合规负责人）\n", ""), 5, "judgements.0.by"),
-    (("question: significant_growth", "question: big_enough"), 5, "judgements.0.question"),
-    (("answer: yes", "answer: probably"), 6, "judgements.0.answer"),
-])
+@pytest.mark.parametrize(
+    ("edit", "line", "field"),
+    [
+        (("    reasons: 增长集中在已有城市，话题版块与传播方式未变。\n", ""), 5, "judgements.0.reasons"),
+        (("reasons: 增长集中在已有城市，话题版块与传播方式未变。", "reasons: '  '"), 9, "judgements.0.reasons"),
+        (("    by: 王敏（合规负责人）\n", ""), 5, "judgements.0.by"),
+        (("question: significant_growth", "question: big_enough"), 5, "judgements.0.question"),
+        (("answer: yes", "answer: probably"), 6, "judgements.0.answer"),
+    ],
+)
 def test_a_judgement_without_reasons_or_author_or_a_known_question_is_refused(
-        book: Rulebook, edit: tuple[str, str], line: int, field: str) -> None:
+    book: Rulebook, edit: tuple[str, str], line: int, field: str
+) -> None:
     text = JUDGED_FILE.replace(*edit)
     with pytest.raises(InputError) as caught:
         changes_from(book, parse_yaml(text, "change.yaml"))

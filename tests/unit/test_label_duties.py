@@ -104,7 +104,8 @@ def test_image_enhancement_must_offer_a_labelling_function_under_article_17_2(bo
     ev = launch(book, "image_enhancement")
     function = duty(ev, "dsm2022-17-2")
     assert quoted(function)["dsm2022:17.2"] == (
-        "深度合成服务提供者提供前款规定之外的深度合成服务的，应当提供显著标识功能，并提示深度合成服务使用者可以进行显著标识。")
+        "深度合成服务提供者提供前款规定之外的深度合成服务的，应当提供显著标识功能，并提示深度合成服务使用者可以进行显著标识。"
+    )
     triggered = {o.trigger_id for o in ev.obligations}
     assert "dsm2022-17" not in triggered and "ailabel2025-4-image" not in triggered
     assert "dsm2022-16" in triggered  # implicit labels still apply to all deep synthesis

@@ -23,18 +23,23 @@ CST = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2025, 9, 1, tzinfo=CST)
 END = dt.datetime(2026, 3, 1, tzinfo=CST)
 PROBE = LogRetentionProbe()
-CUSTOM = ("log_format main '$remote_addr:$remote_port - $remote_user [$time_local] \"$request\" $status "
-          "$body_bytes_sent \"$http_user_agent\" $server_addr $http_x_device_id';")
+CUSTOM = (
+    'log_format main \'$remote_addr:$remote_port - $remote_user [$time_local] "$request" $status '
+    '$body_bytes_sent "$http_user_agent" $server_addr $http_x_device_id\';'
+)
 
 
 def combined(moment: dt.datetime, index: int = 0) -> str:
     stamp = moment.strftime("%d/%b/%Y:%H:%M:%S %z")
-    return (f'203.0.{index % 250}.{index % 7} - user_{index % 97} [{stamp}] "GET /post/{index} HTTP/1.1" 200 512 '
-            f'"-" "Mozilla/5.0 (Linux; Android 14)"\n')
+    return (
+        f'203.0.{index % 250}.{index % 7} - user_{index % 97} [{stamp}] "GET /post/{index} HTTP/1.1" 200 512 '
+        f'"-" "Mozilla/5.0 (Linux; Android 14)"\n'
+    )
 
 
-def moments(start: dt.datetime, end: dt.datetime, minutes: int = 10,
-            skip: tuple[dt.date, dt.date] | None = None) -> Iterator[dt.datetime]:
+def moments(
+    start: dt.datetime, end: dt.datetime, minutes: int = 10, skip: tuple[dt.date, dt.date] | None = None
+) -> Iterator[dt.datetime]:
     moment = start
     while moment < end:
         if skip is None or not skip[0] <= moment.date() <= skip[1]:
@@ -74,8 +79,9 @@ def test_a_six_month_log_with_a_missing_week_is_flagged_as_a_gap_with_the_exact_
 def test_a_log_shorter_than_six_months_is_reported_with_the_days_missing(tmp_path: Path) -> None:
     log = write(tmp_path / "access.log", (combined(m) for m in moments(dt.datetime(2025, 12, 1, tzinfo=CST), END)))
     _, summary = run([log])
-    assert "6 months back from the assessment date 2026-03-01 is 2025-09-01, 91.0 days short" \
-        in messages(summary["findings"])
+    assert "6 months back from the assessment date 2026-03-01 is 2025-09-01, 91.0 days short" in messages(
+        summary["findings"]
+    )
 
 
 def test_the_law_cited_for_retention_follows_the_assessment_date(tmp_path: Path) -> None:
@@ -91,8 +97,9 @@ def test_the_nginx_default_format_has_no_source_port_and_the_field_is_reported_m
     text = messages(summary["findings"])
     assert "missing field: source port (网络源端口)" in text
     assert "missing field: client hardware features" in text
-    assert "具有舆论属性或社会动员能力的互联网信息服务安全评估规定 第五条第（三）项" in \
-        {f.clause for f in summary["findings"]}
+    assert "具有舆论属性或社会动员能力的互联网信息服务安全评估规定 第五条第（三）项" in {
+        f.clause for f in summary["findings"]
+    }
     assert results[0].kind == "combined"
     assert summary["fields"]["source_address"]["percent"] == 100.0
 
@@ -100,8 +107,10 @@ def test_the_nginx_default_format_has_no_source_port_and_the_field_is_reported_m
 def test_a_custom_log_format_directive_is_compiled_and_its_extra_fields_count(tmp_path: Path) -> None:
     def line(moment: dt.datetime, index: int) -> str:
         stamp = moment.strftime("%d/%b/%Y:%H:%M:%S %z")
-        return (f'10.1.2.{index % 200}:{40000 + index % 999} - u{index} [{stamp}] "POST /api/post HTTP/2.0" 201 '
-                f'88 "okhttp/4.9" 192.168.0.5 dev-{index:08d}\n')
+        return (
+            f'10.1.2.{index % 200}:{40000 + index % 999} - u{index} [{stamp}] "POST /api/post HTTP/2.0" 201 '
+            f'88 "okhttp/4.9" 192.168.0.5 dev-{index:08d}\n'
+        )
 
     log = write(tmp_path / "app.log", (line(m, i) for i, m in enumerate(moments(START, END, 60))))
     results, summary = run([log], log_format=CUSTOM)
@@ -115,19 +124,31 @@ def test_a_custom_log_format_directive_is_compiled_and_its_extra_fields_count(tm
 def test_a_log_format_can_be_read_from_an_nginx_config_file(tmp_path: Path) -> None:
     config = tmp_path / "nginx.conf"
     config.write_text(f"http {{\n  {CUSTOM}\n  access_log /var/log/app.log main;\n}}\n", encoding="utf-8")
-    log = write(tmp_path / "app.log", ['1.2.3.4:5 - u [01/Sep/2025:00:00:00 +0800] "GET / HTTP/1.1" 200 1 "ua" '
-                                       '10.0.0.1 d1\n'])
+    log = write(
+        tmp_path / "app.log", ['1.2.3.4:5 - u [01/Sep/2025:00:00:00 +0800] "GET / HTTP/1.1" 200 1 "ua" 10.0.0.1 d1\n']
+    )
     results, _ = run([log], log_format=str(config), format="nginx")
     assert results[0].details["stats"]["parsed"] == 1
 
 
 def test_json_lines_use_the_mapping_file_for_their_field_names(tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.yaml"
-    mapping.write_text("account: uid\ntime: ts\noperation: action\nsource_address: client.ip\n"
-                       "source_port: client.port\ndestination_address: server\ndevice: hw\n", encoding="utf-8")
-    records = ({"uid": f"u{i}", "ts": m.isoformat(), "action": "publish", "client": {"ip": "8.8.4.4", "port": 5000},
-                "server": "10.0.0.1", "hw": "imei-86" + str(i).zfill(13)}
-               for i, m in enumerate(moments(START, END, 60)))
+    mapping.write_text(
+        "account: uid\ntime: ts\noperation: action\nsource_address: client.ip\n"
+        "source_port: client.port\ndestination_address: server\ndevice: hw\n",
+        encoding="utf-8",
+    )
+    records = (
+        {
+            "uid": f"u{i}",
+            "ts": m.isoformat(),
+            "action": "publish",
+            "client": {"ip": "8.8.4.4", "port": 5000},
+            "server": "10.0.0.1",
+            "hw": "imei-86" + str(i).zfill(13),
+        }
+        for i, m in enumerate(moments(START, END, 60))
+    )
     log = write(tmp_path / "events.jsonl", (json.dumps(r) + "\n" for r in records))
     results, summary = run([log], mapping=str(mapping))
     assert results[0].kind == "json"
@@ -138,8 +159,10 @@ def test_json_lines_use_the_mapping_file_for_their_field_names(tmp_path: Path) -
 
 
 def test_a_csv_log_with_a_header_is_read_by_its_column_names(tmp_path: Path) -> None:
-    rows = (f"{m.strftime('%Y-%m-%d %H:%M:%S')},acct{i},LOGIN,36.112.9.{i % 200},{50000 + i % 99},"
-            f"10.0.0.2,MAC-{i:06d}\n" for i, m in enumerate(moments(START, END, 60)))
+    rows = (
+        f"{m.strftime('%Y-%m-%d %H:%M:%S')},acct{i},LOGIN,36.112.9.{i % 200},{50000 + i % 99},10.0.0.2,MAC-{i:06d}\n"
+        for i, m in enumerate(moments(START, END, 60))
+    )
     log = write(tmp_path / "audit.csv", ["time,account,operation,src_ip,src_port,dst_ip,device\n", *rows])
     results, summary = run([log])
     assert results[0].kind == "csv"
@@ -233,8 +256,9 @@ def test_time_going_backwards_is_a_clock_finding(tmp_path: Path) -> None:
 def test_a_timestamp_after_the_assessment_date_is_a_clock_finding(tmp_path: Path) -> None:
     lines = [combined(m) for m in moments(START, END)] + [combined(dt.datetime(2027, 1, 1, tzinfo=CST))]
     _, summary = run([write(tmp_path / "future.log", lines)])
-    assert "1 timestamp(s) after the assessment date 2026-03-01, latest 2027-01-01 00:00:00 +08:00" \
-        in messages(summary["findings"])
+    assert "1 timestamp(s) after the assessment date 2026-03-01, latest 2027-01-01 00:00:00 +08:00" in messages(
+        summary["findings"]
+    )
 
 
 def test_mixed_time_zones_are_reported(tmp_path: Path) -> None:
@@ -246,8 +270,7 @@ def test_mixed_time_zones_are_reported(tmp_path: Path) -> None:
 
 
 def test_the_coverage_svg_is_well_formed_with_one_cell_per_hour_that_has_records(tmp_path: Path) -> None:
-    lines = [combined(m) for m in moments(START, START + dt.timedelta(days=3), 30)
-             if not 2 <= m.hour < 5]
+    lines = [combined(m) for m in moments(START, START + dt.timedelta(days=3), 30) if not 2 <= m.hour < 5]
     _, summary = run([write(tmp_path / "access.log", lines)])
     svg = summary["coverage_svg"]
     root = ElementTree.fromstring(svg)
@@ -274,7 +297,6 @@ def test_byte_ranges_of_one_file_merge_to_the_same_statistics_as_one_pass(tmp_pa
 def test_values_in_the_report_are_masked_shapes_never_full_personal_data(tmp_path: Path) -> None:
     log = write(tmp_path / "access.log", (combined(m, i) for i, m in enumerate(moments(START, END, 120))))
     results, summary = run([log])
-    report = json.dumps({k: v for k, v in summary.items() if k != "findings"}) + json.dumps(
-        results[0].details)
+    report = json.dumps({k: v for k, v in summary.items() if k != "findings"}) + json.dumps(results[0].details)
     assert not re.search(r"203\.0\.\d+\.\d+", report)
     assert "user_1" not in report and "user_***" in report

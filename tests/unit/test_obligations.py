@@ -13,10 +13,12 @@ from redline.rulebook.schema import EventKind, ObligationKind, Recipient, TextSt
 AS_OF = dt.date(2026, 3, 1)
 
 
-def service(*caps: str, location: str = "330106", declares: bool | None = None,
-            filings: tuple[HeldFiling, ...] = ()) -> ServiceProfile:
-    return ServiceProfile(Provider("测试公司", location), "测试服务", caps, declares_public_opinion=declares,
-                          filings=filings)
+def service(
+    *caps: str, location: str = "330106", declares: bool | None = None, filings: tuple[HeldFiling, ...] = ()
+) -> ServiceProfile:
+    return ServiceProfile(
+        Provider("测试公司", location), "测试服务", caps, declares_public_opinion=declares, filings=filings
+    )
 
 
 def run(book: Rulebook, svc: ServiceProfile, change: Change, as_of: dt.date = AS_OF) -> Evaluation:
@@ -44,18 +46,25 @@ def test_launching_a_forum_requires_an_assessment_before_launch(book: Rulebook) 
     assert ob.due_quotes[0].status is TextStatus.UNVERIFIED
     assert [(a.kind, a.name.zh) for a in ob.recipients] == [
         (Recipient.LOCAL_CAC, "杭州市网信部门（所在地地市级以上）"),
-        (Recipient.LOCAL_PSB, "杭州市公安机关（所在地地市级以上）")]
+        (Recipient.LOCAL_PSB, "杭州市公安机关（所在地地市级以上）"),
+    ]
 
 
 def test_adding_one_to_one_voice_chat_to_a_voice_app_requires_an_assessment(book: Rulebook) -> None:
-    ev = run(book, service("voice_chat_room"),
-             Change(EventKind.ADD_CAPABILITY, dt.date(2026, 5, 1), capabilities=("one_to_one_voice_chat",)))
+    ev = run(
+        book,
+        service("voice_chat_room"),
+        Change(EventKind.ADD_CAPABILITY, dt.date(2026, 5, 1), capabilities=("one_to_one_voice_chat",)),
+    )
     assert "sa2018-3-1" in ids(ev)
 
 
 def test_adding_a_function_without_public_opinion_attributes_triggers_no_assessment(book: Rulebook) -> None:
-    ev = run(book, service("forum"),
-             Change(EventKind.ADD_CAPABILITY, dt.date(2026, 5, 1), capabilities=("speech_synthesis",)))
+    ev = run(
+        book,
+        service("forum"),
+        Change(EventKind.ADD_CAPABILITY, dt.date(2026, 5, 1), capabilities=("speech_synthesis",)),
+    )
     assert "sa2018-3-1" not in ids(ev)
     assert "(speech synthesis) is not among public-opinion or social-mobilisation functions" in reason(ev, "sa2018-3-1")
 
@@ -69,8 +78,13 @@ def test_a_launch_that_is_overdue_is_flagged(book: Rulebook) -> None:
 
 
 def test_a_material_technology_change_requires_an_assessment(book: Rulebook) -> None:
-    change = Change(EventKind.ADOPT_TECHNOLOGY, dt.date(2026, 6, 1), technologies=("cloud_migration",),
-                    aspects=("infrastructure",), material_change=True)
+    change = Change(
+        EventKind.ADOPT_TECHNOLOGY,
+        dt.date(2026, 6, 1),
+        technologies=("cloud_migration",),
+        aspects=("infrastructure",),
+        material_change=True,
+    )
     assert "sa2018-3-2" in ids(run(book, service("microblog"), change))
 
 
@@ -84,8 +98,9 @@ def test_a_technology_change_not_stated_as_material_depends_on_judgement(book: R
 
 
 def test_a_technology_change_the_file_calls_not_material_does_not(book: Rulebook) -> None:
-    change = Change(EventKind.ADOPT_TECHNOLOGY, dt.date(2026, 6, 1), technologies=("cloud_migration",),
-                    material_change=False)
+    change = Change(
+        EventKind.ADOPT_TECHNOLOGY, dt.date(2026, 6, 1), technologies=("cloud_migration",), material_change=False
+    )
     ev = run(book, service("microblog"), change)
     assert "sa2018-3-2" not in ids(ev)
     assert "not material" in reason(ev, "sa2018-3-2")
@@ -115,8 +130,9 @@ def test_modest_growth_does_not_trigger_and_says_the_threshold_is_not_statutory(
 
 
 def test_the_provider_can_judge_modest_growth_material(book: Rulebook) -> None:
-    change = Change(EventKind.USER_GROWTH, dt.date(2026, 2, 2), mau_before=2_000_000,
-                    mau_after=2_500_000, material_change=True)
+    change = Change(
+        EventKind.USER_GROWTH, dt.date(2026, 2, 2), mau_before=2_000_000, mau_after=2_500_000, material_change=True
+    )
     assert ids(run(book, service("information_sharing"), change)) == {"sa2018-3-3"}
 
 
@@ -150,8 +166,7 @@ def test_an_incident_on_a_service_without_public_opinion_attributes_triggers_not
 
 def test_a_written_notice_requires_an_assessment(book: Rulebook) -> None:
     notice = Notice(Issuer(IssuerKind.CAC, "杭州市委网信办", "330100"))
-    ev = run(book, service("speech_synthesis"),
-             Change(EventKind.REGULATOR_NOTICE, dt.date(2026, 3, 2), notice=notice))
+    ev = run(book, service("speech_synthesis"), Change(EventKind.REGULATOR_NOTICE, dt.date(2026, 3, 2), notice=notice))
     assert ids(ev) == {"sa2018-3-5"}
 
 
@@ -169,9 +184,18 @@ def test_adding_face_swap_to_a_sharing_app_brings_the_deep_synthesis_duties(book
     ev = run(book, service("information_sharing"), change)
     # Face swap makes pictures and video (Art. 17(1)(3)): the 2025 measures label each (Art. 4(3), 4(4)).
     # Arts. 14 (training data; consent for face editing) and 15(1) (algorithm review) bind providers too.
-    assert ids(ev) == {"dsm2022-20", "dsm2022-15", "dsm2022-19", "dsm2022-16", "dsm2022-17",
-                       "ailabel2025-4-image", "ailabel2025-4-video",
-                       "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}
+    assert ids(ev) == {
+        "dsm2022-20",
+        "dsm2022-15",
+        "dsm2022-19",
+        "dsm2022-16",
+        "dsm2022-17",
+        "ailabel2025-4-image",
+        "ailabel2025-4-video",
+        "dsm2022-14-1",
+        "dsm2022-14-2",
+        "dsm2022-15-1",
+    }
     filing = next(o for o in ev.obligations if o.trigger_id == "dsm2022-19")
     assert filing.kind is ObligationKind.ALGORITHM_FILING
     assert filing.due.date == dt.date(2026, 4, 16)  # 10 working days; 6 April (Qingming) off
@@ -182,8 +206,16 @@ def test_face_swap_without_public_opinion_attributes_still_needs_assessment_and_
     change = Change(EventKind.ADD_CAPABILITY, dt.date(2026, 4, 1), capabilities=("face_swap",))
     ev = run(book, service("image_generation"), change)
     due = {o.trigger_id for o in ev.obligations if o.outcome.value == "due"}
-    assert due == {"dsm2022-15", "dsm2022-16", "dsm2022-17", "ailabel2025-4-image", "ailabel2025-4-video",
-                   "dsm2022-14-1", "dsm2022-14-2", "dsm2022-15-1"}  # Arts. 14, 15(1) bind providers
+    assert due == {
+        "dsm2022-15",
+        "dsm2022-16",
+        "dsm2022-17",
+        "ailabel2025-4-image",
+        "ailabel2025-4-video",
+        "dsm2022-14-1",
+        "dsm2022-14-2",
+        "dsm2022-15-1",
+    }  # Arts. 14, 15(1) bind providers
     # an image generator is generative AI: its public-opinion attributes are a judgement (gen-AI Art. 17),
     # and the assessment and filing that turn on them wait for it
     waiting = {o.trigger_id for o in ev.obligations if o.outcome.value == "depends_on_judgement"}

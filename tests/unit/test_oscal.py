@@ -68,8 +68,9 @@ def test_a_control_carries_the_question_guidance_and_the_verbatim_quote_with_its
     assert _prop(citation, "text-status") == ["verified"]
     assert "第五条第（三）项" in citation["title"]
     # Item (1) is still held only as a recollection.
-    lead = next(c for g in document["catalog"]["groups"] for c in g["controls"]
-                if c["id"] == "sa2018-5-1-security-lead")
+    lead = next(
+        c for g in document["catalog"]["groups"] for c in g["controls"] if c["id"] == "sa2018-5-1-security-lead"
+    )
     lead_citation = next(p for p in lead["parts"] if p["name"] == "citation")
     assert _prop(lead_citation, "text-status") == ["unverified"]
     resources = {r["uuid"] for r in document["catalog"]["back-matter"]["resources"]}
@@ -82,7 +83,8 @@ def test_control_ids_that_would_start_with_a_digit_become_valid_tokens() -> None
 
 
 def test_assessment_results_for_the_example_validate_with_one_observation_per_item(
-        report: dict[str, Any], results: dict[str, Any]) -> None:
+    report: dict[str, Any], results: dict[str, Any]
+) -> None:
     oscal_validate.validate(results)
     result = results["assessment-results"]["results"][0]
     items = _items(report)
@@ -112,10 +114,13 @@ def test_the_evidence_sha256_is_in_the_observation_and_in_the_back_matter_hashes
     [evidence] = observation["relevant-evidence"]
     assert _prop(evidence, "sha256") == [expected]
     assert _prop(evidence, "file") == ["evidence/measures.md"]
-    resource = next(r for r in results["assessment-results"]["back-matter"]["resources"]
-                    if f"#{r['uuid']}" == evidence["href"])
-    assert resource["rlinks"][0] == {"href": "evidence/measures.md",
-                                     "hashes": [{"algorithm": "SHA-256", "value": expected}]}
+    resource = next(
+        r for r in results["assessment-results"]["back-matter"]["resources"] if f"#{r['uuid']}" == evidence["href"]
+    )
+    assert resource["rlinks"][0] == {
+        "href": "evidence/measures.md",
+        "hashes": [{"algorithm": "SHA-256", "value": expected}],
+    }
 
 
 def test_the_poam_lists_exactly_the_open_items_and_validates(report: dict[str, Any]) -> None:
@@ -187,8 +192,7 @@ def test_a_document_of_another_kind_is_refused() -> None:
         oscal_validate.validate({"system-security-plan": {}})
 
 
-def test_the_cli_writes_valid_oscal_only_from_a_report_whose_seal_holds(
-        report: dict[str, Any], tmp_path: Path) -> None:
+def test_the_cli_writes_valid_oscal_only_from_a_report_whose_seal_holds(report: dict[str, Any], tmp_path: Path) -> None:
     sealed = tmp_path / "report.json"
     sealed.write_text(dumps(report), encoding="utf-8")
     runner = CliRunner()

@@ -8,10 +8,25 @@ import pytest
 from redline.adapters.outbound import check_resolved, check_url, redact
 from redline.errors import InputError
 
-INSIDE = ["http://127.0.0.1/", "http://127.1/", "http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/",
-          "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://169.254.169.254/latest/meta-data/",
-          "http://10.0.0.5/", "http://172.16.3.4/", "http://192.168.1.1/", "http://[fe80::1]/", "http://0.0.0.0/",
-          "http://localhost:8000/", "http://app.localhost/", "https://LOCALHOST./x", "http://[fd00:ec2::254]/"]
+INSIDE = [
+    "http://127.0.0.1/",
+    "http://127.1/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://0177.0.0.1/",
+    "http://[::1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.5/",
+    "http://172.16.3.4/",
+    "http://192.168.1.1/",
+    "http://[fe80::1]/",
+    "http://0.0.0.0/",
+    "http://localhost:8000/",
+    "http://app.localhost/",
+    "https://LOCALHOST./x",
+    "http://[fd00:ec2::254]/",
+]
 
 
 @pytest.mark.parametrize("url", INSIDE)
@@ -25,7 +40,9 @@ def test_an_operator_may_allow_a_host_of_its_own() -> None:
     check_resolved("http://127.0.0.1:9000/hook", ["127.0.0.1"])
 
 
-@pytest.mark.parametrize("url", ["https://hooks.example.com/x", "http://93.184.216.34:8080/h", "https://[2001:db8::1]/"])
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.com/x", "http://93.184.216.34:8080/h", "https://[2001:db8::1]/"]
+)
 def test_public_addresses_and_names_pass(url: str) -> None:
     if "2001:db8" in url:  # documentation range: reserved, so refused like the rest of what is not routable
         with pytest.raises(InputError):
@@ -44,4 +61,5 @@ def test_credentials_in_a_url_are_refused_and_never_recorded() -> None:
         check_url("https://bob:s3cret@hooks.example.com/x", [])
     assert "s3cret" not in str(caught.value)
     assert redact("https://bob:s3cret@hooks.example.com/x?token=abc&x=1") == (
-        "https://[redacted]@hooks.example.com/x?token=[redacted]&x=[redacted]")
+        "https://[redacted]@hooks.example.com/x?token=[redacted]&x=[redacted]"
+    )

@@ -53,8 +53,9 @@ def test_the_filing_is_closed_only_when_both_authorities_have_closed_their_revie
 
 
 def test_the_police_request_a_supplement_while_cac_accepted_the_provider_sees_the_request() -> None:
-    tracks = step(_tracks(S.ACCEPTED, S.UNDER_REVIEW), Action.REQUEST_SUPPLEMENT, Role.MPS_OFFICER,
-                  "explain the log retention")
+    tracks = step(
+        _tracks(S.ACCEPTED, S.UNDER_REVIEW), Action.REQUEST_SUPPLEMENT, Role.MPS_OFFICER, "explain the log retention"
+    )
     assert tracks == _tracks(S.ACCEPTED, S.SUPPLEMENT_REQUESTED)
     assert overall_state(tracks) is S.SUPPLEMENT_REQUESTED
     assert Action.SUBMIT in actions_available(tracks, Role.PROVIDER_ADMIN)
@@ -69,7 +70,8 @@ def test_the_supplement_goes_back_to_the_authority_that_asked_and_the_other_conc
 @pytest.mark.parametrize(("officer", "theirs"), [(Role.MPS_OFFICER, CAC), (Role.CAC_OFFICER, MPS)])
 @pytest.mark.parametrize("action", [Action.CLOSE, Action.VERIFY, Action.ACCEPT])
 def test_an_officer_cannot_conclude_or_close_for_the_other_authority(
-        officer: Role, theirs: Authority, action: Action) -> None:
+    officer: Role, theirs: Authority, action: Action
+) -> None:
     ready = {Action.CLOSE: S.ACCEPTED, Action.VERIFY: S.RECTIFICATION_SUBMITTED, Action.ACCEPT: S.UNDER_REVIEW}
     tracks = {theirs: ready[action], (MPS if theirs is CAC else CAC): S.SUBMITTED}
     with pytest.raises(PermissionDeniedError, match="other authority"):

@@ -93,8 +93,9 @@ def test_a_forum_that_hosts_users_ai_images_owes_art_6_and_the_labelling_checkli
 
 
 def test_a_provider_that_hosts_users_content_is_also_its_own_platform(book: Rulebook) -> None:
-    svc = profile("information_sharing", "image_generation", roles=(Role.PROVIDER, Role.CONTENT_PLATFORM),
-                  user_content=True)
+    svc = profile(
+        "information_sharing", "image_generation", roles=(Role.PROVIDER, Role.CONTENT_PLATFORM), user_content=True
+    )
     ev = run(book, svc, Change(EventKind.LAUNCH, DAY))
     assert duty(ev, "ailabel2025-4-image").role is Role.PROVIDER  # its own output: Art. 4
     assert duty(ev, "dsm2022-16").role is Role.PROVIDER  # Art. 5 production elements

@@ -52,8 +52,10 @@ def _weasyprint_problem() -> str | None:
 _PROBLEM = _weasyprint_problem()
 pytestmark = [
     pytest.mark.skipif(_PROBLEM is not None, reason=_PROBLEM or ""),
-    pytest.mark.skipif(_PROBLEM is None and not cjk_font_available(),
-                       reason="font Noto Sans CJK SC missing: install Debian fonts-noto-cjk"),
+    pytest.mark.skipif(
+        _PROBLEM is None and not cjk_font_available(),
+        reason="font Noto Sans CJK SC missing: install Debian fonts-noto-cjk",
+    ),
 ]
 
 
@@ -118,20 +120,26 @@ def report_zh(report: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) 
 
 # ---- the sealed assessment report ----
 
+
 def test_the_report_pdf_shows_the_chinese_sections_and_the_digest(report: dict[str, Any], report_zh: Path) -> None:
     text = _text(report_zh)
     assert "一、互联网信息服务的基本情况和相关证照获取情况" in text
     gettext = translations("zh-CN").gettext
-    for msgid in ("Security assessment report", "2. Security management systems, technical measures and their effect",
-                  "3. Conclusion of the security assessment", "4. Other matters"):
+    for msgid in (
+        "Security assessment report",
+        "2. Security management systems, technical measures and their effect",
+        "3. Conclusion of the security assessment",
+        "4. Other matters",
+    ):
         assert gettext(msgid) != msgid
         assert _squeeze(gettext(msgid)) in _squeeze(text)
     assert report["provider"]["name"] in text
     assert report["seal"]["digest"] in text
 
 
-def test_every_page_of_the_report_carries_the_digest_and_its_page_number(report: dict[str, Any],
-                                                                         report_zh: Path) -> None:
+def test_every_page_of_the_report_carries_the_digest_and_its_page_number(
+    report: dict[str, Any], report_zh: Path
+) -> None:
     assert _assert_every_page_has(report_zh, report["seal"]["digest"]) > 1
 
 
@@ -151,8 +159,19 @@ def test_the_report_in_english(report: dict[str, Any], tmp_path: Path) -> None:
 def test_a_look_at_the_first_page(report_zh: Path) -> None:
     """Writes tests/e2e/artifacts/pdf-report-p1.png (git-ignored) for people to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    _run(_tool("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(report_zh),
-         str(ARTIFACTS / "pdf-report-p1"))
+    _run(
+        _tool("pdftoppm"),
+        "-png",
+        "-r",
+        "60",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-singlefile",
+        str(report_zh),
+        str(ARTIFACTS / "pdf-report-p1"),
+    )
     image = ARTIFACTS / "pdf-report-p1.png"
     assert image.read_bytes().startswith(b"\x89PNG")
 
@@ -178,8 +197,14 @@ BASE: dict[str, Any] = {
 }
 OPINION: ReviewOpinion = {
     **BASE,  # type: ignore[typeddict-item]
-    "comments": [{"item_id": "sa2018-5-1-security-lead", "text": "安全管理负责人未书面任命。", "author": "张三",
-                  "date": "2025-02-20T10:00:00"}],
+    "comments": [
+        {
+            "item_id": "sa2018-5-1-security-lead",
+            "text": "安全管理负责人未书面任命。",
+            "author": "张三",
+            "date": "2025-02-20T10:00:00",
+        }
+    ],
     "inspections": [{"date": "2025-02-25", "inspectors": "张三、李四", "findings": "日志留存不足六个月。"}],
     "opinion": "评估报告基本完整，须补充下列材料。",
     "demands": ["补充安全管理负责人任命文件。"] * 30,  # long enough for a second page
@@ -202,27 +227,67 @@ ORDER: RectificationOrder = {
 }
 
 DOCUMENTS: list[tuple[str, Any, dict[str, Any], dict[str, list[str]]]] = [
-    ("review_opinion", review_opinion_pdf, dict(OPINION), {
-        "zh-CN": ["书面审查意见", "一、对评估项目的审查意见", "二、现场检查情况", "安全管理负责人未书面任命。",
-                  "请于2025年3月15日前书面反馈。", "（盖章）"],
-        "en": ["Written review opinion", "1. Comments on the assessment items", "2. On-site inspections",
-               "Please reply in writing by March 15, 2025.", "(seal)"]}),
-    ("summons_record", summons_pdf, dict(SUMMONS), {
-        "zh-CN": ["约谈记录", "被约谈单位", "一、指出的问题", "未落实用户真实身份信息认证。", "二、整改要求",
-                  "请于2025年4月1日前完成整改。"],
-        "en": ["Record of summons", "Provider summoned", "1. Problems raised", "2. Demands",
-               "Rectification to be completed by April 1, 2025."]}),
-    ("rectification_order", rectification_order_pdf, dict(ORDER), {
-        "zh-CN": ["责令整改通知书", "第1轮整改事项", "明确安全管理负责人。", "逾期不整改"],
-        "en": ["Order to rectify", "Rectification round 1", "Failure to rectify within the time limit"]}),
+    (
+        "review_opinion",
+        review_opinion_pdf,
+        dict(OPINION),
+        {
+            "zh-CN": [
+                "书面审查意见",
+                "一、对评估项目的审查意见",
+                "二、现场检查情况",
+                "安全管理负责人未书面任命。",
+                "请于2025年3月15日前书面反馈。",
+                "（盖章）",
+            ],
+            "en": [
+                "Written review opinion",
+                "1. Comments on the assessment items",
+                "2. On-site inspections",
+                "Please reply in writing by March 15, 2025.",
+                "(seal)",
+            ],
+        },
+    ),
+    (
+        "summons_record",
+        summons_pdf,
+        dict(SUMMONS),
+        {
+            "zh-CN": [
+                "约谈记录",
+                "被约谈单位",
+                "一、指出的问题",
+                "未落实用户真实身份信息认证。",
+                "二、整改要求",
+                "请于2025年4月1日前完成整改。",
+            ],
+            "en": [
+                "Record of summons",
+                "Provider summoned",
+                "1. Problems raised",
+                "2. Demands",
+                "Rectification to be completed by April 1, 2025.",
+            ],
+        },
+    ),
+    (
+        "rectification_order",
+        rectification_order_pdf,
+        dict(ORDER),
+        {
+            "zh-CN": ["责令整改通知书", "第1轮整改事项", "明确安全管理负责人。", "逾期不整改"],
+            "en": ["Order to rectify", "Rectification round 1", "Failure to rectify within the time limit"],
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 @pytest.mark.parametrize(("kind", "render", "doc", "expected"), DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
 def test_regulator_documents_render_with_their_digest_on_every_page(
-        kind: str, render: Any, doc: dict[str, Any], expected: dict[str, list[str]], lang: str,
-        tmp_path: Path) -> None:
+    kind: str, render: Any, doc: dict[str, Any], expected: dict[str, list[str]], lang: str, tmp_path: Path
+) -> None:
     pdf = _write(tmp_path / f"{kind}-{lang}.pdf", render(doc, lang))
     text = _text(pdf)
     flat = _squeeze(text)
@@ -256,8 +321,9 @@ def test_a_document_missing_fields_is_refused() -> None:
 PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
-def test_nothing_is_fetched_while_rendering(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
-                                            tmp_path: Path) -> None:
+def test_nothing_is_fetched_while_rendering(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
     attempts: list[Any] = []
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
@@ -267,10 +333,12 @@ def test_nothing_is_fetched_while_rendering(monkeypatch: pytest.MonkeyPatch, cap
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    html = ('<html><head><link rel="stylesheet" href="http://example.invalid/x.css">'
-            '<style>@import url("https://example.invalid/y.css");</style></head><body>'
-            '<p>离线渲染</p><img src="http://example.invalid/x.png"><img src="file:///etc/hostname">'
-            f'<img src="data:image/png;base64,{PNG_1PX}"></body></html>')
+    html = (
+        '<html><head><link rel="stylesheet" href="http://example.invalid/x.css">'
+        '<style>@import url("https://example.invalid/y.css");</style></head><body>'
+        '<p>离线渲染</p><img src="http://example.invalid/x.png"><img src="file:///etc/hostname">'
+        f'<img src="data:image/png;base64,{PNG_1PX}"></body></html>'
+    )
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf = _write(tmp_path / "offline.pdf", render_pdf(html, digest="ab" * 32))
     assert attempts == []
@@ -291,6 +359,7 @@ def test_the_fetcher_serves_data_urls_only() -> None:
 
 # ---- the command ----
 
+
 def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     """Run `redline pdf ...` through the real error funnel, with the sub-app registered as the lead will."""
     from redline.cli import main as cli_main
@@ -302,8 +371,9 @@ def _cli(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     return cli_main.main(list(args))
 
 
-def test_the_command_verifies_the_seal_then_writes_the_pdf(monkeypatch: pytest.MonkeyPatch, report: dict[str, Any],
-                                                           tmp_path: Path) -> None:
+def test_the_command_verifies_the_seal_then_writes_the_pdf(
+    monkeypatch: pytest.MonkeyPatch, report: dict[str, Any], tmp_path: Path
+) -> None:
     source = tmp_path / "report.json"
     source.write_text(dumps(report), encoding="utf-8")
     target = tmp_path / "report.pdf"
@@ -317,8 +387,7 @@ def test_the_command_verifies_the_seal_then_writes_the_pdf(monkeypatch: pytest.M
     assert not (tmp_path / "t.pdf").exists()
 
 
-def test_the_command_refuses_bad_input(monkeypatch: pytest.MonkeyPatch, report: dict[str, Any],
-                                       tmp_path: Path) -> None:
+def test_the_command_refuses_bad_input(monkeypatch: pytest.MonkeyPatch, report: dict[str, Any], tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
     out = tmp_path / "out.pdf"

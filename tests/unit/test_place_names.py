@@ -19,24 +19,27 @@ from redline.rulebook.book import Rulebook
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-@pytest.mark.parametrize(("code", "english"), [
-    ("330100", "Hangzhou"),
-    ("330106", "Xihu District"),
-    ("110000", "Beijing"),
-    ("610000", "Shaanxi Province"),
-    ("140000", "Shanxi Province"),
-    ("150000", "Inner Mongolia Autonomous Region"),
-    ("650000", "Xinjiang Uygur Autonomous Region"),
-    ("610100", "Xi'an"),
-    ("341500", "Lu'an"),
-    ("141100", "Lüliang"),
-    ("140400", "Changzhi"),
-    ("411100", "Luohe"),
-    ("230100", "Harbin"),
-    ("422800", "Enshi Tujia and Miao Autonomous Prefecture"),
-    ("222400", "Yanbian Korean Autonomous Prefecture"),
-    ("152500", "Xilin Gol League"),
-])
+@pytest.mark.parametrize(
+    ("code", "english"),
+    [
+        ("330100", "Hangzhou"),
+        ("330106", "Xihu District"),
+        ("110000", "Beijing"),
+        ("610000", "Shaanxi Province"),
+        ("140000", "Shanxi Province"),
+        ("150000", "Inner Mongolia Autonomous Region"),
+        ("650000", "Xinjiang Uygur Autonomous Region"),
+        ("610100", "Xi'an"),
+        ("341500", "Lu'an"),
+        ("141100", "Lüliang"),
+        ("140400", "Changzhi"),
+        ("411100", "Luohe"),
+        ("230100", "Harbin"),
+        ("422800", "Enshi Tujia and Miao Autonomous Prefecture"),
+        ("222400", "Yanbian Korean Autonomous Prefecture"),
+        ("152500", "Xilin Gol League"),
+    ],
+)
 def test_a_division_has_its_english_name(book: Rulebook, code: str, english: str) -> None:
     assert book.divisions.name_en(code) == english
 
@@ -49,6 +52,9 @@ def test_the_full_english_name_runs_from_the_place_to_the_province(book: Ruleboo
 def test_no_english_division_name_holds_a_chinese_character(book: Rulebook) -> None:
     codes = [d.code for d in book.divisions.all()]
     assert len(codes) > 3000
-    leftovers = {code: book.divisions.full_name_en(code) for code in codes
-                 if CJK.search(book.divisions.full_name_en(code)) or not book.divisions.full_name_en(code)}
+    leftovers = {
+        code: book.divisions.full_name_en(code)
+        for code in codes
+        if CJK.search(book.divisions.full_name_en(code)) or not book.divisions.full_name_en(code)
+    }
     assert leftovers == {}

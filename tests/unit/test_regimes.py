@@ -41,8 +41,9 @@ def ids(ev: Evaluation) -> set[str]:
 
 
 def test_a_news_service_adopting_an_ai_anchor_owes_the_2017_news_new_technology_assessment(book: Rulebook) -> None:
-    news = ServiceProfile(HZ, "新闻客户端", ("news_information", "provider_publishing"), audience=Audience.PUBLIC,
-                          user_content=False)
+    news = ServiceProfile(
+        HZ, "新闻客户端", ("news_information", "provider_publishing"), audience=Audience.PUBLIC, user_content=False
+    )
     ev = run(book, news, Change(None, MONDAY, "新闻播报启用 AI 合成主播", capabilities=("ai_anchor",)))
     assert "nt2017-3" in ids(ev)
     duty = next(o for o in ev.obligations if o.trigger_id == "nt2017-3")
@@ -56,8 +57,11 @@ def test_a_news_service_adopting_the_ai_anchor_technology_owes_the_assessment_to
     news = ServiceProfile(HZ, "新闻网站", ("news_information",))
     ev = run(book, news, Change(None, MONDAY, technologies=("ai_anchor",)))
     assert "nt2017-3" in ids(ev)
-    again = run(book, ServiceProfile(HZ, "新闻网站", ("news_information",), technologies=("ai_anchor",)),
-                Change(None, MONDAY, technologies=("ai_anchor",)))
+    again = run(
+        book,
+        ServiceProfile(HZ, "新闻网站", ("news_information",), technologies=("ai_anchor",)),
+        Change(None, MONDAY, technologies=("ai_anchor",)),
+    )
     assert "nt2017-3" not in ids(again)  # nothing new: no 新技术新应用
 
 
@@ -83,7 +87,8 @@ def test_an_audio_video_platform_gets_the_av2019_checklist(book: Rulebook) -> No
 
 
 def test_a_recommendation_service_that_gains_public_opinion_attributes_owes_filing_and_assessment(
-        book: Rulebook) -> None:
+    book: Rulebook,
+) -> None:
     # a shop with a recommendation algorithm and no user content: no public-opinion attributes, no filing owed
     shop = ServiceProfile(HZ, "商城", ("online_shopping", "algorithmic_recommendation"), user_content=False)
     ev = run(book, shop, Change(None, MONDAY, "开放买家评论区", capabilities=("comments",)))
@@ -102,8 +107,18 @@ def test_a_service_that_already_had_public_opinion_attributes_does_not_newly_gai
     assert not {"algo2021-24-gains-po", "algo2021-27-gains-po"} & ids(ev)
 
 
-@pytest.mark.parametrize("capability", ["voice_cloning", "speech_synthesis", "text_generation", "image_generation",
-                                        "video_generation", "face_generation", "ai_anchor"])
+@pytest.mark.parametrize(
+    "capability",
+    [
+        "voice_cloning",
+        "speech_synthesis",
+        "text_generation",
+        "image_generation",
+        "video_generation",
+        "face_generation",
+        "ai_anchor",
+    ],
+)
 def test_every_generating_capability_carries_the_generative_ai_duties(book: Rulebook, capability: str) -> None:
     public = ServiceProfile(HZ, "社区", ("forum",))
     ev = run(book, public, Change(None, MONDAY, capabilities=(capability,)))
@@ -117,8 +132,10 @@ def test_a_voice_cloning_service_launched_to_the_public_owes_the_generative_ai_d
 
 
 def _offshore(book: Rulebook, provider: str) -> ServiceProfile:
-    text = (f"provider:\n{provider}service:\n  name: Chat\n  audience: public\n"
-            "  capabilities: [generative_ai_service, text_generation]\n  declares_public_opinion: true\n")
+    text = (
+        f"provider:\n{provider}service:\n  name: Chat\n  audience: public\n"
+        "  capabilities: [generative_ai_service, text_generation]\n  declares_public_opinion: true\n"
+    )
     return service_from(book, parse_yaml(text, "service.yaml"))
 
 

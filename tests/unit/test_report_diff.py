@@ -12,10 +12,22 @@ from redline.domain.report_diff import AnswerField, diff_reports
 from redline.reports.canonical import seal
 
 
-def _item(item_id: str, zh: str, status: str = "met", reason: str = "", findings: list[Any] | None = None,
-          evidence: list[Any] | None = None) -> dict[str, Any]:
-    return {"id": item_id, "question": {"zh": zh, "en": f"EN {zh}"}, "status": status, "reason": reason,
-            "findings": findings or [], "evidence": evidence or []}
+def _item(
+    item_id: str,
+    zh: str,
+    status: str = "met",
+    reason: str = "",
+    findings: list[Any] | None = None,
+    evidence: list[Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "question": {"zh": zh, "en": f"EN {zh}"},
+        "status": status,
+        "reason": reason,
+        "findings": findings or [],
+        "evidence": evidence or [],
+    }
 
 
 def _report(*items: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +48,8 @@ def test_a_changed_answer_names_the_item_by_its_question_and_both_values() -> No
     diff = diff_reports(_report(LOGS, REVIEW), _report(LOGS, changed))
     assert [(c.item.zh, c.field, c.before, c.after) for c in diff.answers] == [
         ("是否建立信息审核制度", AnswerField.STATUS, "met", "partly_met"),
-        ("是否建立信息审核制度", AnswerField.REASON, "有制度", "制度未覆盖直播")]
+        ("是否建立信息审核制度", AnswerField.REASON, "有制度", "制度未覆盖直播"),
+    ]
     assert not (diff.items_added or diff.items_removed or diff.findings or diff.evidence)
 
 
@@ -45,7 +58,10 @@ def test_findings_added_removed_and_of_changed_severity_are_told_apart() -> None
     new = dict(LOGS, findings=[{"severity": "medium", "text": "缺源端口"}, {"severity": "low", "text": "无告警"}])
     diff = diff_reports(_report(old), _report(new))
     assert {(f.text, f.before, f.after) for f in diff.findings} == {
-        ("缺源端口", "low", "medium"), ("时间不同步", "low", None), ("无告警", None, "low")}
+        ("缺源端口", "low", "medium"),
+        ("时间不同步", "low", None),
+        ("无告警", None, "low"),
+    }
 
 
 def test_evidence_is_matched_by_name_and_digest_together() -> None:
@@ -54,7 +70,9 @@ def test_evidence_is_matched_by_name_and_digest_together() -> None:
     assert [(e.file, e.added) for e in diff.evidence] == [("log.txt", False), ("log-2026.txt", True)]
     replaced = dict(LOGS, evidence=[{"file": "log.txt", "sha256": "b" * 64}])
     assert {(e.sha256[0], e.added) for e in diff_reports(_report(LOGS), _report(replaced)).evidence} == {
-        ("a", False), ("b", True)}
+        ("a", False),
+        ("b", True),
+    }
 
 
 def test_items_added_and_removed_are_named_by_their_questions() -> None:
@@ -64,8 +82,9 @@ def test_items_added_and_removed_are_named_by_their_questions() -> None:
 
 
 def test_a_malformed_document_is_read_as_far_as_it_goes_and_never_raises() -> None:
-    broken: dict[str, Any] = {"measures": [None, {"items": [1, {"id": 5}, {"id": "x", "findings": "no",
-                                                                        "evidence": [None], "question": []}]}]}
+    broken: dict[str, Any] = {
+        "measures": [None, {"items": [1, {"id": 5}, {"id": "x", "findings": "no", "evidence": [None], "question": []}]}]
+    }
     diff = diff_reports(broken, _report(LOGS))
     assert [i.item_id for i in diff.items_added] == ["logs"] and [i.zh for i in diff.items_removed] == [""]
     assert diff_reports({}, {}).empty

@@ -53,9 +53,17 @@ def test_the_benchmark_generators_are_the_copies_whose_digest_the_bench_readme_r
 def test_the_log_retention_benchmark_generates_its_log_with_the_copy_inside_the_repository() -> None:
     # Loaded as a script (not run: its main is guarded), in its own interpreter, as `python bench/...` would.
     shown = subprocess.run(
-        [sys.executable, "-c", "import runpy, sys; print(runpy.run_path(sys.argv[1])['GENERATOR'])",
-         str(ROOT / "bench" / "log_retention.py")],
-        cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        [
+            sys.executable,
+            "-c",
+            "import runpy, sys; print(runpy.run_path(sys.argv[1])['GENERATOR'])",
+            str(ROOT / "bench" / "log_retention.py"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     generator = Path(shown).resolve()
     assert generator.is_relative_to(ROOT), generator
     assert generator.is_file()

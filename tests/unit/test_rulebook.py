@@ -49,7 +49,8 @@ def test_citation_parses_and_labels_in_chinese_and_english() -> None:
 def test_fragment_of_an_item_holds_that_item_only(book: Rulebook) -> None:
     fragment = book.fragment("sa2018:3(3)")
     assert [t for t, _ in fragment.texts] == [
-        "用户规模显著增加，导致信息服务的舆论属性或者社会动员能力发生重大变化的；"]
+        "用户规模显著增加，导致信息服务的舆论属性或者社会动员能力发生重大变化的；"
+    ]
     assert fragment.status is TextStatus.VERIFIED
     assert book.fragment("sa2018:7.2").status is TextStatus.UNVERIFIED
 
@@ -62,8 +63,10 @@ def test_a_citation_to_a_missing_article_or_item_is_refused(book: Rulebook) -> N
 
 
 def test_the_cybersecurity_law_version_cited_follows_the_date(book: Rulebook) -> None:
-    quotes = [Quote(cite="csl2016:21(3)", text="留存相关的网络日志不少于六个月"),
-              Quote(cite="csl2025:23", text="留存相关的网络日志不少于六个月")]
+    quotes = [
+        Quote(cite="csl2016:21(3)", text="留存相关的网络日志不少于六个月"),
+        Quote(cite="csl2025:23", text="留存相关的网络日志不少于六个月"),
+    ]
     assert [q.cite for q in book.quotes_in_force(quotes, dt.date(2025, 6, 1))] == ["csl2016:21(3)"]
     assert [q.cite for q in book.quotes_in_force(quotes, dt.date(2026, 6, 1))] == ["csl2025:23"]
 
@@ -109,8 +112,11 @@ def test_lint_catches_an_impossible_date(data_copy: Path) -> None:
 
 
 def test_a_rulebook_file_with_an_unknown_field_names_file_and_line(data_copy: Path) -> None:
-    _replace(data_copy / "triggers.yaml", "    obligation: security_assessment\n",
-             "    obligation: security_assessment\n    colour: red\n")
+    _replace(
+        data_copy / "triggers.yaml",
+        "    obligation: security_assessment\n",
+        "    obligation: security_assessment\n    colour: red\n",
+    )
     with pytest.raises(RulebookError) as caught:
         load_rulebook(data_copy)
     assert caught.value.source is not None and caught.value.source.endswith("triggers.yaml")
@@ -137,16 +143,20 @@ def test_a_partly_held_article_is_cited_by_its_own_paragraph_number(book: Rulebo
 # Verification status, pinned to where each statute text was read (the sources named below).
 # Art. 5 items (3) and (4) of the 2018 rule are quoted verbatim by a single third party
 # (Solidot, 2018-11-16): the same level as Art. 7 para. 1 (a single third-party quotation).
-SA2018_ART5_ITEM3 = ("对用户的账号、操作时间、操作类型、网络源地址和目标地址、网络源端口、客户端硬件特征等日志信息，"
-                     "以及用户发布信息记录的留存措施；")
-SA2018_ART5_ITEM4 = ("对用户账号和通讯群组名称、昵称、简介、备注、标识，信息发布、转发、评论和通讯群组等服务功能中"
-                     "违法有害信息的防范处置和有关记录保存措施；")
+SA2018_ART5_ITEM3 = (
+    "对用户的账号、操作时间、操作类型、网络源地址和目标地址、网络源端口、客户端硬件特征等日志信息，"
+    "以及用户发布信息记录的留存措施；"
+)
+SA2018_ART5_ITEM4 = (
+    "对用户账号和通讯群组名称、昵称、简介、备注、标识，信息发布、转发、评论和通讯群组等服务功能中"
+    "违法有害信息的防范处置和有关记录保存措施；"
+)
 
 
-@pytest.mark.parametrize(("cite", "text"), [("sa2018:5(3)", SA2018_ART5_ITEM3),
-                                            ("sa2018:5(4)", SA2018_ART5_ITEM4)])
+@pytest.mark.parametrize(("cite", "text"), [("sa2018:5(3)", SA2018_ART5_ITEM3), ("sa2018:5(4)", SA2018_ART5_ITEM4)])
 def test_the_two_items_of_article_5_quoted_by_a_third_party_are_verified_like_article_7(
-        book: Rulebook, cite: str, text: str) -> None:
+    book: Rulebook, cite: str, text: str
+) -> None:
     fragment = book.fragment(cite)
     assert fragment.texts == ((text, TextStatus.VERIFIED),)
     assert book.fragment("sa2018:7.1").status is TextStatus.VERIFIED

@@ -57,7 +57,8 @@ def add_face_swap(day: dt.date) -> Change:
 
 
 def test_face_swap_added_before_the_deep_synthesis_rule_took_effect_brings_no_deep_synthesis_duty(
-        book: Rulebook) -> None:
+    book: Rulebook,
+) -> None:
     ev = run(book, service("information_sharing"), add_face_swap(dt.date(2022, 12, 1)))
     assert ids(ev) & DEEP_SYNTHESIS_DUTIES == set()
     for trigger_id in DEEP_SYNTHESIS_DUTIES:
@@ -114,10 +115,12 @@ def test_a_recommendation_service_launched_in_february_2022_needs_no_algorithm_f
 # 标识办法 and GB 45438-2025: in force 2025-09-01
 
 
-def test_a_labelling_duty_in_2024_rests_on_the_deep_synthesis_rule_and_not_the_2025_measures(
-        book: Rulebook) -> None:
-    ev = run(book, service("forum"),
-             Change(EventKind.ADD_CAPABILITY, dt.date(2024, 5, 6), capabilities=("speech_synthesis",)))
+def test_a_labelling_duty_in_2024_rests_on_the_deep_synthesis_rule_and_not_the_2025_measures(book: Rulebook) -> None:
+    ev = run(
+        book,
+        service("forum"),
+        Change(EventKind.ADD_CAPABILITY, dt.date(2024, 5, 6), capabilities=("speech_synthesis",)),
+    )
     label = next(o for o in ev.obligations if o.trigger_id == "dsm2022-17")
     cited = {q.cite.split(":")[0] for q in (*label.quotes, *label.due_quotes, *label.submit_quotes)}
     assert cited == {"dsm2022"}
@@ -131,8 +134,11 @@ def test_a_labelling_duty_in_2024_rests_on_the_deep_synthesis_rule_and_not_the_2
 
 
 def test_the_audio_label_rule_of_the_2025_measures_is_not_yet_in_force_for_a_2024_change(book: Rulebook) -> None:
-    ev = run(book, service("forum"),
-             Change(EventKind.ADD_CAPABILITY, dt.date(2024, 5, 6), capabilities=("speech_synthesis",)))
+    ev = run(
+        book,
+        service("forum"),
+        Change(EventKind.ADD_CAPABILITY, dt.date(2024, 5, 6), capabilities=("speech_synthesis",)),
+    )
     assert "ailabel2025-4-audio" not in ids(ev)
     zh, en, since = skipped(ev, "ailabel2025-4-audio")
     assert since == dt.date(2025, 9, 1)
@@ -140,8 +146,11 @@ def test_the_audio_label_rule_of_the_2025_measures_is_not_yet_in_force_for_a_202
 
 
 def test_from_september_2025_the_measures_are_cited_and_nothing_is_pending(book: Rulebook) -> None:
-    ev = run(book, service("forum"),
-             Change(EventKind.ADD_CAPABILITY, dt.date(2025, 9, 1), capabilities=("speech_synthesis",)))
+    ev = run(
+        book,
+        service("forum"),
+        Change(EventKind.ADD_CAPABILITY, dt.date(2025, 9, 1), capabilities=("speech_synthesis",)),
+    )
     assert {"dsm2022-17", "ailabel2025-4-audio"} <= ids(ev)
     label = next(o for o in ev.obligations if o.trigger_id == "dsm2022-17")
     assert "ailabel2025:4.1" in [q.cite for q in label.quotes]
@@ -151,12 +160,20 @@ def test_from_september_2025_the_measures_are_cited_and_nothing_is_pending(book:
 # The rulebook carries the dates
 
 
-@pytest.mark.parametrize(("regulation", "effective"), [
-    ("sa2018", dt.date(2018, 11, 30)), ("dsm2022", dt.date(2023, 1, 10)), ("genai2023", dt.date(2023, 8, 15)),
-    ("ailabel2025", dt.date(2025, 9, 1)), ("gb45438", dt.date(2025, 9, 1)), ("algo2021", dt.date(2022, 3, 1)),
-])
+@pytest.mark.parametrize(
+    ("regulation", "effective"),
+    [
+        ("sa2018", dt.date(2018, 11, 30)),
+        ("dsm2022", dt.date(2023, 1, 10)),
+        ("genai2023", dt.date(2023, 8, 15)),
+        ("ailabel2025", dt.date(2025, 9, 1)),
+        ("gb45438", dt.date(2025, 9, 1)),
+        ("algo2021", dt.date(2022, 3, 1)),
+    ],
+)
 def test_each_regulation_carries_the_effective_date_its_text_states(
-        book: Rulebook, regulation: str, effective: dt.date) -> None:
+    book: Rulebook, regulation: str, effective: dt.date
+) -> None:
     assert book.regulation(regulation).effective == effective
 
 

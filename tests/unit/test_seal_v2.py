@@ -28,34 +28,51 @@ def _sha(data: bytes) -> str:
 
 
 def test_the_v2_seal_is_sha256_over_the_rfc8785_example_of_section_3_2_2() -> None:
-    document = json.loads(r'''{
+    document = json.loads(r"""{
         "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
         "string": "\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/",
-        "literals": [null, true, false]}''')
-    expected = ('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
-                '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}').encode()
+        "literals": [null, true, false]}""")
+    expected = (
+        '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+    ).encode()
     sealed = seal(document)
     assert sealed["seal"]["digest"] == _sha(expected)
     assert sealed["seal"]["version"] == 2 and sealed["seal"]["canonicalization"] == "RFC 8785"
 
 
 def test_numbers_are_written_as_ecmascript_writes_them() -> None:
-    document = {"big": 1e21, "negative_zero": -0.0, "small": 1e-7, "whole": 100.0, "int": 9007199254740991,
-                "just_below": 999999999999999900000.0}
-    expected = (b'{"big":1e+21,"int":9007199254740991,"just_below":999999999999999900000,'
-                b'"negative_zero":0,"small":1e-7,"whole":100}')
+    document = {
+        "big": 1e21,
+        "negative_zero": -0.0,
+        "small": 1e-7,
+        "whole": 100.0,
+        "int": 9007199254740991,
+        "just_below": 999999999999999900000.0,
+    }
+    expected = (
+        b'{"big":1e+21,"int":9007199254740991,"just_below":999999999999999900000,'
+        b'"negative_zero":0,"small":1e-7,"whole":100}'
+    )
     assert seal(document)["seal"]["digest"] == _sha(expected)
 
 
 def test_keys_sort_by_utf16_code_units_so_a_non_bmp_key_comes_before_u_fb33() -> None:
     # RFC 8785 §3.2.3: U+1F600 is the surrogate pair D83D DE00, which sorts before FB33 although its code point
     # is larger; a sort by code point (seal version 1) puts it last.
-    document = {"\u20ac": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh",
-                "1": "One", "\U0001f600": "Emoji: Grinning Face", "\u0080": "Control",
-                "\u00f6": "Latin Small Letter O With Diaeresis"}
-    expected = ('{"\\r":"Carriage Return","1":"One","\u0080":"Control","ö":"Latin Small Letter O With Diaeresis",'
-                '"€":"Euro Sign","\U0001f600":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}'
-                ).encode()
+    document = {
+        "\u20ac": "Euro Sign",
+        "\r": "Carriage Return",
+        "\ufb33": "Hebrew Letter Dalet With Dagesh",
+        "1": "One",
+        "\U0001f600": "Emoji: Grinning Face",
+        "\u0080": "Control",
+        "\u00f6": "Latin Small Letter O With Diaeresis",
+    }
+    expected = (
+        '{"\\r":"Carriage Return","1":"One","\u0080":"Control","ö":"Latin Small Letter O With Diaeresis",'
+        '"€":"Euro Sign","\U0001f600":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}'
+    ).encode()
     assert seal(document)["seal"]["digest"] == _sha(expected)
     assert _sha(canonical_bytes(document)) != _sha(expected)
 
@@ -84,8 +101,14 @@ def test_a_report_sealed_before_issue_18_still_verifies_and_loads_as_version_1()
 
 def test_a_version_1_seal_is_checked_by_the_version_1_rule_where_the_two_differ() -> None:
     content = {"ratio": 100.0, "\ufb33": 1, "\U0001f600": 2}
-    v1 = {**content, "seal": {"algorithm": "sha256", "digest": _sha(canonical_bytes(content)),
-                              "covers": "canonical JSON of the document without 'seal'"}}
+    v1 = {
+        **content,
+        "seal": {
+            "algorithm": "sha256",
+            "digest": _sha(canonical_bytes(content)),
+            "covers": "canonical JSON of the document without 'seal'",
+        },
+    }
     assert verify_text(json.dumps(v1), "old.json") == v1["seal"]["digest"]
     assert seal(content)["seal"]["digest"] != v1["seal"]["digest"]
     claimed_v2 = copy.deepcopy(v1)
@@ -103,8 +126,9 @@ def test_an_unknown_seal_version_is_a_user_error_naming_the_field() -> None:
 
 
 @pytest.mark.parametrize("content", ['{"n": 9007199254740993}', '{"s": "\\ud800"}'])
-@pytest.mark.parametrize("seal_member", ['{"algorithm": "sha256", "version": 2, "digest": "%s"}',
-                                         '{"algorithm": "sha256", "digest": "%s"}'])
+@pytest.mark.parametrize(
+    "seal_member", ['{"algorithm": "sha256", "version": 2, "digest": "%s"}', '{"algorithm": "sha256", "digest": "%s"}']
+)
 def test_what_no_canonical_form_exists_for_is_a_user_error_not_a_crash(content: str, seal_member: str) -> None:
     # RFC 8785 has no form for integers beyond 2^53 nor for lone surrogates (I-JSON, RFC 7493)
     text = content[:-1] + ', "seal": ' + seal_member % ("0" * 64) + "}"
@@ -166,8 +190,7 @@ def test_a_removed_or_added_member_breaks_the_seal_too(v2_report: dict[str, Any]
 
 
 @pytest.mark.parametrize("algorithm", ["ed25519", "sm2-sm3"])
-def test_signatures_cover_v1_and_v2_reports_alike(tmp_path: Path, v2_report: dict[str, Any],
-                                                   algorithm: str) -> None:
+def test_signatures_cover_v1_and_v2_reports_alike(tmp_path: Path, v2_report: dict[str, Any], algorithm: str) -> None:
     keys = new_key(algorithm, "王敏")
     (tmp_path / "k.key").write_text(keys.private_text, encoding="utf-8")
     (tmp_path / "k.pub").write_text(keys.public_text, encoding="utf-8")
@@ -192,7 +215,9 @@ def v2_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     path = tmp_path_factory.mktemp("report") / "report.json"
     examples = Path(__file__).parents[2] / "examples"
-    assert main(["assess", "report", str(examples / "voice-social" / "answers.yaml"), "--format", "json",
-                 "-o", str(path)]) == 0
+    assert (
+        main(["assess", "report", str(examples / "voice-social" / "answers.yaml"), "--format", "json", "-o", str(path)])
+        == 0
+    )
     report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return report

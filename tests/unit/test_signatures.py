@@ -33,7 +33,7 @@ def make_key(directory: Path, algorithm: Algorithm, signer: str = "张三 (ACME)
 
 
 def flip(data: bytes, index: int) -> bytes:
-    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1:]
+    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1 :]
 
 
 @pytest.fixture(params=ALGORITHMS)
@@ -47,8 +47,11 @@ def test_round_trip_names_the_signer_and_binds_key_and_payload(keys: tuple[Path,
     signature = sign(payload, private)
     assert signature["schema"] == "redline/signature" and signature["version"] == 1
     assert signature["signer"] == "张三 (ACME)"
-    assert signature["key_id"] == load_public_key(public).key_id == signatures.key_id(
-        base64.b64decode(signature["public_key"]))
+    assert (
+        signature["key_id"]
+        == load_public_key(public).key_id
+        == signatures.key_id(base64.b64decode(signature["public_key"]))
+    )
     assert len(signature["key_id"]) == 16
     assert signature["signed_at"].endswith("Z")
     assert signatures.verify(payload, signature) == "张三 (ACME)"
@@ -59,16 +62,16 @@ def test_round_trip_names_the_signer_and_binds_key_and_payload(keys: tuple[Path,
 
 def test_the_payload_covers_the_report_content_and_the_manifest_not_their_layout() -> None:
     compact = json.dumps(json.loads(REPORT), ensure_ascii=True)
-    assert payload_for_report(REPORT, MANIFEST) == payload_for_report(compact, json.dumps(json.loads(MANIFEST),
-                                                                                          indent=4))
+    assert payload_for_report(REPORT, MANIFEST) == payload_for_report(
+        compact, json.dumps(json.loads(MANIFEST), indent=4)
+    )
     payload = json.loads(payload_for_report(REPORT, None))
     assert payload == {"report_sha256": json.loads(REPORT)["seal"]["digest"], "manifest_sha256": None}
     assert payload_for_report(REPORT, MANIFEST) != payload_for_report(REPORT, None)
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_any_changed_byte_of_the_report_or_manifest_breaks_the_signature(algorithm: Algorithm,
-                                                                       tmp_path: Path) -> None:
+def test_any_changed_byte_of_the_report_or_manifest_breaks_the_signature(algorithm: Algorithm, tmp_path: Path) -> None:
     private, public = make_key(tmp_path, algorithm)
     signature = sign(payload_for_report(REPORT, MANIFEST), private)
     for text, is_report in ((REPORT, True), (MANIFEST, False)):
@@ -87,8 +90,9 @@ def test_any_changed_byte_of_the_report_or_manifest_breaks_the_signature(algorit
                     with pytest.raises(CheckFailedError, match="seal broken"):
                         verify_text(changed_text, "r.json")
                 continue
-            payload = (payload_for_report(changed_text, MANIFEST) if is_report
-                       else payload_for_report(REPORT, changed_text))
+            payload = (
+                payload_for_report(changed_text, MANIFEST) if is_report else payload_for_report(REPORT, changed_text)
+            )
             with pytest.raises(CheckFailedError, match="report or the evidence manifest changed after signing"):
                 signatures.verify(payload, signature, public)
             checked += 1
@@ -155,21 +159,25 @@ def test_an_unknown_algorithm_is_a_failed_check(tmp_path: Path) -> None:
         signatures.verify(payload, dict(sign(payload, private), algorithm="rsa"))
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    (lambda s: s.pop("signer"), "signer"),
-    (lambda s: s.pop("signature"), "signature"),
-    (lambda s: s.update(signature="not base64!"), "signature"),
-    (lambda s: s.update(public_key=42), "public_key"),
-    (lambda s: s.update(payload_sha256="abc"), "payload_sha256"),
-    (lambda s: s.update(signed_at="yesterday"), "signed_at"),
-    (lambda s: s.update(schema="something/else"), "schema"),
-    (lambda s: s.update(version=2), "version"),
-    (lambda s: s.pop("algorithm"), "algorithm"),
-    (lambda s: s.pop("key_id"), "key_id"),
-    (lambda s: s.update(signer="a\nb"), "signer"),
-])
-def test_a_malformed_signature_object_is_an_input_error_naming_the_field(change: Any, field: str,
-                                                                        tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda s: s.pop("signer"), "signer"),
+        (lambda s: s.pop("signature"), "signature"),
+        (lambda s: s.update(signature="not base64!"), "signature"),
+        (lambda s: s.update(public_key=42), "public_key"),
+        (lambda s: s.update(payload_sha256="abc"), "payload_sha256"),
+        (lambda s: s.update(signed_at="yesterday"), "signed_at"),
+        (lambda s: s.update(schema="something/else"), "schema"),
+        (lambda s: s.update(version=2), "version"),
+        (lambda s: s.pop("algorithm"), "algorithm"),
+        (lambda s: s.pop("key_id"), "key_id"),
+        (lambda s: s.update(signer="a\nb"), "signer"),
+    ],
+)
+def test_a_malformed_signature_object_is_an_input_error_naming_the_field(
+    change: Any, field: str, tmp_path: Path
+) -> None:
     private, _ = make_key(tmp_path, Algorithm.ED25519)
     payload = payload_for_report(REPORT, None)
     signature = copy.deepcopy(sign(payload, private))
@@ -180,8 +188,9 @@ def test_a_malformed_signature_object_is_an_input_error_naming_the_field(change:
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
-def test_key_files_carry_algorithm_and_signer_and_the_private_one_reads_back(algorithm: Algorithm,
-                                                                            tmp_path: Path) -> None:
+def test_key_files_carry_algorithm_and_signer_and_the_private_one_reads_back(
+    algorithm: Algorithm, tmp_path: Path
+) -> None:
     private, public = make_key(tmp_path, algorithm, "ACME 安全部")
     for path in (private, public):
         text = path.read_text(encoding="utf-8")
@@ -191,16 +200,23 @@ def test_key_files_carry_algorithm_and_signer_and_the_private_one_reads_back(alg
     assert key.signer == "ACME 安全部" and key.algorithm is algorithm
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("redline-key: private\n", ""), "no 'redline-key:' line"),
-    (lambda t: t.replace("algorithm: ", "algorithm: x"), "unknown algorithm"),
-    (lambda t: t.replace("signer: ", "signer:   \nx: "), "empty"),
-    (lambda t: t.replace("private-key-hex: ", "private-key-hex: 0"), "expected 64 hex digits"),
-    (lambda t: t.replace("private-key-hex: ", "private-key-hex: f").replace("\npublic", "x\npublic"), "hex"),
-    (lambda t: t.replace("private-key-hex: " + t.split("private-key-hex: ")[1][:64], "private-key-hex: " + "0" * 64),
-     "out of range"),
-    (lambda t: t.replace("key-id: ", "key-id: 0"), "does not match the key"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("redline-key: private\n", ""), "no 'redline-key:' line"),
+        (lambda t: t.replace("algorithm: ", "algorithm: x"), "unknown algorithm"),
+        (lambda t: t.replace("signer: ", "signer:   \nx: "), "empty"),
+        (lambda t: t.replace("private-key-hex: ", "private-key-hex: 0"), "expected 64 hex digits"),
+        (lambda t: t.replace("private-key-hex: ", "private-key-hex: f").replace("\npublic", "x\npublic"), "hex"),
+        (
+            lambda t: t.replace(
+                "private-key-hex: " + t.split("private-key-hex: ")[1][:64], "private-key-hex: " + "0" * 64
+            ),
+            "out of range",
+        ),
+        (lambda t: t.replace("key-id: ", "key-id: 0"), "does not match the key"),
+    ],
+)
 def test_a_bad_sm2_private_key_file_is_an_input_error_naming_it(edit: Any, message: str, tmp_path: Path) -> None:
     private, _ = make_key(tmp_path, Algorithm.SM2_SM3)
     private.write_text(edit(private.read_text(encoding="utf-8")), encoding="utf-8")
@@ -253,9 +269,31 @@ def test_openssl_verifies_an_sm2_signature_with_the_default_user_id(tmp_path: Pa
     (tmp_path / "pub.der").write_bytes(spki)
     (tmp_path / "message").write_bytes(signatures._message(signature))
     (tmp_path / "sig.der").write_bytes(base64.b64decode(signature["signature"]))
-    result = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", "pub.der",
-                             "-rawin", "-in", "message", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678",
-                             "-sigfile", "sig.der"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-keyform",
+            "DER",
+            "-inkey",
+            "pub.der",
+            "-rawin",
+            "-in",
+            "message",
+            "-digest",
+            "sm3",
+            "-pkeyopt",
+            "distid:1234567812345678",
+            "-sigfile",
+            "sig.der",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0 and re.search(r"unsupported|unknown|not supported", result.stderr, re.IGNORECASE):
         pytest.skip(f"this openssl cannot check SM2: {result.stderr.strip()[:200]}")
     assert "Signature Verified Successfully" in result.stdout, result.stderr

@@ -19,18 +19,24 @@ from redline.reports import sm2
 # Made by redline before this change (gmssl's sign_with_sm3 computed the digest).
 OLD_PUBLIC = bytes.fromhex(
     "044c11f36b22bae04ed076645a512e093ad32ad6d162d5bc76480bd782159afc0d"
-    "abc96946811e5f4334a049877e876aff561ed81598179c97759a76670dcc4d18")
+    "abc96946811e5f4334a049877e876aff561ed81598179c97759a76670dcc4d18"
+)
 OLD_SIGNATURE = bytes.fromhex(
     "3045022008242c4c6d8843a1f5937821d0b2f740d49c62036b3a231221a37c7b23a75eb3"
-    "022100d502a1154f0a5d03d5ef7a6565b071bd3895a1b83ebbd021a19e3c9600a00b37")
+    "022100d502a1154f0a5d03d5ef7a6565b071bd3895a1b83ebbd021a19e3c9600a00b37"
+)
 OLD_MESSAGE = "redline 签名 — signed by the gmssl-only code before SM3 moved to cryptography".encode()
 SCALAR = 0x3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8
 
 
-@pytest.mark.parametrize(("message", "expected"), [
-    (b"abc", "66c7f0f4 62eeedd9 d1f2d46b dc10e4e2 4167c487 5cf2f7a2 297da02b 8f4ba8e0"),
-    (b"abcd" * 16, "debe9ff9 2275b8a1 38604889 c18e5a4d 6fdb70e5 387e5765 293dcba3 9c0c5732"),
-], ids=["example-1", "example-2"])
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (b"abc", "66c7f0f4 62eeedd9 d1f2d46b dc10e4e2 4167c487 5cf2f7a2 297da02b 8f4ba8e0"),
+        (b"abcd" * 16, "debe9ff9 2275b8a1 38604889 c18e5a4d 6fdb70e5 387e5765 293dcba3 9c0c5732"),
+    ],
+    ids=["example-1", "example-2"],
+)
 def test_sm3_gives_the_gbt_32905_examples(message: bytes, expected: str) -> None:
     assert sm2.sm3(message).hex() == expected.replace(" ", "")
 

@@ -36,12 +36,18 @@ def test_the_2024_revision_gives_eleven_statutory_days_in_2027() -> None:
     days = statutory_holidays(2027)
     assert sorted(days) == [
         dt.date(2027, 1, 1),
-        dt.date(2027, 2, 5), dt.date(2027, 2, 6), dt.date(2027, 2, 7), dt.date(2027, 2, 8),
+        dt.date(2027, 2, 5),
+        dt.date(2027, 2, 6),
+        dt.date(2027, 2, 7),
+        dt.date(2027, 2, 8),
         dt.date(2027, 4, 5),
-        dt.date(2027, 5, 1), dt.date(2027, 5, 2),
+        dt.date(2027, 5, 1),
+        dt.date(2027, 5, 2),
         dt.date(2027, 6, 9),
         dt.date(2027, 9, 15),
-        dt.date(2027, 10, 1), dt.date(2027, 10, 2), dt.date(2027, 10, 3),
+        dt.date(2027, 10, 1),
+        dt.date(2027, 10, 2),
+        dt.date(2027, 10, 3),
     ]
     assert days[dt.date(2027, 2, 5)] is Festival.SPRING_FESTIVAL
     assert law_for(2027).effective == dt.date(2025, 1, 1)
@@ -51,9 +57,12 @@ def test_statutory_days_on_a_weekend_are_made_up_on_the_following_weekdays() -> 
     # 2027: 春节 初一 and 初二 fall on Saturday and Sunday, 劳动节 on Saturday and Sunday,
     # 国庆 2-3 October on Saturday and Sunday: two weekdays of 补假 after each.
     assert substitute_rest_days(2027) == {
-        dt.date(2027, 2, 9): Festival.SPRING_FESTIVAL, dt.date(2027, 2, 10): Festival.SPRING_FESTIVAL,
-        dt.date(2027, 5, 3): Festival.LABOUR_DAY, dt.date(2027, 5, 4): Festival.LABOUR_DAY,
-        dt.date(2027, 10, 4): Festival.NATIONAL_DAY, dt.date(2027, 10, 5): Festival.NATIONAL_DAY,
+        dt.date(2027, 2, 9): Festival.SPRING_FESTIVAL,
+        dt.date(2027, 2, 10): Festival.SPRING_FESTIVAL,
+        dt.date(2027, 5, 3): Festival.LABOUR_DAY,
+        dt.date(2027, 5, 4): Festival.LABOUR_DAY,
+        dt.date(2027, 10, 4): Festival.NATIONAL_DAY,
+        dt.date(2027, 10, 5): Festival.NATIONAL_DAY,
     }
 
 
@@ -63,10 +72,16 @@ def test_earlier_revisions_count_the_days_they_gave() -> None:
     assert dt.date(2007, 5, 3) in statutory_holidays(2007)
     # 2007 revision (2008-2013): 春节 除夕-初二, 劳动节 1 May only. 2008: 初一 was 7 February.
     assert {d for d, f in statutory_holidays(2008).items() if f is Festival.SPRING_FESTIVAL} == {
-        dt.date(2008, 2, 6), dt.date(2008, 2, 7), dt.date(2008, 2, 8)}
+        dt.date(2008, 2, 6),
+        dt.date(2008, 2, 7),
+        dt.date(2008, 2, 8),
+    }
     # 2013 revision (2014-2024): 春节 初一-初三. 2024: 初一 was 10 February.
     assert {d for d, f in statutory_holidays(2024).items() if f is Festival.SPRING_FESTIVAL} == {
-        dt.date(2024, 2, 10), dt.date(2024, 2, 11), dt.date(2024, 2, 12)}
+        dt.date(2024, 2, 10),
+        dt.date(2024, 2, 11),
+        dt.date(2024, 2, 12),
+    }
 
 
 @pytest.mark.parametrize("year", range(2004, 2027))

@@ -32,13 +32,17 @@ def test_a_catastrophic_pattern_is_screened_at_once(tmp_path: Path) -> None:
     assert done.stdout.strip() == "0"
 
 
-@pytest.mark.parametrize(("pattern", "words"), [
-    (r"(a)\1", "backreference"),
-    (r"foo(?=bar)", "lookaround"),
-    (r"(?<!x)spam", "lookaround"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"(a)\1", "backreference"),
+        (r"foo(?=bar)", "lookaround"),
+        (r"(?<!x)spam", "lookaround"),
+    ],
+)
 def test_what_the_linear_engine_cannot_run_is_refused_naming_file_and_line(
-        tmp_path: Path, pattern: str, words: str) -> None:
+    tmp_path: Path, pattern: str, words: str
+) -> None:
     path = tmp_path / "terms.txt"
     path.write_text(f"ok\n[regex]\nfine\\d+\n{pattern}\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:

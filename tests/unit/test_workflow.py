@@ -20,11 +20,14 @@ EXPECTED = {
     (Action.START_INSPECTION, FilingState.UNDER_REVIEW, FilingState.ONSITE_INSPECTION, "regulator"),
     (Action.FINISH_INSPECTION, FilingState.ONSITE_INSPECTION, FilingState.UNDER_REVIEW, "regulator"),
     (Action.ORDER_RECTIFICATION, FilingState.UNDER_REVIEW, FilingState.RECTIFICATION_ORDERED, "regulator"),
-    (Action.SUBMIT_RECTIFICATION, FilingState.RECTIFICATION_ORDERED, FilingState.RECTIFICATION_SUBMITTED,
-     "provider_admin"),
+    (
+        Action.SUBMIT_RECTIFICATION,
+        FilingState.RECTIFICATION_ORDERED,
+        FilingState.RECTIFICATION_SUBMITTED,
+        "provider_admin",
+    ),
     (Action.VERIFY, FilingState.RECTIFICATION_SUBMITTED, FilingState.VERIFIED, "regulator"),
-    (Action.REJECT_RECTIFICATION, FilingState.RECTIFICATION_SUBMITTED, FilingState.RECTIFICATION_ORDERED,
-     "regulator"),
+    (Action.REJECT_RECTIFICATION, FilingState.RECTIFICATION_SUBMITTED, FilingState.RECTIFICATION_ORDERED, "regulator"),
     (Action.CLOSE, FilingState.ACCEPTED, FilingState.CLOSED, "regulator"),
     (Action.CLOSE, FilingState.VERIFIED, FilingState.CLOSED, "regulator"),
 }
@@ -38,7 +41,8 @@ ALLOWED = {(a, s, r): t for a, s, t, g in EXPECTED for r in GROUPS[g]}
 
 @pytest.mark.parametrize(("action", "state", "role"), list(itertools.product(Action, FilingState, Role)))
 def test_every_transition_is_allowed_exactly_for_its_roles_and_states(
-        action: Action, state: FilingState, role: Role) -> None:
+    action: Action, state: FilingState, role: Role
+) -> None:
     reason = "a reason"
     if (action, state, role) in ALLOWED:
         assert next_state(state, action, role, reason) is ALLOWED[(action, state, role)]
@@ -66,14 +70,25 @@ def test_sending_back_needs_a_reason() -> None:
 
 def test_actions_offered_match_the_table() -> None:
     assert actions_for(FilingState.UNDER_REVIEW, Role.MPS_OFFICER) == [
-        Action.ACCEPT, Action.REQUEST_SUPPLEMENT, Action.ORDER_REASSESSMENT, Action.START_INSPECTION,
-        Action.ORDER_RECTIFICATION]
+        Action.ACCEPT,
+        Action.REQUEST_SUPPLEMENT,
+        Action.ORDER_REASSESSMENT,
+        Action.START_INSPECTION,
+        Action.ORDER_RECTIFICATION,
+    ]
     assert actions_for(FilingState.UNDER_REVIEW, Role.PROVIDER_ADMIN) == []
 
 
-@pytest.mark.parametrize(("code", "location", "inside"), [
-    ("100000", "330106", True), ("330000", "330106", True), ("330100", "330106", True),
-    ("330100", "330203", False), ("440300", "330106", False), ("110000", "110105", True),
-])
+@pytest.mark.parametrize(
+    ("code", "location", "inside"),
+    [
+        ("100000", "330106", True),
+        ("330000", "330106", True),
+        ("330100", "330106", True),
+        ("330100", "330203", False),
+        ("440300", "330106", False),
+        ("110000", "110105", True),
+    ],
+)
 def test_jurisdiction_covers_the_divisions_under_it(code: str, location: str, inside: bool) -> None:
     assert jurisdiction.covers(code, location) is inside

@@ -11,9 +11,20 @@ from hypothesis import strategies as st
 from redline.domain.parallel_review import Authority, actions_available, both, overall_state, step
 from redline.domain.workflow import Action, FilingState, Role, WorkflowError, actions_for, next_state
 
-DECLARED = {"notice_issued", "draft", "submitted", "under_review", "accepted", "closed", "supplement_requested",
-            "reassessment_ordered", "onsite_inspection", "rectification_ordered", "rectification_submitted",
-            "verified"}
+DECLARED = {
+    "notice_issued",
+    "draft",
+    "submitted",
+    "under_review",
+    "accepted",
+    "closed",
+    "supplement_requested",
+    "reassessment_ordered",
+    "onsite_inspection",
+    "rectification_ordered",
+    "rectification_submitted",
+    "verified",
+}
 STEPPING_ROLES = [Role.PROVIDER_ADMIN, Role.PROVIDER_MEMBER, Role.CAC_OFFICER, Role.MPS_OFFICER]
 
 
@@ -43,7 +54,8 @@ def test_any_run_of_allowed_steps_from_draft_stays_in_declared_states_and_closed
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_any_run_of_the_two_authorities_reviews_stays_declared_and_closes_only_when_both_closed(
-        data: st.DataObject) -> None:
+    data: st.DataObject,
+) -> None:
     tracks = both(FilingState.DRAFT)
     for _ in range(data.draw(st.integers(0, 60))):
         offered = [(a, r) for r in STEPPING_ROLES for a in actions_available(tracks, r)]

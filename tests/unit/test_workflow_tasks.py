@@ -51,10 +51,15 @@ def test_each_task_is_for_its_people_only(task: Task, actor: Actor) -> None:
     assert actor_may(task, actor) is (actor in WHO[task])
 
 
-@pytest.mark.parametrize(("task", "state"), list(itertools.product(
-    [Task.EDIT_ASSESSMENT, Task.RECORD_JUDGEMENT, Task.INVITE_ASSESSOR, Task.SIGN_CONCLUSION], S)))
+@pytest.mark.parametrize(
+    ("task", "state"),
+    list(
+        itertools.product([Task.EDIT_ASSESSMENT, Task.RECORD_JUDGEMENT, Task.INVITE_ASSESSOR, Task.SIGN_CONCLUSION], S)
+    ),
+)
 def test_the_assessment_is_open_only_in_draft_and_when_a_supplement_was_asked_for(
-        task: Task, state: FilingState) -> None:
+    task: Task, state: FilingState
+) -> None:
     assert state_allows(task, Standing(state, frozenset({state}))) is (state in OPEN)
 
 
@@ -125,5 +130,13 @@ def test_a_closed_filing_offers_nothing_to_anyone() -> None:
     for actor in ACTORS:
         may = permissions(actor, standing({CAC: S.CLOSED, MPS: S.CLOSED}, actor.role))
         assert may.closed and may.actions == ()
-        assert not any((may.can_edit_assessment, may.can_record_judgement, may.can_invite_assessor,
-                        may.can_sign_conclusion, may.can_comment, may.can_answer_rectification))
+        assert not any(
+            (
+                may.can_edit_assessment,
+                may.can_record_judgement,
+                may.can_invite_assessor,
+                may.can_sign_conclusion,
+                may.can_comment,
+                may.can_answer_rectification,
+            )
+        )

@@ -27,12 +27,17 @@ def unsafe_name(name: str) -> bool:
     """Absolute, drive-qualified, backslashed, empty or climbing (`..`) member paths, and names with
     invisible or direction-changing characters (domain/filenames.py)."""
     parts = name.split("/")
-    return (name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\\" in name or not name
-            or bool(hidden_characters(name)))
+    return (
+        name.startswith(("/", "\\"))
+        or ":" in parts[0]
+        or ".." in parts
+        or "\\" in name
+        or not name
+        or bool(hidden_characters(name))
+    )
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, room: int, refuse: Refuse,
-                 too_large: Refuse) -> bytes:
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, room: int, refuse: Refuse, too_large: Refuse) -> bytes:
     """One member, decompressed a chunk at a time; refused as soon as it passes `room` bytes, whatever
     its header claims."""
     chunks: list[bytes] = []
@@ -63,8 +68,14 @@ def _check_entry(info: zipfile.ZipInfo, refuse: Refuse, too_large: Refuse, max_m
         raise too_large(f"member '{name}' expands {info.file_size // info.compress_size}x: a zip bomb")
 
 
-def read_members(data: bytes, refuse: Refuse, *, max_member_bytes: int = MAX_MEMBER_BYTES,
-                 max_total_bytes: int = MAX_TOTAL_BYTES, too_large: Refuse | None = None) -> dict[str, bytes]:
+def read_members(
+    data: bytes,
+    refuse: Refuse,
+    *,
+    max_member_bytes: int = MAX_MEMBER_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    too_large: Refuse | None = None,
+) -> dict[str, bytes]:
     """Every file member, after checks against traversal, links, duplicates, bombs and oversize;
     `refuse(reason)` makes the error raised (each caller words and classes it its own way), and
     `too_large(reason)` the error for sizes (default: `refuse`). At most `max_total_bytes` are ever

@@ -41,8 +41,15 @@ def literal_address(host: str) -> Address | None:
 
 def inside(address: Address) -> bool:
     """Whether the address belongs to the platform's own or a private network."""
-    return (address in METADATA or address.is_loopback or address.is_link_local or address.is_private
-            or address.is_reserved or address.is_multicast or address.is_unspecified)
+    return (
+        address in METADATA
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
 
 
 def check_url(url: str, allowed_hosts: list[str], field: str = "url") -> str:
@@ -52,16 +59,17 @@ def check_url(url: str, allowed_hosts: list[str], field: str = "url") -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or len(text) > 500:
         raise InputError(f"'{redact(text)}' is not an http(s) URL", field=field)
     if parts.username is not None or parts.password is not None:
-        raise InputError("the URL holds credentials; the endpoint's secret signs each delivery instead",
-                         field=field)
+        raise InputError("the URL holds credentials; the endpoint's secret signs each delivery instead", field=field)
     host = parts.hostname.lower().rstrip(".")
     if host in allowed_hosts:
         return text
     address = literal_address(host)
     if host in LOCAL_NAMES or host.endswith(".localhost") or (address is not None and inside(address)):
-        raise InputError(f"'{host}' is a loopback, private, link-local or metadata address; the platform does "
-                         "not send there (an operator may allow a host in REDLINE_OUTBOUND_ALLOWED_HOSTS)",
-                         field=field)
+        raise InputError(
+            f"'{host}' is a loopback, private, link-local or metadata address; the platform does "
+            "not send there (an operator may allow a host in REDLINE_OUTBOUND_ALLOWED_HOSTS)",
+            field=field,
+        )
     return text
 
 
@@ -72,15 +80,15 @@ def check_resolved(url: str, allowed_hosts: list[str]) -> None:
     if host in allowed_hosts:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(
+            host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+        )
     except OSError as exc:
         raise InputError(f"cannot resolve '{host}': {exc}", field="url") from None
     for info in infos:
         address = literal_address(str(info[4][0]))
         if address is not None and inside(address):
-            raise InputError(f"'{host}' resolves to {address}, an address the platform does not send to",
-                             field="url")
+            raise InputError(f"'{host}' resolves to {address}, an address the platform does not send to", field="url")
 
 
 def redact(url: str) -> str:

@@ -34,8 +34,9 @@ OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="File to write."
 def init(
     service: Annotated[Path, typer.Argument(help="Service profile YAML.", show_default=False)],
     output: OutputOpt,
-    change: Annotated[Path | None, typer.Option("--change", "-c", help="Change YAML that "
-                                                "occasions the assessment (optional).")] = None,
+    change: Annotated[
+        Path | None, typer.Option("--change", "-c", help="Change YAML that occasions the assessment (optional).")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a questionnaire with every checklist question that applies to the service."""
@@ -43,9 +44,13 @@ def init(
     if output.exists() and not force:
         raise InputError("already exists; pass --force to overwrite", source=str(output))
     started = start_questionnaire(book, service, change)
-    text = render_questionnaire(book, started.service_doc.data,
-                                started.change_doc.data if started.change_doc else None,
-                                started.checklists, dt.date.today())
+    text = render_questionnaire(
+        book,
+        started.service_doc.data,
+        started.change_doc.data if started.change_doc else None,
+        started.checklists,
+        dt.date.today(),
+    )
     write_atomically(output, text)
     items = sum(len(c.items) for c in started.checklists)
     out.print(f"wrote {output}: {items} questions from {', '.join(c.id for c in started.checklists)}", markup=False)
@@ -53,8 +58,7 @@ def init(
 
 @app.command("report")
 def report(
-    answers: Annotated[Path, typer.Argument(help="Answers YAML (from `assess init`).",
-                                            show_default=False)],
+    answers: Annotated[Path, typer.Argument(help="Answers YAML (from `assess init`).", show_default=False)],
     output: OutputOpt,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="html or json.")] = Format.HTML,
     lang: LangOpt = "zh-CN",
@@ -70,5 +74,8 @@ def report(
     write_atomically(output, content)
     out.print(f"wrote {output} · conclusion {run.conclusion.value} · sha256 {document['seal']['digest']}", markup=False)
     if document["other"]["unverified_citations"]:
-        err.print(f"note: {document['other']['unverified_citations']} citation(s) rest on statute "
-                  "text not yet verified against an official source; they are marked in the report.", markup=False)
+        err.print(
+            f"note: {document['other']['unverified_citations']} citation(s) rest on statute "
+            "text not yet verified against an official source; they are marked in the report.",
+            markup=False,
+        )

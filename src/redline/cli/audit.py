@@ -13,8 +13,9 @@ from redline.errors import CheckFailedError, InputError
 from .common import JsonOpt, out, write_atomically
 
 audit_app = typer.Typer(help="The audit chain and its signed checkpoints.", no_args_is_help=True)
-checkpoints_app = typer.Typer(help="Signed checkpoints: export them for a witness, check a witness's copy.",
-                              no_args_is_help=True)
+checkpoints_app = typer.Typer(
+    help="Signed checkpoints: export them for a witness, check a witness's copy.", no_args_is_help=True
+)
 audit_app.add_typer(checkpoints_app, name="checkpoints")
 
 
@@ -28,19 +29,31 @@ def audit_verify(as_json: JsonOpt = False) -> None:
 
     chain, marks = checkpoint_verify.verify_installation(platform_context())
     if as_json:
-        out.print_json(json.dumps({"ok": chain.ok and marks is not None and marks.ok, "entries": chain.entries,
-                                   "first_broken": chain.first_broken, "reason": chain.reason,
-                                   "checkpoints": marks.checkpoints if marks else None,
-                                   "reports_covered": marks.reports if marks else None,
-                                   "checkpoint_reason": marks.reason if marks else None}, ensure_ascii=False))
+        out.print_json(
+            json.dumps(
+                {
+                    "ok": chain.ok and marks is not None and marks.ok,
+                    "entries": chain.entries,
+                    "first_broken": chain.first_broken,
+                    "reason": chain.reason,
+                    "checkpoints": marks.checkpoints if marks else None,
+                    "reports_covered": marks.reports if marks else None,
+                    "checkpoint_reason": marks.reason if marks else None,
+                },
+                ensure_ascii=False,
+            )
+        )
     if not chain.ok:
         raise CheckFailedError(f"audit chain broken at entry {chain.first_broken}: {chain.reason}")
     assert marks is not None
     if not marks.ok:
         raise CheckFailedError(f"signed checkpoints: {marks.reason}")
     if not as_json:
-        out.print(f"audit chain intact: {chain.entries} entries; {marks.checkpoints} checkpoint(s) signed by the "
-                  f"platform key hold, covering {marks.reports} sealed report(s)", markup=False)
+        out.print(
+            f"audit chain intact: {chain.entries} entries; {marks.checkpoints} checkpoint(s) signed by the "
+            f"platform key hold, covering {marks.reports} sealed report(s)",
+            markup=False,
+        )
 
 
 @audit_app.command("checkpoint")
@@ -71,8 +84,9 @@ def checkpoints_export(
 
 @checkpoints_app.command("verify")
 def checkpoints_verify(
-    file: Annotated[Path, typer.Argument(help="A file written by `redline audit checkpoints export`.",
-                                         show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A file written by `redline audit checkpoints export`.", show_default=False)
+    ],
 ) -> None:
     """Witness check: a kept copy of the checkpoints against the live database, with the key in the copy
     (exit 1 naming the first break)."""
@@ -91,5 +105,7 @@ def checkpoints_verify(
         raise CheckFailedError(f"audit chain broken at entry {chain.first_broken}: {chain.reason}")
     if not result.ok:
         raise CheckFailedError(f"witnessed checkpoints: {result.reason}", source=str(file))
-    out.print(f"{len(items)} witnessed checkpoint(s) hold against this database, covering {result.reports} "
-              "sealed report(s)", markup=False)
+    out.print(
+        f"{len(items)} witnessed checkpoint(s) hold against this database, covering {result.reports} sealed report(s)",
+        markup=False,
+    )

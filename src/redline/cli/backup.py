@@ -35,8 +35,9 @@ def _progress(enabled: bool) -> Iterator[Any]:
     if not enabled:
         yield lambda *_: None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def update(step: str, done: int, total: int) -> None:
@@ -52,9 +53,16 @@ def _progress(enabled: bool) -> Iterator[Any]:
 @backup_app.callback()
 def backup(
     typer_ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Archive to write: FILE.tar.zst (zstd), "
-                                                "FILE.tar.gz or FILE.tar. Written whole or not at all, mode 0600.",
-                                                show_default=False)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Archive to write: FILE.tar.zst (zstd), "
+            "FILE.tar.gz or FILE.tar. Written whole or not at all, mode 0600.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a backup archive; `redline backup verify FILE` checks one."""
@@ -68,19 +76,36 @@ def backup(
     with _progress(not as_json) as progress:
         result = create_backup(settings, output, progress=progress)
     if as_json:
-        out.print_json(json.dumps({"path": str(result.path), "size": result.size, "rows": result.rows,
-                                   "blobs": result.blobs, "keys": result.keys, "private_keys": result.private_keys,
-                                   "alembic_revision": result.manifest["alembic_revision"]}, ensure_ascii=False))
+        out.print_json(
+            json.dumps(
+                {
+                    "path": str(result.path),
+                    "size": result.size,
+                    "rows": result.rows,
+                    "blobs": result.blobs,
+                    "keys": result.keys,
+                    "private_keys": result.private_keys,
+                    "alembic_revision": result.manifest["alembic_revision"],
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
-        out.print(f"wrote {result.path} ({result.size} bytes): {sum(result.rows.values())} rows in "
-                  f"{len(result.rows)} tables, {result.blobs} blobs, {len(result.keys)} key files; "
-                  f"schema revision {result.manifest['alembic_revision']}", markup=False)
+        out.print(
+            f"wrote {result.path} ({result.size} bytes): {sum(result.rows.values())} rows in "
+            f"{len(result.rows)} tables, {result.blobs} blobs, {len(result.keys)} key files; "
+            f"schema revision {result.manifest['alembic_revision']}",
+            markup=False,
+        )
     if result.private_keys:
         keys = escape(", ".join(result.private_keys))
-        err.print(f"[yellow]warning:[/yellow] the backup contains private keys ({keys}); "
-                  "keep it as secret as the keys themselves")
-    err.print("[yellow]note:[/yellow] the backup holds password hashes and webhook secrets; it is written with "
-              "mode 0600")
+        err.print(
+            f"[yellow]warning:[/yellow] the backup contains private keys ({keys}); "
+            "keep it as secret as the keys themselves"
+        )
+    err.print(
+        "[yellow]note:[/yellow] the backup holds password hashes and webhook secrets; it is written with mode 0600"
+    )
 
 
 def _manifest_table(manifest: Manifest) -> Table:
@@ -109,26 +134,48 @@ def verify(
         raise CheckFailedError(exc.message, source=exc.source) from None
     head = code_head()
     if as_json:
-        out.print_json(json.dumps({"ok": True, **{k: v for k, v in manifest.data.items() if k != "members"},
-                                   "restorable_here": manifest.revision == head}, ensure_ascii=False))
+        out.print_json(
+            json.dumps(
+                {
+                    "ok": True,
+                    **{k: v for k, v in manifest.data.items() if k != "members"},
+                    "restorable_here": manifest.revision == head,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     out.print(_manifest_table(manifest), markup=False)
-    out.print(f"archive intact: {len(manifest.members) + 1} members match the manifest · made "
-              f"{manifest.data.get('created_at')} by redline {manifest.data.get('redline_version')} from "
-              f"{manifest.data.get('source_dialect')} · schema revision {manifest.revision}"
-              + ("" if manifest.revision == head else f" (this redline expects {head}: restore it with the "
-                 "redline version that made it)"), markup=False)
+    out.print(
+        f"archive intact: {len(manifest.members) + 1} members match the manifest · made "
+        f"{manifest.data.get('created_at')} by redline {manifest.data.get('redline_version')} from "
+        f"{manifest.data.get('source_dialect')} · schema revision {manifest.revision}"
+        + (
+            ""
+            if manifest.revision == head
+            else f" (this redline expects {head}: restore it with the redline version that made it)"
+        ),
+        markup=False,
+    )
 
 
 def restore(
-    archive: Annotated[Path, typer.Argument(help="The backup archive (.tar.zst, .tar.gz or .tar).",
-                                            show_default=False)],
-    database_url: Annotated[str | None, typer.Option(help="Target database; it must be empty. Default: "
-                                                     "REDLINE_DATABASE_URL.", show_default=False)] = None,
-    blob_dir: Annotated[Path | None, typer.Option(help="Target blob directory. Default: REDLINE_BLOB_DIR.",
-                                                  show_default=False)] = None,
-    key_dir: Annotated[Path | None, typer.Option(help="Target key directory (files written with mode 0600). "
-                                                 "Default: REDLINE_KEY_DIR.", show_default=False)] = None,
+    archive: Annotated[
+        Path, typer.Argument(help="The backup archive (.tar.zst, .tar.gz or .tar).", show_default=False)
+    ],
+    database_url: Annotated[
+        str | None,
+        typer.Option(help="Target database; it must be empty. Default: REDLINE_DATABASE_URL.", show_default=False),
+    ] = None,
+    blob_dir: Annotated[
+        Path | None, typer.Option(help="Target blob directory. Default: REDLINE_BLOB_DIR.", show_default=False)
+    ] = None,
+    key_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Target key directory (files written with mode 0600). Default: REDLINE_KEY_DIR.", show_default=False
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Restore a backup into an EMPTY database (SQLite or PostgreSQL, from either), then verify the
@@ -140,12 +187,20 @@ def restore(
         raise InputError("no such file", source=str(archive))
     settings = platform_settings()
     with _progress(not as_json) as progress:
-        report = restore_backup(archive, database_url=database_url or settings.database_url,
-                                blob_dir=blob_dir or settings.blob_dir, key_dir=key_dir or settings.key_dir,
-                                progress=progress)
+        report = restore_backup(
+            archive,
+            database_url=database_url or settings.database_url,
+            blob_dir=blob_dir or settings.blob_dir,
+            key_dir=key_dir or settings.key_dir,
+            progress=progress,
+        )
     if as_json:
-        out.print_json(json.dumps({"ok": report.ok, "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail}
-                                                                for c in report.checks]}, ensure_ascii=False))
+        out.print_json(
+            json.dumps(
+                {"ok": report.ok, "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks]},
+                ensure_ascii=False,
+            )
+        )
     else:
         table = Table(title=plain(f"restored {archive.name}")[0])
         for col in ("check", "result", "detail"):

@@ -15,8 +15,9 @@ from redline.probes.base import option_value
 
 from .common import JsonOpt, acting_as, err, out, parse_date, plain
 
-campaign_app = typer.Typer(help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.",
-                           no_args_is_help=True)
+campaign_app = typer.Typer(
+    help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.", no_args_is_help=True
+)
 AsOpt = Annotated[str, typer.Option("--as", help="Account whose access applies (a regulator, or a provider).")]
 
 
@@ -28,8 +29,9 @@ def _options(pairs: list[str], probes: list[str]) -> dict[str, dict[str, Any]]:
         name, body = (target, rest) if colon and target in options else (probes[0] if len(probes) == 1 else "", pair)
         key, sep, value = body.partition("=")
         if not name or not sep or not key:
-            raise InputError(f"option '{pair}' is not KEY=VALUE (or PROBE:KEY=VALUE with several probes)",
-                             field="--option")
+            raise InputError(
+                f"option '{pair}' is not KEY=VALUE (or PROBE:KEY=VALUE with several probes)", field="--option"
+            )
         options[name][key] = option_value(value)
     return options
 
@@ -43,24 +45,41 @@ def create(
     probe: Annotated[list[str], typer.Option("--probe", help="Probe to run; repeat.")],
     start: Annotated[str, typer.Option("--start", help="Period start, YYYY-MM-DD.")],
     end: Annotated[str, typer.Option("--end", help="Period end, YYYY-MM-DD.")],
-    option: Annotated[list[str] | None, typer.Option("--option", help=(
-        "Probe option KEY=VALUE; a file option (terms, mapping, log_format) takes the digest that "
-        "`campaign add-file` prints."))] = None,
-    technology: Annotated[list[str] | None, typer.Option("--technology", help="Technology in scope; repeat.")]
-    = None,
-    provider: Annotated[list[int] | None, typer.Option("--provider", help="Provider id in scope; repeat "
-                                                       "(none: every provider in the region).")] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            help=(
+                "Probe option KEY=VALUE; a file option (terms, mapping, log_format) takes the digest that "
+                "`campaign add-file` prints."
+            ),
+        ),
+    ] = None,
+    technology: Annotated[list[str] | None, typer.Option("--technology", help="Technology in scope; repeat.")] = None,
+    provider: Annotated[
+        list[int] | None,
+        typer.Option("--provider", help="Provider id in scope; repeat (none: every provider in the region)."),
+    ] = None,
 ) -> None:
     """Open a campaign; prints its id."""
     from redline.services.patrol.campaigns import CampaignSpec, create_campaign
 
     ctx, p = acting_as(as_user)
     options = _options(option or [], probe)
-    campaign_id = create_campaign(ctx, p, CampaignSpec(
-        name=name, region=region, basis=basis, period_start=parse_date(start, "--start"),
-        period_end=parse_date(end, "--end"),
-        probes=[{"name": x, "options": options[x]} for x in probe], technologies=technology or [],
-        provider_ids=provider or []))
+    campaign_id = create_campaign(
+        ctx,
+        p,
+        CampaignSpec(
+            name=name,
+            region=region,
+            basis=basis,
+            period_start=parse_date(start, "--start"),
+            period_end=parse_date(end, "--end"),
+            probes=[{"name": x, "options": options[x]} for x in probe],
+            technologies=technology or [],
+            provider_ids=provider or [],
+        ),
+    )
     out.print(str(campaign_id), markup=False)
 
 
@@ -112,8 +131,12 @@ def add_file(
 def run(
     campaign: Annotated[int, typer.Argument(help="Campaign id.")],
     as_user: AsOpt,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler tcp://HOST:PORT "
-                                                  "(default REDLINE_DASK_SCHEDULER, else all local cores).")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler tcp://HOST:PORT (default REDLINE_DASK_SCHEDULER, else all local cores)."
+        ),
+    ] = None,
     probe: Annotated[str | None, typer.Option("--probe", help="Run only this probe of the campaign.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -121,22 +144,40 @@ def run(
     from redline.services.patrol.campaign_runs import run_now
 
     ctx, p = acting_as(as_user)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
-                  disable=as_json, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        disable=as_json,
+        transient=True,
+    ) as progress:
         task = progress.add_task(f"campaign {campaign}", total=None)
-        results = run_now(ctx, p, campaign, probe_name=probe, scheduler=scheduler,
-                          on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        results = run_now(
+            ctx,
+            p,
+            campaign,
+            probe_name=probe,
+            scheduler=scheduler,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
     if as_json:
         out.print_json(json.dumps(results, ensure_ascii=False))
         return
     for r in results:
-        out.print(f"run {r['run_id']}: {r['probe']}@{r['probe_version']}: {r['files']} file(s), "
-                  f"{r['findings']} finding(s), sealed {r['result_sha256'][:16]}", markup=False)
+        out.print(
+            f"run {r['run_id']}: {r['probe']}@{r['probe_version']}: {r['files']} file(s), "
+            f"{r['findings']} finding(s), sealed {r['result_sha256'][:16]}",
+            markup=False,
+        )
 
 
 @campaign_app.command("show")
-def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt, as_json: JsonOpt = False,
-         ) -> None:
+def show(
+    campaign: Annotated[int, typer.Argument(help="Campaign id.")],
+    as_user: AsOpt,
+    as_json: JsonOpt = False,
+) -> None:
     """The campaign's dashboard: providers covered, findings by severity and category, runs."""
     from redline.services.patrol.campaigns import dashboard
     from redline.services.patrol.views import DashboardOut
@@ -147,8 +188,10 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     c = data["campaign"]
-    out.print(f"{c['name']} · {c['region']} · {c['period_start']}–{c['period_end']} · basis {', '.join(c['basis'])}",
-              markup=False)
+    out.print(
+        f"{c['name']} · {c['region']} · {c['period_start']}–{c['period_end']} · basis {', '.join(c['basis'])}",
+        markup=False,
+    )
     table = Table(title="providers")
     for col in ("id", "provider", "samples", "findings"):
         table.add_column(col)
@@ -158,13 +201,16 @@ def show(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user:
     out.print("by severity: " + (", ".join(f"{k} {v}" for k, v in data["by_severity"].items()) or "none"), markup=False)
     out.print("by category: " + (", ".join(f"{k} {v}" for k, v in data["by_category"].items()) or "none"), markup=False)
     for r in data["runs"]:
-        out.print(f"run {r['id']} {r['probe']}@{r['probe_version']}: {r['state']} {r['files_done']}/{r['files_total']}",
-                  markup=False)
+        out.print(
+            f"run {r['id']} {r['probe']}@{r['probe_version']}: {r['state']} {r['files_done']}/{r['files_total']}",
+            markup=False,
+        )
 
 
 @campaign_app.command("findings")
-def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt,
-             as_json: JsonOpt = False) -> None:
+def findings(
+    campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt, as_json: JsonOpt = False
+) -> None:
     """The campaign's findings (a provider sees only its own)."""
     from redline.services.patrol import campaigns
     from redline.services.patrol.views import FindingOut
@@ -178,8 +224,18 @@ def findings(campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_u
     for col in ("id", "provider", "severity", "category", "sample", "finding", "probe", "action"):
         table.add_column(col, overflow="fold")
     for f in rows:
-        table.add_row(*plain(f["id"], f["provider_id"], f["severity"], f["category"], f["location"], f["message"],
-                             f"{f['probe']}@{f['probe_version']}", f["action"] or ""))
+        table.add_row(
+            *plain(
+                f["id"],
+                f["provider_id"],
+                f["severity"],
+                f["category"],
+                f["location"],
+                f["message"],
+                f"{f['probe']}@{f['probe_version']}",
+                f["action"] or "",
+            )
+        )
     out.print(table, soft_wrap=False)
 
 
@@ -188,8 +244,14 @@ def act(
     finding: Annotated[int, typer.Argument(help="Finding id (see `redline campaign findings`).")],
     as_user: AsOpt,
     action: Annotated[str, typer.Option("--action", help="summons, rectification or supplement.")],
-    filing: Annotated[int | None, typer.Option("--filing", help="The provider's filing to act in (required for "
-                                               "an order or a request; without it the choices are listed).")] = None,
+    filing: Annotated[
+        int | None,
+        typer.Option(
+            "--filing",
+            help="The provider's filing to act in (required for "
+            "an order or a request; without it the choices are listed).",
+        ),
+    ] = None,
     due: Annotated[str | None, typer.Option("--due", help="Deadline, YYYY-MM-DD.")] = None,
     note: Annotated[str, typer.Option("--note", help="Added to the text.")] = "",
 ) -> None:
@@ -198,14 +260,16 @@ def act(
 
     ctx, p = acting_as(as_user)
     try:
-        done = act_on_finding(ctx, p, finding, action, filing_id=filing,
-                              due=parse_date(due, "--due") if due else None, note=note)
+        done = act_on_finding(
+            ctx, p, finding, action, filing_id=filing, due=parse_date(due, "--due") if due else None, note=note
+        )
     except InputError as exc:
         if exc.field != "filing_id" or filing is not None:
             raise
         # the service never picks a filing: name the ones the officer may choose from
         choices = "; ".join(f"--filing {c.id}: {c.title} ({c.state})" for c in filing_choices_for(ctx, p, finding))
-        raise InputError(f"{exc.message}: {choices or 'the provider has no filing you can act in'}",
-                         field="filing_id") from None
+        raise InputError(
+            f"{exc.message}: {choices or 'the provider has no filing you can act in'}", field="filing_id"
+        ) from None
     where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"
     out.print(f"{done.action.value}: {where}", markup=False)

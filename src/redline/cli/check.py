@@ -47,8 +47,10 @@ def _print_head(evaluation: Evaluation, lang: str) -> None:
         answer = _("yes") if found.public_opinion else _("no")
         if found.requires_judgement:
             answer = _("depends on judgement")
-        out.print(escape(_("Public-opinion attributes (Art. 2): {answer}").format(answer=answer))
-                  + _judgement(found.requires_judgement, lang))
+        out.print(
+            escape(_("Public-opinion attributes (Art. 2): {answer}").format(answer=answer))
+            + _judgement(found.requires_judgement, lang)
+        )
         out.print(f"[dim]{escape(pick(found.explanation, lang))}[/dim]")
     out.print(escape(pick(evaluation.summary, lang)))
     for note in evaluation.notes:
@@ -79,27 +81,40 @@ def print_evaluation(evaluation: Evaluation, lang: str) -> None:
         for col in ("#", _("Obligation"), _("Due"), _("Recipients")):
             table.add_column(col, overflow="fold")
         for n, ob in enumerate(evaluation.obligations, start=1):
-            table.add_row(str(n), f"{escape(pick(ob.title, lang))}{outcome_mark(ob, lang)}\n"
-                          f"[dim]{escape(ob.trigger_id)}[/dim]",
-                          due_prefix(ob, lang) + _due_text(ob.due, lang),
-                          "\n".join(escape(pick(a.name, lang)) for a in ob.recipients))
+            table.add_row(
+                str(n),
+                f"{escape(pick(ob.title, lang))}{outcome_mark(ob, lang)}\n[dim]{escape(ob.trigger_id)}[/dim]",
+                due_prefix(ob, lang) + _due_text(ob.due, lang),
+                "\n".join(escape(pick(a.name, lang)) for a in ob.recipients),
+            )
         out.print(table, soft_wrap=False)
         _print_basis(evaluation, lang)
     if evaluation.not_triggered:
         out.print("[bold]" + escape(_("Not triggered")) + "[/bold]")
         for nt in evaluation.not_triggered:
-            out.print(f"  • {escape(pick(nt.title, lang))} [dim]({escape(nt.trigger_id)})[/dim]"
-                      f"{skipped_mark(nt, lang)}: {escape(pick(nt.reason, lang))}")
+            out.print(
+                f"  • {escape(pick(nt.title, lang))} [dim]({escape(nt.trigger_id)})[/dim]"
+                f"{skipped_mark(nt, lang)}: {escape(pick(nt.reason, lang))}"
+            )
     print_questions(evaluation, lang)
 
 
 def check(
     service: Annotated[Path, typer.Argument(help="Service profile YAML.", show_default=False)],
-    change: Annotated[list[Path] | None, typer.Option(
-        "--change", "-c", help="Change YAML: one change, or 'changes:' with several. Repeat the option for "
-        "several files; every change is evaluated, in order.", show_default=False)] = None,
-    as_of: Annotated[dt.datetime | None, typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="Judge overdue as of this date (default today).")] = None,
+    change: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--change",
+            "-c",
+            help="Change YAML: one change, or 'changes:' with several. Repeat the option for "
+            "several files; every change is evaluated, in order.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge overdue as of this date (default today)."),
+    ] = None,
     holidays: HolidaysOpt = None,
     override_holidays: OverrideHolidaysOpt = False,
     as_json: JsonOpt = False,

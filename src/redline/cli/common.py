@@ -25,15 +25,20 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 HolidaysOpt = Annotated[
     list[Path] | None,
-    typer.Option("--holidays", help="Extra holiday schedule file or directory (YAML, one year "
-                 "per file) for years chinesecalendar does not know. Also REDLINE_HOLIDAYS.",
-                 show_default=False),
+    typer.Option(
+        "--holidays",
+        help="Extra holiday schedule file or directory (YAML, one year "
+        "per file) for years chinesecalendar does not know. Also REDLINE_HOLIDAYS.",
+        show_default=False,
+    ),
 ]
 OverrideHolidaysOpt = Annotated[
     bool,
-    typer.Option("--override-official-holidays",
-                 help="Let a --holidays file replace a year chinesecalendar already holds; the output then "
-                      "says so. Also REDLINE_HOLIDAYS_OVERRIDE=1."),
+    typer.Option(
+        "--override-official-holidays",
+        help="Let a --holidays file replace a year chinesecalendar already holds; the output then "
+        "says so. Also REDLINE_HOLIDAYS_OVERRIDE=1.",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Output language: zh-CN or en.")]

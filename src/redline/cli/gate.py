@@ -50,20 +50,24 @@ def _articles(item: GateItem) -> str:
 def _basis_lines(item: GateItem, lang: str) -> list[str]:
     """Full citations below the table, one per line, so CI logs keep them whole (as Rich markup,
     escaped): the obligation's articles, then those its deadline rests on."""
-    return [escape(f"{q.cite}: {quote_words(q, lang)}")
-            for q in (*item.obligation.quotes, *item.obligation.due_quotes)]
+    return [escape(f"{q.cite}: {quote_words(q, lang)}") for q in (*item.obligation.quotes, *item.obligation.due_quotes)]
 
 
 def _what(item: GateItem, lang: str) -> str:
     c = item.change
     cause = ", ".join((*c.capabilities, *c.technologies)) or f"{c.mau_before} → {c.mau_after}"
     kind = c.kind.value if c.kind else ""
-    return (f"{escape(pick(item.obligation.title, lang))}\n"
-            f"[dim]{escape(f'{item.obligation.trigger_id} · {kind}: {cause}')}[/dim]")
+    return (
+        f"{escape(pick(item.obligation.title, lang))}\n"
+        f"[dim]{escape(f'{item.obligation.trigger_id} · {kind}: {cause}')}[/dim]"
+    )
 
 
-_COVERAGE = {Coverage.ACCEPTED: ("green", N_("accepted")), Coverage.PENDING: ("yellow", N_("submitted, not accepted")),
-             Coverage.MISSING: ("red", N_("not submitted"))}
+_COVERAGE = {
+    Coverage.ACCEPTED: ("green", N_("accepted")),
+    Coverage.PENDING: ("yellow", N_("submitted, not accepted")),
+    Coverage.MISSING: ("red", N_("not submitted")),
+}
 
 
 def _covered(item: GateItem, lang: str) -> str:
@@ -77,9 +81,11 @@ def _covered(item: GateItem, lang: str) -> str:
 
 def _baseline_line(b: Baseline, lang: str) -> str:
     _ = gettext_for(lang)
-    basis = {"file": _("baseline file"),
-             "accepted_filing": _("platform: last accepted filing #{id}").format(id=b.filing_id),
-             "registered": _("platform: registered profile (no accepted filing yet)")}[b.basis]
+    basis = {
+        "file": _("baseline file"),
+        "accepted_filing": _("platform: last accepted filing #{id}").format(id=b.filing_id),
+        "registered": _("platform: registered profile (no accepted filing yet)"),
+    }[b.basis]
     return escape(f"{basis} · {b.source}")
 
 
@@ -93,8 +99,12 @@ def print_result(result: GateResult, lang: str) -> None:
         for col in (_("Articles"), _("Obligation"), _("Due"), _("Covered")):
             table.add_column(col, overflow="fold")
         for item in result.items:
-            table.add_row(_articles(item), _what(item, lang), escape(due_of(item.obligation.due, lang, release=True)),
-                          _covered(item, lang))
+            table.add_row(
+                _articles(item),
+                _what(item, lang),
+                escape(due_of(item.obligation.due, lang, release=True)),
+                _covered(item, lang),
+            )
         out.print(table, soft_wrap=False)
         out.print("[bold]" + escape(_("Basis")) + "[/bold]")
         for line in dict.fromkeys(line for item in result.items for line in _basis_lines(item, lang)):
@@ -114,9 +124,12 @@ def _all_warnings(result: GateResult) -> list[Text]:
     extra = []
     if pending and not result.require_accepted:
         ids = ", ".join(f"#{i.filing_id}" for i in pending)
-        extra.append(Text(f"评估报告已提交但尚未受理（{ids}）；使用 --require-accepted 时将不通过。",
-                          f"assessment reports submitted but not yet accepted ({ids}); "
-                          "--require-accepted would fail the gate."))
+        extra.append(
+            Text(
+                f"评估报告已提交但尚未受理（{ids}）；使用 --require-accepted 时将不通过。",
+                f"assessment reports submitted but not yet accepted ({ids}); --require-accepted would fail the gate.",
+            )
+        )
     return [*result.warnings, *extra]
 
 
@@ -127,22 +140,46 @@ def result_json(result: GateResult) -> dict[str, Any]:
         "date": result.date.isoformat(),
         "require_accepted": result.require_accepted,
         "service": result.service,
-        "baseline": {"source": b.source, "basis": b.basis, "filing_id": b.filing_id,
-                     "capabilities": list(b.capabilities), "technologies": list(b.technologies),
-                     "monthly_active_users": b.monthly_active_users},
+        "baseline": {
+            "source": b.source,
+            "basis": b.basis,
+            "filing_id": b.filing_id,
+            "capabilities": list(b.capabilities),
+            "technologies": list(b.technologies),
+            "monthly_active_users": b.monthly_active_users,
+        },
         "changes": [jsonable(c) for c in result.changes],
-        "obligations": [{
-            "trigger_id": i.obligation.trigger_id, "kind": i.obligation.kind.value,
-            "title": jsonable(i.obligation.title), "change": i.change.kind.value if i.change.kind else None,
-            "capabilities": list(i.change.capabilities), "technologies": list(i.change.technologies),
-            "gating": i.gating, "coverage": i.coverage.value, "blocking": i in result.blocking(),
-            "filing": {"id": i.filing_id, "state": i.filing_state} if i.filing_id else None,
-            "due": {"rule": i.obligation.due.rule.value, "date": jsonable(i.obligation.due.date),
-                    "provisional": i.obligation.due.provisional},
-            "articles": [{"cite": q.cite, "regulation": q.regulation_title_zh, "label_zh": q.label_zh,
-                          "label_en": q.label_en, "text": q.text, "status": q.status.value}
-                         for q in i.obligation.quotes],
-        } for i in result.items],
+        "obligations": [
+            {
+                "trigger_id": i.obligation.trigger_id,
+                "kind": i.obligation.kind.value,
+                "title": jsonable(i.obligation.title),
+                "change": i.change.kind.value if i.change.kind else None,
+                "capabilities": list(i.change.capabilities),
+                "technologies": list(i.change.technologies),
+                "gating": i.gating,
+                "coverage": i.coverage.value,
+                "blocking": i in result.blocking(),
+                "filing": {"id": i.filing_id, "state": i.filing_state} if i.filing_id else None,
+                "due": {
+                    "rule": i.obligation.due.rule.value,
+                    "date": jsonable(i.obligation.due.date),
+                    "provisional": i.obligation.due.provisional,
+                },
+                "articles": [
+                    {
+                        "cite": q.cite,
+                        "regulation": q.regulation_title_zh,
+                        "label_zh": q.label_zh,
+                        "label_en": q.label_en,
+                        "text": q.text,
+                        "status": q.status.value,
+                    }
+                    for q in i.obligation.quotes
+                ],
+            }
+            for i in result.items
+        ],
         "warnings": [jsonable(w) for w in _all_warnings(result)],
     }
 
@@ -158,46 +195,75 @@ def _plain_http_off_host(url: str) -> bool:
     return parts.scheme == "http" and not loopback
 
 
-def _baseline(book: Rulebook, baseline: Path | None, platform: str | None, token: str | None,
-              service: int | None) -> Baseline:
+def _baseline(
+    book: Rulebook, baseline: Path | None, platform: str | None, token: str | None, service: int | None
+) -> Baseline:
     """A local baseline file wins over a platform named only in the environment."""
     if baseline is not None:
         if service is not None:
             raise InputError("give either --baseline or --service (with --platform), not both", field="--baseline")
         return baseline_from_manifest(read_manifest(book, baseline))
     if not platform:
-        raise InputError("give a baseline: --baseline FILE, or --platform URL --token TOKEN --service ID "
-                         "(or REDLINE_PLATFORM_URL and REDLINE_TOKEN)", field="--baseline")
+        raise InputError(
+            "give a baseline: --baseline FILE, or --platform URL --token TOKEN --service ID "
+            "(or REDLINE_PLATFORM_URL and REDLINE_TOKEN)",
+            field="--baseline",
+        )
     if not token:
         raise InputError("--platform needs an API token (--token or REDLINE_TOKEN)", field="--token")
     if service is None:
         raise InputError("--platform needs the service id (--service)", field="--service")
     url = platform.rstrip("/")
     if _plain_http_off_host(url):
-        err.print(f"[yellow]warning:[/yellow] {escape(url)} is plain http: the API token travels unencrypted; "
-                  "use https (警告：明文 http 会泄露 API 令牌，请使用 https)")
+        err.print(
+            f"[yellow]warning:[/yellow] {escape(url)} is plain http: the API token travels unencrypted; "
+            "use https (警告：明文 http 会泄露 API 令牌，请使用 https)"
+        )
     return baseline_from_platform(fetch_baseline(url, token, service), f"{url} service {service}")
 
 
 def gate(
-    manifest: Annotated[Path, typer.Argument(help="Service manifest: a service YAML file kept in the repository.",
-                                             show_default=False)],
-    baseline: Annotated[Path | None, typer.Option(
-        "--baseline", help="Local baseline: the service file as of the last accepted filing.",
-        show_default=False)] = None,
-    platform: Annotated[str | None, typer.Option(
-        "--platform", envvar="REDLINE_PLATFORM_URL", help="Platform base URL (or REDLINE_PLATFORM_URL).",
-        show_default=False)] = None,
-    token: Annotated[str | None, typer.Option(
-        "--token", envvar="REDLINE_TOKEN", help="API token of a provider user (or REDLINE_TOKEN).",
-        show_default=False, show_envvar=False)] = None,
-    service: Annotated[int | None, typer.Option("--service", min=1, help="The service's id on the platform.",
-                                                show_default=False)] = None,
-    date: Annotated[dt.datetime | None, typer.Option(
-        "--date", formats=["%Y-%m-%d"], help="Release date the changes are judged on (default today).")] = None,
-    require_accepted: Annotated[bool, typer.Option(
-        "--require-accepted", help="Fail unless every due assessment has been accepted, not only submitted.")]
-        = False,
+    manifest: Annotated[
+        Path, typer.Argument(help="Service manifest: a service YAML file kept in the repository.", show_default=False)
+    ],
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Local baseline: the service file as of the last accepted filing.", show_default=False
+        ),
+    ] = None,
+    platform: Annotated[
+        str | None,
+        typer.Option(
+            "--platform",
+            envvar="REDLINE_PLATFORM_URL",
+            help="Platform base URL (or REDLINE_PLATFORM_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="REDLINE_TOKEN",
+            help="API token of a provider user (or REDLINE_TOKEN).",
+            show_default=False,
+            show_envvar=False,
+        ),
+    ] = None,
+    service: Annotated[
+        int | None, typer.Option("--service", min=1, help="The service's id on the platform.", show_default=False)
+    ] = None,
+    date: Annotated[
+        dt.datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Release date the changes are judged on (default today)."),
+    ] = None,
+    require_accepted: Annotated[
+        bool,
+        typer.Option(
+            "--require-accepted", help="Fail unless every due assessment has been accepted, not only submitted."
+        ),
+    ] = False,
     holidays: HolidaysOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "zh-CN",
@@ -220,5 +286,6 @@ def gate(
         print_result(result, lang)
     if not result.passed:
         n = len(result.blocking())
-        raise CheckFailedError(f"gate failed: {n} security assessment(s) due and not "
-                               f"{'accepted' if require_accepted else 'submitted'}")
+        raise CheckFailedError(
+            f"gate failed: {n} security assessment(s) due and not {'accepted' if require_accepted else 'submitted'}"
+        )

@@ -63,8 +63,10 @@ def print_questions(evaluation: Evaluation, lang: str) -> None:
         no = _("; ").join(pick(t, lang) for t in question.if_no)
         out.print("   " + escape(_("If yes")) + f": {escape(yes or none)}")
         out.print("   " + escape(_("If no")) + f": {escape(no or none)}")
-        hint = _("record it in the change file: judgements: [{{question: {question}, answer: yes|no, "
-                 "by: name/role, date: date, reasons: why}}]").format(question=question.id.value)
+        hint = _(
+            "record it in the change file: judgements: [{{question: {question}, answer: yes|no, "
+            "by: name/role, date: date, reasons: why}}]"
+        ).format(question=question.id.value)
         out.print(f"   [dim]{escape(hint)}[/dim]")
     if evaluation.judgements:
         out.print("[bold]" + escape(_("Judgements recorded")) + "[/bold]")

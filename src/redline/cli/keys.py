@@ -14,8 +14,11 @@ from redline.reports.signatures import Algorithm, key_id, load_public_key, new_k
 
 from .common import JsonOpt, out
 
-keys_app = typer.Typer(help="Signing keys: make a key pair for `redline report sign`; register and approve the "
-                       "keys whose signatures this platform trusts.", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Signing keys: make a key pair for `redline report sign`; register and approve the "
+    "keys whose signatures this platform trusts.",
+    no_args_is_help=True,
+)
 
 
 def _file_stem(name: str) -> str:
@@ -40,11 +43,25 @@ def _write_new(path: Path, text: str, mode: int) -> None:
 
 @keys_app.command("new")
 def new(
-    name: Annotated[str, typer.Option("--name", "-n", help="The signer: a person or organisation, shown "
-                                      "when a signature is verified; also the file name.", show_default=False)],
-    algorithm: Annotated[Algorithm, typer.Option("--algorithm", "-a", help="ed25519, or sm2-sm3 (国密 SM2 "
-                                                 "with SM3; its signing time leaks the nonce, so sign on a "
-                                                 "machine you trust: docs/adr/0020).")] = Algorithm.ED25519,
+    name: Annotated[
+        str,
+        typer.Option(
+            "--name",
+            "-n",
+            help="The signer: a person or organisation, shown when a signature is verified; also the file name.",
+            show_default=False,
+        ),
+    ],
+    algorithm: Annotated[
+        Algorithm,
+        typer.Option(
+            "--algorithm",
+            "-a",
+            help="ed25519, or sm2-sm3 (国密 SM2 "
+            "with SM3; its signing time leaks the nonce, so sign on a "
+            "machine you trust: docs/adr/0020).",
+        ),
+    ] = Algorithm.ED25519,
     output: Annotated[Path, typer.Option("--output", "-o", help="Directory for NAME.key and NAME.pub.")] = Path(),
 ) -> None:
     """Make a key pair: NAME.key (private, mode 0600) and NAME.pub (public, to give to verifiers)."""
@@ -63,19 +80,27 @@ def new(
         private_path.unlink(missing_ok=True)
         raise
     kid = key_id(load_public_key(public_path).raw)
-    out.print(f"wrote {private_path} (private: keep it secret) and {public_path} (public: give it to "
-              f"verifiers) · {algorithm.value} · key {kid}", markup=False)
+    out.print(
+        f"wrote {private_path} (private: keep it secret) and {public_path} (public: give it to "
+        f"verifiers) · {algorithm.value} · key {kid}",
+        markup=False,
+    )
 
 
-AsOpt = Annotated[str, typer.Option("--as", help="Your account: the platform admin, or the organisation's "
-                                    "provider_admin.", show_default=False)]
+AsOpt = Annotated[
+    str,
+    typer.Option(
+        "--as", help="Your account: the platform admin, or the organisation's provider_admin.", show_default=False
+    ),
+]
 
 
 @keys_app.command("register")
 def register(
     public_key: Annotated[Path, typer.Argument(help="The signer's public key file (NAME.pub).", show_default=False)],
-    organisation: Annotated[int, typer.Option("--organisation", help="Id of the organisation the key signs for.",
-                                              show_default=False)],
+    organisation: Annotated[
+        int, typer.Option("--organisation", help="Id of the organisation the key signs for.", show_default=False)
+    ],
     as_user: AsOpt,
 ) -> None:
     """Register a public key to an organisation, pending approval; until approved its signatures are untrusted."""
@@ -85,13 +110,17 @@ def register(
 
     ctx, principal = acting_as(as_user)
     kid = signing_keys.register(ctx, principal, organisation, public_key)
-    out.print(f"registered key {kid} to organisation {organisation}: pending approval "
-              f"(`redline keys approve {kid} --as ADMIN`)", markup=False)
+    out.print(
+        f"registered key {kid} to organisation {organisation}: pending approval "
+        f"(`redline keys approve {kid} --as ADMIN`)",
+        markup=False,
+    )
 
 
 @keys_app.command("approve")
-def approve(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)],
-            as_user: AsOpt) -> None:
+def approve(
+    key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)], as_user: AsOpt
+) -> None:
     """Approve a registered key: its signatures then count and name its organisation."""
     from redline.services.access import signing_keys
 
@@ -103,8 +132,9 @@ def approve(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).
 
 
 @keys_app.command("revoke")
-def revoke(key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)],
-           as_user: AsOpt) -> None:
+def revoke(
+    key: Annotated[str, typer.Argument(help="The key id (16 hex digits).", show_default=False)], as_user: AsOpt
+) -> None:
     """Revoke a registered key: its signatures are untrusted from now on."""
     from redline.services.access import signing_keys
 
@@ -123,12 +153,22 @@ def list_(as_user: AsOpt, as_json: JsonOpt = False) -> None:
     from .common import acting_as
 
     ctx, principal = acting_as(as_user)
-    rows = [{"key_id": k.key_id, "algorithm": k.algorithm, "organisation": k.organisation.name,
-             "status": k.status, "claimed_signer": k.claimed_signer}
-            for k in signing_keys.list_keys(ctx, principal)]
+    rows = [
+        {
+            "key_id": k.key_id,
+            "algorithm": k.algorithm,
+            "organisation": k.organisation.name,
+            "status": k.status,
+            "claimed_signer": k.claimed_signer,
+        }
+        for k in signing_keys.list_keys(ctx, principal)
+    ]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        out.print(f"{row['key_id']}  {row['algorithm']}  {row['status']}  {row['organisation']}  "
-                  f"(key file claims: {row['claimed_signer']})", markup=False)
+        out.print(
+            f"{row['key_id']}  {row['algorithm']}  {row['status']}  {row['organisation']}  "
+            f"(key file claims: {row['claimed_signer']})",
+            markup=False,
+        )

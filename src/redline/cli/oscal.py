@@ -14,12 +14,12 @@ from redline.yamldoc import read_text_file
 
 from .common import HolidaysOpt, out, rulebook, write_atomically
 
-oscal_app = typer.Typer(help="OSCAL export: checklist catalog, assessment results, POA&M.",
-                        no_args_is_help=True)
+oscal_app = typer.Typer(help="OSCAL export: checklist catalog, assessment results, POA&M.", no_args_is_help=True)
 
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="OSCAL JSON file to write.", show_default=False)]
-ReportArg = Annotated[Path, typer.Argument(help="A sealed JSON report written by `redline assess report`.",
-                                           show_default=False)]
+ReportArg = Annotated[
+    Path, typer.Argument(help="A sealed JSON report written by `redline assess report`.", show_default=False)
+]
 
 
 def _sealed_report(path: Path) -> oscal.SealedReport:
@@ -51,8 +51,11 @@ def results(report: ReportArg, output: OutputOpt) -> None:
     document = oscal.assessment_results(_sealed_report(report))
     _write(document, output)
     result = document["assessment-results"]["results"][0]
-    out.print(f"wrote {output}: OSCAL assessment-results, {len(result.get('observations', []))} observations, "
-              f"{len(result.get('findings', []))} findings", markup=False)
+    out.print(
+        f"wrote {output}: OSCAL assessment-results, {len(result.get('observations', []))} observations, "
+        f"{len(result.get('findings', []))} findings",
+        markup=False,
+    )
 
 
 @oscal_app.command("poam")

@@ -20,8 +20,10 @@ def export(
     key: Annotated[Path | None, typer.Option("--key", help="Sign the package with this private key.")] = None,
     no_evidence: Annotated[bool, typer.Option("--no-evidence", help="Leave the evidence files out.")] = False,
     lang: LangOpt = "zh-CN",
-    version: Annotated[int | None, typer.Option("--version", help="An earlier report version (default: the latest)."
-                                                 , show_default=False)] = None,
+    version: Annotated[
+        int | None,
+        typer.Option("--version", help="An earlier report version (default: the latest).", show_default=False),
+    ] = None,
 ) -> None:
     """Write the report (JSON and PDF), the evidence manifest, the evidence and signatures as one ZIP."""
     from redline.services.packages.packages import export_package
@@ -29,8 +31,9 @@ def export(
     from .common import write_bytes_atomically
 
     ctx, principal = acting_as(as_user)
-    exported = export_package(ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang,
-                              version=version)
+    exported = export_package(
+        ctx, principal, filing, include_evidence=not no_evidence, key=key, lang=lang, version=version
+    )
     write_bytes_atomically(output, exported.data)
     out.print(f"wrote {output}: report sha256 {exported.report_sha256}", markup=False)
 
@@ -39,10 +42,8 @@ def export(
 def import_(
     package: Annotated[Path, typer.Argument(help="The ZIP file.", show_default=False)],
     as_user: Annotated[str, typer.Option("--as", help="The receiving regulator's account.")],
-    require_signature: Annotated[bool, typer.Option("--require-signature", help="Refuse unsigned packages.")]
-    = False,
-    trust: Annotated[Path | None, typer.Option("--trust", help="Accept only signatures by this public key.")]
-    = None,
+    require_signature: Annotated[bool, typer.Option("--require-signature", help="Refuse unsigned packages.")] = False,
+    trust: Annotated[Path | None, typer.Option("--trust", help="Accept only signatures by this public key.")] = None,
 ) -> None:
     """Verify everything in a package and, only if all of it holds, store the filing here as submitted."""
     from redline.errors import InputError

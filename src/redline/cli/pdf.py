@@ -15,8 +15,7 @@ from redline.yamldoc import read_text_file
 
 from .common import LangOpt, out, write_bytes_atomically
 
-pdf_app = typer.Typer(help="PDF: the sealed assessment report, with its digest on every page.",
-                      no_args_is_help=True)
+pdf_app = typer.Typer(help="PDF: the sealed assessment report, with its digest on every page.", no_args_is_help=True)
 
 
 @pdf_app.callback()

@@ -43,9 +43,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-    forwarded_allow_ips: Annotated[str | None, typer.Option(
-        "--forwarded-allow-ips", help="Reverse proxies (addresses or networks, comma-separated) whose "
-        "X-Forwarded-For names the client; default REDLINE_TRUSTED_PROXIES, empty: none.")] = None,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Reverse proxies (addresses or networks, comma-separated) whose "
+            "X-Forwarded-For names the client; default REDLINE_TRUSTED_PROXIES, empty: none.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the platform (pages and /api/v1). Refuses an unmigrated database. Logs one line per request
     and every error, with its request id, to stderr (REDLINE_LOG_LEVEL, REDLINE_LOG_FORMAT=text|json)."""
@@ -59,19 +64,29 @@ def serve(
     settings = platform_settings()
     build_context(settings)  # fails early, with the fix, on an unmigrated database
     try:
-        proxies = trusted_proxy_list(settings.trusted_proxies if forwarded_allow_ips is None
-                                     else forwarded_allow_ips)
+        proxies = trusted_proxy_list(settings.trusted_proxies if forwarded_allow_ips is None else forwarded_allow_ips)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     if not cjk_font_available():
-        err.print(f"[yellow]warning:[/yellow] {escape(MISSING_FONT)}; PDF downloads and jobs will fail until it "
-                  "is installed")
+        err.print(
+            f"[yellow]warning:[/yellow] {escape(MISSING_FONT)}; PDF downloads and jobs will fail until it is installed"
+        )
     out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)", markup=False)
     # Proxy headers are read only from the trusted peers (uvicorn's ProxyHeadersMiddleware checks the peer),
     # so the login throttle counts a forged X-Forwarded-For as the sender's own address.
-    uvicorn.run("redline.web.main:create", factory=True, host=host, port=port, workers=workers,
-                log_config=logging_config(settings.log_level, settings.log_format), log_level=settings.log_level,
-                access_log=False, server_header=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+    uvicorn.run(
+        "redline.web.main:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=logging_config(settings.log_level, settings.log_format),
+        log_level=settings.log_level,
+        access_log=False,
+        server_header=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
 
 
 @orgs_app.command("create")
@@ -94,8 +109,9 @@ def users_create(
     role: Annotated[Role, typer.Option(help="Role.")],
     name: Annotated[str, typer.Option(help="Display name.")] = "",
     organisation: Annotated[int | None, typer.Option(help="Organisation id (providers, assessors).")] = None,
-    jurisdiction: Annotated[str | None, typer.Option(
-        help="GB/T 2260 code for regulators: 100000 national, or a province or prefecture.")] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Option(help="GB/T 2260 code for regulators: 100000 national, or a province or prefecture.")
+    ] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Create an account (the password is asked for, or read from stdin)."""
@@ -104,8 +120,9 @@ def users_create(
 
     ctx = build_context(platform_settings())
     password = input() if password_stdin else getpass.getpass("password: ")
-    user_id = accounts.create_user(ctx, accounts.NewUser(username, password, role, name, organisation,
-                                                         jurisdiction), actor="cli")
+    user_id = accounts.create_user(
+        ctx, accounts.NewUser(username, password, role, name, organisation, jurisdiction), actor="cli"
+    )
     out.print(f"created user {user_id}: {username} ({role.value})", markup=False)
 
 
@@ -149,8 +166,12 @@ def users_list(as_json: JsonOpt = False) -> None:
 
     rows = [astuple(row) for row in list_accounts(platform_context())]
     if as_json:
-        out.print_json(json.dumps([dict(zip(("id", "username", "role", "organisation", "jurisdiction"), r,
-                                            strict=True)) for r in rows], ensure_ascii=False))
+        out.print_json(
+            json.dumps(
+                [dict(zip(("id", "username", "role", "organisation", "jurisdiction"), r, strict=True)) for r in rows],
+                ensure_ascii=False,
+            )
+        )
         return
     table = Table()
     for col in ("id", "username", "role", "organisation", "jurisdiction"):

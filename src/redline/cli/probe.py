@@ -27,8 +27,9 @@ from redline.reports.html import render_probe_html
 
 from .common import JsonOpt, LangOpt, err, out, plain, write_atomically, write_bytes_atomically
 
-probe_app = typer.Typer(help="Probes: check files for evidence (\"use technology to manage technology\").",
-                        no_args_is_help=True)
+probe_app = typer.Typer(
+    help='Probes: check files for evidence ("use technology to manage technology").', no_args_is_help=True
+)
 label_app = typer.Typer(help="GB 45438-2025 implicit labels: write them into files.", no_args_is_help=True)
 
 
@@ -63,21 +64,42 @@ def run_probe(
     paths: Annotated[list[Path], typer.Argument(help="Files and directories to check.", show_default=False)],
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the sealed JSON results here "
-                                                "(attach it to an assessment as evidence).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the sealed JSON results here (attach it to an assessment as evidence)."
+        ),
+    ] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write the results as an HTML page.")] = None,
     lang: LangOpt = "zh-CN",
-    terms: Annotated[Path | None, typer.Option("--terms", help="Term list for content-screen "
-                                               "(same as --option terms=FILE).")] = None,
+    terms: Annotated[
+        Path | None, typer.Option("--terms", help="Term list for content-screen (same as --option terms=FILE).")
+    ] = None,
     as_json: JsonOpt = False,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="REDLINE_DASK_SCHEDULER",
-                                                  help="Run on a Dask distributed cluster (tcp://HOST:PORT); "
-                                                  "its workers must see the files under the same paths.")] = None,
-    journal: Annotated[Path | None, typer.Option("--journal", help="JSON-lines record of finished files; "
-                                                 "when it exists, the run resumes and skips them.")] = None,
-    stall: Annotated[float, typer.Option("--stall-timeout", envvar="REDLINE_PROBE_STALL_SECONDS", min=0.1,
-                                         help="Give up when no file finishes for this many seconds "
-                                         "(a worker hangs); the pending files are named.")] = 600.0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            envvar="REDLINE_DASK_SCHEDULER",
+            help="Run on a Dask distributed cluster (tcp://HOST:PORT); "
+            "its workers must see the files under the same paths.",
+        ),
+    ] = None,
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            "--journal", help="JSON-lines record of finished files; when it exists, the run resumes and skips them."
+        ),
+    ] = None,
+    stall: Annotated[
+        float,
+        typer.Option(
+            "--stall-timeout",
+            envvar="REDLINE_PROBE_STALL_SECONDS",
+            min=0.1,
+            help="Give up when no file finishes for this many seconds (a worker hangs); the pending files are named.",
+        ),
+    ] = 600.0,
 ) -> None:
     """Run a probe over files and directories; exit 1 when a file is non-compliant, the run finds a
     high-severity problem or stalls (no file finished within --stall-timeout); exit 130 when interrupted
@@ -89,8 +111,13 @@ def run_probe(
         raise InputError(f"unknown option(s) for {name}: {', '.join(sorted(unknown))}", field="--option")
     files = runner.walk(paths)
     total_bytes = sum(p.stat().st_size for p in files)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TransferSpeedColumn(),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, disable=as_json or not files, transient=True) as progress:
         task = progress.add_task(f"{name}", total=len(files))
         done_bytes = 0
@@ -101,9 +128,16 @@ def run_probe(
             progress.update(task, advance=n, description=f"{name} {done_bytes / max(total_bytes, 1):.0%} of bytes")
 
         try:
-            result = run_batch(name, files, _options(option or []), scheduler=scheduler,
-                               jobs=jobs or (os.cpu_count() or 1), journal=journal, on_progress=advance,
-                               stall_seconds=stall)
+            result = run_batch(
+                name,
+                files,
+                _options(option or []),
+                scheduler=scheduler,
+                jobs=jobs or (os.cpu_count() or 1),
+                journal=journal,
+                on_progress=advance,
+                stall_seconds=stall,
+            )
         except InputError as exc:
             if exc.field == "scheduler":
                 raise InputError(exc.message, field="--scheduler") from None
@@ -157,8 +191,9 @@ def add_label(
     produce_id: Annotated[str, typer.Option("--produce-id", help="ProduceID: the provider's content number.")],
     label: Annotated[str, typer.Option(help="1 AI-generated, 2 possibly, 3 suspected.")] = "1",
     propagator: Annotated[str | None, typer.Option(help="ContentPropagator (default: the producer).")] = None,
-    propagate_id: Annotated[str | None, typer.Option("--propagate-id", help="PropagateID (default: ProduceID).")]
-    = None,
+    propagate_id: Annotated[
+        str | None, typer.Option("--propagate-id", help="PropagateID (default: ProduceID).")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of in place.")] = None,
 ) -> None:
     """Write a GB 45438-2025 implicit label into the file's normative carrier, nothing else changed."""
@@ -174,23 +209,26 @@ def add_label(
     write = carriers.writer(kind or "")
     read = carriers.reader(kind or "")
     if write is None or read is None:
-        raise InputError(f"cannot write a label into {kind or 'this'} files (supported: "
-                         f"{', '.join(sorted(carriers.WRITERS))})", source=str(file))
+        raise InputError(
+            f"cannot write a label into {kind or 'this'} files (supported: {', '.join(sorted(carriers.WRITERS))})",
+            source=str(file),
+        )
     try:
         existing = [r for r in read(data) if not r.mention]  # a caption naming AIGC is no label
         new = write(data, text)
     except (carriers.CarrierError, IndexError, ValueError) as exc:
         raise InputError(f"cannot parse the {kind} structure: {exc}", source=str(file)) from None
     if existing:
-        raise InputError(f"already labelled ({', '.join(r.carrier for r in existing)}); a second label would make "
-                         "the file non-compliant", source=str(file))
+        raise InputError(
+            f"already labelled ({', '.join(r.carrier for r in existing)}); a second label would make "
+            "the file non-compliant",
+            source=str(file),
+        )
     found = [check_label(r) for r in read(new) if not r.mention]
     if len(found) != 1 or not found[0].ok:
-        raise InputError("the written label does not read back as one valid label; file left unchanged",
-                         source=str(file))
+        raise InputError(
+            "the written label does not read back as one valid label; file left unchanged", source=str(file)
+        )
     target = output or file
     write_bytes_atomically(target, new)
     out.print(f"labelled {target} ({found[0].carrier}): {text}", markup=False)
-
-
-

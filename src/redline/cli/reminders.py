@@ -36,12 +36,23 @@ def reminders_run(
     for col in ("filing", "deadline", "due", "stage", "channel", "recipient", "status"):
         table.add_column(col)
     for o in summary.outcomes:
-        table.add_row(*plain(o.filing_id, o.kind, o.due, o.stage, o.channel, o.recipient,
-                             o.status + (f": {o.error}" if o.error else "")))
+        table.add_row(
+            *plain(
+                o.filing_id,
+                o.kind,
+                o.due,
+                o.stage,
+                o.channel,
+                o.recipient,
+                o.status + (f": {o.error}" if o.error else ""),
+            )
+        )
     out.print(table)
-    out.print(f"sent {summary.count('sent')}, failed {summary.count('failed')}, "
-              f"already sent {summary.count('skipped')}" + (f", planned {summary.count('planned')}" if dry_run else ""),
-              markup=False)
+    out.print(
+        f"sent {summary.count('sent')}, failed {summary.count('failed')}, "
+        f"already sent {summary.count('skipped')}" + (f", planned {summary.count('planned')}" if dry_run else ""),
+        markup=False,
+    )
 
 
 @users_app.command("set-email")

@@ -32,23 +32,46 @@ def list_rules(as_json: JsonOpt = False) -> None:
     """List the regulations in the rulebook, with dates and how much text is verified."""
     book = rulebook()
     if as_json:
-        rows = [{"id": r.id, "title_zh": r.title_zh, "title_en": r.title_en,
-                 "effective": r.effective.isoformat(), "status": r.status.value,
-                 "articles": len(r.articles), "unverified_articles": _unverified_count(r)}
-                for r in book.regulations]
-        out.print_json(json.dumps({"regulations": rows, "triggers": [t.id for t in book.triggers],
-                                   "checklists": [c.id for c in book.checklists]}))
+        rows = [
+            {
+                "id": r.id,
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "effective": r.effective.isoformat(),
+                "status": r.status.value,
+                "articles": len(r.articles),
+                "unverified_articles": _unverified_count(r),
+            }
+            for r in book.regulations
+        ]
+        out.print_json(
+            json.dumps(
+                {
+                    "regulations": rows,
+                    "triggers": [t.id for t in book.triggers],
+                    "checklists": [c.id for c in book.checklists],
+                }
+            )
+        )
         return
     table = Table(title=f"redline rulebook {book.version}")
     for col in ("id", "title", "effective", "status", "articles", "unverified"):
         table.add_column(col, overflow="fold")
     for r in book.regulations:
-        table.add_row(r.id, escape(r.title_zh), r.effective.isoformat(), r.status.value,
-                      str(len(r.articles)), str(_unverified_count(r)))
+        table.add_row(
+            r.id,
+            escape(r.title_zh),
+            r.effective.isoformat(),
+            r.status.value,
+            str(len(r.articles)),
+            str(_unverified_count(r)),
+        )
     out.print(table, soft_wrap=False)
-    out.print(f"{len(book.triggers)} triggers · {len(book.checklists)} checklists "
-              f"({sum(len(c.items) for c in book.checklists)} items) · "
-              f"{len(book.capabilities)} capabilities. `redline rules show ID` for details.")
+    out.print(
+        f"{len(book.triggers)} triggers · {len(book.checklists)} checklists "
+        f"({sum(len(c.items) for c in book.checklists)} items) · "
+        f"{len(book.capabilities)} capabilities. `redline rules show ID` for details."
+    )
 
 
 _UNVERIFIED = " [yellow]\\[未核实 unverified][/yellow]"
@@ -64,10 +87,12 @@ def _item_mark(item: str | Item, paragraph_status: TextStatus) -> str:
 
 def _show_regulation(reg: Regulation) -> None:
     out.print(f"[bold]{escape(reg.title_zh)}[/bold]\n{escape(reg.title_en)}")
-    out.print(f"{escape('、'.join(reg.issuers))} · "
-              f"{escape(reg.document_number or '文号未核实 / number not verified')}"
-              f" · promulgated {reg.promulgated} · effective {reg.effective} · {reg.status.value}"
-              + (f" (superseded {reg.superseded_on})" if reg.superseded_on else ""))
+    out.print(
+        f"{escape('、'.join(reg.issuers))} · "
+        f"{escape(reg.document_number or '文号未核实 / number not verified')}"
+        f" · promulgated {reg.promulgated} · effective {reg.effective} · {reg.status.value}"
+        + (f" (superseded {reg.superseded_on})" if reg.superseded_on else "")
+    )
     standard = reg.kind is RegulationKind.STANDARD
     for article in reg.articles:
         status = "" if article.status is TextStatus.VERIFIED else _UNVERIFIED
@@ -86,17 +111,21 @@ def _show_regulation(reg: Regulation) -> None:
 
 @app.command("show")
 def show(
-    ident: Annotated[str, typer.Argument(metavar="ID",
-                                         help="A regulation, trigger, checklist or citation (sa2018:3(1)).")],
+    ident: Annotated[
+        str, typer.Argument(metavar="ID", help="A regulation, trigger, checklist or citation (sa2018:3(1)).")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Show a regulation with its articles, a trigger, a checklist, or one cited clause."""
     book = rulebook()
     if CITE_PATTERN.match(ident):
         fragment = book.fragment(ident)
-        payload = {"cite": ident, "regulation": fragment.regulation.title_zh,
-                   "label": fragment.label_zh(),
-                   "texts": [{"text": t, "status": s.value} for t, s in fragment.texts]}
+        payload = {
+            "cite": ident,
+            "regulation": fragment.regulation.title_zh,
+            "label": fragment.label_zh(),
+            "texts": [{"text": t, "status": s.value} for t, s in fragment.texts],
+        }
         _emit(payload, as_json)
         return
     if book.has_regulation(ident):
@@ -125,8 +154,9 @@ def _emit(payload: object, as_json: bool) -> None:
 
 @app.command("lint")
 def lint_command(
-    data_dir: Annotated[Path | None, typer.Option("--data", help="Lint this rulebook directory "
-                                                  "instead of the shipped one.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data", help="Lint this rulebook directory instead of the shipped one.")
+    ] = None,
     holidays: HolidaysOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -138,8 +168,10 @@ def lint_command(
     else:
         for problem in report.errors:
             err.print(f"[red]error[/red] {escape(problem.where)}: {escape(problem.message)}")
-        out.print(f"{report.quotes_checked} quotes checked · {len(report.errors)} error(s) · "
-                  f"{len(report.unverified_quotes)} quote(s) rest on unverified text · "
-                  f"{len(report.unverified_articles)} unverified article(s)")
+        out.print(
+            f"{report.quotes_checked} quotes checked · {len(report.errors)} error(s) · "
+            f"{len(report.unverified_quotes)} quote(s) rest on unverified text · "
+            f"{len(report.unverified_articles)} unverified article(s)"
+        )
     if not report.ok:
         raise CheckFailedError(f"rulebook lint failed with {len(report.errors)} error(s)")

@@ -13,8 +13,9 @@ from redline.reports.schemas import export
 
 from .common import JsonOpt, out
 
-schemas_app = typer.Typer(help="JSON Schema of the sealed assessment report and the probe-run result.",
-                          no_args_is_help=True)
+schemas_app = typer.Typer(
+    help="JSON Schema of the sealed assessment report and the probe-run result.", no_args_is_help=True
+)
 
 
 @schemas_app.callback()
@@ -24,8 +25,9 @@ def _schemas() -> None:
 
 @schemas_app.command("export")
 def export_schemas(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write the schema files into.",
-                                         show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Directory to write the schema files into.", show_default=False)
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Write the JSON Schema of every document version redline reads (docs/schemas/ is made with this)."""

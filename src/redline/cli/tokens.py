@@ -31,9 +31,17 @@ def tokens_list(
     ctx = platform_context()
     now = ctx.now()
     rows = [t for t in accounts.list_api_tokens(ctx) if user is None or t.username == user]
-    records = [{"id": t.id, "username": t.username, "name": t.name, "created_at": t.created_at.isoformat(),
-                "expires_at": t.expires_at.isoformat(),
-                "state": "revoked" if t.revoked_at else ("active" if t.active(now) else "expired")} for t in rows]
+    records = [
+        {
+            "id": t.id,
+            "username": t.username,
+            "name": t.name,
+            "created_at": t.created_at.isoformat(),
+            "expires_at": t.expires_at.isoformat(),
+            "state": "revoked" if t.revoked_at else ("active" if t.active(now) else "expired"),
+        }
+        for t in rows
+    ]
     if as_json:
         out.print_json(json.dumps(records, ensure_ascii=False))
         return

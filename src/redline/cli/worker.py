@@ -27,11 +27,16 @@ def worker(
 
     ctx = platform_context()
     if jobs.backend(ctx) != "procrastinate":
-        raise InputError("jobs run inside `redline serve` with this database (SQLite, or "
-                         "REDLINE_JOB_BACKEND=inline); a worker is only needed with PostgreSQL",
-                         field="REDLINE_JOB_BACKEND")
-    out.print(f"redline worker: queue '{jobs_queue.QUEUE}', concurrency {concurrency}"
-              + (", until the queue is empty" if once else ", until interrupted"), markup=False)
+        raise InputError(
+            "jobs run inside `redline serve` with this database (SQLite, or "
+            "REDLINE_JOB_BACKEND=inline); a worker is only needed with PostgreSQL",
+            field="REDLINE_JOB_BACKEND",
+        )
+    out.print(
+        f"redline worker: queue '{jobs_queue.QUEUE}', concurrency {concurrency}"
+        + (", until the queue is empty" if once else ", until interrupted"),
+        markup=False,
+    )
     jobs_queue.run_worker(ctx, wait=not once, concurrency=concurrency)
 
 

@@ -65,8 +65,9 @@ def _access_log(today: dt.date, days: int, gap_day: int | None = None) -> bytes:
         if gap_day is not None and (at.date() - start.date()).days == gap_day:
             continue
         stamp = at.strftime("%d/%b/%Y:%H:%M:%S") + " +0800"
-        lines.append(f'203.0.113.{10 + n % 200} - user{n % 7} [{stamp}] "GET /room/{n} HTTP/1.1" 200 {512 + n} '
-                     '"-" "demo"')
+        lines.append(
+            f'203.0.113.{10 + n % 200} - user{n % 7} [{stamp}] "GET /room/{n} HTTP/1.1" 200 {512 + n} "-" "demo"'
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -123,19 +124,43 @@ def load(ctx: Context) -> list[int]:
     """The demo campaigns (after the demo organisations and accounts exist); returns their ids."""
     today = ctx.today()
     hz_cac, zj_cac = _principal(ctx, "hz-cac"), _principal(ctx, "zj-cac")
-    labels = campaigns.create_campaign(ctx, hz_cac, campaigns.CampaignSpec(
-        name="杭州市生成式人工智能内容标识专项巡查（演示）", region="330100",
-        basis=["ailabel2025", "sa2018:5(4)"], technologies=["generative_model", "deep_learning"],
-        period_start=today - dt.timedelta(days=14), period_end=today + dt.timedelta(days=60),
-        probes=[{"name": "aigc-label", "options": {}}, {"name": "content-screen", "options": {}}]))
+    labels = campaigns.create_campaign(
+        ctx,
+        hz_cac,
+        campaigns.CampaignSpec(
+            name="杭州市生成式人工智能内容标识专项巡查（演示）",
+            region="330100",
+            basis=["ailabel2025", "sa2018:5(4)"],
+            technologies=["generative_model", "deep_learning"],
+            period_start=today - dt.timedelta(days=14),
+            period_end=today + dt.timedelta(days=60),
+            probes=[{"name": "aigc-label", "options": {}}, {"name": "content-screen", "options": {}}],
+        ),
+    )
     _attach(ctx, hz_cac, labels, ("file", "text"))
     with ctx.reader() as uow:
-        zhejiang = list(uow.session.scalars(select(Organisation.id).where(
-            Organisation.kind == "provider", Organisation.location.startswith("33")).order_by(Organisation.id)))
-    logs = campaigns.create_campaign(ctx, zj_cac, campaigns.CampaignSpec(
-        name="浙江省网络日志留存与内容安全专项巡查（演示）", region="330000", basis=["sa2018:5(3)", "csl2016"],
-        period_start=today - dt.timedelta(days=7), period_end=today + dt.timedelta(days=90),
-        probes=[{"name": "log-retention", "options": {"assessment_date": today.isoformat()}},
-                {"name": "content-screen", "options": {}}], provider_ids=zhejiang))
+        zhejiang = list(
+            uow.session.scalars(
+                select(Organisation.id)
+                .where(Organisation.kind == "provider", Organisation.location.startswith("33"))
+                .order_by(Organisation.id)
+            )
+        )
+    logs = campaigns.create_campaign(
+        ctx,
+        zj_cac,
+        campaigns.CampaignSpec(
+            name="浙江省网络日志留存与内容安全专项巡查（演示）",
+            region="330000",
+            basis=["sa2018:5(3)", "csl2016"],
+            period_start=today - dt.timedelta(days=7),
+            period_end=today + dt.timedelta(days=90),
+            probes=[
+                {"name": "log-retention", "options": {"assessment_date": today.isoformat()}},
+                {"name": "content-screen", "options": {}},
+            ],
+            provider_ids=zhejiang,
+        ),
+    )
     _attach(ctx, zj_cac, logs, ("log", "text"))
     return [labels, logs]

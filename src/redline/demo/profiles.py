@@ -50,11 +50,16 @@ NEWS_GROWTH: dict[str, Any] = {
         "description": "新闻资讯聚合与评论社区，个性化推荐。",
         "audience": "public",
         "user_content": True,
-        "capabilities": ["information_sharing", "forum", "comments", "algorithmic_recommendation",
-                         "news_information"],
+        "capabilities": ["information_sharing", "forum", "comments", "algorithmic_recommendation", "news_information"],
         "monthly_active_users": 2000000,
-        "filings": [{"kind": "algorithm", "number": "京网信算备110105000000001号（虚构）",
-                     "date": dt.date(2023, 6, 1), "covers": ["algorithmic_recommendation"]}],
+        "filings": [
+            {
+                "kind": "algorithm",
+                "number": "京网信算备110105000000001号（虚构）",
+                "date": dt.date(2023, 6, 1),
+                "covers": ["algorithmic_recommendation"],
+            }
+        ],
     },
     "basic_info": {
         "functions": ["资讯推荐", "评论区", "话题讨论"],

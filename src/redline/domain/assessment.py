@@ -90,11 +90,11 @@ def conclude(answers: tuple[ItemAnswer, ...]) -> Conclusion:
     if any(a.status is None for a in answers):
         return Conclusion.INCOMPLETE
     findings = [f for a in answers for f in a.findings]
-    if any(a.status is AnswerStatus.NOT_MET for a in answers) or any(
-            f.severity in _SERIOUS for f in findings):
+    if any(a.status is AnswerStatus.NOT_MET for a in answers) or any(f.severity in _SERIOUS for f in findings):
         return Conclusion.NOT_COMPLIANT
     if any(a.status is AnswerStatus.PARTLY_MET for a in answers) or any(
-            f.severity is Severity.MEDIUM for f in findings):
+        f.severity is Severity.MEDIUM for f in findings
+    ):
         return Conclusion.RECTIFICATION_REQUIRED
     return Conclusion.COMPLIANT
 

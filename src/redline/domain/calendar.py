@@ -69,8 +69,7 @@ Workday = Callable[[dt.date], bool]
 
 
 class WorkCalendar:
-    def __init__(self, extra_years: tuple[HolidayYear, ...] = (),
-                 official_years: Container[int] | None = None) -> None:
+    def __init__(self, extra_years: tuple[HolidayYear, ...] = (), official_years: Container[int] | None = None) -> None:
         """`official_years`: the years to take from chinesecalendar (default: all it knows);
         tests pin it so they keep meaning the same when a new release adds a year."""
         self._extra = {y.year: y for y in extra_years}
@@ -134,16 +133,14 @@ class WorkCalendar:
                 counted += 1
         return day, years
 
-    def _bounds(self, start: dt.date, days: int, date: dt.date,
-                missing: list[int]) -> tuple[dt.date, dt.date]:
+    def _bounds(self, start: dt.date, days: int, date: dt.date, missing: list[int]) -> tuple[dt.date, dt.date]:
         """Earliest and latest dates over every schedule a missing notice could set.
 
         Clusters are apart in time and the swaps inside one cancel out once it has passed, so it
         is enough to vary one cluster at a time, over every number of swaps, both ways."""
         earliest = latest = date
         years = [*missing, missing[-1] + 1] if missing[-1] + 1 not in missing else missing
-        for cluster in (c for y in years if self.basis(dt.date(y, 1, 1)) is Basis.STATUTE
-                        for c in _clusters(y)):
+        for cluster in (c for y in years if self.basis(dt.date(y, 1, 1)) is Basis.STATUTE for c in _clusters(y)):
             for swaps in range(cluster.max_swaps + 1):
                 for early in (True, False):
                     rest, work = cluster.schedule(swaps, early)
@@ -158,4 +155,5 @@ class WorkCalendar:
             if day in candidates:
                 return day in work or (day.weekday() < 5 and day not in rest)
             return self.is_workday(day)[0]
+
         return workday

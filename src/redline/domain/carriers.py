@@ -31,6 +31,8 @@ def carrier_reason(book: Rulebook, trigger: Trigger, introduced: tuple[str, ...]
         if carrier in cap.outputs and (not wanted or wanted.intersection(cap.tags)):
             return None
     name = CARRIER_NAMES[carrier]
-    return Text(f"该变更未引入生成{name.zh}且属于深度合成管理规定第十七条第一款（须显著标识）的功能",
-                f"the change introduces no function that produces {name.en} and is listed in Art. 17(1) "
-                f"of the deep-synthesis rule (prominent labels)")
+    return Text(
+        f"该变更未引入生成{name.zh}且属于深度合成管理规定第十七条第一款（须显著标识）的功能",
+        f"the change introduces no function that produces {name.en} and is listed in Art. 17(1) "
+        f"of the deep-synthesis rule (prominent labels)",
+    )

@@ -16,10 +16,18 @@ from redline.rulebook.book import Rulebook
 from redline.rulebook.schema import AlgorithmFiling, CapabilityTag, Condition
 
 PO = CapabilityTag.PUBLIC_OPINION
-ALGORITHM_CLASSES = {CapabilityTag.DEEP_SYNTHESIS, CapabilityTag.GENERATIVE_AI,
-                     CapabilityTag.ALGORITHMIC_RECOMMENDATION}
-_FUNCTION_TAGS = {PO, CapabilityTag.DEEP_SYNTHESIS, CapabilityTag.BIOMETRIC_EDITING, CapabilityTag.GENERATIVE_AI,
-                  CapabilityTag.ALGORITHMIC_RECOMMENDATION}
+ALGORITHM_CLASSES = {
+    CapabilityTag.DEEP_SYNTHESIS,
+    CapabilityTag.GENERATIVE_AI,
+    CapabilityTag.ALGORITHMIC_RECOMMENDATION,
+}
+_FUNCTION_TAGS = {
+    PO,
+    CapabilityTag.DEEP_SYNTHESIS,
+    CapabilityTag.BIOMETRIC_EDITING,
+    CapabilityTag.GENERATIVE_AI,
+    CapabilityTag.ALGORITHMIC_RECOMMENDATION,
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +59,11 @@ def _asked(question: QuestionId, holds: bool, fact: Text) -> Verdict:
 def _decided(judgement: Judgement, fact: Text) -> Verdict:
     if judgement.answer:
         return Verdict(True, judgements=(judgement,))
-    return Verdict(False, fact + Text("。", " ") + Text("已由人工判断：", "It has been decided: ") + judgement.words(),
-                   judgements=(judgement,))
+    return Verdict(
+        False,
+        fact + Text("。", " ") + Text("已由人工判断：", "It has been decided: ") + judgement.words(),
+        judgements=(judgement,),
+    )
 
 
 @dataclass(frozen=True)
@@ -144,18 +155,24 @@ def _nothing_introduced(s: Situation, introduced: tuple[str, ...], wanted: list[
     readded = s.change.readded(s.service)
     if readded and not introduced:
         have = words.capabilities(s.book, readded)
-        return Text(f"服务档案已有{have.zh}；再次增设已有的功能不是增设新功能，不触发此项义务。",
-                    f"The service profile already has {have.en}; adding again a function the service "
-                    "already has adds nothing new, so this duty is not triggered.")
+        return Text(
+            f"服务档案已有{have.zh}；再次增设已有的功能不是增设新功能，不触发此项义务。",
+            f"The service profile already has {have.en}; adding again a function the service "
+            "already has adds nothing new, so this duty is not triggered.",
+        )
     if s.change.is_launch():
         caps = words.capabilities(s.book, introduced)
-        return Text(f"上线的服务不含{kind.zh}功能（服务功能：{caps.zh}）。",
-                    f"The service being launched has no {kind.en} function (its functions: {caps.en}).")
+        return Text(
+            f"上线的服务不含{kind.zh}功能（服务功能：{caps.zh}）。",
+            f"The service being launched has no {kind.en} function (its functions: {caps.en}).",
+        )
     if not introduced:
         return Text("该变更没有增设功能。", "The change adds no function.")
     caps = words.capabilities(s.book, introduced)
-    return Text(f"该变更增设的{caps.zh}不是{kind.zh}功能。",
-                f"What the change adds ({caps.en}) is not among {kind.en} functions.")
+    return Text(
+        f"该变更增设的{caps.zh}不是{kind.zh}功能。",
+        f"What the change adds ({caps.en}) is not among {kind.en} functions.",
+    )
 
 
 def _service_has(s: Situation, wanted: list[CapabilityTag]) -> Verdict:
@@ -169,34 +186,49 @@ def _service_has(s: Situation, wanted: list[CapabilityTag]) -> Verdict:
             return po
     names = words.capabilities(s.book, caps)
     kind = words.tags(wanted)
-    return Verdict(False, Text(f"服务不具有{kind.zh}功能（服务功能：{names.zh}）。",
-                               f"The service has no {kind.en} function (its functions: {names.en})."))
+    return Verdict(
+        False,
+        Text(
+            f"服务不具有{kind.zh}功能（服务功能：{names.zh}）。",
+            f"The service has no {kind.en} function (its functions: {names.en}).",
+        ),
+    )
 
 
 def _technologies(s: Situation, wanted: list[str]) -> Verdict:
     if set(s.new_technologies()) & set(wanted):
         return HOLDS
     names = words.technologies(s.book, wanted)
-    return Verdict(False, Text(f"该变更未采用{names.zh}等新技术。",
-                               f"The change adopts no new technology among: {names.en}."))
+    return Verdict(
+        False, Text(f"该变更未采用{names.zh}等新技术。", f"The change adopts no new technology among: {names.en}.")
+    )
 
 
 def _gains_public_opinion(s: Situation) -> Verdict:
     before = determine(s.book, s.service)
     if before.public_opinion:
-        return Verdict(False, Text(
-            "变更前服务已具有舆论属性或社会动员能力，不是新具有；相关义务按服务上线或增设功能时的规则判断。",
-            "The service already had public-opinion attributes before the change, so it does not newly gain "
-            "them; the duties that follow from them are judged by the launch and new-function rules."))
+        return Verdict(
+            False,
+            Text(
+                "变更前服务已具有舆论属性或社会动员能力，不是新具有；相关义务按服务上线或增设功能时的规则判断。",
+                "The service already had public-opinion attributes before the change, so it does not newly gain "
+                "them; the duties that follow from them are judged by the launch and new-function rules.",
+            ),
+        )
     return _judged(s.after)
 
 
 def _brings_new(s: Situation) -> Verdict:
     if s.change.introduced(s.service) or s.new_technologies():
         return HOLDS
-    return Verdict(False, Text("该变更没有调整增设服务原先没有的功能或技术（新技术新应用）。",
-                               "The change adds no function or technology the service did not already have "
-                               "(no new technology or new application)."))
+    return Verdict(
+        False,
+        Text(
+            "该变更没有调整增设服务原先没有的功能或技术（新技术新应用）。",
+            "The change adds no function or technology the service did not already have "
+            "(no new technology or new application).",
+        ),
+    )
 
 
 def _classes(s: Situation, when: Condition) -> set[str]:
@@ -215,15 +247,23 @@ def _filing(s: Situation, when: Condition) -> Verdict:
     if when.algorithm_filing is AlgorithmFiling.ABSENT and held:
         numbers = "、".join(f.number for f in held if f.number) or "（未填编号）"
         numbers_en = ", ".join(f.number for f in held if f.number) or "(number not given)"
-        return Verdict(False, Text(f"服务已持有算法备案 {numbers}，不需要首次备案；"
-                                   "备案信息发生变更的，办理变更手续（见变更备案）。",
-                                   f"The service already holds algorithm filing {numbers_en}; no first filing "
-                                   "is needed. If the filed details change, the filing is changed instead."))
+        return Verdict(
+            False,
+            Text(
+                f"服务已持有算法备案 {numbers}，不需要首次备案；备案信息发生变更的，办理变更手续（见变更备案）。",
+                f"The service already holds algorithm filing {numbers_en}; no first filing "
+                "is needed. If the filed details change, the filing is changed instead.",
+            ),
+        )
     if when.algorithm_filing is AlgorithmFiling.HELD and not held:
-        return Verdict(False, Text("服务档案未记载该类算法的备案，没有可以变更或注销的备案；"
-                                   "如应备案而尚未备案，须办理首次备案。",
-                                   "The service profile records no algorithm filing of this kind, so there is "
-                                   "no filing to change or cancel; if one is due, a first filing is needed."))
+        return Verdict(
+            False,
+            Text(
+                "服务档案未记载该类算法的备案，没有可以变更或注销的备案；如应备案而尚未备案，须办理首次备案。",
+                "The service profile records no algorithm filing of this kind, so there is "
+                "no filing to change or cancel; if one is due, a first filing is needed.",
+            ),
+        )
     return HOLDS
 
 
@@ -233,8 +273,13 @@ def _listed_app(s: Situation, wanted: list[CapabilityTag]) -> Verdict:
         return HOLDS
     kind = words.tags(wanted)
     app = listing.app if listing is not None else ""
-    return Verdict(False, Text(f"上架审核的应用程序“{app}”不提供{kind.zh}服务。",
-                               f"The app reviewed for listing (“{app}”) offers no {kind.en} service."))
+    return Verdict(
+        False,
+        Text(
+            f"上架审核的应用程序“{app}”不提供{kind.zh}服务。",
+            f"The app reviewed for listing (“{app}”) offers no {kind.en} service.",
+        ),
+    )
 
 
 def _notice(s: Situation) -> Verdict:
@@ -262,8 +307,9 @@ def _material(s: Situation) -> Verdict:
     if declared is True or s.change.filing_change:
         return HOLDS
     if declared is False:
-        return Verdict(False, Text("变更文件判断该变更未导致重大变化。",
-                                   "The change file judges the change not material."))
+        return Verdict(
+            False, Text("变更文件判断该变更未导致重大变化。", "The change file judges the change not material.")
+        )
     presumed, fact = _material_facts(s)
     if fact is None:
         return Verdict(False, _NOT_STATED)
@@ -278,14 +324,14 @@ _NOT_STATED = Text(
     "（如是，写明 material_change: true）。",
     "The change file does not state that the change materially alters the service's function, "
     "implementation or infrastructure and with it its public-opinion attributes (if it does, state "
-    "material_change: true).")
+    "material_change: true).",
+)
 
 
 def _material_facts(s: Situation) -> tuple[bool, Text | None]:
     """redline's presumption on Art. 3(2) and the facts it rests on; None where no question arises:
     no new technology, or a new technology alone on a service without public-opinion attributes."""
-    new_functions = [c for c in s.change.introduced(s.service)
-                     if set(s.book.capability(c).tags) & _FUNCTION_TAGS]
+    new_functions = [c for c in s.change.introduced(s.service) if set(s.book.capability(c).tags) & _FUNCTION_TAGS]
     if not s.new_technologies():
         return False, None
     techs = words.technologies(s.book, s.new_technologies())
@@ -296,7 +342,8 @@ def _material_facts(s: Situation) -> tuple[bool, Text | None]:
             "是否导致舆论属性或社会动员能力发生重大变化需要判断。",
             f"The change adopts a new technology ({techs.en}) and adds a new function ({caps.en}); redline "
             "presumes the service's function attributes change materially. Whether this materially changes "
-            "its public-opinion attributes requires judgement.")
+            "its public-opinion attributes requires judgement.",
+        )
     if not (s.after.public_opinion or s.after.requires_judgement):
         return False, None
     return False, Text(
@@ -304,4 +351,5 @@ def _material_facts(s: Situation) -> tuple[bool, Text | None]:
         "基础资源配置等发生重大变更并导致舆论属性或社会动员能力发生重大变化，需要判断。",
         f"The change adopts a new technology ({techs.en}) and adds no new function; redline does not presume a "
         "material change. Whether it materially changes the service's function, implementation or "
-        "infrastructure, and with it its public-opinion attributes, requires judgement.")
+        "infrastructure, and with it its public-opinion attributes, requires judgement.",
+    )

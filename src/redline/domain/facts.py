@@ -26,13 +26,17 @@ def facts(book: Rulebook, service: ServiceProfile, change: Change) -> tuple[Text
     if change.mau_after is not None:
         before = change.users_before(service)
         shown = f"{before:,}" if before is not None else "?"
-        out.append(Text(f"月活跃用户：{shown} → {change.mau_after:,}",
-                        f"monthly active users: {shown} → {change.mau_after:,}"))
+        out.append(
+            Text(f"月活跃用户：{shown} → {change.mau_after:,}", f"monthly active users: {shown} → {change.mau_after:,}")
+        )
     if change.harmful_incident:
         out.append(Text("发生违法有害信息传播扩散", "harmful information spread"))
     if change.notice is not None:
-        issuer = describe(book.divisions, change.notice.issuer) if change.notice.issuer else \
-            Text(change.notice.authority, change.notice.authority)
+        issuer = (
+            describe(book.divisions, change.notice.issuer)
+            if change.notice.issuer
+            else Text(change.notice.authority, change.notice.authority)
+        )
         out.append(Text(f"书面通知：{issuer.zh}", f"written notice from {issuer.en}"))
     if change.filing_change:
         out.append(Text("算法备案信息发生变更", "the filed algorithm details change"))
@@ -47,9 +51,12 @@ def change_notes(book: Rulebook, service: ServiceProfile, change: Change) -> tup
     readded = change.readded(service)
     if readded:
         names = words.capabilities(book, readded)
-        out.append(Text(f"服务档案已有{names.zh}；再次增设不视为增设新功能。",
-                        f"The service profile already has {names.en}; adding it again is not adding a new "
-                        "function."))
+        out.append(
+            Text(
+                f"服务档案已有{names.zh}；再次增设不视为增设新功能。",
+                f"The service profile already has {names.en}; adding it again is not adding a new function.",
+            )
+        )
     absent = [c for c in change.capabilities_removed if c not in service.capabilities]
     if absent:
         names = words.capabilities(book, absent)
@@ -57,12 +64,20 @@ def change_notes(book: Rulebook, service: ServiceProfile, change: Change) -> tup
     known = [t for t in change.technologies if t in service.technologies]
     if known:
         names = words.technologies(book, known)
-        out.append(Text(f"服务档案已使用{names.zh}，不是新技术。",
-                        f"The service profile already uses {names.en}; it is not a new technology."))
+        out.append(
+            Text(
+                f"服务档案已使用{names.zh}，不是新技术。",
+                f"The service profile already uses {names.en}; it is not a new technology.",
+            )
+        )
     profile, stated = service.monthly_active_users, change.mau_before
     if profile is not None and stated is not None and profile != stated:
-        out.append(Text(f"变更文件所称变更前月活跃用户 {stated:,} 与服务档案记载的 {profile:,} 不一致；"
-                        "按变更文件计算，请核对。",
-                        f"The change file gives {stated:,} monthly active users before the change, the service "
-                        f"profile {profile:,}; the change file's figure is used. Please check."))
+        out.append(
+            Text(
+                f"变更文件所称变更前月活跃用户 {stated:,} 与服务档案记载的 {profile:,} 不一致；"
+                "按变更文件计算，请核对。",
+                f"The change file gives {stated:,} monthly active users before the change, the service "
+                f"profile {profile:,}; the change file's figure is used. Please check.",
+            )
+        )
     return tuple(out)

@@ -29,8 +29,9 @@ def check_file_name(name: str, field: str = "file") -> str:
     """`name` if it holds no refused character; otherwise a user error naming the code points."""
     hidden = hidden_characters(name)
     if hidden:
-        raise InputError(f"the file name holds invisible or direction-changing characters ({', '.join(hidden[:5])})",
-                         field=field)
+        raise InputError(
+            f"the file name holds invisible or direction-changing characters ({', '.join(hidden[:5])})", field=field
+        )
     return name
 
 

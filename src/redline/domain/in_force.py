@@ -43,16 +43,23 @@ def rule_not_in_force(book: Rulebook, trigger: Trigger, day: dt.date) -> RuleNot
     if reg.in_force_on(day):
         return None
     if day < reg.effective:
-        return RuleNotInForce(Text(
-            f"未生效（{reg.effective} 起施行）：《{reg.title_zh}》只适用于该日及以后的变更，"
+        return RuleNotInForce(
+            Text(
+                f"未生效（{reg.effective} 起施行）：《{reg.title_zh}》只适用于该日及以后的变更，该变更日期为 {day}。",
+                f"not yet in force ({reg.effective}): the {reg.title_en} took effect on {reg.effective}, "
+                f"after this change, dated {day}.",
+            ),
+            reg.effective,
+        )
+    return RuleNotInForce(
+        Text(
+            f"已失效（{reg.superseded_on} 起被新版本取代）：《{reg.title_zh}》不适用于该日及以后的变更，"
             f"该变更日期为 {day}。",
-            f"not yet in force ({reg.effective}): the {reg.title_en} took effect on {reg.effective}, "
-            f"after this change, dated {day}."), reg.effective)
-    return RuleNotInForce(Text(
-        f"已失效（{reg.superseded_on} 起被新版本取代）：《{reg.title_zh}》不适用于该日及以后的变更，"
-        f"该变更日期为 {day}。",
-        f"no longer in force (superseded on {reg.superseded_on}): the {reg.title_en} stopped "
-        f"applying on {reg.superseded_on}, before this change, dated {day}."), reg.effective)
+            f"no longer in force (superseded on {reg.superseded_on}): the {reg.title_en} stopped "
+            f"applying on {reg.superseded_on}, before this change, dated {day}.",
+        ),
+        reg.effective,
+    )
 
 
 def citable(book: Rulebook, quotes: list[Quote], day: dt.date) -> list[Quote]:
@@ -70,9 +77,17 @@ def not_yet_in_force(book: Rulebook, quotes: list[Quote], day: dt.date) -> tuple
             continue
         fragment = book.fragment(quote.cite)
         out[quote.cite] = NotYetInForce(
-            quote.cite, reg.title_zh, reg.title_en, fragment.label_zh(), fragment.label_en(), reg.effective,
-            Text(f"《{reg.title_zh}》{fragment.label_zh()}：未生效（{reg.effective} 起施行），"
-                 f"该变更日期为 {day}，不予援引。",
-                 f"{reg.title_en}, {fragment.label_en()}: not yet in force ({reg.effective}); "
-                 f"not cited for a change dated {day}."))
+            quote.cite,
+            reg.title_zh,
+            reg.title_en,
+            fragment.label_zh(),
+            fragment.label_en(),
+            reg.effective,
+            Text(
+                f"《{reg.title_zh}》{fragment.label_zh()}：未生效（{reg.effective} 起施行），"
+                f"该变更日期为 {day}，不予援引。",
+                f"{reg.title_en}, {fragment.label_en()}: not yet in force ({reg.effective}); "
+                f"not cited for a change dated {day}.",
+            ),
+        )
     return tuple(out.values())

@@ -37,17 +37,20 @@ QUESTIONS: dict[QuestionId, Text] = {
         "该服务是否属于具有舆论属性或者社会动员能力的互联网信息服务（《具有舆论属性或社会动员能力的互联网信息服务"
         "安全评估规定》第二条；《生成式人工智能服务管理暂行办法》第十七条）？",
         "Is the service an internet information service with public-opinion attributes or social-mobilisation "
-        "capability (Art. 2 of the 2018 security-assessment rule; Art. 17 of the generative-AI measures)?"),
+        "capability (Art. 2 of the 2018 security-assessment rule; Art. 17 of the generative-AI measures)?",
+    ),
     QuestionId.MATERIAL_CHANGE: Text(
         "该新技术新应用是否使信息服务的功能属性、技术实现方式、基础资源配置等发生重大变更，并导致舆论属性或者"
         "社会动员能力发生重大变化（2018 年规定第三条第（二）项）？",
         "Does the new technology materially change the service's function, implementation or infrastructure, "
         "and with it materially change its public-opinion attributes or social-mobilisation capability "
-        "(Art. 3(2) of the 2018 rule)?"),
+        "(Art. 3(2) of the 2018 rule)?",
+    ),
     QuestionId.SIGNIFICANT_GROWTH: Text(
         "用户规模是否显著增加，并导致信息服务的舆论属性或者社会动员能力发生重大变化（2018 年规定第三条第（三）项）？",
         "Has the number of users grown significantly, so that the service's public-opinion attributes or "
-        "social-mobilisation capability change materially (Art. 3(3) of the 2018 rule)?"),
+        "social-mobilisation capability change materially (Art. 3(3) of the 2018 rule)?",
+    ),
 }
 
 
@@ -64,8 +67,10 @@ class Judgement:
     def words(self) -> Text:
         """'judged yes by X on D: reasons', in both languages."""
         answer = Text("是", "yes") if self.answer else Text("否", "no")
-        return Text(f"{self.by} 于 {self.date} 判断：{answer.zh}。理由：{self.reasons}",
-                    f"judged {answer.en} by {self.by} on {self.date}. Reasons: {self.reasons}")
+        return Text(
+            f"{self.by} 于 {self.date} 判断：{answer.zh}。理由：{self.reasons}",
+            f"judged {answer.en} by {self.by} on {self.date}. Reasons: {self.reasons}",
+        )
 
 
 @dataclass(frozen=True)

@@ -19,21 +19,26 @@ _WHERE: dict[ContentCarrier, Text] = {
         "JPEG 在 APP1 的 XMP 中（TC260 命名空间 http://www.tc260.org.cn/ns/AIGC/1.0/ 下的 AIGC 键），"
         "或在 EXIF UserComment 中；PNG 在关键字为“AIGC”的 tEXt 块，或 iTXt 中的 XMP；WebP 在“XMP ”块",
         "JPEG: XMP in APP1 (key AIGC in the TC260 namespace http://www.tc260.org.cn/ns/AIGC/1.0/) or EXIF "
-        "UserComment; PNG: a tEXt chunk with keyword \"AIGC\", or XMP in iTXt; WebP: the \"XMP \" chunk"),
+        'UserComment; PNG: a tEXt chunk with keyword "AIGC", or XMP in iTXt; WebP: the "XMP " chunk',
+    ),
     ContentCarrier.AUDIO: Text(
         "WAV 在 RIFF 块“AIGC”中；MP3 在描述为“AIGC”的 ID3v2 TXXX 帧中",
-        "WAV: a RIFF chunk \"AIGC\"; MP3: an ID3v2 TXXX frame with description \"AIGC\""),
+        'WAV: a RIFF chunk "AIGC"; MP3: an ID3v2 TXXX frame with description "AIGC"',
+    ),
     ContentCarrier.VIDEO: Text(
-        "MP4/MOV 在 moov.udta.meta（keys/ilst）中的“AIGC”键",
-        "MP4/MOV: the key \"AIGC\" in moov.udta.meta (keys/ilst)"),
+        "MP4/MOV 在 moov.udta.meta（keys/ilst）中的“AIGC”键", 'MP4/MOV: the key "AIGC" in moov.udta.meta (keys/ilst)'
+    ),
     ContentCarrier.TEXT: Text("文本文件的存放方式本库未取得", "where text files carry it is not held here"),
-    ContentCarrier.VIRTUAL_SCENE: Text("虚拟场景的存放方式本库未取得",
-                                       "where virtual scenes carry it is not held here"),
+    ContentCarrier.VIRTUAL_SCENE: Text(
+        "虚拟场景的存放方式本库未取得", "where virtual scenes carry it is not held here"
+    ),
 }
 
-_SOURCE = Text("以上存放位置据 TC260 实践指南（经第三方转述，非 GB 45438-2025 原文），须对照指南和标准核对。",
-               "These places follow the TC260 practice guides as relayed by third parties, not the text of "
-               "GB 45438-2025; check them against the guides and the standard.")
+_SOURCE = Text(
+    "以上存放位置据 TC260 实践指南（经第三方转述，非 GB 45438-2025 原文），须对照指南和标准核对。",
+    "These places follow the TC260 practice guides as relayed by third parties, not the text of "
+    "GB 45438-2025; check them against the guides and the standard.",
+)
 
 
 def carrier_details(trigger: Trigger, introduced: tuple[str, ...], book: Rulebook) -> Text:
@@ -51,21 +56,28 @@ def _carriers(book: Rulebook, introduced: tuple[str, ...]) -> list[ContentCarrie
 
 
 def _production(carriers: list[ContentCarrier]) -> Text:
-    text = Text("隐式标识写入制作要素（字段 Label、ContentProducer、ProduceID）",
-                " The implicit label carries the production elements (fields Label, ContentProducer, ProduceID)")
+    text = Text(
+        "隐式标识写入制作要素（字段 Label、ContentProducer、ProduceID）",
+        " The implicit label carries the production elements (fields Label, ContentProducer, ProduceID)",
+    )
     for carrier in carriers:
         name = CARRIER_NAMES[carrier]
         text += Text(f"；{name.zh}：{_WHERE[carrier].zh}", f"; {name.en}: {_WHERE[carrier].en}")
-    text += Text("。标识在文件元数据中，用户下载、导出的文件须保留该隐式标识（第五条）。",
-                 ". It sits in the file's metadata, so files users download or export keep the implicit "
-                 "label (Art. 5).")
+    text += Text(
+        "。标识在文件元数据中，用户下载、导出的文件须保留该隐式标识（第五条）。",
+        ". It sits in the file's metadata, so files users download or export keep the implicit label (Art. 5).",
+    )
     return text + _SOURCE
 
 
 def _propagation() -> Text:
-    return (Text("传播要素写入隐式标识的 ContentPropagator（传播平台编码）和 PropagateID（传播内容编号）字段，"
-                 "保留提供者写入的 ContentProducer、ProduceID；字段对应关系为推断，附录 E 原文本库未取得。",
-                 " The propagation elements go into the implicit label's ContentPropagator (platform code) and "
-                 "PropagateID (content ID) fields, keeping the provider's ContentProducer and ProduceID; this "
-                 "field mapping is inferred, as Annex E's text is not held here.")
-            + _SOURCE)
+    return (
+        Text(
+            "传播要素写入隐式标识的 ContentPropagator（传播平台编码）和 PropagateID（传播内容编号）字段，"
+            "保留提供者写入的 ContentProducer、ProduceID；字段对应关系为推断，附录 E 原文本库未取得。",
+            " The propagation elements go into the implicit label's ContentPropagator (platform code) and "
+            "PropagateID (content ID) fields, keeping the provider's ContentProducer and ProduceID; this "
+            "field mapping is inferred, as Annex E's text is not held here.",
+        )
+        + _SOURCE
+    )

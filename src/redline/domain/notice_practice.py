@@ -60,10 +60,8 @@ class Cluster:
     def schedule(self, swaps: int, early: bool) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
         """(weekdays off, weekend days worked) that favour an early (or late) deadline most."""
         rests = self.substitutes + swaps
-        rest = self.rest_candidates[len(self.rest_candidates) - rests:] if early \
-            else self.rest_candidates[:rests]
-        work = self.work_candidates[:swaps] if early \
-            else self.work_candidates[len(self.work_candidates) - swaps:]
+        rest = self.rest_candidates[len(self.rest_candidates) - rests :] if early else self.rest_candidates[:rests]
+        work = self.work_candidates[:swaps] if early else self.work_candidates[len(self.work_candidates) - swaps :]
         return frozenset(rest if rests else ()), frozenset(work if swaps else ())
 
 
@@ -86,11 +84,17 @@ def clusters(year: int) -> list[Cluster]:
         if not days:  # not a holiday under that year's revision (清明, 端午, 中秋 before 2008)
             continue
         first, last = min(days), max(days)
-        rest = {d for d in _span(first, last, window.rest_before, window.rest_after, year)
-                if d.weekday() < 5 and d not in holidays}
+        rest = {
+            d
+            for d in _span(first, last, window.rest_before, window.rest_after, year)
+            if d.weekday() < 5 and d not in holidays
+        }
         rest |= {d for d, f in substitutes.items() if f is festival}
-        work = {d for d in _span(first, last, window.work_before, window.work_after, year)
-                if d.weekday() >= 5 and d not in holidays}
+        work = {
+            d
+            for d in _span(first, last, window.work_before, window.work_after, year)
+            if d.weekday() >= 5 and d not in holidays
+        }
         owed = sum(1 for d, f in substitutes.items() if f is festival)
         groups.append((rest, work, owed))
     return [Cluster(tuple(sorted(r)), tuple(sorted(w)), n) for r, w, n in _merge(groups)]

@@ -32,8 +32,7 @@ from redline.rulebook.schema import (
     Trigger,
 )
 
-__all__ = ["Addressee", "CitedQuote", "Due", "Evaluation", "NotTriggered", "Obligation", "Outcome", "Text",
-           "evaluate"]
+__all__ = ["Addressee", "CitedQuote", "Due", "Evaluation", "NotTriggered", "Obligation", "Outcome", "Text", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -127,9 +126,17 @@ def cite_quotes(book: Rulebook, quotes: list[Quote], day: dt.date) -> tuple[Cite
     for quote in book.quotes_in_force(quotes, day):
         fragment = book.fragment(quote.cite)
         status = fragment.quote_status(quote.text) or TextStatus.UNVERIFIED
-        out.append(CitedQuote(quote.cite, fragment.regulation.title_zh, fragment.regulation.title_en,
-                              fragment.label_zh(), fragment.label_en(),
-                              quote.text, status))
+        out.append(
+            CitedQuote(
+                quote.cite,
+                fragment.regulation.title_zh,
+                fragment.regulation.title_en,
+                fragment.label_zh(),
+                fragment.label_en(),
+                quote.text,
+                status,
+            )
+        )
     return tuple(out)
 
 
@@ -147,35 +154,50 @@ def _due(trigger: Trigger, change: Change, calendar: WorkCalendar, as_of: dt.dat
     rule, days = trigger.deadline.rule, trigger.deadline.days or 0
     note = Text(trigger.deadline.note_zh or "", trigger.deadline.note_en or "")
     if trigger.when.qualifying_notice and change.notice is not None and change.notice.due is not None:
-        return Due(rule, change.notice.due, False, False,
-                   Text("以书面通知所定期限为准", "as set by the written notice"), as_of > change.notice.due)
+        return Due(
+            rule,
+            change.notice.due,
+            False,
+            False,
+            Text("以书面通知所定期限为准", "as set by the written notice"),
+            as_of > change.notice.due,
+        )
     if rule is DeadlineRule.BEFORE_EVENT:
         return Due(rule, change.date, True, False, note, as_of >= change.date)
     if rule is DeadlineRule.ONGOING:
         return Due(rule, change.date, False, False, note, False)
     if rule is DeadlineRule.UNSPECIFIED:
         return Due(rule, None, False, False, note, False)
-    counted = (calendar.add_working_days(change.date, days)
-               if rule is DeadlineRule.WITHIN_WORKING_DAYS else calendar.add_days(change.date, days))
+    counted = (
+        calendar.add_working_days(change.date, days)
+        if rule is DeadlineRule.WITHIN_WORKING_DAYS
+        else calendar.add_days(change.date, days)
+    )
     zh, en = calendar_notes(counted)
     if zh:
         note = Text(f"{zh}{note.zh}".strip(), f"{en} {note.en}".strip())
-    return Due(rule, counted.date, False, counted.provisional, note, as_of > counted.date,
-               counted.earliest, counted.latest)
+    return Due(
+        rule, counted.date, False, counted.provisional, note, as_of > counted.date, counted.earliest, counted.latest
+    )
 
 
-def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile,
-                role: Role = Role.PROVIDER) -> tuple[Addressee, ...]:
+def _addressees(
+    book: Rulebook, trigger: Trigger, service: ServiceProfile, role: Role = Role.PROVIDER
+) -> tuple[Addressee, ...]:
     local = (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
     location = service.provider.location
     seat = book.divisions.local_authority_seat(location) if location else None
     names = {
-        Recipient.ALGORITHM_FILING_SYSTEM: Text("互联网信息服务算法备案系统",
-                                                "the Internet Information Service Algorithm Filing System"),
-        Recipient.KEPT_BY_PROVIDER: Text("无需报送；由提供者留存备查",
-                                         "nothing to submit; kept by the provider for inspection")
-        if role is Role.PROVIDER else Text(f"无需报送；由{ROLES[role].zh}留存备查",
-                                           f"nothing to submit; kept by the {ROLES[role].en} for inspection"),
+        Recipient.ALGORITHM_FILING_SYSTEM: Text(
+            "互联网信息服务算法备案系统", "the Internet Information Service Algorithm Filing System"
+        ),
+        Recipient.KEPT_BY_PROVIDER: Text(
+            "无需报送；由提供者留存备查", "nothing to submit; kept by the provider for inspection"
+        )
+        if role is Role.PROVIDER
+        else Text(
+            f"无需报送；由{ROLES[role].zh}留存备查", f"nothing to submit; kept by the {ROLES[role].en} for inspection"
+        ),
     }
     if seat is None and location is None:
         names[Recipient.LOCAL_CAC] = undetermined_recipient(service.provider, Text("网信部门", "CAC office"))
@@ -183,19 +205,32 @@ def _addressees(book: Rulebook, trigger: Trigger, service: ServiceProfile,
     else:
         place = seat.name if seat else str(location)
         place_en = book.divisions.name_en(seat.code) if seat else str(location)
-        names[Recipient.LOCAL_CAC] = Text(f"{place}网信部门（所在地地市级以上）",
-                                          f"the CAC office of {place_en} (prefecture level or above)")
-        names[Recipient.LOCAL_PSB] = Text(f"{place}公安机关（所在地地市级以上）",
-                                          f"the public-security organ of {place_en} (prefecture level or above)")
+        names[Recipient.LOCAL_CAC] = Text(
+            f"{place}网信部门（所在地地市级以上）", f"the CAC office of {place_en} (prefecture level or above)"
+        )
+        names[Recipient.LOCAL_PSB] = Text(
+            f"{place}公安机关（所在地地市级以上）",
+            f"the public-security organ of {place_en} (prefecture level or above)",
+        )
     code = seat.code if seat else None
     return tuple(Addressee(r, names[r], code if r in local else None) for r in trigger.recipients)
 
 
-def _obligation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change,
-                calendar: WorkCalendar, as_of: dt.date, verdict: Verdict, role: Role) -> Obligation:
+def _obligation(
+    book: Rulebook,
+    trigger: Trigger,
+    service: ServiceProfile,
+    change: Change,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    verdict: Verdict,
+    role: Role,
+) -> Obligation:
     day = change.date
     return Obligation(
-        trigger.id, trigger.obligation, Text(trigger.title_zh, trigger.title_en),
+        trigger.id,
+        trigger.obligation,
+        Text(trigger.title_zh, trigger.title_en),
         _explanation(book, trigger, service, change) + carrier_details(trigger, change.introduced(service), book),
         cite_quotes(book, citable(book, trigger.quotes, day), day),
         _due(trigger, change, calendar, as_of),
@@ -203,10 +238,15 @@ def _obligation(book: Rulebook, trigger: Trigger, service: ServiceProfile, chang
         _addressees(book, trigger, service, role),
         cite_quotes(book, citable(book, trigger.submit_quotes, day), day),
         not_yet_in_force(book, [*trigger.quotes, *trigger.deadline.quotes, *trigger.submit_quotes], day),
-        verdict.requires_judgement, verdict.presumptions, role=role, binds=ROLES[role],
+        verdict.requires_judgement,
+        verdict.presumptions,
+        role=role,
+        binds=ROLES[role],
         outcome=Outcome.JUDGEMENT if verdict.open else Outcome.DUE,
-        questions=tuple(dict.fromkeys(q for q, _ in verdict.open)), judgements=verdict.judgements,
-        presumed_due=verdict.holds)
+        questions=tuple(dict.fromkeys(q for q, _ in verdict.open)),
+        judgements=verdict.judgements,
+        presumed_due=verdict.holds,
+    )
 
 
 def _explanation(book: Rulebook, trigger: Trigger, service: ServiceProfile, change: Change) -> Text:
@@ -219,33 +259,57 @@ def _explanation(book: Rulebook, trigger: Trigger, service: ServiceProfile, chan
     return text
 
 
-def evaluate(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar,
-             as_of: dt.date) -> Evaluation:
+def evaluate(
+    book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar, as_of: dt.date
+) -> Evaluation:
     """What the change makes due; where that turns on an unanswered question, the question, and what follows
     from either answer (found by evaluating the change as if each answer had been recorded)."""
     facts_by_question: dict[QuestionId, list[Text]] = {}
     evaluation = _run(book, service, change, calendar, as_of, facts_by_question)
-    questions = tuple(_question(book, service, change, calendar, as_of, evaluation, q, facts)
-                      for q, facts in facts_by_question.items())
+    questions = tuple(
+        _question(book, service, change, calendar, as_of, evaluation, q, facts)
+        for q, facts in facts_by_question.items()
+    )
     return replace(evaluation, questions=questions)
 
 
-def _question(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar, as_of: dt.date,
-              evaluation: Evaluation, question: QuestionId, facts: list[Text]) -> Question:
+def _question(
+    book: Rulebook,
+    service: ServiceProfile,
+    change: Change,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    evaluation: Evaluation,
+    question: QuestionId,
+    facts: list[Text],
+) -> Question:
     waiting = {o.trigger_id for o in evaluation.obligations if question in o.questions}
 
     def follows(answer: bool) -> tuple[Text, ...]:
         supposed = Judgement(question, answer, "", change.date, "")
         run = _run(book, service, replace(change, judgements=(*change.judgements, supposed)), calendar, as_of)
-        return tuple(o.title + (Text("（仍待其他判断）", " (still waiting on another judgement)")
-                                if o.outcome is Outcome.JUDGEMENT else Text("", ""))
-                     for o in run.obligations if o.trigger_id in waiting)
+        return tuple(
+            o.title
+            + (
+                Text("（仍待其他判断）", " (still waiting on another judgement)")
+                if o.outcome is Outcome.JUDGEMENT
+                else Text("", "")
+            )
+            for o in run.obligations
+            if o.trigger_id in waiting
+        )
 
     return Question(question, QUESTIONS[question], tuple(dict.fromkeys(facts)), follows(True), follows(False))
 
 
-def _run(book: Rulebook, service: ServiceProfile, change: Change, calendar: WorkCalendar,
-         as_of: dt.date, asked: dict[QuestionId, list[Text]] | None = None) -> Evaluation:
+def _run(
+    book: Rulebook,
+    service: ServiceProfile,
+    change: Change,
+    calendar: WorkCalendar,
+    as_of: dt.date,
+    asked: dict[QuestionId, list[Text]] | None = None,
+) -> Evaluation:
     """Every trigger the change's events reach; the facts bearing on each open question go into `asked`."""
     obligations: list[Obligation] = []
     skipped: list[NotTriggered] = []
@@ -266,8 +330,11 @@ def _run(book: Rulebook, service: ServiceProfile, change: Change, calendar: Work
         verdict = check(situation, trigger.when)
         if not verdict.holds and not verdict.open:
             assert verdict.reason is not None
-            skipped.append(NotTriggered(trigger.id, title, verdict.reason, verdict.requires_judgement,
-                                        judgements=verdict.judgements))
+            skipped.append(
+                NotTriggered(
+                    trigger.id, title, verdict.reason, verdict.requires_judgement, judgements=verdict.judgements
+                )
+            )
             continue
         lapse = rule_not_in_force(book, trigger, change.date)
         if lapse is not None:
@@ -275,51 +342,84 @@ def _run(book: Rulebook, service: ServiceProfile, change: Change, calendar: Work
             continue
         if not verdict.holds and trigger.when.growth is None:  # growth: the explanation states the figures
             assert verdict.reason is not None
-            verdict = replace(verdict, presumptions=(*verdict.presumptions, Text(
-                "redline 不推定此项义务成立：", "redline does not presume this duty arises: ") + verdict.reason))
+            verdict = replace(
+                verdict,
+                presumptions=(
+                    *verdict.presumptions,
+                    Text("redline 不推定此项义务成立：", "redline does not presume this duty arises: ")
+                    + verdict.reason,
+                ),
+            )
         obligations.append(_obligation(book, trigger, service, change, calendar, as_of, verdict, role))
         for question, fact in verdict.open:
             (asked if asked is not None else {}).setdefault(question, []).append(fact)
-    used = {j.question for o in obligations for j in o.judgements} | {
-        j.question for n in skipped for j in n.judgements}
+    used = {j.question for o in obligations for j in o.judgements} | {j.question for n in skipped for j in n.judgements}
     if situation.after.judgement is not None:
         used.add(QuestionId.PUBLIC_OPINION)
     notes = change_notes(book, service, change) + _unused(change.judgements, used)
     no_seat = seat_note(service.provider)
-    if no_seat is not None and any(a.division is None and a.kind in (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
-                                   for o in obligations for a in o.recipients):
+    if no_seat is not None and any(
+        a.division is None and a.kind in (Recipient.LOCAL_CAC, Recipient.LOCAL_PSB)
+        for o in obligations
+        for a in o.recipients
+    ):
         notes = (*notes, no_seat)
-    return Evaluation(service, change, as_of, tuple(obligations), tuple(skipped),
-                      _summary(change, obligations, skipped), situation.after,
-                      facts(book, service, change), notes, judgements=change.judgements)
+    return Evaluation(
+        service,
+        change,
+        as_of,
+        tuple(obligations),
+        tuple(skipped),
+        _summary(change, obligations, skipped),
+        situation.after,
+        facts(book, service, change),
+        notes,
+        judgements=change.judgements,
+    )
 
 
 def _unused(judgements: tuple[Judgement, ...], used: set[QuestionId]) -> tuple[Text, ...]:
     """A judgement on a question this change does not raise decides nothing: say so, never drop it silently."""
-    return tuple(Text(f"记录的判断（{QUESTIONS[j.question].zh}）未被采用：该变更不涉及此问题，或条文已有明确规定。",
-                      f"The judgement recorded ({QUESTIONS[j.question].en}) is not used: the change does not "
-                      "raise this question, or the text decides it.")
-                 for j in judgements if j.question not in used and j.by)
+    return tuple(
+        Text(
+            f"记录的判断（{QUESTIONS[j.question].zh}）未被采用：该变更不涉及此问题，或条文已有明确规定。",
+            f"The judgement recorded ({QUESTIONS[j.question].en}) is not used: the change does not "
+            "raise this question, or the text decides it.",
+        )
+        for j in judgements
+        if j.question not in used and j.by
+    )
 
 
 def _summary(change: Change, obligations: list[Obligation], skipped: list[NotTriggered]) -> Text:
     if obligations:
         waiting = sum(1 for o in obligations if o.outcome is Outcome.JUDGEMENT)
         due = len(obligations) - waiting
-        text = (Text(f"该变更触发 {due} 项义务。", f"The change triggers {due} obligation{'' if due == 1 else 's'}.")
-                if due else Text("该变更没有确定应当履行的义务。", "Nothing is certainly due for this change."))
+        text = (
+            Text(f"该变更触发 {due} 项义务。", f"The change triggers {due} obligation{'' if due == 1 else 's'}.")
+            if due
+            else Text("该变更没有确定应当履行的义务。", "Nothing is certainly due for this change.")
+        )
         if waiting:
-            text += Text(f"另有 {waiting} 项待判断：是否应当履行取决于尚未作出的判断（见下方问题）。",
-                         f"{waiting} more depend{'s' if waiting == 1 else ''} on a judgement not yet recorded "
-                         "(see the questions below).")
+            text += Text(
+                f"另有 {waiting} 项待判断：是否应当履行取决于尚未作出的判断（见下方问题）。",
+                f"{waiting} more depend{'s' if waiting == 1 else ''} on a judgement not yet recorded "
+                "(see the questions below).",
+            )
         judged = sum(1 for o in obligations if o.requires_judgement and o.outcome is Outcome.DUE)
         if judged:
-            text += Text(f"其中 {judged} 项依据 redline 的推定，需要判断。",
-                         f"{judged} of them rest{'s' if judged == 1 else ''} on a presumption of redline's "
-                         "and require judgement.")
+            text += Text(
+                f"其中 {judged} 项依据 redline 的推定，需要判断。",
+                f"{judged} of them rest{'s' if judged == 1 else ''} on a presumption of redline's "
+                "and require judgement.",
+            )
         return text
     if not skipped:
-        return Text("规则库中没有规则对这类变更设定评估、备案或标识义务。",
-                    "No rule in the rulebook attaches an assessment, filing or label to this kind of change.")
-    return Text("该变更未触发任何评估、备案或标识义务，原因见下。",
-                "The change triggers no assessment, filing or labelling duty; the reasons follow.")
+        return Text(
+            "规则库中没有规则对这类变更设定评估、备案或标识义务。",
+            "No rule in the rulebook attaches an assessment, filing or label to this kind of change.",
+        )
+    return Text(
+        "该变更未触发任何评估、备案或标识义务，原因见下。",
+        "The change triggers no assessment, filing or labelling duty; the reasons follow.",
+    )

@@ -40,9 +40,20 @@ S = FilingState
 # What the filing as a whole waits for, first match wins: the provider's turn before the regulators', and
 # an open review before a conclusion, so that no authority's demand is hidden behind the other's. Among open
 # reviews the furthest step shows (`submitted` then means that neither authority has taken the report up).
-PRECEDENCE = (S.NOTICE_ISSUED, S.REASSESSMENT_ORDERED, S.DRAFT, S.SUPPLEMENT_REQUESTED, S.RECTIFICATION_ORDERED,
-              S.RECTIFICATION_SUBMITTED, S.ONSITE_INSPECTION, S.UNDER_REVIEW, S.SUBMITTED,
-              S.VERIFIED, S.ACCEPTED, S.CLOSED)
+PRECEDENCE = (
+    S.NOTICE_ISSUED,
+    S.REASSESSMENT_ORDERED,
+    S.DRAFT,
+    S.SUPPLEMENT_REQUESTED,
+    S.RECTIFICATION_ORDERED,
+    S.RECTIFICATION_SUBMITTED,
+    S.ONSITE_INSPECTION,
+    S.UNDER_REVIEW,
+    S.SUBMITTED,
+    S.VERIFIED,
+    S.ACCEPTED,
+    S.CLOSED,
+)
 
 
 def both(state: FilingState) -> dict[Authority, FilingState]:
@@ -72,13 +83,17 @@ def step(tracks: Tracks, action: Action, role: Role, reason: str = "") -> dict[A
             after[a] = next_state(tracks[a], action, role, reason)
         return after
     own, theirs = tracks[authority], tracks[other(authority)]
-    if own not in TRANSITIONS[action].sources and theirs in TRANSITIONS[action].sources \
-            and role in TRANSITIONS[action].roles:
+    if (
+        own not in TRANSITIONS[action].sources
+        and theirs in TRANSITIONS[action].sources
+        and role in TRANSITIONS[action].roles
+    ):
         raise PermissionDeniedError(
             f"'{action.value}' belongs to the review of the other authority ({other(authority).value}, "
             f"in state '{theirs.value}'); your authority's review ({authority.value}) is in state "
             f"'{own.value}', and each authority concludes only its own review (Art. 7 of the 2018 rule)",
-            field="action")
+            field="action",
+        )
     after[authority] = next_state(own, action, role, reason)
     return after
 
@@ -87,8 +102,11 @@ def standing(tracks: Tracks, role: Role) -> Standing:
     """Where the filing stands for `role`, as the workflow rules read it: the derived state, both tracks,
     and a regulator's own authority's track."""
     authority = AUTHORITY_OF_ROLE.get(role)
-    return Standing(overall_state(tracks), frozenset(tracks[a] for a in Authority),
-                    tracks[authority] if authority is not None else None)
+    return Standing(
+        overall_state(tracks),
+        frozenset(tracks[a] for a in Authority),
+        tracks[authority] if authority is not None else None,
+    )
 
 
 def actions_available(tracks: Tracks, role: Role) -> list[Action]:
@@ -102,5 +120,15 @@ def waiting_for(tracks: Tracks) -> list[Authority]:
     return [a for a in Authority if tracks[a] not in CONCLUDED]
 
 
-__all__ = ["AUTHORITY_OF_ROLE", "Authority", "Tracks", "WorkflowError", "actions_available", "both",
-           "overall_state", "standing", "step", "waiting_for"]
+__all__ = [
+    "AUTHORITY_OF_ROLE",
+    "Authority",
+    "Tracks",
+    "WorkflowError",
+    "actions_available",
+    "both",
+    "overall_state",
+    "standing",
+    "step",
+    "waiting_for",
+]

@@ -43,11 +43,14 @@ def role_reason(trigger: Trigger, service: ServiceProfile, change: Change) -> Te
     """Why a duty does not bind: it binds other parties than the ones the organisation is."""
     binds = roles(trigger.roles)
     held = roles(change.roles_after(service))
-    text = Text(f"该义务约束{binds.zh}；本单位在该服务中的角色为{held.zh}。",
-                f"This duty binds the {binds.en}; for this service the organisation is the {held.en}.")
+    text = Text(
+        f"该义务约束{binds.zh}；本单位在该服务中的角色为{held.zh}。",
+        f"This duty binds the {binds.en}; for this service the organisation is the {held.en}.",
+    )
     if Role.TECHNICAL_SUPPORTER in change.roles_after(service) and trigger.obligation is ObligationKind.LABELLING:
-        text += Text("深度合成管理规定第十六条、第十七条的标识义务约束深度合成服务提供者，"
-                     "技术支持者本身不负有该标识义务。",
-                     "The labels of Arts. 16 and 17 of the deep-synthesis rule bind the deep-synthesis "
-                     "service provider; a technical supporter owes no such labels of its own.")
+        text += Text(
+            "深度合成管理规定第十六条、第十七条的标识义务约束深度合成服务提供者，技术支持者本身不负有该标识义务。",
+            "The labels of Arts. 16 and 17 of the deep-synthesis rule bind the deep-synthesis "
+            "service provider; a technical supporter owes no such labels of its own.",
+        )
     return text

@@ -119,15 +119,18 @@ def _answer_changes(title: ItemTitle, old: dict[str, Any], new: dict[str, Any]) 
 
 def _finding_changes(title: ItemTitle, old: dict[str, Any], new: dict[str, Any]) -> list[FindingChange]:
     before, after = _findings(old), _findings(new)
-    return [FindingChange(title, text, before.get(text), after.get(text))
-            for text in [*before, *(t for t in after if t not in before)]
-            if before.get(text) != after.get(text)]
+    return [
+        FindingChange(title, text, before.get(text), after.get(text))
+        for text in [*before, *(t for t in after if t not in before)]
+        if before.get(text) != after.get(text)
+    ]
 
 
 def _evidence_changes(title: ItemTitle, old: dict[str, Any], new: dict[str, Any]) -> list[EvidenceChange]:
     before, after = _evidence(old), _evidence(new)
-    return ([EvidenceChange(title, f, sha, False) for f, sha in sorted(before - after)]
-            + [EvidenceChange(title, f, sha, True) for f, sha in sorted(after - before)])
+    return [EvidenceChange(title, f, sha, False) for f, sha in sorted(before - after)] + [
+        EvidenceChange(title, f, sha, True) for f, sha in sorted(after - before)
+    ]
 
 
 def diff_reports(old: dict[str, Any], new: dict[str, Any]) -> ReportDiff:
@@ -143,6 +146,10 @@ def diff_reports(old: dict[str, Any], new: dict[str, Any]) -> ReportDiff:
         answers += _answer_changes(title, before[item_id], item)
         findings += _finding_changes(title, before[item_id], item)
         evidence += _evidence_changes(title, before[item_id], item)
-    return ReportDiff(tuple(_title(i) for k, i in after.items() if k not in before),
-                      tuple(_title(i) for k, i in before.items() if k not in after),
-                      tuple(answers), tuple(findings), tuple(evidence))
+    return ReportDiff(
+        tuple(_title(i) for k, i in after.items() if k not in before),
+        tuple(_title(i) for k, i in before.items() if k not in after),
+        tuple(answers),
+        tuple(findings),
+        tuple(evidence),
+    )

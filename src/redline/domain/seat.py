@@ -26,9 +26,11 @@ def no_seat(provider: Provider) -> Text:
 
 def undetermined_recipient(provider: Provider, organ: Text) -> Text:
     """A recipient the rule ties to a seat the provider does not have (the basis: `seat_note`)."""
-    return Text(f"由主管部门确定（{organ.zh}；提供者{no_seat(provider).zh}）",
-                f"to be determined by the competent authority (由主管部门确定; {organ.en}; the provider is "
-                f"{no_seat(provider).en})")
+    return Text(
+        f"由主管部门确定（{organ.zh}；提供者{no_seat(provider).zh}）",
+        f"to be determined by the competent authority (由主管部门确定; {organ.en}; the provider is "
+        f"{no_seat(provider).en})",
+    )
 
 
 def seat_note(provider: Provider) -> Text | None:
@@ -41,4 +43,5 @@ def seat_note(provider: Provider) -> Text | None:
         f"Recipients: the provider is {no_seat(provider).en}. Art. 7(1) of the 2018 rule sends the report to the "
         f"organs “of the place where the provider is located” (“{_ART_7_1}”); there is no such place, so the "
         "recipient is to be determined by the competent authority: ask it which office receives the report. "
-        "redline presumes no city.")
+        "redline presumes no city.",
+    )

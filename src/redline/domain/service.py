@@ -133,8 +133,10 @@ class GrowthRule:
 
 
 _KIND_FACTS: dict[EventKind, str] = {
-    EventKind.LAUNCH: "launch", EventKind.HARMFUL_INCIDENT: "harmful_incident",
-    EventKind.FILING_CHANGE: "filing_change", EventKind.TERMINATE: "terminate",
+    EventKind.LAUNCH: "launch",
+    EventKind.HARMFUL_INCIDENT: "harmful_incident",
+    EventKind.FILING_CHANGE: "filing_change",
+    EventKind.TERMINATE: "terminate",
 }
 
 
@@ -216,5 +218,10 @@ class Change:
         """The profile as it stands after the change (for the next change in a sequence)."""
         users = self.mau_after if self.mau_after is not None else service.monthly_active_users
         techs = tuple(dict.fromkeys((*service.technologies, *self.technologies)))
-        return replace(service, capabilities=self.capabilities_after(service),
-                       monthly_active_users=users, technologies=techs, roles=self.roles_after(service))
+        return replace(
+            service,
+            capabilities=self.capabilities_after(service),
+            monthly_active_users=users,
+            technologies=techs,
+            roles=self.roles_after(service),
+        )

@@ -44,18 +44,38 @@ class HolidayLaw:
 
 
 REVISIONS = (
-    HolidayLaw("《全国年节及纪念日放假办法》（1999年修订）",
-               "Measures on National Holidays and Commemoration Days (1999 revision)",
-               dt.date(1999, 9, 18), (0, 1, 2), 3, False),
-    HolidayLaw("《全国年节及纪念日放假办法》（2007年修订）",
-               "Measures on National Holidays and Commemoration Days (2007 revision)",
-               dt.date(2008, 1, 1), (-1, 0, 1), 1, True),
-    HolidayLaw("《全国年节及纪念日放假办法》（2013年修订）",
-               "Measures on National Holidays and Commemoration Days (2013 revision)",
-               dt.date(2014, 1, 1), (0, 1, 2), 1, True),
-    HolidayLaw("《全国年节及纪念日放假办法》（2024年修订）",
-               "Measures on National Holidays and Commemoration Days (2024 revision)",
-               dt.date(2025, 1, 1), (-1, 0, 1, 2), 2, True),
+    HolidayLaw(
+        "《全国年节及纪念日放假办法》（1999年修订）",
+        "Measures on National Holidays and Commemoration Days (1999 revision)",
+        dt.date(1999, 9, 18),
+        (0, 1, 2),
+        3,
+        False,
+    ),
+    HolidayLaw(
+        "《全国年节及纪念日放假办法》（2007年修订）",
+        "Measures on National Holidays and Commemoration Days (2007 revision)",
+        dt.date(2008, 1, 1),
+        (-1, 0, 1),
+        1,
+        True,
+    ),
+    HolidayLaw(
+        "《全国年节及纪念日放假办法》（2013年修订）",
+        "Measures on National Holidays and Commemoration Days (2013 revision)",
+        dt.date(2014, 1, 1),
+        (0, 1, 2),
+        1,
+        True,
+    ),
+    HolidayLaw(
+        "《全国年节及纪念日放假办法》（2024年修订）",
+        "Measures on National Holidays and Commemoration Days (2024 revision)",
+        dt.date(2025, 1, 1),
+        (-1, 0, 1, 2),
+        2,
+        True,
+    ),
 )
 
 
@@ -90,9 +110,11 @@ def _spans(year: int, law: HolidayLaw) -> list[tuple[Festival, list[dt.date]]]:
         (Festival.NATIONAL_DAY, [dt.date(year, 10, 1 + n) for n in range(3)]),
     ]
     if law.traditional_festivals:
-        spans += [(Festival.QINGMING, [qingming(year)]),
-                  (Festival.DRAGON_BOAT, [_lunar(year, 5, 5)]),
-                  (Festival.MID_AUTUMN, [_lunar(year, 8, 15)])]
+        spans += [
+            (Festival.QINGMING, [qingming(year)]),
+            (Festival.DRAGON_BOAT, [_lunar(year, 5, 5)]),
+            (Festival.MID_AUTUMN, [_lunar(year, 8, 15)]),
+        ]
     return spans
 
 

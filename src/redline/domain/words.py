@@ -10,15 +10,19 @@ from redline.rulebook.schema import CapabilityTag
 TAGS: dict[CapabilityTag, Text] = {
     CapabilityTag.PUBLIC_OPINION: Text("具有舆论属性或社会动员能力", "public-opinion or social-mobilisation"),
     CapabilityTag.DEEP_SYNTHESIS: Text("深度合成", "deep-synthesis"),
-    CapabilityTag.BIOMETRIC_EDITING: Text("生成或者编辑人脸、人声等生物识别信息",
-                                          "face- or voice-generating or -editing"),
-    CapabilityTag.PROMINENT_LABEL: Text("可能导致公众混淆或者误认、须显著标识的深度合成",
-                                        "deep-synthesis that may confuse the public and must be labelled"),
+    CapabilityTag.BIOMETRIC_EDITING: Text(
+        "生成或者编辑人脸、人声等生物识别信息", "face- or voice-generating or -editing"
+    ),
+    CapabilityTag.PROMINENT_LABEL: Text(
+        "可能导致公众混淆或者误认、须显著标识的深度合成",
+        "deep-synthesis that may confuse the public and must be labelled",
+    ),
     CapabilityTag.AUDIO_VIDEO: Text("网络音视频信息服务", "online audio-video"),
     CapabilityTag.ALGORITHMIC_RECOMMENDATION: Text("算法推荐", "algorithmic-recommendation"),
     CapabilityTag.GENERATIVE_AI: Text("生成式人工智能", "generative-AI"),
-    CapabilityTag.LABEL_FUNCTION: Text("须提供显著标识功能的深度合成（第十七条第二款）",
-                                       "deep-synthesis owing a labelling function (Art. 17(2))"),
+    CapabilityTag.LABEL_FUNCTION: Text(
+        "须提供显著标识功能的深度合成（第十七条第二款）", "deep-synthesis owing a labelling function (Art. 17(2))"
+    ),
     CapabilityTag.NEWS: Text("互联网新闻信息服务", "internet news information"),
 }
 

@@ -92,23 +92,23 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SUBMIT: Transition(frozenset({S.DRAFT, S.SUPPLEMENT_REQUESTED}), S.SUBMITTED, _ADMIN),
     Action.START_REVIEW: Transition(frozenset({S.SUBMITTED}), S.UNDER_REVIEW, REGULATOR_ROLES),
     Action.ACCEPT: Transition(frozenset({S.UNDER_REVIEW}), S.ACCEPTED, REGULATOR_ROLES),
-    Action.REQUEST_SUPPLEMENT: Transition(frozenset({S.UNDER_REVIEW}), S.SUPPLEMENT_REQUESTED,
-                                          REGULATOR_ROLES, needs_reason=True),
-    Action.ORDER_REASSESSMENT: Transition(frozenset({S.UNDER_REVIEW}), S.REASSESSMENT_ORDERED,
-                                          REGULATOR_ROLES, needs_reason=True),
+    Action.REQUEST_SUPPLEMENT: Transition(
+        frozenset({S.UNDER_REVIEW}), S.SUPPLEMENT_REQUESTED, REGULATOR_ROLES, needs_reason=True
+    ),
+    Action.ORDER_REASSESSMENT: Transition(
+        frozenset({S.UNDER_REVIEW}), S.REASSESSMENT_ORDERED, REGULATOR_ROLES, needs_reason=True
+    ),
     Action.REOPEN: Transition(frozenset({S.REASSESSMENT_ORDERED}), S.DRAFT, _PROVIDER),
-    Action.START_INSPECTION: Transition(frozenset({S.UNDER_REVIEW}), S.ONSITE_INSPECTION,
-                                        REGULATOR_ROLES),
-    Action.FINISH_INSPECTION: Transition(frozenset({S.ONSITE_INSPECTION}), S.UNDER_REVIEW,
-                                         REGULATOR_ROLES),
-    Action.ORDER_RECTIFICATION: Transition(frozenset({S.UNDER_REVIEW}), S.RECTIFICATION_ORDERED,
-                                           REGULATOR_ROLES, needs_reason=True),
-    Action.SUBMIT_RECTIFICATION: Transition(frozenset({S.RECTIFICATION_ORDERED}),
-                                            S.RECTIFICATION_SUBMITTED, _ADMIN),
+    Action.START_INSPECTION: Transition(frozenset({S.UNDER_REVIEW}), S.ONSITE_INSPECTION, REGULATOR_ROLES),
+    Action.FINISH_INSPECTION: Transition(frozenset({S.ONSITE_INSPECTION}), S.UNDER_REVIEW, REGULATOR_ROLES),
+    Action.ORDER_RECTIFICATION: Transition(
+        frozenset({S.UNDER_REVIEW}), S.RECTIFICATION_ORDERED, REGULATOR_ROLES, needs_reason=True
+    ),
+    Action.SUBMIT_RECTIFICATION: Transition(frozenset({S.RECTIFICATION_ORDERED}), S.RECTIFICATION_SUBMITTED, _ADMIN),
     Action.VERIFY: Transition(frozenset({S.RECTIFICATION_SUBMITTED}), S.VERIFIED, REGULATOR_ROLES),
-    Action.REJECT_RECTIFICATION: Transition(frozenset({S.RECTIFICATION_SUBMITTED}),
-                                            S.RECTIFICATION_ORDERED, REGULATOR_ROLES,
-                                            needs_reason=True),
+    Action.REJECT_RECTIFICATION: Transition(
+        frozenset({S.RECTIFICATION_SUBMITTED}), S.RECTIFICATION_ORDERED, REGULATOR_ROLES, needs_reason=True
+    ),
     Action.CLOSE: Transition(frozenset({S.ACCEPTED, S.VERIFIED}), S.CLOSED, REGULATOR_ROLES),
 }
 NEEDS_REASON = frozenset(a for a, t in TRANSITIONS.items() if t.needs_reason)
@@ -128,12 +128,12 @@ def next_state(state: FilingState, action: Action, role: Role, reason: str = "")
     transition = TRANSITIONS[action]
     if role not in transition.roles:
         allowed = ", ".join(sorted(r.value for r in transition.roles))
-        raise WorkflowError(f"a {role.value} may not '{action.value}' (allowed: {allowed})",
-                            field="action")
+        raise WorkflowError(f"a {role.value} may not '{action.value}' (allowed: {allowed})", field="action")
     if state not in transition.sources:
         sources = ", ".join(sorted(s.value for s in transition.sources))
-        raise WorkflowError(f"cannot '{action.value}' a filing in state '{state.value}' "
-                            f"(only from: {sources})", field="action")
+        raise WorkflowError(
+            f"cannot '{action.value}' a filing in state '{state.value}' (only from: {sources})", field="action"
+        )
     if transition.needs_reason and not reason.strip():
         raise WorkflowError(f"'{action.value}' needs a reason", field="note")
     return transition.target

@@ -171,8 +171,9 @@ class LimitedBackend:
         self._pools: dict[Future[list[FileResult]], ProcessPoolExecutor] = {}
 
     def submit(self, batch: list[Path]) -> Future[list[FileResult]]:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=self._context, initializer=_start_limited,
-                                   initargs=(self.limits,))
+        pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=self._context, initializer=_start_limited, initargs=(self.limits,)
+        )
         future = pool.submit(check_batch, self.name, batch, self.options)
         self._pools[future] = pool
         return future

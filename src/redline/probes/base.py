@@ -54,8 +54,16 @@ class ProbeFinding:
     params: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
-    def coded(cls, item: str, severity: Severity, location: str, code: str, params: Mapping[str, object],
-              evidence: str, clause: str = "") -> ProbeFinding:
+    def coded(
+        cls,
+        item: str,
+        severity: Severity,
+        location: str,
+        code: str,
+        params: Mapping[str, object],
+        evidence: str,
+        clause: str = "",
+    ) -> ProbeFinding:
         """A finding whose code has words in the catalogue: its English message is those words, filled."""
         plain = {k: str(v) for k, v in params.items()}
         return cls(item, severity, location, english(code, plain), evidence, clause, code, plain)

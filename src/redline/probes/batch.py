@@ -82,18 +82,28 @@ def batch_size(files: int, workers: int) -> int:
     return max(8, min(256, files // (workers * 8) or 8))
 
 
-def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None = None,
-              jobs: int | None = None, journal: Path | None = None, retries: int = 2,
-              on_progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None, stall_seconds: float | None = STALL_SECONDS,
-              limits: Limits | None = None) -> ProbeRun:
+def run_batch(
+    name: str,
+    files: list[Path],
+    options: Mapping[str, Any],
+    *,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    journal: Path | None = None,
+    retries: int = 2,
+    on_progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    stall_seconds: float | None = STALL_SECONDS,
+    limits: Limits | None = None,
+) -> ProbeRun:
     """Check every file with probe `name`; see the module docstring. Raises RunCancelled when `cancel()`
     turns True or on Ctrl-C, RunStalled when no task finishes for `stall_seconds` (None: wait for ever),
     and InputError for a journal of another run or an unusable scheduler. With `limits` (and no scheduler)
     every batch runs in a child process held to them, however few the files."""
     if stall_seconds is not None and not stall_seconds > 0:
-        raise InputError(f"the stall time must be a positive number of seconds, not {stall_seconds}",
-                         field="stall_seconds")
+        raise InputError(
+            f"the stall time must be a positive number of seconds, not {stall_seconds}", field="stall_seconds"
+        )
     from redline.plugins import probe
 
     selected = probe(name)
@@ -105,7 +115,7 @@ def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, sched
         todo = _resume(book, files, stamps, results, on_progress)
         backend = _backend(name, options, scheduler, jobs, len(todo), limits)
         size = batch_size(len(todo), backend.workers)
-        tasks = [_Task(todo[i:i + size]) for i in range(0, len(todo), size)]
+        tasks = [_Task(todo[i : i + size]) for i in range(0, len(todo), size)]
 
         def finish(task: _Task, batch: list[FileResult]) -> None:
             for position, result in zip(task.positions, batch, strict=True):
@@ -123,21 +133,29 @@ def run_batch(name: str, files: list[Path], options: Mapping[str, Any], *, sched
     except (_Stop, KeyboardInterrupt):
         done = sum(r is not None for r in results)
         hint = "run again with the same journal to resume" if journal else "give --journal to be able to resume"
-        raise RunCancelled(f"cancelled after {done} of {len(files)} files; {hint}",
-                           source=str(journal) if journal else None) from None
+        raise RunCancelled(
+            f"cancelled after {done} of {len(files)} files; {hint}", source=str(journal) if journal else None
+        ) from None
     finally:
         if book is not None:
             book.close()
     ordered = [r for r in results if r is not None]
     summary = selected.summarise(ordered)
     if failed:
-        summary["failed_tasks"] = [{"files": [str(files[p]) for p in t.positions], "attempts": t.attempts,
-                                    "error": t.errors[-1]} for t in failed]
+        summary["failed_tasks"] = [
+            {"files": [str(files[p]) for p in t.positions], "attempts": t.attempts, "error": t.errors[-1]}
+            for t in failed
+        ]
     return ProbeRun(selected.info, started, dt.datetime.now(dt.UTC), dict(options), ordered, summary)
 
 
-def _resume(book: Journal | None, files: list[Path], stamps: list[Stamp | None], results: list[FileResult | None],
-            on_progress: Callable[[int, int], None] | None) -> list[int]:
+def _resume(
+    book: Journal | None,
+    files: list[Path],
+    stamps: list[Stamp | None],
+    results: list[FileResult | None],
+    on_progress: Callable[[int, int], None] | None,
+) -> list[int]:
     """Fill in what the journal already holds; return the positions still to check."""
     if book is None:
         return list(range(len(files)))
@@ -152,8 +170,14 @@ def _resume(book: Journal | None, files: list[Path], stamps: list[Stamp | None],
     return todo
 
 
-def _backend(name: str, options: Mapping[str, Any], scheduler: str | None, jobs: int | None,
-             files: int, limits: Limits | None = None) -> Backend:
+def _backend(
+    name: str,
+    options: Mapping[str, Any],
+    scheduler: str | None,
+    jobs: int | None,
+    files: int,
+    limits: Limits | None = None,
+) -> Backend:
     if scheduler:
         return DaskBackend(name, options, scheduler)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -164,20 +188,34 @@ def _backend(name: str, options: Mapping[str, Any], scheduler: str | None, jobs:
     return PoolBackend(name, options, jobs)
 
 
-def _stall_error(files: list[Path], results: list[FileResult | None], stalled: _Stalled,
-                 journal: Path | None) -> RunStalled:
+def _stall_error(
+    files: list[Path], results: list[FileResult | None], stalled: _Stalled, journal: Path | None
+) -> RunStalled:
     in_flight = [str(files[n]) for n in sorted(stalled.in_flight)]
     pending = in_flight + [str(files[n]) for n, r in enumerate(results) if r is None and n not in stalled.in_flight]
-    named = ", ".join(pending[:NAMED_PENDING]) + (f" and {len(pending) - NAMED_PENDING} more"
-                                                  if len(pending) > NAMED_PENDING else "")
+    named = ", ".join(pending[:NAMED_PENDING]) + (
+        f" and {len(pending) - NAMED_PENDING} more" if len(pending) > NAMED_PENDING else ""
+    )
     hint = "run again with the same journal to resume" if journal else "give --journal to be able to resume"
-    return RunStalled(f"no file finished for {stalled.seconds:g} s (a worker hangs or stopped answering); "
-                      f"{len(pending)} of {len(files)} files pending, {len(in_flight)} of them in flight: {named}; "
-                      f"{hint}", in_flight=in_flight, pending=pending, source=str(journal) if journal else None)
+    return RunStalled(
+        f"no file finished for {stalled.seconds:g} s (a worker hangs or stopped answering); "
+        f"{len(pending)} of {len(files)} files pending, {len(in_flight)} of them in flight: {named}; "
+        f"{hint}",
+        in_flight=in_flight,
+        pending=pending,
+        source=str(journal) if journal else None,
+    )
 
 
-def _drive(backend: Backend, files: list[Path], tasks: list[_Task], retries: int, cancel: Callable[[], bool] | None,
-           finish: Callable[[_Task, list[FileResult]], None], stall_seconds: float | None = None) -> list[_Task]:
+def _drive(
+    backend: Backend,
+    files: list[Path],
+    tasks: list[_Task],
+    retries: int,
+    cancel: Callable[[], bool] | None,
+    finish: Callable[[_Task, list[FileResult]], None],
+    stall_seconds: float | None = None,
+) -> list[_Task]:
     """Keep the workers busy; retry failed tasks, each on its own; return the tasks that failed for good.
     Raises _Stalled when tasks are in flight and none finished for `stall_seconds`."""
     queue, solo = deque(tasks), deque[_Task]()
@@ -228,13 +266,22 @@ def _next_runs(task: _Task, retries: int) -> list[_Task]:
     file that still fails is given up; the other files of its batch get their real results."""
     if len(task.positions) > 1 and (task.part or task.charged > retries):
         middle = len(task.positions) // 2
-        return [_Task(half, attempts=task.attempts, part=True)
-                for half in (task.positions[:middle], task.positions[middle:])]
+        return [
+            _Task(half, attempts=task.attempts, part=True)
+            for half in (task.positions[:middle], task.positions[middle:])
+        ]
     return [] if task.charged > retries else [task]
 
 
 def _failed_results(files: list[Path], task: _Task) -> list[FileResult]:
     params = {"attempts": task.attempts, "error": task.errors[-1]}
-    return [FileResult(str(files[p]), "", 0, Verdict.ERROR,
-                       findings=(ProbeFinding.coded("", Severity.LOW, str(files[p]), TASK_FAILED, params, ""),))
-            for p in task.positions]
+    return [
+        FileResult(
+            str(files[p]),
+            "",
+            0,
+            Verdict.ERROR,
+            findings=(ProbeFinding.coded("", Severity.LOW, str(files[p]), TASK_FAILED, params, ""),),
+        )
+        for p in task.positions
+    ]

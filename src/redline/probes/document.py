@@ -113,8 +113,11 @@ def read_probe_run(document: Any, source: str) -> ProbeRunDocument | ProbeRunDoc
     elif version == VERSION:
         model = ProbeRunDocument
     else:
-        raise InputError(f"unknown probe-run version {version!r} (this redline reads versions 1 and {VERSION})",
-                         source=source, field="schema_version")
+        raise InputError(
+            f"unknown probe-run version {version!r} (this redline reads versions 1 and {VERSION})",
+            source=source,
+            field="schema_version",
+        )
     run_ = validated(model, document, "run", source, "probe run")
     for name in ("started", "finished"):
         try:

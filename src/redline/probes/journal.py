@@ -40,11 +40,29 @@ class Stamp:
 
 def result_from_dict(d: Mapping[str, Any]) -> FileResult:
     """The inverse of `runner.result_dict`."""
-    findings = tuple(ProbeFinding(f["item"], Severity(f["severity"]), f["location"], f["message"], f["evidence"],
-                                  f.get("clause", ""), f.get("code", ""), f.get("params", {}))
-                     for f in d["findings"])
-    return FileResult(d["path"], d["sha256"], int(d["size"]), Verdict(d["verdict"]), d["kind"],
-                      tuple(d["carriers"]), findings, d["details"])
+    findings = tuple(
+        ProbeFinding(
+            f["item"],
+            Severity(f["severity"]),
+            f["location"],
+            f["message"],
+            f["evidence"],
+            f.get("clause", ""),
+            f.get("code", ""),
+            f.get("params", {}),
+        )
+        for f in d["findings"]
+    )
+    return FileResult(
+        d["path"],
+        d["sha256"],
+        int(d["size"]),
+        Verdict(d["verdict"]),
+        d["kind"],
+        tuple(d["carriers"]),
+        findings,
+        d["details"],
+    )
 
 
 def _header(info: ProbeInfo, options: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,10 +103,13 @@ class Journal:
         except json.JSONDecodeError:
             found = None
         if found != header:
-            raise InputError(f"the journal belongs to another run (expected {header['probe']} "
-                             f"{header['probe_version']} with options {header['options']}, found "
-                             f"{_describe(found)}); give a new journal file or delete this one",
-                             source=str(self.path), line=1)
+            raise InputError(
+                f"the journal belongs to another run (expected {header['probe']} "
+                f"{header['probe_version']} with options {header['options']}, found "
+                f"{_describe(found)}); give a new journal file or delete this one",
+                source=str(self.path),
+                line=1,
+            )
         for number, line in enumerate(lines[1:], start=2):
             try:
                 record = json.loads(line)
@@ -106,8 +127,10 @@ class Journal:
 
     def record(self, path: Path, stamp: Stamp | None, result: FileResult) -> None:
         if stamp is not None:
-            self._write({"path": str(path), "size": stamp.size, "mtime_ns": stamp.mtime_ns,
-                         "result": result_dict(result)}, flush=False)
+            self._write(
+                {"path": str(path), "size": stamp.size, "mtime_ns": stamp.mtime_ns, "result": result_dict(result)},
+                flush=False,
+            )
 
     def flush(self) -> None:
         self._handle.flush()

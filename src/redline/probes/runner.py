@@ -40,29 +40,51 @@ def walk(paths: Iterable[Path]) -> list[Path]:
 def _finding(f: ProbeFinding, probe: str) -> dict[str, Any]:
     """`probe`: the probe's name, giving a finding made without a code its `<probe>.other` code; empty in
     the journal, which keeps findings as the probe made them."""
-    return {"item": f.item, "severity": f.severity.value, "location": f.location, "message": f.message,
-            "evidence": f.evidence, "clause": f.clause, "code": f.code_of(probe) if probe else f.code,
-            "params": dict(f.params)}
+    return {
+        "item": f.item,
+        "severity": f.severity.value,
+        "location": f.location,
+        "message": f.message,
+        "evidence": f.evidence,
+        "clause": f.clause,
+        "code": f.code_of(probe) if probe else f.code,
+        "params": dict(f.params),
+    }
 
 
 def result_dict(r: FileResult, probe: str = "") -> dict[str, Any]:
     """One file's result as plain JSON values (the results document and the batch journal share it)."""
-    return {"path": r.path, "sha256": r.sha256, "size": r.size, "verdict": r.verdict.value, "kind": r.kind,
-            "carriers": list(r.carriers), "findings": [_finding(f, probe) for f in r.findings],
-            "details": r.details}
+    return {
+        "path": r.path,
+        "sha256": r.sha256,
+        "size": r.size,
+        "verdict": r.verdict.value,
+        "kind": r.kind,
+        "carriers": list(r.carriers),
+        "findings": [_finding(f, probe) for f in r.findings],
+        "details": r.details,
+    }
 
 
 def to_document(run_: ProbeRun) -> dict[str, Any]:
     """Plain JSON values, built directly: hot for runs over hundreds of thousands of files."""
     info = run_.probe
     return {
-        "probe": {"name": info.name, "version": info.version, "title": info.title, "items": list(info.items),
-                  "inputs": list(info.inputs), "options": dict(info.options)},
-        "started": run_.started.isoformat(), "finished": run_.finished.isoformat(),
+        "probe": {
+            "name": info.name,
+            "version": info.version,
+            "title": info.title,
+            "items": list(info.items),
+            "inputs": list(info.inputs),
+            "options": dict(info.options),
+        },
+        "started": run_.started.isoformat(),
+        "finished": run_.finished.isoformat(),
         "options": dict(run_.options),
         "results": [result_dict(r, info.name) for r in run_.results],
-        "summary": {k: ([_finding(f, info.name) for f in v] if k == "findings" else v)
-                    for k, v in run_.summary.items()},
+        "summary": {
+            k: ([_finding(f, info.name) for f in v] if k == "findings" else v) for k, v in run_.summary.items()
+        },
     }
 
 

@@ -17,8 +17,9 @@ def _check(name: str, path: Path, options: Mapping[str, Any]) -> FileResult:
     try:
         return probe(name).check_file(path, options)
     except Exception as exc:  # a probe bug on one file must not end the run; it is reported
-        finding = ProbeFinding.coded("", Severity.LOW, str(path), PROBE_FAILED,
-                                     {"error": f"{type(exc).__name__}: {exc}"}, "")
+        finding = ProbeFinding.coded(
+            "", Severity.LOW, str(path), PROBE_FAILED, {"error": f"{type(exc).__name__}: {exc}"}, ""
+        )
         return FileResult(str(path), "", 0, Verdict.ERROR, findings=(finding,))
 
 

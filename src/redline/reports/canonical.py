@@ -67,8 +67,7 @@ def loads(text: str, source: str) -> Any:
     except ValueError as exc:
         raise InputError(f"not JSON: {exc} (NaN and Infinity are not allowed)", source=source) from None
     except RecursionError:
-        raise InputError(f"not JSON that redline reads: nested deeper than {MAX_DEPTH} levels",
-                         source=source) from None
+        raise InputError(f"not JSON that redline reads: nested deeper than {MAX_DEPTH} levels", source=source) from None
     if _depth(value) > MAX_DEPTH:
         raise InputError(f"not JSON that redline reads: nested deeper than {MAX_DEPTH} levels", source=source)
     return value
@@ -92,8 +91,9 @@ def jsonable(value: Any) -> Any:
 def canonical_bytes(document: dict[str, Any]) -> bytes:
     """Seal version 1's canonical form (sorted keys by code point, UTF-8, compact, Python number spelling)."""
     try:
-        return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                          allow_nan=False).encode("utf-8")
+        return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+            "utf-8"
+        )
     except UnicodeEncodeError:
         raise InputError("not JSON that redline reads: a string holds a lone surrogate, not Unicode text") from None
 
@@ -111,8 +111,9 @@ def seal_version(document: dict[str, Any]) -> int:
     stated = document.get(SEAL_KEY)
     version = stated.get("version", 1) if isinstance(stated, dict) else SEAL_VERSION
     if version not in (1, 2) or isinstance(version, bool):
-        raise InputError(f"unknown seal version {version!r} (this redline verifies versions 1 and 2)",
-                         field=f"{SEAL_KEY}.version")
+        raise InputError(
+            f"unknown seal version {version!r} (this redline verifies versions 1 and 2)", field=f"{SEAL_KEY}.version"
+        )
     return int(version)
 
 
@@ -126,9 +127,13 @@ def digest(document: dict[str, Any]) -> str:
 def seal(document: dict[str, Any]) -> dict[str, Any]:
     """`document` with a version 2 seal (any seal it had is replaced)."""
     sealed = {k: v for k, v in document.items() if k != SEAL_KEY}
-    sealed[SEAL_KEY] = {"algorithm": "sha256", "version": SEAL_VERSION, "canonicalization": CANONICALIZATION,
-                        "digest": digest(sealed),
-                        "covers": "RFC 8785 canonical JSON of the document without 'seal'"}
+    sealed[SEAL_KEY] = {
+        "algorithm": "sha256",
+        "version": SEAL_VERSION,
+        "canonicalization": CANONICALIZATION,
+        "digest": digest(sealed),
+        "covers": "RFC 8785 canonical JSON of the document without 'seal'",
+    }
     return sealed
 
 
@@ -140,16 +145,17 @@ def dumps(document: dict[str, Any]) -> str:
 def verify_document(document: Any, source: str) -> str:
     """Check a parsed sealed document's digest (seal version 1 or 2); return it, or raise naming what is wrong."""
     if not isinstance(document, dict) or not isinstance(document.get(SEAL_KEY), dict):
-        raise InputError("no seal: this is not a sealed redline report", source=source,
-                         field=SEAL_KEY)
+        raise InputError("no seal: this is not a sealed redline report", source=source, field=SEAL_KEY)
     stated = document[SEAL_KEY].get("digest")
     try:
         actual = digest(document)
     except InputError as exc:
         raise InputError(exc.message, source=source, field=exc.field) from None
     if stated != actual:
-        raise CheckFailedError(f"seal broken: the report was changed after sealing "
-                          f"(seal says {stated}, content hashes to {actual})", source=source)
+        raise CheckFailedError(
+            f"seal broken: the report was changed after sealing (seal says {stated}, content hashes to {actual})",
+            source=source,
+        )
     return actual
 
 

@@ -51,8 +51,7 @@ def _item(book: Rulebook, item: ChecklistItem, answer: ItemAnswer, run: Assessme
     )
 
 
-def _checklist(book: Rulebook, checklist: Checklist, answers: dict[str, ItemAnswer],
-               run: AssessmentRun) -> Measure:
+def _checklist(book: Rulebook, checklist: Checklist, answers: dict[str, ItemAnswer], run: AssessmentRun) -> Measure:
     return Measure(
         id=checklist.id,
         title=Bilingual(zh=checklist.title_zh, en=checklist.title_en),
@@ -79,11 +78,16 @@ def _obligations(evaluation: Evaluation | None) -> ChangeAndObligations | None:
     if evaluation is None:
         return None
     return ChangeAndObligations(
-        change=evaluation.change, facts=list(evaluation.facts), applicability=evaluation.applicability,
-        summary=evaluation.summary, obligations=list(evaluation.obligations),
+        change=evaluation.change,
+        facts=list(evaluation.facts),
+        applicability=evaluation.applicability,
+        summary=evaluation.summary,
+        obligations=list(evaluation.obligations),
         not_in_force=[n for n in evaluation.not_triggered if n.in_force_from is not None],
-        questions=list(evaluation.questions), judgements=list(evaluation.judgements),
-        decided_not_due=[n for n in evaluation.not_triggered if n.judgements])
+        questions=list(evaluation.questions),
+        judgements=list(evaluation.judgements),
+        decided_not_due=[n for n in evaluation.not_triggered if n.judgements],
+    )
 
 
 def _provider(book: Rulebook, provider: Provider) -> ReportProvider:
@@ -101,9 +105,13 @@ def _provider(book: Rulebook, provider: Provider) -> ReportProvider:
 
 def _service(book: Rulebook, service: ServiceProfile) -> ReportService:
     return ReportService(
-        name=service.name, description=service.description, monthly_active_users=service.monthly_active_users,
-        capabilities=[Capability(id=c, zh=book.capability(c).zh, en=book.capability(c).en)
-                      for c in service.capabilities])
+        name=service.name,
+        description=service.description,
+        monthly_active_users=service.monthly_active_users,
+        capabilities=[
+            Capability(id=c, zh=book.capability(c).zh, en=book.capability(c).en) for c in service.capabilities
+        ],
+    )
 
 
 def report_content(book: Rulebook, run: AssessmentRun) -> ReportContent:
@@ -122,9 +130,12 @@ def report_content(book: Rulebook, run: AssessmentRun) -> ReportContent:
         structure_basis=list(cite_quotes(book, STRUCTURE_QUOTES, assessment.date)),
         basic_information=assessment.service.basic,
         measures=[_checklist(book, book.checklist(cid), answers, run) for cid in assessment.checklists],
-        conclusion=ReportConclusion(result=run.conclusion, tally=Tally.model_validate(tally(assessment.answers)),
-                                    findings_by_severity=dict(sorted(findings.items())),
-                                    statement=assessment.statement),
+        conclusion=ReportConclusion(
+            result=run.conclusion,
+            tally=Tally.model_validate(tally(assessment.answers)),
+            findings_by_severity=dict(sorted(findings.items())),
+            statement=assessment.statement,
+        ),
         other=Other(change_and_obligations=_obligations(run.evaluation), unverified_citations=0),
     )
     counted = content.other.model_copy(update={"unverified_citations": _unverified(content)})

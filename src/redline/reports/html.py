@@ -16,9 +16,14 @@ from redline.words.labels import label
 
 @cache
 def _environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("redline.reports", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("redline.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     trans = translations(lang)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     zh = lang == "zh-CN"

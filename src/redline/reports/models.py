@@ -172,8 +172,7 @@ class AssessmentReportV1(_Body):
 def read_report(document: Any, source: str) -> AssessmentReport | AssessmentReportV1:
     """A parsed report as its model, by the version it states; InputError naming the first bad field."""
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        raise InputError(f"not a redline assessment report (expected schema {SCHEMA!r})", source=source,
-                         field="schema")
+        raise InputError(f"not a redline assessment report (expected schema {SCHEMA!r})", source=source, field="schema")
     version = document.get("schema_version")
     model: type[AssessmentReport | AssessmentReportV1]
     if version == 1:
@@ -181,6 +180,9 @@ def read_report(document: Any, source: str) -> AssessmentReport | AssessmentRepo
     elif version == VERSION:
         model = AssessmentReport
     else:
-        raise InputError(f"unknown report version {version!r} (this redline reads versions 1 and {VERSION})",
-                         source=source, field="schema_version")
+        raise InputError(
+            f"unknown report version {version!r} (this redline reads versions 1 and {VERSION})",
+            source=source,
+            field="schema_version",
+        )
     return validated(model, document, "report", source, "assessment report")

@@ -101,15 +101,23 @@ def _regulation_resource(book: Rulebook, reg_id: str) -> common.Resource:
     from trestle.oscal import common
 
     reg = book.regulation(reg_id)
-    props = [_prop("regulation-id", reg.id), _prop("status", reg.status.value),
-             _prop("promulgated", reg.promulgated.isoformat()), _prop("effective", reg.effective.isoformat())]
+    props = [
+        _prop("regulation-id", reg.id),
+        _prop("status", reg.status.value),
+        _prop("promulgated", reg.promulgated.isoformat()),
+        _prop("effective", reg.effective.isoformat()),
+    ]
     if reg.document_number:
         props.append(_prop("document-number", reg.document_number))
     if reg.superseded_on:
         props.append(_prop("superseded-on", reg.superseded_on.isoformat()))
     return common.Resource(
-        uuid=stable_uuid("regulation", reg.id), title=_line(reg.title_zh), description=reg.title_en,
-        props=props, rlinks=[common.Rlink(href=source) for source in reg.sources] or None)
+        uuid=stable_uuid("regulation", reg.id),
+        title=_line(reg.title_zh),
+        description=reg.title_en,
+        props=props,
+        rlinks=[common.Rlink(href=source) for source in reg.sources] or None,
+    )
 
 
 def _citation_parts(book: Rulebook, owner: str, quotes: list[Quote]) -> tuple[list[common.Part], list[str]]:
@@ -125,22 +133,34 @@ def _citation_parts(book: Rulebook, owner: str, quotes: list[Quote]) -> tuple[li
         status = fragment.quote_status(quote.text) or TextStatus.UNVERIFIED
         if reg.id not in regulations:
             regulations.append(reg.id)
-        parts.append(common.Part(
-            id=f"{owner}_cit{number}", name="citation", ns=NS,
-            title=_line(f"《{reg.title_zh}》{fragment.citation.label_zh()}"),
-            props=[_prop("cite", quote.cite), _prop("text-status", status.value),
-                   _prop("regulation-title-en", reg.title_en),
-                   _prop("label-en", fragment.citation.label_en())],
-            prose=quote.text,
-            links=[common.Link(href=f"#{stable_uuid('regulation', reg.id)}", rel="reference",
-                               text=_line(f"{reg.title_en}, {fragment.citation.label_en()}"))]))
+        parts.append(
+            common.Part(
+                id=f"{owner}_cit{number}",
+                name="citation",
+                ns=NS,
+                title=_line(f"《{reg.title_zh}》{fragment.citation.label_zh()}"),
+                props=[
+                    _prop("cite", quote.cite),
+                    _prop("text-status", status.value),
+                    _prop("regulation-title-en", reg.title_en),
+                    _prop("label-en", fragment.citation.label_en()),
+                ],
+                prose=quote.text,
+                links=[
+                    common.Link(
+                        href=f"#{stable_uuid('regulation', reg.id)}",
+                        rel="reference",
+                        text=_line(f"{reg.title_en}, {fragment.citation.label_en()}"),
+                    )
+                ],
+            )
+        )
     return parts, regulations
 
 
 def _guidance(item: ChecklistItem) -> str:
     evidence = "\n".join(f"- {zh} / {en}" for zh, en in zip(item.evidence_zh, item.evidence_en, strict=False))
-    return (f"责任 / Who: {_bilingual(item.who_zh, item.who_en)}\n\n"
-            f"应有证据 / Evidence expected:\n\n{evidence}")
+    return f"责任 / Who: {_bilingual(item.who_zh, item.who_en)}\n\n应有证据 / Evidence expected:\n\n{evidence}"
 
 
 def _control(book: Rulebook, item: ChecklistItem) -> tuple[cat.Control, list[str]]:
@@ -193,14 +213,20 @@ def catalog(book: Rulebook) -> dict[str, Any]:
     latest = max(reg.promulgated for reg in book.regulations)
     metadata = common.Metadata(
         title="redline 安全评估检查清单 / redline security-assessment checklists",
-        last_modified=_day(latest), version=book.version or "unversioned", oscal_version=OSCAL_VERSION,
+        last_modified=_day(latest),
+        version=book.version or "unversioned",
+        oscal_version=OSCAL_VERSION,
         props=[_prop("rulebook-version", book.version or "unversioned")],
         remarks="Generated from the redline rulebook. last-modified is the latest promulgation date "
-                "of the regulations it holds. Quotes marked text-status=unverified rest on statute "
-                "text not yet checked against an official source.")
+        "of the regulations it holds. Quotes marked text-status=unverified rest on statute "
+        "text not yet checked against an official source.",
+    )
     model = cat.Catalog(
-        uuid=stable_uuid("catalog", book.version), metadata=metadata, groups=groups,
-        back_matter=common.BackMatter(resources=[_regulation_resource(book, r) for r in sorted(regulations)]))
+        uuid=stable_uuid("catalog", book.version),
+        metadata=metadata,
+        groups=groups,
+        back_matter=common.BackMatter(resources=[_regulation_resource(book, r) for r in sorted(regulations)]),
+    )
     return _dump(model)
 
 
@@ -266,30 +292,53 @@ class _Context:
         from trestle.oscal import OSCAL_VERSION, common
 
         organisation, kind = self.assessor.organisation, self.assessor.kind.value
-        parties = [common.Parties(uuid=self.provider_uuid, type="organization", name=_line(self.provider.name or "-"),
-                                  props=[_prop("credit-code", self.provider.credit_code)]
-                                  if self.provider.credit_code else None),
-                   common.Parties(uuid=self.assessor_uuid, type="person", name=_line(self.assessor.name or "-"),
-                                  props=[_prop("organisation", organisation), _prop("assessor-kind", kind)]
-                                  if organisation else [_prop("assessor-kind", kind)])]
+        parties = [
+            common.Parties(
+                uuid=self.provider_uuid,
+                type="organization",
+                name=_line(self.provider.name or "-"),
+                props=[_prop("credit-code", self.provider.credit_code)] if self.provider.credit_code else None,
+            ),
+            common.Parties(
+                uuid=self.assessor_uuid,
+                type="person",
+                name=_line(self.assessor.name or "-"),
+                props=[_prop("organisation", organisation), _prop("assessor-kind", kind)]
+                if organisation
+                else [_prop("assessor-kind", kind)],
+            ),
+        ]
         return common.Metadata(
-            title=_line(title), last_modified=self.date, version=f"report-{self.digest[:12]}",
-            oscal_version=OSCAL_VERSION, props=self.seal_props(), parties=parties,
-            roles=[common.Role(id="assessor", title="评估人 / Assessor"),
-                   common.Role(id="provider", title="服务提供者 / Service provider")],
-            responsible_parties=[common.ResponsibleParty(role_id="assessor", party_uuids=[self.assessor_uuid]),
-                                 common.ResponsibleParty(role_id="provider", party_uuids=[self.provider_uuid])])
+            title=_line(title),
+            last_modified=self.date,
+            version=f"report-{self.digest[:12]}",
+            oscal_version=OSCAL_VERSION,
+            props=self.seal_props(),
+            parties=parties,
+            roles=[
+                common.Role(id="assessor", title="评估人 / Assessor"),
+                common.Role(id="provider", title="服务提供者 / Service provider"),
+            ],
+            responsible_parties=[
+                common.ResponsibleParty(role_id="assessor", party_uuids=[self.assessor_uuid]),
+                common.ResponsibleParty(role_id="provider", party_uuids=[self.provider_uuid]),
+            ],
+        )
 
     def seal_props(self) -> list[common.Property]:
         conclusion = self.report.conclusion.result.value
-        return [_prop("report-seal-sha256", self.digest), _prop("conclusion", conclusion),
-                _prop("rulebook-version", self.rulebook)]
+        return [
+            _prop("report-seal-sha256", self.digest),
+            _prop("conclusion", conclusion),
+            _prop("rulebook-version", self.rulebook),
+        ]
 
     def origins(self) -> list[common.Origin]:
         from trestle.oscal import common
 
-        return [common.Origin(actors=[common.OriginActor(type="party", actor_uuid=self.assessor_uuid,
-                                                         role_id="assessor")])]
+        return [
+            common.Origin(actors=[common.OriginActor(type="party", actor_uuid=self.assessor_uuid, role_id="assessor")])
+        ]
 
     def relevant_evidence(self, item: ReportItem) -> list[common.RelevantEvidence] | None:
         from trestle.oscal import common
@@ -300,12 +349,19 @@ class _Context:
             key = (file, sha256)
             if key not in self.evidence:
                 self.evidence[key] = common.Resource(
-                    uuid=stable_uuid(self.digest, "evidence", file, sha256), title=_line(file),
-                    description=evidence.description or None, props=[_prop("sha256", sha256)],
-                    rlinks=[common.Rlink(href=file, hashes=[common.Hash(algorithm="SHA-256", value=sha256)])])
-            found.append(common.RelevantEvidence(
-                href=f"#{self.evidence[key].uuid}", description=evidence.description or file,
-                props=[_prop("file", file), _prop("sha256", sha256)]))
+                    uuid=stable_uuid(self.digest, "evidence", file, sha256),
+                    title=_line(file),
+                    description=evidence.description or None,
+                    props=[_prop("sha256", sha256)],
+                    rlinks=[common.Rlink(href=file, hashes=[common.Hash(algorithm="SHA-256", value=sha256)])],
+                )
+            found.append(
+                common.RelevantEvidence(
+                    href=f"#{self.evidence[key].uuid}",
+                    description=evidence.description or file,
+                    props=[_prop("file", file), _prop("sha256", sha256)],
+                )
+            )
         return found or None
 
     def observation(self, item: ReportItem) -> common.Observation:
@@ -314,10 +370,16 @@ class _Context:
         props = [_prop("assessment-status", _status(item)), _prop("checklist-item", item.id)]
         return common.Observation(
             uuid=stable_uuid(self.digest, "observation", item.id),
-            title=_line(f"{control_id(item.id)}: {_status(item)}"), description=_describe(item),
-            props=props, methods=["EXAMINE"], types=["control-objective"],
-            origins=self.origins(), relevant_evidence=self.relevant_evidence(item), collected=self.date,
-            remarks=item.reason or None)
+            title=_line(f"{control_id(item.id)}: {_status(item)}"),
+            description=_describe(item),
+            props=props,
+            methods=["EXAMINE"],
+            types=["control-objective"],
+            origins=self.origins(),
+            relevant_evidence=self.relevant_evidence(item),
+            collected=self.date,
+            remarks=item.reason or None,
+        )
 
     def finding(self, item: ReportItem) -> common.Finding:
         from trestle.oscal import common
@@ -329,24 +391,37 @@ class _Context:
             props.append(_prop("severity", severity))
         zh = item.question.zh
         target = common.FindingTarget(
-            type="statement-id", target_id=statement_id(item.id),
-            status=common.ObjectiveStatus(state="satisfied" if satisfied else "not-satisfied",
-                                          reason="pass" if satisfied else "fail"))
+            type="statement-id",
+            target_id=statement_id(item.id),
+            status=common.ObjectiveStatus(
+                state="satisfied" if satisfied else "not-satisfied", reason="pass" if satisfied else "fail"
+            ),
+        )
         return common.Finding(
-            uuid=stable_uuid(self.digest, "finding", item.id), title=_line(f"{control_id(item.id)}: {zh}"),
-            description=_describe(item), props=props, origins=self.origins(), target=target,
-            related_observations=[common.RelatedObservation(
-                observation_uuid=stable_uuid(self.digest, "observation", item.id))])
+            uuid=stable_uuid(self.digest, "finding", item.id),
+            title=_line(f"{control_id(item.id)}: {zh}"),
+            description=_describe(item),
+            props=props,
+            origins=self.origins(),
+            target=target,
+            related_observations=[
+                common.RelatedObservation(observation_uuid=stable_uuid(self.digest, "observation", item.id))
+            ],
+        )
 
     def back_matter(self) -> common.BackMatter:
         from trestle.oscal import common
 
         catalog_resource = common.Resource(
-            uuid=self.catalog_resource, title="redline 安全评估检查清单 / redline security-assessment checklists",
+            uuid=self.catalog_resource,
+            title="redline 安全评估检查清单 / redline security-assessment checklists",
             description="The OSCAL catalog of the redline rulebook's checklists that served as the assessment "
-                        "plan (`redline oscal catalog`).",
-            props=[_prop("rulebook-version", self.rulebook),
-                   _prop("catalog-uuid", stable_uuid("catalog", self.rulebook))])
+            "plan (`redline oscal catalog`).",
+            props=[
+                _prop("rulebook-version", self.rulebook),
+                _prop("catalog-uuid", stable_uuid("catalog", self.rulebook)),
+            ],
+        )
         evidence = sorted(self.evidence.values(), key=lambda r: (r.title or "", r.uuid))
         return common.BackMatter(resources=[catalog_resource, *evidence])
 
@@ -367,26 +442,44 @@ def assessment_results(given: SealedReport | dict[str, Any]) -> dict[str, Any]:
     observations = [ctx.observation(item) for item in items]
     findings = [ctx.finding(item) for item in items if is_open(item)]
     conclusion = report.conclusion
-    reviewed = common.ReviewedControls(control_selections=[common.ControlSelections(
-        include_controls=[common.SelectControlById(control_id=control_id(item.id)) for item in items])])
+    reviewed = common.ReviewedControls(
+        control_selections=[
+            common.ControlSelections(
+                include_controls=[common.SelectControlById(control_id=control_id(item.id)) for item in items]
+            )
+        ]
+    )
     attestations = None
     if conclusion.statement:
-        attestations = [ar.Attestation(
-            responsible_parties=[common.ResponsibleParty(role_id="assessor", party_uuids=[ctx.assessor_uuid])],
-            parts=[common.AssessmentPart(name="assessor-statement", ns=NS,
-                                         prose=conclusion.statement)])]
+        attestations = [
+            ar.Attestation(
+                responsible_parties=[common.ResponsibleParty(role_id="assessor", party_uuids=[ctx.assessor_uuid])],
+                parts=[common.AssessmentPart(name="assessor-statement", ns=NS, prose=conclusion.statement)],
+            )
+        ]
     result = ar.Result(
-        uuid=stable_uuid(ctx.digest, "result"), title=_line(ctx.title("安全评估结果 / Security assessment result")),
+        uuid=stable_uuid(ctx.digest, "result"),
+        title=_line(ctx.title("安全评估结果 / Security assessment result")),
         description=f"结论 / conclusion: {conclusion.result.value}",
-        start=ctx.date, end=ctx.date, props=ctx.seal_props(), reviewed_controls=reviewed,
-        attestations=attestations, observations=observations, findings=findings or None)
+        start=ctx.date,
+        end=ctx.date,
+        props=ctx.seal_props(),
+        reviewed_controls=reviewed,
+        attestations=attestations,
+        observations=observations,
+        findings=findings or None,
+    )
     model = ar.AssessmentResults(
         uuid=stable_uuid(ctx.digest, "assessment-results"),
         metadata=ctx.metadata(ctx.title("安全评估报告 / Security assessment report")),
-        import_ap=ar.ImportAp(href=f"#{ctx.catalog_resource}",
-                              remarks="No OSCAL assessment plan exists: the redline checklists in the "
-                                      "referenced catalog served as the plan."),
-        results=[result], back_matter=ctx.back_matter())
+        import_ap=ar.ImportAp(
+            href=f"#{ctx.catalog_resource}",
+            remarks="No OSCAL assessment plan exists: the redline checklists in the "
+            "referenced catalog served as the plan.",
+        ),
+        results=[result],
+        back_matter=ctx.back_matter(),
+    )
     return _dump(model)
 
 
@@ -399,8 +492,10 @@ def poam(given: SealedReport | dict[str, Any]) -> dict[str, Any]:
     ctx = _Context(report)
     open_items = [item for item in _items(report) if is_open(item)]
     if not open_items:
-        raise InputError("the report has no open items (nothing not met, partly met or with findings); "
-                         "an OSCAL POA&M needs at least one")
+        raise InputError(
+            "the report has no open items (nothing not met, partly met or with findings); "
+            "an OSCAL POA&M needs at least one"
+        )
     observations = [ctx.observation(item) for item in open_items]
     findings = [ctx.finding(item) for item in open_items]
     poam_items = []
@@ -409,22 +504,33 @@ def poam(given: SealedReport | dict[str, Any]) -> dict[str, Any]:
         severity = _severity(item)
         if severity:
             props.append(_prop("severity", severity))
-        poam_items.append(pm.PoamItem(
-            uuid=stable_uuid(ctx.digest, "poam-item", item.id), title=finding.title,
-            description=_describe(item), props=props,
-            related_findings=[pm.RelatedFinding(finding_uuid=finding.uuid)],
-            related_observations=[common.RelatedObservation(observation_uuid=observation.uuid)]))
+        poam_items.append(
+            pm.PoamItem(
+                uuid=stable_uuid(ctx.digest, "poam-item", item.id),
+                title=finding.title,
+                description=_describe(item),
+                props=props,
+                related_findings=[pm.RelatedFinding(finding_uuid=finding.uuid)],
+                related_observations=[common.RelatedObservation(observation_uuid=observation.uuid)],
+            )
+        )
     service = common.SystemComponent(
-        uuid=stable_uuid(ctx.digest, "component", "service"), type="this-system",
-        title=_line(ctx.service.name or "-"), description=ctx.service.description or "-",
-        status=common.Status(state="operational"))
+        uuid=stable_uuid(ctx.digest, "component", "service"),
+        type="this-system",
+        title=_line(ctx.service.name or "-"),
+        description=ctx.service.description or "-",
+        status=common.Status(state="operational"),
+    )
     model = pm.PlanOfActionAndMilestones(
         uuid=stable_uuid(ctx.digest, "poam"),
         metadata=ctx.metadata(ctx.title("整改计划 / Plan of action and milestones")),
-        system_id=common.SystemId(identifier_type="https://ietf.org/rfc/rfc4122",
-                                  id=stable_uuid(ctx.digest, "system")),
+        system_id=common.SystemId(identifier_type="https://ietf.org/rfc/rfc4122", id=stable_uuid(ctx.digest, "system")),
         local_definitions=pm.LocalDefinitions(components=[service]),
-        observations=observations, findings=findings, poam_items=poam_items, back_matter=ctx.back_matter())
+        observations=observations,
+        findings=findings,
+        poam_items=poam_items,
+        back_matter=ctx.back_matter(),
+    )
     return _dump(model)
 
 

@@ -58,12 +58,17 @@ def validate(document: dict[str, Any]) -> None:
     from trestle.oscal import catalog as cat
     from trestle.oscal import poam as pm
 
-    models: dict[str, Any] = {"catalog": cat.Model, "assessment-results": ar.Model,
-                              "plan-of-action-and-milestones": pm.Model}
+    models: dict[str, Any] = {
+        "catalog": cat.Model,
+        "assessment-results": ar.Model,
+        "plan-of-action-and-milestones": pm.Model,
+    }
     roots = list(document) if isinstance(document, dict) else []
     if len(roots) != 1 or roots[0] not in models:
-        raise CheckFailedError(f"not an OSCAL document this exporter writes: expected one root member, "
-                               f"one of {', '.join(ROOTS)} (found: {', '.join(map(str, roots)) or 'none'})")
+        raise CheckFailedError(
+            f"not an OSCAL document this exporter writes: expected one root member, "
+            f"one of {', '.join(ROOTS)} (found: {', '.join(map(str, roots)) or 'none'})"
+        )
     try:
         # The model's own pydantic validator, by OSCAL (alias) names only: trestle's models also
         # accept Python field names, which the OSCAL schema does not, and trestle's model_validate
@@ -73,6 +78,7 @@ def validate(document: dict[str, Any]) -> None:
         raise CheckFailedError(f"not valid OSCAL {roots[0]}: {exc}") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise CheckFailedError(f"not valid OSCAL {roots[0]}: {first['msg']} ({exc.error_count()} error(s))",
-                               field=_location(first["loc"])) from None
+        raise CheckFailedError(
+            f"not valid OSCAL {roots[0]}: {first['msg']} ({exc.error_count()} error(s))", field=_location(first["loc"])
+        ) from None
     _check_references(document)

@@ -34,6 +34,7 @@ FONT_STACK = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
 
 # ---- inputs of the regulator documents: plain dicts ----
 
+
 class CommentEntry(TypedDict):
     """A written review comment on one checklist item (store: ReviewComment)."""
 
@@ -59,14 +60,14 @@ class RectificationEntry(TypedDict):
 
 
 class _DocumentBase(TypedDict):
-    authority: str          # the issuing authority, e.g. 杭州市互联网信息办公室
-    reference: str          # the document's own reference number (文号)
-    date: str               # ISO date of issue
-    provider: str           # the provider's name
-    service: str            # the service's name
-    filing_reference: str   # the filing's number
+    authority: str  # the issuing authority, e.g. 杭州市互联网信息办公室
+    reference: str  # the document's own reference number (文号)
+    date: str  # ISO date of issue
+    provider: str  # the provider's name
+    service: str  # the service's name
+    filing_reference: str  # the filing's number
     filing_title: str
-    signatures: str         # the signatures line, e.g. "审查人：张三、李四"
+    signatures: str  # the signatures line, e.g. "审查人：张三、李四"
 
 
 class ReviewOpinion(_DocumentBase):
@@ -100,9 +101,11 @@ class RectificationOrder(_DocumentBase):
 
 # ---- rendering ----
 
-MISSING_FONT = (f"字体 {CJK_FAMILY} 未安装，PDF 中的中文会显示为空白方框；请安装 Debian 软件包 fonts-noto-cjk "
-                f"(font {CJK_FAMILY} is missing, Chinese would print as empty boxes: install the Debian package "
-                "fonts-noto-cjk)")
+MISSING_FONT = (
+    f"字体 {CJK_FAMILY} 未安装，PDF 中的中文会显示为空白方框；请安装 Debian 软件包 fonts-noto-cjk "
+    f"(font {CJK_FAMILY} is missing, Chinese would print as empty boxes: install the Debian package "
+    "fonts-noto-cjk)"
+)
 
 
 def require_cjk_font() -> None:
@@ -117,8 +120,9 @@ def cjk_font_available() -> bool:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return False
-    listed = subprocess.run([fc_list, f":family={CJK_FAMILY}", "family"], capture_output=True,
-                            text=True, check=False, timeout=30)
+    listed = subprocess.run(
+        [fc_list, f":family={CJK_FAMILY}", "family"], capture_output=True, text=True, check=False, timeout=30
+    )
     return CJK_FAMILY in listed.stdout
 
 
@@ -130,10 +134,22 @@ def _css_string(text: str) -> str:
 
 def print_stylesheet(digest: str | None, title: str = "") -> str:
     """The page rules added to every PDF: A4, digest bottom left, page number bottom right."""
-    digest_box = (f"@bottom-left {{ content: {_css_string(f'SHA-256 {digest}')}; font-size: 6.5pt; "
-                  f"color: #5f6368; vertical-align: top; padding-top: 3mm; }}") if digest else ""
-    title_box = (f"@top-center {{ content: {_css_string(title)}; font-size: 8pt; color: #5f6368; "
-                 f"vertical-align: bottom; padding-bottom: 3mm; }}") if title else ""
+    digest_box = (
+        (
+            f"@bottom-left {{ content: {_css_string(f'SHA-256 {digest}')}; font-size: 6.5pt; "
+            f"color: #5f6368; vertical-align: top; padding-top: 3mm; }}"
+        )
+        if digest
+        else ""
+    )
+    title_box = (
+        (
+            f"@top-center {{ content: {_css_string(title)}; font-size: 8pt; color: #5f6368; "
+            f"vertical-align: bottom; padding-bottom: 3mm; }}"
+        )
+        if title
+        else ""
+    )
     return f"""
 @page {{
   size: A4;
@@ -178,7 +194,8 @@ def render_pdf(html: str, *, digest: str | None = None, title: str = "") -> byte
     require_cjk_font()
     fetcher = offline_url_fetcher()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-        stylesheets=[weasyprint.CSS(string=print_stylesheet(digest, title), url_fetcher=fetcher)])
+        stylesheets=[weasyprint.CSS(string=print_stylesheet(digest, title), url_fetcher=fetcher)]
+    )
     if title:
         document.metadata.title = title
     return cast(bytes, document.write_pdf())
@@ -200,6 +217,7 @@ def report_pdf(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> bytes:
 
 
 # ---- regulator documents ----
+
 
 def document_digest(doc: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of a regulator document's input (as printed on its pages)."""
@@ -223,9 +241,14 @@ def _date_label(lang: str) -> Callable[[Any], str]:
 
 @cache
 def _environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("redline.reports", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("redline.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(lang=lang, date_label=_date_label(lang), document_css=Markup(DOCUMENT_CSS))
     return env
@@ -254,8 +277,11 @@ _REQUIRED: dict[str, frozenset[str]] = {
     "summons_record": SummonsRecord.__required_keys__,
     "rectification_order": RectificationOrder.__required_keys__,
 }
-_TITLE = {"review_opinion": "Written review opinion", "summons_record": "Record of summons",
-          "rectification_order": "Order to rectify"}
+_TITLE = {
+    "review_opinion": "Written review opinion",
+    "summons_record": "Record of summons",
+    "rectification_order": "Order to rectify",
+}
 
 
 def _render_document(kind: str, doc: Mapping[str, Any], lang: str) -> bytes:

@@ -12,7 +12,7 @@ from redline.probes.log_retention.calendar_svg import MAX_DAYS, coverage_svg
 from redline.probes.log_retention.checks import LOCAL_OFFSET
 
 MAX_EPOCH_HOUR = 24 * 366 * 200  # beyond the year 2170: not a log record's hour
-MAX_COUNT = 10 ** 15
+MAX_COUNT = 10**15
 
 
 def _hour_counts(value: Any) -> dict[int, int] | None:

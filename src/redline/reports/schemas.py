@@ -28,8 +28,11 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str, int]] = {
 def schema_text(name: str) -> str:
     """One schema file's text: stable (sorted keys) so a regenerated file differs only when a model does."""
     model, identifier, version = SCHEMAS[name]
-    schema = {"$schema": DIALECT, "$id": f"urn:redline:schema:{identifier.removeprefix('redline/')}:v{version}",
-              **model.model_json_schema(by_alias=True, mode="validation")}
+    schema = {
+        "$schema": DIALECT,
+        "$id": f"urn:redline:schema:{identifier.removeprefix('redline/')}:v{version}",
+        **model.model_json_schema(by_alias=True, mode="validation"),
+    }
     return json.dumps(schema, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 

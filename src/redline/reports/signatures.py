@@ -98,12 +98,17 @@ def key_id(public_raw: bytes) -> str:
 
 # --- key files ------------------------------------------------------------------------------------
 
-_PRIVATE_NOTE = ("# redline signing key: PRIVATE, keep it secret. Sign with "
-                 "`redline report sign REPORT.json --key THIS_FILE`.")
-_PUBLIC_NOTE = ("# redline public key: give it to whoever checks your signatures "
-                "(`redline report verify REPORT.json --trust THIS_FILE`).")
-_SM2_NOTE = ("# SM2 (GB/T 32918) on the SM2 recommended curve, signatures with SM3 and the default user ID "
-             "1234567812345678; keys in big-endian hex.")
+_PRIVATE_NOTE = (
+    "# redline signing key: PRIVATE, keep it secret. Sign with `redline report sign REPORT.json --key THIS_FILE`."
+)
+_PUBLIC_NOTE = (
+    "# redline public key: give it to whoever checks your signatures "
+    "(`redline report verify REPORT.json --trust THIS_FILE`)."
+)
+_SM2_NOTE = (
+    "# SM2 (GB/T 32918) on the SM2 recommended curve, signatures with SM3 and the default user ID "
+    "1234567812345678; keys in big-endian hex."
+)
 _HEADER = re.compile(r"^([a-z][a-z0-9-]*):[ \t]*(.*?)\s*$")
 _PEM = re.compile(r"-----BEGIN ([A-Z ]+)-----.*?-----END \1-----\s*", re.DOTALL)
 
@@ -124,10 +129,14 @@ def new_key(algorithm: Algorithm | str, signer: str) -> KeyPair:
     if algo is Algorithm.ED25519:
         key = Ed25519PrivateKey.generate()
         raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        private_body = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                         serialization.NoEncryption()).decode("ascii")
-        public_body = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+        private_body = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode("ascii")
+        public_body = (
+            key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode("ascii")
+        )
         notes = ""
     else:
         scalar = secrets.randbelow(sm2.N - 2) + 1  # d in [1, n-2], as GB/T 32918.1 requires
@@ -136,8 +145,10 @@ def new_key(algorithm: Algorithm | str, signer: str) -> KeyPair:
         public_body = f"public-key-hex: {raw.hex()}\n"
         notes = _SM2_NOTE + "\n"
     head = f"algorithm: {algo.value}\nsigner: {name}\nkey-id: {key_id(raw)}\n"
-    return KeyPair(f"{_PRIVATE_NOTE}\n{notes}redline-key: private\n{head}{private_body}",
-                   f"{_PUBLIC_NOTE}\n{notes}redline-key: public\n{head}{public_body}")
+    return KeyPair(
+        f"{_PRIVATE_NOTE}\n{notes}redline-key: private\n{head}{private_body}",
+        f"{_PUBLIC_NOTE}\n{notes}redline-key: public\n{head}{public_body}",
+    )
 
 
 def _parse_key_file(path: Path, kind: str) -> tuple[Algorithm, str, dict[str, str], str | None]:
@@ -145,28 +156,31 @@ def _parse_key_file(path: Path, kind: str) -> tuple[Algorithm, str, dict[str, st
     source = str(path)
     text = read_text_file(path)
     pem_match = _PEM.search(text)
-    head = text[:pem_match.start()] if pem_match else text
+    head = text[: pem_match.start()] if pem_match else text
     fields: dict[str, str] = {}
     for number, line in enumerate(head.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _HEADER.match(line)
         if not match:
-            raise InputError("not a redline key file (make one with `redline keys new`)", source=source,
-                             line=number)
+            raise InputError("not a redline key file (make one with `redline keys new`)", source=source, line=number)
         fields[match.group(1)] = match.group(2)
     stated = fields.get("redline-key")
     if stated is None:
-        raise InputError("not a redline key file: no 'redline-key:' line (make one with `redline keys new`)",
-                         source=source)
+        raise InputError(
+            "not a redline key file: no 'redline-key:' line (make one with `redline keys new`)", source=source
+        )
     if stated != kind:
         hint = "pass the .key file to sign" if kind == "private" else "pass the signer's .pub file"
         raise InputError(f"this is a {stated} key, expected a {kind} key: {hint}", source=source)
     try:
         algorithm = Algorithm(fields.get("algorithm", ""))
     except ValueError:
-        raise InputError(f"unknown algorithm {fields.get('algorithm')!r} (known: "
-                         f"{', '.join(a.value for a in Algorithm)})", source=source, field="algorithm") from None
+        raise InputError(
+            f"unknown algorithm {fields.get('algorithm')!r} (known: {', '.join(a.value for a in Algorithm)})",
+            source=source,
+            field="algorithm",
+        ) from None
     try:
         signer = _check_signer(fields.get("signer", ""))
     except InputError as exc:
@@ -185,8 +199,9 @@ def _hex_field(fields: dict[str, str], name: str, length: int, source: str) -> b
 
 def _check_key_id(fields: dict[str, str], raw: bytes, source: str) -> None:
     if "key-id" in fields and fields["key-id"] != key_id(raw):
-        raise InputError("does not match the key in this file: the file was edited or damaged", source=source,
-                         field="key-id")
+        raise InputError(
+            "does not match the key in this file: the file was edited or damaged", source=source, field="key-id"
+        )
 
 
 def load_public_key(path: Path) -> PublicKey:
@@ -206,8 +221,9 @@ def load_public_key(path: Path) -> PublicKey:
     else:
         raw = _hex_field(fields, "public-key-hex", 130, source)
         if not sm2.point_ok(raw):
-            raise InputError("not a point on the SM2 curve (expected 04 || x || y)", source=source,
-                             field="public-key-hex")
+            raise InputError(
+                "not a point on the SM2 curve (expected 04 || x || y)", source=source, field="public-key-hex"
+            )
     _check_key_id(fields, raw, source)
     return PublicKey(algorithm, signer, raw)
 
@@ -239,6 +255,7 @@ def load_private_key(path: Path) -> PrivateKey:
 
 
 # --- signing and verifying ------------------------------------------------------------------------
+
 
 def _message(signature: dict[str, Any]) -> bytes:
     return canonical_bytes({k: v for k, v in signature.items() if k != SIGNATURE_KEY})
@@ -305,8 +322,10 @@ def verify(payload: bytes, signature: dict[str, Any], trusted_public_key: Path |
     if signature.get("schema") != SCHEMA:
         raise InputError(f"expected {SCHEMA!r}: this is not a redline signature", field="schema")
     if signature.get("version") != VERSION:
-        raise InputError(f"unsupported signature version {signature.get('version')!r} (this redline reads "
-                         f"version {VERSION})", field="version")
+        raise InputError(
+            f"unsupported signature version {signature.get('version')!r} (this redline reads version {VERSION})",
+            field="version",
+        )
     algorithm_name = _text_field(signature, "algorithm")
     signer = _check_signer(_text_field(signature, "signer"))
     public_raw = _base64_field(signature, "public_key")
@@ -323,18 +342,24 @@ def verify(payload: bytes, signature: dict[str, Any], trusted_public_key: Path |
     try:
         algorithm = Algorithm(algorithm_name)
     except ValueError:
-        raise CheckFailedError(f"unknown algorithm {algorithm_name!r}: this redline checks "
-                               f"{', '.join(a.value for a in Algorithm)}") from None
+        raise CheckFailedError(
+            f"unknown algorithm {algorithm_name!r}: this redline checks {', '.join(a.value for a in Algorithm)}"
+        ) from None
 
     if trusted_public_key is not None:
         trusted = load_public_key(trusted_public_key)
         if trusted.algorithm is not algorithm or trusted.raw != public_raw:
-            raise CheckFailedError(f"{UNTRUSTED}: signed with key {stated_id} ({algorithm.value}, claims to be "
-                                   f"{signer}), you trust key {trusted.key_id} ({trusted.algorithm.value}, "
-                                   f"{trusted.signer})", source=str(trusted_public_key))
+            raise CheckFailedError(
+                f"{UNTRUSTED}: signed with key {stated_id} ({algorithm.value}, claims to be "
+                f"{signer}), you trust key {trusted.key_id} ({trusted.algorithm.value}, "
+                f"{trusted.signer})",
+                source=str(trusted_public_key),
+            )
         if trusted.signer != signer:
-            raise CheckFailedError(f"the signature names the signer {signer!r} but the trusted key belongs to "
-                                   f"{trusted.signer!r}", source=str(trusted_public_key))
+            raise CheckFailedError(
+                f"the signature names the signer {signer!r} but the trusted key belongs to {trusted.signer!r}",
+                source=str(trusted_public_key),
+            )
     if stated_id != key_id(public_raw):
         raise CheckFailedError(f"{ALTERED} (key_id {stated_id} is not the id of public_key)")
     if hashlib.sha256(payload).hexdigest() != stated_payload:
@@ -353,8 +378,9 @@ def verify(payload: bytes, signature: dict[str, Any], trusted_public_key: Path |
     return signer
 
 
-def payload_for_report(report_text: str, manifest_text: str | None, *, report_source: str | None = None,
-                       manifest_source: str | None = None) -> bytes:
+def payload_for_report(
+    report_text: str, manifest_text: str | None, *, report_source: str | None = None, manifest_source: str | None = None
+) -> bytes:
     """What a report's signature covers: its seal digest (recomputed) and its evidence manifest's digest.
 
     The canonical JSON of ``{"report_sha256": <canonical.digest of the report>, "manifest_sha256":

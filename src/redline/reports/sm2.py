@@ -1,25 +1,25 @@
 """SM2 signatures with SM3 (GB/T 32918.2-2016, signature format GM/T 0009-2012), used by signatures.py.
 
-    The digest e = SM3(Z_A || M), Z_A = SM3(ENTL || ID || a || b || x_G || y_G || x_A || y_A) (GB/T
-    32918.2-2016 §5.5 and §6.1), is computed here with the SM3 of ``cryptography`` (OpenSSL), with ENTL =
-    0x0080 and the default user ID ``1234567812345678`` of GM/T 0009-2012 §10, the one gmssl's
-    ``sign_with_sm3`` hard-codes, so signatures made before keep verifying. The curve arithmetic is gmssl
-    3.2.2 (pure Python) on the SM2 recommended curve; docs/adr/0017-sm2-implementation.md says why no
-    constant-time implementation replaces it yet. The signature value is the DER
-    ``SEQUENCE { INTEGER r, INTEGER s }`` of GM/T 0009, so OpenSSL 3
-    (``pkeyutl -verify -digest sm3 -pkeyopt distid:1234567812345678``) checks it too.
+The digest e = SM3(Z_A || M), Z_A = SM3(ENTL || ID || a || b || x_G || y_G || x_A || y_A) (GB/T
+32918.2-2016 §5.5 and §6.1), is computed here with the SM3 of ``cryptography`` (OpenSSL), with ENTL =
+0x0080 and the default user ID ``1234567812345678`` of GM/T 0009-2012 §10, the one gmssl's
+``sign_with_sm3`` hard-codes, so signatures made before keep verifying. The curve arithmetic is gmssl
+3.2.2 (pure Python) on the SM2 recommended curve; docs/adr/0017-sm2-implementation.md says why no
+constant-time implementation replaces it yet. The signature value is the DER
+``SEQUENCE { INTEGER r, INTEGER s }`` of GM/T 0009, so OpenSSL 3
+(``pkeyutl -verify -digest sm3 -pkeyopt distid:1234567812345678``) checks it too.
 
-    Around gmssl, redline:
-    * generates keys itself (gmssl has no key generation): d = 1 + secrets.randbelow(n - 2), in
-      [1, n-2], and the public key d·G with gmssl's point multiplication (``CryptSM2._kg``);
-    * passes the per-signature nonce k from ``secrets`` (gmssl's default nonce comes from the
-      ``random`` module, which is predictable, and a predictable nonce gives away the private key);
-    * sets ``CryptSM2.public_key`` directly (its constructor strips the ``04`` prefix with
-      ``str.lstrip("04")``, which also eats leading 0 and 4 digits of x);
-    * checks that a public key is a point on the curve and that 1 <= r, s < n before verifying
-      (gmssl checks neither).
-    gmssl's arithmetic is not constant-time (signing time follows the nonce's length and weight); sign on a
-    machine you trust, where nobody can time many signatures.
+Around gmssl, redline:
+* generates keys itself (gmssl has no key generation): d = 1 + secrets.randbelow(n - 2), in
+  [1, n-2], and the public key d·G with gmssl's point multiplication (``CryptSM2._kg``);
+* passes the per-signature nonce k from ``secrets`` (gmssl's default nonce comes from the
+  ``random`` module, which is predictable, and a predictable nonce gives away the private key);
+* sets ``CryptSM2.public_key`` directly (its constructor strips the ``04`` prefix with
+  ``str.lstrip("04")``, which also eats leading 0 and 4 digits of x);
+* checks that a public key is a point on the curve and that 1 <= r, s < n before verifying
+  (gmssl checks neither).
+gmssl's arithmetic is not constant-time (signing time follows the nonce's length and weight); sign on a
+machine you trust, where nobody can time many signatures.
 """
 
 from __future__ import annotations

@@ -30,11 +30,22 @@ def diff_rows(diff: ReportDiff, lang: str) -> list[tuple[str, str, str, str]]:
         else:
             rows.append((_("Reason changed"), name(a.item), a.before or NONE, a.after or NONE))
     for f in diff.findings:
-        what = (_("Finding added") if f.before is None else _("Finding removed") if f.after is None
-                else _("Finding severity changed"))
+        what = (
+            _("Finding added")
+            if f.before is None
+            else _("Finding removed")
+            if f.after is None
+            else _("Finding severity changed")
+        )
         rows.append((what, f"{name(f.item)}: {f.text}", word(SEVERITIES, f.before), word(SEVERITIES, f.after)))
     for e in diff.evidence:
         shown = f"{e.file} ({e.sha256})"
-        rows.append((_("Evidence added") if e.added else _("Evidence removed"), name(e.item),
-                     NONE if e.added else shown, shown if e.added else NONE))
+        rows.append(
+            (
+                _("Evidence added") if e.added else _("Evidence removed"),
+                name(e.item),
+                NONE if e.added else shown,
+                shown if e.added else NONE,
+            )
+        )
     return rows

@@ -85,10 +85,12 @@ class Rulebook:
             if reg.in_force_on(day):
                 kept.append(quote)
                 continue
-            siblings = [q for q in quotes if q is not quote
-                        and self.regulation(Citation.parse(q.cite).regulation).lineage == reg.lineage]
-            if not any(self.regulation(Citation.parse(q.cite).regulation).in_force_on(day)
-                       for q in siblings):
+            siblings = [
+                q
+                for q in quotes
+                if q is not quote and self.regulation(Citation.parse(q.cite).regulation).lineage == reg.lineage
+            ]
+            if not any(self.regulation(Citation.parse(q.cite).regulation).in_force_on(day) for q in siblings):
                 kept.append(quote)
         return kept
 

@@ -35,8 +35,9 @@ class Citation:
         if match is None:
             raise ValueError(f"not a citation: {text!r} (expected e.g. sa2018:3(1))")
         para, item = match["para"], match["item"]
-        return cls(match["reg"], int(match["art"]), None if para is None else int(para),
-                   None if item is None else int(item))
+        return cls(
+            match["reg"], int(match["art"]), None if para is None else int(para), None if item is None else int(item)
+        )
 
     def __str__(self) -> str:
         out = f"{self.regulation}:{self.article}"
@@ -129,8 +130,8 @@ def resolve(citation: Citation, regulation: Regulation) -> Fragment:
         if not paragraphs:
             held = ", ".join(str(n) for n, _ in article.numbered_paragraphs())
             raise UnresolvedCitationError(
-                f"{citation}: article {citation.article} holds no paragraph {citation.paragraph} "
-                f"(held: {held})")
+                f"{citation}: article {citation.article} holds no paragraph {citation.paragraph} (held: {held})"
+            )
     if citation.item is not None:
         with_items = [(n, p) for n, p in paragraphs if p.items]
         if not with_items or not 1 <= citation.item <= len(with_items[0][1].items):
@@ -138,7 +139,8 @@ def resolve(citation: Citation, regulation: Regulation) -> Fragment:
         paragraph = with_items[0][1]
         index = citation.item - 1
         texts: tuple[tuple[str, TextStatus], ...] = (
-            (paragraph.item_texts()[index], paragraph.item_status(index, article.status)),)
+            (paragraph.item_texts()[index], paragraph.item_status(index, article.status)),
+        )
     else:
         texts = tuple(pair for _, p in paragraphs for pair in _paragraph_texts(p, article.status))
     return Fragment(citation, regulation, article, texts)

@@ -67,8 +67,10 @@ def _check_ids(book: Rulebook) -> Iterator[Problem]:
     for reg in book.regulations:
         yield from _duplicates(f"regulation {reg.id} article", (str(a.number) for a in reg.articles))
         for article in reg.articles:
-            yield from _duplicates(f"regulation {reg.id} article {article.number} paragraph",
-                                   (str(n) for n, _ in article.numbered_paragraphs()))
+            yield from _duplicates(
+                f"regulation {reg.id} article {article.number} paragraph",
+                (str(n) for n, _ in article.numbered_paragraphs()),
+            )
     yield from _duplicates("capability", (c.id for c in book.capabilities))
     yield from _duplicates("technology", (t.id for t in book.technologies))
     yield from _duplicates("trigger", (t.id for t in book.triggers))
@@ -135,9 +137,13 @@ def _check_trigger_dates(book: Rulebook, report: LintReport) -> Iterator[Problem
                 except (NotFoundError, ValueError):
                     continue  # reported with the quote checks
                 if reg.effective > own.effective:
-                    yield Problem(f"trigger {trig.id} {site}", (
-                        f"{quote.cite} is in force from {reg.effective}, after the trigger's own rule "
-                        f"{own.id} ({own.effective})"))
+                    yield Problem(
+                        f"trigger {trig.id} {site}",
+                        (
+                            f"{quote.cite} is in force from {reg.effective}, after the trigger's own rule "
+                            f"{own.id} ({own.effective})"
+                        ),
+                    )
 
 
 def _check_cited_articles(book: Rulebook) -> Iterator[Problem]:
@@ -153,9 +159,11 @@ def _check_cited_articles(book: Rulebook) -> Iterator[Problem]:
     for reg in book.regulations:
         for article in reg.articles:
             if not article.context_only and (reg.id, article.number) not in cited:
-                yield Problem(f"regulation {reg.id} article {article.number}",
-                              "no trigger, checklist item or capability cites this article; cite it, "
-                              "or mark it context_only: true if it imposes no duty")
+                yield Problem(
+                    f"regulation {reg.id} article {article.number}",
+                    "no trigger, checklist item or capability cites this article; cite it, "
+                    "or mark it context_only: true if it imposes no duty",
+                )
 
 
 def lint(book: Rulebook) -> LintReport:
@@ -179,8 +187,7 @@ def lint(book: Rulebook) -> LintReport:
             continue
         status = fragment.quote_status(quote.text)
         if status is None:
-            report.errors.append(Problem(
-                where, f"quote is not verbatim in {quote.cite}: “{quote.text}”"))
+            report.errors.append(Problem(where, f"quote is not verbatim in {quote.cite}: “{quote.text}”"))
         elif status is TextStatus.UNVERIFIED:
             report.unverified_quotes.append(f"{where}: {quote.cite}")
     return report

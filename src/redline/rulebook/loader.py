@@ -27,8 +27,7 @@ def _load(model: type[ModelT], path: Path) -> ModelT:
 
 def _load_divisions(path: Path) -> Divisions:
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = [Division(r["code"], r["name"], Level(r["level"]), r["parent"] or None)
-                for r in csv.DictReader(handle)]
+        rows = [Division(r["code"], r["name"], Level(r["level"]), r["parent"] or None) for r in csv.DictReader(handle)]
     return Divisions(rows)
 
 
@@ -40,8 +39,9 @@ def _digest(paths: list[Path]) -> str:
     return sha.hexdigest()[:12]
 
 
-def load_rulebook(data_dir: Path = DATA_DIR, holiday_dirs: tuple[Path, ...] = (),
-                  override_official_holidays: bool = False) -> Rulebook:
+def load_rulebook(
+    data_dir: Path = DATA_DIR, holiday_dirs: tuple[Path, ...] = (), override_official_holidays: bool = False
+) -> Rulebook:
     """Load every file under `data_dir`; extra holiday files come from `holiday_dirs`. A holiday
     file may replace a year chinesecalendar holds only with `override_official_holidays`."""
     reg_files = sorted((data_dir / "regulations").glob("*.yaml"))

@@ -86,10 +86,11 @@ class Article(Strict):
 
     def holds_unverified_text(self) -> bool:
         """Whether any part of the article (lead-in, paragraph or item) is held unverified."""
-        return any(status is TextStatus.UNVERIFIED
-                   for p in self.paragraphs
-                   for status in (p.status or self.status,
-                                  *(p.item_status(i, self.status) for i in range(len(p.items)))))
+        return any(
+            status is TextStatus.UNVERIFIED
+            for p in self.paragraphs
+            for status in (p.status or self.status, *(p.item_status(i, self.status) for i in range(len(p.items))))
+        )
 
     def numbered_paragraphs(self) -> list[tuple[int, Paragraph]]:
         """Paragraphs with their 款 number: declared where only some are held, else by position."""

@@ -46,6 +46,3 @@ class VersionedCache:
 def data_version(uow: UnitOfWork) -> int:
     value = uow.session.connection().exec_driver_sql("SELECT seq FROM audit_head WHERE id = 1").scalar()
     return int(value or 0)
-
-
-

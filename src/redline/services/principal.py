@@ -23,8 +23,7 @@ class Principal:
 
     @classmethod
     def of(cls, user: User) -> Principal:
-        return cls(user.id, user.username, user.display_name, Role(user.role), user.organisation_id,
-                   user.jurisdiction)
+        return cls(user.id, user.username, user.display_name, Role(user.role), user.organisation_id, user.jurisdiction)
 
     @property
     def is_provider(self) -> bool:

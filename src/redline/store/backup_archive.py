@@ -38,6 +38,7 @@ _KEY_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._@+-]{0,127}")
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 CHUNK = 1024 * 1024
 
+
 class ArchiveRefusedError(InputError):
     """The archive is not a whole, untouched redline backup; nothing was written."""
 
@@ -155,8 +156,10 @@ def open_writer(handle: IO[bytes], compression: str) -> Iterator[tarfile.TarFile
     if compression == "zst":
         import zstandard
 
-        with zstandard.ZstdCompressor(level=6, threads=-1).stream_writer(handle, closefd=False) as zst, \
-                tarfile.open(fileobj=zst, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+        with (
+            zstandard.ZstdCompressor(level=6, threads=-1).stream_writer(handle, closefd=False) as zst,
+            tarfile.open(fileobj=zst, mode="w|", format=tarfile.PAX_FORMAT) as tar,
+        ):
             yield tar
         return
     if compression == "gz":
@@ -181,8 +184,10 @@ def open_reader(path: Path) -> Iterator[tarfile.TarFile]:
             if head == _ZSTD_MAGIC:
                 import zstandard
 
-                with zstandard.ZstdDecompressor().stream_reader(handle, closefd=False) as zst, \
-                        tarfile.open(fileobj=zst, mode="r|") as tar:
+                with (
+                    zstandard.ZstdDecompressor().stream_reader(handle, closefd=False) as zst,
+                    tarfile.open(fileobj=zst, mode="r|") as tar,
+                ):
                     yield tar
                 return
             with tarfile.open(fileobj=handle, mode="r|*") as tar:
@@ -236,8 +241,11 @@ def parse_manifest(raw: bytes, path: Path) -> Manifest:
     for name, entry in members.items():
         if member_kind(name) in (None, "manifest"):
             raise refuse(f"unexpected member name '{name}' in the manifest", path)
-        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str) \
-                or not isinstance(entry.get("size"), int):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("sha256"), str)
+            or not isinstance(entry.get("size"), int)
+        ):
             raise refuse(f"the manifest entry of '{name}' lacks sha256 or size", path)
         blob = _BLOB.fullmatch(name)
         if blob and entry["sha256"] != blob.group(1):
@@ -305,8 +313,7 @@ def walk(path: Path, visit: Visitor | None = None) -> Manifest:
                     raise RedlineError(f"cannot write what '{name}' holds: {exc.strerror or exc}") from None
             reader.drain()
             if reader.sha.hexdigest() != entry["sha256"] or reader.size != entry["size"]:
-                raise refuse(f"member '{name}' does not match its digest in the manifest (changed or damaged)",
-                             path)
+                raise refuse(f"member '{name}' does not match its digest in the manifest (changed or damaged)", path)
         if manifest is None:
             raise refuse("the archive is empty (no manifest.json)", path)
         missing = sorted(set(manifest.members) - seen)

@@ -75,8 +75,7 @@ class BlobStore:
                 while chunk := stream.read(1024 * 1024):
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise InputError(f"file larger than {self.max_bytes} bytes", field="file",
-                                         source=filename)
+                        raise InputError(f"file larger than {self.max_bytes} bytes", field="file", source=filename)
                     if len(head) < 4096:
                         head += chunk[: 4096 - len(head)]
                     sha.update(chunk)
@@ -87,8 +86,11 @@ class BlobStore:
                 raise InputError("file is empty", field="file", source=filename)
             media_type = sniff(head) or ("application/octet-stream" if any_type else None)
             if media_type is None:
-                raise InputError("file type not accepted as evidence (PDF, images, ZIP, gzip or "
-                                 "UTF-8 text)", field="file", source=filename)
+                raise InputError(
+                    "file type not accepted as evidence (PDF, images, ZIP, gzip or UTF-8 text)",
+                    field="file",
+                    source=filename,
+                )
             digest = sha.hexdigest()
             target = self.path_for(digest)
             target.parent.mkdir(parents=True, exist_ok=True)

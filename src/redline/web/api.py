@@ -56,16 +56,30 @@ def health() -> dict[str, str]:
 
 @router.get("/me")
 def me(p: ApiUser) -> MeOut:
-    return MeOut(username=p.username, display_name=p.display_name, role=p.role.value,
-                 organisation_id=p.organisation_id, jurisdiction=p.jurisdiction)
+    return MeOut(
+        username=p.username,
+        display_name=p.display_name,
+        role=p.role.value,
+        organisation_id=p.organisation_id,
+        jurisdiction=p.jurisdiction,
+    )
 
 
 @router.get("/tokens")
 def list_tokens(ctx: CtxDep, p: ApiUser) -> list[TokenOut]:
     """The caller's own API tokens (never the token text or its hash)."""
     now = ctx.now()
-    return [TokenOut(id=t.id, name=t.name, created_at=t.created_at, expires_at=t.expires_at,
-                     revoked_at=t.revoked_at, active=t.active(now)) for t in accounts.list_api_tokens(ctx, p)]
+    return [
+        TokenOut(
+            id=t.id,
+            name=t.name,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            revoked_at=t.revoked_at,
+            active=t.active(now),
+        )
+        for t in accounts.list_api_tokens(ctx, p)
+    ]
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
@@ -76,10 +90,17 @@ def revoke_token(ctx: CtxDep, p: ApiUser, token_id: IdPath) -> Response:
 
 
 @router.get("/filings", response_model=FilingList)
-def list_filings(request: Request, ctx: CtxDep, p: ApiUser, state: str | None = None, region: str | None = None,
-                 technology: str | None = None, overdue: bool = False,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                 offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> Response:
+def list_filings(
+    request: Request,
+    ctx: CtxDep,
+    p: ApiUser,
+    state: str | None = None,
+    region: str | None = None,
+    technology: str | None = None,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> Response:
     f = queries.FilingFilter(state, region, technology, overdue, limit, offset)
     today = ctx.today()
 
@@ -110,17 +131,35 @@ def get_report(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> JSONResponse:
     return JSONResponse(filing.report)
 
 
-@router.get("/filings/{filing_id}/package", response_class=Response,
-            responses={200: {"content": {"application/zip": {}}}})
+@router.get(
+    "/filings/{filing_id}/package", response_class=Response, responses={200: {"content": {"application/zip": {}}}}
+)
 def download_package(ctx: CtxDep, p: ApiUser, filing_id: IdPath, lang: str = "zh-CN") -> Response:
     exported = packages.export_package(ctx, p, filing_id, lang=lang)
-    return Response(exported.data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+    return Response(
+        exported.data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
 
 
-PACKAGE_FORM = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"}, "require_signature": {"type": "boolean"}}}}}}}
+PACKAGE_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "require_signature": {"type": "boolean"},
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 @router.post("/packages", status_code=201, openapi_extra=PACKAGE_FORM)
@@ -153,12 +192,15 @@ def record_judgement(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: Judgement
 
 
 @router.post("/filings/{filing_id}/evidence", status_code=201)
-def upload_evidence(ctx: CtxDep, p: ApiUser, filing_id: IdPath, file: Annotated[UploadFile, File()],
-                    item_id: Annotated[str, Form(max_length=200)] = "",
-                    description: Annotated[str, Form(max_length=MAX_TEXT)] = "",
-                    ) -> dict[str, str]:
-    sha = filings.add_evidence(ctx, p, filing_id, item_id or None, file.filename or "upload", file.file,
-                               description)
+def upload_evidence(
+    ctx: CtxDep,
+    p: ApiUser,
+    filing_id: IdPath,
+    file: Annotated[UploadFile, File()],
+    item_id: Annotated[str, Form(max_length=200)] = "",
+    description: Annotated[str, Form(max_length=MAX_TEXT)] = "",
+) -> dict[str, str]:
+    sha = filings.add_evidence(ctx, p, filing_id, item_id or None, file.filename or "upload", file.file, description)
     return {"sha256": sha}
 
 
@@ -196,8 +238,9 @@ def comment(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: CommentIn) -> Stat
 
 
 @router.post("/filings/{filing_id}/rectification/{item_id}")
-def answer_rectification(ctx: CtxDep, p: ApiUser, filing_id: IdPath, item_id: IdPath,
-                         body: RectificationAnswerIn) -> StateOut:
+def answer_rectification(
+    ctx: CtxDep, p: ApiUser, filing_id: IdPath, item_id: IdPath, body: RectificationAnswerIn
+) -> StateOut:
     review.answer_rectification(ctx, p, filing_id, item_id, body.response, body.evidence_sha256)
     return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
 
@@ -218,9 +261,18 @@ def notify(ctx: CtxDep, p: ApiUser, body: NoticeIn) -> Created:
 
 
 def _summons_out(s: Any) -> SummonsOut:
-    return SummonsOut(id=s.id, provider_id=s.provider_id, provider=s.provider.name, filing_id=s.filing_id,
-                      date=s.date, agencies=s.agencies, attendees=s.attendees, problems=s.problems,
-                      demands=s.demands, deadline=s.deadline)
+    return SummonsOut(
+        id=s.id,
+        provider_id=s.provider_id,
+        provider=s.provider.name,
+        filing_id=s.filing_id,
+        date=s.date,
+        agencies=s.agencies,
+        attendees=s.attendees,
+        problems=s.problems,
+        demands=s.demands,
+        deadline=s.deadline,
+    )
 
 
 @router.get("/summonses")
@@ -263,8 +315,11 @@ def get_document(ctx: CtxDep, p: ApiUser, document_id: IdPath) -> DocumentOut:
 @router.get("/documents/{document_id}/pdf")
 def document_pdf(request: Request, ctx: CtxDep, p: ApiUser, document_id: IdPath) -> Response:
     _, data = issued_documents.document_pdf(ctx, p, document_id, request_lang(request))
-    return Response(data, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="document-{document_id}.pdf"'})
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="document-{document_id}.pdf"'},
+    )
 
 
 @router.post("/documents/{document_id}/acknowledgement", status_code=201)
@@ -288,8 +343,14 @@ def set_reference_pattern(ctx: CtxDep, p: ApiUser, body: PatternIn) -> dict[str,
 @router.get("/dashboard")
 def dashboard(ctx: CtxDep, p: ApiUser) -> dict[str, Any]:
     d = queries.dashboard(ctx, p)
-    return {"total": d.total, "overdue": d.overdue, "by_state": d.by_state, "by_region": d.by_region,
-            "by_technology": d.by_technology, "overdue_by_month": d.overdue_by_month}
+    return {
+        "total": d.total,
+        "overdue": d.overdue,
+        "by_state": d.by_state,
+        "by_region": d.by_region,
+        "by_technology": d.by_technology,
+        "overdue_by_month": d.overdue_by_month,
+    }
 
 
 @router.get("/evidence/{sha256}")
@@ -303,5 +364,4 @@ def verify_audit(ctx: CtxDep, p: ApiUser) -> ChainOut:
     if p.role is not Role.PLATFORM_ADMIN:
         raise PermissionDeniedError("only a platform_admin may verify the audit chain")
     report = audit.verify_chain(ctx)
-    return ChainOut(ok=report.ok, entries=report.entries, first_broken=report.first_broken,
-                    reason=report.reason)
+    return ChainOut(ok=report.ok, entries=report.entries, first_broken=report.first_broken, reason=report.reason)

@@ -52,9 +52,16 @@ def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[CampaignOut]:
 
 @router.post("/campaigns", status_code=201)
 def create_campaign(ctx: CtxDep, p: ApiUser, body: CampaignIn) -> Created:
-    spec = CampaignSpec(name=body.name, region=body.region, basis=body.basis, period_start=body.period_start,
-                        period_end=body.period_end, probes=[x.model_dump(exclude_none=True) for x in body.probes],
-                        technologies=body.technologies, provider_ids=body.provider_ids)
+    spec = CampaignSpec(
+        name=body.name,
+        region=body.region,
+        basis=body.basis,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        probes=[x.model_dump(exclude_none=True) for x in body.probes],
+        technologies=body.technologies,
+        provider_ids=body.provider_ids,
+    )
     return Created(id=campaigns.create_campaign(ctx, p, spec))
 
 
@@ -64,9 +71,14 @@ def get_campaign(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> DashboardOut:
 
 
 @router.post("/campaigns/{campaign_id}/samples", status_code=201)
-def add_samples(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: Annotated[int, Form(ge=1)],
-                files: Annotated[list[UploadFile], File()], kind: Annotated[str, Form()] = "file",
-                ) -> dict[str, list[int]]:
+def add_samples(
+    ctx: CtxDep,
+    p: ApiUser,
+    campaign_id: IdPath,
+    provider_id: Annotated[int, Form(ge=1)],
+    files: Annotated[list[UploadFile], File()],
+    kind: Annotated[str, Form()] = "file",
+) -> dict[str, list[int]]:
     """Files as samples; a `.zip` file is unpacked (each member a sample), refused whole if unsafe."""
     limit = ctx.blobs.max_bytes
     plain: list[tuple[str, bytes]] = []
@@ -88,15 +100,18 @@ def add_samples(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: Annot
 @router.post("/campaigns/{campaign_id}/files", status_code=201)
 def add_file(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """A file probe options name by its digest (a term list, a log mapping): options never name server paths."""
-    row = campaign_files.add_file(ctx, p, campaign_id, file.filename or "upload",
-                                  file.file.read(ctx.blobs.max_bytes + 1))
+    row = campaign_files.add_file(
+        ctx, p, campaign_id, file.filename or "upload", file.file.read(ctx.blobs.max_bytes + 1)
+    )
     return {"sha256": row.sha256, "filename": row.filename, "size": row.size}
 
 
 @router.get("/campaigns/{campaign_id}/files")
 def list_files(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> list[dict[str, Any]]:
-    return [{"sha256": f.sha256, "filename": f.filename, "size": f.size}
-            for f in campaign_files.list_files(ctx, p, campaign_id)]
+    return [
+        {"sha256": f.sha256, "filename": f.filename, "size": f.size}
+        for f in campaign_files.list_files(ctx, p, campaign_id)
+    ]
 
 
 @router.post("/campaigns/{campaign_id}/runs", status_code=202)
@@ -106,14 +121,18 @@ def start_run(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, body: RunIn | None =
 
 
 @router.get("/campaigns/{campaign_id}/findings")
-def list_findings(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, provider_id: int | None = None,
-                  ) -> list[FindingOut]:
+def list_findings(
+    ctx: CtxDep,
+    p: ApiUser,
+    campaign_id: IdPath,
+    provider_id: int | None = None,
+) -> list[FindingOut]:
     return [FindingOut.model_validate(f) for f in campaigns.findings(ctx, p, campaign_id, provider_id)]
 
 
 @router.post("/campaign-findings/{finding_id}/actions", status_code=201)
 def act(ctx: CtxDep, p: ApiUser, finding_id: IdPath, body: ActionIn) -> dict[str, Any]:
-    done = campaign_actions.act_on_finding(ctx, p, finding_id, body.action, filing_id=body.filing_id, due=body.due,
-                                           note=body.note)
-    return {"finding_id": done.finding_id, "action": done.action.value, "filing_id": done.filing_id,
-            "ref": done.ref}
+    done = campaign_actions.act_on_finding(
+        ctx, p, finding_id, body.action, filing_id=body.filing_id, due=body.due, note=body.note
+    )
+    return {"finding_id": done.finding_id, "action": done.action.value, "filing_id": done.filing_id, "ref": done.ref}

@@ -35,9 +35,17 @@ class JobOut(BaseModel):
     @classmethod
     def of(cls, v: JobView) -> JobOut:
         j = v.job
-        out = cls(id=j.id, kind=j.kind, state=j.state, progress_done=j.progress_done,
-                  progress_total=j.progress_total, created_at=j.created_at, started_at=j.started_at,
-                  finished_at=j.finished_at, cancel_requested=v.cancel_requested)
+        out = cls(
+            id=j.id,
+            kind=j.kind,
+            state=j.state,
+            progress_done=j.progress_done,
+            progress_total=j.progress_total,
+            created_at=j.created_at,
+            started_at=j.started_at,
+            finished_at=j.finished_at,
+            cancel_requested=v.cancel_requested,
+        )
         if v.full:
             out.attempts, out.result, out.error = j.attempts, dict(j.result or {}), j.error
             out.download = f"/jobs/{j.id}/download" if v.download else None

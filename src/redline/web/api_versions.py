@@ -27,8 +27,13 @@ class VersionOut(BaseModel):
 
     @classmethod
     def of(cls, v: VersionSummary) -> VersionOut:
-        return cls(number=v.number, digest=v.digest, submitted_at=v.submitted_at, submitted_by=v.submitted_by_name,
-                   latest=v.latest)
+        return cls(
+            number=v.number,
+            digest=v.digest,
+            submitted_at=v.submitted_at,
+            submitted_by=v.submitted_by_name,
+            latest=v.latest,
+        )
 
 
 class DiffOut(BaseModel):
@@ -49,17 +54,22 @@ def list_versions(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> list[VersionOut
 
 
 @router.get("/filings/{filing_id}/versions/diff")
-def diff_versions(ctx: CtxDep, p: ApiUser, filing_id: IdPath, before: VersionNumber,
-                  after: VersionNumber) -> DiffOut:
+def diff_versions(ctx: CtxDep, p: ApiUser, filing_id: IdPath, before: VersionNumber, after: VersionNumber) -> DiffOut:
     result = report_versions.diff_versions(ctx, p, filing_id, before, after)
     d = result.diff
 
     def rows(values: tuple[Any, ...]) -> list[dict[str, Any]]:
         return [dataclasses.asdict(v) for v in values]
 
-    return DiffOut(before=VersionOut.of(result.before), after=VersionOut.of(result.after),
-                   items_added=rows(d.items_added), items_removed=rows(d.items_removed), answers=rows(d.answers),
-                   findings=rows(d.findings), evidence=rows(d.evidence))
+    return DiffOut(
+        before=VersionOut.of(result.before),
+        after=VersionOut.of(result.after),
+        items_added=rows(d.items_added),
+        items_removed=rows(d.items_removed),
+        answers=rows(d.answers),
+        findings=rows(d.findings),
+        evidence=rows(d.evidence),
+    )
 
 
 @router.get("/filings/{filing_id}/versions/{number}")

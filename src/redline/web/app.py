@@ -42,10 +42,15 @@ async def _login_redirect(request: Request, exc: Exception) -> Response:
 
 
 def create_app(ctx: Context) -> FastAPI:
-    app = FastAPI(title="redline", version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url="/api/v1/openapi.json",
-                  description="Security assessments of internet information services: filings, "
-                              "reviews, summonses and rectification. Errors are RFC 9457 problem JSON.")
+    app = FastAPI(
+        title="redline",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        description="Security assessments of internet information services: filings, "
+        "reviews, summonses and rectification. Errors are RFC 9457 problem JSON.",
+    )
     app.state.ctx = ctx
     app.add_middleware(SessionMiddleware)
     app.middleware("http")(security_headers)

@@ -37,8 +37,9 @@ _BOTTOM = 32
 _TARGET_TICKS = 4
 
 
-def bar_chart(title: str, data: list[tuple[str, int]], *, width: int = 640, bar_height: int = 22,
-              colour: str = "#3b6ea5") -> str:
+def bar_chart(
+    title: str, data: list[tuple[str, int]], *, width: int = 640, bar_height: int = 22, colour: str = "#3b6ea5"
+) -> str:
     """Horizontal bars, one row per ``(label, value)``, scaled to the largest value.
 
     Labels sit in a column at the left (truncated past 14 characters; the full label stays in the row's
@@ -77,8 +78,9 @@ def bar_chart(title: str, data: list[tuple[str, int]], *, width: int = 640, bar_
     return "".join(parts)
 
 
-def line_chart(title: str, points: list[tuple[str, int]], *, width: int = 640, height: int = 220,
-               colour: str = "#b3261e") -> str:
+def line_chart(
+    title: str, points: list[tuple[str, int]], *, width: int = 640, height: int = 220, colour: str = "#b3261e"
+) -> str:
     """A polyline over evenly spaced x labels (e.g. months "2026-09"), y axis from 0 to the maximum.
 
     The y axis tops out at the maximum rounded up to a whole grid step, with a few labelled horizontal grid

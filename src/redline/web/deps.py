@@ -68,8 +68,14 @@ class SessionMiddleware(BaseHTTPMiddleware):
         request.state.csrf = csrf_token_for(token if token and request.state.principal else pre_session)
         response = await call_next(request)
         if fresh or getattr(request.state, "rotate_csrf", False):
-            response.set_cookie(CSRF_COOKIE, pre_session if fresh else secrets.token_urlsafe(32),
-                                httponly=True, samesite="strict", secure=ctx.settings.secure_cookies, path="/")
+            response.set_cookie(
+                CSRF_COOKIE,
+                pre_session if fresh else secrets.token_urlsafe(32),
+                httponly=True,
+                samesite="strict",
+                secure=ctx.settings.secure_cookies,
+                path="/",
+            )
         return response
 
 
@@ -113,13 +119,20 @@ Csrf = Depends(csrf_protect)
 HSTS = "max-age=31536000; includeSubDomains"
 SecurityHeaders = Callable[[Request, RequestResponseEndpoint], Awaitable[Response]]
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-       "object-src 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
 
 
-ERROR_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                 "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
+ERROR_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
 
 
 async def security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -131,8 +144,9 @@ async def security_headers(request: Request, call_next: RequestResponseEndpoint)
         from redline.web.problems import internal_error
 
         request_id = request.scope.get("state", {}).get("request_id")
-        logger.exception("unhandled error answering %s %s", request.method, request.url.path,
-                         extra={"request_id": request_id})
+        logger.exception(
+            "unhandled error answering %s %s", request.method, request.url.path, extra={"request_id": request_id}
+        )
         response = internal_error(request, request_id)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"

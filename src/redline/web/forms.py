@@ -81,14 +81,18 @@ def answers(form: FormData, items: list[str]) -> dict[str, dict[str, Any]]:
             if severity_key not in form and text_key not in form:
                 break
             if n == MAX_FINDING_ROWS:
-                raise InputError(f"at most {MAX_FINDING_ROWS - 1} findings on one item",
-                                 field=f"answers.{item}.findings")
+                raise InputError(
+                    f"at most {MAX_FINDING_ROWS - 1} findings on one item", field=f"answers.{item}.findings"
+                )
             severity, finding = text(form, severity_key), text(form, text_key)
             if text(form, f"fdel:{item}:{n}") or not (severity or finding):
                 continue
             findings.append({"severity": severity, "text": finding})
-        out[item] = {"status": text(form, f"status:{item}") or None, "reason": text(form, f"reason:{item}"),
-                     "findings": findings}
+        out[item] = {
+            "status": text(form, f"status:{item}") or None,
+            "reason": text(form, f"reason:{item}"),
+            "findings": findings,
+        }
     return out
 
 
@@ -110,11 +114,14 @@ def choice(form: FormData, name: str) -> bool | None:
 def service(form: FormData) -> dict[str, Any]:
     """The service part of a profile, as a service YAML has it."""
     data: dict[str, Any] = {
-        "name": text(form, "name"), "description": text(form, "description"),
-        "audience": text(form, "audience") or "public", "user_content": choice(form, "user_content"),
+        "name": text(form, "name"),
+        "description": text(form, "description"),
+        "audience": text(form, "audience") or "public",
+        "user_content": choice(form, "user_content"),
         "capabilities": many(form, "capabilities"),
         "monthly_active_users": integer(form, "monthly_active_users"),
-        "declares_public_opinion": True if text(form, "declares_public_opinion") == "on" else None}
+        "declares_public_opinion": True if text(form, "declares_public_opinion") == "on" else None,
+    }
     number = text(form, "filing_number", 200)
     if number:
         data["filings"] = [{"number": number}]

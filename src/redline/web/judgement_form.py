@@ -26,7 +26,8 @@ class JudgementForm:
     def of(cls, form: Mapping[str, Any]) -> JudgementForm:
         def value(name: str, limit: int) -> str:
             raw = form.get(name, "")
-            return raw[:limit + 1] if isinstance(raw, str) else ""
+            return raw[: limit + 1] if isinstance(raw, str) else ""
+
         return cls(value("question", 200).strip(), value("answer", 10).strip(), value("reasons", MAX_REASONS))
 
     def yes(self) -> bool:
@@ -43,7 +44,11 @@ class JudgementForm:
 
 def judgement_questions(filing: Any) -> list[str]:
     """Question ids the filing's duties wait on, then those already judged (a judgement may be revised)."""
-    waiting = [q for o in filing.obligations or [] if o.get("outcome") == "depends_on_judgement"
-               for q in o.get("questions", [])]
+    waiting = [
+        q
+        for o in filing.obligations or []
+        if o.get("outcome") == "depends_on_judgement"
+        for q in o.get("questions", [])
+    ]
     judged = [j.get("question") for j in (filing.change or {}).get("judgements", [])]
     return list(dict.fromkeys(str(q) for q in [*waiting, *judged] if q))

@@ -32,8 +32,9 @@ async def run(check: Callable[..., T], *args: object) -> T:
     if _limiter is None:  # made inside the event loop that uses it
         _limiter = anyio.CapacityLimiter(SLOTS)
     if _waiting >= QUEUE:
-        raise ThrottledError("the server is busy checking other logins; try again in a few seconds",
-                             retry_after=RETRY_SECONDS)
+        raise ThrottledError(
+            "the server is busy checking other logins; try again in a few seconds", retry_after=RETRY_SECONDS
+        )
     _waiting += 1
     try:
         return await anyio.to_thread.run_sync(lambda: check(*args), limiter=_limiter)

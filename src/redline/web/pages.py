@@ -43,24 +43,40 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:
 
 
 @router.post("/login", dependencies=[Csrf])
-async def login(request: Request, ctx: CtxDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
-                next: Annotated[str, Form()] = "/") -> Response:
+async def login(
+    request: Request,
+    ctx: CtxDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     client_ip = request.client.host if request.client else None
     try:
         # off the event loop and out of the shared thread pool: a burst of logins waits here, not in
         # the way of other requests; past login_gate.QUEUE waiting, refused at once without hashing
         token, _ = await login_gate.run(accounts.login, ctx, username.strip(), password, client_ip)
     except RedlineError as exc:
-        page = render(request, "login.html", status=429 if isinstance(exc, ThrottledError) else 401,
-                      next=_safe_next(next), error=exc.message)
+        page = render(
+            request,
+            "login.html",
+            status=429 if isinstance(exc, ThrottledError) else 401,
+            next=_safe_next(next),
+            error=exc.message,
+        )
         if isinstance(exc, ThrottledError) and exc.retry_after is not None:
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
     request.state.rotate_csrf = True
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=ctx.settings.secure_cookies, max_age=ctx.settings.session_hours * 3600,
-                        path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.secure_cookies,
+        max_age=ctx.settings.session_hours * 3600,
+        path="/",
+    )
     return response
 
 
@@ -100,18 +116,31 @@ def provider_home(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     return _provider(request, ctx, p)
 
 
-def _provider(request: Request, ctx: CtxDep, p: PageUser, change_error: InputError | None = None,
-              posted: dict[str, list[str]] | None = None) -> HTMLResponse:
+def _provider(
+    request: Request,
+    ctx: CtxDep,
+    p: PageUser,
+    change_error: InputError | None = None,
+    posted: dict[str, list[str]] | None = None,
+) -> HTMLResponse:
     """The provider's page; after a refused change, again with the message and the change as entered."""
     if not p.is_provider:
         raise PermissionDeniedError("this page is for providers")
     rows, total = filing_rows(ctx, p, queries.FilingFilter(limit=200))
-    return render(request, "provider.html", status=422 if change_error else 200,
-                  services=queries.services_of(ctx, p), filings=rows, total=total,
-                  documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
-                  overdue_count=sum(f.overdue for f in rows),
-                  capabilities=ctx.book.capabilities, technologies=ctx.book.technologies,
-                  change_error=change_error, posted=posted)
+    return render(
+        request,
+        "provider.html",
+        status=422 if change_error else 200,
+        services=queries.services_of(ctx, p),
+        filings=rows,
+        total=total,
+        documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
+        overdue_count=sum(f.overdue for f in rows),
+        capabilities=ctx.book.capabilities,
+        technologies=ctx.book.technologies,
+        change_error=change_error,
+        posted=posted,
+    )
 
 
 @router.get("/assessor", response_class=HTMLResponse)
@@ -146,24 +175,44 @@ def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, d
     return _filing(request, ctx, p, filing_id, done=done)
 
 
-def _filing(request: Request, ctx: CtxDep, p: PageUser, filing_id: int, *, done: str = "",
-            error: InputError | None = None, posted: dict[str, dict[str, Any]] | None = None,
-            judging: JudgementForm | None = None) -> HTMLResponse:
+def _filing(
+    request: Request,
+    ctx: CtxDep,
+    p: PageUser,
+    filing_id: int,
+    *,
+    done: str = "",
+    error: InputError | None = None,
+    posted: dict[str, dict[str, Any]] | None = None,
+    judging: JudgementForm | None = None,
+) -> HTMLResponse:
     """The filing page; after a refused form, again with the message and what was entered (the answers
     posted, or the judgement form)."""
     view = queries.get_filing(ctx, p, filing_id)
     items = [ctx.book.checklist_item(i) for i in view.items]
     shown = dict(view.filing.answers) | (posted or {})
     refused = error is not None or (judging is not None and judging.error is not None)
-    return render(request, "filing.html", status=422 if refused else 200, v=view, f=view.filing, items=items,
-                  may=view.may, needs_reason=NEEDS_REASON,
-                  done=done, today=ctx.today(), answers=shown, error=error,
-                  error_item=_error_item(error, view.items),
-                  documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
-                  receipts=issued_documents.submission_receipts(ctx, p, filing_id),
-                  questions=judgement_questions(view.filing), judging=judging,
-                  comments_by_item={c.item_id: c for c in view.comments},
-                  quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED)
+    return render(
+        request,
+        "filing.html",
+        status=422 if refused else 200,
+        v=view,
+        f=view.filing,
+        items=items,
+        may=view.may,
+        needs_reason=NEEDS_REASON,
+        done=done,
+        today=ctx.today(),
+        answers=shown,
+        error=error,
+        error_item=_error_item(error, view.items),
+        documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
+        receipts=issued_documents.submission_receipts(ctx, p, filing_id),
+        questions=judgement_questions(view.filing),
+        judging=judging,
+        comments_by_item={c.item_id: c for c in view.comments},
+        quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED,
+    )
 
 
 def _error_item(error: InputError | None, items: list[str]) -> str | None:
@@ -204,8 +253,15 @@ async def upload_evidence(request: Request, ctx: CtxDep, p: PageUser, filing_id:
     if not isinstance(upload, UploadFile) and not hasattr(upload, "file"):
         raise InputError("choose a file", field="file")
     assert upload is not None and not isinstance(upload, str)
-    filings.add_evidence(ctx, p, filing_id, forms.text(form, "item_id") or None, upload.filename or "upload",
-                         upload.file, forms.text(form, "description"))
+    filings.add_evidence(
+        ctx,
+        p,
+        filing_id,
+        forms.text(form, "item_id") or None,
+        upload.filename or "upload",
+        upload.file,
+        forms.text(form, "description"),
+    )
     return _back(filing_id, "evidence")
 
 
@@ -227,8 +283,13 @@ async def sign(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) ->
 async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, action: Action) -> Response:
     form = await request.form()
     try:
-        extra = {"inspectors": forms.text(form, "inspectors"), "findings": forms.text(form, "findings"),
-                 "date": forms.date(form, "date"), "items": forms.demands(form), "due": forms.date(form, "due")}
+        extra = {
+            "inspectors": forms.text(form, "inspectors"),
+            "findings": forms.text(form, "findings"),
+            "date": forms.date(form, "date"),
+            "items": forms.demands(form),
+            "due": forms.date(form, "due"),
+        }
         review.act(ctx, p, filing_id, action, forms.text(form, "note"), extra)
     except InputError as exc:  # e.g. a submission the stored answers do not allow: the page again, with why
         return _filing(request, ctx, p, filing_id, error=exc)
@@ -243,14 +304,16 @@ async def comment(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath)
 
 
 @router.post("/filings/{filing_id}/rectification/{item_id}", dependencies=[Csrf])
-async def answer_rectification(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath,
-                               item_id: IdPath) -> Response:
+async def answer_rectification(
+    request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, item_id: IdPath
+) -> Response:
     form = await request.form()
     upload = form.get("file")
     sha = None
     if upload is not None and not isinstance(upload, str) and upload.filename:
-        sha = filings.add_evidence(ctx, p, filing_id, None, upload.filename, upload.file,
-                                   f"rectification item {item_id}")
+        sha = filings.add_evidence(
+            ctx, p, filing_id, None, upload.filename, upload.file, f"rectification item {item_id}"
+        )
     review.answer_rectification(ctx, p, filing_id, item_id, forms.text(form, "response"), sha)
     return _back(filing_id, "rectification_answer")
 
@@ -260,8 +323,9 @@ def report_json(ctx: CtxDep, p: PageUser, filing_id: IdPath) -> JSONResponse:
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
-    return JSONResponse(filing.report, headers={"Content-Disposition":
-                                                f'attachment; filename="filing-{filing_id}-report.json"'})
+    return JSONResponse(
+        filing.report, headers={"Content-Disposition": f'attachment; filename="filing-{filing_id}-report.json"'}
+    )
 
 
 @router.get("/filings/{filing_id}/report", response_class=HTMLResponse)
@@ -270,8 +334,9 @@ def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
     response = HTMLResponse(render_report_html(filing.report, request_lang(request)))
-    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
-                                                   "frame-ancestors 'none'")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     return response
 
 
@@ -284,8 +349,11 @@ def download_evidence(ctx: CtxDep, p: PageUser, sha256: str) -> FileResponse:
 @router.get("/filings/{filing_id}/package.zip")
 def download_package(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
     exported = packages.export_package(ctx, p, filing_id, lang=request_lang(request))
-    return Response(exported.data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+    return Response(
+        exported.data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
 
 
 def _pdf(data: bytes, name: str) -> Response:
@@ -299,8 +367,9 @@ def review_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) ->
 
 @router.get("/filings/{filing_id}/rectification.pdf")
 def rectification_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
-    return _pdf(documents_pdf.rectification_order(ctx, p, filing_id, request_lang(request)),
-                f"rectification-{filing_id}.pdf")
+    return _pdf(
+        documents_pdf.rectification_order(ctx, p, filing_id, request_lang(request)), f"rectification-{filing_id}.pdf"
+    )
 
 
 @router.get("/documents/{document_id}.pdf")
@@ -345,8 +414,9 @@ async def upload_package(request: Request, ctx: CtxDep, p: PageUser) -> Response
     if upload is None or isinstance(upload, str):
         raise InputError("choose a package file", field="file")
     data = await run_in_threadpool(packages.read_package, upload.file, ctx.settings.max_archive_bytes)
-    filing_id = await run_in_threadpool(packages.import_package, ctx, p, data,
-                                        require_signature=forms.text(form, "require_signature") == "on")
+    filing_id = await run_in_threadpool(
+        packages.import_package, ctx, p, data, require_signature=forms.text(form, "require_signature") == "on"
+    )
     return _back(filing_id, "import")
 
 
@@ -361,6 +431,7 @@ def view_evidence(request: Request, ctx: CtxDep, p: PageUser, sha256: str) -> HT
     if not isinstance(document, dict) or document.get("schema") != PROBE_RUN_SCHEMA:
         raise InputError("this evidence is not a redline probe run; download it instead", field="sha256")
     response = HTMLResponse(render_probe_html(document, request_lang(request)))
-    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
-                                                   "img-src data:; frame-ancestors 'none'")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    )
     return response

@@ -15,13 +15,31 @@ from redline.web.templating import render
 router = APIRouter()
 
 
-def _page(request: Request, ctx: CtxDep, p: PageUser, new_token: str | None = None,
-          done: str = "", status: int = 200, pattern_error: str = "", pattern: str | None = None) -> HTMLResponse:
+def _page(
+    request: Request,
+    ctx: CtxDep,
+    p: PageUser,
+    new_token: str | None = None,
+    done: str = "",
+    status: int = 200,
+    pattern_error: str = "",
+    pattern: str | None = None,
+) -> HTMLResponse:
     current = issuing.current_pattern(ctx, p)
-    return render(request, "account.html", status, new_token=new_token, done=done, now=ctx.now(),
-                  tokens=accounts.list_api_tokens(ctx, p), default_days=ctx.settings.api_token_days,
-                  max_days=ctx.settings.api_token_max_days, reference=current, pattern_error=pattern_error,
-                  pattern=pattern if pattern is not None else (current[0] if current else ""))
+    return render(
+        request,
+        "account.html",
+        status,
+        new_token=new_token,
+        done=done,
+        now=ctx.now(),
+        tokens=accounts.list_api_tokens(ctx, p),
+        default_days=ctx.settings.api_token_days,
+        max_days=ctx.settings.api_token_max_days,
+        reference=current,
+        pattern_error=pattern_error,
+        pattern=pattern if pattern is not None else (current[0] if current else ""),
+    )
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -33,8 +51,7 @@ def account(request: Request, ctx: CtxDep, p: PageUser, done: str = "") -> HTMLR
 @router.post("/account/tokens", dependencies=[Csrf])
 async def new_token(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     form = await request.form()
-    token = accounts.create_api_token(ctx, p, forms.text(form, "name", max_length=100),
-                                      forms.integer(form, "days"))
+    token = accounts.create_api_token(ctx, p, forms.text(form, "name", max_length=100), forms.integer(form, "days"))
     return _page(request, ctx, p, new_token=token)
 
 
@@ -48,11 +65,15 @@ def revoke_token(ctx: CtxDep, p: PageUser, token_id: IdPath) -> Response:
 async def change_password(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
     current, new = form.get("current", ""), form.get("new", "")
-    credentials.change_password(ctx, p, current if isinstance(current, str) else "",
-                                new if isinstance(new, str) else "",
-                                keep_session=request.cookies.get(SESSION_COOKIE),
-                                revoke_tokens=forms.text(form, "revoke_tokens") == "on",
-                                client_ip=request.client.host if request.client else None)
+    credentials.change_password(
+        ctx,
+        p,
+        current if isinstance(current, str) else "",
+        new if isinstance(new, str) else "",
+        keep_session=request.cookies.get(SESSION_COOKIE),
+        revoke_tokens=forms.text(form, "revoke_tokens") == "on",
+        client_ip=request.client.host if request.client else None,
+    )
     return RedirectResponse("/account?done=password", status_code=303)
 
 

@@ -58,10 +58,16 @@ def campaign_list(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     from redline.plugins import installed_probes
 
     today = ctx.today()
-    return render(request, "campaigns.html", rows=campaigns.list_campaigns(ctx, p),
-                  probes=list(installed_probes().values()), technologies=ctx.book.technologies,
-                  providers=queries.providers_under(ctx, p) if p.is_regulator else [],
-                  today=today, names=ctx.book.divisions)
+    return render(
+        request,
+        "campaigns.html",
+        rows=campaigns.list_campaigns(ctx, p),
+        probes=list(installed_probes().values()),
+        technologies=ctx.book.technologies,
+        providers=queries.providers_under(ctx, p) if p.is_regulator else [],
+        today=today,
+        names=ctx.book.divisions,
+    )
 
 
 @router.post("/campaigns", dependencies=[Csrf])
@@ -74,10 +80,20 @@ async def create(request: Request, ctx: CtxDep, p: PageUser) -> Response:
         providers = [int(x) for x in forms.many(form, "provider_ids")]
     except ValueError:
         raise InputError("choose providers from the list", field="provider_ids") from None
-    campaign_id = campaigns.create_campaign(ctx, p, CampaignSpec(
-        name=forms.text(form, "name"), region=forms.text(form, "region"), basis=basis, period_start=start,
-        period_end=end, probes=_probe_specs(form), technologies=forms.many(form, "technologies"),
-        provider_ids=providers))
+    campaign_id = campaigns.create_campaign(
+        ctx,
+        p,
+        CampaignSpec(
+            name=forms.text(form, "name"),
+            region=forms.text(form, "region"),
+            basis=basis,
+            period_start=start,
+            period_end=end,
+            probes=_probe_specs(form),
+            technologies=forms.many(form, "technologies"),
+            provider_ids=providers,
+        ),
+    )
     return RedirectResponse(f"/campaigns/{campaign_id}?done=created", status_code=303)
 
 
@@ -97,27 +113,42 @@ def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPat
     return _campaign(request, ctx, p, campaign_id, done)
 
 
-def _campaign(request: Request, ctx: CtxDep, p: PageUser, campaign_id: int, done: str = "",
-              act_error: ActError | None = None) -> HTMLResponse:
+def _campaign(
+    request: Request, ctx: CtxDep, p: PageUser, campaign_id: int, done: str = "", act_error: ActError | None = None
+) -> HTMLResponse:
     board = campaigns.dashboard(ctx, p, campaign_id)
     found = campaigns.findings(ctx, p, campaign_id)
     lang = request_lang(request)
     gettext = gettext_for(lang)
     severities = [(labels.label(labels.SEVERITIES, k, lang), v) for k, v in board.by_severity.items()]
     kinds = [(kind_label(k, lang), v) for k, v in list(board.by_category.items())[:12]]
-    svg = {"severity": charts.bar_chart(gettext("By severity"), severities),
-           "category": charts.bar_chart(gettext("By category"), kinds),
-           "provider": charts.bar_chart(gettext("By provider"), list(board.by_provider.items()))}
+    svg = {
+        "severity": charts.bar_chart(gettext("By severity"), severities),
+        "category": charts.bar_chart(gettext("By category"), kinds),
+        "provider": charts.bar_chart(gettext("By provider"), list(board.by_provider.items())),
+    }
     by_provider: dict[int, list[object]] = {}
     for f in found:
         by_provider.setdefault(f.provider_id, []).append(f)
     names = {x.id: x.name for x in board.providers}
     busy = any(r.state in ("queued", "running") for r in board.runs)
     choices = {pid: campaign_actions.filing_choices(ctx, p, pid) for pid in by_provider} if board.can_act else {}
-    return render(request, "campaign.html", status=422 if act_error else 200, d=board, c=board.campaign, svg=svg,
-                  findings=by_provider, names=names, kinds=SAMPLE_KINDS, done=done, busy=busy, choices=choices,
-                  act_error=act_error,
-                  region_name=_region_name(ctx, request, board.campaign.region))
+    return render(
+        request,
+        "campaign.html",
+        status=422 if act_error else 200,
+        d=board,
+        c=board.campaign,
+        svg=svg,
+        findings=by_provider,
+        names=names,
+        kinds=SAMPLE_KINDS,
+        done=done,
+        busy=busy,
+        choices=choices,
+        act_error=act_error,
+        region_name=_region_name(ctx, request, board.campaign.region),
+    )
 
 
 @router.post("/campaigns/{campaign_id}/samples", dependencies=[Csrf])
@@ -132,8 +163,9 @@ async def upload(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath
     for u in uploads:
         name = u.filename or "upload"
         if name.lower().endswith(".zip"):
-            campaign_samples.add_archive(ctx, p, campaign_id, provider_id, await u.read(MAX_TOTAL_BYTES + 1), kind,
-                                         source=name)
+            campaign_samples.add_archive(
+                ctx, p, campaign_id, provider_id, await u.read(MAX_TOTAL_BYTES + 1), kind, source=name
+            )
         else:
             plain.append((name, await u.read(ctx.blobs.max_bytes + 1)))
     if plain:
@@ -152,9 +184,15 @@ async def run(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPath) -
 async def act(request: Request, ctx: CtxDep, p: PageUser, finding_id: IdPath) -> Response:
     form = await request.form()
     try:
-        done = campaign_actions.act_on_finding(ctx, p, finding_id, forms.text(form, "action"),
-                                               filing_id=forms.integer(form, "filing_id"),
-                                               due=forms.date(form, "due"), note=forms.text(form, "note"))
+        done = campaign_actions.act_on_finding(
+            ctx,
+            p,
+            finding_id,
+            forms.text(form, "action"),
+            filing_id=forms.integer(form, "filing_id"),
+            due=forms.date(form, "due"),
+            note=forms.text(form, "note"),
+        )
     except (InputError, ConflictError) as exc:  # the campaign page again, the message on the finding's form
         campaign_id = campaign_actions.campaign_of(ctx, p, finding_id)
         typed = {k: v[:40] if isinstance(v := form.get(k), str) else "" for k in ("action", "filing_id", "due")}

@@ -12,8 +12,7 @@ from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
 
 router = APIRouter()
-JOB_STATES = {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed",
-              "cancelled": "Cancelled"}
+JOB_STATES = {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed", "cancelled": "Cancelled"}
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)

@@ -21,8 +21,12 @@ from redline.web.templating import render, request_lang
 
 router = APIRouter()
 PAGE = 50
-DEADLINE_TEXT = {"submission": "Report submission", "supplement": "Supplement", "reassessment": "Re-assessment",
-                 "rectification": "Rectification"}
+DEADLINE_TEXT = {
+    "submission": "Report submission",
+    "supplement": "Supplement",
+    "reassessment": "Re-assessment",
+    "rectification": "Rectification",
+}
 
 
 def _place_name(ctx: Context, zh: bool) -> Callable[[str], str]:
@@ -39,12 +43,19 @@ PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]  # larger offsets overflo
 
 
 @router.get("/regulator", response_class=HTMLResponse)
-def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: str = "", technology: str = "",
-          overdue: bool = False, page: PageNumber = 1) -> HTMLResponse:
+def queue(
+    request: Request,
+    ctx: CtxDep,
+    p: PageUser,
+    state: str = "",
+    region: str = "",
+    technology: str = "",
+    overdue: bool = False,
+    page: PageNumber = 1,
+) -> HTMLResponse:
     _require_regulator(p)
     page = max(page, 1)
-    f = queries.FilingFilter(state or None, region or None, technology or None, overdue, PAGE,
-                             (page - 1) * PAGE)
+    f = queries.FilingFilter(state or None, region or None, technology or None, overdue, PAGE, (page - 1) * PAGE)
     today = ctx.today()
 
     def load() -> tuple[list[FilingOut], int, set[str]]:
@@ -55,11 +66,18 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, state: str = "", region: s
     rows, total, codes = ctx.cache.get_or_compute(key, request.state.version, load)
     place = _place_name(ctx, request_lang(request) == "zh-CN")
     regions = {code: place(code) for code in codes}
-    return render(request, "queue.html", filings=rows, total=total, page=page, pages=max(1, -(-total // PAGE)),
-                  states=list(FilingState),
-                  regions=sorted(regions.items()), tags=sorted({t.value for c in ctx.book.capabilities
-                                                               for t in c.tags}),
-                  filters={"state": state, "region": region, "technology": technology, "overdue": overdue})
+    return render(
+        request,
+        "queue.html",
+        filings=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE)),
+        states=list(FilingState),
+        regions=sorted(regions.items()),
+        tags=sorted({t.value for c in ctx.book.capabilities for t in c.tags}),
+        filters={"state": state, "region": region, "technology": technology, "overdue": overdue},
+    )
 
 
 @router.get("/regulator/dashboard", response_class=HTMLResponse)
@@ -69,12 +87,13 @@ def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     zh = request_lang(request) == "zh-CN"
     svg = {
         "state": charts.bar_chart("按状态" if zh else "By state", sorted(d.by_state.items())),
-        "region": charts.bar_chart("按地区" if zh else "By region",
-                                   sorted(((_place_name(ctx, zh)(k) or k), v) for k, v in d.by_region.items())),
-        "technology": charts.bar_chart("按技术类别" if zh else "By technology",
-                                       sorted(d.by_technology.items(), key=lambda kv: -kv[1])),
-        "overdue": charts.line_chart("逾期（按到期月份）" if zh else "Overdue, by month due",
-                                     d.overdue_by_month),
+        "region": charts.bar_chart(
+            "按地区" if zh else "By region", sorted(((_place_name(ctx, zh)(k) or k), v) for k, v in d.by_region.items())
+        ),
+        "technology": charts.bar_chart(
+            "按技术类别" if zh else "By technology", sorted(d.by_technology.items(), key=lambda kv: -kv[1])
+        ),
+        "overdue": charts.line_chart("逾期（按到期月份）" if zh else "Overdue, by month due", d.overdue_by_month),
     }
     return render(request, "dashboard.html", d=d, svg=svg, deadline_text=DEADLINE_TEXT)
 
@@ -82,8 +101,7 @@ def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
 @router.get("/notices/new", response_class=HTMLResponse)
 def notice_form(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     _require_regulator(p)
-    services = [(o, s) for o in queries.providers_under(ctx, p)
-                for s in queries.services_of_provider(ctx, o.id)]
+    services = [(o, s) for o in queries.providers_under(ctx, p) for s in queries.services_of_provider(ctx, o.id)]
     return render(request, "notice.html", services=services)
 
 
@@ -91,15 +109,17 @@ def notice_form(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
 async def notify(request: Request, ctx: CtxDep, p: PageUser) -> Response:
     form = await request.form()
     service_id = forms.chosen_id(form, "service_id", "service")
-    filing_id = filings.notify(ctx, p, service_id, forms.text(form, "reference"), forms.text(form, "note"),
-                               forms.date(form, "due"))
+    filing_id = filings.notify(
+        ctx, p, service_id, forms.text(form, "reference"), forms.text(form, "note"), forms.date(form, "due")
+    )
     return RedirectResponse(f"/filings/{filing_id}?done=notify", status_code=303)
 
 
 @router.get("/summonses", response_class=HTMLResponse)
 def summonses(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
-    return render(request, "summonses.html", rows=queries.list_summonses(ctx, p),
-                  providers=queries.providers_under(ctx, p))
+    return render(
+        request, "summonses.html", rows=queries.list_summonses(ctx, p), providers=queries.providers_under(ctx, p)
+    )
 
 
 @router.post("/summonses", dependencies=[Csrf])
@@ -109,19 +129,31 @@ async def record_summons(request: Request, ctx: CtxDep, p: PageUser) -> Response
     date = forms.date(form, "date", required=True)
     if provider_id is None or date is None:
         raise InputError("choose a provider", field="provider_id")
-    summons_id = review.record_summons(ctx, p, SummonsRecord(
-        provider_id=provider_id, date=date, agencies=forms.text(form, "agencies"),
-        attendees=forms.text(form, "attendees"), problems=forms.text(form, "problems"),
-        demands=forms.text(form, "demands"), deadline=forms.date(form, "deadline"),
-        filing_id=forms.integer(form, "filing_id")))
+    summons_id = review.record_summons(
+        ctx,
+        p,
+        SummonsRecord(
+            provider_id=provider_id,
+            date=date,
+            agencies=forms.text(form, "agencies"),
+            attendees=forms.text(form, "attendees"),
+            problems=forms.text(form, "problems"),
+            demands=forms.text(form, "demands"),
+            deadline=forms.date(form, "deadline"),
+            filing_id=forms.integer(form, "filing_id"),
+        ),
+    )
     return RedirectResponse(f"/summonses/{summons_id}", status_code=303)
 
 
 @router.get("/summonses/{summons_id}", response_class=HTMLResponse)
 def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath) -> HTMLResponse:
     summons = queries.get_summons(ctx, p, summons_id)
-    documents = [d for d in issued_documents.list_documents(ctx, p, provider_id=summons.provider_id)
-                 if d.summons_id == summons.id]
+    documents = [
+        d
+        for d in issued_documents.list_documents(ctx, p, provider_id=summons.provider_id)
+        if d.summons_id == summons.id
+    ]
     return render(request, "summons.html", s=summons, documents=documents)
 
 

@@ -27,8 +27,9 @@ def _number(raw: str | None, field: str) -> int | None:
 
 
 @router.get("/filings/{filing_id}/versions", response_class=HTMLResponse)
-def versions_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath,
-                  before: str | None = None, after: str | None = None) -> HTMLResponse:
+def versions_page(
+    request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, before: str | None = None, after: str | None = None
+) -> HTMLResponse:
     view = queries.get_filing(ctx, p, filing_id)
     versions = report_versions.list_versions(ctx, p, filing_id)
     result: VersionDiff | None = None
@@ -42,28 +43,43 @@ def versions_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath,
     except InputError as exc:
         error, field = exc.message, exc.field or ""
     status = 422 if error else 200
-    return render(request, "versions.html", status=status, f=view.filing, versions=versions, result=result,
-                  error=error, error_field=field, before=before or "", after=after or "")
+    return render(
+        request,
+        "versions.html",
+        status=status,
+        f=view.filing,
+        versions=versions,
+        result=result,
+        error=error,
+        error_field=field,
+        before=before or "",
+        after=after or "",
+    )
 
 
 @router.get("/filings/{filing_id}/versions/{number}/report", response_class=HTMLResponse)
 def version_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, number: IdPath) -> HTMLResponse:
     _, report = report_versions.get_version(ctx, p, filing_id, number)
     response = HTMLResponse(render_report_html(report, request_lang(request)))
-    response.headers["Content-Security-Policy"] = ("default-src 'none'; style-src 'unsafe-inline'; "
-                                                   "frame-ancestors 'none'")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     return response
 
 
 @router.get("/filings/{filing_id}/versions/{number}/report.json")
 def version_json(ctx: CtxDep, p: PageUser, filing_id: IdPath, number: IdPath) -> JSONResponse:
     _, report = report_versions.get_version(ctx, p, filing_id, number)
-    return JSONResponse(report, headers={"Content-Disposition":
-                                         f'attachment; filename="filing-{filing_id}-report-v{number}.json"'})
+    return JSONResponse(
+        report, headers={"Content-Disposition": f'attachment; filename="filing-{filing_id}-report-v{number}.json"'}
+    )
 
 
 @router.get("/filings/{filing_id}/versions/{number}/package.zip")
 def version_package(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, number: IdPath) -> Response:
     exported = packages.export_package(ctx, p, filing_id, lang=request_lang(request), version=number)
-    return Response(exported.data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'})
+    return Response(
+        exported.data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )

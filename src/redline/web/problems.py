@@ -45,11 +45,16 @@ def classify(exc: RedlineError) -> tuple[int, str]:
 
 
 def problem(status: int, slug: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"https://redline.invalid/problems/{slug}", "title": slug.replace("-", " "),
-            "status": status, "detail": detail, "instance": instance, **extra}
+    body = {
+        "type": f"https://redline.invalid/problems/{slug}",
+        "title": slug.replace("-", " "),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extra,
+    }
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type="application/problem+json",
-                        headers=headers)
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def is_api(request: Request) -> bool:
@@ -76,8 +81,7 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()]
     first = errors[0] if errors else {"field": "", "message": "invalid request"}
     if is_api(request):
-        return problem(422, "invalid-input", f"{first['field']}: {first['message']}", request.url.path,
-                       errors=errors)
+        return problem(422, "invalid-input", f"{first['field']}: {first['message']}", request.url.path, errors=errors)
     from redline.web.templating import render_error
 
     return render_error(request, 422, f"{first['field']}: {first['message']}")
@@ -108,10 +112,12 @@ async def database_error(request: Request, exc: Exception) -> Response:
 def internal_error(request: Request, request_id: str | None = None) -> Response:
     """An unexpected failure, told without its details (they go to the log, under the request id)."""
     message = "the server could not answer this request; the failure was logged" + (
-        f" (request {request_id})" if request_id else "")
+        f" (request {request_id})" if request_id else ""
+    )
     if is_api(request):
-        return problem(500, "internal-error", message, request.url.path,
-                       **({"request_id": request_id} if request_id else {}))
+        return problem(
+            500, "internal-error", message, request.url.path, **({"request_id": request_id} if request_id else {})
+        )
     from redline.web.templating import render_error
 
     try:

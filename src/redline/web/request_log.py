@@ -70,16 +70,31 @@ class RequestLogMiddleware:
                 status = 500
                 await self._internal_error(send, request_id)
         finally:
-            ACCESS.info("%s %s %s %.1fms user=%s", scope["method"], loggable_target(scope["path"],
-                        scope.get("query_string", b"")), status, (time.perf_counter() - started) * 1000,
-                        _user(scope), extra={"request_id": request_id, "status": status})
+            ACCESS.info(
+                "%s %s %s %.1fms user=%s",
+                scope["method"],
+                loggable_target(scope["path"], scope.get("query_string", b"")),
+                status,
+                (time.perf_counter() - started) * 1000,
+                _user(scope),
+                extra={"request_id": request_id, "status": status},
+            )
 
     async def _internal_error(self, send: Send, request_id: str) -> None:
-        body = json.dumps({"type": "https://redline.invalid/problems/internal-error", "title": "internal error",
-                           "status": 500, "detail": "an internal error occurred; quote the request id to the "
-                           "operator", "request_id": request_id}).encode()
-        headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-                   (b"x-request-id", request_id.encode()),
-                   *((k.lower().encode(), v.encode()) for k, v in self.headers.items())]
+        body = json.dumps(
+            {
+                "type": "https://redline.invalid/problems/internal-error",
+                "title": "internal error",
+                "status": 500,
+                "detail": "an internal error occurred; quote the request id to the operator",
+                "request_id": request_id,
+            }
+        ).encode()
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-request-id", request_id.encode()),
+            *((k.lower().encode(), v.encode()) for k, v in self.headers.items()),
+        ]
         await send({"type": "http.response.start", "status": 500, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -46,14 +46,17 @@ class FindingIn(In):
 class AnswerIn(In):
     status: AnswerStatus | None = None
     reason: Text = ""
-    findings: list[FindingIn] = Field(default=[], max_length=100,
-                                      description="every finding on the item, each with its own severity")
+    findings: list[FindingIn] = Field(
+        default=[], max_length=100, description="every finding on the item, each with its own severity"
+    )
 
 
 class AnswersIn(In):
-    answers: dict[Name, AnswerIn] = Field(description="per checklist item, its whole answer (replacing the stored "
-                                                      "one); the `answers` of a filing read back unchanged "
-                                                      "change nothing")
+    answers: dict[Name, AnswerIn] = Field(
+        description="per checklist item, its whole answer (replacing the stored "
+        "one); the `answers` of a filing read back unchanged "
+        "change nothing"
+    )
 
     def as_dicts(self) -> dict[str, dict[str, Any]]:
         return {item: answer.model_dump(mode="json") for item, answer in self.answers.items()}
@@ -177,8 +180,16 @@ class DeadlineOut(BaseModel):
 
     @classmethod
     def of(cls, d: DeadlineLine) -> DeadlineOut:
-        return cls(kind=d.kind.value, due=d.due, provisional=d.provisional, clock=d.clock.state.value,
-                   working_days=d.clock.working_days, estimated=d.clock.provisional, text=d.text, met_at=d.met_at)
+        return cls(
+            kind=d.kind.value,
+            due=d.due,
+            provisional=d.provisional,
+            clock=d.clock.state.value,
+            working_days=d.clock.working_days,
+            estimated=d.clock.provisional,
+            text=d.text,
+            met_at=d.met_at,
+        )
 
 
 class FilingDetail(FilingOut):
@@ -199,20 +210,50 @@ class FilingDetail(FilingOut):
         f = v.filing
         base = FilingOut.of(f, v.overdue).model_dump()
         return cls(
-            **base, actions=v.actions, checklist_items=v.items, answers=dict(f.answers),
-            events=[EventOut(at=e.at, actor=e.actor_name, action=e.action, from_state=e.from_state,
-                             to_state=e.to_state, note=e.note, authority=(e.data or {}).get("authority"))
-                    for e in f.events],
-            evidence=[{"sha256": e.sha256, "filename": e.filename, "item_id": e.item_id,
-                       "media_type": e.media_type, "size": e.size} for e in v.evidence],
-            comments=[{"item_id": c.item_id, "author": c.author_name, "text": c.text, "at": c.at}
-                      for c in v.comments],
-            inspections=[{"date": i.date, "inspectors": i.inspectors, "findings": i.findings}
-                         for i in v.inspections],
-            rectification=[{"id": r.id, "round": r.round, "authority": r.authority, "text": r.text, "due": r.due,
-                            "response": r.response, "verified": r.verified} for r in v.rectification],
-            assessor_id=f.assessor_id, assessor_signed_at=f.assessor_signed_at,
-            deadlines=[DeadlineOut.of(d) for d in v.deadlines])
+            **base,
+            actions=v.actions,
+            checklist_items=v.items,
+            answers=dict(f.answers),
+            events=[
+                EventOut(
+                    at=e.at,
+                    actor=e.actor_name,
+                    action=e.action,
+                    from_state=e.from_state,
+                    to_state=e.to_state,
+                    note=e.note,
+                    authority=(e.data or {}).get("authority"),
+                )
+                for e in f.events
+            ],
+            evidence=[
+                {
+                    "sha256": e.sha256,
+                    "filename": e.filename,
+                    "item_id": e.item_id,
+                    "media_type": e.media_type,
+                    "size": e.size,
+                }
+                for e in v.evidence
+            ],
+            comments=[{"item_id": c.item_id, "author": c.author_name, "text": c.text, "at": c.at} for c in v.comments],
+            inspections=[{"date": i.date, "inspectors": i.inspectors, "findings": i.findings} for i in v.inspections],
+            rectification=[
+                {
+                    "id": r.id,
+                    "round": r.round,
+                    "authority": r.authority,
+                    "text": r.text,
+                    "due": r.due,
+                    "response": r.response,
+                    "verified": r.verified,
+                }
+                for r in v.rectification
+            ],
+            assessor_id=f.assessor_id,
+            assessor_signed_at=f.assessor_signed_at,
+            deadlines=[DeadlineOut.of(d) for d in v.deadlines],
+        )
 
 
 class SummonsOut(BaseModel):

@@ -26,9 +26,13 @@ def request_lang(request: Request) -> str:
 
 @cache
 def environment(lang: str) -> Environment:
-    env = Environment(loader=PackageLoader("redline.web", "templates"),
-                      autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("redline.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     gettext = translations(lang).gettext
     env.globals["state_label"] = lambda state: label(labels.STATES, state, lang)
@@ -57,8 +61,11 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     lang = request_lang(request)
     csrf = getattr(request.state, "csrf", "")
     principal = getattr(request.state, "principal", None)
-    html = environment(lang).get_template(template).render(
-        request=request, csrf_token=csrf, me=principal, path=request.url.path, **context)
+    html = (
+        environment(lang)
+        .get_template(template)
+        .render(request=request, csrf_token=csrf, me=principal, path=request.url.path, **context)
+    )
     return HTMLResponse(html, status_code=status)
 
 

@@ -36,58 +36,88 @@ FINDINGS: dict[str, tuple[str, ...]] = {
     # log-retention: the Cybersecurity Law's six months and the 2018 provisions' log fields
     "log.file.truncated": (N_("truncated: {reason}; the {lines} lines before the cut were counted"),),
     "log.file.empty": (N_("empty file: no log lines"),),
-    "log.file.unparsable": (N_("no line of {lines} could be parsed as a log record ({binary} binary)"),
-                            N_("no line of {lines} could be parsed as a log record")),
-    "log.lines.unparsed": (N_("{unparsed} line(s) ({share} %) do not match the {formats} format, {binary} of "
-                              "them binary; examples (masked): {examples}"),
-                           N_("{unparsed} line(s) ({share} %) do not match the {formats} format; examples "
-                              "(masked): {examples}")),
+    "log.file.unparsable": (
+        N_("no line of {lines} could be parsed as a log record ({binary} binary)"),
+        N_("no line of {lines} could be parsed as a log record"),
+    ),
+    "log.lines.unparsed": (
+        N_(
+            "{unparsed} line(s) ({share} %) do not match the {formats} format, {binary} of "
+            "them binary; examples (masked): {examples}"
+        ),
+        N_("{unparsed} line(s) ({share} %) do not match the {formats} format; examples (masked): {examples}"),
+    ),
     "log.lines.too_long": (N_("{count} line(s) longer than 1 MiB skipped"),),
     "log.clock.backwards": (N_("time goes backwards {count} time(s), by up to {seconds} s: {examples}"),),
     "log.field.missing": (N_("missing field: {title}{hint}"),),
     "log.field.empty": (N_("field never filled: {title} ('{field}' is empty in all {records} records)"),),
-    "log.field.sparse": (N_("field rarely filled: {title} ('{field}') filled in {percent} % of records; "
-                            "examples: {examples}"),),
+    "log.field.sparse": (
+        N_("field rarely filled: {title} ('{field}') filled in {percent} % of records; examples: {examples}"),
+    ),
     "log.retention.no_timestamp": (N_("no record with a readable timestamp: retention cannot be shown"),),
-    "log.retention.gap": (N_("gap: no records for {hours} hours, {start} to {end}; days without any record: "
-                             "{first_day} to {last_day} ({days} days)"),
-                          N_("gap: no records for {hours} hours, {start} to {end}")),
+    "log.retention.gap": (
+        N_(
+            "gap: no records for {hours} hours, {start} to {end}; days without any record: "
+            "{first_day} to {last_day} ({days} days)"
+        ),
+        N_("gap: no records for {hours} hours, {start} to {end}"),
+    ),
     "log.retention.more_gaps": (N_("{count} more gaps (see summary)"),),
-    "log.retention.short": (N_("retained span starts {earliest}: {months} months back from the assessment "
-                               "date {assessed} is {needed}, {days} days short"),),
+    "log.retention.short": (
+        N_(
+            "retained span starts {earliest}: {months} months back from the assessment "
+            "date {assessed} is {needed}, {days} days short"
+        ),
+    ),
     "log.retention.stale": (N_("newest record {latest} is {days} days before the assessment date {assessed}"),),
-    "log.clock.future": (N_("{count} timestamp(s) after the assessment date {assessed}, latest {latest}: "
-                            "the log clock is wrong"),),
+    "log.clock.future": (
+        N_("{count} timestamp(s) after the assessment date {assessed}, latest {latest}: the log clock is wrong"),
+    ),
     "log.clock.mixed_zones": (N_("mixed time zones in the records: {zones}"),),
     # content-screen: listed terms, hidden text and injected spam
-    "content.term.found": (N_("{category}: term '{term}' found in hidden text ({hidden}) as \"{snippet}\" "
-                              "(term list line {line})"),
-                           N_("{category}: term '{term}' found as \"{snippet}\" (term list line {line})")),
-    "content.hidden.terms": (N_("hidden text ({reason}) holds listed terms: \"{snippet}\""),),
-    "content.hidden.links": (N_("hidden text ({reason}) holds {count} link(s), e.g. {link}: \"{snippet}\""),),
-    "content.spam.injected": (N_("injected spam ({kind}): {reason}: \"{snippet}\""),),
+    "content.term.found": (
+        N_("{category}: term '{term}' found in hidden text ({hidden}) as \"{snippet}\" (term list line {line})"),
+        N_("{category}: term '{term}' found as \"{snippet}\" (term list line {line})"),
+    ),
+    "content.hidden.terms": (N_('hidden text ({reason}) holds listed terms: "{snippet}"'),),
+    "content.hidden.links": (N_('hidden text ({reason}) holds {count} link(s), e.g. {link}: "{snippet}"'),),
+    "content.spam.injected": (N_('injected spam ({kind}): {reason}: "{snippet}"'),),
     "content.input.refused": (N_("{error}"),),
 }
 
 # What the campaign dashboard counts findings by: one short name per code.
 KINDS: dict[str, str] = {
-    PROBE_FAILED: N_("probe failed"), TASK_FAILED: N_("probe failed"),
-    "aigc.file.empty": N_("empty file"), "aigc.file.unknown": N_("format not recognised"),
-    "aigc.file.unparsable": N_("file unreadable"), "aigc.file.no_reader": N_("format not read"),
-    "aigc.explicit.missing": N_("no explicit label"), "aigc.implicit.missing": N_("no implicit label found"),
-    "aigc.implicit.invalid": N_("implicit label malformed"), "aigc.implicit.warning": N_("implicit label warning"),
+    PROBE_FAILED: N_("probe failed"),
+    TASK_FAILED: N_("probe failed"),
+    "aigc.file.empty": N_("empty file"),
+    "aigc.file.unknown": N_("format not recognised"),
+    "aigc.file.unparsable": N_("file unreadable"),
+    "aigc.file.no_reader": N_("format not read"),
+    "aigc.explicit.missing": N_("no explicit label"),
+    "aigc.implicit.missing": N_("no implicit label found"),
+    "aigc.implicit.invalid": N_("implicit label malformed"),
+    "aigc.implicit.warning": N_("implicit label warning"),
     "aigc.implicit.multiple": N_("several implicit labels"),
-    "log.file.truncated": N_("log file truncated"), "log.file.empty": N_("empty log file"),
-    "log.file.unparsable": N_("log file unreadable"), "log.lines.unparsed": N_("log lines unreadable"),
-    "log.lines.too_long": N_("log lines too long"), "log.clock.backwards": N_("log clock goes backwards"),
-    "log.field.missing": N_("missing field"), "log.field.empty": N_("log field never filled"),
+    "log.file.truncated": N_("log file truncated"),
+    "log.file.empty": N_("empty log file"),
+    "log.file.unparsable": N_("log file unreadable"),
+    "log.lines.unparsed": N_("log lines unreadable"),
+    "log.lines.too_long": N_("log lines too long"),
+    "log.clock.backwards": N_("log clock goes backwards"),
+    "log.field.missing": N_("missing field"),
+    "log.field.empty": N_("log field never filled"),
     "log.field.sparse": N_("log field rarely filled"),
-    "log.retention.no_timestamp": N_("no record with a readable timestamp"), "log.retention.gap": N_("gap"),
-    "log.retention.more_gaps": N_("gap"), "log.retention.short": N_("retained span starts"),
-    "log.retention.stale": N_("newest record too old"), "log.clock.future": N_("log clock ahead"),
+    "log.retention.no_timestamp": N_("no record with a readable timestamp"),
+    "log.retention.gap": N_("gap"),
+    "log.retention.more_gaps": N_("gap"),
+    "log.retention.short": N_("retained span starts"),
+    "log.retention.stale": N_("newest record too old"),
+    "log.clock.future": N_("log clock ahead"),
     "log.clock.mixed_zones": N_("mixed time zones in the records"),
-    "content.term.found": N_("listed term"), "content.hidden.terms": N_("hidden text"),
-    "content.hidden.links": N_("hidden text"), "content.spam.injected": N_("injected spam"),
+    "content.term.found": N_("listed term"),
+    "content.hidden.terms": N_("hidden text"),
+    "content.hidden.links": N_("hidden text"),
+    "content.spam.injected": N_("injected spam"),
     "content.input.refused": N_("term list refused"),
 }
 

@@ -12,40 +12,70 @@ from typing import Any
 from redline.words import N_, gettext_for
 
 STATES = {
-    "notice_issued": N_("Notice issued"), "draft": N_("Draft"), "submitted": N_("Submitted"),
-    "under_review": N_("Under review"), "accepted": N_("Accepted"), "closed": N_("Closed"),
-    "supplement_requested": N_("Supplement requested"), "reassessment_ordered": N_("Re-assessment ordered"),
-    "onsite_inspection": N_("On-site inspection"), "rectification_ordered": N_("Rectification ordered"),
-    "rectification_submitted": N_("Rectification submitted"), "verified": N_("Rectification verified"),
+    "notice_issued": N_("Notice issued"),
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "under_review": N_("Under review"),
+    "accepted": N_("Accepted"),
+    "closed": N_("Closed"),
+    "supplement_requested": N_("Supplement requested"),
+    "reassessment_ordered": N_("Re-assessment ordered"),
+    "onsite_inspection": N_("On-site inspection"),
+    "rectification_ordered": N_("Rectification ordered"),
+    "rectification_submitted": N_("Rectification submitted"),
+    "verified": N_("Rectification verified"),
 }
 ACTIONS = {
-    "start": N_("Start the assessment"), "submit": N_("Submit the report"),
-    "start_review": N_("Start the written review"), "accept": N_("Accept"),
-    "request_supplement": N_("Request a supplement"), "order_reassessment": N_("Order re-assessment"),
-    "reopen": N_("Reopen the assessment"), "start_inspection": N_("Start on-site inspection"),
-    "finish_inspection": N_("Record the on-site inspection"), "order_rectification": N_("Order rectification"),
-    "submit_rectification": N_("Submit the rectification"), "verify": N_("Verify the rectification"),
-    "reject_rectification": N_("Send the rectification back"), "close": N_("Close the filing"),
+    "start": N_("Start the assessment"),
+    "submit": N_("Submit the report"),
+    "start_review": N_("Start the written review"),
+    "accept": N_("Accept"),
+    "request_supplement": N_("Request a supplement"),
+    "order_reassessment": N_("Order re-assessment"),
+    "reopen": N_("Reopen the assessment"),
+    "start_inspection": N_("Start on-site inspection"),
+    "finish_inspection": N_("Record the on-site inspection"),
+    "order_rectification": N_("Order rectification"),
+    "submit_rectification": N_("Submit the rectification"),
+    "verify": N_("Verify the rectification"),
+    "reject_rectification": N_("Send the rectification back"),
+    "close": N_("Close the filing"),
 }
 EVENTS = {
-    **ACTIONS, "open": N_("Change recorded"), "notify": N_("Written notice issued"), "answers": N_("Answers saved"),
-    "evidence": N_("Evidence uploaded"), "invite_assessor": N_("Assessor invited"), "sign": N_("Conclusion signed"),
-    "signature_withdrawn": N_("Assessor's signature withdrawn"), "comment": N_("Review comment"),
-    "rectification_answer": N_("Item answered"), "judgement": N_("Judgement recorded"),
+    **ACTIONS,
+    "open": N_("Change recorded"),
+    "notify": N_("Written notice issued"),
+    "answers": N_("Answers saved"),
+    "evidence": N_("Evidence uploaded"),
+    "invite_assessor": N_("Assessor invited"),
+    "sign": N_("Conclusion signed"),
+    "signature_withdrawn": N_("Assessor's signature withdrawn"),
+    "comment": N_("Review comment"),
+    "rectification_answer": N_("Item answered"),
+    "judgement": N_("Judgement recorded"),
 }
 # An item not yet answered: "" in forms, None in sealed reports.
 ANSWERS: dict[str | None, str] = {
-    "met": N_("Met"), "partly_met": N_("Partly met"), "not_met": N_("Not met"),
-    "not_applicable": N_("Not applicable"), "": N_("Unanswered"), None: N_("Unanswered"),
+    "met": N_("Met"),
+    "partly_met": N_("Partly met"),
+    "not_met": N_("Not met"),
+    "not_applicable": N_("Not applicable"),
+    "": N_("Unanswered"),
+    None: N_("Unanswered"),
 }
 ROLES = {
-    "provider_admin": N_("Provider administrator"), "provider_member": N_("Provider member"),
-    "assessor": N_("Third-party assessor"), "cac_officer": N_("CAC officer"),
-    "mps_officer": N_("Public-security officer"), "platform_admin": N_("Platform administrator"),
+    "provider_admin": N_("Provider administrator"),
+    "provider_member": N_("Provider member"),
+    "assessor": N_("Third-party assessor"),
+    "cac_officer": N_("CAC officer"),
+    "mps_officer": N_("Public-security officer"),
+    "platform_admin": N_("Platform administrator"),
 }
 DEADLINES = {
-    "statutory": N_("Statutory due date (from the obligation)"), "supplement": N_("Supplement due"),
-    "reassessment": N_("Re-assessment due"), "rectification": N_("Rectification item due"),
+    "statutory": N_("Statutory due date (from the obligation)"),
+    "supplement": N_("Supplement due"),
+    "reassessment": N_("Re-assessment due"),
+    "rectification": N_("Rectification item due"),
 }
 AUTHORITIES = {"cac": N_("CAC office"), "mps": N_("Public-security organ")}
 SEVERITIES = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High"), "critical": N_("Critical")}

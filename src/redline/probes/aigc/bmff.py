@@ -84,14 +84,19 @@ def _children(data: Buffer, start: int, end: int, budget: _Budget, depth: int) -
 
 
 def _child(data: Buffer, box: Box, kind: bytes, budget: _Budget, depth: int, start: int | None = None) -> Box | None:
-    return next((c for c in _children(data, box.body if start is None else start, box.end, budget, depth)
-                 if c.type == kind), None)
+    return next(
+        (c for c in _children(data, box.body if start is None else start, box.end, budget, depth) if c.type == kind),
+        None,
+    )
 
 
 def _meta_start(data: Buffer, meta: Box) -> int:
     """Where a `meta` box's children begin: QuickTime writes no version/flags, ISO BMFF writes four bytes."""
-    if meta.end - meta.body >= 8 and _u32(data, meta.body) >= 8 and \
-            all(0x20 <= b <= 0x7E for b in bytes(data[meta.body + 4:meta.body + 8])):
+    if (
+        meta.end - meta.body >= 8
+        and _u32(data, meta.body) >= 8
+        and all(0x20 <= b <= 0x7E for b in bytes(data[meta.body + 4 : meta.body + 8]))
+    ):
         return meta.body
     if meta.end - meta.body < 4:
         raise CarrierError(f"meta box at {meta.start} is too short")
@@ -114,7 +119,7 @@ def _keyed_meta(data: Buffer, meta: Box, budget: _Budget, depth: int) -> _KeyedM
         if child.type == b"hdlr" and handler is None:
             if child.end - child.body < 12:
                 raise CarrierError(f"hdlr box at {child.start} is too short")
-            handler = bytes(data[child.body + 8:child.body + 12])
+            handler = bytes(data[child.body + 8 : child.body + 12])
         elif child.type == b"keys" and keys is None:
             keys = child
         elif child.type == b"ilst" and ilst is None:
@@ -137,13 +142,14 @@ def _key_names(data: Buffer, keys: Box, budget: _Budget) -> tuple[dict[int, byte
         size = _u32(data, pos) if keys.end - pos >= 8 else 0
         if size < 8 or size > keys.end - pos:
             raise CarrierError(f"keys entry {index} at {pos} has size {size}")
-        names[index] = bytes(data[pos + 8:pos + size])
+        names[index] = bytes(data[pos + 8 : pos + size])
         pos += size
     return names, pos
 
 
-def _ilst_values(data: Buffer, ilst: Box, indices: set[int], budget: _Budget, depth: int,
-                 carrier: str) -> list[RawLabel]:
+def _ilst_values(
+    data: Buffer, ilst: Box, indices: set[int], budget: _Budget, depth: int, carrier: str
+) -> list[RawLabel]:
     """`ilst` items are boxes whose type is the 1-based key index; each holds `data` boxes (type, locale, value)."""
     labels: list[RawLabel] = []
     for item in _children(data, ilst.body, ilst.end, budget, depth):
@@ -162,7 +168,7 @@ def _data_values(data: Buffer, item: Box, budget: _Budget, depth: int, carrier: 
             raise CarrierError(f"data box at {value.start} is too short")
         if value.end - value.body - 8 > MAX_TEXT:
             continue
-        raw = bytes(data[value.body + 8:value.end])
+        raw = bytes(data[value.body + 8 : value.end])
         text = raw.decode("utf-16-be" if _u32(data, value.body) & 0xFFFFFF == 2 else "utf-8", errors="replace")
         labels.append(RawLabel(carrier, text, value.body + 8))
     return labels
@@ -175,7 +181,7 @@ def _freeform_values(data: Buffer, ilst: Box, budget: _Budget, depth: int) -> li
         if item.type != b"----":
             continue
         name = next((p for p in _children(data, item.body, item.end, budget, depth + 1) if p.type == b"name"), None)
-        if name is not None and bytes(data[name.body + 4:name.end]) == KEY:  # after the name box's version/flags
+        if name is not None and bytes(data[name.body + 4 : name.end]) == KEY:  # after the name box's version/flags
             labels += _data_values(data, item, budget, depth + 1, "mp4/ilst-freeform")
     return labels
 
@@ -193,11 +199,11 @@ def _read_keyed(data: Buffer, meta: Box, budget: _Budget, depth: int, carrier: s
 def _read_xmp(data: Buffer, start: int, box: Box, carrier: str) -> list[RawLabel]:
     if box.end - start > MAX_XMP:
         raise CarrierError(f"XMP box at {box.start} is larger than {MAX_XMP} bytes")
-    return xmp.find_labels(bytes(data[start:box.end]), carrier)
+    return xmp.find_labels(bytes(data[start : box.end]), carrier)
 
 
 def _read_xmp_uuid(data: Buffer, box: Box, carrier: str) -> list[RawLabel]:
-    if box.end - box.body < 16 or bytes(data[box.body:box.body + 16]) != XMP_UUID:
+    if box.end - box.body < 16 or bytes(data[box.body : box.body + 16]) != XMP_UUID:
         return []
     return _read_xmp(data, box.body + 16, box, carrier)
 
@@ -227,12 +233,12 @@ class _Cursor:
     def uint(self, size: int) -> int:
         if self.pos + size > self.end:
             raise CarrierError(f"structure runs past its box at {self.pos}")
-        value = int.from_bytes(bytes(self.data[self.pos:self.pos + size]), "big")
+        value = int.from_bytes(bytes(self.data[self.pos : self.pos + size]), "big")
         self.pos += size
         return value
 
     def cstring(self) -> bytes:
-        raw = bytes(self.data[self.pos:self.end])
+        raw = bytes(self.data[self.pos : self.end])
         text, _, _ = raw.partition(b"\0")
         self.pos = min(self.end, self.pos + len(text) + 1)
         return text
@@ -299,7 +305,7 @@ def _read_heif_xmp(data: Buffer, meta: Box, budget: _Budget) -> list[RawLabel]:
             raise CarrierError(f"HEIF XMP item larger than {MAX_XMP} bytes")
         if any(start < 0 or length < 0 or start + length > len(data) for start, length in extents):
             raise CarrierError("HEIF XMP item extent lies outside the file")
-        packet = b"".join(bytes(data[start:start + length]) for start, length in extents)
+        packet = b"".join(bytes(data[start : start + length]) for start, length in extents)
         labels += xmp.find_labels(packet, "heif/xmp")
     return labels
 

@@ -44,15 +44,18 @@ def _last_end(data: Buffer, box: Box, budget: _Budget, depth: int) -> int:
     return max((c.end for c in _children(data, box.body, box.end, budget, depth)), default=box.body)
 
 
-def _extend(data: Buffer, parents: tuple[Box, ...], parsed: _KeyedMeta, value: bytes,
-            budget: _Budget) -> tuple[list[_Edit], list[tuple[int, bytes]]]:
+def _extend(
+    data: Buffer, parents: tuple[Box, ...], parsed: _KeyedMeta, value: bytes, budget: _Budget
+) -> tuple[list[_Edit], list[tuple[int, bytes]]]:
     """Add the key to an existing mdta meta, or replace the value of the AIGC key it already has."""
     assert parsed.keys is not None and parsed.ilst is not None
     existing = {i for i, name in parsed.names.items() if name == KEY}
     ilst_parents = (*parents, parsed.ilst)
-    edits = [_Edit(item.start, item.end - item.start, b"", ilst_parents)
-             for item in _children(data, parsed.ilst.body, parsed.ilst.end, budget, 4)
-             if int.from_bytes(item.type, "big") in existing]
+    edits = [
+        _Edit(item.start, item.end - item.start, b"", ilst_parents)
+        for item in _children(data, parsed.ilst.body, parsed.ilst.end, budget, 4)
+        if int.from_bytes(item.type, "big") in existing
+    ]
     patches: list[tuple[int, bytes]] = []
     if existing:
         index = min(existing)
@@ -94,11 +97,11 @@ def _shift(out: bytearray, pos: int, end: int, count: int, width: int, stride: i
         raise CarrierError(f"offset table at {pos} claims {count} entries")
     limit = 1 << (8 * width)
     for at in range(pos, pos + count * stride, stride):
-        offset = int.from_bytes(out[at:at + width], "big")
+        offset = int.from_bytes(out[at : at + width], "big")
         if offset >= after:
             if offset + delta >= limit:
                 raise CarrierError("a 32-bit chunk offset would overflow; the file needs co64")
-            out[at:at + width] = (offset + delta).to_bytes(width, "big")
+            out[at : at + width] = (offset + delta).to_bytes(width, "big")
 
 
 def _shift_sample_tables(out: bytearray, data: Buffer, moov: Box, delta: int, budget: _Budget) -> None:
@@ -138,8 +141,16 @@ def _shift_fragments(out: bytearray, data: Buffer, top: list[Box], moov: Box, de
                     width = 8 if version else 4
                     sizes = _u32(data, part.body + 8)
                     stride = 2 * width + sum(((sizes >> s) & 3) + 1 for s in (0, 2, 4))
-                    _shift(out, part.body + 16 + width, part.end, _u32(data, part.body + 12), width, stride,
-                           moov.end, delta)
+                    _shift(
+                        out,
+                        part.body + 16 + width,
+                        part.end,
+                        _u32(data, part.body + 12),
+                        width,
+                        stride,
+                        moov.end,
+                        delta,
+                    )
 
 
 def write(data: bytes, label_json: str) -> bytes:
@@ -163,12 +174,12 @@ def write(data: bytes, label_json: str) -> bytes:
     delta = sum(len(edit.insert) - edit.remove for edit in edits)
     out = bytearray(data)
     for pos, raw in patches:
-        out[pos:pos + len(raw)] = raw
+        out[pos : pos + len(raw)] = raw
     if delta:
         _shift_sample_tables(out, data, moov, delta, budget)
         _shift_fragments(out, data, top, moov, delta, budget)
     for edit in sorted(edits, key=lambda e: e.pos, reverse=True):
         for parent in edit.parents:
             _resize(out, parent, len(edit.insert) - edit.remove)
-        out[edit.pos:edit.pos + edit.remove] = edit.insert
+        out[edit.pos : edit.pos + edit.remove] = edit.insert
     return bytes(out)

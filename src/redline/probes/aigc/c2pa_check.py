@@ -34,10 +34,25 @@ OFFLINE_SETTINGS: dict[str, Any] = {
     "verify": {"remote_manifest_fetch": False, "ocsp_fetch": False},
     "core": {"allowed_network_hosts": []},
 }
-MIME = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "wav": "audio/wav", "avi": "video/avi",
-        "tiff": "image/tiff", "gif": "image/gif", "mp4": "video/mp4", "mov": "video/quicktime", "m4a": "audio/mp4",
-        "heif": "image/heif", "avif": "image/avif", "mp3": "audio/mpeg", "flac": "audio/flac",
-        "pdf": "application/pdf", "ooxml": "application/x-zip", "zip": "application/x-zip"}
+MIME = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "wav": "audio/wav",
+    "avi": "video/avi",
+    "tiff": "image/tiff",
+    "gif": "image/gif",
+    "mp4": "video/mp4",
+    "mov": "video/quicktime",
+    "m4a": "audio/mp4",
+    "heif": "image/heif",
+    "avif": "image/avif",
+    "mp3": "audio/mpeg",
+    "flac": "audio/flac",
+    "pdf": "application/pdf",
+    "ooxml": "application/x-zip",
+    "zip": "application/x-zip",
+}
 EMBEDDED, REMOTE = "embedded", "remote"
 Order = Literal["little", "big"]
 
@@ -46,7 +61,7 @@ Order = Literal["little", "big"]
 
 
 def _u32(data: Buffer, pos: int, order: Order = "big") -> int:
-    return int.from_bytes(data[pos:pos + 4], order)
+    return int.from_bytes(data[pos : pos + 4], order)
 
 
 def _has(data: Buffer, needle: bytes, start: int, stop: int) -> bool:
@@ -67,7 +82,7 @@ def _jpeg(data: Buffer) -> str | None:
             continue
         if marker in (0xD9, 0xDA):  # end of image, start of scan: no more APP segments
             break
-        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
         if length < 2:
             break
         if marker == 0xEB and _has(data, b"jumb", pos + 4, min(pos + 2 + length, pos + 64)):
@@ -83,7 +98,7 @@ def _png(data: Buffer) -> str | None:
     for _ in range(MAX_UNITS):
         if pos + 8 > n:
             break
-        length, kind = _u32(data, pos), bytes(data[pos + 4:pos + 8])
+        length, kind = _u32(data, pos), bytes(data[pos + 4 : pos + 8])
         if kind == b"caBX":
             return EMBEDDED
         if kind in (b"iTXt", b"tEXt") and _has(data, PROVENANCE, pos + 8, pos + 8 + length):
@@ -101,13 +116,13 @@ def _bmff(data: Buffer) -> str | None:
             break
         size, header = _u32(data, pos), 8
         if size == 1:
-            size, header = int.from_bytes(data[pos + 8:pos + 16], "big"), 16
+            size, header = int.from_bytes(data[pos + 8 : pos + 16], "big"), 16
         elif size == 0:
             size = n - pos
         if size < header:
             break
-        if data[pos + 4:pos + 8] == b"uuid":
-            extended = bytes(data[pos + header:pos + header + 16])
+        if data[pos + 4 : pos + 8] == b"uuid":
+            extended = bytes(data[pos + header : pos + header + 16])
             if extended == C2PA_UUID:
                 return EMBEDDED
             if extended == XMP_UUID and _has(data, PROVENANCE, pos + header, pos + size):
@@ -121,7 +136,7 @@ def _riff(data: Buffer) -> str | None:
     for _ in range(MAX_UNITS):
         if pos + 8 > n:
             break
-        chunk, size = bytes(data[pos:pos + 4]), _u32(data, pos + 4, "little")
+        chunk, size = bytes(data[pos : pos + 4]), _u32(data, pos + 4, "little")
         if chunk == b"C2PA":
             return EMBEDDED
         if chunk == b"XMP " and _has(data, PROVENANCE, pos + 8, pos + 8 + size):
@@ -135,11 +150,11 @@ def _tiff(data: Buffer) -> str | None:
     if int.from_bytes(data[2:4], order) != 42:
         return _search(data, (), remote_too=True)  # BigTIFF: not walked
     ifd = _u32(data, 4, order)
-    count = int.from_bytes(data[ifd:ifd + 2], order)
+    count = int.from_bytes(data[ifd : ifd + 2], order)
     remote = False
     for index in range(min(count, 4096)):
         entry = ifd + 2 + 12 * index
-        tag = int.from_bytes(data[entry:entry + 2], order)
+        tag = int.from_bytes(data[entry : entry + 2], order)
         if tag == 0xCD41:
             return EMBEDDED
         if tag == 0x02BC:
@@ -160,7 +175,7 @@ def _search(data: Buffer, needles: tuple[bytes, ...], remote_too: bool = True) -
 
 
 def marker(kind: str, data: Buffer) -> str | None:
-    """"embedded" when a manifest store is embedded, "remote" when only XMP points at one, else None."""
+    """ "embedded" when a manifest store is embedded, "remote" when only XMP points at one, else None."""
     if kind == "jpeg":
         return _jpeg(data)
     if kind == "png":
@@ -213,8 +228,11 @@ def summarise(store: dict[str, Any]) -> dict[str, Any]:
             if isinstance(source, str) and source not in source_types:
                 source_types.append(source)
     signature = _dict(active.get("signature_info"))
-    errors = [{"code": s.get("code"), "explanation": s.get("explanation")}
-              for s in store.get("validation_status") or [] if isinstance(s, dict)]
+    errors = [
+        {"code": s.get("code"), "explanation": s.get("explanation")}
+        for s in store.get("validation_status") or []
+        if isinstance(s, dict)
+    ]
     return {
         "present": True,
         "checked": True,
@@ -230,8 +248,13 @@ def summarise(store: dict[str, Any]) -> dict[str, Any]:
 
 
 def _remote(url: str | None) -> dict[str, Any]:
-    return {"present": True, "remote": True, "checked": False, "url": url,
-            "reason": "the manifest is kept at a URL and is not fetched (offline)"}
+    return {
+        "present": True,
+        "remote": True,
+        "checked": False,
+        "url": url,
+        "reason": "the manifest is kept at a URL and is not fetched (offline)",
+    }
 
 
 def _read(c2pa: Any, path: Path, kind: str, found: str) -> dict[str, Any] | None:
@@ -245,8 +268,11 @@ def _read(c2pa: Any, path: Path, kind: str, found: str) -> dict[str, Any] | None
                 except c2pa.C2paError.ManifestNotFound as exc:
                     if found == REMOTE:  # an XMP provenance that is not a C2PA manifest reference
                         return None
-                    return {"present": True, "checked": False,
-                            "reason": f"a C2PA marker is present but no manifest store could be read: {exc}"[:500]}
+                    return {
+                        "present": True,
+                        "checked": False,
+                        "reason": f"a C2PA marker is present but no manifest store could be read: {exc}"[:500],
+                    }
                 except c2pa.C2paError as exc:
                     message = str(exc)
                     if isinstance(exc, c2pa.C2paError.RemoteManifest) or message.startswith("Remote"):
@@ -279,5 +305,9 @@ def inspect(path: Path, kind: str, data: Buffer) -> dict[str, Any] | None:
     try:
         return _read(c2pa, path, kind, found)
     except Exception as exc:  # the native library can fail in many ways on hostile input
-        return {"present": True, "checked": False, "remote": found == REMOTE,
-                "reason": f"{type(exc).__name__}: {exc}"[:500]}
+        return {
+            "present": True,
+            "checked": False,
+            "remote": found == REMOTE,
+            "reason": f"{type(exc).__name__}: {exc}"[:500],
+        }

@@ -25,16 +25,38 @@ class CarrierError(Exception):
 
 # format -> "module:function"; modules are imported when first needed.
 READERS: dict[str, str] = {
-    "jpeg": "jpeg:read", "png": "png:read", "webp": "riff:read_webp", "wav": "riff:read_wav",
-    "avi": "riff:read_avi", "tiff": "tiff:read", "gif": "gif:read",
-    "mp4": "bmff:read", "mov": "bmff:read", "m4a": "bmff:read", "heif": "bmff:read", "avif": "bmff:read",
-    "mkv": "mkv:read", "webm": "mkv:read", "mp3": "id3:read", "flac": "vorbis:read_flac",
-    "ogg": "vorbis:read_ogg", "pdf": "pdf:read", "ooxml": "ooxml:read", "markdown": "text:read_markdown",
+    "jpeg": "jpeg:read",
+    "png": "png:read",
+    "webp": "riff:read_webp",
+    "wav": "riff:read_wav",
+    "avi": "riff:read_avi",
+    "tiff": "tiff:read",
+    "gif": "gif:read",
+    "mp4": "bmff:read",
+    "mov": "bmff:read",
+    "m4a": "bmff:read",
+    "heif": "bmff:read",
+    "avif": "bmff:read",
+    "mkv": "mkv:read",
+    "webm": "mkv:read",
+    "mp3": "id3:read",
+    "flac": "vorbis:read_flac",
+    "ogg": "vorbis:read_ogg",
+    "pdf": "pdf:read",
+    "ooxml": "ooxml:read",
+    "markdown": "text:read_markdown",
 }
 WRITERS: dict[str, str] = {
-    "jpeg": "jpeg:write", "png": "png:write", "webp": "riff:write_webp", "wav": "riff:write_wav",
-    "mp4": "bmff_write:write", "mov": "bmff_write:write", "m4a": "bmff_write:write",
-    "mp3": "audio_tags:write_mp3", "flac": "audio_tags:write_flac", "ogg": "audio_tags:write_ogg",
+    "jpeg": "jpeg:write",
+    "png": "png:write",
+    "webp": "riff:write_webp",
+    "wav": "riff:write_wav",
+    "mp4": "bmff_write:write",
+    "mov": "bmff_write:write",
+    "m4a": "bmff_write:write",
+    "mp3": "audio_tags:write_mp3",
+    "flac": "audio_tags:write_flac",
+    "ogg": "audio_tags:write_ogg",
 }
 
 
@@ -56,7 +78,7 @@ def writer(fmt: str) -> Writer | None:
 
 def _bmff_kind(head: bytes) -> str:
     brand = head[8:12]
-    brands = {head[i:i + 4] for i in range(16, min(len(head), 64), 4)} | {brand}
+    brands = {head[i : i + 4] for i in range(16, min(len(head), 64), 4)} | {brand}
     if brand in (b"avif", b"avis"):
         return "avif"
     if brand in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc"):

@@ -37,7 +37,7 @@ def _joined(data: Buffer, pos: int, end: int) -> bytes:
     out = bytearray()
     while pos < end:
         length = data[pos]
-        out += data[pos + 1:pos + 1 + length]
+        out += data[pos + 1 : pos + 1 + length]
         pos += 1 + length
     return bytes(out)
 
@@ -69,9 +69,9 @@ def read(data: Buffer) -> list[RawLabel]:
             raise CarrierError(f"unexpected block {introducer:#04x} at offset {pos}")
         label, start = data[pos + 1], pos + 2
         end = _sub_blocks(data, start)
-        if label == 0xFF and data[start] == 11 and bytes(data[start + 1:start + 12]) == XMP_APP:
-            raw = bytes(data[start + 12:min(end, start + 12 + MAX_XMP + len(MAGIC_TRAILER))])
-            packet = raw[:-len(MAGIC_TRAILER)] if raw.endswith(MAGIC_TRAILER) else _joined(raw, 0, len(raw))
+        if label == 0xFF and data[start] == 11 and bytes(data[start + 1 : start + 12]) == XMP_APP:
+            raw = bytes(data[start + 12 : min(end, start + 12 + MAX_XMP + len(MAGIC_TRAILER))])
+            packet = raw[: -len(MAGIC_TRAILER)] if raw.endswith(MAGIC_TRAILER) else _joined(raw, 0, len(raw))
             labels += xmp.find_labels(packet, "gif/xmp", offset=start + 12)
         elif label == 0xFE and end - start <= xmp.MAX_LABEL + 1024:
             text = _joined(data, start, end).decode("utf-8", errors="replace").strip("\x00").strip()

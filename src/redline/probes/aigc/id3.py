@@ -37,8 +37,8 @@ def _deunsync(raw: bytes) -> bytes:
 def _split_text(body: bytes, encoding: int) -> tuple[str, str]:
     """TXXX body after the encoding byte: description, terminator, value."""
     if encoding in (1, 2):
-        cut = next((i for i in range(0, len(body) - 1, 2) if body[i:i + 2] == b"\0\0"), len(body))
-        description, value = body[:cut], body[cut + 2:]
+        cut = next((i for i in range(0, len(body) - 1, 2) if body[i : i + 2] == b"\0\0"), len(body))
+        description, value = body[:cut], body[cut + 2 :]
         boms = (b"\xff\xfe", b"\xfe\xff")
         if encoding == 1 and value[:2] not in boms and description[:2] in boms:
             value = description[:2] + value  # some writers put a BOM on the description only
@@ -95,27 +95,27 @@ def _parse(data: Buffer) -> _Tag | None:
     while pos + 10 <= len(body):
         if len(frames) >= MAX_FRAMES:
             raise CarrierError(f"more than {MAX_FRAMES} ID3 frames")
-        frame_id = body[pos:pos + 4]
+        frame_id = body[pos : pos + 4]
         if not all(0x30 <= b <= 0x39 or 0x41 <= b <= 0x5A for b in frame_id):
             break  # padding, or junk after the last frame
-        size = _frame_size(body[pos + 4:pos + 8], major)
+        size = _frame_size(body[pos + 4 : pos + 8], major)
         if pos + 10 + size > len(body):
             raise CarrierError(f"ID3 frame {frame_id!r} runs past the tag")
-        frames.append(_Frame(frame_id, pos, pos + 10 + size, struct.unpack(">H", body[pos + 8:pos + 10])[0]))
+        frames.append(_Frame(frame_id, pos, pos + 10 + size, struct.unpack(">H", body[pos + 8 : pos + 10])[0]))
         pos += 10 + size
     return _Tag(major, flags, end, body, tuple(frames))
 
 
 def _frame_data(tag: _Tag, frame: _Frame) -> bytes | None:
     """The frame's content after its format flags (grouping, data length, unsync, zlib); None if encrypted."""
-    data = tag.body[frame.start + 10:frame.end]
+    data = tag.body[frame.start + 10 : frame.end]
     fmt = frame.flags & 0xFF
     if tag.major == 3:
         compressed, encrypted, grouped = bool(fmt & 0x80), bool(fmt & 0x40), bool(fmt & 0x20)
-        data = data[(4 if compressed else 0) + (1 if encrypted else 0) + (1 if grouped else 0):]
+        data = data[(4 if compressed else 0) + (1 if encrypted else 0) + (1 if grouped else 0) :]
     else:
         compressed, encrypted, grouped = bool(fmt & 0x08), bool(fmt & 0x04), bool(fmt & 0x40)
-        data = data[(1 if grouped else 0) + (1 if encrypted else 0) + (4 if fmt & 0x01 else 0):]
+        data = data[(1 if grouped else 0) + (1 if encrypted else 0) + (4 if fmt & 0x01 else 0) :]
         if fmt & 0x02 or tag.flags & 0x80:
             data = _deunsync(data)
     if encrypted:

@@ -75,18 +75,18 @@ def read(data: Buffer) -> list[RawLabel]:
             continue
         payload = bytes(data[start:end])
         if marker == 0xE1 and payload.startswith(XMP_ID):
-            labels += xmp.find_labels(payload[len(XMP_ID):], "jpeg/xmp", offset=start + len(XMP_ID))
+            labels += xmp.find_labels(payload[len(XMP_ID) :], "jpeg/xmp", offset=start + len(XMP_ID))
         elif marker == 0xE1 and payload.startswith(XMP_EXT_ID) and len(payload) >= len(XMP_EXT_ID) + 40:
             head = len(XMP_EXT_ID)
-            guid = payload[head:head + 32]
+            guid = payload[head : head + 32]
             full, at = struct.unpack_from(">II", payload, head + 32)
-            chunk = payload[head + 40:]
+            chunk = payload[head + 40 :]
             if full > MAX_EXTENDED_XMP or at + len(chunk) > full:
                 continue
             if guid not in extended and len(extended) < 16:
                 extended[guid], extended_at[guid] = bytearray(full), start
             if guid in extended and len(extended[guid]) == full:
-                extended[guid][at:at + len(chunk)] = chunk
+                extended[guid][at : at + len(chunk)] = chunk
         elif marker == 0xE1 and payload[:5] == b"Exif\x00" and len(payload) > 6:
             labels += tiff.exif_labels(data, "jpeg/exif-usercomment", base=start + 6, end=end)
         elif payload.startswith(b"AIGC") and len(payload) <= xmp.MAX_LABEL:
@@ -110,8 +110,8 @@ def write(data: bytes, label_json: str) -> bytes:
     leading = True
     for marker, start, end in _segments(data):
         if marker == 0xE1 and data.startswith(XMP_ID, start):
-            packet = xmp.add_to_packet(data[start + len(XMP_ID):end], label_json)
-            return data[:start - 4] + _segment(0xE1, XMP_ID + packet) + data[end:]
+            packet = xmp.add_to_packet(data[start + len(XMP_ID) : end], label_json)
+            return data[: start - 4] + _segment(0xE1, XMP_ID + packet) + data[end:]
         if leading and (marker == 0xE0 or (marker == 0xE1 and data.startswith(b"Exif\x00", start))):
             insert_at = end
         else:

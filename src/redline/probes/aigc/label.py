@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELDS = ("Label", "ContentProducer", "ProduceID", "ReservedCode1", "ContentPropagator", "PropagateID",
-          "ReservedCode2")
+FIELDS = ("Label", "ContentProducer", "ProduceID", "ReservedCode1", "ContentPropagator", "PropagateID", "ReservedCode2")
 REQUIRED_NON_EMPTY = ("Label", "ContentProducer", "ProduceID", "ContentPropagator", "PropagateID")
 PROPAGATION = ("ContentPropagator", "PropagateID")
 LABEL_VALUES = {"1": "AI-generated", "2": "possibly AI-generated", "3": "suspected AI-generated"}
@@ -58,7 +57,7 @@ class CheckedLabel:
 def _decode(text: str) -> tuple[Any, str]:
     """JSON from the forms in use: HTML-escaped, `AIGC{...}` blobs, single-quoted attribute noise."""
     cleaned = html.unescape(text).strip().strip("\x00").strip()
-    if cleaned.startswith("AIGC") and not cleaned.startswith("AIGC\""):
+    if cleaned.startswith("AIGC") and not cleaned.startswith('AIGC"'):
         cleaned = cleaned[4:].lstrip(":= ")
     return json.loads(cleaned), cleaned
 
@@ -79,8 +78,7 @@ def check_label(raw: RawLabel, strict_propagation: bool = False) -> CheckedLabel
     if missing:
         problems.append(Problem(ANNEX_E, f"missing field(s): {', '.join(missing)}"))
     if extra:
-        problems.append(Problem(ANNEX_E, f"unknown field(s): {', '.join(map(str, extra))} "
-                                         "(names are case-sensitive)"))
+        problems.append(Problem(ANNEX_E, f"unknown field(s): {', '.join(map(str, extra))} (names are case-sensitive)"))
     fields: dict[str, str] = {}
     for name in FIELDS:
         if name not in value:
@@ -91,13 +89,23 @@ def check_label(raw: RawLabel, strict_propagation: bool = False) -> CheckedLabel
             continue
         fields[name] = item
         if not ALLOWED.match(item):
-            problems.append(Problem(ANNEX_E, f"{name} has characters outside 0x21, 0x23-0x5B, 0x5D-0x7E "
-                                             "(no spaces, quotes, backslashes or Chinese)"))
+            problems.append(
+                Problem(
+                    ANNEX_E,
+                    f"{name} has characters outside 0x21, 0x23-0x5B, 0x5D-0x7E "
+                    "(no spaces, quotes, backslashes or Chinese)",
+                )
+            )
     for name in REQUIRED_NON_EMPTY:
         if name in fields and not fields[name]:
             if name in PROPAGATION:
-                problems.append(Problem(f"{ANNEX_E} 注1", f"{name} is empty (content not yet propagated)",
-                                        warning=not strict_propagation))
+                problems.append(
+                    Problem(
+                        f"{ANNEX_E} 注1",
+                        f"{name} is empty (content not yet propagated)",
+                        warning=not strict_propagation,
+                    )
+                )
             else:
                 problems.append(Problem(ANNEX_E, f"{name} is empty"))
     if "Label" in fields and fields["Label"] and fields["Label"] not in LABEL_VALUES:
@@ -109,12 +117,25 @@ def same_label(a: CheckedLabel, b: CheckedLabel) -> bool:
     return a.fields is not None and a.fields == b.fields
 
 
-def label_json(label: str, producer: str, produce_id: str, propagator: str | None = None,
-               propagate_id: str | None = None, reserved1: str = "", reserved2: str = "") -> str:
+def label_json(
+    label: str,
+    producer: str,
+    produce_id: str,
+    propagator: str | None = None,
+    propagate_id: str | None = None,
+    reserved1: str = "",
+    reserved2: str = "",
+) -> str:
     """The wrapped form written by `redline label add`; refuses values the standard forbids."""
-    fields = {"Label": label, "ContentProducer": producer, "ProduceID": produce_id, "ReservedCode1": reserved1,
-              "ContentPropagator": propagator or producer, "PropagateID": propagate_id or produce_id,
-              "ReservedCode2": reserved2}
+    fields = {
+        "Label": label,
+        "ContentProducer": producer,
+        "ProduceID": produce_id,
+        "ReservedCode1": reserved1,
+        "ContentPropagator": propagator or producer,
+        "PropagateID": propagate_id or produce_id,
+        "ReservedCode2": reserved2,
+    }
     checked = check_label(RawLabel("new", json.dumps({"AIGC": fields})))
     if not checked.ok:
         raise ValueError("; ".join(p.message for p in checked.problems))

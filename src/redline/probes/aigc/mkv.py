@@ -27,8 +27,9 @@ SIMPLE_TAG = 0x67C8
 TAG_NAME = 0x45A3
 TAG_STRING = 0x4487
 # Children of Segment: an element of one of these IDs ends a Cluster of unknown size.
-LEVEL1 = frozenset({EBML, SEGMENT, CLUSTER, TAGS, 0x114D9B74, 0x1549A966, 0x1654AE6B, 0x1C53BB6B, 0x1941A469,
-                    0x1043A770})
+LEVEL1 = frozenset(
+    {EBML, SEGMENT, CLUSTER, TAGS, 0x114D9B74, 0x1549A966, 0x1654AE6B, 0x1C53BB6B, 0x1941A469, 0x1043A770}
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class _Walker:
             raise CarrierError(f"invalid EBML {'ID' if is_id else 'size'} at {pos}")
         if pos + length > end:
             raise CarrierError(f"truncated EBML header at {pos}")
-        value = int.from_bytes(bytes(self.data[pos:pos + length]), "big")
+        value = int.from_bytes(bytes(self.data[pos : pos + length]), "big")
         mask = (1 << (7 * length)) - 1
         return (value if is_id else value & mask), length, value & mask == mask
 
@@ -106,12 +107,15 @@ def _simple_tags(walker: _Walker, tag: Element, depth: int) -> list[RawLabel]:
         values: list[Element] = []
         for part in walker.children(simple.body, simple.end, depth + 1):
             if part.id == TAG_NAME:
-                name = bytes(walker.data[part.body:part.end])
+                name = bytes(walker.data[part.body : part.end])
             elif part.id == TAG_STRING:
                 values.append(part)
         if name is not None and name.rstrip(b"\0").upper() == b"AIGC":
-            labels += [RawLabel("mkv/SimpleTag", bytes(walker.data[v.body:v.end]).decode("utf-8", "replace"), v.body)
-                       for v in values if v.end - v.body <= MAX_TEXT]
+            labels += [
+                RawLabel("mkv/SimpleTag", bytes(walker.data[v.body : v.end]).decode("utf-8", "replace"), v.body)
+                for v in values
+                if v.end - v.body <= MAX_TEXT
+            ]
         labels += _simple_tags(walker, simple, depth + 1)
     return labels
 

@@ -44,8 +44,7 @@ def _tesseract() -> str | None:
 @functools.lru_cache(maxsize=4)
 def _has_chinese(binary: str) -> bool:
     try:
-        listing = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=TIMEOUT,
-                                 check=False)
+        listing = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return "chi_sim" in (listing.stdout + listing.stderr).split()
@@ -54,10 +53,14 @@ def _has_chinese(binary: str) -> bool:
 def _regions(width: int, height: int) -> list[tuple[str, tuple[int, int, int, int]]]:
     w, h = max(1, width // 4), max(1, height // 4)
     return [
-        ("top-left", (0, 0, w, h)), ("top-right", (width - w, 0, width, h)),
-        ("bottom-left", (0, height - h, w, height)), ("bottom-right", (width - w, height - h, width, height)),
-        ("top", (0, 0, width, h)), ("bottom", (0, height - h, width, height)),
-        ("left", (0, 0, w, height)), ("right", (width - w, 0, width, height)),
+        ("top-left", (0, 0, w, h)),
+        ("top-right", (width - w, 0, width, h)),
+        ("bottom-left", (0, height - h, w, height)),
+        ("bottom-right", (width - w, height - h, width, height)),
+        ("top", (0, 0, width, h)),
+        ("bottom", (0, height - h, width, height)),
+        ("left", (0, 0, w, height)),
+        ("right", (width - w, 0, width, height)),
     ]
 
 
@@ -86,14 +89,22 @@ def explicit_image_label(path: Path) -> dict[str, Any]:
             crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
         # As is, then dark text alone and light text alone: a label on a framed box or a busy
         # background is often invisible to tesseract until the rest is thresholded away.
-        for variant in (crop, crop.point(lambda v: 0 if v < DARK else 255),
-                        crop.point(lambda v: 0 if v > LIGHT else 255)):
+        for variant in (
+            crop,
+            crop.point(lambda v: 0 if v < DARK else 255),
+            crop.point(lambda v: 0 if v > LIGHT else 255),
+        ):
             attempts += 1
             buffer = io.BytesIO()
             variant.save(buffer, "PNG")
             try:
-                result = subprocess.run([binary, "-", "-", "-l", "chi_sim+eng", "--psm", "6"],
-                                        input=buffer.getvalue(), capture_output=True, timeout=TIMEOUT, check=False)
+                result = subprocess.run(
+                    [binary, "-", "-", "-l", "chi_sim+eng", "--psm", "6"],
+                    input=buffer.getvalue(),
+                    capture_output=True,
+                    timeout=TIMEOUT,
+                    check=False,
+                )
             except (OSError, subprocess.SubprocessError) as exc:
                 failures.append(f"{where}: {exc}")
                 continue

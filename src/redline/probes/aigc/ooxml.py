@@ -49,8 +49,10 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     if info.file_size > MAX_PART:
         raise CarrierError(f"{info.filename} is {info.file_size} bytes uncompressed, over the 4 MiB limit")
     if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise CarrierError(f"{info.filename} inflates {info.file_size // max(info.compress_size, 1)} times: "
-                           "refused as a possible zip bomb")
+        raise CarrierError(
+            f"{info.filename} inflates {info.file_size // max(info.compress_size, 1)} times: "
+            "refused as a possible zip bomb"
+        )
     with archive.open(info) as handle:
         content = handle.read(MAX_PART + 1)
     if len(content) > MAX_PART:  # the sizes in the header were false
@@ -79,8 +81,12 @@ def _custom_part(archive: zipfile.ZipFile) -> str:
         return DEFAULT_PART
     root = parse_xml(_read_part(archive, rels), "_rels/.rels")
     for rel in root.iter():
-        if _local(rel.tag) == "Relationship" and rel.get("Type", "").endswith(CUSTOM_PROPERTIES_REL) \
-                and rel.get("TargetMode", "Internal") == "Internal" and rel.get("Target"):
+        if (
+            _local(rel.tag) == "Relationship"
+            and rel.get("Type", "").endswith(CUSTOM_PROPERTIES_REL)
+            and rel.get("TargetMode", "Internal") == "Internal"
+            and rel.get("Target")
+        ):
             return posixpath.normpath(rel.get("Target", "").lstrip("/"))
     return DEFAULT_PART
 
@@ -96,8 +102,19 @@ def read(data: Buffer) -> list[RawLabel]:
             if info is None:
                 return []
             root = parse_xml(_read_part(archive, info), info.filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
-            ValueError, OverflowError, struct.error, zlib.error, UnicodeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        OverflowError,
+        struct.error,
+        zlib.error,
+        UnicodeError,
+    ) as exc:
         raise CarrierError(f"cannot read the OOXML package: {exc}") from exc
     labels: list[RawLabel] = []
     for prop in root.iter():

@@ -77,7 +77,7 @@ class _Scan:
             return packed[1]
         if entry is None:
             return None
-        return bytes(self.data[entry.offset:entry.body_end])
+        return bytes(self.data[entry.offset : entry.body_end])
 
     def parsed(self, ref: Ref) -> PdfValue:
         body = self.body(ref)
@@ -97,7 +97,7 @@ class _Scan:
         if isinstance(filters, list) and len(filters) == 1:
             filters = filters[0]
         if filters is None:
-            return bytes(self.data[start:min(stop, start + MAX_INFLATE)])
+            return bytes(self.data[start : min(stop, start + MAX_INFLATE)])
         if filters not in ("FlateDecode", "Fl"):
             return None
         parms = dictionary.get("DecodeParms")
@@ -109,7 +109,7 @@ class _Scan:
         if budget <= 0:
             self.truncated = True
             return None
-        raw = bytes(self.data[start:min(stop, start + MAX_COMPRESSED)])
+        raw = bytes(self.data[start : min(stop, start + MAX_COMPRESSED)])
         try:
             out = zlib.decompressobj().decompress(raw, budget)
         except zlib.error:
@@ -132,11 +132,11 @@ def _scan_objects(scan: _Scan, start: int, end: int) -> None:
         if i < 0:
             return
         pos = i + 3
-        if i >= 3 and data[i - 3:i] == b"end":
+        if i >= 3 and data[i - 3 : i] == b"end":
             continue
         if pos < end and data[pos] not in WHITESPACE and data[pos] not in DELIMITERS:
             continue
-        m = _HEADER.search(bytes(data[max(start, i - 24):i]))
+        m = _HEADER.search(bytes(data[max(start, i - 24) : i]))
         if m is None:
             continue
         scan.count += 1
@@ -147,19 +147,19 @@ def _scan_objects(scan: _Scan, start: int, end: int) -> None:
         limit = min(end, pos + MAX_BODY)
         endobj = data.find(b"endobj", pos, limit)
         keyword = data.find(b"stream", pos, endobj if endobj >= 0 else limit)
-        if keyword >= 0 and bytes(data[max(pos, keyword - 8):keyword]).rstrip(WHITESPACE).endswith(b">>"):
+        if keyword >= 0 and bytes(data[max(pos, keyword - 8) : keyword]).rstrip(WHITESPACE).endswith(b">>"):
             entry = _Entry(pos, keyword)
             begin = keyword + 6
-            if data[begin:begin + 2] == b"\r\n":
+            if data[begin : begin + 2] == b"\r\n":
                 begin += 2
-            elif data[begin:begin + 1] in (b"\n", b"\r"):
+            elif data[begin : begin + 1] in (b"\n", b"\r"):
                 begin += 1
             head = bytes(data[pos:keyword])
             length = _DIRECT_LENGTH.search(head)
             stop = -1
             if length is not None:
                 candidate = begin + int(length[1])
-                if bytes(data[candidate:candidate + 12]).lstrip(WHITESPACE).startswith(b"endstream"):
+                if bytes(data[candidate : candidate + 12]).lstrip(WHITESPACE).startswith(b"endstream"):
                     stop = candidate
             if stop < 0:
                 stop = data.find(b"endstream", begin, end)
@@ -194,22 +194,23 @@ def _scan_trailers(scan: _Scan, start: int, end: int) -> None:
             return
         pos = i + 7
         try:
-            value = _Parser(bytes(data[pos:min(end, pos + 65536)])).value()
+            value = _Parser(bytes(data[pos : min(end, pos + 65536)])).value()
         except ParseError:
             continue
         if isinstance(value, dict):
             scan.trailers.append((i, value))
 
 
-def _typed_stream(scan: _Scan, key: tuple[int, int], type_name: str,
-                  untyped: bool = False) -> tuple[_Entry, int, dict[str, PdfValue]] | None:
+def _typed_stream(
+    scan: _Scan, key: tuple[int, int], type_name: str, untyped: bool = False
+) -> tuple[_Entry, int, dict[str, PdfValue]] | None:
     """The stream object `key`, where its data starts, and its dictionary, when the dictionary parses
     and its /Type is `type_name` (or, with `untyped`, absent)."""
     entry = scan.objects.get(key)
     if entry is None or entry.stream is None:
         return None
     try:
-        dictionary = _Parser(bytes(scan.data[entry.offset:entry.body_end])).value()
+        dictionary = _Parser(bytes(scan.data[entry.offset : entry.body_end])).value()
     except ParseError:
         return None
     if not isinstance(dictionary, dict) or dictionary.get("Type") not in (type_name, *((None,) if untyped else ())):
@@ -229,7 +230,7 @@ def _open_object_streams(scan: _Scan) -> None:
         content = scan.stream_bytes(entry, dictionary)
         if content is None:
             continue
-        numbers = [int(x) for x in re.findall(rb"\d+", content[:first])[:2 * count]]
+        numbers = [int(x) for x in re.findall(rb"\d+", content[:first])[: 2 * count]]
         pairs = list(zip(numbers[0::2], numbers[1::2], strict=False))
         for index, (num, offset) in enumerate(pairs):
             begin = first + offset
@@ -342,6 +343,8 @@ def _read(data: Buffer) -> list[RawLabel]:
     if not labels and encrypted:
         raise CarrierError("the PDF is encrypted: its Info strings cannot be read without decrypting it")
     if not labels and (scan.truncated or len(data) > MAX_INPUT):
-        raise CarrierError("the PDF is beyond the scanner's limits (64 MiB, 100,000 objects, 32 MiB inflated) "
-                           "and no label was found in the part read")
+        raise CarrierError(
+            "the PDF is beyond the scanner's limits (64 MiB, 100,000 objects, 32 MiB inflated) "
+            "and no label was found in the part read"
+        )
     return labels

@@ -23,8 +23,16 @@ DELIMITERS = b"()<>[]{}/%"
 _HEADER = re.compile(rb"(?:^|[^0-9])(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+$")
 _DIRECT_LENGTH = re.compile(rb"/Length[\x00\t\n\x0c\r ]+(\d{1,12})(?!\d)(?![\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R)")
 _AIGC_STRING = re.compile(rb"/AIGC[\x00\t\n\x0c\r ]*(?=\(|<(?!<))")
-_ESCAPES = {ord("n"): 0x0A, ord("r"): 0x0D, ord("t"): 0x09, ord("b"): 0x08, ord("f"): 0x0C,
-            ord("("): 0x28, ord(")"): 0x29, ord("\\"): 0x5C}
+_ESCAPES = {
+    ord("n"): 0x0A,
+    ord("r"): 0x0D,
+    ord("t"): 0x09,
+    ord("b"): 0x08,
+    ord("f"): 0x0C,
+    ord("("): 0x28,
+    ord(")"): 0x29,
+    ord("\\"): 0x5C,
+}
 
 
 class ParseError(ValueError):
@@ -137,19 +145,20 @@ class _Parser:
             self.pos += 1
         if self.pos == start and not allow_empty:
             raise ParseError(f"unexpected byte {buf[start]:#04x}")
-        return buf[start:self.pos]
+        return buf[start : self.pos]
 
     def _number(self, token: bytes) -> int | float | Ref:
         if re.fullmatch(rb"[+-]?\d+", token):
             number = int(token)
             mark = self.pos
             self.skip()
-            gen = re.match(rb"\d{1,5}(?=[\x00\t\n\x0c\r ])", self.buf[self.pos:self.pos + 6])
+            gen = re.match(rb"\d{1,5}(?=[\x00\t\n\x0c\r ])", self.buf[self.pos : self.pos + 6])
             if gen is not None and number >= 0:
                 self.pos += len(gen[0])
                 self.skip()
                 if self.buf.startswith(b"R", self.pos) and (
-                        self.pos + 1 >= len(self.buf) or self.buf[self.pos + 1] in WHITESPACE + DELIMITERS):
+                    self.pos + 1 >= len(self.buf) or self.buf[self.pos + 1] in WHITESPACE + DELIMITERS
+                ):
                     self.pos += 1
                     return Ref(number, int(gen[0]))
             self.pos = mark
@@ -180,7 +189,7 @@ def literal_string(buf: bytes, pos: int) -> tuple[bytes, int]:
                 out.append(int(buf[i:j], 8) & 0xFF)
                 i = j
             elif c == 0x0D:  # line continuation
-                i += 2 if buf[i + 1:i + 2] == b"\n" else 1
+                i += 2 if buf[i + 1 : i + 2] == b"\n" else 1
             elif c == 0x0A:
                 i += 1
             else:  # an unknown escape: the backslash is ignored
@@ -195,7 +204,7 @@ def literal_string(buf: bytes, pos: int) -> tuple[bytes, int]:
                 return bytes(out), i + 1
         elif c == 0x0D:  # an unescaped end of line reads as a single LF
             out.append(0x0A)
-            i += 2 if buf[i + 1:i + 2] == b"\n" else 1
+            i += 2 if buf[i + 1 : i + 2] == b"\n" else 1
             continue
         out.append(c)
         i += 1
@@ -207,7 +216,7 @@ def hex_string(buf: bytes, pos: int) -> tuple[bytes, int]:
     end = buf.find(b">", pos + 1)
     if end < 0:
         raise ParseError("unterminated hex string")
-    digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", buf[pos + 1:end])
+    digits = re.sub(rb"[\x00\t\n\x0c\r ]", b"", buf[pos + 1 : end])
     if not re.fullmatch(rb"[0-9A-Fa-f]*", digits):
         raise ParseError("bad hex string")
     if len(digits) % 2:
@@ -217,12 +226,18 @@ def hex_string(buf: bytes, pos: int) -> tuple[bytes, int]:
 
 # PDFDocEncoding (ISO 32000-1 Annex D.2) where it differs from Latin-1: accents at 0x18-0x1F, typographic
 # characters at 0x80-0x9E, the euro sign at 0xA0; 0x7F, 0x9F and 0xAD are undefined.
-_PDFDOC = str.maketrans(dict(zip(
-    [*range(0x18, 0x20), *range(0x80, 0x9F), 0xA0],
-    "\u02d8\u02c7\u02c6\u02d9\u02dd\u02db\u02da\u02dc"
-    "\u2022\u2020\u2021\u2026\u2014\u2013\u0192\u2044\u2039\u203a\u2212\u2030\u201e\u201c\u201d\u2018"
-    "\u2019\u201a\u2122\ufb01\ufb02\u0141\u0152\u0160\u0178\u017d\u0131\u0142\u0153\u0161\u017e"
-    "\u20ac", strict=True)))
+_PDFDOC = str.maketrans(
+    dict(
+        zip(
+            [*range(0x18, 0x20), *range(0x80, 0x9F), 0xA0],
+            "\u02d8\u02c7\u02c6\u02d9\u02dd\u02db\u02da\u02dc"
+            "\u2022\u2020\u2021\u2026\u2014\u2013\u0192\u2044\u2039\u203a\u2212\u2030\u201e\u201c\u201d\u2018"
+            "\u2019\u201a\u2122\ufb01\ufb02\u0141\u0152\u0160\u0178\u017d\u0131\u0142\u0153\u0161\u017e"
+            "\u20ac",
+            strict=True,
+        )
+    )
+)
 
 
 def text_of(raw: bytes) -> str:
@@ -253,8 +268,9 @@ def xmp_aigc_values(xml: bytes) -> list[str]:
     text = xml.decode("utf-16" if xml[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8", errors="replace")
     if TC260_NS.rstrip("/") not in text:
         return []
-    prefixes = set(re.findall(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']" + re.escape(TC260_NS.rstrip("/")) + r"/?[\"']",
-                              text))
+    prefixes = set(
+        re.findall(r"xmlns:([A-Za-z_][\w.-]*)\s*=\s*[\"']" + re.escape(TC260_NS.rstrip("/")) + r"/?[\"']", text)
+    )
     found: list[tuple[int, str]] = []
     for prefix in prefixes:
         p = re.escape(prefix)

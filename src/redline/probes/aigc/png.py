@@ -78,7 +78,7 @@ def _text_chunk(kind: bytes, body: bytes, start: int) -> list[RawLabel]:
     nul = body.find(b"\x00", 0, 80)
     if nul < 1:
         return []
-    keyword, rest = body[:nul], body[nul + 1:]
+    keyword, rest = body[:nul], body[nul + 1 :]
     if kind == b"tEXt" and keyword == KEYWORD:
         return _label("png/tEXt", rest, True, start)
     if kind == b"zTXt" and keyword == KEYWORD and rest[:1] == b"\x00":
@@ -91,7 +91,7 @@ def _text_chunk(kind: bytes, body: bytes, start: int) -> list[RawLabel]:
     translated_end = rest.find(b"\x00", lang_end + 1) if lang_end >= 0 else -1
     if translated_end < 0:
         raise CarrierError(f"iTXt chunk at offset {start} lacks its language/translated-keyword fields")
-    raw, cut = rest[translated_end + 1:], False
+    raw, cut = rest[translated_end + 1 :], False
     if compressed:
         if method != 0:
             return []
@@ -106,13 +106,13 @@ def read(data: Buffer) -> list[RawLabel]:
     labels: list[RawLabel] = []
     for kind, start, length, _ in _chunks(data):
         if kind == b"eXIf" and length <= MAX_TEXT_CHUNK:
-            skip = 6 if data[start:start + 6] == b"Exif\x00\x00" else 0  # some writers keep the JPEG prefix
+            skip = 6 if data[start : start + 6] == b"Exif\x00\x00" else 0  # some writers keep the JPEG prefix
             labels += tiff.exif_labels(data, "png/exif-usercomment", base=start + skip, end=start + length)
         if kind in (b"tEXt", b"zTXt", b"iTXt"):
-            keyword = bytes(data[start:start + min(length, 80)]).partition(b"\x00")[0]
+            keyword = bytes(data[start : start + min(length, 80)]).partition(b"\x00")[0]
             if keyword not in (KEYWORD, XMP_KEYWORD) or length > MAX_TEXT_CHUNK:
                 continue
-            labels += _text_chunk(kind, bytes(data[start:start + length]), start)
+            labels += _text_chunk(kind, bytes(data[start : start + length]), start)
     return labels
 
 

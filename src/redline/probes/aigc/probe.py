@@ -19,8 +19,17 @@ ITEM_IMPLICIT = "ailabel2025-5-metadata-implicit-label"
 ITEM_FIELDS = "ailabel2025-5-metadata-fields"
 ITEM_EXPLICIT = "ailabel2025-4-text-explicit"
 IMAGE_KINDS = frozenset({"jpeg", "png", "webp", "tiff", "gif"})
-PARSE_ERRORS = (carriers.CarrierError, IndexError, ValueError, KeyError, OverflowError, RecursionError,
-                UnicodeDecodeError, zipfile.BadZipFile, EOFError)
+PARSE_ERRORS = (
+    carriers.CarrierError,
+    IndexError,
+    ValueError,
+    KeyError,
+    OverflowError,
+    RecursionError,
+    UnicodeDecodeError,
+    zipfile.BadZipFile,
+    EOFError,
+)
 
 
 def _kind(path: Path, data: carriers.Buffer) -> str | None:
@@ -46,32 +55,56 @@ class AigcLabelProbe:
         title="GB 45438-2025 implicit labels in file metadata (and explicit text labels)",
         items=(ITEM_IMPLICIT, ITEM_FIELDS, ITEM_EXPLICIT, "dsm2022-16-implicit-mark"),
         inputs=("files", "directories"),
-        options={"explicit": "check text and Markdown for an explicit label at head or tail (default true)",
-                 "c2pa": "also read C2PA manifests, offline (default true)",
-                 "ocr": "OCR image corners and edges for a visible label with tesseract (default false: slow)",
-                 "strict_propagation": "call a label whose ContentPropagator or PropagateID is empty non-compliant "
-                                       "(default false: a warning, since that they must equal the producer at "
-                                       "first write is one implementation's reading of Annex E note 1)"},
+        options={
+            "explicit": "check text and Markdown for an explicit label at head or tail (default true)",
+            "c2pa": "also read C2PA manifests, offline (default true)",
+            "ocr": "OCR image corners and edges for a visible label with tesseract (default false: slow)",
+            "strict_propagation": "call a label whose ContentPropagator or PropagateID is empty non-compliant "
+            "(default false: a warning, since that they must equal the producer at "
+            "first write is one implementation's reading of Annex E note 1)",
+        },
     )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         size = path.stat().st_size
         sha = _digest(path)
         if size == 0:
-            return FileResult(str(path), sha, 0, Verdict.INCONCLUSIVE, "",
-                              findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.empty", {}, sha),))
+            return FileResult(
+                str(path),
+                sha,
+                0,
+                Verdict.INCONCLUSIVE,
+                "",
+                findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.empty", {}, sha),),
+            )
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             kind = _kind(path, data)
             details: dict[str, Any] = {}
             if kind is None:
-                return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "unknown", findings=(
-                    self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unknown", {}, sha),))
+                return FileResult(
+                    str(path),
+                    sha,
+                    size,
+                    Verdict.INCONCLUSIVE,
+                    "unknown",
+                    findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unknown", {}, sha),),
+                )
             read = carriers.reader(kind)
             try:
                 raws: list[RawLabel] = read(data) if read else []
             except PARSE_ERRORS as exc:
-                return FileResult(str(path), sha, size, Verdict.ERROR, kind, findings=(self._finding(
-                    ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unparsable", {"kind": kind, "error": exc}, sha),))
+                return FileResult(
+                    str(path),
+                    sha,
+                    size,
+                    Verdict.ERROR,
+                    kind,
+                    findings=(
+                        self._finding(
+                            ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unparsable", {"kind": kind, "error": exc}, sha
+                        ),
+                    ),
+                )
             if kind in ("text", "markdown") and options.get("explicit", True):
                 details["explicit"] = self._explicit(data)
             if kind in IMAGE_KINDS and options.get("ocr", False):
@@ -85,8 +118,17 @@ class AigcLabelProbe:
         if kind == "text":
             return self._judge_text(path, sha, size, details)
         if read is None:
-            return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, kind, details=details, findings=(
-                self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.no_reader", {"kind": kind}, sha),))
+            return FileResult(
+                str(path),
+                sha,
+                size,
+                Verdict.INCONCLUSIVE,
+                kind,
+                details=details,
+                findings=(
+                    self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.no_reader", {"kind": kind}, sha),
+                ),
+            )
         strict = options.get("strict_propagation", False) is True
         mentions = [r for r in raws if r.mention]
         if mentions:
@@ -100,45 +142,94 @@ class AigcLabelProbe:
         if explicit is None:
             return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "text", details=details)
         if explicit.get("found"):
-            return FileResult(str(path), sha, size, Verdict.COMPLIANT, "text",
-                              (f"text/explicit-{explicit.get('where')}",), (), details)
-        finding = self._finding(ITEM_EXPLICIT, Severity.MEDIUM, path, "aigc.explicit.missing", {}, sha,
-                                str(explicit.get("clause", "")))
+            return FileResult(
+                str(path),
+                sha,
+                size,
+                Verdict.COMPLIANT,
+                "text",
+                (f"text/explicit-{explicit.get('where')}",),
+                (),
+                details,
+            )
+        finding = self._finding(
+            ITEM_EXPLICIT, Severity.MEDIUM, path, "aigc.explicit.missing", {}, sha, str(explicit.get("clause", ""))
+        )
         return FileResult(str(path), sha, size, Verdict.NO_LABEL, "text", (), (finding,), details)
 
-    def _judge(self, path: Path, sha: str, size: int, kind: str, labels: list[CheckedLabel],
-               details: dict[str, Any]) -> FileResult:
+    def _judge(
+        self, path: Path, sha: str, size: int, kind: str, labels: list[CheckedLabel], details: dict[str, Any]
+    ) -> FileResult:
         carriers_found = tuple(label.carrier for label in labels)
-        details["labels"] = [{"carrier": c.carrier, "form": c.form, "fields": c.fields,
-                              "problems": [p.message for p in c.problems if not p.warning],
-                              "warnings": [p.message for p in c.problems if p.warning]} for c in labels]
+        details["labels"] = [
+            {
+                "carrier": c.carrier,
+                "form": c.form,
+                "fields": c.fields,
+                "problems": [p.message for p in c.problems if not p.warning],
+                "warnings": [p.message for p in c.problems if p.warning],
+            }
+            for c in labels
+        ]
         if not labels:
-            finding = self._finding(ITEM_IMPLICIT, Severity.MEDIUM, path, "aigc.implicit.missing", {}, sha,
-                                    MEASURES_ART5)
+            finding = self._finding(
+                ITEM_IMPLICIT, Severity.MEDIUM, path, "aigc.implicit.missing", {}, sha, MEASURES_ART5
+            )
             return FileResult(str(path), sha, size, Verdict.NO_LABEL, kind, (), (finding,), details)
-        findings = [self._finding(ITEM_FIELDS, Severity.HIGH, path, "aigc.implicit.invalid",
-                                  {"carrier": c.carrier, "problem": p.message}, sha, p.clause)
-                    for c in labels for p in c.problems if not p.warning]
+        findings = [
+            self._finding(
+                ITEM_FIELDS,
+                Severity.HIGH,
+                path,
+                "aigc.implicit.invalid",
+                {"carrier": c.carrier, "problem": p.message},
+                sha,
+                p.clause,
+            )
+            for c in labels
+            for p in c.problems
+            if not p.warning
+        ]
         if len(labels) > 1:
-            findings.append(self._finding(ITEM_FIELDS, Severity.HIGH, path, "aigc.implicit.multiple",
-                                          {"count": len(labels), "carriers": ", ".join(carriers_found)},
-                                          sha, UNIQUE))
+            findings.append(
+                self._finding(
+                    ITEM_FIELDS,
+                    Severity.HIGH,
+                    path,
+                    "aigc.implicit.multiple",
+                    {"count": len(labels), "carriers": ", ".join(carriers_found)},
+                    sha,
+                    UNIQUE,
+                )
+            )
         verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
-        findings += [self._finding(ITEM_FIELDS, Severity.LOW, path, "aigc.implicit.warning",
-                                   {"carrier": c.carrier, "problem": p.message}, sha, p.clause)
-                     for c in labels for p in c.problems if p.warning]
+        findings += [
+            self._finding(
+                ITEM_FIELDS,
+                Severity.LOW,
+                path,
+                "aigc.implicit.warning",
+                {"carrier": c.carrier, "problem": p.message},
+                sha,
+                p.clause,
+            )
+            for c in labels
+            for p in c.problems
+            if p.warning
+        ]
         return FileResult(str(path), sha, size, verdict, kind, carriers_found, tuple(findings), details)
 
     @staticmethod
-    def _finding(item: str, severity: Severity, path: Path, code: str, params: dict[str, object], sha: str,
-                 clause: str = "") -> ProbeFinding:
+    def _finding(
+        item: str, severity: Severity, path: Path, code: str, params: dict[str, object], sha: str, clause: str = ""
+    ) -> ProbeFinding:
         return ProbeFinding.coded(item, severity, str(path), code, params, sha, clause)
 
     @staticmethod
     def _explicit(data: carriers.Buffer) -> dict[str, Any]:
         from redline.probes.aigc.text import explicit_label
 
-        return explicit_label(bytes(data[:1 << 20]).decode("utf-8", errors="replace"))
+        return explicit_label(bytes(data[: 1 << 20]).decode("utf-8", errors="replace"))
 
     @staticmethod
     def _c2pa(path: Path, kind: str, data: carriers.Buffer) -> dict[str, Any] | None:
@@ -148,6 +239,9 @@ class AigcLabelProbe:
 
     def summarise(self, results: list[FileResult]) -> dict[str, Any]:
         verdicts = Counter(r.verdict.value for r in results)
-        return {"files": len(results), "verdicts": dict(sorted(verdicts.items())),
-                "by_kind": dict(sorted(Counter(r.kind or "unknown" for r in results).items())),
-                "carriers": dict(sorted(Counter(c for r in results for c in r.carriers).items()))}
+        return {
+            "files": len(results),
+            "verdicts": dict(sorted(verdicts.items())),
+            "by_kind": dict(sorted(Counter(r.kind or "unknown" for r in results).items())),
+            "carriers": dict(sorted(Counter(c for r in results for c in r.carriers).items())),
+        }

@@ -55,7 +55,7 @@ def _chunks(data: Buffer, pos: int, end: int, parents: tuple[bytes, ...], count:
             raise CarrierError(f"more than {MAX_CHUNKS} chunks")
         yield parents, ident, pos, body, size
         if ident == b"LIST" and size >= 4 and len(parents) < MAX_DEPTH:
-            kind = bytes(data[body:body + 4])
+            kind = bytes(data[body : body + 4])
             if kind != b"movi":
                 yield from _chunks(data, body + 4, body + size, (*parents, kind), count)
         pos = body + size + (size & 1)
@@ -67,7 +67,7 @@ def _walk(data: Buffer, form: bytes) -> Iterator[Chunk]:
 
 
 def _string(data: Buffer, body: int, size: int) -> str:
-    return bytes(data[body:body + size]).decode("utf-8", errors="replace").strip("\x00").strip()
+    return bytes(data[body : body + size]).decode("utf-8", errors="replace").strip("\x00").strip()
 
 
 def _value(carrier: str, data: Buffer, body: int, size: int) -> list[RawLabel]:
@@ -84,9 +84,9 @@ def read_webp(data: Buffer) -> list[RawLabel]:
         if parents:
             continue
         if ident == b"XMP " and size <= MAX_XMP:
-            labels += xmp.find_labels(bytes(data[body:body + size]), "webp/xmp", offset=body)
+            labels += xmp.find_labels(bytes(data[body : body + size]), "webp/xmp", offset=body)
         elif ident == b"EXIF" and size <= MAX_EXIF:
-            skip = 6 if data[body:body + 6] == b"Exif\x00\x00" else 0  # some writers keep the JPEG prefix
+            skip = 6 if data[body : body + 6] == b"Exif\x00\x00" else 0  # some writers keep the JPEG prefix
             labels += tiff.exif_labels(data, "webp/exif-usercomment", base=body + skip, end=body + size)
     return labels
 
@@ -180,19 +180,21 @@ def write_webp(data: bytes, label_json: str) -> bytes:
     if ident == b"VP8X":
         if size < 10:
             raise CarrierError("the VP8X chunk is too short")
-        data = data[:body] + bytes((data[body] | XMP_FLAG,)) + data[body + 1:]
+        data = data[:body] + bytes((data[body] | XMP_FLAG,)) + data[body + 1 :]
     elif ident in (b"VP8 ", b"VP8L"):
-        width, height, flags = _canvas(ident, data[body:body + min(size, 16)])
+        width, height, flags = _canvas(ident, data[body : body + min(size, 16)])
         if width < 1 or height < 1:
             raise CarrierError("the image has a zero canvas size")
-        vp8x = chunk(b"VP8X", bytes((flags | XMP_FLAG, 0, 0, 0)) + (width - 1).to_bytes(3, "little")
-                     + (height - 1).to_bytes(3, "little"))
+        vp8x = chunk(
+            b"VP8X",
+            bytes((flags | XMP_FLAG, 0, 0, 0)) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little"),
+        )
         data = data[:start] + vp8x + data[start:]
         data = data[:4] + struct.pack("<I", struct.unpack_from("<I", data, 4)[0] + len(vp8x)) + data[8:]
     else:
         raise CarrierError(f"the WebP starts with an unexpected {ident!r} chunk")
     for parents, ident, start, body, size in _walk(data, b"WEBP"):
         if not parents and ident == b"XMP ":
-            packet = xmp.add_to_packet(data[body:body + size], label_json)
+            packet = xmp.add_to_packet(data[body : body + size], label_json)
             return _append(data, b"WEBP", chunk(b"XMP ", packet), (start, body + size + (size & 1)))
     return _append(data, b"WEBP", chunk(b"XMP ", xmp.xmp_packet(label_json)))

@@ -77,7 +77,7 @@ def _raw_block(front: str) -> str:
     match = _KEY.search(front)
     if match is None:
         return ""
-    lines = front[match.start():].split("\n")
+    lines = front[match.start() :].split("\n")
     block = [lines[0]]
     for line in lines[1:]:
         if line and not line[0].isspace():
@@ -88,7 +88,7 @@ def _raw_block(front: str) -> str:
 
 def read_markdown(data: Buffer) -> list[RawLabel]:
     """The AIGC entry of a Markdown file's YAML front matter (see the module docstring)."""
-    head = bytes(data[:MAX_FRONT_MATTER + 4096]).decode("utf-8", errors="replace")
+    head = bytes(data[: MAX_FRONT_MATTER + 4096]).decode("utf-8", errors="replace")
     found = _front_matter(head)
     if found is None:
         return []
@@ -123,15 +123,15 @@ def find_elements(text: str) -> str | None:
                 start, end = min(a_start, g_start), max(a_end, g_end)
                 line_start = text.rfind("\n", 0, start) + 1
                 line_end = text.find("\n", end)
-                snippet = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+                snippet = text[line_start : line_end if line_end >= 0 else len(text)].strip()
                 return snippet if len(snippet) <= 120 else text[start:end]
     return None
 
 
 def explicit_label(text: str) -> dict[str, Any]:
     """Whether the text's head or tail carries an explicit AI-generation label (see the docstring)."""
-    found = _front_matter(text[:MAX_FRONT_MATTER + 4096])
-    body = (text.removeprefix("\ufeff")[found[1]:] if found else text).strip()
+    found = _front_matter(text[: MAX_FRONT_MATTER + 4096])
+    body = (text.removeprefix("\ufeff")[found[1] :] if found else text).strip()
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     places = (
         ("head", body[:WINDOW]),

@@ -48,7 +48,7 @@ class _Tiff:
         start = self.base + offset
         if offset < 0 or size < 0 or start + size > self.end:
             raise CarrierError(f"TIFF offset {offset} (+{size}) is past the end of the data")
-        return bytes(self.data[start:start + size])
+        return bytes(self.data[start : start + size])
 
     def ifd(self, offset: int) -> Entries:
         if offset in self.visited:

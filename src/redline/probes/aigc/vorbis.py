@@ -43,9 +43,9 @@ def _comments(packet: bytes, base: int | None, carrier: str, partial: bool = Fal
             pos += 4
             if pos + length > len(packet):
                 raise CarrierError(f"Vorbis comment at {pos} runs past its packet")
-            name, eq, _ = packet[pos:pos + min(length, MAX_TEXT + 16)].partition(b"=")
+            name, eq, _ = packet[pos : pos + min(length, MAX_TEXT + 16)].partition(b"=")
             if eq and name.upper() == FIELD and length - len(name) - 1 <= MAX_TEXT:
-                text = packet[pos + len(name) + 1:pos + length].decode("utf-8", "replace")
+                text = packet[pos + len(name) + 1 : pos + length].decode("utf-8", "replace")
                 labels.append(RawLabel(carrier, text, None if base is None else base + pos + len(name) + 1))
             pos += length
     except CarrierError:
@@ -71,7 +71,7 @@ def _flac_start(data: Buffer) -> int:
         start = 10 + size + (10 if data[5] & 0x10 else 0)
     else:
         start = 0
-    if bytes(data[start:start + 4]) != b"fLaC":
+    if bytes(data[start : start + 4]) != b"fLaC":
         raise CarrierError("no fLaC marker")
     return start
 
@@ -86,7 +86,7 @@ def _flac_blocks(data: Buffer) -> tuple[int, list[tuple[int, int, int]]]:
         if pos + 4 > len(data):
             raise CarrierError(f"truncated FLAC metadata block header at {pos}")
         header = data[pos]
-        length = int.from_bytes(bytes(data[pos + 1:pos + 4]), "big")
+        length = int.from_bytes(bytes(data[pos + 1 : pos + 4]), "big")
         if pos + 4 + length > len(data):
             raise CarrierError(f"FLAC metadata block at {pos} runs past the file")
         blocks.append((header & 0x7F, pos + 4, pos + 4 + length))
@@ -112,18 +112,18 @@ def _ogg_packets(data: Buffer) -> tuple[dict[int, list[bytes]], set[int]]:
     for _ in range(OGG_PAGES):
         if pos >= min(len(data), OGG_BYTES) or (packets and all(len(p) >= 2 for p in packets.values())):
             break
-        if pos + 27 > len(data) or bytes(data[pos:pos + 4]) != b"OggS" or data[pos + 4] != 0:
+        if pos + 27 > len(data) or bytes(data[pos : pos + 4]) != b"OggS" or data[pos + 4] != 0:
             raise CarrierError(f"no Ogg page at {pos}")
         serial = struct.unpack_from("<I", data, pos + 14)[0]
         nsegs = data[pos + 26]
-        lacing = bytes(data[pos + 27:pos + 27 + nsegs])
+        lacing = bytes(data[pos + 27 : pos + 27 + nsegs])
         body = pos + 27 + nsegs
         if len(lacing) < nsegs or body + sum(lacing) > len(data):
             raise CarrierError(f"Ogg page at {pos} runs past the file")
         streams = packets.setdefault(serial, [])
         chunk = pending.pop(serial, b"") if data[pos + 5] & 1 else b""
         for size in lacing:
-            chunk += bytes(data[body:body + size])
+            chunk += bytes(data[body : body + size])
             body += size
             if size < 255:
                 if len(streams) < 2:

@@ -22,19 +22,26 @@ MAX_LABEL = 64 * 1024  # a label text longer than this is ignored
 MAX_PACKET = 16 * 1024 * 1024  # only this much of a packet is scanned
 MAX_HITS = 1000  # labels taken from one packet at most
 
-_NS_DECL = re.compile(r"""xmlns(?::([A-Za-z_][\w.-]{0,63}))?\s*=\s*(["'])\s*"""
-                      r"""https?://www\.tc260\.org\.cn/ns/AIGC/1\.0/?\s*\2""")
+_NS_DECL = re.compile(
+    r"""xmlns(?::([A-Za-z_][\w.-]{0,63}))?\s*=\s*(["'])\s*"""
+    r"""https?://www\.tc260\.org\.cn/ns/AIGC/1\.0/?\s*\2"""
+)
 _CDATA = re.compile(r"^<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 _TAG = re.compile(r"<[^<>]{0,4096}>")
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def _decode(packet: bytes) -> str:
     """The packet as text: a BOM if present, else the NUL pattern of `<` (XMP Part 3 §7.1), else UTF-8."""
     for bom, encoding in _BOMS:
         if packet.startswith(bom):
-            return packet[len(bom):].decode(encoding, errors="replace")
+            return packet[len(bom) :].decode(encoding, errors="replace")
     head = packet[:4]
     encoding = "utf-8"
     if len(head) == 4 and head[1:4] == b"\x00\x00\x00":
@@ -91,7 +98,7 @@ def find_labels(packet: bytes | str, carrier: str, *, offset: int | None = None)
             if end < 0:
                 break
             if end - match.end() <= MAX_LABEL + 64:
-                hits.append((match.start(), _element_text(text[match.end():end])))
+                hits.append((match.start(), _element_text(text[match.end() : end])))
             pos = end + len(close_tag)
         if not prefix:
             continue  # an unprefixed attribute is in no namespace
@@ -129,20 +136,24 @@ def _escape(value: str) -> str:
 
 
 def _description(label_json: str) -> str:
-    return (f'  <rdf:Description rdf:about="" xmlns:TC260="{NAMESPACE}">\n'
-            f"   <TC260:AIGC>{_escape(label_json)}</TC260:AIGC>\n"
-            "  </rdf:Description>\n")
+    return (
+        f'  <rdf:Description rdf:about="" xmlns:TC260="{NAMESPACE}">\n'
+        f"   <TC260:AIGC>{_escape(label_json)}</TC260:AIGC>\n"
+        "  </rdf:Description>\n"
+    )
 
 
 def xmp_packet(label_json: str) -> bytes:
     """A minimal UTF-8 XMP packet holding the label as `<TC260:AIGC>` (exiftool shows `[XMP-TC260] Aigc`)."""
-    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-            '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-            ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-            f"{_description(label_json)}"
-            " </rdf:RDF>\n"
-            "</x:xmpmeta>\n"
-            '<?xpacket end="w"?>').encode()
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        f"{_description(label_json)}"
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()
 
 
 def add_to_packet(packet: bytes, label_json: str) -> bytes:

@@ -55,7 +55,8 @@ def _colour(value: str) -> str:
     if short:
         return "#" + "".join(c * 2 for c in short.groups())
     return {"white": "#ffffff", "black": "#000000", "rgb(255,255,255)": "#ffffff", "rgb(0,0,0)": "#000000"}.get(
-        value, value)
+        value, value
+    )
 
 
 def _hiding(style: dict[str, str], inherited_background: str) -> str | None:
@@ -86,9 +87,12 @@ class _Extractor(HTMLParser):
 
     def _style(self, tag: str, attrs: dict[str, str]) -> dict[str, str]:
         style: dict[str, str] = {}
-        for selector in (tag, *(f".{c}" for c in attrs.get("class", "").split()),
-                         *(f"{tag}.{c}" for c in attrs.get("class", "").split()),
-                         *((f"#{attrs['id']}",) if attrs.get("id") else ())):
+        for selector in (
+            tag,
+            *(f".{c}" for c in attrs.get("class", "").split()),
+            *(f"{tag}.{c}" for c in attrs.get("class", "").split()),
+            *((f"#{attrs['id']}",) if attrs.get("id") else ()),
+        ):
             style.update(self.rules.get(selector.lower(), {}))
         style.update(_declarations(attrs.get("style", "")))
         return style
@@ -107,8 +111,9 @@ class _Extractor(HTMLParser):
         if tag in VOID:
             return
         style = self._style(tag, attrs)
-        background = style.get("background-color") or style.get("background") or (
-            self.stack[-1][1] if self.stack else "")
+        background = (
+            style.get("background-color") or style.get("background") or (self.stack[-1][1] if self.stack else "")
+        )
         reason = "hidden attribute" if "hidden" in attrs else _hiding(style, self.stack[-1][1] if self.stack else "")
         element = None
         if reason and not self._open_hidden():
@@ -170,7 +175,7 @@ def extract(html: str) -> ExtractedPage:
         if element is not None:
             element.end = parser.length
     text = "".join(parser.parts)
-    hidden = [h for h in parser.hidden if text[h.start:h.end].strip() or h.links]
+    hidden = [h for h in parser.hidden if text[h.start : h.end].strip() or h.links]
     for h in hidden:  # report the text itself, not the spaces and line breaks around it
         while h.start < h.end and text[h.start].isspace():
             h.start += 1

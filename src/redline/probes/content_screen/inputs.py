@@ -60,8 +60,7 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def documents(path: Path, fmt: str = "auto", field_name: str = "text",
-              text: str | None = None) -> Iterator[Document]:
+def documents(path: Path, fmt: str = "auto", field_name: str = "text", text: str | None = None) -> Iterator[Document]:
     """The documents in a file's text (read from the file unless given); a binary file is an input error."""
     check_format(fmt)
     if text is None:

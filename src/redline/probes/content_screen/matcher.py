@@ -33,11 +33,17 @@ SPACED_REGION = re.compile(
     rf"|{WORD}+(?:{SYMBOL}{{1,3}}{WORD}+)+"  # words joined by symbols: 测试*违禁词, spam_word
     rf"|{CJK}(?:{PUNCT}{CJK}){{2,}}"  # Chinese characters one by one between punctuation, in a word: 演.示.屏
     rf"|(?:{LATIN}+\s{{0,3}})?{CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"  # split by spaces: 测试 违禁词
-    rf"|{LATIN}+\s{{1,3}}{CJK}+|{CJK}+\s{{1,3}}{LATIN}+")  # a Latin part spaced off: abc 禁词
+    rf"|{LATIN}+\s{{1,3}}{CJK}+|{CJK}+\s{{1,3}}{LATIN}+"
+)  # a Latin part spaced off: abc 禁词
 SEPARATORS = re.compile(rf"{SEPARATOR}+")
-SEEDS = (re.compile(SYMBOL), re.compile(rf"{CJK}\s{{1,3}}{CJK}"), re.compile(rf"{CJK}{PUNCT}{CJK}{PUNCT}{CJK}"),
-         re.compile(rf"{LATIN}\s{{1,3}}{CJK}"), re.compile(rf"{CJK}\s{{1,3}}{LATIN}"),
-         re.compile(rf"{SEPARATOR}{WORD}{SEPARATOR}{{1,3}}{WORD}{SEPARATOR}"))  # each starts with a class: fast
+SEEDS = (
+    re.compile(SYMBOL),
+    re.compile(rf"{CJK}\s{{1,3}}{CJK}"),
+    re.compile(rf"{CJK}{PUNCT}{CJK}{PUNCT}{CJK}"),
+    re.compile(rf"{LATIN}\s{{1,3}}{CJK}"),
+    re.compile(rf"{CJK}\s{{1,3}}{LATIN}"),
+    re.compile(rf"{SEPARATOR}{WORD}{SEPARATOR}{{1,3}}{WORD}{SEPARATOR}"),
+)  # each starts with a class: fast
 WINDOW = 64
 MIN_SPACED_TERM = 3
 
@@ -73,8 +79,9 @@ class _Taken:
 def _regions(text: str) -> Iterator[tuple[int, int]]:
     """Spaced regions, searched only in windows around seeds (a full scan of the region pattern is slow);
     regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
-    spans = sorted([(0, WINDOW)] + [(max(0, m.start() - WINDOW), m.end() + WINDOW)
-                                    for seed in SEEDS for m in seed.finditer(text)])
+    spans = sorted(
+        [(0, WINDOW)] + [(max(0, m.start() - WINDOW), m.end() + WINDOW) for seed in SEEDS for m in seed.finditer(text)]
+    )
     windows: list[list[int]] = []
     for start, end in spans:
         if windows and start <= windows[-1][1]:
@@ -84,7 +91,7 @@ def _regions(text: str) -> Iterator[tuple[int, int]]:
     current: tuple[int, int] | None = None
     for start, end in windows:
         for region in SPACED_REGION.finditer(text, max(start, current[1] if current else 0), end):
-            gap = text[current[1]:region.start()] if current else "x"
+            gap = text[current[1] : region.start()] if current else "x"
             if current and len(gap) <= 3 and not any(c.isalnum() for c in gap):
                 current = (current[0], region.end())
                 continue
@@ -130,9 +137,16 @@ class Screen:
         self._regexes = [(compile_user_pattern(t.text, source=terms.source, line=t.line), t) for t in terms.regexes]
         phrases = {f: t for f, t in plain.items() if " " in f.strip()} if separators else {}
         self._phrase_terms = list(phrases.values())
-        self._phrases = re.compile("|".join(
-            f"(?P<p{i}>" + rf"{SEPARATOR}{{1,3}}".join(map(re.escape, form.split())) + ")"
-            for i, form in enumerate(phrases))) if phrases else None
+        self._phrases = (
+            re.compile(
+                "|".join(
+                    f"(?P<p{i}>" + rf"{SEPARATOR}{{1,3}}".join(map(re.escape, form.split())) + ")"
+                    for i, form in enumerate(phrases)
+                )
+            )
+            if phrases
+            else None
+        )
 
     @staticmethod
     def _automaton(forms: list[str]) -> ahocorasick_rs.AhoCorasick | None:

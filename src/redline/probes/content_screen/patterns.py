@@ -58,6 +58,5 @@ def compile_user_pattern(pattern: str, *, source: str, line: int, ignore_case: b
     except re2.error as exc:
         raw = exc.args[0] if exc.args else exc
         message = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        raise InputError(f"bad regular expression '{pattern}': {_reason(message)}",
-                         source=source, line=line) from None
+        raise InputError(f"bad regular expression '{pattern}': {_reason(message)}", source=source, line=line) from None
     return compiled

@@ -38,9 +38,8 @@ def _switch(options: Mapping[str, Any], name: str) -> bool:
 
 
 def _snippet(text: str) -> str:
-    shown = "".join(c if c.isprintable() and c not in "\u200b\u200c\u200d\ufeff" else f"<U+{ord(c):04X}>"
-                    for c in text)
-    return shown if len(shown) <= SNIPPET else shown[:SNIPPET - 1] + "…"
+    shown = "".join(c if c.isprintable() and c not in "\u200b\u200c\u200d\ufeff" else f"<U+{ord(c):04X}>" for c in text)
+    return shown if len(shown) <= SNIPPET else shown[: SNIPPET - 1] + "…"
 
 
 def screen_for(options: Mapping[str, Any]) -> Screen:
@@ -57,11 +56,13 @@ class ContentScreenProbe:
         title="Screen user-facing text for listed terms (after normalisation) and injected spam",
         items=(ITEM_FEATURES, ITEM_PROFILES),
         inputs=("files", "directories"),
-        options={"terms": "term list: text (one a line, [regex] section) or CSV term,category,severity "
-                          "(default: a small neutral demo list)",
-                 "format": "auto, text, html or jsonl (default auto)",
-                 "field": "the field of each JSON line to screen (default text)",
-                 **{name: f"{name} normalisation or detection (default true)" for name in SWITCHES}},
+        options={
+            "terms": "term list: text (one a line, [regex] section) or CSV term,category,severity "
+            "(default: a small neutral demo list)",
+            "format": "auto, text, html or jsonl (default auto)",
+            "field": "the field of each JSON line to screen (default text)",
+            **{name: f"{name} normalisation or detection (default true)" for name in SWITCHES},
+        },
         file_options=("terms",),
     )
 
@@ -82,8 +83,14 @@ class ContentScreenProbe:
             fmt = check_format(str(options.get("format", "auto")))
             decoded = decode(data)
             if decoded.text is None:  # a binary file gives nonsense findings: skipped, whatever the format
-                return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "binary",
-                                  details={"skipped": decoded.reason, "documents": 0, "found": [], "hidden": []})
+                return FileResult(
+                    str(path),
+                    sha,
+                    size,
+                    Verdict.INCONCLUSIVE,
+                    "binary",
+                    details={"skipped": decoded.reason, "documents": 0, "found": [], "hidden": []},
+                )
             docs = list(documents(path, fmt, str(options.get("field", "text")), decoded.text))
         except InputError as exc:  # a bad term list is a user error for the whole run: summarise raises it
             error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
@@ -97,40 +104,88 @@ class ContentScreenProbe:
                 findings.append(finding)
         kind = docs[0].kind if docs else "jsonl"
         verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
-        details = {"documents": len(docs), "found": found,
-                   "hidden": [{"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
-                              for d in docs for h in d.hidden]}
+        details = {
+            "documents": len(docs),
+            "found": found,
+            "hidden": [
+                {"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
+                for d in docs
+                for h in d.hidden
+            ],
+        }
         return FileResult(str(path), sha, size, verdict, kind, findings=tuple(findings), details=details)
 
-    def _document(self, doc: Document, screen: Screen, options: Mapping[str, Any],
-                  sha: str) -> list[tuple[dict[str, Any], ProbeFinding]]:
+    def _document(
+        self, doc: Document, screen: Screen, options: Mapping[str, Any], sha: str
+    ) -> list[tuple[dict[str, Any], ProbeFinding]]:
         out: list[tuple[dict[str, Any], ProbeFinding]] = []
         matches = list(screen.iter_matches(normalise(doc.text, screen.options)))
         for m in matches:
             hidden = next((h for h in doc.hidden if h.start <= m.start and m.end <= h.end), None)
-            params = {"category": m.term.category, "term": m.normalised, "snippet": _snippet(doc.text[m.start:m.end]),
-                      "line": m.term.line, **({"hidden": hidden.reason} if hidden else {})}
-            out.append(self._record(doc, "term", m.start, m.end, m.term.severity, ("content.term.found", params),
-                                    sha, TERM_CLAUSE, normalised=m.normalised, category=m.term.category))
+            params = {
+                "category": m.term.category,
+                "term": m.normalised,
+                "snippet": _snippet(doc.text[m.start : m.end]),
+                "line": m.term.line,
+                **({"hidden": hidden.reason} if hidden else {}),
+            }
+            out.append(
+                self._record(
+                    doc,
+                    "term",
+                    m.start,
+                    m.end,
+                    m.term.severity,
+                    ("content.term.found", params),
+                    sha,
+                    TERM_CLAUSE,
+                    normalised=m.normalised,
+                    category=m.term.category,
+                )
+            )
         for h in doc.hidden:
             has_terms = any(h.start <= m.start and m.end <= h.end for m in matches)
             if has_terms or h.links:
-                said = {"reason": h.reason, "snippet": _snippet(doc.text[h.start:h.end])}
-                words = (("content.hidden.terms", said) if has_terms else
-                         ("content.hidden.links", {**said, "count": len(h.links), "link": h.links[0]}))
-                out.append(self._record(doc, "hidden-text", h.start, h.end, Severity.HIGH if has_terms else
-                                        Severity.MEDIUM, words, sha, SPAM_CLAUSE))
+                said = {"reason": h.reason, "snippet": _snippet(doc.text[h.start : h.end])}
+                words = (
+                    ("content.hidden.terms", said)
+                    if has_terms
+                    else ("content.hidden.links", {**said, "count": len(h.links), "link": h.links[0]})
+                )
+                out.append(
+                    self._record(
+                        doc,
+                        "hidden-text",
+                        h.start,
+                        h.end,
+                        Severity.HIGH if has_terms else Severity.MEDIUM,
+                        words,
+                        sha,
+                        SPAM_CLAUSE,
+                    )
+                )
         if _switch(options, "spam"):
             for s in find_spam(doc.text):
-                said = {"kind": s.kind, "reason": s.reason, "snippet": _snippet(doc.text[s.start:s.end])}
-                out.append(self._record(doc, s.kind, s.start, s.end, Severity.MEDIUM,
-                                        ("content.spam.injected", said), sha, SPAM_CLAUSE))
+                said = {"kind": s.kind, "reason": s.reason, "snippet": _snippet(doc.text[s.start : s.end])}
+                out.append(
+                    self._record(
+                        doc, s.kind, s.start, s.end, Severity.MEDIUM, ("content.spam.injected", said), sha, SPAM_CLAUSE
+                    )
+                )
         return out
 
     @staticmethod
-    def _record(doc: Document, kind: str, start: int, end: int, severity: Severity,
-                words: tuple[str, Mapping[str, object]], sha: str, clause: str,
-                **extra: str) -> tuple[dict[str, Any], ProbeFinding]:
+    def _record(
+        doc: Document,
+        kind: str,
+        start: int,
+        end: int,
+        severity: Severity,
+        words: tuple[str, Mapping[str, object]],
+        sha: str,
+        clause: str,
+        **extra: str,
+    ) -> tuple[dict[str, Any], ProbeFinding]:
         """`words`: the finding's code and parameters."""
         location = f"{doc.where}#{start}-{end}"
         record = {"where": doc.where, "kind": kind, "start": start, "end": end, "severity": severity.value, **extra}
@@ -143,6 +198,9 @@ class ContentScreenProbe:
             if error:
                 raise InputError(error["message"], source=error["source"], line=error["line"], field=error["field"])
         kinds = Counter(str(f["kind"]) for r in results for f in r.details.get("found", []))
-        return {"files": len(results), "verdicts": dict(sorted(Counter(r.verdict.value for r in results).items())),
-                "documents": sum(int(r.details.get("documents", 0)) for r in results),
-                "found": dict(sorted(kinds.items()))}
+        return {
+            "files": len(results),
+            "verdicts": dict(sorted(Counter(r.verdict.value for r in results).items())),
+            "documents": sum(int(r.details.get("documents", 0)) for r in results),
+            "found": dict(sorted(kinds.items())),
+        }

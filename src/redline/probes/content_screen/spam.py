@@ -29,16 +29,22 @@ _PLACES = """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 �
 海口 三亚 拉萨 银川 西宁 乌鲁木齐 呼和浩特"""
 PROVINCES = frozenset(_PLACES.split())
 PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}[省市县区镇州盟旗]")
-SITE_TOKEN = re.compile(r"(?:https?://|www\.)\S+|^[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|info|top|xyz|cc|vip|"
-                        r"site|online|shop|club|io|me|tv|hk|tw)(?:/\S*)?$|[\u4e00-\u9fff]{1,8}(?:网|站|论坛|平台|门户|"
-                        r"在线|导航|官网)$", re.IGNORECASE)
+SITE_TOKEN = re.compile(
+    r"(?:https?://|www\.)\S+|^[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|info|top|xyz|cc|vip|"
+    r"site|online|shop|club|io|me|tv|hk|tw)(?:/\S*)?$|[\u4e00-\u9fff]{1,8}(?:网|站|论坛|平台|门户|"
+    r"在线|导航|官网)$",
+    re.IGNORECASE,
+)
 MIN_STUFFED, MIN_LINK_FARM, MIN_COVER = 10, 8, 0.6
 # Title stuffing: a page's first line made of search phrases for gambling and pornography, so that search
 # engines list the hijacked page under them; a headline about such crime names them once or twice, not in
 # most of three or more comma-joined phrases.
 TITLE_SEPARATOR = re.compile(r"[,，|｜]")
-VICE = re.compile(r"赌|博彩|彩票|百家乐|娱乐城|娱乐场|棋牌|老虎机|六合彩|时时彩|真人视讯|下注|投注|色情|成人|黄色|黄网|"
-                  r"裸|约炮|无码|援交|一夜情|情色|(?<![a-z])(?:av|a片|porn|sex|casino|bet)(?![a-z])", re.IGNORECASE)
+VICE = re.compile(
+    r"赌|博彩|彩票|百家乐|娱乐城|娱乐场|棋牌|老虎机|六合彩|时时彩|真人视讯|下注|投注|色情|成人|黄色|黄网|"
+    r"裸|约炮|无码|援交|一夜情|情色|(?<![a-z])(?:av|a片|porn|sex|casino|bet)(?![a-z])",
+    re.IGNORECASE,
+)
 MIN_TITLE_PHRASES, MIN_TITLE_VICE, TITLE_VICE_SHARE, MAX_PHRASE = 3, 3, 0.6, 40
 SCRIPT_LETTERS, SCRIPT_FOREIGN = 30, 0.2
 
@@ -64,8 +70,12 @@ def _list_token(token: str) -> bool:
 
 def _place_or_site(token: str) -> bool:
     bare = token.strip("()（）[]【】")
-    return bare in PROVINCES or bool(PLACE_SUFFIX.match(bare)) or bool(SITE_TOKEN.search(bare)) or any(
-        bare.startswith(p) and len(bare) - len(p) <= 6 for p in PROVINCES if len(p) >= 2)
+    return (
+        bare in PROVINCES
+        or bool(PLACE_SUFFIX.match(bare))
+        or bool(SITE_TOKEN.search(bare))
+        or any(bare.startswith(p) and len(bare) - len(p) <= 6 for p in PROVINCES if len(p) >= 2)
+    )
 
 
 def _runs(line: str, keep: Callable[[str], bool], tolerate: float = 0.0) -> list[list[re.Match[str]]]:
@@ -90,13 +100,13 @@ def _runs(line: str, keep: Callable[[str], bool], tolerate: float = 0.0) -> list
 
 def _cover(run: list[re.Match[str]], line: str) -> float:
     visible = sum(1 for c in line if not c.isspace())
-    covered = sum(1 for c in line[run[0].start():run[-1].end()] if not c.isspace())
+    covered = sum(1 for c in line[run[0].start() : run[-1].end()] if not c.isspace())
     return covered / max(visible, 1)
 
 
 def _listy(run: list[re.Match[str]], line: str) -> bool:
     """Words joined only by spaces are a list only if long: a headline is not stuffing."""
-    joints = line[run[0].start():run[-1].end()]
+    joints = line[run[0].start() : run[-1].end()]
     separators = len(LIST_SEPARATOR.findall(joints))
     return separators >= (len(run) - 1) * 0.3 or len(run) >= 25
 
@@ -106,8 +116,14 @@ def _line_findings(line: str, offset: int) -> list[SpamFinding]:
     for run in _runs(line, _place_or_site, tolerate=1.0):
         if len(run) >= MIN_LINK_FARM and (_cover(run, line) >= MIN_COVER or len(run) >= 20):
             sample = "、".join(t.group() for t in run[:3])
-            found.append(SpamFinding(offset + run[0].start(), offset + run[-1].end(), "link-farm",
-                                     f"{len(run)} place, site or link names joined by separators ({sample}, ...)"))
+            found.append(
+                SpamFinding(
+                    offset + run[0].start(),
+                    offset + run[-1].end(),
+                    "link-farm",
+                    f"{len(run)} place, site or link names joined by separators ({sample}, ...)",
+                )
+            )
     for run in _runs(line, _list_token, tolerate=0.15):
         if len(run) < MIN_STUFFED or not _listy(run, line):
             continue
@@ -116,8 +132,14 @@ def _line_findings(line: str, offset: int) -> list[SpamFinding]:
             continue
         if _cover(run, line) >= MIN_COVER or len(run) >= 20:
             distinct = len({t.group().lower() for t in run})
-            found.append(SpamFinding(start, end, "keyword-stuffing",
-                                     f"{len(run)} short terms ({distinct} distinct) with no sentence structure"))
+            found.append(
+                SpamFinding(
+                    start,
+                    end,
+                    "keyword-stuffing",
+                    f"{len(run)} short terms ({distinct} distinct) with no sentence structure",
+                )
+            )
     return found
 
 
@@ -131,9 +153,14 @@ def _title_stuffing(lines: list[tuple[int, str]]) -> list[SpamFinding]:
     if vice < MIN_TITLE_VICE or vice < TITLE_VICE_SHARE * len(phrases):
         return []
     start = offset + len(line) - len(line.lstrip())
-    return [SpamFinding(start, offset + len(line.rstrip()), "title-stuffing",
-                        f"a first line of {len(phrases)} comma-joined search phrases, {vice} of them for gambling "
-                        "or pornography")]
+    return [
+        SpamFinding(
+            start,
+            offset + len(line.rstrip()),
+            "title-stuffing",
+            f"a first line of {len(phrases)} comma-joined search phrases, {vice} of them for gambling or pornography",
+        )
+    ]
 
 
 def script_of(c: str) -> str | None:
@@ -164,11 +191,21 @@ def _script_changes(text: str, lines: list[tuple[int, str]]) -> list[SpamFinding
             continue
         main, main_count = rest.most_common(1)[0]
         other, other_count = here.most_common(1)[0]
-        if (main_count >= 0.75 * letters and other != main and here[main] <= SCRIPT_FOREIGN * count
-                and rest[other] < 0.1 * letters):
+        if (
+            main_count >= 0.75 * letters
+            and other != main
+            and here[main] <= SCRIPT_FOREIGN * count
+            and rest[other] < 0.1 * letters
+        ):
             stripped = len(line) - len(line.lstrip())
-            found.append(SpamFinding(offset + stripped, offset + len(line.rstrip()), "script-change",
-                                     f"a block of {other} script ({other_count} letters) in a {main} document"))
+            found.append(
+                SpamFinding(
+                    offset + stripped,
+                    offset + len(line.rstrip()),
+                    "script-change",
+                    f"a block of {other} script ({other_count} letters) in a {main} document",
+                )
+            )
     return found
 
 
@@ -181,6 +218,5 @@ def find_spam(text: str) -> list[SpamFinding]:
         offset += len(line)
     found = [f for offset, line in lines for f in _line_findings(line, offset)]
     found += [f for f in _title_stuffing(lines) if not any(g.start < f.end and f.start < g.end for g in found)]
-    found += [f for f in _script_changes(text, lines)
-              if not any(g.start <= f.start and f.end <= g.end for g in found)]
+    found += [f for f in _script_changes(text, lines) if not any(g.start <= f.start and f.end <= g.end for g in found)]
     return sorted(found, key=lambda f: (f.start, f.end))

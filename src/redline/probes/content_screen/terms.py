@@ -102,8 +102,9 @@ def _parse_csv(text: str, source: str) -> list[Term]:
 def _csv_terms(reader: Reader, source: str) -> list[Term]:
     header = [h.strip().lower() for h in next(reader, [])]
     if "term" not in header:
-        raise InputError("CSV term list needs a header with a 'term' column (term,category,severity)",
-                         source=source, line=1)
+        raise InputError(
+            "CSV term list needs a header with a 'term' column (term,category,severity)", source=source, line=1
+        )
     column = {name: header.index(name) for name in ("term", "category", "severity") if name in header}
     terms: list[Term] = []
     for row in reader:
@@ -113,9 +114,18 @@ def _csv_terms(reader: Reader, source: str) -> list[Term]:
         if not value or value.startswith("#"):
             continue
         is_regex = value.startswith("re:")
-        terms.append(_checked(Term(value[3:] if is_regex else value, cell.get("category", "").strip()
-                                   or DEFAULT_CATEGORY, _severity(cell.get("severity", ""), source, number),
-                                   number, is_regex), source))
+        terms.append(
+            _checked(
+                Term(
+                    value[3:] if is_regex else value,
+                    cell.get("category", "").strip() or DEFAULT_CATEGORY,
+                    _severity(cell.get("severity", ""), source, number),
+                    number,
+                    is_regex,
+                ),
+                source,
+            )
+        )
     return terms
 
 

@@ -65,8 +65,12 @@ class Gap:
         return [day_name(d) for d in range(first, last + 1)]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"from": iso(self.start_hour * 3600), "to": iso(self.end_hour * 3600 - 1), "hours": self.hours,
-                "empty_days": self.empty_days()}
+        return {
+            "from": iso(self.start_hour * 3600),
+            "to": iso(self.end_hour * 3600 - 1),
+            "hours": self.hours,
+            "empty_days": self.empty_days(),
+        }
 
 
 def gaps(hours: dict[int, int], gap_hours: int) -> list[Gap]:
@@ -83,28 +87,39 @@ def file_findings(part: Partial, location: str, sha: str, state_truncated: str) 
     """What one file shows by itself: unreadable parts, unparsed lines, its clock going backwards."""
     found: list[ProbeFinding] = []
 
-    def add(item: str, severity: Severity, code: str, params: dict[str, object],
-            clause: str = SA2018_CLAUSE) -> None:
+    def add(item: str, severity: Severity, code: str, params: dict[str, object], clause: str = SA2018_CLAUSE) -> None:
         found.append(ProbeFinding.coded(item, severity, location, code, params, sha, clause))
 
     binary = {"binary": part.binary_lines} if part.binary_lines else {}
     if state_truncated:
-        add(ITEM_RETENTION, Severity.MEDIUM, "log.file.truncated", {"reason": state_truncated, "lines": part.lines},
-            "")
+        add(ITEM_RETENTION, Severity.MEDIUM, "log.file.truncated", {"reason": state_truncated, "lines": part.lines}, "")
     if part.lines == 0:
         add(ITEM_FIELDS, Severity.LOW, "log.file.empty", {})
     elif part.parsed == 0:
         add(ITEM_FIELDS, Severity.MEDIUM, "log.file.unparsable", {"lines": part.lines, **binary})
     if part.unparsed and part.parsed:
         share = 100 * part.unparsed / max(part.lines, 1)
-        add(ITEM_FIELDS, Severity.MEDIUM if share >= 1 else Severity.LOW, "log.lines.unparsed",
-            {"unparsed": part.unparsed, "share": f"{share:.2f}", "formats": "/".join(part.formats) or "detected",
-             "examples": " | ".join(part.unparsed_examples), **binary})
+        add(
+            ITEM_FIELDS,
+            Severity.MEDIUM if share >= 1 else Severity.LOW,
+            "log.lines.unparsed",
+            {
+                "unparsed": part.unparsed,
+                "share": f"{share:.2f}",
+                "formats": "/".join(part.formats) or "detected",
+                "examples": " | ".join(part.unparsed_examples),
+                **binary,
+            },
+        )
     if part.long_lines:
         add(ITEM_FIELDS, Severity.LOW, "log.lines.too_long", {"count": part.long_lines})
     if part.backwards:
-        add(ITEM_FIELDS, Severity.MEDIUM, "log.clock.backwards", {
-            "count": part.backwards, "seconds": part.backwards_max, "examples": "; ".join(part.backwards_examples)})
+        add(
+            ITEM_FIELDS,
+            Severity.MEDIUM,
+            "log.clock.backwards",
+            {"count": part.backwards, "seconds": part.backwards_max, "examples": "; ".join(part.backwards_examples)},
+        )
     return found
 
 
@@ -125,26 +140,56 @@ def run_findings(part: Partial, evidence: str, settings: dict[str, Any]) -> tupl
     for gap in run_gaps[:MAX_GAP_FINDINGS]:
         days = gap.empty_days()
         day_params = {"first_day": days[0], "last_day": days[-1], "days": len(days)} if days else {}
-        add(ITEM_RETENTION, Severity.HIGH if days else Severity.MEDIUM, "log.retention.gap",
-            {"hours": gap.hours, "start": iso(gap.start_hour * 3600), "end": iso(gap.end_hour * 3600 - 1),
-             **day_params}, csl)
+        add(
+            ITEM_RETENTION,
+            Severity.HIGH if days else Severity.MEDIUM,
+            "log.retention.gap",
+            {
+                "hours": gap.hours,
+                "start": iso(gap.start_hour * 3600),
+                "end": iso(gap.end_hour * 3600 - 1),
+                **day_params,
+            },
+            csl,
+        )
     if len(run_gaps) > MAX_GAP_FINDINGS:
-        add(ITEM_RETENTION, Severity.MEDIUM, "log.retention.more_gaps", {"count": len(run_gaps) - MAX_GAP_FINDINGS},
-            csl)
+        add(
+            ITEM_RETENTION, Severity.MEDIUM, "log.retention.more_gaps", {"count": len(run_gaps) - MAX_GAP_FINDINGS}, csl
+        )
     months = int(settings["months"])
     needed = months_back(assessment, months)
     if part.earliest > local_midnight(needed):
         short = (part.earliest - local_midnight(needed)) / 86400
-        add(ITEM_RETENTION, Severity.HIGH, "log.retention.short", {
-            "earliest": iso(part.earliest), "months": months, "assessed": assessment, "needed": needed,
-            "days": f"{short:.1f}"}, csl)
+        add(
+            ITEM_RETENTION,
+            Severity.HIGH,
+            "log.retention.short",
+            {
+                "earliest": iso(part.earliest),
+                "months": months,
+                "assessed": assessment,
+                "needed": needed,
+                "days": f"{short:.1f}",
+            },
+            csl,
+        )
     stale = (local_midnight(assessment) - part.latest) / 86400
     if stale > 1:
-        add(ITEM_RETENTION, Severity.MEDIUM, "log.retention.stale",
-            {"latest": iso(part.latest), "days": f"{stale:.1f}", "assessed": assessment}, csl)
+        add(
+            ITEM_RETENTION,
+            Severity.MEDIUM,
+            "log.retention.stale",
+            {"latest": iso(part.latest), "days": f"{stale:.1f}", "assessed": assessment},
+            csl,
+        )
     if part.future:
-        add(ITEM_FIELDS, Severity.MEDIUM, "log.clock.future", {
-            "count": part.future, "assessed": assessment, "latest": iso(part.future_latest or 0)}, SA2018_CLAUSE)
+        add(
+            ITEM_FIELDS,
+            Severity.MEDIUM,
+            "log.clock.future",
+            {"count": part.future, "assessed": assessment, "latest": iso(part.future_latest or 0)},
+            SA2018_CLAUSE,
+        )
     zones = {zone: count for zone, count in part.zones.items() if zone != "epoch"}
     if len(zones) > 1:
         listed = ", ".join(f"{zone} ({count})" for zone, count in sorted(zones.items(), key=lambda z: -z[1]))
@@ -157,17 +202,36 @@ def _field_findings(part: Partial, settings: dict[str, Any], add: Any) -> None:
     for role in REQUIRED:
         title = ROLE_TITLES[role]
         if role not in part.present:
-            add(ITEM_FIELDS, Severity.HIGH, "log.field.missing", {"title": title, "hint": _HINTS.get(role, "")},
-                SA2018_CLAUSE)
+            add(
+                ITEM_FIELDS,
+                Severity.HIGH,
+                "log.field.missing",
+                {"title": title, "hint": _HINTS.get(role, "")},
+                SA2018_CLAUSE,
+            )
             continue
         percent = 100 * part.filled.get(role, 0) / max(part.parsed, 1)
         if part.parsed and part.filled.get(role, 0) == 0:
-            add(ITEM_FIELDS, Severity.HIGH, "log.field.empty",
-                {"title": title, "field": part.present[role], "records": part.parsed}, SA2018_CLAUSE)
+            add(
+                ITEM_FIELDS,
+                Severity.HIGH,
+                "log.field.empty",
+                {"title": title, "field": part.present[role], "records": part.parsed},
+                SA2018_CLAUSE,
+            )
         elif part.parsed and percent < minimum:
-            add(ITEM_FIELDS, Severity.MEDIUM, "log.field.sparse", {
-                "title": title, "field": part.present[role], "percent": f"{percent:.1f}",
-                "examples": ", ".join(part.examples.get(role, []))}, SA2018_CLAUSE)
+            add(
+                ITEM_FIELDS,
+                Severity.MEDIUM,
+                "log.field.sparse",
+                {
+                    "title": title,
+                    "field": part.present[role],
+                    "percent": f"{percent:.1f}",
+                    "examples": ", ".join(part.examples.get(role, [])),
+                },
+                SA2018_CLAUSE,
+            )
 
 
 def field_table(part: Partial) -> dict[str, Any]:
@@ -176,7 +240,12 @@ def field_table(part: Partial) -> dict[str, Any]:
     for role, title in ROLE_TITLES.items():
         source = part.present.get(role)
         filled = part.filled.get(role, 0)
-        table[role] = {"title": title, "required": role in REQUIRED, "field": source, "filled": filled,
-                       "percent": round(100 * filled / part.parsed, 2) if source and part.parsed else 0.0,
-                       "examples": part.examples.get(role, [])}
+        table[role] = {
+            "title": title,
+            "required": role in REQUIRED,
+            "field": source,
+            "filled": filled,
+            "percent": round(100 * filled / part.parsed, 2) if source and part.parsed else 0.0,
+            "examples": part.examples.get(role, []),
+        }
     return table

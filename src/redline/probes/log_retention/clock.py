@@ -18,7 +18,7 @@ _NAIVE_OFFSET = 8 * 3600  # a timestamp without a zone is read as China Standard
 
 
 def offset_seconds(zone: str) -> int:
-    """"+0800", "+08:00", "Z" -> seconds east of UTC."""
+    """ "+0800", "+08:00", "Z" -> seconds east of UTC."""
     if zone in ("Z", EPOCH):
         return 0
     if zone == NAIVE:
@@ -86,8 +86,9 @@ class Clock:
         hour = self._iso_hours.get(key)
         if hour is None:
             try:
-                moment = dt.datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)),
-                                     int(match.group(4)), tzinfo=dt.UTC)
+                moment = dt.datetime(
+                    int(match.group(1)), int(match.group(2)), int(match.group(3)), int(match.group(4)), tzinfo=dt.UTC
+                )
             except ValueError:
                 return None
             hour = int(moment.timestamp()) - offset_seconds(zone)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from redline.errors import InputError
 
-COMBINED_DIRECTIVE = ("log_format combined '$remote_addr - $remote_user [$time_local] "
-                      "\"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"';")
+COMBINED_DIRECTIVE = (
+    "log_format combined '$remote_addr - $remote_user [$time_local] "
+    '"$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"\';'
+)
 FORMAT_NAMES = ("auto", "combined", "nginx", "json", "csv")
 
 _VARIABLE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
@@ -47,7 +49,7 @@ class Template:
             if kind == "lit":
                 pieces.append(re.escape(value.encode()))
                 continue
-            following = next((v for k, v in self.parts[index + 1:] if k == "lit" and v), "")
+            following = next((v for k, v in self.parts[index + 1 :] if k == "lit" and v), "")
             stop = re.escape(following[0].encode()) if following else b""
             body = _KNOWN.get(value, rb"[^" + stop + rb"\n]*" if stop else rb"[^\n]*")
             if value in capture and value not in taken:
@@ -67,7 +69,7 @@ def parse_directive(text: str) -> Template:
     body = text.strip()
     name = "custom"
     if body.startswith("log_format"):
-        head = body[len("log_format"):].split(None, 1)
+        head = body[len("log_format") :].split(None, 1)
         if len(head) < 2:
             raise InputError("log_format directive has no format strings", field="log_format")
         name, body = head[0], head[1]
@@ -76,12 +78,12 @@ def parse_directive(text: str) -> Template:
     fmt = "".join(strings) if strings else body.rstrip(";").strip()
     if not fmt:
         raise InputError("log_format directive is empty", field="log_format")
-    fmt = fmt.replace("\\\"", "\"").replace("\\'", "'")
+    fmt = fmt.replace('\\"', '"').replace("\\'", "'")
     parts: list[tuple[str, str]] = []
     position = 0
     for match in _VARIABLE.finditer(fmt):
         if match.start() > position:
-            parts.append(("lit", fmt[position:match.start()]))
+            parts.append(("lit", fmt[position : match.start()]))
         parts.append(("var", match.group(1) or match.group(2)))
         position = match.end()
     if position < len(fmt):

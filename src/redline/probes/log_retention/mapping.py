@@ -21,8 +21,16 @@ from redline.errors import InputError
 from redline.yamldoc import parse_yaml, read_text_file
 
 # Roles in report order; the ones Art. 5(3) names are REQUIRED (destination port is recorded, not required).
-ROLES = ("account", "time", "operation", "source_address", "source_port", "destination_address",
-         "destination_port", "device")
+ROLES = (
+    "account",
+    "time",
+    "operation",
+    "source_address",
+    "source_port",
+    "destination_address",
+    "destination_port",
+    "device",
+)
 REQUIRED = ("account", "time", "operation", "source_address", "source_port", "destination_address", "device")
 ROLE_TITLES = {
     "account": "user account (用户账号)",
@@ -42,8 +50,19 @@ DEFAULTS: dict[str, tuple[str, ...]] = {
     "source_port": ("remote_port", "client_port", "src_port", "source_port", "sport"),
     "destination_address": ("server_addr", "dst_ip", "dest_ip", "destination_ip", "server_ip", "dst_addr"),
     "destination_port": ("server_port", "dst_port", "dest_port", "destination_port", "dport"),
-    "device": ("device_id", "http_x_device_id", "deviceid", "device", "imei", "mac", "oaid", "idfa", "android_id",
-               "hardware_id", "client_hardware"),
+    "device": (
+        "device_id",
+        "http_x_device_id",
+        "deviceid",
+        "device",
+        "imei",
+        "mac",
+        "oaid",
+        "idfa",
+        "android_id",
+        "hardware_id",
+        "client_hardware",
+    ),
 }
 
 

@@ -80,8 +80,9 @@ class NativeScan:
 
     def feed(self, chunk: bytes, part: Partial) -> None:
         wanted = any(len(part.examples.get(role, ())) < MAX_EXAMPLES for role in self.index)
-        rows, unparsed = self.scanner.feed(chunk, EXAMPLE_ROWS if wanted else 0,
-                                           MAX_EXAMPLES - len(part.unparsed_examples))
+        rows, unparsed = self.scanner.feed(
+            chunk, EXAMPLE_ROWS if wanted else 0, MAX_EXAMPLES - len(part.unparsed_examples)
+        )
         for line in unparsed:
             part.unparsed_example(masked_line(line))
         if rows:
@@ -89,8 +90,17 @@ class NativeScan:
 
     def finish(self, part: Partial) -> None:
         totals = self.scanner.result()
-        for name in ("lines", "parsed", "blank", "unparsed", "long_lines", "binary_lines", "no_time", "backwards",
-                     "future"):
+        for name in (
+            "lines",
+            "parsed",
+            "blank",
+            "unparsed",
+            "long_lines",
+            "binary_lines",
+            "no_time",
+            "backwards",
+            "future",
+        ):
             setattr(part, name, getattr(part, name) + totals[name])
         filled: list[int] = totals["filled"]
         for role, at in self.index.items():
@@ -98,8 +108,12 @@ class NativeScan:
         part.backwards_max = max(part.backwards_max, totals["backwards_max"])
         part.backwards_examples += [f"{iso(at)} after {iso(high)}" for at, high in totals["backwards_examples"]]
         if totals["first"] is not None:
-            part.first, part.earliest, part.latest, part.high = (totals["first"], totals["earliest"],
-                                                                 totals["latest"], totals["high"])
+            part.first, part.earliest, part.latest, part.high = (
+                totals["first"],
+                totals["earliest"],
+                totals["latest"],
+                totals["high"],
+            )
         part.hours.update(totals["hours"])
         part.zones.update(totals["zones"])
         if totals["future_latest"] is not None:

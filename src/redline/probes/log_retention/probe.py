@@ -51,14 +51,24 @@ class Settings:
         day = str(options.get("assessment_date") or dt.date.today().isoformat())
         try:
             dt.date.fromisoformat(day)
-            numbers = {name: int(options.get(name, default)) for name, default in
-                       (("gap_hours", 6), ("months", 6), ("workers", 0))}
+            numbers = {
+                name: int(options.get(name, default))
+                for name, default in (("gap_hours", 6), ("months", 6), ("workers", 0))
+            }
             min_filled = float(options.get("min_filled", 95.0))
         except ValueError as exc:
             raise InputError(f"bad option value: {exc}", field="--option") from None
-        return cls(fmt, str(options.get("log_format") or ""), str(options.get("mapping") or ""), day,
-                   numbers["gap_hours"], numbers["months"], min_filled, str(options.get("glob") or ""),
-                   numbers["workers"])
+        return cls(
+            fmt,
+            str(options.get("log_format") or ""),
+            str(options.get("mapping") or ""),
+            day,
+            numbers["gap_hours"],
+            numbers["months"],
+            min_filled,
+            str(options.get("glob") or ""),
+            numbers["workers"],
+        )
 
 
 def _digest(path: Path) -> str:
@@ -73,7 +83,7 @@ def _sample(path: Path) -> list[bytes]:
         first = next(stream, b"")
     finally:
         stream.close()
-    return first[:1 << 20].split(b"\n")[:SAMPLE_LINES]
+    return first[: 1 << 20].split(b"\n")[:SAMPLE_LINES]
 
 
 def make_plan(path: Path, settings: Settings) -> Plan:
@@ -129,8 +139,13 @@ def scan_file(path: Path, plan: Plan, workers: int) -> tuple[Partial, reader.Rea
     the runner's own workers already use the cores)."""
     size = path.stat().st_size
     workers = workers or os.cpu_count() or 1
-    if (plan.kind != "regex" or workers < 2 or size < PARALLEL_MIN or multiprocessing.parent_process() is not None
-            or reader.compression_of(path) != "none"):
+    if (
+        plan.kind != "regex"
+        or workers < 2
+        or size < PARALLEL_MIN
+        or multiprocessing.parent_process() is not None
+        or reader.compression_of(path) != "none"
+    ):
         return scan_range(path, plan)
     points = reader.split_points(path, workers * 2)  # the same ranges on both paths: the same merged result
     ranges = [(path, plan, a, b) for a, b in itertools.pairwise(points)]
@@ -155,7 +170,7 @@ class LogRetentionProbe:
             "format": "auto (default), combined, nginx (with log_format), json (JSON lines) or csv (with header)",
             "log_format": "an nginx log_format directive, or a file holding one",
             "mapping": "YAML file naming the fields for account, time, operation, source/destination address and "
-                       "port, device",
+            "port, device",
             "assessment_date": "YYYY-MM-DD (default today): six months are counted back from it",
             "gap_hours": "report runs of more than this many hours without records (default 6)",
             "months": "required retention in months (default 6)",
@@ -177,10 +192,17 @@ class LogRetentionProbe:
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         settings = Settings.from_options(options)
         size = path.stat().st_size
-        if settings.glob and not (fnmatch.fnmatch(path.name, settings.glob)
-                                  or fnmatch.fnmatch(str(path), settings.glob)):
-            return FileResult(str(path), "", size, Verdict.INCONCLUSIVE, "skipped",
-                              details={"skipped": f"does not match glob {settings.glob}"})
+        if settings.glob and not (
+            fnmatch.fnmatch(path.name, settings.glob) or fnmatch.fnmatch(str(path), settings.glob)
+        ):
+            return FileResult(
+                str(path),
+                "",
+                size,
+                Verdict.INCONCLUSIVE,
+                "skipped",
+                details={"skipped": f"does not match glob {settings.glob}"},
+            )
         with ThreadPoolExecutor(max_workers=1) as hashing:  # hashlib releases the GIL: the digest runs beside the scan
             digest = hashing.submit(_digest, path)
             plan = make_plan(path, settings)
@@ -196,8 +218,14 @@ class LogRetentionProbe:
             verdict = Verdict.NON_COMPLIANT
         else:
             verdict = Verdict.COMPLIANT
-        details = {"format": plan.name, "compression": state.compression, "fields": plan.roles,
-                   "decoded_bytes": state.decoded_bytes, "stats": part.to_dict(), "settings": asdict(settings)}
+        details = {
+            "format": plan.name,
+            "compression": state.compression,
+            "fields": plan.roles,
+            "decoded_bytes": state.decoded_bytes,
+            "stats": part.to_dict(),
+            "settings": asdict(settings),
+        }
         return FileResult(str(path), sha, size, verdict, plan.name, (state.compression,), tuple(findings), details)
 
     def summarise(self, results: list[FileResult]) -> dict[str, Any]:
@@ -212,15 +240,26 @@ class LogRetentionProbe:
         findings, run_gaps = checks.run_findings(total, evidence, settings) if counted else ([], [])
         days = _days(total.hours)
         return {
-            "files": len(results), "files_counted": len(counted), "verdicts": dict(sorted(verdicts.items())),
+            "files": len(results),
+            "files_counted": len(counted),
+            "verdicts": dict(sorted(verdicts.items())),
             "findings": findings,
-            "totals": {"lines": total.lines, "records": total.parsed, "unparsed": total.unparsed,
-                       "blank": total.blank, "long_lines": total.long_lines, "binary_lines": total.binary_lines,
-                       "no_time": total.no_time, "truncated_files": total.truncated},
-            "formats": dict(total.formats), "fields": checks.field_table(total),
+            "totals": {
+                "lines": total.lines,
+                "records": total.parsed,
+                "unparsed": total.unparsed,
+                "blank": total.blank,
+                "long_lines": total.long_lines,
+                "binary_lines": total.binary_lines,
+                "no_time": total.no_time,
+                "truncated_files": total.truncated,
+            },
+            "formats": dict(total.formats),
+            "fields": checks.field_table(total),
             "earliest": iso(total.earliest) if total.earliest is not None else None,
             "latest": iso(total.latest) if total.latest is not None else None,
-            "assessment_date": settings["assessment_date"], "zones": dict(total.zones),
+            "assessment_date": settings["assessment_date"],
+            "zones": dict(total.zones),
             "records_per_day": {checks.day_name(day): count for day, count in sorted(days.items())},
             "gaps": [gap.as_dict() for gap in run_gaps],
             "records_per_hour": {str(hour): count for hour, count in sorted(total.hours.items()) if count > 0},

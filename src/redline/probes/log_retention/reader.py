@@ -125,7 +125,7 @@ def _lines(blocks: Iterator[bytes], state: ReadState) -> Iterator[bytes]:
             cut = block.find(b"\n")
             if cut < 0:
                 continue
-            block = block[cut + 1:]
+            block = block[cut + 1 :]
             skipping = False
         cut = block.rfind(b"\n")
         if cut < 0:
@@ -134,8 +134,8 @@ def _lines(blocks: Iterator[bytes], state: ReadState) -> Iterator[bytes]:
                 state.long_lines += 1
                 carry, skipping = b"", True
             continue
-        chunk = carry + block[:cut + 1] if carry else block[:cut + 1]
-        carry = block[cut + 1:]
+        chunk = carry + block[: cut + 1] if carry else block[: cut + 1]
+        carry = block[cut + 1 :]
         yield chunk
     if carry and not skipping:
         yield carry

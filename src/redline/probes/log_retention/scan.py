@@ -51,8 +51,9 @@ class Scanner:
             self.regex = plan.template.compile(self.fields)
         self.index = {role: self.fields.index(name) for role, name in plan.roles.items()}
         self.header_seen = plan.kind != "csv"
-        self.csv_columns: list[int | None] = [plan.header.index(n) if n in plan.header else None
-                                              for n in self.fields] if plan.header else []
+        self.csv_columns: list[int | None] = (
+            [plan.header.index(n) if n in plan.header else None for n in self.fields] if plan.header else []
+        )
 
     def feed(self, chunk: bytes, part: Partial) -> None:
         if self.plan.kind == "regex":

@@ -52,7 +52,7 @@ def _generic(value: str) -> str:
 
 def masked_line(raw: bytes) -> str:
     """An unparsed line for the report: truncated, addresses, e-mail and long numbers masked."""
-    text = raw[:EXAMPLE_CHARS * 2].decode("utf-8", "replace")
+    text = raw[: EXAMPLE_CHARS * 2].decode("utf-8", "replace")
     text = "".join(c if c.isprintable() else "?" for c in text)
     text = _EMAIL.sub("***@***", text)
     text = _IPV4.sub(r"\1.\2.x.x", text)

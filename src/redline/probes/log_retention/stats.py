@@ -63,11 +63,24 @@ class Partial:
 
     def merge(self, other: Partial, ordered: bool) -> None:
         """Add `other`; `ordered` when it directly follows this one in the same file (clock order checked)."""
-        if ordered and self.high is not None and other.first is not None \
-                and other.first < self.high - BACKWARDS_TOLERANCE:
+        if (
+            ordered
+            and self.high is not None
+            and other.first is not None
+            and other.first < self.high - BACKWARDS_TOLERANCE
+        ):
             self.went_back(other.first, f"{self.high - other.first} s back at a range boundary")
-        for name in ("lines", "parsed", "blank", "unparsed", "long_lines", "binary_lines", "no_time", "backwards",
-                     "future"):
+        for name in (
+            "lines",
+            "parsed",
+            "blank",
+            "unparsed",
+            "long_lines",
+            "binary_lines",
+            "no_time",
+            "backwards",
+            "future",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.backwards_max = max(self.backwards_max, other.backwards_max)
         self.present.update(other.present)
@@ -91,22 +104,52 @@ class Partial:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "lines": self.lines, "parsed": self.parsed, "blank": self.blank, "unparsed": self.unparsed,
-            "long_lines": self.long_lines, "binary_lines": self.binary_lines, "no_time": self.no_time,
-            "present": dict(self.present), "filled": dict(self.filled), "examples": self.examples,
-            "unparsed_examples": self.unparsed_examples, "earliest": self.earliest, "latest": self.latest,
-            "first": self.first, "high": self.high,
+            "lines": self.lines,
+            "parsed": self.parsed,
+            "blank": self.blank,
+            "unparsed": self.unparsed,
+            "long_lines": self.long_lines,
+            "binary_lines": self.binary_lines,
+            "no_time": self.no_time,
+            "present": dict(self.present),
+            "filled": dict(self.filled),
+            "examples": self.examples,
+            "unparsed_examples": self.unparsed_examples,
+            "earliest": self.earliest,
+            "latest": self.latest,
+            "first": self.first,
+            "high": self.high,
             "hours": {str(hour): count for hour, count in sorted(self.hours.items())},
-            "zones": dict(self.zones), "backwards": self.backwards, "backwards_max": self.backwards_max,
-            "backwards_examples": self.backwards_examples, "future": self.future,
-            "future_latest": self.future_latest, "formats": dict(self.formats), "truncated": self.truncated,
+            "zones": dict(self.zones),
+            "backwards": self.backwards,
+            "backwards_max": self.backwards_max,
+            "backwards_examples": self.backwards_examples,
+            "future": self.future,
+            "future_latest": self.future_latest,
+            "formats": dict(self.formats),
+            "truncated": self.truncated,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Partial:
         part = cls()
-        for name in ("lines", "parsed", "blank", "unparsed", "long_lines", "binary_lines", "no_time", "earliest",
-                     "latest", "first", "high", "backwards", "backwards_max", "future", "future_latest"):
+        for name in (
+            "lines",
+            "parsed",
+            "blank",
+            "unparsed",
+            "long_lines",
+            "binary_lines",
+            "no_time",
+            "earliest",
+            "latest",
+            "first",
+            "high",
+            "backwards",
+            "backwards_max",
+            "future",
+            "future_latest",
+        ):
             setattr(part, name, data.get(name, getattr(part, name)))
         part.present = dict(data.get("present", {}))
         part.filled = Counter(data.get("filled", {}))

@@ -37,6 +37,8 @@ _HASH_SLOTS = threading.BoundedSemaphore(HASH_SLOTS)
 def _dummy_hash() -> str:
     """A hash to verify against for unknown users, so both paths take the same time."""
     return _hasher.hash("redline-timing-equaliser")
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,63}$")
 
 
@@ -58,10 +60,13 @@ def _check_placement(ctx: Context, new: NewUser, org: Organisation | None) -> No
     if new.role in REGULATOR_ROLES:
         code = new.jurisdiction or ""
         valid = code == jurisdiction.NATIONAL or (
-            ctx.book.divisions.get(code) is not None and jurisdiction.level(code) != "county")
+            ctx.book.divisions.get(code) is not None and jurisdiction.level(code) != "county"
+        )
         if not valid:
-            raise InputError("a regulator needs a jurisdiction: 100000 (national) or a province or "
-                             "prefecture code", field="jurisdiction")
+            raise InputError(
+                "a regulator needs a jurisdiction: 100000 (national) or a province or prefecture code",
+                field="jurisdiction",
+            )
     elif new.jurisdiction:
         raise InputError("only regulators hold a jurisdiction", field="jurisdiction")
     if new.role in PROVIDER_ROLES and (org is None or org.kind != "provider"):
@@ -81,14 +86,29 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system", *, password_h
         _check_placement(ctx, new, org)
         if uow.session.scalar(select(User.id).where(User.username == new.username)):
             raise InputError(f"username '{new.username}' is taken", field="username")
-        user = User(username=new.username, display_name=new.display_name or new.username,
-                    password_hash=password_hash or _hasher.hash(new.password), role=new.role.value,
-                    organisation_id=new.organisation_id, jurisdiction=new.jurisdiction)
+        user = User(
+            username=new.username,
+            display_name=new.display_name or new.username,
+            password_hash=password_hash or _hasher.hash(new.password),
+            role=new.role.value,
+            organisation_id=new.organisation_id,
+            jurisdiction=new.jurisdiction,
+        )
         uow.session.add(user)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), actor, "user.create", f"user:{user.id}",
-                     {"username": user.username, "role": user.role, "jurisdiction": user.jurisdiction,
-                      "organisation_id": user.organisation_id})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            actor,
+            "user.create",
+            f"user:{user.id}",
+            {
+                "username": user.username,
+                "role": user.role,
+                "jurisdiction": user.jurisdiction,
+                "organisation_id": user.organisation_id,
+            },
+        )
         uow.commit()
         return user.id
 
@@ -132,8 +152,13 @@ def login(ctx: Context, username: str, password: str, client_ip: str | None = No
         if not locked:
             user.failed_logins, user.locked_until = 0, None
         token = secrets.token_urlsafe(32)
-        uow.session.add(WebSession(token_hash=token_digest(token), user_id=user.id,
-                                   expires_at=now + dt.timedelta(hours=ctx.settings.session_hours)))
+        uow.session.add(
+            WebSession(
+                token_hash=token_digest(token),
+                user_id=user.id,
+                expires_at=now + dt.timedelta(hours=ctx.settings.session_hours),
+            )
+        )
         audit.append(uow.session, now, user.username, "user.login", f"user:{user.id}", {})
         uow.commit()
         return token, Principal.of(user)
@@ -186,8 +211,10 @@ class AccountRow:
 def list_accounts(ctx: Context) -> list[AccountRow]:
     """Every account, oldest first (the operator's terminal: `redline users list`)."""
     with ctx.reader() as uow:
-        return [AccountRow(u.id, u.username, u.role, u.organisation.name if u.organisation else "",
-                           u.jurisdiction or "") for u in uow.session.scalars(select(User).order_by(User.id))]
+        return [
+            AccountRow(u.id, u.username, u.role, u.organisation.name if u.organisation else "", u.jurisdiction or "")
+            for u in uow.session.scalars(select(User).order_by(User.id))
+        ]
 
 
 def any_account(ctx: Context) -> bool:
@@ -267,12 +294,23 @@ def create_api_token(ctx: Context, p: Principal, name: str, days: int | None = N
     now = ctx.now()
     expires = now + lifetime
     with ctx.uow() as uow:
-        row = ApiToken(user_id=p.user_id, name=(name or "api")[:100], token_hash=token_digest(token),
-                       created_at=now, expires_at=expires)
+        row = ApiToken(
+            user_id=p.user_id,
+            name=(name or "api")[:100],
+            token_hash=token_digest(token),
+            created_at=now,
+            expires_at=expires,
+        )
         uow.session.add(row)
         uow.session.flush()
-        audit.append(uow.session, now, p.username, "token.create", f"token:{row.id}",
-                     {"name": row.name, "expires_at": expires.isoformat()})
+        audit.append(
+            uow.session,
+            now,
+            p.username,
+            "token.create",
+            f"token:{row.id}",
+            {"name": row.name, "expires_at": expires.isoformat()},
+        )
         uow.commit()
     return token
 
@@ -284,8 +322,10 @@ def list_api_tokens(ctx: Context, p: Principal | None = None) -> list[TokenInfo]
         if p is not None:
             query = query.where(ApiToken.user_id == p.user_id)
         rows = uow.session.execute(query.order_by(ApiToken.id.desc())).all()
-        return [TokenInfo(t.id, username, t.name, _aware(t.created_at),
-                          _aware(t.expires_at or t.created_at), t.revoked_at) for t, username in rows]
+        return [
+            TokenInfo(t.id, username, t.name, _aware(t.created_at), _aware(t.expires_at or t.created_at), t.revoked_at)
+            for t, username in rows
+        ]
 
 
 def revoke_api_token(ctx: Context, p: Principal | None, token_id: int, actor: str | None = None) -> None:
@@ -297,8 +337,14 @@ def revoke_api_token(ctx: Context, p: Principal | None, token_id: int, actor: st
             raise NotFoundError(f"no token {token_id}", field="token")
         if row.revoked_at is None:
             row.revoked_at = ctx.now()
-            audit.append(uow.session, ctx.now(), actor or (p.username if p else "cli"), "token.revoke",
-                         f"token:{row.id}", {"user_id": row.user_id})
+            audit.append(
+                uow.session,
+                ctx.now(),
+                actor or (p.username if p else "cli"),
+                "token.revoke",
+                f"token:{row.id}",
+                {"user_id": row.user_id},
+            )
             uow.commit()
 
 

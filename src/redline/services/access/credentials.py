@@ -19,8 +19,16 @@ from redline.store.locking import get_for_update
 from redline.store.models import ApiToken, User, WebSession
 
 
-def change_password(ctx: Context, p: Principal, current: str, new: str, *, keep_session: str | None = None,
-                    revoke_tokens: bool = False, client_ip: str | None = None) -> int:
+def change_password(
+    ctx: Context,
+    p: Principal,
+    current: str,
+    new: str,
+    *,
+    keep_session: str | None = None,
+    revoke_tokens: bool = False,
+    client_ip: str | None = None,
+) -> int:
     """Set a new password; every session but `keep_session` (a session token) ends. Returns how many
     sessions and tokens ended. A wrong current password counts as a failed login of the address."""
     accounts.check_password_policy(new, p.username)
@@ -45,8 +53,14 @@ def change_password(ctx: Context, p: Principal, current: str, new: str, *, keep_
         ended = _end_sessions(uow.session, user.id, keep_session)
         if revoke_tokens:
             ended += _revoke_tokens(uow.session, user.id, now)
-        audit.append(uow.session, now, p.username, "user.password_change", f"user:{user.id}",
-                     {"ended": ended, "tokens_revoked": revoke_tokens})
+        audit.append(
+            uow.session,
+            now,
+            p.username,
+            "user.password_change",
+            f"user:{user.id}",
+            {"ended": ended, "tokens_revoked": revoke_tokens},
+        )
         uow.commit()
         return ended
 
@@ -58,8 +72,14 @@ def logout_everywhere(ctx: Context, p: Principal, revoke_tokens: bool = False) -
         ended = _end_sessions(uow.session, p.user_id, None)
         if revoke_tokens:
             ended += _revoke_tokens(uow.session, p.user_id, now)
-        audit.append(uow.session, now, p.username, "user.logout_everywhere", f"user:{p.user_id}",
-                     {"ended": ended, "tokens_revoked": revoke_tokens})
+        audit.append(
+            uow.session,
+            now,
+            p.username,
+            "user.logout_everywhere",
+            f"user:{p.user_id}",
+            {"ended": ended, "tokens_revoked": revoke_tokens},
+        )
         uow.commit()
         return ended
 
@@ -91,8 +111,14 @@ def set_active(ctx: Context, username: str, active: bool, actor: str = "system")
         user = _account(uow.session, username)
         user.is_active = active
         ended = 0 if active else _end_sessions(uow.session, user.id, None) + _revoke_tokens(uow.session, user.id, now)
-        audit.append(uow.session, now, actor, "user.activate" if active else "user.deactivate", f"user:{user.id}",
-                     {"ended": ended})
+        audit.append(
+            uow.session,
+            now,
+            actor,
+            "user.activate" if active else "user.deactivate",
+            f"user:{user.id}",
+            {"ended": ended},
+        )
         uow.commit()
         return ended
 

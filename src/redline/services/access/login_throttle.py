@@ -60,8 +60,7 @@ def check(session: Session, client_ip: str | None, now: dt.datetime) -> None:
     row = session.get(LoginAttempt, address_key(client_ip))
     if row is not None and row.blocked_until is not None and row.blocked_until > now:
         wait = math.ceil((row.blocked_until - now).total_seconds())
-        raise ThrottledError(f"too many failed logins from this address; try again in {wait} seconds",
-                             retry_after=wait)
+        raise ThrottledError(f"too many failed logins from this address; try again in {wait} seconds", retry_after=wait)
 
 
 def failed_recently(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> bool:
@@ -74,7 +73,8 @@ def failed_recently(session: Session, settings: Settings, client_ip: str | None,
         return False
     window = dt.timedelta(seconds=settings.login_ip_window_seconds)
     return (row.failures > 0 and row.window_start + window > now) or (
-        row.blocked_until is not None and row.blocked_until > now)
+        row.blocked_until is not None and row.blocked_until > now
+    )
 
 
 def record_failure(session: Session, settings: Settings, client_ip: str | None, now: dt.datetime) -> None:

@@ -48,7 +48,8 @@ def check_password_policy(password: str, username: str = "") -> None:
         raise InputError("password is one character repeated or a run of the keyboard", field="password")
     listed = _readings(password) & common_passwords()
     if listed:
-        raise InputError("password is built on one that attackers try first; choose a longer phrase of your own",
-                         field="password")
+        raise InputError(
+            "password is built on one that attackers try first; choose a longer phrase of your own", field="password"
+        )
     if username and len(username) >= 3 and username.lower() in password.lower():
         raise InputError("password must not contain the user name", field="password")

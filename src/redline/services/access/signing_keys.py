@@ -61,13 +61,26 @@ def register(ctx: Context, p: Principal, organisation_id: int, public_key: Path)
         _may_manage(p, organisation_id)
         if uow.session.scalar(select(SigningKey.id).where(SigningKey.key_id == key.key_id)) is not None:
             raise InputError(f"key {key.key_id} is registered already", field="public_key")
-        uow.session.add(SigningKey(key_id=key.key_id, algorithm=key.algorithm.value, claimed_signer=key.signer,
-                                   public_key=base64.b64encode(key.raw).decode("ascii"), status=KeyStatus.PENDING,
-                                   organisation_id=organisation_id, registered_by=p.user_id,
-                                   registered_at=ctx.now()))
-        audit.append(uow.session, ctx.now(), p.username, "signing_key.register", f"signing_key:{key.key_id}",
-                     {"organisation": organisation_id, "algorithm": key.algorithm.value,
-                      "claimed_signer": key.signer})
+        uow.session.add(
+            SigningKey(
+                key_id=key.key_id,
+                algorithm=key.algorithm.value,
+                claimed_signer=key.signer,
+                public_key=base64.b64encode(key.raw).decode("ascii"),
+                status=KeyStatus.PENDING,
+                organisation_id=organisation_id,
+                registered_by=p.user_id,
+                registered_at=ctx.now(),
+            )
+        )
+        audit.append(
+            uow.session,
+            ctx.now(),
+            p.username,
+            "signing_key.register",
+            f"signing_key:{key.key_id}",
+            {"organisation": organisation_id, "algorithm": key.algorithm.value, "claimed_signer": key.signer},
+        )
         uow.commit()
         return key.key_id
 
@@ -81,8 +94,14 @@ def _decide(ctx: Context, p: Principal, key_id: str, status: KeyStatus) -> None:
         if row.status == KeyStatus.REVOKED:
             raise InputError(f"key {key_id} is revoked; register a new key", field="key_id")
         row.status, row.decided_by, row.decided_at = status.value, p.user_id, ctx.now()
-        audit.append(uow.session, ctx.now(), p.username, f"signing_key.{status.value}", f"signing_key:{key_id}",
-                     {"organisation": row.organisation_id})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            p.username,
+            f"signing_key.{status.value}",
+            f"signing_key:{key_id}",
+            {"organisation": row.organisation_id},
+        )
         uow.commit()
 
 
@@ -114,11 +133,17 @@ def trust_of(session: Session, signature: dict[str, Any]) -> Trust:
     except binascii.Error:
         raw = b""
     row = session.scalar(select(SigningKey).where(SigningKey.key_id == kid))
-    if row is not None and row.status == KeyStatus.APPROVED and row.algorithm == signature.get("algorithm") \
-            and base64.b64decode(row.public_key) == raw:
+    if (
+        row is not None
+        and row.status == KeyStatus.APPROVED
+        and row.algorithm == signature.get("algorithm")
+        and base64.b64decode(row.public_key) == raw
+    ):
         return Trust(True, row.organisation.name, f"签名者 signed by {row.organisation.name} (key {kid})")
-    why: dict[str | None, str] = {None: "not registered here", KeyStatus.PENDING.value: "registered, not approved",
-                                  KeyStatus.REVOKED.value: "revoked"}
+    why: dict[str | None, str] = {
+        None: "not registered here",
+        KeyStatus.PENDING.value: "registered, not approved",
+        KeyStatus.REVOKED.value: "revoked",
+    }
     reason = why.get(row.status if row else None, "does not match the registered key")
-    return Trust(False, None, f"{UNTRUSTED_ZH} {UNTRUSTED_EN} signature: key {kid} claims to be '{claim}' "
-                              f"({reason})")
+    return Trust(False, None, f"{UNTRUSTED_ZH} {UNTRUSTED_EN} signature: key {kid} claims to be '{claim}' ({reason})")

@@ -12,8 +12,9 @@ from redline.services.assessment.documents import changes_from, reconcile, servi
 from redline.yamldoc import read_yaml
 
 
-def check_changes(book: Rulebook, service_path: Path, change_paths: list[Path],
-                  as_of: dt.date | None = None) -> list[Evaluation]:
+def check_changes(
+    book: Rulebook, service_path: Path, change_paths: list[Path], as_of: dt.date | None = None
+) -> list[Evaluation]:
     """Every change of every file, in order; each measured against the profile as the ones before left it."""
     service = service_from(book, read_yaml(service_path))
     calendar = WorkCalendar(book.holidays)
@@ -27,4 +28,3 @@ def check_changes(book: Rulebook, service_path: Path, change_paths: list[Path],
         evaluations.append(evaluate(book, service, change, calendar, as_of or dt.date.today()))
         service = change.applied_to(service)
     return evaluations
-

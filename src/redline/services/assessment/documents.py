@@ -53,8 +53,11 @@ Line = Annotated[str, AfterValidator(line_value)]  # a name or title: one line, 
 
 class ProviderIn(_Strict):
     name: Line = Field(min_length=1)
-    location: str | None = Field(default=None, pattern=r"^(\d{6}|outside_china)$",
-                                 description="GB/T 2260 code (six digits), or outside_china; omitted: no seat stated")
+    location: str | None = Field(
+        default=None,
+        pattern=r"^(\d{6}|outside_china)$",
+        description="GB/T 2260 code (six digits), or outside_china; omitted: no seat stated",
+    )
     country: Line | None = None  # for a provider outside China: where it is based
     credit_code: str | None = None
 
@@ -98,8 +101,9 @@ class ServiceIn(_Strict):
     declares_public_opinion: bool | None = None
     technologies: list[TechnologyIn] = []
     filings: list[HeldFilingIn] = []
-    roles: list[Role] = Field(default=[Role.PROVIDER], min_length=1,
-                              description="the parts the organisation plays for the service")
+    roles: list[Role] = Field(
+        default=[Role.PROVIDER], min_length=1, description="the parts the organisation plays for the service"
+    )
 
 
 class BasicInfoIn(_Strict):
@@ -212,8 +216,7 @@ class AnswersFile(_Strict):
 
 
 def _fail(doc: YamlDoc, path: Key, message: str) -> InputError:
-    return InputError(message, source=doc.source, line=doc.line_of(path),
-                      field=".".join(str(p) for p in path))
+    return InputError(message, source=doc.source, line=doc.line_of(path), field=".".join(str(p) for p in path))
 
 
 def _check_capabilities(book: Rulebook, doc: YamlDoc, caps: list[str], path: Key) -> None:
@@ -233,29 +236,35 @@ def _check_technologies(book: Rulebook, doc: YamlDoc, techs: list[str], path: Ke
 def service_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()) -> ServiceProfile:
     raw = load_model(ServiceFile, doc, data, prefix)
     _check_capabilities(book, doc, raw.service.capabilities, (*prefix, "service", "capabilities"))
-    _check_technologies(book, doc, [t.id for t in raw.service.technologies],
-                        (*prefix, "service", "technologies"))
+    _check_technologies(book, doc, [t.id for t in raw.service.technologies], (*prefix, "service", "technologies"))
     basic = raw.basic_info
     svc = raw.service
     return ServiceProfile(
         provider=_provider(book, doc, raw.provider, prefix),
-        name=svc.name, capabilities=tuple(svc.capabilities),
-        description=svc.description, monthly_active_users=svc.monthly_active_users,
+        name=svc.name,
+        capabilities=tuple(svc.capabilities),
+        description=svc.description,
+        monthly_active_users=svc.monthly_active_users,
         declares_public_opinion=svc.declares_public_opinion,
-        basic=BasicInfo(tuple(basic.functions), basic.scope, basic.facilities, basic.deployment,
-                        tuple(basic.licences)),
-        audience=svc.audience, user_content=svc.user_content,
+        basic=BasicInfo(tuple(basic.functions), basic.scope, basic.facilities, basic.deployment, tuple(basic.licences)),
+        audience=svc.audience,
+        user_content=svc.user_content,
         filings=tuple(HeldFiling(f.number, f.date, tuple(f.covers)) for f in svc.filings),
-        technologies=tuple(t.id for t in svc.technologies), roles=tuple(dict.fromkeys(svc.roles)))
+        technologies=tuple(t.id for t in svc.technologies),
+        roles=tuple(dict.fromkeys(svc.roles)),
+    )
 
 
 def _provider(book: Rulebook, doc: YamlDoc, raw: ProviderIn, prefix: Key) -> Provider:
     if raw.location == OUTSIDE_CHINA:
         return Provider(raw.name, None, raw.credit_code, outside_china=True, country=raw.country)
     if raw.location is not None and book.divisions.get(raw.location) is None:
-        raise _fail(doc, (*prefix, "provider", "location"),
-                    f"'{raw.location}' is not a GB/T 2260 division code redline knows "
-                    "(a provider outside China: 'location: outside_china')")
+        raise _fail(
+            doc,
+            (*prefix, "provider", "location"),
+            f"'{raw.location}' is not a GB/T 2260 division code redline knows "
+            "(a provider outside China: 'location: outside_china')",
+        )
     return Provider(raw.name, raw.location, raw.credit_code)
 
 
@@ -265,8 +274,19 @@ _REQUIRED_BY_KIND: dict[EventKind, tuple[str, ...]] = {
     EventKind.USER_GROWTH: ("mau_after",),
     EventKind.REGULATOR_NOTICE: ("notice",),
 }
-_FACTS = ("launch", "capabilities", "capabilities_removed", "technologies", "mau_after", "harmful_incident",
-          "notice", "filing_change", "terminate", "roles_taken", "listing")
+_FACTS = (
+    "launch",
+    "capabilities",
+    "capabilities_removed",
+    "technologies",
+    "mau_after",
+    "harmful_incident",
+    "notice",
+    "filing_change",
+    "terminate",
+    "roles_taken",
+    "listing",
+)
 
 
 def _notice(book: Rulebook, doc: YamlDoc, raw: ChangeFile, prefix: Key) -> Notice | None:
@@ -278,11 +298,17 @@ def _notice(book: Rulebook, doc: YamlDoc, raw: ChangeFile, prefix: Key) -> Notic
     if given is None:
         return Notice(None, raw.notice.reference, raw.notice.due, raw.notice.authority)
     if given.division not in (None, "100000") and book.divisions.get(given.division or "") is None:
-        raise _fail(doc, (*prefix, "notice", "issuer", "division"),
-                    f"'{given.division}' is not a GB/T 2260 division code redline knows")
+        raise _fail(
+            doc,
+            (*prefix, "notice", "issuer", "division"),
+            f"'{given.division}' is not a GB/T 2260 division code redline knows",
+        )
     if given.national and given.division is not None:
-        raise _fail(doc, (*prefix, "notice", "issuer", "national"),
-                    "a national organ has no division: give 'national: true' or 'division', not both")
+        raise _fail(
+            doc,
+            (*prefix, "notice", "issuer", "national"),
+            "a national organ has no division: give 'national: true' or 'division', not both",
+        )
     national = given.national or given.division == "100000"  # the platform's code for a national office
     issuer = Issuer(given.kind, given.name, None if national else given.division, national)
     return Notice(issuer, raw.notice.reference, raw.notice.due, raw.notice.authority)
@@ -296,8 +322,11 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
             if not getattr(raw, name):
                 raise _fail(doc, (*prefix, name), f"a '{raw.kind.value}' change needs '{name}'")
     elif not any(getattr(raw, name) not in (None, False, []) for name in _FACTS):
-        raise _fail(doc, (*prefix, "date"), "a change needs at least one fact: " + ", ".join(_FACTS)
-                    + " (or, as in old files, a 'kind')")
+        raise _fail(
+            doc,
+            (*prefix, "date"),
+            "a change needs at least one fact: " + ", ".join(_FACTS) + " (or, as in old files, a 'kind')",
+        )
     _check_capabilities(book, doc, raw.capabilities, (*prefix, "capabilities"))
     _check_capabilities(book, doc, raw.capabilities_removed, (*prefix, "capabilities_removed"))
     _check_technologies(book, doc, raw.technologies, (*prefix, "technologies"))
@@ -310,16 +339,27 @@ def change_from(book: Rulebook, doc: YamlDoc, data: Any = None, prefix: Key = ()
     if raw.mau_before is not None:
         _check_claimed_growth(doc, raw.kind, raw.mau_before, raw.mau_after, prefix)
     growth = GrowthRule(raw.growth.min_ratio, raw.growth.min_added) if raw.growth else None
-    return Change(raw.kind, raw.date, raw.description, tuple(raw.capabilities),
-                  tuple(raw.technologies), tuple(raw.aspects), raw.material_change,
-                  raw.mau_before, raw.mau_after, _notice(book, doc, raw, prefix),
-                  launch=raw.launch or raw.kind is EventKind.LAUNCH,
-                  capabilities_removed=tuple(raw.capabilities_removed),
-                  harmful_incident=raw.harmful_incident or raw.kind is EventKind.HARMFUL_INCIDENT,
-                  filing_change=raw.filing_change or raw.kind is EventKind.FILING_CHANGE,
-                  terminate=raw.terminate or raw.kind is EventKind.TERMINATE, growth_rule=growth,
-                  roles_taken=tuple(raw.roles_taken), listing=listing,
-                  judgements=tuple(j.judgement() for j in raw.judgements))
+    return Change(
+        raw.kind,
+        raw.date,
+        raw.description,
+        tuple(raw.capabilities),
+        tuple(raw.technologies),
+        tuple(raw.aspects),
+        raw.material_change,
+        raw.mau_before,
+        raw.mau_after,
+        _notice(book, doc, raw, prefix),
+        launch=raw.launch or raw.kind is EventKind.LAUNCH,
+        capabilities_removed=tuple(raw.capabilities_removed),
+        harmful_incident=raw.harmful_incident or raw.kind is EventKind.HARMFUL_INCIDENT,
+        filing_change=raw.filing_change or raw.kind is EventKind.FILING_CHANGE,
+        terminate=raw.terminate or raw.kind is EventKind.TERMINATE,
+        growth_rule=growth,
+        roles_taken=tuple(raw.roles_taken),
+        listing=listing,
+        judgements=tuple(j.judgement() for j in raw.judgements),
+    )
 
 
 def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:
@@ -336,25 +376,30 @@ def changes_from(book: Rulebook, doc: YamlDoc) -> list[tuple[Change, Key]]:
     return [(change_from(book, doc), ())]
 
 
-GROWTH_WITHOUT_MORE_USERS = ("a 'user_growth' change needs more monthly active users after than before: a fall or "
-                             "no change in users is not growth")
+GROWTH_WITHOUT_MORE_USERS = (
+    "a 'user_growth' change needs more monthly active users after than before: a fall or "
+    "no change in users is not growth"
+)
 
 
-def _check_claimed_growth(doc: YamlDoc, kind: EventKind | None, before: int | None, after: int | None,
-                         prefix: Key) -> None:
+def _check_claimed_growth(
+    doc: YamlDoc, kind: EventKind | None, before: int | None, after: int | None, prefix: Key
+) -> None:
     """A change that claims user growth (`kind: user_growth`) must show more users after than before: a fall,
     or no change, is not growth (Art. 3(3) of the 2018 rule). Without the claim a fall is a fact that is
     recorded and triggers nothing."""
     if kind is EventKind.USER_GROWTH and before is not None and after is not None and after <= before:
-        raise _fail(doc, (*prefix, "mau_after"),
-                    GROWTH_WITHOUT_MORE_USERS)
+        raise _fail(doc, (*prefix, "mau_after"), GROWTH_WITHOUT_MORE_USERS)
 
 
 def reconcile(service: ServiceProfile, change: Change, doc: YamlDoc, prefix: Key = ()) -> None:
     """Refuse a change that cannot be measured against the profile."""
     if change.mau_after is not None and change.users_before(service) is None:
-        raise _fail(doc, (*prefix, "mau_after"), "no user figure before the change: give 'mau_before', "
-                    "or 'monthly_active_users' in the service profile")
+        raise _fail(
+            doc,
+            (*prefix, "mau_after"),
+            "no user figure before the change: give 'mau_before', or 'monthly_active_users' in the service profile",
+        )
     _check_claimed_growth(doc, change.kind, change.users_before(service), change.mau_after, prefix)
 
 
@@ -366,12 +411,12 @@ def _evidence(doc: YamlDoc, base: Path, raw: EvidenceIn, path: Key) -> Evidence:
         raise _fail(doc, (*path, "file"), f"evidence file '{raw.file}' cannot be read: {exc}") from None
     if actual is not None:
         if raw.sha256 is not None and raw.sha256 != actual:
-            raise _fail(doc, (*path, "sha256"),
-                        f"does not match {raw.file} (file has sha256 {actual})")
+            raise _fail(doc, (*path, "sha256"), f"does not match {raw.file} (file has sha256 {actual})")
         return Evidence(raw.file, actual, raw.description)
     if raw.sha256 is None:
-        raise _fail(doc, (*path, "file"),
-                    f"evidence file '{raw.file}' not found next to the answers file, and no sha256 given")
+        raise _fail(
+            doc, (*path, "file"), f"evidence file '{raw.file}' not found next to the answers file, and no sha256 given"
+        )
     return Evidence(raw.file, raw.sha256, raw.description)
 
 
@@ -379,16 +424,16 @@ def answers_from(book: Rulebook, doc: YamlDoc, raw: AnswersFile, item_ids: list[
     base = Path(doc.source).parent
     for item_id in raw.answers:
         if item_id not in item_ids:
-            raise _fail(doc, ("answers", item_id),
-                        f"'{item_id}' is not an item of the checklists {', '.join(raw.checklists)}")
+            raise _fail(
+                doc, ("answers", item_id), f"'{item_id}' is not an item of the checklists {', '.join(raw.checklists)}"
+            )
     out: list[ItemAnswer] = []
     for item_id in item_ids:
         answer = raw.answers.get(item_id) or AnswerIn()
         path: Key = ("answers", item_id)
         if answer.status is AnswerStatus.NOT_APPLICABLE and not answer.reason.strip():
             raise _fail(doc, (*path, "reason"), "'not_applicable' needs a reason")
-        evidence = tuple(_evidence(doc, base, e, (*path, "evidence", i))
-                         for i, e in enumerate(answer.evidence))
+        evidence = tuple(_evidence(doc, base, e, (*path, "evidence", i)) for i, e in enumerate(answer.evidence))
         findings = tuple(Finding(f.severity, f.text) for f in answer.findings)
         out.append(ItemAnswer(item_id, answer.status, answer.reason, evidence, findings))
     return tuple(out)

@@ -58,8 +58,11 @@ class JobHandle:
             return
         self._last_write = now
         with self.ctx.uow() as uow:
-            uow.session.execute(update(Job).where(Job.id == self.job_id)
-                                .values(progress_done=done, progress_total=total, heartbeat_at=self.ctx.now()))
+            uow.session.execute(
+                update(Job)
+                .where(Job.id == self.job_id)
+                .values(progress_done=done, progress_total=total, heartbeat_at=self.ctx.now())
+            )
             uow.commit()
 
     def cancelled(self, *, fresh: bool = False) -> bool:
@@ -87,8 +90,10 @@ def get_job(ctx: Context, job_id: int) -> Job:
 def _claim(ctx: Context, job_id: int) -> Job | None:
     with ctx.uow() as uow:
         claimed = uow.session.execute(
-            update(Job).where(Job.id == job_id, Job.state == "queued")
-            .values(state="running", started_at=ctx.now(), heartbeat_at=ctx.now(), attempts=Job.attempts + 1))
+            update(Job)
+            .where(Job.id == job_id, Job.state == "queued")
+            .values(state="running", started_at=ctx.now(), heartbeat_at=ctx.now(), attempts=Job.attempts + 1)
+        )
         uow.commit()
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None

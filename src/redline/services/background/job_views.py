@@ -38,9 +38,21 @@ class JobState:
 
     @classmethod
     def of(cls, job: Job) -> JobState:
-        return cls(job.id, job.kind, job.state, job.progress_done, job.progress_total, job.created_at,
-                   job.started_at, job.finished_at, job.attempts, job.error, dict(job.result or {}),
-                   dict(job.args or {}), job.created_by)
+        return cls(
+            job.id,
+            job.kind,
+            job.state,
+            job.progress_done,
+            job.progress_total,
+            job.created_at,
+            job.started_at,
+            job.finished_at,
+            job.attempts,
+            job.error,
+            dict(job.result or {}),
+            dict(job.args or {}),
+            job.created_by,
+        )
 
 
 @dataclass(frozen=True)
@@ -112,9 +124,17 @@ class JobRecord:
 
 
 def _record(job: Job) -> JobRecord:
-    return JobRecord(job.id, job.kind, job.state, f"{job.progress_done}/{job.progress_total}",
-                     job.created_at.isoformat(), job.finished_at.isoformat() if job.finished_at else None,
-                     job.error, job.result, job.args)
+    return JobRecord(
+        job.id,
+        job.kind,
+        job.state,
+        f"{job.progress_done}/{job.progress_total}",
+        job.created_at.isoformat(),
+        job.finished_at.isoformat() if job.finished_at else None,
+        job.error,
+        job.result,
+        job.args,
+    )
 
 
 def job_records(ctx: Context, state: str | None = None, limit: int = 50) -> list[JobRecord]:

@@ -68,8 +68,14 @@ def submit(ctx: Context, kind: str, args: dict[str, Any], created_by: int | None
         uow.session.add(job)
         uow.session.flush()
         job_id = job.id
-        audit.append(uow.session, ctx.now(), f"user:{created_by}" if created_by else "system", "job.submit",
-                     f"job:{job_id}", {"kind": kind, "backend": chosen})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            f"user:{created_by}" if created_by else "system",
+            "job.submit",
+            f"job:{job_id}",
+            {"kind": kind, "backend": chosen},
+        )
         if chosen == "procrastinate":
             from redline.services.background import jobs_queue
 
@@ -115,6 +121,7 @@ def _execute_logged(ctx: Context, job_id: int) -> None:
 
 # ---- the inline back-end: one thread pool per process and database ----
 
+
 @dataclass
 class _Runner:
     pool: ThreadPoolExecutor
@@ -131,9 +138,9 @@ def _runner(ctx: Context) -> _Runner:
     with _runners_lock:
         runner = _runners.get(url)
         if runner is None:
-            runner = _runners[url] = _Runner(ThreadPoolExecutor(ctx.settings.job_threads,
-                                                                thread_name_prefix="redline-job"),
-                                             ctx.now())
+            runner = _runners[url] = _Runner(
+                ThreadPoolExecutor(ctx.settings.job_threads, thread_name_prefix="redline-job"), ctx.now()
+            )
             jobs_heartbeat.heartbeat(ctx).sweep = True  # and, from now on, on every beat
             runner.pool.submit(_recover_inline, ctx, runner)
     return runner

@@ -28,14 +28,15 @@ from redline.store.models import Job
 log = logging.getLogger(__name__)
 
 STALE_AFTER_BEATS = 3
-STALE_ERROR = ("the process running this job stopped before it finished (server restart or crash); "
-               "submit it again")
+STALE_ERROR = "the process running this job stopped before it finished (server restart or crash); submit it again"
 
 
 def _stale(ctx: Context) -> ColumnElement[bool]:
     cutoff = ctx.now() - dt.timedelta(seconds=STALE_AFTER_BEATS * ctx.settings.job_heartbeat_seconds)
-    silent = or_(Job.heartbeat_at < cutoff,
-                 and_(Job.heartbeat_at.is_(None), or_(Job.started_at.is_(None), Job.started_at < cutoff)))
+    silent = or_(
+        Job.heartbeat_at < cutoff,
+        and_(Job.heartbeat_at.is_(None), or_(Job.started_at.is_(None), Job.started_at < cutoff)),
+    )
     return and_(Job.state == "running", silent)
 
 
@@ -45,8 +46,7 @@ def touch(ctx: Context, job_ids: Iterable[int]) -> None:
     if not ids:
         return
     with ctx.uow() as uow:
-        uow.session.execute(update(Job).where(Job.id.in_(ids), Job.state == "running")
-                            .values(heartbeat_at=ctx.now()))
+        uow.session.execute(update(Job).where(Job.id.in_(ids), Job.state == "running").values(heartbeat_at=ctx.now()))
         uow.commit()
 
 
@@ -60,8 +60,11 @@ def fail_stale(ctx: Context) -> int:
             return 0
     with ctx.uow() as uow:
         ids = list(uow.session.scalars(select(Job.id).where(_stale(ctx)).with_for_update()))
-        failed = uow.session.execute(update(Job).where(Job.id.in_(ids), _stale(ctx))
-                                     .values(state="failed", error=STALE_ERROR, finished_at=ctx.now()))
+        failed = uow.session.execute(
+            update(Job)
+            .where(Job.id.in_(ids), _stale(ctx))
+            .values(state="failed", error=STALE_ERROR, finished_at=ctx.now())
+        )
         folders = close_owned(ctx, uow.session, ids)
         uow.commit()
         count: int = failed.rowcount  # type: ignore[attr-defined]

@@ -39,8 +39,11 @@ def libpq_url(database_url: str) -> str:
     """The libpq form of a SQLAlchemy PostgreSQL URL (no `+psycopg` driver suffix)."""
     parsed = make_url(database_url)
     if parsed.get_backend_name() != "postgresql":
-        raise InputError("the procrastinate job queue needs PostgreSQL (REDLINE_DATABASE_URL=postgresql://…); "
-                         "on SQLite jobs run inside `redline serve`", field="REDLINE_DATABASE_URL")
+        raise InputError(
+            "the procrastinate job queue needs PostgreSQL (REDLINE_DATABASE_URL=postgresql://…); "
+            "on SQLite jobs run inside `redline serve`",
+            field="REDLINE_DATABASE_URL",
+        )
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -100,8 +103,11 @@ async def _fail_stalled(app: Any, ctx: Context) -> int:
         await app.job_manager.finish_job_by_id_async(job_id=queued.id, status=Status.FAILED, delete_job=False)
         job_id = int(queued.task_kwargs.get("job_id"))
         with ctx.uow() as uow:
-            uow.session.execute(update(Job).where(Job.id == job_id, Job.state == "running")
-                                .values(state="failed", error=STALE_ERROR, finished_at=ctx.now()))
+            uow.session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.state == "running")
+                .values(state="failed", error=STALE_ERROR, finished_at=ctx.now())
+            )
             folders = jobs_heartbeat.close_owned(ctx, uow.session, [job_id])
             uow.commit()
         jobs_heartbeat.remove_folders(folders)
@@ -121,8 +127,7 @@ async def _sweep(app: Any, ctx: Context) -> None:
             log.warning("sweep of stopped jobs failed: %s", exc)
 
 
-def run_worker(ctx: Context, *, wait: bool = True, concurrency: int = 1,
-               install_signal_handlers: bool = True) -> None:
+def run_worker(ctx: Context, *, wait: bool = True, concurrency: int = 1, install_signal_handlers: bool = True) -> None:
     """Run jobs from our queue. wait=False returns once the queue is empty (tests, cron);
     wait=True runs until SIGINT/SIGTERM, finishing the job at hand first."""
     ensure_schema(ctx.settings.database_url)
@@ -135,10 +140,15 @@ def run_worker(ctx: Context, *, wait: bool = True, concurrency: int = 1,
                 log.warning("marked %s job(s) of stopped workers as failed", failed)
             sweeper = asyncio.create_task(_sweep(app, ctx)) if wait else None
             try:
-                await app.run_worker_async(queues=[QUEUE], wait=wait, concurrency=concurrency,
-                                           additional_context={"redline_ctx": ctx}, listen_notify=wait,
-                                           install_signal_handlers=install_signal_handlers,
-                                           fetch_job_polling_interval=1.0 if wait else 0.1)
+                await app.run_worker_async(
+                    queues=[QUEUE],
+                    wait=wait,
+                    concurrency=concurrency,
+                    additional_context={"redline_ctx": ctx},
+                    listen_notify=wait,
+                    install_signal_handlers=install_signal_handlers,
+                    fetch_job_polling_interval=1.0 if wait else 0.1,
+                )
             finally:
                 if sweeper is not None:
                     sweeper.cancel()

@@ -105,8 +105,7 @@ def _snapshot_connection(conn: Connection) -> Connection:
 def _dump_table(conn: Connection, name: str, spool: IO[bytes], snap: Snapshot) -> _Member:
     table = TABLES[name]
     sha, size, count = hashlib.sha256(), 0, 0
-    refs = [(list(table.columns.keys()).index(col), col, required)
-            for col, required in BLOB_COLUMNS.get(name, [])]
+    refs = [(list(table.columns.keys()).index(col), col, required) for col, required in BLOB_COLUMNS.get(name, [])]
     pk = list(table.primary_key.columns)
 
     def emit(line: bytes) -> None:
@@ -153,8 +152,10 @@ def _blob_members(snap: Snapshot, store: BlobStore) -> dict[str, _Member]:
         path = store.path_for(digest)
         if not path.is_file():
             if digest in snap.required:
-                raise CheckFailedError(f"blob {digest} ({snap.required[digest]}) is missing from the blob store; "
-                                       "no backup was written", source=str(store.root))
+                raise CheckFailedError(
+                    f"blob {digest} ({snap.required[digest]}) is missing from the blob store; no backup was written",
+                    source=str(store.root),
+                )
             continue
         members[blob_member(digest)] = _Member(digest, path.stat().st_size)
     return members
@@ -183,9 +184,17 @@ def _info(name: str, size: int, mtime: float) -> tarfile.TarInfo:
     return info
 
 
-def _write_archive(out: IO[bytes], compression: str, manifest_bytes: bytes, snap: Snapshot,
-                   blobs: dict[str, _Member], keys: dict[str, bytes], store: BlobStore, mtime: float,
-                   progress: Progress) -> None:
+def _write_archive(
+    out: IO[bytes],
+    compression: str,
+    manifest_bytes: bytes,
+    snap: Snapshot,
+    blobs: dict[str, _Member],
+    keys: dict[str, bytes],
+    store: BlobStore,
+    mtime: float,
+    progress: Progress,
+) -> None:
     with open_writer(out, compression) as tar:
         tar.addfile(_info(MANIFEST, len(manifest_bytes), mtime), io.BytesIO(manifest_bytes))
         for name, (spool, member) in snap.dumps.items():
@@ -195,26 +204,37 @@ def _write_archive(out: IO[bytes], compression: str, manifest_bytes: bytes, snap
                 reader = HashingReader(handle)  # hashed on the way in: a damaged blob fails the backup
                 tar.addfile(_info(name, member.size, mtime), reader)
             if reader.sha.hexdigest() != member.sha256:
-                raise CheckFailedError(f"blob {member.sha256} in the blob store does not hash to its name "
-                                       "(damaged); no backup was written", source=str(store.root))
+                raise CheckFailedError(
+                    f"blob {member.sha256} in the blob store does not hash to its name "
+                    "(damaged); no backup was written",
+                    source=str(store.root),
+                )
             progress("blobs", i, len(blobs))
         for name, content in keys.items():
             tar.addfile(_info(name, len(content), mtime), io.BytesIO(content))
         progress("keys", len(keys), len(keys))
 
 
-def _manifest(snap: Snapshot, members: dict[str, _Member], now: dt.datetime, blobs: int,
-              keys: dict[str, bytes]) -> dict[str, Any]:
+def _manifest(
+    snap: Snapshot, members: dict[str, _Member], now: dt.datetime, blobs: int, keys: dict[str, bytes]
+) -> dict[str, Any]:
     return {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "redline_version": __version__,
-        "alembic_revision": snap.revision, "created_at": now.isoformat(timespec="seconds"),
-        "source_dialect": snap.dialect, "tables": snap.rows, "blobs": blobs, "keys": sorted(keys),
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "redline_version": __version__,
+        "alembic_revision": snap.revision,
+        "created_at": now.isoformat(timespec="seconds"),
+        "source_dialect": snap.dialect,
+        "tables": snap.rows,
+        "blobs": blobs,
+        "keys": sorted(keys),
         "members": {name: {"sha256": m.sha256, "size": m.size} for name, m in members.items()},
     }
 
 
-def create_backup(settings: Settings, output: Path, *, engine: Engine | None = None,
-                  progress: Progress | None = None) -> BackupResult:
+def create_backup(
+    settings: Settings, output: Path, *, engine: Engine | None = None, progress: Progress | None = None
+) -> BackupResult:
     """Write the backup archive to `output` (.tar.zst, .tar.gz or .tar), whole or not at all."""
     compression = compression_for(output)
     target = output.resolve()
@@ -245,8 +265,7 @@ def create_backup(settings: Settings, output: Path, *, engine: Engine | None = N
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
-                _write_archive(out, compression, manifest_bytes, snap, blobs, keys, store, now.timestamp(),
-                               progress)
+                _write_archive(out, compression, manifest_bytes, snap, blobs, keys, store, now.timestamp(), progress)
                 out.flush()
                 os.fsync(out.fileno())
             tmp.replace(target)  # mkstemp made it 0600: the archive holds password hashes and secrets

@@ -83,9 +83,11 @@ def _check_revision(manifest: Manifest, path: Path) -> None:
     head = code_head()
     if manifest.revision != head:
         made_by = manifest.data.get("redline_version", "?")
-        raise InputError(f"the backup's schema is at revision {manifest.revision} but this redline expects {head}: "
-                         f"restore it with redline {made_by}, which made it, then run `redline db upgrade`",
-                         source=str(path))
+        raise InputError(
+            f"the backup's schema is at revision {manifest.revision} but this redline expects {head}: "
+            f"restore it with redline {made_by}, which made it, then run `redline db upgrade`",
+            source=str(path),
+        )
 
 
 def _key_target(key_dir: Path, name: str) -> Path:
@@ -103,8 +105,7 @@ def _check_keys(manifest: Manifest, key_dir: Path) -> None:
         if target.is_symlink() or (target.exists() and not target.is_file()):
             raise InputError("exists and is not a regular file; refusing to restore a key over it", source=str(target))
         if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() != entry["sha256"]:
-            raise InputError("a different key file already exists here; refusing to overwrite it",
-                             source=str(target))
+            raise InputError("a different key file already exists here; refusing to overwrite it", source=str(target))
 
 
 def _first_nonempty(conn: Connection) -> str | None:
@@ -126,16 +127,23 @@ def _prepare_target(engine: Engine, url: str) -> None:
         if current is None:
             known = sorted(set(inspect(conn).get_table_names()) & set(TABLES))
             if known:
-                raise InputError(f"the target database has redline tables ('{known[0]}') but no migration "
-                                 "revision; restore into an empty database", source=engine.url.render_as_string())
+                raise InputError(
+                    f"the target database has redline tables ('{known[0]}') but no migration "
+                    "revision; restore into an empty database",
+                    source=engine.url.render_as_string(),
+                )
         elif current != code_head():
-            raise InputError(f"the target database is at revision {current}, not {code_head()}; restore into an "
-                             "empty database", source=engine.url.render_as_string())
+            raise InputError(
+                f"the target database is at revision {current}, not {code_head()}; restore into an empty database",
+                source=engine.url.render_as_string(),
+            )
         else:
             busy = _first_nonempty(conn)
             if busy:
-                raise InputError(f"the target database is not empty (table '{busy}' has rows); restore into an "
-                                 "empty database", source=engine.url.render_as_string())
+                raise InputError(
+                    f"the target database is not empty (table '{busy}' has rows); restore into an empty database",
+                    source=engine.url.render_as_string(),
+                )
     if current is None:
         upgrade(url)
 
@@ -143,8 +151,9 @@ def _prepare_target(engine: Engine, url: str) -> None:
 class _Loader:
     """Consumes the members of the second pass: rows into the open transaction, blobs, keys."""
 
-    def __init__(self, conn: Connection, manifest: Manifest, path: Path, store: BlobStore, key_dir: Path,
-                 progress: Progress) -> None:
+    def __init__(
+        self, conn: Connection, manifest: Manifest, path: Path, store: BlobStore, key_dir: Path, progress: Progress
+    ) -> None:
         self.conn, self.manifest, self.path, self.store, self.key_dir = conn, manifest, path, store, key_dir
         self.progress = progress
         self.pending = list(TABLES)
@@ -153,9 +162,9 @@ class _Loader:
 
     def __call__(self, kind: str, name: str, reader: HashingReader) -> None:
         if kind == "table":
-            self._table(name[len("tables/"):-len(".jsonl")], reader)
+            self._table(name[len("tables/") : -len(".jsonl")], reader)
         elif kind == "blob":
-            self._blob(name[len("blobs/"):], reader)
+            self._blob(name[len("blobs/") :], reader)
         elif kind == "key":
             self._key(name, reader)
 
@@ -166,8 +175,11 @@ class _Loader:
         table, where = TABLES[name], f"tables/{name}.jsonl"
         lines = _lines(reader)
         header = _json(next(lines, b"{}"), f"{where}:1", self.path)
-        if not isinstance(header, dict) or header.get("table") != name \
-                or header.get("columns") != list(table.columns.keys()):
+        if (
+            not isinstance(header, dict)
+            or header.get("table") != name
+            or header.get("columns") != list(table.columns.keys())
+        ):
             raise refuse(f"{where}: its columns are not this schema's columns of '{name}'", self.path)
         batch: list[dict[str, Any]] = []
         count = 0
@@ -245,12 +257,18 @@ def _reset_sequences(conn: Connection) -> None:
         column = pk[0].name
         sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": name, "c": column}).scalar()
         if sequence:
-            conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column}") FROM "{name}"), 1), '
-                              f'(SELECT MAX("{column}") FROM "{name}") IS NOT NULL)'), {"s": sequence})
+            conn.execute(
+                text(
+                    f'SELECT setval(:s, COALESCE((SELECT MAX("{column}") FROM "{name}"), 1), '
+                    f'(SELECT MAX("{column}") FROM "{name}") IS NOT NULL)'
+                ),
+                {"s": sequence},
+            )
 
 
-def restore_backup(path: Path, *, database_url: str, blob_dir: Path, key_dir: Path,
-                   progress: Progress | None = None) -> RestoreReport:
+def restore_backup(
+    path: Path, *, database_url: str, blob_dir: Path, key_dir: Path, progress: Progress | None = None
+) -> RestoreReport:
     """Verify the archive, restore it into the empty database at `database_url`, verify the copy."""
     manifest = verify_archive(path)
     _check_revision(manifest, path)
@@ -264,8 +282,7 @@ def restore_backup(path: Path, *, database_url: str, blob_dir: Path, key_dir: Pa
             with loader.conn.begin():
                 busy = _first_nonempty(loader.conn)
                 if busy:
-                    raise InputError(f"the target database is not empty (table '{busy}' has rows)",
-                                     source=database_url)
+                    raise InputError(f"the target database is not empty (table '{busy}' has rows)", source=database_url)
                 loader.conn.execute(TABLES["audit_head"].delete())
                 again = walk(path, loader)
                 if again.data != manifest.data:
@@ -287,16 +304,29 @@ def verify_restored(engine: Engine, store: BlobStore, manifest: Manifest) -> lis
     """Row counts, the audit chain, every sealed report's digest and every blob of the restored copy."""
     checks: list[Check] = []
     with Session(engine) as session:
-        counts = {name: int(session.execute(select(func.count()).select_from(t)).scalar_one())
-                  for name, t in TABLES.items()}
+        counts = {
+            name: int(session.execute(select(func.count()).select_from(t)).scalar_one()) for name, t in TABLES.items()
+        }
         wrong = [f"{n}: {counts[n]} (manifest {manifest.rows[n]})" for n in TABLES if counts[n] != manifest.rows[n]]
-        checks.append(Check("rows", not wrong, "; ".join(wrong) or f"{sum(counts.values())} rows in "
-                            f"{len(TABLES)} tables, as the manifest says"))
+        checks.append(
+            Check(
+                "rows",
+                not wrong,
+                "; ".join(wrong) or f"{sum(counts.values())} rows in {len(TABLES)} tables, as the manifest says",
+            )
+        )
         chain = audit.verify(session)
         head = session.get(AuditHead, 1)
         chain_ok = chain.ok and head is not None and head.seq == chain.entries
-        checks.append(Check("audit chain", chain_ok, f"{chain.entries} entries intact" if chain_ok
-                            else f"broken at entry {chain.first_broken}: {chain.reason}"))
+        checks.append(
+            Check(
+                "audit chain",
+                chain_ok,
+                f"{chain.entries} entries intact"
+                if chain_ok
+                else f"broken at entry {chain.first_broken}: {chain.reason}",
+            )
+        )
         checks.append(_check_reports(session))
         checks.append(_check_blobs(session, store, manifest))
     return checks
@@ -306,22 +336,27 @@ def _check_reports(session: Session) -> Check:
     bad: list[Any] = []
     sealed = 0
     for filing_id, report, stated in session.execute(
-            select(Filing.id, Filing.report, Filing.report_digest).where(Filing.report_digest.is_not(None))):
+        select(Filing.id, Filing.report, Filing.report_digest).where(Filing.report_digest.is_not(None))
+    ):
         sealed += 1
         seal = (report or {}).get(SEAL_KEY) or {}
         if report is None or digest(report) != stated or seal.get("digest") != stated:
             bad.append(filing_id)
     for filing_id, number, report, stated in session.execute(
-            select(ReportVersion.filing_id, ReportVersion.number, ReportVersion.report, ReportVersion.digest)):
+        select(ReportVersion.filing_id, ReportVersion.number, ReportVersion.report, ReportVersion.digest)
+    ):
         seal = (report or {}).get(SEAL_KEY) or {}
         if report is None or digest(report) != stated or seal.get("digest") != stated:
             bad.append(f"{filing_id} v{number}")
-    return Check("report digests", not bad, f"filings {bad} do not match their seal" if bad
-                 else f"{sealed} sealed reports match their digests")
+    return Check(
+        "report digests",
+        not bad,
+        f"filings {bad} do not match their seal" if bad else f"{sealed} sealed reports match their digests",
+    )
 
 
 def _check_blobs(session: Session, store: BlobStore, manifest: Manifest) -> Check:
-    wanted = {n[len("blobs/"):] for n in manifest.members if n.startswith("blobs/")}
+    wanted = {n[len("blobs/") :] for n in manifest.members if n.startswith("blobs/")}
     for name, columns in BLOB_COLUMNS.items():
         for column, required in columns:
             if required:

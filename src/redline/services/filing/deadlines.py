@@ -26,10 +26,12 @@ from redline.services.filing.filing_deadlines import AWAITING_FIRST, AWAITING_PR
 from redline.services.principal import Principal, filing_scope
 from redline.store.models import Filing, FollowUpDeadline, RectificationItem, Reminder
 
-KIND_TEXT = {"submission": ("提交安全评估报告", "submission of the security assessment report"),
-             "supplement": ("补充材料", "supplement to the assessment"),
-             "reassessment": ("重新评估", "re-assessment"),
-             "rectification": ("整改", "rectification")}
+KIND_TEXT = {
+    "submission": ("提交安全评估报告", "submission of the security assessment report"),
+    "supplement": ("补充材料", "supplement to the assessment"),
+    "reassessment": ("重新评估", "re-assessment"),
+    "rectification": ("整改", "rectification"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,24 +80,56 @@ def basis_of(filing: Filing) -> tuple[str, ...]:
 
 
 def _of(filing: Filing, kind: str, due: dt.date, items: tuple[str, ...] = ()) -> Deadline:
-    return Deadline(kind, filing.id, filing.title, filing.provider_id, filing.provider.name, filing.region, due,
-                    filing.visible_to_regulator, basis_of(filing), items)
+    return Deadline(
+        kind,
+        filing.id,
+        filing.title,
+        filing.provider_id,
+        filing.provider.name,
+        filing.region,
+        due,
+        filing.visible_to_regulator,
+        basis_of(filing),
+        items,
+    )
 
 
 def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[Deadline]:
     """Deadlines still owed and falling on or before `until` (overdue ones included)."""
-    first = select(Filing).where(Filing.state.in_([s.value for s in AWAITING_FIRST]), Filing.due_date.is_not(None),
-                                 Filing.due_date <= until, open_follow_up_due().is_(None))
-    found = [_of(f, "submission", f.due_date) for f in session.scalars(
-        first if scope is None else first.where(scope)) if f.due_date is not None]
-    follow_ups = select(FollowUpDeadline, Filing).join(Filing, Filing.id == FollowUpDeadline.filing_id).where(
-        Filing.state.in_([s.value for s in AWAITING_PROVIDER]), FollowUpDeadline.met_at.is_(None),
-        FollowUpDeadline.due <= until)
-    found += [_of(f, row.kind, row.due) for row, f in session.execute(
-        follow_ups if scope is None else follow_ups.where(scope)).all()]
-    items = select(RectificationItem, Filing).join(Filing, Filing.id == RectificationItem.filing_id).where(
-        Filing.state == FilingState.RECTIFICATION_ORDERED.value, RectificationItem.verified.is_(False),
-        RectificationItem.response == "", RectificationItem.due <= until)
+    first = select(Filing).where(
+        Filing.state.in_([s.value for s in AWAITING_FIRST]),
+        Filing.due_date.is_not(None),
+        Filing.due_date <= until,
+        open_follow_up_due().is_(None),
+    )
+    found = [
+        _of(f, "submission", f.due_date)
+        for f in session.scalars(first if scope is None else first.where(scope))
+        if f.due_date is not None
+    ]
+    follow_ups = (
+        select(FollowUpDeadline, Filing)
+        .join(Filing, Filing.id == FollowUpDeadline.filing_id)
+        .where(
+            Filing.state.in_([s.value for s in AWAITING_PROVIDER]),
+            FollowUpDeadline.met_at.is_(None),
+            FollowUpDeadline.due <= until,
+        )
+    )
+    found += [
+        _of(f, row.kind, row.due)
+        for row, f in session.execute(follow_ups if scope is None else follow_ups.where(scope)).all()
+    ]
+    items = (
+        select(RectificationItem, Filing)
+        .join(Filing, Filing.id == RectificationItem.filing_id)
+        .where(
+            Filing.state == FilingState.RECTIFICATION_ORDERED.value,
+            RectificationItem.verified.is_(False),
+            RectificationItem.response == "",
+            RectificationItem.due <= until,
+        )
+    )
     grouped: dict[tuple[int, dt.date], tuple[Filing, list[str]]] = {}
     for item, filing in session.execute(items if scope is None else items.where(scope)).all():
         grouped.setdefault((filing.id, item.due), (filing, []))[1].append(item.text)
@@ -116,6 +150,13 @@ def escalated(ctx: Context, p: Principal) -> list[Escalation]:
     with ctx.reader() as uow:
         overdue = [d for d in open_deadlines(uow.session, today - dt.timedelta(days=1), filing_scope(p))]
         keys = [d.key("overdue") for d in overdue]
-        when = dict(uow.session.execute(select(Reminder.key, Reminder.at).where(
-            Reminder.key.in_(keys), Reminder.channel == "escalation")).all()) if keys else {}
+        when = (
+            dict(
+                uow.session.execute(
+                    select(Reminder.key, Reminder.at).where(Reminder.key.in_(keys), Reminder.channel == "escalation")
+                ).all()
+            )
+            if keys
+            else {}
+        )
     return [Escalation(d, (today - d.due).days, when.get(d.key("overdue"))) for d in overdue]

@@ -11,12 +11,19 @@ from redline.services.filing import issued_documents, queries
 from redline.services.principal import Principal
 from redline.store.models import IssuedDocument
 
-REVIEW_KINDS = ("acceptance", "supplement_request", "reassessment_order", "rectification_order",
-                "verification", "closure")
+REVIEW_KINDS = (
+    "acceptance",
+    "supplement_request",
+    "reassessment_order",
+    "rectification_order",
+    "verification",
+    "closure",
+)
 
 
-def _latest(ctx: Context, p: Principal, kinds: tuple[str, ...], *, filing_id: int | None = None,
-            summons_id: int | None = None) -> int:
+def _latest(
+    ctx: Context, p: Principal, kinds: tuple[str, ...], *, filing_id: int | None = None, summons_id: int | None = None
+) -> int:
     with ctx.reader() as uow:
         query = select(IssuedDocument.id).where(IssuedDocument.kind.in_(kinds)).order_by(IssuedDocument.id.desc())
         if filing_id is not None:

@@ -26,8 +26,9 @@ def request_report_pdf(ctx: Context, p: Principal, filing_id: int, lang: str) ->
     filing = queries.get_filing(ctx, p, filing_id).filing
     if filing.report is None:
         raise NotFoundError(f"filing {filing_id} has no submitted report yet")
-    return jobs.submit(ctx, "pdf_report", {"filing_id": filing_id, "lang": lang, "user_id": p.user_id},
-                       created_by=p.user_id)
+    return jobs.submit(
+        ctx, "pdf_report", {"filing_id": filing_id, "lang": lang, "user_id": p.user_id}, created_by=p.user_id
+    )
 
 
 def _principal(ctx: Context, user_id: int) -> Principal:
@@ -56,5 +57,10 @@ def run_job(ctx: Context, handle: JobHandle) -> dict[str, Any]:
     filename = f"report-{filing_id}.pdf"
     stored = ctx.blobs.put(io.BytesIO(data), filename)
     handle.progress(2, 2)
-    return {"sha256": stored.sha256, "filename": filename, "size": stored.size,
-            "media_type": stored.media_type, "filing_id": filing_id}
+    return {
+        "sha256": stored.sha256,
+        "filename": filename,
+        "size": stored.size,
+        "media_type": stored.media_type,
+        "filing_id": filing_id,
+    }

@@ -48,9 +48,12 @@ class DeadlineLine:
 
 def open_follow_up_due() -> Any:
     """SQL: the earliest due date of the filing's supplement or re-assessment still running (or NULL)."""
-    return (select(func.min(FollowUpDeadline.due))
-            .where(FollowUpDeadline.filing_id == Filing.id, FollowUpDeadline.met_at.is_(None))
-            .correlate(Filing).scalar_subquery())
+    return (
+        select(func.min(FollowUpDeadline.due))
+        .where(FollowUpDeadline.filing_id == Filing.id, FollowUpDeadline.met_at.is_(None))
+        .correlate(Filing)
+        .scalar_subquery()
+    )
 
 
 def owed_due_expr() -> Any:
@@ -63,9 +66,12 @@ def owed_due_expr() -> Any:
 
 
 def open_follow_up(session: Session, filing_id: int) -> FollowUpDeadline | None:
-    return session.scalars(select(FollowUpDeadline).where(
-        FollowUpDeadline.filing_id == filing_id, FollowUpDeadline.met_at.is_(None))
-        .order_by(FollowUpDeadline.due, FollowUpDeadline.id).limit(1)).first()
+    return session.scalars(
+        select(FollowUpDeadline)
+        .where(FollowUpDeadline.filing_id == filing_id, FollowUpDeadline.met_at.is_(None))
+        .order_by(FollowUpDeadline.due, FollowUpDeadline.id)
+        .limit(1)
+    ).first()
 
 
 def owed_due(session: Session, filing: Filing) -> dt.date | None:
@@ -79,21 +85,23 @@ def owed_due(session: Session, filing: Filing) -> dt.date | None:
     return filing.due_date if state in AWAITING_FIRST else None
 
 
-def request(session: Session, filing: Filing, kind: DeadlineKind, due: dt.date, at: dt.datetime,
-            user_id: int | None) -> None:
+def request(
+    session: Session, filing: Filing, kind: DeadlineKind, due: dt.date, at: dt.datetime, user_id: int | None
+) -> None:
     """A supplement or re-assessment due date of its own; one still running is replaced by it (the
     regulator's latest request is the one owed), never the statutory date."""
-    for running in session.scalars(select(FollowUpDeadline).where(
-            FollowUpDeadline.filing_id == filing.id, FollowUpDeadline.met_at.is_(None))):
+    for running in session.scalars(
+        select(FollowUpDeadline).where(FollowUpDeadline.filing_id == filing.id, FollowUpDeadline.met_at.is_(None))
+    ):
         running.met_at = at
-    session.add(FollowUpDeadline(filing_id=filing.id, kind=kind.value, due=due, requested_at=at,
-                                 requested_by=user_id))
+    session.add(FollowUpDeadline(filing_id=filing.id, kind=kind.value, due=due, requested_at=at, requested_by=user_id))
 
 
 def meet(session: Session, filing: Filing, at: dt.datetime) -> None:
     """A submission meets every follow-up deadline still running."""
-    for running in session.scalars(select(FollowUpDeadline).where(
-            FollowUpDeadline.filing_id == filing.id, FollowUpDeadline.met_at.is_(None))):
+    for running in session.scalars(
+        select(FollowUpDeadline).where(FollowUpDeadline.filing_id == filing.id, FollowUpDeadline.met_at.is_(None))
+    ):
         running.met_at = at
 
 
@@ -104,25 +112,46 @@ def _statutory_runs(filing: Filing, state: FilingState, follow_up_running: bool)
 def deadlines_of(ctx: Context, session: Session, filing: Filing) -> list[DeadlineLine]:
     """Every deadline of the filing, each with its own clock; none runs on a closed case."""
     today, state = ctx.today(), FilingState(filing.state)
-    follow_ups = list(session.scalars(select(FollowUpDeadline).where(FollowUpDeadline.filing_id == filing.id)
-                                      .order_by(FollowUpDeadline.requested_at, FollowUpDeadline.id)))
+    follow_ups = list(
+        session.scalars(
+            select(FollowUpDeadline)
+            .where(FollowUpDeadline.filing_id == filing.id)
+            .order_by(FollowUpDeadline.requested_at, FollowUpDeadline.id)
+        )
+    )
     open_now = state in AWAITING_PROVIDER
     running_follow_up = open_now and any(f.met_at is None for f in follow_ups)
     lines: list[DeadlineLine] = []
     if filing.due_date is not None:
         runs = _statutory_runs(filing, state, running_follow_up)
-        lines.append(DeadlineLine(DeadlineKind.STATUTORY, filing.due_date,
-                                  clock(filing.due_date, today, ctx.calendar, running=runs), filing.due_provisional,
-                                  met_at=filing.submitted_at))
+        lines.append(
+            DeadlineLine(
+                DeadlineKind.STATUTORY,
+                filing.due_date,
+                clock(filing.due_date, today, ctx.calendar, running=runs),
+                filing.due_provisional,
+                met_at=filing.submitted_at,
+            )
+        )
     for f in follow_ups:
         runs = open_now and f.met_at is None
-        lines.append(DeadlineLine(DeadlineKind(f.kind), f.due, clock(f.due, today, ctx.calendar, running=runs),
-                                  met_at=f.met_at))
+        lines.append(
+            DeadlineLine(DeadlineKind(f.kind), f.due, clock(f.due, today, ctx.calendar, running=runs), met_at=f.met_at)
+        )
     rectifying = state is FilingState.RECTIFICATION_ORDERED
-    for item in session.scalars(select(RectificationItem).where(RectificationItem.filing_id == filing.id)
-                                .order_by(RectificationItem.round, RectificationItem.id)):
+    for item in session.scalars(
+        select(RectificationItem)
+        .where(RectificationItem.filing_id == filing.id)
+        .order_by(RectificationItem.round, RectificationItem.id)
+    ):
         runs = rectifying and not item.verified and not item.response.strip()
-        lines.append(DeadlineLine(DeadlineKind.RECTIFICATION, item.due,
-                                  clock(item.due, today, ctx.calendar, running=runs), text=item.text,
-                                  met_at=item.responded_at))
+        lines.append(
+            DeadlineLine(
+                DeadlineKind.RECTIFICATION,
+                item.due,
+                clock(item.due, today, ctx.calendar, running=runs),
+                text=item.text,
+                met_at=item.responded_at,
+            )
+        )
     return lines

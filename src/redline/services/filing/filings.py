@@ -32,21 +32,45 @@ from redline.yamldoc import YamlDoc
 NATIONAL = "100000"  # the jurisdiction code of a national office
 
 
-def record(session: Session, ctx: Context, p: Principal, filing: Filing, action: str,
-           from_state: str | None, note: str = "", data: dict[str, Any] | None = None) -> FilingEvent:
+def record(
+    session: Session,
+    ctx: Context,
+    p: Principal,
+    filing: Filing,
+    action: str,
+    from_state: str | None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> FilingEvent:
     """Timeline event plus audit entry, in the caller's transaction; returns the event (flushed: it has its id)."""
     payload = jsonable(data or {})
-    event = FilingEvent(filing_id=filing.id, at=ctx.now(), actor_id=p.user_id, actor_name=p.display_name,
-                        action=action, from_state=from_state, to_state=filing.state, note=note, data=payload)
+    event = FilingEvent(
+        filing_id=filing.id,
+        at=ctx.now(),
+        actor_id=p.user_id,
+        actor_name=p.display_name,
+        action=action,
+        from_state=from_state,
+        to_state=filing.state,
+        note=note,
+        data=payload,
+    )
     session.add(event)
-    audit.append(session, ctx.now(), p.username, f"filing.{action}", f"filing:{filing.id}",
-                 {"from": from_state, "to": filing.state, "note": note, **payload})
+    audit.append(
+        session,
+        ctx.now(),
+        p.username,
+        f"filing.{action}",
+        f"filing:{filing.id}",
+        {"from": from_state, "to": filing.state, "note": note, **payload},
+    )
     session.flush()
     return event
 
 
-def create_organisation(ctx: Context, kind: str, name: str, location: str,
-                        credit_code: str | None = None, actor: str = "system") -> int:
+def create_organisation(
+    ctx: Context, kind: str, name: str, location: str, credit_code: str | None = None, actor: str = "system"
+) -> int:
     if kind not in ("provider", "assessor", "regulator"):
         raise InputError("kind must be provider, assessor or regulator", field="kind")
     if ctx.book.divisions.get(location) is None:
@@ -56,8 +80,14 @@ def create_organisation(ctx: Context, kind: str, name: str, location: str,
         org = Organisation(kind=kind, name=name, location=location, credit_code=credit_code)
         uow.session.add(org)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), actor, "organisation.create", f"organisation:{org.id}",
-                     {"kind": kind, "name": name, "location": location})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            actor,
+            "organisation.create",
+            f"organisation:{org.id}",
+            {"kind": kind, "name": name, "location": location},
+        )
         uow.commit()
         return org.id
 
@@ -74,21 +104,25 @@ def add_service(ctx: Context, p: Principal, profile: dict[str, Any]) -> int:
     """Register a service; the profile has the shape of a service YAML file (provider filled in)."""
     with ctx.uow() as uow:
         org = _provider_org(uow.session, p)
-        profile = {**profile, "provider": {"name": org.name, "location": org.location,
-                                           "credit_code": org.credit_code}}
+        profile = {**profile, "provider": {"name": org.name, "location": org.location, "credit_code": org.credit_code}}
         parsed = service_from(ctx.book, YamlDoc("service", profile))
         row = Service(provider_id=org.id, name=parsed.name, profile=jsonable(profile))  # dates as text
         uow.session.add(row)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), p.username, "service.create", f"service:{row.id}",
-                     {"name": parsed.name, "capabilities": list(parsed.capabilities)})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            p.username,
+            "service.create",
+            f"service:{row.id}",
+            {"name": parsed.name, "capabilities": list(parsed.capabilities)},
+        )
         uow.commit()
         return row.id
 
 
 def _due(evaluation: Evaluation) -> tuple[dt.date | None, bool]:
-    dated = [o for o in evaluation.obligations
-             if o.due.date is not None and o.due.rule is not DeadlineRule.ONGOING]
+    dated = [o for o in evaluation.obligations if o.due.date is not None and o.due.rule is not DeadlineRule.ONGOING]
     assessments = [o for o in dated if o.kind.value == "security_assessment"] or dated
     if not assessments:
         return None, False
@@ -106,15 +140,32 @@ def _evaluate(ctx: Context, service_row: Service, change: dict[str, Any]) -> tup
     return evaluation, tags
 
 
-def _new_filing(session: Session, ctx: Context, p: Principal, service_row: Service, org: Organisation,
-                change: dict[str, Any], state: FilingState, title: str) -> Filing:
+def _new_filing(
+    session: Session,
+    ctx: Context,
+    p: Principal,
+    service_row: Service,
+    org: Organisation,
+    change: dict[str, Any],
+    state: FilingState,
+    title: str,
+) -> Filing:
     evaluation, tags = _evaluate(ctx, service_row, change)
     due, provisional = _due(evaluation)
-    filing = Filing(provider_id=org.id, service_id=service_row.id, region=org.location,
-                    state=state.value, title=title, change=jsonable(change),
-                    obligations=jsonable(evaluation.obligations), technologies=tags, due_date=due,
-                    due_provisional=provisional, answers={},
-                    visible_to_regulator=state is FilingState.NOTICE_ISSUED)
+    filing = Filing(
+        provider_id=org.id,
+        service_id=service_row.id,
+        region=org.location,
+        state=state.value,
+        title=title,
+        change=jsonable(change),
+        obligations=jsonable(evaluation.obligations),
+        technologies=tags,
+        due_date=due,
+        due_provisional=provisional,
+        answers={},
+        visible_to_regulator=state is FilingState.NOTICE_ISSUED,
+    )
     session.add(filing)
     session.flush()
     return filing
@@ -129,14 +180,21 @@ def record_change(ctx: Context, p: Principal, service_id: int, change: dict[str,
             raise NotFoundError(f"no service {service_id}")
         title = f"{service_row.name} · {change.get('kind') or '变更'} · {change.get('date', '')}"
         filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.DRAFT, title)
-        record(uow.session, ctx, p, filing, "open", None, str(change.get("description", "")),
-               {"obligations": [o["trigger_id"] for o in filing.obligations]})
+        record(
+            uow.session,
+            ctx,
+            p,
+            filing,
+            "open",
+            None,
+            str(change.get("description", "")),
+            {"obligations": [o["trigger_id"] for o in filing.obligations]},
+        )
         uow.commit()
         return filing.id
 
 
-def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: str,
-           due: dt.date | None = None) -> int:
+def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: str, due: dt.date | None = None) -> int:
     """A regulator's written notice that an assessment is required (Art. 3(5) of the 2018 rule)."""
     require_regulator(p)
     check_line(reference, "reference")
@@ -145,18 +203,28 @@ def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: st
         org = uow.session.get(Organisation, service_row.provider_id) if service_row is not None else None
         if service_row is None or org is None or not regulator_reaches(p, org.location):
             raise NotFoundError(f"no service {service_id}")
-        change: dict[str, Any] = {"kind": EventKind.REGULATOR_NOTICE.value, "date": ctx.today(),
-                                  "description": note,
-                                  "notice": {"issuer": _issuer(uow.session, p), "reference": reference,
-                                             **({"due": due} if due else {})}}
+        change: dict[str, Any] = {
+            "kind": EventKind.REGULATOR_NOTICE.value,
+            "date": ctx.today(),
+            "description": note,
+            "notice": {"issuer": _issuer(uow.session, p), "reference": reference, **({"due": due} if due else {})},
+        }
         title = f"{service_row.name} · 书面通知 {reference}".strip()
-        filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.NOTICE_ISSUED,
-                             title)
+        filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.NOTICE_ISSUED, title)
         body = document_bodies.for_notice(ctx.book, service_row.name, note, due, filing.id, reference)
-        document = issuing.issue(uow.session, ctx, p, "notice", org, body, filing_id=filing.id,
-                                 service_id=service_row.id)
-        record(uow.session, ctx, p, filing, "notify", None, note,
-               {"reference": reference, "document": document.reference, "document_sha256": document.sha256})
+        document = issuing.issue(
+            uow.session, ctx, p, "notice", org, body, filing_id=filing.id, service_id=service_row.id
+        )
+        record(
+            uow.session,
+            ctx,
+            p,
+            filing,
+            "notify",
+            None,
+            note,
+            {"reference": reference, "document": document.reference, "document_sha256": document.sha256},
+        )
         uow.commit()
         return filing.id
 
@@ -182,8 +250,11 @@ def checklist_items(ctx: Context, filing: Filing) -> list[str]:
 def _editable(session: Session, p: Principal, filing_id: int, *, evidence: bool = False) -> Filing:
     filing = require_filing(p, get_for_update(session, Filing, filing_id), filing_id)
     who = actor(p, filing)
-    if evidence and may_do(Task.ANSWER_RECTIFICATION, who, standing(
-            review_tracks.states_of(review_tracks.rows_of(session, filing)), p.role)):
+    if evidence and may_do(
+        Task.ANSWER_RECTIFICATION,
+        who,
+        standing(review_tracks.states_of(review_tracks.rows_of(session, filing)), p.role),
+    ):
         return filing  # evidence for the answers to a rectification order (of either authority)
     if not actor_may(Task.EDIT_ASSESSMENT, who):
         raise PermissionDeniedError("only the provider or its invited assessor may edit the assessment")
@@ -230,8 +301,9 @@ def _clean_answer(item_id: str, raw: Any) -> dict[str, Any] | None:
         raise InputError("an answer has a status, a reason and findings", field=f"answers.{item_id}")
     status = raw.get("status") or None
     if status is not None and status not in {s.value for s in AnswerStatus}:
-        raise InputError(f"status must be one of {', '.join(s.value for s in AnswerStatus)}",
-                         field=f"answers.{item_id}.status")
+        raise InputError(
+            f"status must be one of {', '.join(s.value for s in AnswerStatus)}", field=f"answers.{item_id}.status"
+        )
     reason = _answer_text(raw.get("reason"), f"answers.{item_id}.reason")
     if status == AnswerStatus.NOT_APPLICABLE and not reason:
         raise InputError("'not_applicable' needs a reason", field=f"answers.{item_id}.reason")
@@ -259,8 +331,7 @@ def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, 
         merged = dict(filing.answers)
         for item_id, raw in answers.items():
             if item_id not in items:
-                raise InputError(f"'{item_id}' is not an item of this filing's checklists",
-                                 field=f"answers.{item_id}")
+                raise InputError(f"'{item_id}' is not an item of this filing's checklists", field=f"answers.{item_id}")
             cleaned = _clean_answer(item_id, raw)
             if cleaned is None:
                 if _blank(merged.get(item_id)):
@@ -273,13 +344,21 @@ def save_answers(ctx: Context, p: Principal, filing_id: int, answers: dict[str, 
             return
         filing.answers = merged
         record(uow.session, ctx, p, filing, "answers", filing.state, "", {"items": changed})
-        _withdraw_signature(uow.session, ctx, p, filing, "answers saved after signing",
-                            always=p.role is not Role.ASSESSOR)
+        _withdraw_signature(
+            uow.session, ctx, p, filing, "answers saved after signing", always=p.role is not Role.ASSESSOR
+        )
         uow.commit()
 
 
-def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None, filename: str,
-                 stream: BinaryIO, description: str = "") -> str:
+def add_evidence(
+    ctx: Context,
+    p: Principal,
+    filing_id: int,
+    item_id: str | None,
+    filename: str,
+    stream: BinaryIO,
+    description: str = "",
+) -> str:
     """Store an evidence file by digest and attach it to the filing (and an item)."""
     check_file_name(filename)
     with ctx.uow() as uow:
@@ -289,11 +368,29 @@ def add_evidence(ctx: Context, p: Principal, filing_id: int, item_id: str | None
     blob = ctx.blobs.put(stream, filename)
     with ctx.uow() as uow:
         filing = _editable(uow.session, p, filing_id, evidence=True)
-        uow.session.add(Evidence(filing_id=filing.id, item_id=item_id or None, sha256=blob.sha256,
-                                 filename=filename[:255], media_type=blob.media_type, size=blob.size,
-                                 description=description, uploaded_by=p.user_id, at=ctx.now()))
-        record(uow.session, ctx, p, filing, "evidence", filing.state, filename,
-               {"sha256": blob.sha256, "item": item_id, "size": blob.size})
+        uow.session.add(
+            Evidence(
+                filing_id=filing.id,
+                item_id=item_id or None,
+                sha256=blob.sha256,
+                filename=filename[:255],
+                media_type=blob.media_type,
+                size=blob.size,
+                description=description,
+                uploaded_by=p.user_id,
+                at=ctx.now(),
+            )
+        )
+        record(
+            uow.session,
+            ctx,
+            p,
+            filing,
+            "evidence",
+            filing.state,
+            filename,
+            {"sha256": blob.sha256, "item": item_id, "size": blob.size},
+        )
         _withdraw_signature(uow.session, ctx, p, filing, "evidence added after signing")
         uow.commit()
     return blob.sha256
@@ -305,8 +402,9 @@ def invite_assessor(ctx: Context, p: Principal, filing_id: int, username: str) -
         if not actor_may(Task.INVITE_ASSESSOR, actor(p, filing)):
             raise PermissionDeniedError("only a provider_admin may invite an assessor")
         if not state_allows(Task.INVITE_ASSESSOR, _at(filing)):
-            raise InputError(f"an assessor is invited while the assessment is open, not in state "
-                             f"'{filing.state}'", field="state")
+            raise InputError(
+                f"an assessor is invited while the assessment is open, not in state '{filing.state}'", field="state"
+            )
         assessor = uow.session.scalar(select(User).where(User.username == username))
         if assessor is None or assessor.role != Role.ASSESSOR.value:
             raise InputError(f"no assessor '{username}'", field="assessor")
@@ -327,13 +425,22 @@ def sign_conclusion(ctx: Context, p: Principal, filing_id: int, statement: str) 
             raise InputError("the assessor's statement is empty", field="statement")
         filing.assessor_statement, filing.assessor_signed_at = statement.strip(), ctx.now()
         filing.assessor_signed_digest = assessor_signature.covered_digest(uow.session, filing)
-        record(uow.session, ctx, p, filing, "sign", filing.state, statement.strip(),
-               {"covers_sha256": filing.assessor_signed_digest})
+        record(
+            uow.session,
+            ctx,
+            p,
+            filing,
+            "sign",
+            filing.state,
+            statement.strip(),
+            {"covers_sha256": filing.assessor_signed_digest},
+        )
         uow.commit()
 
 
-def _withdraw_signature(session: Session, ctx: Context, p: Principal, filing: Filing, reason: str, *,
-                        always: bool = False) -> None:
+def _withdraw_signature(
+    session: Session, ctx: Context, p: Principal, filing: Filing, reason: str, *, always: bool = False
+) -> None:
     """While the assessment is open, a change the assessor's signature does not cover withdraws it (and
     any save by someone else than the assessor, `always`)."""
     if filing.assessor_signed_at is None or not state_allows(Task.EDIT_ASSESSMENT, _at(filing)):
@@ -343,4 +450,3 @@ def _withdraw_signature(session: Session, ctx: Context, p: Principal, filing: Fi
         return
     filing.assessor_signed_at, filing.assessor_signed_digest = None, None
     record(session, ctx, p, filing, "signature_withdrawn", filing.state, reason)
-

@@ -57,9 +57,18 @@ def _readable(session: Session, p: Principal, document_id: int) -> IssuedDocumen
 def _view(session: Session, row: IssuedDocument) -> DocumentView:
     ack = session.scalar(select(Receipt).where(Receipt.document_id == row.id))
     content = issuing.content_of(row)
-    return DocumentView(row.id, row.reference, row.kind, str(content.get("title", "")),
-                        row.issued_at.isoformat(timespec="seconds"), row.sha256, row.filing_id, row.summons_id,
-                        content, receipts.export(ack) if ack is not None else None)
+    return DocumentView(
+        row.id,
+        row.reference,
+        row.kind,
+        str(content.get("title", "")),
+        row.issued_at.isoformat(timespec="seconds"),
+        row.sha256,
+        row.filing_id,
+        row.summons_id,
+        content,
+        receipts.export(ack) if ack is not None else None,
+    )
 
 
 def get_document(ctx: Context, p: Principal, document_id: int) -> DocumentView:
@@ -69,8 +78,9 @@ def get_document(ctx: Context, p: Principal, document_id: int) -> DocumentView:
         return _view(uow.session, row)
 
 
-def list_documents(ctx: Context, p: Principal, *, filing_id: int | None = None,
-                   provider_id: int | None = None) -> list[DocumentView]:
+def list_documents(
+    ctx: Context, p: Principal, *, filing_id: int | None = None, provider_id: int | None = None
+) -> list[DocumentView]:
     """Documents of one filing or one provider that `p` may read, oldest first."""
     with ctx.reader() as uow:
         query = select(IssuedDocument).order_by(IssuedDocument.id)
@@ -102,9 +112,17 @@ def acknowledge(ctx: Context, p: Principal, document_id: int) -> dict[str, Any]:
         org = uow.session.get(Organisation, p.organisation_id)
         assert org is not None
         receipt = receipts.sign_receipt(
-            uow.session, ctx.settings.key_dir, ctx.now(), "acknowledgement",
-            {"document": row.reference, "document_sha256": row.sha256}, org, p.display_name,
-            filing_id=row.filing_id, document_id=row.id, user_id=p.user_id)
+            uow.session,
+            ctx.settings.key_dir,
+            ctx.now(),
+            "acknowledgement",
+            {"document": row.reference, "document_sha256": row.sha256},
+            org,
+            p.display_name,
+            filing_id=row.filing_id,
+            document_id=row.id,
+            user_id=p.user_id,
+        )
         exported = receipts.export(receipt)
         uow.commit()
         return exported
@@ -116,6 +134,7 @@ def submission_receipts(ctx: Context, p: Principal, filing_id: int) -> list[dict
 
     get_filing(ctx, p, filing_id)
     with ctx.reader() as uow:
-        rows = uow.session.scalars(select(Receipt).where(Receipt.filing_id == filing_id,
-                                                         Receipt.kind == "submission").order_by(Receipt.id))
+        rows = uow.session.scalars(
+            select(Receipt).where(Receipt.filing_id == filing_id, Receipt.kind == "submission").order_by(Receipt.id)
+        )
         return [receipts.export(r) for r in rows]

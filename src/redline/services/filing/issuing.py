@@ -45,8 +45,9 @@ def check_pattern(pattern: str) -> str:
     if not text or len(text) > 60 or any(ord(c) < 32 for c in text):
         raise InputError("a 文号 pattern is one line of at most 60 characters", field="reference_pattern")
     names = re.findall(r"\{([^{}]*)\}", text)
-    if set(names) - PLACEHOLDERS or re.sub(r"\{[^{}]*\}", "", text).count("{") + \
-            re.sub(r"\{[^{}]*\}", "", text).count("}"):
+    if set(names) - PLACEHOLDERS or re.sub(r"\{[^{}]*\}", "", text).count("{") + re.sub(r"\{[^{}]*\}", "", text).count(
+        "}"
+    ):
         raise InputError("a 文号 pattern may use only {abbr}, {year} and {number}", field="reference_pattern")
     if names.count("year") != 1 or names.count("number") != 1:
         raise InputError("a 文号 pattern needs {year} and {number}, once each", field="reference_pattern")
@@ -89,8 +90,13 @@ def office(session: Session, ctx: Context, agency: str, code: str) -> Organisati
     location = code if code != jurisdiction.NATIONAL else "110000"
     try:
         with session.begin_nested():  # another worker may make the same office at the same moment
-            org = Organisation(kind="regulator", name=office_name(ctx.book, agency, code), location=location,
-                               issuer_key=key, created_at=ctx.now())
+            org = Organisation(
+                kind="regulator",
+                name=office_name(ctx.book, agency, code),
+                location=location,
+                issuer_key=key,
+                created_at=ctx.now(),
+            )
             session.add(org)
             session.flush()
     except IntegrityError:
@@ -126,8 +132,9 @@ def set_reference_pattern(ctx: Context, p: Principal, pattern: str) -> str:
     with ctx.uow() as uow:
         org = issuer_for(uow.session, ctx, p)
         org.reference_pattern = text
-        audit.append(uow.session, ctx.now(), p.username, "issuer.reference_pattern", f"organisation:{org.id}",
-                     {"pattern": text})
+        audit.append(
+            uow.session, ctx.now(), p.username, "issuer.reference_pattern", f"organisation:{org.id}", {"pattern": text}
+        )
         uow.commit()
         return format_reference(text, abbreviation(org.name, _agency_of(org)), ctx.today().year, 1)
 
@@ -138,8 +145,13 @@ def current_pattern(ctx: Context, p: Principal) -> tuple[str, str] | None:
         return None
     with ctx.reader() as uow:
         own = uow.session.get(Organisation, p.organisation_id) if p.organisation_id is not None else None
-        org = own if own is not None and own.kind == "regulator" else uow.session.scalar(
-            select(Organisation).where(Organisation.issuer_key == f"{p.agency}:{p.jurisdiction}"))
+        org = (
+            own
+            if own is not None and own.kind == "regulator"
+            else uow.session.scalar(
+                select(Organisation).where(Organisation.issuer_key == f"{p.agency}:{p.jurisdiction}")
+            )
+        )
         pattern = reference_pattern(org) if org is not None else DEFAULT_PATTERN
         name = org.name if org is not None else office_name(ctx.book, p.agency, p.jurisdiction)
         agency = _agency_of(org) if org is not None else p.agency
@@ -150,11 +162,17 @@ def _next_number(session: Session, issuer_id: int, year: int) -> int:
     """The next sequence number, under the sequence row's lock (SQLite: the write transaction's lock)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(DocumentSequence).values(issuer_id=issuer_id, year=year, last=0)
-                    .on_conflict_do_nothing(index_elements=["issuer_id", "year"]))
-    row = session.execute(select(DocumentSequence).where(DocumentSequence.issuer_id == issuer_id,
-                                                         DocumentSequence.year == year)
-                          .with_for_update().execution_options(populate_existing=True)).scalar_one()
+    session.execute(
+        insert(DocumentSequence)
+        .values(issuer_id=issuer_id, year=year, last=0)
+        .on_conflict_do_nothing(index_elements=["issuer_id", "year"])
+    )
+    row = session.execute(
+        select(DocumentSequence)
+        .where(DocumentSequence.issuer_id == issuer_id, DocumentSequence.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     row.last += 1
     session.flush()
     return row.last
@@ -164,29 +182,64 @@ def content_digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(jsonable(content))).hexdigest()
 
 
-def issue(session: Session, ctx: Context, p: Principal, kind: str, provider: Organisation,
-          body: dict[str, Any], *, filing_id: int | None = None, summons_id: int | None = None,
-          service_id: int | None = None) -> IssuedDocument:
+def issue(
+    session: Session,
+    ctx: Context,
+    p: Principal,
+    kind: str,
+    provider: Organisation,
+    body: dict[str, Any],
+    *,
+    filing_id: int | None = None,
+    summons_id: int | None = None,
+    service_id: int | None = None,
+) -> IssuedDocument:
     """Freeze one document in the caller's transaction: 文号, date, issuer, body; returns the row."""
     issuer = issuer_for(session, ctx, p)
     now = ctx.now()
     year = ctx.today().year
     number = _next_number(session, issuer.id, year)
-    reference = format_reference(reference_pattern(issuer), abbreviation(issuer.name, _agency_of(issuer)),
-                                 year, number)
-    content = jsonable({"schema": "redline/issued-document", "version": 1, "kind": kind,
-                        "reference": reference, "authority": issuer.name, "date": ctx.today(),
-                        "provider": provider.name, "issued_by": p.display_name, **body})
+    reference = format_reference(reference_pattern(issuer), abbreviation(issuer.name, _agency_of(issuer)), year, number)
+    content = jsonable(
+        {
+            "schema": "redline/issued-document",
+            "version": 1,
+            "kind": kind,
+            "reference": reference,
+            "authority": issuer.name,
+            "date": ctx.today(),
+            "provider": provider.name,
+            "issued_by": p.display_name,
+            **body,
+        }
+    )
     digest = content_digest(content)
-    row = IssuedDocument(issuer_id=issuer.id, year=year, number=number, reference=reference, kind=kind,
-                         provider_id=provider.id, filing_id=filing_id, summons_id=summons_id,
-                         service_id=service_id, region=provider.location, issued_by=p.user_id, issued_at=now,
-                         content=canonical_bytes(content).decode("utf-8"), sha256=digest)
+    row = IssuedDocument(
+        issuer_id=issuer.id,
+        year=year,
+        number=number,
+        reference=reference,
+        kind=kind,
+        provider_id=provider.id,
+        filing_id=filing_id,
+        summons_id=summons_id,
+        service_id=service_id,
+        region=provider.location,
+        issued_by=p.user_id,
+        issued_at=now,
+        content=canonical_bytes(content).decode("utf-8"),
+        sha256=digest,
+    )
     session.add(row)
     session.flush()
-    audit.append(session, now, p.username, "document.issue", f"document:{row.id}",
-                 {"kind": kind, "reference": reference, "sha256": digest, "filing": filing_id,
-                  "summons": summons_id})
+    audit.append(
+        session,
+        now,
+        p.username,
+        "document.issue",
+        f"document:{row.id}",
+        {"kind": kind, "reference": reference, "sha256": digest, "filing": filing_id, "summons": summons_id},
+    )
     return row
 
 
@@ -204,4 +257,3 @@ def check_frozen(row: IssuedDocument) -> None:
 
 def not_found(document_id: int) -> NotFoundError:
     return NotFoundError(f"no document {document_id}")
-

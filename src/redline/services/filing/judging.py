@@ -23,33 +23,44 @@ from redline.store.models import Filing, Service
 
 def _judgement(ctx: Context, p: Principal, question: str, answer: bool, reasons: str) -> JudgementIn:
     try:
-        return JudgementIn.model_validate({"question": question, "answer": answer, "by": p.display_name,
-                                           "date": ctx.today(), "reasons": reasons})
+        return JudgementIn.model_validate(
+            {"question": question, "answer": answer, "by": p.display_name, "date": ctx.today(), "reasons": reasons}
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "judgement"
         raise InputError(f"{field}: {first['msg']}", field=field) from None
 
 
-def record_judgement(ctx: Context, p: Principal, filing_id: int, question: str, answer: bool,
-                     reasons: str) -> None:
+def record_judgement(ctx: Context, p: Principal, filing_id: int, question: str, answer: bool, reasons: str) -> None:
     """The provider answers `question` for the filing's change; a later answer replaces an earlier one."""
     with ctx.uow() as uow:
         filing = require_filing(p, get_for_update(uow.session, Filing, filing_id), filing_id)
         if not actor_may(Task.RECORD_JUDGEMENT, actor(p, filing)):
             raise PermissionDeniedError("only the provider records its judgements")
         if not state_allows(Task.RECORD_JUDGEMENT, Standing(FilingState(filing.state))):
-            raise ConflictError(f"a judgement is recorded while the assessment is open, not in state "
-                                f"'{filing.state}'", field="state")
+            raise ConflictError(
+                f"a judgement is recorded while the assessment is open, not in state '{filing.state}'", field="state"
+            )
         if not filing.change:
             raise ConflictError("the filing records no change to judge", field="change")
         judged = _judgement(ctx, p, question, answer, reasons)
         kept = [j for j in filing.change.get("judgements", []) if j.get("question") != judged.question.value]
         change: dict[str, Any] = {**filing.change, "judgements": [*kept, jsonable(judged.model_dump())]}
         _reevaluate(ctx, uow.session.get(Service, filing.service_id), filing, change)
-        filings.record(uow.session, ctx, p, filing, "judgement", filing.state, judged.reasons,
-                       {**jsonable(judged.model_dump()),
-                        "obligations": [[o["trigger_id"], o["outcome"]] for o in filing.obligations]})
+        filings.record(
+            uow.session,
+            ctx,
+            p,
+            filing,
+            "judgement",
+            filing.state,
+            judged.reasons,
+            {
+                **jsonable(judged.model_dump()),
+                "obligations": [[o["trigger_id"], o["outcome"]] for o in filing.obligations],
+            },
+        )
         uow.commit()
 
 

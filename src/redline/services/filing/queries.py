@@ -72,8 +72,7 @@ def overdue_among(ctx: Context, rows: list[Filing]) -> set[int]:
     if not ids:
         return set()
     with ctx.reader() as uow:
-        return set(uow.session.scalars(select(Filing.id).where(Filing.id.in_(ids),
-                                                               owed_due_expr() < ctx.today())))
+        return set(uow.session.scalars(select(Filing.id).where(Filing.id.in_(ids), owed_due_expr() < ctx.today())))
 
 
 def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Filing], int]:
@@ -83,8 +82,14 @@ def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Fili
     with ctx.reader() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         owed = owed_due_expr()
-        ordered = query.order_by(_overdue_expr(today).desc(), owed.is_(None), owed, Filing.due_date.is_(None),
-                                 Filing.due_date, Filing.id.desc())
+        ordered = query.order_by(
+            _overdue_expr(today).desc(),
+            owed.is_(None),
+            owed,
+            Filing.due_date.is_(None),
+            Filing.due_date,
+            Filing.id.desc(),
+        )
         rows = uow.session.scalars(ordered.limit(f.limit).offset(f.offset)).unique().all()
         return list(rows), total
 
@@ -123,9 +128,13 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
             evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
             comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
             inspections=list(s.scalars(select(Inspection).where(Inspection.filing_id == filing.id))),
-            rectification=list(s.scalars(select(RectificationItem).where(
-                RectificationItem.filing_id == filing.id).order_by(RectificationItem.round,
-                                                                   RectificationItem.id))),
+            rectification=list(
+                s.scalars(
+                    select(RectificationItem)
+                    .where(RectificationItem.filing_id == filing.id)
+                    .order_by(RectificationItem.round, RectificationItem.id)
+                )
+            ),
             summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
             reviews=reviews,
             waiting=[a.value for a in waiting_for(tracks)],
@@ -172,8 +181,7 @@ def providers_under(ctx: Context, p: Principal) -> list[Organisation]:
 
 def list_summonses(ctx: Context, p: Principal) -> list[Summons]:
     with ctx.reader() as uow:
-        return list(uow.session.scalars(select(Summons).where(summons_scope(p))
-                                        .order_by(Summons.date.desc())))
+        return list(uow.session.scalars(select(Summons).where(summons_scope(p)).order_by(Summons.date.desc())))
 
 
 def get_summons(ctx: Context, p: Principal, summons_id: int) -> Summons:
@@ -199,8 +207,9 @@ def dashboard(ctx: Context, p: Principal) -> Dashboard:
     """Counts for the regulator's charts, over the filings `p` may see."""
     today = ctx.today()
     with ctx.reader() as uow:
-        rows = uow.session.execute(select(Filing.state, Filing.region, Filing.technologies,
-                                          owed_due_expr()).where(filing_scope(p))).all()
+        rows = uow.session.execute(
+            select(Filing.state, Filing.region, Filing.technologies, owed_due_expr()).where(filing_scope(p))
+        ).all()
     by_state: Counter[str] = Counter()
     by_region: Counter[str] = Counter()
     by_tech: Counter[str] = Counter()
@@ -214,5 +223,12 @@ def dashboard(ctx: Context, p: Principal) -> Dashboard:
         if due is not None and due < today:
             overdue += 1
             overdue_months[due.strftime("%Y-%m")] += 1
-    return Dashboard(dict(by_state), dict(by_region), dict(by_tech), sorted(overdue_months.items()),
-                     len(rows), overdue, escalated(ctx, p))
+    return Dashboard(
+        dict(by_state),
+        dict(by_region),
+        dict(by_tech),
+        sorted(overdue_months.items()),
+        len(rows),
+        overdue,
+        escalated(ctx, p),
+    )

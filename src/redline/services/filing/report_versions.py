@@ -38,14 +38,21 @@ class VersionDiff:
     diff: ReportDiff
 
 
-def add_version(session: Session, filing: Filing, report: dict[str, Any], at: dt.datetime,
-                p: Principal | None) -> ReportVersion:
+def add_version(
+    session: Session, filing: Filing, report: dict[str, Any], at: dt.datetime, p: Principal | None
+) -> ReportVersion:
     """A new sealed version in the caller's transaction (the filing row is locked by the caller), and the
     filing's copy of the latest moved to it."""
     latest = session.scalar(select(func.max(ReportVersion.number)).where(ReportVersion.filing_id == filing.id))
-    row = ReportVersion(filing_id=filing.id, number=(latest or 0) + 1, report=report,
-                        digest=report["seal"]["digest"], submitted_at=at,
-                        submitted_by=p.user_id if p else None, submitted_by_name=p.display_name if p else "")
+    row = ReportVersion(
+        filing_id=filing.id,
+        number=(latest or 0) + 1,
+        report=report,
+        digest=report["seal"]["digest"],
+        submitted_at=at,
+        submitted_by=p.user_id if p else None,
+        submitted_by_name=p.display_name if p else "",
+    )
     session.add(row)
     filing.report, filing.report_digest = report, row.digest
     session.flush()
@@ -53,8 +60,11 @@ def add_version(session: Session, filing: Filing, report: dict[str, Any], at: dt
 
 
 def _rows(session: Session, filing_id: int) -> list[ReportVersion]:
-    return list(session.scalars(select(ReportVersion).where(ReportVersion.filing_id == filing_id)
-                                .order_by(ReportVersion.number)))
+    return list(
+        session.scalars(
+            select(ReportVersion).where(ReportVersion.filing_id == filing_id).order_by(ReportVersion.number)
+        )
+    )
 
 
 def _summary(row: ReportVersion, latest: int) -> VersionSummary:
@@ -77,8 +87,11 @@ def list_versions(ctx: Context, p: Principal, filing_id: int) -> list[VersionSum
 
 
 def _version(session: Session, filing_id: int, number: int, field: str) -> ReportVersion:
-    row = session.scalar(select(ReportVersion).where(ReportVersion.filing_id == filing_id,
-                                                     ReportVersion.number == check_number(number, field)))
+    row = session.scalar(
+        select(ReportVersion).where(
+            ReportVersion.filing_id == filing_id, ReportVersion.number == check_number(number, field)
+        )
+    )
     if row is None:
         raise NotFoundError(f"filing {filing_id} has no report version {number}")
     return row
@@ -89,8 +102,9 @@ def get_version(ctx: Context, p: Principal, filing_id: int, number: int) -> tupl
     with ctx.reader() as uow:
         require_filing(p, uow.session.get(Filing, filing_id), filing_id)
         row = _version(uow.session, filing_id, number, "version")
-        latest = uow.session.scalar(select(func.max(ReportVersion.number))
-                                    .where(ReportVersion.filing_id == filing_id)) or 0
+        latest = (
+            uow.session.scalar(select(func.max(ReportVersion.number)).where(ReportVersion.filing_id == filing_id)) or 0
+        )
         return _summary(row, latest), row.report
 
 
@@ -100,6 +114,7 @@ def diff_versions(ctx: Context, p: Principal, filing_id: int, before: int, after
         require_filing(p, uow.session.get(Filing, filing_id), filing_id)
         old = _version(uow.session, filing_id, before, "from")
         new = _version(uow.session, filing_id, after, "to")
-        latest = uow.session.scalar(select(func.max(ReportVersion.number))
-                                    .where(ReportVersion.filing_id == filing_id)) or 0
+        latest = (
+            uow.session.scalar(select(func.max(ReportVersion.number)).where(ReportVersion.filing_id == filing_id)) or 0
+        )
         return VersionDiff(_summary(old, latest), _summary(new, latest), diff_reports(old.report, new.report))

@@ -27,13 +27,17 @@ class TrackView:
 def rows_of(session: Session, filing: Filing) -> dict[Authority, FilingReview]:
     """The filing's tracks, read afresh; a track not stored yet (a filing made before any step, or by a
     package import) is added at the filing's state. Call with the filing row locked (store/locking.py)."""
-    rows = {Authority(r.authority): r for r in session.scalars(
-        select(FilingReview).where(FilingReview.filing_id == filing.id)
-        .execution_options(populate_existing=True))}
+    rows = {
+        Authority(r.authority): r
+        for r in session.scalars(
+            select(FilingReview).where(FilingReview.filing_id == filing.id).execution_options(populate_existing=True)
+        )
+    }
     for authority in Authority:
         if authority not in rows:
-            rows[authority] = FilingReview(filing_id=filing.id, authority=authority.value, state=filing.state,
-                                           officer_name="", note="")
+            rows[authority] = FilingReview(
+                filing_id=filing.id, authority=authority.value, state=filing.state, officer_name="", note=""
+            )
             session.add(rows[authority])
     return rows
 
@@ -48,8 +52,11 @@ def read(filing: Filing) -> list[TrackView]:
     views = []
     for authority, state in both(FilingState(filing.state)).items():
         row = stored.get(authority.value)
-        views.append(TrackView(authority.value, row.state, row.officer_name, row.at, row.note) if row
-                     else TrackView(authority.value, state.value, "", None, ""))
+        views.append(
+            TrackView(authority.value, row.state, row.officer_name, row.at, row.note)
+            if row
+            else TrackView(authority.value, state.value, "", None, "")
+        )
     return views
 
 

@@ -58,13 +58,26 @@ class FilingOut(BaseModel):
 
     @classmethod
     def of(cls, f: Filing, overdue: bool) -> FilingOut:
-        return cls(id=f.id, title=f.title, state=f.state, provider_id=f.provider_id, provider=f.provider.name,
-                   region=f.region, service_id=f.service_id, due_date=f.due_date,
-                   due_provisional=f.due_provisional, overdue=overdue, technologies=_tags(f.technologies),
-                   obligations=_obligations(f.obligations), submitted_at=f.submitted_at,
-                   report_digest=f.report_digest,
-                   reviews=[ReviewOut(authority=r.authority, state=r.state, officer=r.officer_name, at=r.at,
-                                      note=r.note) for r in review_tracks.read(f)])
+        return cls(
+            id=f.id,
+            title=f.title,
+            state=f.state,
+            provider_id=f.provider_id,
+            provider=f.provider.name,
+            region=f.region,
+            service_id=f.service_id,
+            due_date=f.due_date,
+            due_provisional=f.due_provisional,
+            overdue=overdue,
+            technologies=_tags(f.technologies),
+            obligations=_obligations(f.obligations),
+            submitted_at=f.submitted_at,
+            report_digest=f.report_digest,
+            reviews=[
+                ReviewOut(authority=r.authority, state=r.state, officer=r.officer_name, at=r.at, note=r.note)
+                for r in review_tracks.read(f)
+            ],
+        )
 
 
 def filing_rows(ctx: Context, p: Principal, f: queries.FilingFilter) -> tuple[list[FilingOut], int]:

@@ -115,14 +115,22 @@ def manifest_from(book: Rulebook, doc: YamlDoc) -> Manifest:
 def baseline_from_manifest(manifest: Manifest) -> Baseline:
     """A local baseline: a service file committed when the last filing was accepted."""
     p = manifest.profile
-    return Baseline(manifest.source, "file", p.capabilities, tuple(t.id for t in manifest.technologies),
-                    p.monthly_active_users)
+    return Baseline(
+        manifest.source, "file", p.capabilities, tuple(t.id for t in manifest.technologies), p.monthly_active_users
+    )
 
 
 def baseline_from_platform(payload: GateBaseline, source: str) -> Baseline:
     profile = payload.profile
-    return Baseline(source, payload.basis.kind, tuple(profile.capabilities), tuple(profile.technologies),
-                    profile.monthly_active_users, tuple(payload.filings), payload.basis.filing_id)
+    return Baseline(
+        source,
+        payload.basis.kind,
+        tuple(profile.capabilities),
+        tuple(profile.technologies),
+        profile.monthly_active_users,
+        tuple(payload.filings),
+        payload.basis.filing_id,
+    )
 
 
 def _material(uses: list[TechnologyUse]) -> bool | None:
@@ -139,13 +147,27 @@ def derive_changes(manifest: Manifest, baseline: Baseline, date: dt.date) -> tup
             changes.append(Change(EventKind.ADD_CAPABILITY, date, f"manifest adds {cap}", capabilities=(cap,)))
     for use in manifest.technologies:
         if use.id not in baseline.technologies:
-            changes.append(Change(EventKind.ADOPT_TECHNOLOGY, date, f"manifest adopts {use.id}",
-                                  technologies=(use.id,), aspects=use.aspects,
-                                  material_change=_material([use])))
+            changes.append(
+                Change(
+                    EventKind.ADOPT_TECHNOLOGY,
+                    date,
+                    f"manifest adopts {use.id}",
+                    technologies=(use.id,),
+                    aspects=use.aspects,
+                    material_change=_material([use]),
+                )
+            )
     before, after = baseline.monthly_active_users, manifest.profile.monthly_active_users
     if before and after is not None and after > before:
-        changes.append(Change(EventKind.USER_GROWTH, date, f"monthly active users {before} -> {after}",
-                              mau_before=before, mau_after=after))
+        changes.append(
+            Change(
+                EventKind.USER_GROWTH,
+                date,
+                f"monthly active users {before} -> {after}",
+                mau_before=before,
+                mau_after=after,
+            )
+        )
     return tuple(changes)
 
 
@@ -154,12 +176,20 @@ def _warnings(manifest: Manifest, baseline: Baseline, changes: tuple[Change, ...
     for change in changes:
         if change.kind is EventKind.ADOPT_TECHNOLOGY and change.material_change is None:
             tech = change.technologies[0]
-            out.append(Text(f"清单未说明采用 {tech} 是否导致重大变更（material_change）；按未导致重大变化判断。",
-                            f"the manifest does not say whether adopting {tech} is a material change "
-                            "(material_change); judged as not material."))
+            out.append(
+                Text(
+                    f"清单未说明采用 {tech} 是否导致重大变更（material_change）；按未导致重大变化判断。",
+                    f"the manifest does not say whether adopting {tech} is a material change "
+                    "(material_change); judged as not material.",
+                )
+            )
     if manifest.profile.monthly_active_users is not None and not baseline.monthly_active_users:
-        out.append(Text("基线没有月活跃用户数，无法判断用户规模是否显著增加。",
-                        "the baseline has no monthly-active-user figure; growth cannot be judged."))
+        out.append(
+            Text(
+                "基线没有月活跃用户数，无法判断用户规模是否显著增加。",
+                "the baseline has no monthly-active-user figure; growth cannot be judged.",
+            )
+        )
     return out
 
 
@@ -170,8 +200,9 @@ def _service_for(manifest: Manifest, change: Change) -> ServiceProfile:
     return dataclasses.replace(manifest.profile, capabilities=caps, technologies=techs)
 
 
-def _brings(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, filing: FilingSummary,
-            change: Change, trigger_id: str) -> bool:
+def _brings(
+    book: Rulebook, calendar: WorkCalendar, manifest: Manifest, filing: FilingSummary, change: Change, trigger_id: str
+) -> bool:
     """Whether the filing's change brought in what `change` brings in."""
     if change.kind is EventKind.ADD_CAPABILITY:
         return set(change.capabilities) <= set(filing.capabilities)
@@ -193,26 +224,51 @@ def _coverage(state: FilingState) -> Coverage:
 _RANK = {Coverage.ACCEPTED: 0, Coverage.PENDING: 1, Coverage.MISSING: 2}
 
 
-def _item(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, baseline: Baseline,
-          change: Change, obligation: Obligation) -> GateItem:
+def _item(
+    book: Rulebook,
+    calendar: WorkCalendar,
+    manifest: Manifest,
+    baseline: Baseline,
+    change: Change,
+    obligation: Obligation,
+) -> GateItem:
     gating = obligation.kind is ObligationKind.SECURITY_ASSESSMENT
-    candidates = [f for f in baseline.filings if obligation.trigger_id in f.trigger_ids
-                  and _brings(book, calendar, manifest, f, change, obligation.trigger_id)]
+    candidates = [
+        f
+        for f in baseline.filings
+        if obligation.trigger_id in f.trigger_ids
+        and _brings(book, calendar, manifest, f, change, obligation.trigger_id)
+    ]
     if not candidates:
         return GateItem(obligation, change, gating, Coverage.MISSING, None, None)
     best = min(candidates, key=lambda f: (_RANK[_coverage(f.state)], -f.id))
     return GateItem(obligation, change, gating, _coverage(best.state), best.id, best.state.value)
 
 
-def run_gate(book: Rulebook, calendar: WorkCalendar, manifest: Manifest, baseline: Baseline,
-             date: dt.date, *, require_accepted: bool = False) -> GateResult:
+def run_gate(
+    book: Rulebook,
+    calendar: WorkCalendar,
+    manifest: Manifest,
+    baseline: Baseline,
+    date: dt.date,
+    *,
+    require_accepted: bool = False,
+) -> GateResult:
     """Compare, evaluate each change on `date`, and say which obligations are covered."""
     changes = derive_changes(manifest, baseline, date)
     items: list[GateItem] = []
     for change in changes:
         evaluation = evaluate(book, _service_for(manifest, change), change, calendar, date)
         # a duty waiting on a judgement redline presumes "no" does not gate: the manifest cannot record judgements
-        items += [_item(book, calendar, manifest, baseline, change, ob) for ob in evaluation.obligations
-                  if ob.presumed()]
-    return GateResult(manifest.profile.name, date, require_accepted, baseline, changes, tuple(items),
-                      tuple(_warnings(manifest, baseline, changes)))
+        items += [
+            _item(book, calendar, manifest, baseline, change, ob) for ob in evaluation.obligations if ob.presumed()
+        ]
+    return GateResult(
+        manifest.profile.name,
+        date,
+        require_accepted,
+        baseline,
+        changes,
+        tuple(items),
+        tuple(_warnings(manifest, baseline, changes)),
+    )

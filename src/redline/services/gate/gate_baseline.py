@@ -73,15 +73,22 @@ def _summary(filing: Filing, registered: dict[str, Any]) -> FilingSummary:
         caps = list(dict.fromkeys([*base, *caps]))
     mau_after = change.get("mau_after")
     return FilingSummary(
-        id=filing.id, title=filing.title, state=FilingState(filing.state), kind=kind, capabilities=caps,
+        id=filing.id,
+        title=filing.title,
+        state=FilingState(filing.state),
+        kind=kind,
+        capabilities=caps,
         technologies=list(change.get("technologies") or []),
         mau_after=int(mau_after) if mau_after is not None else None,
         trigger_ids=[str(o.get("trigger_id")) for o in filing.obligations],
-        due_date=filing.due_date, submitted_at=filing.submitted_at)
+        due_date=filing.due_date,
+        submitted_at=filing.submitted_at,
+    )
 
 
-def _accepted_profile(name: str, registered: dict[str, Any], accepted: list[Filing],
-                      summaries: dict[int, FilingSummary]) -> BaselineProfile:
+def _accepted_profile(
+    name: str, registered: dict[str, Any], accepted: list[Filing], summaries: dict[int, FilingSummary]
+) -> BaselineProfile:
     last = accepted[-1]
     snapshot = (last.report or {}).get("service", {})
     caps = [c["id"] for c in snapshot.get("capabilities", [])]
@@ -94,9 +101,12 @@ def _accepted_profile(name: str, registered: dict[str, Any], accepted: list[Fili
         if s.kind is EventKind.USER_GROWTH:
             users.append(s.mau_after)
     known = [u for u in users if isinstance(u, int)]
-    return BaselineProfile(name=name, capabilities=list(dict.fromkeys(caps)),
-                           technologies=list(dict.fromkeys(techs)),
-                           monthly_active_users=max(known) if known else None)
+    return BaselineProfile(
+        name=name,
+        capabilities=list(dict.fromkeys(caps)),
+        technologies=list(dict.fromkeys(techs)),
+        monthly_active_users=max(known) if known else None,
+    )
 
 
 def gate_baseline(ctx: Context, p: Principal, service_id: int) -> GateBaseline:
@@ -105,8 +115,7 @@ def gate_baseline(ctx: Context, p: Principal, service_id: int) -> GateBaseline:
         service = uow.session.get(Service, service_id)
         if service is None or not p.is_provider or service.provider_id != p.organisation_id:
             raise NotFoundError(f"no service {service_id}")
-        rows = list(uow.session.scalars(select(Filing).where(Filing.service_id == service_id)
-                                        .order_by(Filing.id)))
+        rows = list(uow.session.scalars(select(Filing).where(Filing.service_id == service_id).order_by(Filing.id)))
         registered = dict(service.profile.get("service") or {})
         summaries = {f.id: _summary(f, registered) for f in rows}
         accepted = [f for f in rows if FilingState(f.state) in CONCLUDED and f.report]
@@ -115,9 +124,11 @@ def gate_baseline(ctx: Context, p: Principal, service_id: int) -> GateBaseline:
             last = accepted[-1]  # filings come in id order: the latest opened of the accepted
             basis = BaselineBasis(kind="accepted_filing", filing_id=last.id, submitted_at=last.submitted_at)
         else:
-            profile = BaselineProfile(name=service.name, capabilities=list(registered.get("capabilities", [])),
-                                      technologies=_tech_ids(registered.get("technologies")),
-                                      monthly_active_users=registered.get("monthly_active_users"))
+            profile = BaselineProfile(
+                name=service.name,
+                capabilities=list(registered.get("capabilities", [])),
+                technologies=_tech_ids(registered.get("technologies")),
+                monthly_active_users=registered.get("monthly_active_users"),
+            )
             basis = BaselineBasis(kind="registered")
-        return GateBaseline(service_id=service.id, basis=basis, profile=profile,
-                            filings=list(summaries.values()))
+        return GateBaseline(service_id=service.id, basis=basis, profile=profile, filings=list(summaries.values()))

@@ -169,8 +169,12 @@ def cross_check(manifest: ManifestDoc, report: ReportDoc) -> None:
 # The extensions an evidence file may carry in a package, by the media type its content showed when stored
 # (store/blobs.py): the first is used when the stored name's own extension is not one of them.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "application/pdf": ("pdf",), "image/png": ("png",), "image/jpeg": ("jpg", "jpeg"), "image/gif": ("gif",),
-    "image/webp": ("webp",), "application/zip": ("zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"),
+    "application/pdf": ("pdf",),
+    "image/png": ("png",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/gif": ("gif",),
+    "image/webp": ("webp",),
+    "application/zip": ("zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"),
     "application/gzip": ("gz", "tgz"),
     "text/plain": ("txt", "log", "csv", "tsv", "json", "jsonl", "yaml", "yml", "md"),
 }

@@ -59,29 +59,55 @@ class Exported:
     report_sha256: str
 
 
-def _manifest(filing: Filing, digest: str, evidence: list[Evidence], include_evidence: bool,
-              members: dict[str, bytes]) -> dict[str, Any]:
+def _manifest(
+    filing: Filing, digest: str, evidence: list[Evidence], include_evidence: bool, members: dict[str, bytes]
+) -> dict[str, Any]:
     return {
         "schema": "redline/package-manifest",
         "schema_version": 1,
         "report_sha256": digest,
-        "filing": {"title": filing.title, "state": filing.state, "region": filing.region,
-                   "change": filing.change, "obligations": filing.obligations,
-                   "technologies": filing.technologies,
-                   "submitted_at": filing.submitted_at.isoformat() if filing.submitted_at else None},
-        "provider": {"name": filing.provider.name, "location": filing.provider.location,
-                     "credit_code": filing.provider.credit_code},
+        "filing": {
+            "title": filing.title,
+            "state": filing.state,
+            "region": filing.region,
+            "change": filing.change,
+            "obligations": filing.obligations,
+            "technologies": filing.technologies,
+            "submitted_at": filing.submitted_at.isoformat() if filing.submitted_at else None,
+        },
+        "provider": {
+            "name": filing.provider.name,
+            "location": filing.provider.location,
+            "credit_code": filing.provider.credit_code,
+        },
         "service": {"name": filing.service.name, "profile": filing.service.profile} if filing.service else None,
-        "evidence": [{"name": e.filename, "sha256": e.sha256, "size": e.size, "media_type": e.media_type,
-                      "item_id": e.item_id, "description": e.description, "included": include_evidence}
-                     for e in evidence],
+        "evidence": [
+            {
+                "name": e.filename,
+                "sha256": e.sha256,
+                "size": e.size,
+                "media_type": e.media_type,
+                "item_id": e.item_id,
+                "description": e.description,
+                "included": include_evidence,
+            }
+            for e in evidence
+        ],
         "files": {name: _sha(data) for name, data in sorted(members.items())},
     }
 
 
-def export_package(ctx: Context, p: Principal, filing_id: int, *, include_evidence: bool = True,
-                   key: Path | None = None, lang: str = "zh-CN", with_pdf: bool = True,
-                   version: int | None = None) -> Exported:
+def export_package(
+    ctx: Context,
+    p: Principal,
+    filing_id: int,
+    *,
+    include_evidence: bool = True,
+    key: Path | None = None,
+    lang: str = "zh-CN",
+    with_pdf: bool = True,
+    version: int | None = None,
+) -> Exported:
     """The filing's submission package (of its latest report version, or of `version`); only a submitted
     filing (with a frozen report) has one."""
     with ctx.reader() as uow:
@@ -94,8 +120,11 @@ def export_package(ctx: Context, p: Principal, filing_id: int, *, include_eviden
             digest = str(report["seal"]["digest"])
         # the sealed report's evidence only: files added later (a rectification's) are not part of it
         sealed = report_evidence(typed(ReportDoc, report, "report"))
-        evidence = [e for e in uow.session.scalars(select(Evidence).where(Evidence.filing_id == filing.id)
-                                                   .order_by(Evidence.id)) if e.sha256 in sealed]
+        evidence = [
+            e
+            for e in uow.session.scalars(select(Evidence).where(Evidence.filing_id == filing.id).order_by(Evidence.id))
+            if e.sha256 in sealed
+        ]
         evidence = list({e.sha256: e for e in evidence}.values())
         _ = filing.service
         countersigned = receipts.package_members(uow.session, filing.id, str(digest))
@@ -107,10 +136,15 @@ def export_package(ctx: Context, p: Principal, filing_id: int, *, include_eviden
         members[REPORT_PDF] = report_pdf(report, lang)
     if include_evidence:
         for row in evidence:
-            members[evidence_member(row.sha256, row.filename, row.media_type)] = \
-                ctx.blobs.path_for(row.sha256).read_bytes()
-    manifest_text = json.dumps(_manifest(filing, digest, evidence, include_evidence, members), ensure_ascii=False,
-                               sort_keys=True, indent=2) + "\n"
+            members[evidence_member(row.sha256, row.filename, row.media_type)] = ctx.blobs.path_for(
+                row.sha256
+            ).read_bytes()
+    manifest_text = (
+        json.dumps(
+            _manifest(filing, digest, evidence, include_evidence, members), ensure_ascii=False, sort_keys=True, indent=2
+        )
+        + "\n"
+    )
     archive = {**members, MANIFEST: manifest_text.encode("utf-8")}
     if key is not None:
         from redline.reports.signatures import payload_for_report, sign
@@ -193,8 +227,9 @@ def _sealed_report(members: dict[str, bytes], manifest: ManifestDoc) -> tuple[st
     return report_text, report
 
 
-def _signer(members: dict[str, bytes], report_text: str, require_signature: bool,
-            trust: Path | None) -> tuple[str | None, dict[str, Any] | None]:
+def _signer(
+    members: dict[str, bytes], report_text: str, require_signature: bool, trust: Path | None
+) -> tuple[str | None, dict[str, Any] | None]:
     """The name the signature claims and the signature, once it verifies; (None, None) when unsigned."""
     if SIGNATURE not in members:
         if require_signature:
@@ -222,8 +257,9 @@ class Verified:
     receipts: tuple[dict[str, Any], ...] = ()
 
 
-def verify_package(data: bytes, *, require_signature: bool = False, trust: Path | None = None,
-                   max_bytes: int = MAX_TOTAL_BYTES) -> Verified:
+def verify_package(
+    data: bytes, *, require_signature: bool = False, trust: Path | None = None, max_bytes: int = MAX_TOTAL_BYTES
+) -> Verified:
     """Check everything in the package; raise naming the first thing that is wrong. At most
     `max_bytes` are decompressed."""
     members = read_members(data, _refuse, max_total_bytes=max_bytes, too_large=_too_large)
@@ -244,20 +280,28 @@ def verify_package(data: bytes, *, require_signature: bool = False, trust: Path 
 
 
 def _provider(s: Session, manifest: ManifestDoc) -> Organisation | None:
-    return s.scalar(select(Organisation).where(Organisation.kind == "provider",
-                                               Organisation.name == manifest.provider.name,
-                                               Organisation.location == manifest.provider.location))
+    return s.scalar(
+        select(Organisation).where(
+            Organisation.kind == "provider",
+            Organisation.name == manifest.provider.name,
+            Organisation.location == manifest.provider.location,
+        )
+    )
 
 
-def _held_here(ctx: Context, s: Session, org: Organisation | None,
-               entries: list[ManifestEvidence]) -> dict[str, Evidence]:
+def _held_here(
+    ctx: Context, s: Session, org: Organisation | None, entries: list[ManifestEvidence]
+) -> dict[str, Evidence]:
     """Evidence the package leaves out must already be here as a file of the same provider's filings:
     a digest is never taken on the package's word (it could name another provider's file)."""
     wanted = {e.sha256 for e in entries}
     held: dict[str, Evidence] = {}
     if org is not None and wanted:
-        rows = s.scalars(select(Evidence).join(Filing, Evidence.filing_id == Filing.id)
-                         .where(Filing.provider_id == org.id, Evidence.sha256.in_(wanted)))
+        rows = s.scalars(
+            select(Evidence)
+            .join(Filing, Evidence.filing_id == Filing.id)
+            .where(Filing.provider_id == org.id, Evidence.sha256.in_(wanted))
+        )
         held = {row.sha256: row for row in rows if ctx.blobs.path_for(row.sha256).exists()}
     missing = sorted(wanted - set(held))
     if missing:
@@ -275,8 +319,9 @@ def _precheck_blobs(ctx: Context, checked: Verified) -> None:
             raise _refuse(f"evidence '{entry.name}' is empty, too large or not of a type accepted as evidence")
 
 
-def _add_evidence(ctx: Context, s: Session, importer: Principal, filing: Filing, checked: Verified,
-                  held: dict[str, Evidence]) -> None:
+def _add_evidence(
+    ctx: Context, s: Session, importer: Principal, filing: Filing, checked: Verified, held: dict[str, Evidence]
+) -> None:
     for entry in checked.manifest.evidence:
         content = evidence_content(entry, checked.members)
         if content is not None:
@@ -284,9 +329,19 @@ def _add_evidence(ctx: Context, s: Session, importer: Principal, filing: Filing,
             media_type, size = blob.media_type, blob.size
         else:
             media_type, size = held[entry.sha256].media_type, held[entry.sha256].size
-        s.add(Evidence(filing_id=filing.id, item_id=entry.item_id, sha256=entry.sha256, filename=entry.name[:255],
-                       media_type=media_type, size=size, description=entry.description,
-                       uploaded_by=importer.user_id, at=ctx.now()))
+        s.add(
+            Evidence(
+                filing_id=filing.id,
+                item_id=entry.item_id,
+                sha256=entry.sha256,
+                filename=entry.name[:255],
+                media_type=media_type,
+                size=size,
+                description=entry.description,
+                uploaded_by=importer.user_id,
+                at=ctx.now(),
+            )
+        )
 
 
 def _new_filing(ctx: Context, s: Session, org: Organisation, checked: Verified) -> Filing:
@@ -297,24 +352,36 @@ def _new_filing(ctx: Context, s: Session, org: Organisation, checked: Verified) 
         s.add(service)
         s.flush()
     info = manifest.filing
-    filing = Filing(provider_id=org.id, service_id=service.id if service else None, region=org.location,
-                    state=FilingState.SUBMITTED.value, visible_to_regulator=True, title=info.title,
-                    change=info.change, obligations=[o.model_dump(mode="json") for o in info.obligations],
-                    technologies=list(info.technologies), report=checked.report,
-                    report_digest=manifest.report_sha256, submitted_at=ctx.now(), answers={})
+    filing = Filing(
+        provider_id=org.id,
+        service_id=service.id if service else None,
+        region=org.location,
+        state=FilingState.SUBMITTED.value,
+        visible_to_regulator=True,
+        title=info.title,
+        change=info.change,
+        obligations=[o.model_dump(mode="json") for o in info.obligations],
+        technologies=list(info.technologies),
+        report=checked.report,
+        report_digest=manifest.report_sha256,
+        submitted_at=ctx.now(),
+        answers={},
+    )
     s.add(filing)
     s.flush()
     report_versions.add_version(s, filing, checked.report, ctx.now(), None)
     return filing
 
 
-def import_package(ctx: Context, importer: Principal, data: bytes, *, require_signature: bool = False,
-                   trust: Path | None = None) -> int:
+def import_package(
+    ctx: Context, importer: Principal, data: bytes, *, require_signature: bool = False, trust: Path | None = None
+) -> int:
     """Verify, then store the filing as submitted at this installation, received by a regulator over the
     provider's location; returns the new filing id."""
     may_import(importer)
-    checked = verify_package(data, require_signature=require_signature, trust=trust,
-                             max_bytes=ctx.settings.max_archive_bytes)
+    checked = verify_package(
+        data, require_signature=require_signature, trust=trust, max_bytes=ctx.settings.max_archive_bytes
+    )
     manifest = checked.manifest
     location = manifest.provider.location
     if ctx.book.divisions.get(location) is None:
@@ -325,15 +392,22 @@ def import_package(ctx: Context, importer: Principal, data: bytes, *, require_si
         s = uow.session
         shown = signing_keys.trust_of(s, checked.signature) if checked.signature is not None else None
         if require_signature and (shown is None or not shown.trusted):
-            raise _refuse(f"a signature by a registered and approved key is required; this one is {shown.label}"
-                          if shown else "the package is not signed")
+            raise _refuse(
+                f"a signature by a registered and approved key is required; this one is {shown.label}"
+                if shown
+                else "the package is not signed"
+            )
         if s.scalar(select(Filing.id).where(Filing.report_digest == manifest.report_sha256)):
             raise InputError("this report was imported here already", field="package")
         org = _provider(s, manifest)
         held = _held_here(ctx, s, org, [e for e in manifest.evidence if not e.included])
         if org is None:
-            org = Organisation(kind="provider", name=manifest.provider.name, location=location,
-                               credit_code=manifest.provider.credit_code)
+            org = Organisation(
+                kind="provider",
+                name=manifest.provider.name,
+                location=location,
+                credit_code=manifest.provider.credit_code,
+            )
             s.add(org)
             s.flush()
         filing = _new_filing(ctx, s, org, checked)
@@ -343,17 +417,43 @@ def import_package(ctx: Context, importer: Principal, data: bytes, *, require_si
         return filing.id
 
 
-def _record(ctx: Context, s: Session, importer: Principal, filing: Filing, checked: Verified, package_sha: str,
-            shown: signing_keys.Trust | None) -> None:
+def _record(
+    ctx: Context,
+    s: Session,
+    importer: Principal,
+    filing: Filing,
+    checked: Verified,
+    package_sha: str,
+    shown: signing_keys.Trust | None,
+) -> None:
     """The timeline event, the audit entry and a signed checkpoint covering the imported report."""
     note = f"package {package_sha[:16]}" + (f", {shown.label}" if shown else ", unsigned 未签名")
-    signed = {"signer": shown.signer if shown else None, "signer_trusted": bool(shown and shown.trusted),
-              "signer_claimed": checked.signer,
-              "key_id": checked.signature.get("key_id") if checked.signature else None,
-              "receipts": [signing_keys.trust_of(s, r["signature"]).label for r in checked.receipts]}
-    s.add(FilingEvent(filing_id=filing.id, at=ctx.now(), actor_id=importer.user_id,
-                      actor_name=importer.display_name, action="import", from_state=None,
-                      to_state=filing.state, note=note, data={"package_sha256": package_sha, **signed}))
-    audit.append(s, ctx.now(), importer.username, "filing.import", f"filing:{filing.id}",
-                 {"package_sha256": package_sha, "report_sha256": checked.manifest.report_sha256, **signed})
+    signed = {
+        "signer": shown.signer if shown else None,
+        "signer_trusted": bool(shown and shown.trusted),
+        "signer_claimed": checked.signer,
+        "key_id": checked.signature.get("key_id") if checked.signature else None,
+        "receipts": [signing_keys.trust_of(s, r["signature"]).label for r in checked.receipts],
+    }
+    s.add(
+        FilingEvent(
+            filing_id=filing.id,
+            at=ctx.now(),
+            actor_id=importer.user_id,
+            actor_name=importer.display_name,
+            action="import",
+            from_state=None,
+            to_state=filing.state,
+            note=note,
+            data={"package_sha256": package_sha, **signed},
+        )
+    )
+    audit.append(
+        s,
+        ctx.now(),
+        importer.username,
+        "filing.import",
+        f"filing:{filing.id}",
+        {"package_sha256": package_sha, "report_sha256": checked.manifest.report_sha256, **signed},
+    )
     checkpoints.write(s, ctx.settings.key_dir, ctx.now(), [(filing.id, checked.manifest.report_sha256)])

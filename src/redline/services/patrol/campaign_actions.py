@@ -38,8 +38,10 @@ class FindingAction(StrEnum):
     SUMMONS = "summons"
 
 
-WORKFLOW = {FindingAction.SUPPLEMENT: Action.REQUEST_SUPPLEMENT,
-            FindingAction.RECTIFICATION: Action.ORDER_RECTIFICATION}
+WORKFLOW = {
+    FindingAction.SUPPLEMENT: Action.REQUEST_SUPPLEMENT,
+    FindingAction.RECTIFICATION: Action.ORDER_RECTIFICATION,
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,10 @@ def finding_text(campaign: Campaign, f: CampaignFinding) -> str:
     clause = f"（{f.clause}）" if f.clause else ""
     digest = f.sample_sha256 or f.evidence
     where = f"，样本 {f.location}" if f.location else ""
-    return (f"巡查检查“{campaign.name}”发现：{f.message}{clause}{where}；"
-            f"证据摘要 SHA-256 {digest}；探针 {f.probe}@{f.probe_version}。")
+    return (
+        f"巡查检查“{campaign.name}”发现：{f.message}{clause}{where}；"
+        f"证据摘要 SHA-256 {digest}；探针 {f.probe}@{f.probe_version}。"
+    )
 
 
 def _load(ctx: Context, p: Principal, finding_id: int) -> tuple[CampaignFinding, Campaign, Organisation]:
@@ -89,9 +93,12 @@ MAX_CHOICES = 100
 def filing_choices(ctx: Context, p: Principal, provider_id: int) -> list[FilingChoice]:
     """The provider's filings within `p`'s jurisdiction, newest first."""
     with ctx.reader() as uow:
-        rows = uow.session.execute(select(Filing.id, Filing.title, Filing.state)
-                                   .where(filing_scope(p), Filing.provider_id == provider_id)
-                                   .order_by(Filing.id.desc()).limit(MAX_CHOICES)).all()
+        rows = uow.session.execute(
+            select(Filing.id, Filing.title, Filing.state)
+            .where(filing_scope(p), Filing.provider_id == provider_id)
+            .order_by(Filing.id.desc())
+            .limit(MAX_CHOICES)
+        ).all()
     return [FilingChoice(r.id, r.title, r.state) for r in rows]
 
 
@@ -121,36 +128,72 @@ def _due(ctx: Context, due: dt.date | None) -> dt.date:
     return due or ctx.calendar.add_working_days(ctx.today(), ctx.settings.supplement_working_days).date
 
 
-def _summons(session: Session, ctx: Context, p: Principal, org: Organisation, text: str, due: dt.date | None,
-             filing_id: int | None) -> int:
-    return review.record_summons_in(session, ctx, p, review.SummonsRecord(
-        provider_id=org.id, date=ctx.today(), agencies=p.display_name, attendees=f"{org.name}负责人",
-        problems=text, demands="针对上述问题立即整改，并书面报告整改情况；" + text, deadline=due,
-        filing_id=filing_id))
+def _summons(
+    session: Session,
+    ctx: Context,
+    p: Principal,
+    org: Organisation,
+    text: str,
+    due: dt.date | None,
+    filing_id: int | None,
+) -> int:
+    return review.record_summons_in(
+        session,
+        ctx,
+        p,
+        review.SummonsRecord(
+            provider_id=org.id,
+            date=ctx.today(),
+            agencies=p.display_name,
+            attendees=f"{org.name}负责人",
+            problems=text,
+            demands="针对上述问题立即整改，并书面报告整改情况；" + text,
+            deadline=due,
+            filing_id=filing_id,
+        ),
+    )
 
 
-def _workflow(session: Session, ctx: Context, p: Principal, action: FindingAction, filing_id: int, text: str,
-              due: dt.date | None) -> int:
+def _workflow(
+    session: Session, ctx: Context, p: Principal, action: FindingAction, filing_id: int, text: str, due: dt.date | None
+) -> int:
     """The workflow step in the caller's transaction; returns the rectification item or the timeline event."""
     if action is FindingAction.RECTIFICATION:
-        event = review.act_in(session, ctx, p, filing_id, Action.ORDER_RECTIFICATION, text,
-                              {"items": [review.RectificationDemand(text, _due(ctx, due))]})
-        item = session.scalar(select(RectificationItem.id).where(
-            RectificationItem.filing_id == filing_id, RectificationItem.round == event.data["round"]))
+        event = review.act_in(
+            session,
+            ctx,
+            p,
+            filing_id,
+            Action.ORDER_RECTIFICATION,
+            text,
+            {"items": [review.RectificationDemand(text, _due(ctx, due))]},
+        )
+        item = session.scalar(
+            select(RectificationItem.id).where(
+                RectificationItem.filing_id == filing_id, RectificationItem.round == event.data["round"]
+            )
+        )
         assert item is not None
         return item
     event = review.act_in(session, ctx, p, filing_id, Action.REQUEST_SUPPLEMENT, text, {"due": due} if due else {})
     return event.id
 
 
-def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, filing_id: int | None = None,
-                   due: dt.date | None = None, note: str = "") -> Acted:
+def act_on_finding(
+    ctx: Context,
+    p: Principal,
+    finding_id: int,
+    action: str,
+    *,
+    filing_id: int | None = None,
+    due: dt.date | None = None,
+    note: str = "",
+) -> Acted:
     """Turn a finding into a summons, a rectification order or a supplement request."""
     try:
         chosen = FindingAction(action)
     except ValueError:
-        raise InputError(f"action must be one of {', '.join(a.value for a in FindingAction)}",
-                         field="action") from None
+        raise InputError(f"action must be one of {', '.join(a.value for a in FindingAction)}", field="action") from None
     finding, campaign, org = _load(ctx, p, finding_id)
     if finding.action:
         raise ConflictError(f"finding {finding_id} was already acted on: {finding.action}", field="action")
@@ -173,8 +216,20 @@ def act_on_finding(ctx: Context, p: Principal, finding_id: int, action: str, *, 
                 raise InputError(OTHER_PROVIDER, field="filing_id")
             ref = _workflow(s, ctx, p, chosen, target, text, due)
         row.action, row.filing_id, row.action_ref, row.acted_at = chosen.value, target, ref, ctx.now()
-        audit.append(s, ctx.now(), p.username, "campaign.finding.act", f"campaign_finding:{finding_id}",
-                     {"action": chosen.value, "filing": target, "ref": ref, "campaign": campaign.id,
-                      "sample_sha256": finding.sample_sha256, "probe": f"{finding.probe}@{finding.probe_version}"})
+        audit.append(
+            s,
+            ctx.now(),
+            p.username,
+            "campaign.finding.act",
+            f"campaign_finding:{finding_id}",
+            {
+                "action": chosen.value,
+                "filing": target,
+                "ref": ref,
+                "campaign": campaign.id,
+                "sample_sha256": finding.sample_sha256,
+                "probe": f"{finding.probe}@{finding.probe_version}",
+            },
+        )
         uow.commit()
     return Acted(finding_id, chosen, target, ref)

@@ -30,15 +30,28 @@ def add_file(ctx: Context, p: Principal, campaign_id: int, filename: str, data: 
         s = uow.session
         campaign = require_campaign(s, p, campaign_id)
         require_officer(p, campaign)
-        row = s.scalars(select(CampaignFile).where(CampaignFile.campaign_id == campaign.id,
-                                                   CampaignFile.sha256 == blob.sha256)).first()
+        row = s.scalars(
+            select(CampaignFile).where(CampaignFile.campaign_id == campaign.id, CampaignFile.sha256 == blob.sha256)
+        ).first()
         if row is None:
-            row = CampaignFile(campaign_id=campaign.id, filename=name[:200], sha256=blob.sha256, size=blob.size,
-                               uploaded_by=p.user_id, at=ctx.now())
+            row = CampaignFile(
+                campaign_id=campaign.id,
+                filename=name[:200],
+                sha256=blob.sha256,
+                size=blob.size,
+                uploaded_by=p.user_id,
+                at=ctx.now(),
+            )
             s.add(row)
             s.flush()
-            audit.append(s, ctx.now(), p.username, "campaign.file", f"campaign:{campaign.id}",
-                         {"name": row.filename, "sha256": row.sha256, "size": row.size})
+            audit.append(
+                s,
+                ctx.now(),
+                p.username,
+                "campaign.file",
+                f"campaign:{campaign.id}",
+                {"name": row.filename, "sha256": row.sha256, "size": row.size},
+            )
         uow.commit()
         s.expunge(row)
         return row
@@ -49,7 +62,10 @@ def list_files(ctx: Context, p: Principal, campaign_id: int) -> list[CampaignFil
     with ctx.reader() as uow:
         campaign = require_campaign(uow.session, p, campaign_id)
         require_officer(p, campaign)
-        rows = list(uow.session.scalars(select(CampaignFile).where(CampaignFile.campaign_id == campaign.id)
-                                        .order_by(CampaignFile.id)))
+        rows = list(
+            uow.session.scalars(
+                select(CampaignFile).where(CampaignFile.campaign_id == campaign.id).order_by(CampaignFile.id)
+            )
+        )
         uow.session.expunge_all()
         return rows

@@ -37,12 +37,15 @@ def is_digest(value: object) -> bool:
 
 def _check_file_value(name: str, value: Any, field: str) -> None:
     if not is_digest(value):
-        raise InputError(f"option '{name}' names a file: give the SHA-256 digest (64 lowercase hex digits) of a "
-                         "file uploaded to this campaign, not a path on the server", field=field)
+        raise InputError(
+            f"option '{name}' names a file: give the SHA-256 digest (64 lowercase hex digits) of a "
+            "file uploaded to this campaign, not a path on the server",
+            field=field,
+        )
 
 
 def _check_value(name: str, value: Any, field: str) -> None:
-    if isinstance(value, bool) or (isinstance(value, int) and abs(value) < 10 ** 12):
+    if isinstance(value, bool) or (isinstance(value, int) and abs(value) < 10**12):
         return
     if isinstance(value, float) and math.isfinite(value):
         return
@@ -58,8 +61,10 @@ def check_options(info: ProbeInfo, probe: object, options: Mapping[str, Any], fi
     """The options, checked: known names, safe values, file options as digests, the probe's own checks."""
     unknown = sorted(set(options) - set(info.options))
     if unknown:
-        raise InputError(f"unknown option(s) for {info.name}: {', '.join(unknown)} (known: "
-                         f"{', '.join(info.options) or 'none'})", field=field)
+        raise InputError(
+            f"unknown option(s) for {info.name}: {', '.join(unknown)} (known: {', '.join(info.options) or 'none'})",
+            field=field,
+        )
     for name, value in options.items():
         if name in info.file_options:
             _check_file_value(name, value, f"{field}.{name}")
@@ -82,30 +87,36 @@ def require_uploaded(session: Session, campaign_id: int, info: ProbeInfo, option
         if value in (None, ""):
             continue
         _check_file_value(name, value, f"options.{name}")
-        found = session.scalar(select(CampaignFile.id).where(CampaignFile.campaign_id == campaign_id,
-                                                             CampaignFile.sha256 == value))
+        found = session.scalar(
+            select(CampaignFile.id).where(CampaignFile.campaign_id == campaign_id, CampaignFile.sha256 == value)
+        )
         if found is None:
-            raise InputError(f"option '{name}': no file with digest {value} was uploaded to this campaign; "
-                             "upload it first", field=f"options.{name}")
+            raise InputError(
+                f"option '{name}': no file with digest {value} was uploaded to this campaign; upload it first",
+                field=f"options.{name}",
+            )
 
 
-def uploaded_files(session: Session, campaign_id: int, info: ProbeInfo,
-                   options: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+def uploaded_files(
+    session: Session, campaign_id: int, info: ProbeInfo, options: Mapping[str, Any]
+) -> dict[str, tuple[str, str]]:
     """Option name -> (digest, original file name) for the file options of a run."""
     require_uploaded(session, campaign_id, info, options)
     out: dict[str, tuple[str, str]] = {}
     for name in info.file_options:
         value = options.get(name)
         if value:
-            row = session.scalars(select(CampaignFile).where(CampaignFile.campaign_id == campaign_id,
-                                                             CampaignFile.sha256 == value)).first()
+            row = session.scalars(
+                select(CampaignFile).where(CampaignFile.campaign_id == campaign_id, CampaignFile.sha256 == value)
+            ).first()
             assert row is not None
             out[name] = (row.sha256, row.filename)
     return out
 
 
-def concrete(ctx: Context, options: Mapping[str, Any], files: Mapping[str, tuple[str, str]],
-             workdir: Path) -> dict[str, Any]:
+def concrete(
+    ctx: Context, options: Mapping[str, Any], files: Mapping[str, tuple[str, str]], workdir: Path
+) -> dict[str, Any]:
     """The options a probe reads: each file option the path of a private copy in the run's work directory
     (its suffix kept: a term list ending .csv is read as CSV)."""
     folder = workdir / OPTIONS_DIR

@@ -64,12 +64,23 @@ def _create_runs(ctx: Context, p: Principal, campaign_id: int, probe_name: str |
         specs = [x for x in campaign.probes if probe_name is None or x["name"] == probe_name]
         if not specs:
             raise InputError(f"probe '{probe_name}' is not one of this campaign's probes", field="probe")
-        busy = sorted(set(s.scalars(select(CampaignRun.probe).where(
-            CampaignRun.campaign_id == campaign.id, CampaignRun.state.in_(["queued", "running"]),
-            CampaignRun.probe.in_([x["name"] for x in specs])))))
+        busy = sorted(
+            set(
+                s.scalars(
+                    select(CampaignRun.probe).where(
+                        CampaignRun.campaign_id == campaign.id,
+                        CampaignRun.state.in_(["queued", "running"]),
+                        CampaignRun.probe.in_([x["name"] for x in specs]),
+                    )
+                )
+            )
+        )
         if busy:
-            raise ConflictError(f"a run of {', '.join(busy)} is already queued or running in this campaign; "
-                                "wait for it to finish or cancel it", field="probe")
+            raise ConflictError(
+                f"a run of {', '.join(busy)} is already queued or running in this campaign; "
+                "wait for it to finish or cancel it",
+                field="probe",
+            )
         if s.scalar(select(CampaignSample.id).where(CampaignSample.campaign_id == campaign.id).limit(1)) is None:
             raise InputError("the campaign has no samples yet; add some first", field="samples")
         from redline.plugins import probe
@@ -78,12 +89,27 @@ def _create_runs(ctx: Context, p: Principal, campaign_id: int, probe_name: str |
             selected = probe(x["name"])
             check_options(selected.info, selected, dict(x.get("options") or {}), f"probes.{n}.options")
             require_uploaded(s, campaign.id, selected.info, dict(x.get("options") or {}))
-        runs = [CampaignRun(campaign_id=campaign.id, probe=x["name"], probe_version=probe(x["name"]).info.version,
-                            options=dict(x.get("options") or {}), backend=backend, state="queued") for x in specs]
+        runs = [
+            CampaignRun(
+                campaign_id=campaign.id,
+                probe=x["name"],
+                probe_version=probe(x["name"]).info.version,
+                options=dict(x.get("options") or {}),
+                backend=backend,
+                state="queued",
+            )
+            for x in specs
+        ]
         s.add_all(runs)
         s.flush()
-        audit.append(s, ctx.now(), p.username, "campaign.run", f"campaign:{campaign.id}",
-                     {"runs": [r.id for r in runs], "probes": [r.probe for r in runs], "backend": backend})
+        audit.append(
+            s,
+            ctx.now(),
+            p.username,
+            "campaign.run",
+            f"campaign:{campaign.id}",
+            {"runs": [r.id for r in runs], "probes": [r.probe for r in runs], "backend": backend},
+        )
         uow.commit()
         return [r.id for r in runs]
 
@@ -93,8 +119,7 @@ def _backend(ctx: Context, scheduler: str | None = None) -> str:
     return str(chosen) if chosen else "local"
 
 
-def start_run(ctx: Context, p: Principal, campaign_id: int,
-              probe_name: str | None = None) -> list[tuple[int, int]]:
+def start_run(ctx: Context, p: Principal, campaign_id: int, probe_name: str | None = None) -> list[tuple[int, int]]:
     """Queue one run per probe of the campaign as background jobs; returns (run id, job id) pairs."""
     run_ids = _create_runs(ctx, p, campaign_id, probe_name, _backend(ctx))
     out = []
@@ -118,8 +143,15 @@ def run_job(ctx: Context, handle: JobHandleLike) -> dict[str, Any]:
     return execute_run(ctx, int(handle.args["run_id"]), progress=handle.progress, cancel=handle.cancelled)
 
 
-def run_now(ctx: Context, p: Principal, campaign_id: int, *, probe_name: str | None = None,
-            scheduler: str | None = None, on_progress: Progress | None = None) -> list[dict[str, Any]]:
+def run_now(
+    ctx: Context,
+    p: Principal,
+    campaign_id: int,
+    *,
+    probe_name: str | None = None,
+    scheduler: str | None = None,
+    on_progress: Progress | None = None,
+) -> list[dict[str, Any]]:
     """The same runs, synchronously in this process (the CLI); returns each run's result."""
     run_ids = _create_runs(ctx, p, campaign_id, probe_name, _backend(ctx, scheduler))
     return [execute_run(ctx, run_id, scheduler=scheduler, progress=on_progress) for run_id in run_ids]
@@ -160,15 +192,31 @@ def _materialise(ctx: Context, workdir: Path, groups: Groups) -> list[_Group]:
     return out
 
 
-def _execute(name: str, files: list[Path], options: Mapping[str, Any], *, scheduler: str | None,
-             on_progress: Callable[[int, int], None], cancel: Callable[[], bool] | None,
-             stall_seconds: float, limits: Limits) -> ProbeRun:
+def _execute(
+    name: str,
+    files: list[Path],
+    options: Mapping[str, Any],
+    *,
+    scheduler: str | None,
+    on_progress: Callable[[int, int], None],
+    cancel: Callable[[], bool] | None,
+    stall_seconds: float,
+    limits: Limits,
+) -> ProbeRun:
     """One probe over one provider's files, on the batch runner: child processes held to `limits` (never this
     process, which may be the web server), or Dask at `scheduler`."""
     from redline.probes.batch import run_batch
 
-    return run_batch(name, files, options, scheduler=scheduler, on_progress=on_progress, cancel=cancel,
-                     stall_seconds=stall_seconds, limits=limits)
+    return run_batch(
+        name,
+        files,
+        options,
+        scheduler=scheduler,
+        on_progress=on_progress,
+        cancel=cancel,
+        stall_seconds=stall_seconds,
+        limits=limits,
+    )
 
 
 def _limits(ctx: Context) -> Limits:
@@ -189,9 +237,11 @@ def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups, Opt
         check_options(selected.info, selected, run.options, "options")
         files = uploaded_files(s, campaign.id, selected.info, run.options)
         spec = next((x for x in campaign.probes if x["name"] == run.probe), {"name": run.probe})
-        samples = s.scalars(select(CampaignSample).where(CampaignSample.campaign_id == campaign.id,
-                                                         CampaignSample.kind.in_(probe_kinds(spec)))
-                            .order_by(CampaignSample.provider_id, CampaignSample.id)).all()
+        samples = s.scalars(
+            select(CampaignSample)
+            .where(CampaignSample.campaign_id == campaign.id, CampaignSample.kind.in_(probe_kinds(spec)))
+            .order_by(CampaignSample.provider_id, CampaignSample.id)
+        ).all()
         groups: Groups = {}
         for sample in samples:
             if sample.provider_id not in groups:
@@ -221,13 +271,20 @@ class _ProgressWriter:
         if now - self.written_at >= 0.5 or self.done >= self.total:
             self.written_at = now
             with self.ctx.uow() as uow:
-                uow.session.execute(update(CampaignRun).where(CampaignRun.id == self.run_id)
-                                    .values(files_done=self.done))
+                uow.session.execute(
+                    update(CampaignRun).where(CampaignRun.id == self.run_id).values(files_done=self.done)
+                )
                 uow.commit()
 
 
-def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, progress: Progress | None = None,
-                cancel: Callable[[], bool] | None = None) -> dict[str, Any]:
+def execute_run(
+    ctx: Context,
+    run_id: int,
+    *,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[str, Any]:
     """Run one queued CampaignRun to the end; the row records done, cancelled or failed."""
     try:
         run, campaign, groups, files = _load(ctx, run_id)
@@ -239,9 +296,22 @@ def execute_run(ctx: Context, run_id: int, *, scheduler: str | None = None, prog
     try:
         with tempfile.TemporaryDirectory(dir=_workroot(ctx), prefix=f"{RUN_DIR_PREFIX}{run_id}-") as tmp:
             options = concrete(ctx, run.options, files, Path(tmp))
-            done = [(g, _execute(run.probe, g.files, options, scheduler=scheduler, on_progress=writer,
-                                 cancel=cancel, stall_seconds=ctx.settings.probe_stall_seconds,
-                                 limits=_limits(ctx))) for g in _materialise(ctx, Path(tmp), groups)]
+            done = [
+                (
+                    g,
+                    _execute(
+                        run.probe,
+                        g.files,
+                        options,
+                        scheduler=scheduler,
+                        on_progress=writer,
+                        cancel=cancel,
+                        stall_seconds=ctx.settings.probe_stall_seconds,
+                        limits=_limits(ctx),
+                    ),
+                )
+                for g in _materialise(ctx, Path(tmp), groups)
+            ]
             return _finish(ctx, run, campaign, done)
     except Exception as exc:
         _fail(ctx, run_id, "cancelled" if isinstance(exc, RunCancelled) else "failed", str(exc) or type(exc).__name__)
@@ -255,8 +325,11 @@ def _workroot(ctx: Context) -> Path:
 
 def _fail(ctx: Context, run_id: int, state: str, error: str) -> None:
     with ctx.uow() as uow:
-        uow.session.execute(update(CampaignRun).where(CampaignRun.id == run_id)
-                            .values(state=state, error=error[:2000], finished_at=utcnow()))
+        uow.session.execute(
+            update(CampaignRun)
+            .where(CampaignRun.id == run_id)
+            .values(state=state, error=error[:2000], finished_at=utcnow())
+        )
         uow.commit()
 
 
@@ -265,13 +338,24 @@ def _rows(run: CampaignRun, version: str, g: _Group, probe_run: ProbeRun) -> lis
     rows: list[CampaignFinding] = []
 
     def add(sample: CampaignSample | None, f: ProbeFinding) -> None:
-        rows.append(CampaignFinding(
-            campaign_id=run.campaign_id, run_id=run.id, provider_id=g.provider.id,
-            sample_sha256=sample.sha256 if sample else "", probe=run.probe, probe_version=version,
-            item=f.item[:100], severity=f.severity.value, category=f.code_of(run.probe)[:60],
-            location=sample.filename if sample else f.location.replace(str(g.files[0].parent) + "/", ""),
-            message=f.message, params=dict(f.params) or None, clause=f.clause[:200],
-            evidence=(f.evidence or (sample.sha256 if sample else ""))[:64]))
+        rows.append(
+            CampaignFinding(
+                campaign_id=run.campaign_id,
+                run_id=run.id,
+                provider_id=g.provider.id,
+                sample_sha256=sample.sha256 if sample else "",
+                probe=run.probe,
+                probe_version=version,
+                item=f.item[:100],
+                severity=f.severity.value,
+                category=f.code_of(run.probe)[:60],
+                location=sample.filename if sample else f.location.replace(str(g.files[0].parent) + "/", ""),
+                message=f.message,
+                params=dict(f.params) or None,
+                clause=f.clause[:200],
+                evidence=(f.evidence or (sample.sha256 if sample else ""))[:64],
+            )
+        )
 
     for sample, result in zip(g.samples, probe_run.results, strict=True):
         for f in result.findings:
@@ -283,18 +367,29 @@ def _rows(run: CampaignRun, version: str, g: _Group, probe_run: ProbeRun) -> lis
 
 def _document(run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, ProbeRun]]) -> dict[str, Any]:
     def sample_of(g: _Group, result: FileResult, sample: CampaignSample) -> dict[str, Any]:
-        return {"sample_id": sample.id, "filename": sample.filename, "sha256": sample.sha256,
-                "verdict": result.verdict.value}
+        return {
+            "sample_id": sample.id,
+            "filename": sample.filename,
+            "sha256": sample.sha256,
+            "verdict": result.verdict.value,
+        }
 
-    return seal({
-        "schema": "redline/campaign-run", "schema_version": 2,  # 2: RFC 8785 seal (reports/canonical.py)
-        "campaign": {"id": campaign.id, "name": campaign.name, "region": campaign.region, "basis": campaign.basis},
-        "run_id": run.id,
-        "providers": [{"provider": {"id": g.provider.id, "name": g.provider.name, "location": g.provider.location},
-                       "samples": [sample_of(g, r, x) for x, r in zip(g.samples, pr.results, strict=True)],
-                       "run": {**to_document(pr), "options": dict(run.options)}}  # digests, not our paths
-                      for g, pr in done],
-    })
+    return seal(
+        {
+            "schema": "redline/campaign-run",
+            "schema_version": 2,  # 2: RFC 8785 seal (reports/canonical.py)
+            "campaign": {"id": campaign.id, "name": campaign.name, "region": campaign.region, "basis": campaign.basis},
+            "run_id": run.id,
+            "providers": [
+                {
+                    "provider": {"id": g.provider.id, "name": g.provider.name, "location": g.provider.location},
+                    "samples": [sample_of(g, r, x) for x, r in zip(g.samples, pr.results, strict=True)],
+                    "run": {**to_document(pr), "options": dict(run.options)},
+                }  # digests, not our paths
+                for g, pr in done
+            ],
+        }
+    )
 
 
 def _finish(ctx: Context, run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, ProbeRun]]) -> dict[str, Any]:
@@ -312,9 +407,27 @@ def _finish(ctx: Context, run: CampaignRun, campaign: Campaign, done: list[tuple
         s.add_all(rows)
         row.state, row.probe_version, row.result_sha256 = "done", version, blob.sha256
         row.files_done, row.files_failed, row.finished_at = run.files_total, failed, ctx.now()
-        audit.append(s, ctx.now(), "system", "campaign.run.done", f"campaign_run:{run.id}",
-                     {"campaign": campaign.id, "probe": f"{run.probe}@{version}", "files": run.files_total,
-                      "findings": len(rows), "result_sha256": blob.sha256})
+        audit.append(
+            s,
+            ctx.now(),
+            "system",
+            "campaign.run.done",
+            f"campaign_run:{run.id}",
+            {
+                "campaign": campaign.id,
+                "probe": f"{run.probe}@{version}",
+                "files": run.files_total,
+                "findings": len(rows),
+                "result_sha256": blob.sha256,
+            },
+        )
         uow.commit()
-    return {"run_id": run.id, "probe": run.probe, "probe_version": version, "files": run.files_total,
-            "failed": failed, "findings": len(rows), "result_sha256": blob.sha256}
+    return {
+        "run_id": run.id,
+        "probe": run.probe,
+        "probe_version": version,
+        "files": run.files_total,
+        "failed": failed,
+        "findings": len(rows),
+        "result_sha256": blob.sha256,
+    }

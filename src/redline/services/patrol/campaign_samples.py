@@ -55,8 +55,9 @@ def _check_files(ctx: Context, files: list[tuple[str, bytes]]) -> list[tuple[str
     return cleaned
 
 
-def add_samples(ctx: Context, p: Principal, campaign_id: int, provider_id: int, files: list[tuple[str, bytes]],
-                kind: str = "file") -> list[int]:
+def add_samples(
+    ctx: Context, p: Principal, campaign_id: int, provider_id: int, files: list[tuple[str, bytes]], kind: str = "file"
+) -> list[int]:
     """Store each file by digest and record it as a sample of `provider_id`; returns the sample ids."""
     if kind not in SAMPLE_KINDS:
         raise InputError(f"kind must be one of {', '.join(SAMPLE_KINDS)}", field="kind")
@@ -68,45 +69,74 @@ def add_samples(ctx: Context, p: Principal, campaign_id: int, provider_id: int, 
     with ctx.uow() as uow:
         campaign = require_campaign(uow.session, p, campaign_id)
         _check_uploader(uow.session, p, campaign, provider_id)
-        rows = [CampaignSample(campaign_id=campaign.id, provider_id=provider_id, filename=name, sha256=blob.sha256,
-                               size=blob.size, kind=kind, uploaded_by=p.user_id, at=ctx.now())
-                for name, blob in stored]
+        rows = [
+            CampaignSample(
+                campaign_id=campaign.id,
+                provider_id=provider_id,
+                filename=name,
+                sha256=blob.sha256,
+                size=blob.size,
+                kind=kind,
+                uploaded_by=p.user_id,
+                at=ctx.now(),
+            )
+            for name, blob in stored
+        ]
         uow.session.add_all(rows)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), p.username, "campaign.samples", f"campaign:{campaign.id}",
-                     {"provider": provider_id, "kind": kind,
-                      "samples": [{"name": r.filename, "sha256": r.sha256} for r in rows][:100],
-                      "count": len(rows)})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            p.username,
+            "campaign.samples",
+            f"campaign:{campaign.id}",
+            {
+                "provider": provider_id,
+                "kind": kind,
+                "samples": [{"name": r.filename, "sha256": r.sha256} for r in rows][:100],
+                "count": len(rows),
+            },
+        )
         uow.commit()
         return [r.id for r in rows]
 
 
-def add_archive(ctx: Context, p: Principal, campaign_id: int, provider_id: int, data: bytes, kind: str = "file",
-                source: str = "archive.zip") -> list[int]:
+def add_archive(
+    ctx: Context,
+    p: Principal,
+    campaign_id: int,
+    provider_id: int,
+    data: bytes,
+    kind: str = "file",
+    source: str = "archive.zip",
+) -> list[int]:
     """Every file of a ZIP as a sample, named by its path in the archive; a ZIP with one unsafe
     member (traversal, absolute path, link, bomb, oversize) is refused whole."""
 
     def refuse(reason: str) -> InputError:
         return InputError(f"archive refused: {reason}", field="file", source=source)
 
-    members = read_members(data, refuse, max_member_bytes=ctx.blobs.max_bytes,
-                           max_total_bytes=ctx.settings.max_archive_bytes)
+    members = read_members(
+        data, refuse, max_member_bytes=ctx.blobs.max_bytes, max_total_bytes=ctx.settings.max_archive_bytes
+    )
     files = [(name, content) for name, content in sorted(members.items()) if content]
     if not files:
         raise refuse("it holds no non-empty files")
     return add_samples(ctx, p, campaign_id, provider_id, files, kind)
 
 
-def add_directory(ctx: Context, p: Principal, campaign_id: int, provider_id: int, directory: Path,
-                  kind: str = "file") -> list[int]:
+def add_directory(
+    ctx: Context, p: Principal, campaign_id: int, provider_id: int, directory: Path, kind: str = "file"
+) -> list[int]:
     """Every regular file under `directory` (links skipped), named by its path below it."""
     if not directory.is_dir():
         raise InputError("not a directory", source=str(directory))
     paths = sorted(x for x in directory.rglob("*") if x.is_file() and not x.is_symlink())
     if not paths:
         raise InputError("the directory holds no files", source=str(directory))
-    return add_samples(ctx, p, campaign_id, provider_id,
-                       [(x.relative_to(directory).as_posix(), x.read_bytes()) for x in paths], kind)
+    return add_samples(
+        ctx, p, campaign_id, provider_id, [(x.relative_to(directory).as_posix(), x.read_bytes()) for x in paths], kind
+    )
 
 
 def sample_blob(ctx: Context, p: Principal, sample_id: int) -> CampaignSample:

@@ -29,8 +29,11 @@ from redline.store.models import Campaign, CampaignFinding, CampaignRun, Campaig
 SAMPLE_KINDS = ("file", "text", "log")
 # Which samples each built-in probe reads by default: labels live in media and text, screening reads
 # text, retention reads logs. Other probes read every sample unless the campaign names kinds.
-DEFAULT_KINDS: dict[str, tuple[str, ...]] = {"aigc-label": ("file", "text"), "content-screen": ("text",),
-                                             "log-retention": ("log",)}
+DEFAULT_KINDS: dict[str, tuple[str, ...]] = {
+    "aigc-label": ("file", "text"),
+    "content-screen": ("text",),
+    "log-retention": ("log",),
+}
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,11 @@ def own_provider(p: Principal) -> int | None:
 
 def providers_in_scope(session: Session, campaign: Campaign) -> list[Organisation]:
     under = jurisdiction.prefix(campaign.region)
-    rows = session.scalars(select(Organisation).where(Organisation.kind == "provider",
-                                                      Organisation.location.startswith(under))
-                           .order_by(Organisation.id))
+    rows = session.scalars(
+        select(Organisation)
+        .where(Organisation.kind == "provider", Organisation.location.startswith(under))
+        .order_by(Organisation.id)
+    )
     return [o for o in rows if covers_provider(campaign, o)]
 
 
@@ -110,8 +115,7 @@ def providers_in_scope(session: Session, campaign: Campaign) -> list[Organisatio
 def _check_basis(ctx: Context, basis: list[str]) -> list[str]:
     """Each entry a regulation id (`sa2018`) or a citation (`sa2018:3(1)`) that resolves."""
     if not basis:
-        raise InputError("name the legal basis: a regulation id or a citation such as sa2018:3(1)",
-                         field="basis")
+        raise InputError("name the legal basis: a regulation id or a citation such as sa2018:3(1)", field="basis")
     cleaned = []
     for n, raw in enumerate(basis):
         cite = str(raw).strip()
@@ -119,8 +123,9 @@ def _check_basis(ctx: Context, basis: list[str]) -> list[str]:
             cleaned.append(cite)
             continue
         if not CITE_PATTERN.match(cite):
-            raise InputError(f"'{cite}' is neither a regulation id nor a citation (e.g. sa2018:3(1))",
-                             field=f"basis.{n}")
+            raise InputError(
+                f"'{cite}' is neither a regulation id nor a citation (e.g. sa2018:3(1))", field=f"basis.{n}"
+            )
         try:
             ctx.book.fragment(cite)
         except NotFoundError as exc:
@@ -139,8 +144,9 @@ def _check_probes(probes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for n, spec in enumerate(probes):
         name = str(spec.get("name", "")).strip()
         if name not in installed:
-            raise InputError(f"no probe '{name}' (installed: {', '.join(installed) or 'none'})",
-                             field=f"probes.{n}.name")
+            raise InputError(
+                f"no probe '{name}' (installed: {', '.join(installed) or 'none'})", field=f"probes.{n}.name"
+            )
         if name in seen:
             raise InputError(f"probe '{name}' is listed twice", field=f"probes.{n}.name")
         seen.add(name)
@@ -180,22 +186,45 @@ def create_campaign(ctx: Context, p: Principal, spec: CampaignSpec) -> int:
     known = ctx.book.technology_ids()
     for n, tech in enumerate(spec.technologies):
         if tech not in known:
-            raise InputError(f"unknown technology '{tech}' (known: {', '.join(sorted(known))})",
-                             field=f"technologies.{n}")
+            raise InputError(
+                f"unknown technology '{tech}' (known: {', '.join(sorted(known))})", field=f"technologies.{n}"
+            )
     if spec.period_end < spec.period_start:
-        raise InputError(f"the period ends ({spec.period_end}) before it starts ({spec.period_start})",
-                         field="period_end")
+        raise InputError(
+            f"the period ends ({spec.period_end}) before it starts ({spec.period_start})", field="period_end"
+        )
     probes = _check_probes(spec.probes)
     with ctx.uow() as uow:
         providers = _check_providers(uow.session, spec.region, spec.provider_ids)
-        row = Campaign(name=name, region=spec.region, basis=basis, technologies=sorted(set(spec.technologies)),
-                       provider_ids=providers, period_start=spec.period_start, period_end=spec.period_end,
-                       probes=probes, state="open", created_by=p.user_id, created_at=ctx.now())
+        row = Campaign(
+            name=name,
+            region=spec.region,
+            basis=basis,
+            technologies=sorted(set(spec.technologies)),
+            provider_ids=providers,
+            period_start=spec.period_start,
+            period_end=spec.period_end,
+            probes=probes,
+            state="open",
+            created_by=p.user_id,
+            created_at=ctx.now(),
+        )
         uow.session.add(row)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), p.username, "campaign.create", f"campaign:{row.id}",
-                     {"name": name, "region": spec.region, "basis": basis, "providers": providers,
-                      "probes": [x["name"] for x in probes]})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            p.username,
+            "campaign.create",
+            f"campaign:{row.id}",
+            {
+                "name": name,
+                "region": spec.region,
+                "basis": basis,
+                "providers": providers,
+                "probes": [x["name"] for x in probes],
+            },
+        )
         uow.commit()
         return row.id
 
@@ -247,26 +276,43 @@ def dashboard(ctx: Context, p: Principal, campaign_id: int) -> CampaignDashboard
         campaign = require_campaign(s, p, campaign_id)
         mine = own_provider(p)
         providers = [o for o in providers_in_scope(s, campaign) if mine is None or o.id == mine]
-        samples = list(s.scalars(select(CampaignSample).where(CampaignSample.campaign_id == campaign.id)
-                                 .order_by(CampaignSample.id)))
+        samples = list(
+            s.scalars(
+                select(CampaignSample).where(CampaignSample.campaign_id == campaign.id).order_by(CampaignSample.id)
+            )
+        )
         found = list(s.scalars(select(CampaignFinding).where(CampaignFinding.campaign_id == campaign.id)))
         if mine is not None:
             samples = [x for x in samples if x.provider_id == mine]
             found = [f for f in found if f.provider_id == mine]
         names = {o.id: o.name for o in providers}
-        coverage = [ProviderCoverage(o.id, o.name, o.location,
-                                     sum(1 for x in samples if x.provider_id == o.id),
-                                     sum(1 for f in found if f.provider_id == o.id)) for o in providers]
+        coverage = [
+            ProviderCoverage(
+                o.id,
+                o.name,
+                o.location,
+                sum(1 for x in samples if x.provider_id == o.id),
+                sum(1 for f in found if f.provider_id == o.id),
+            )
+            for o in providers
+        ]
         severity = _count([f.severity for f in found])
         # A run's counts (files done, failed) and errors cover every provider's samples: regulators only.
-        runs = list(s.scalars(select(CampaignRun).where(CampaignRun.campaign_id == campaign.id)
-                              .order_by(CampaignRun.id))) if p.is_regulator else []
+        runs = (
+            list(s.scalars(select(CampaignRun).where(CampaignRun.campaign_id == campaign.id).order_by(CampaignRun.id)))
+            if p.is_regulator
+            else []
+        )
         return CampaignDashboard(
-            campaign, coverage,
+            campaign,
+            coverage,
             {k: severity[k] for k in (*SEVERITY_ORDER, *sorted(severity)) if k in severity},
             dict(sorted(_count([f.category for f in found]).items(), key=lambda kv: -kv[1])),
             _count([names.get(f.provider_id, str(f.provider_id)) for f in found]),
-            runs, samples, p.is_regulator)
+            runs,
+            samples,
+            p.is_regulator,
+        )
 
 
 def findings(ctx: Context, p: Principal, campaign_id: int, provider_id: int | None = None) -> list[CampaignFinding]:

@@ -33,9 +33,18 @@ class CampaignOut(_Out):
 
     @classmethod
     def of(cls, c: Campaign, p: Principal) -> CampaignOut:
-        return cls(id=c.id, name=c.name, region=c.region, basis=list(c.basis), technologies=list(c.technologies),
-                   provider_ids=campaigns.visible_provider_ids(p, c), period_start=c.period_start,
-                   period_end=c.period_end, probes=list(c.probes), state=c.state)
+        return cls(
+            id=c.id,
+            name=c.name,
+            region=c.region,
+            basis=list(c.basis),
+            technologies=list(c.technologies),
+            provider_ids=campaigns.visible_provider_ids(p, c),
+            period_start=c.period_start,
+            period_end=c.period_end,
+            probes=list(c.probes),
+            state=c.state,
+        )
 
 
 class RunOut(_Out):
@@ -91,7 +100,12 @@ class DashboardOut(_Out):
 
     @classmethod
     def of(cls, d: campaigns.CampaignDashboard, p: Principal) -> DashboardOut:
-        return cls(campaign=CampaignOut.of(d.campaign, p),
-                   providers=[ProviderOut.model_validate(c) for c in d.providers],
-                   by_severity=d.by_severity, by_category=d.by_category, by_provider=d.by_provider,
-                   runs=[RunOut.model_validate(r) for r in d.runs], samples=len(d.samples))
+        return cls(
+            campaign=CampaignOut.of(d.campaign, p),
+            providers=[ProviderOut.model_validate(c) for c in d.providers],
+            by_severity=d.by_severity,
+            by_category=d.by_category,
+            by_provider=d.by_provider,
+            runs=[RunOut.model_validate(r) for r in d.runs],
+            samples=len(d.samples),
+        )

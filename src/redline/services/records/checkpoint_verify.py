@@ -54,8 +54,9 @@ class BrokenError(Exception):
 
 def _signature_ok(item: Signed) -> bool:
     try:
-        Ed25519PublicKey.from_public_bytes(item.public_key).verify(base64.b64decode(item.signature, validate=True),
-                                                                   item.body_text.encode("utf-8"))
+        Ed25519PublicKey.from_public_bytes(item.public_key).verify(
+            base64.b64decode(item.signature, validate=True), item.body_text.encode("utf-8")
+        )
         return True
     except (InvalidSignature, ValueError, binascii.Error):
         return False
@@ -73,16 +74,19 @@ def _walk(items: list[Signed]) -> tuple[dict[int, tuple[str, int]], Named]:
     reports: Named = {}
     for number, item in enumerate(items, start=1):
         if not _signature_ok(item):
-            raise BrokenError(f"checkpoint {number}: the signature does not match (the checkpoint was altered, or "
-                         "signed by another key than the platform key)")
+            raise BrokenError(
+                f"checkpoint {number}: the signature does not match (the checkpoint was altered, or "
+                "signed by another key than the platform key)"
+            )
         body: dict[str, Any] = json.loads(item.body_text)
         if body.get("schema") != SCHEMA or body.get("version") != VERSION or body.get("seq") != number:
             raise BrokenError(f"checkpoint {number}: missing, or out of order (found checkpoint {body.get('seq')})")
         if canonical_bytes(body).decode("utf-8") != item.body_text or body.get("key_id") != key_id(item.public_key):
             raise BrokenError(f"checkpoint {number}: not in canonical form, or names another key")
         if body["prev"] != prev_link:
-            raise BrokenError(f"checkpoint {number} does not follow checkpoint {number - 1} "
-                              "(one was removed or replaced)")
+            raise BrokenError(
+                f"checkpoint {number} does not follow checkpoint {number - 1} (one was removed or replaced)"
+            )
         added = body["reports"]["added"]
         if body["reports"]["root"] != root_after(prev_root, added):
             raise BrokenError(f"checkpoint {number}: the report root does not match its reports")
@@ -97,16 +101,26 @@ def _walk(items: list[Signed]) -> tuple[dict[int, tuple[str, int]], Named]:
 def _check_chain(session: Session, chain: dict[int, tuple[str, int]]) -> None:
     head = session.get(AuditHead, 1)
     wanted = [seq for seq in chain if seq > 0]
-    stored = {seq: digest for seq, digest in session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.in_(wanted)))} if wanted else {}
+    stored = (
+        {
+            seq: digest
+            for seq, digest in session.execute(
+                select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.in_(wanted))
+            )
+        }
+        if wanted
+        else {}
+    )
     stored[0] = GENESIS  # a checkpoint of the empty chain
     for seq, (expected, number) in sorted(chain.items()):
         actual = stored.get(seq)
         if actual is None or (head is not None and seq > head.seq):
             raise BrokenError(f"checkpoint {number}: audit entry {seq} is gone (entries after it were removed)")
         if actual != expected:
-            raise BrokenError(f"checkpoint {number}: the audit chain up to entry {seq} no longer hashes to the "
-                              "signed head (entries up to it were edited and the chain recomputed)")
+            raise BrokenError(
+                f"checkpoint {number}: the audit chain up to entry {seq} no longer hashes to the "
+                "signed head (entries up to it were edited and the chain recomputed)"
+            )
 
 
 def _latest_named(reports: Named) -> dict[int, tuple[str, int]]:
@@ -119,39 +133,60 @@ def _latest_named(reports: Named) -> dict[int, tuple[str, int]]:
 def _check_versions(session: Session, reports: Named, *, all_covered: bool) -> None:
     """Every named version still holds the report it was sealed with; unnamed ones are a break when
     every version must be covered."""
-    stored = {(fid, d): report for fid, d, report in session.execute(
-        select(ReportVersion.filing_id, ReportVersion.digest, ReportVersion.report))}
+    stored = {
+        (fid, d): report
+        for fid, d, report in session.execute(
+            select(ReportVersion.filing_id, ReportVersion.digest, ReportVersion.report)
+        )
+    }
     for (fid, expected), number in sorted(reports.items(), key=lambda r: r[1]):
         report = stored.get((fid, expected))
         if report is None or not isinstance(report, dict) or digest(report) != expected:
-            raise BrokenError(f"checkpoint {number}: a sealed report version of filing {fid} is gone or changed "
-                              f"after the checkpoint (signed digest {expected[:16]}…)")
+            raise BrokenError(
+                f"checkpoint {number}: a sealed report version of filing {fid} is gone or changed "
+                f"after the checkpoint (signed digest {expected[:16]}…)"
+            )
     if all_covered:
         for fid, d in sorted(set(stored) - set(reports)):
-            raise BrokenError(f"the sealed report of filing {fid} (version {d[:16]}…) is not covered by any "
-                              "checkpoint (checkpoints removed, or sealed before checkpoints existed: then run "
-                              "`redline audit checkpoint`)")
+            raise BrokenError(
+                f"the sealed report of filing {fid} (version {d[:16]}…) is not covered by any "
+                "checkpoint (checkpoints removed, or sealed before checkpoints existed: then run "
+                "`redline audit checkpoint`)"
+            )
 
 
 def _check_reports(session: Session, reports: Named, *, all_covered: bool) -> None:
-    rows = {fid: (d, report) for fid, d, report in session.execute(
-        select(Filing.id, Filing.report_digest, Filing.report).where(Filing.report_digest.is_not(None)))}
-    newest = {fid: d for fid, d, _ in session.execute(
-        select(ReportVersion.filing_id, ReportVersion.digest, ReportVersion.number)
-        .order_by(ReportVersion.filing_id, ReportVersion.number))}
+    rows = {
+        fid: (d, report)
+        for fid, d, report in session.execute(
+            select(Filing.id, Filing.report_digest, Filing.report).where(Filing.report_digest.is_not(None))
+        )
+    }
+    newest = {
+        fid: d
+        for fid, d, _ in session.execute(
+            select(ReportVersion.filing_id, ReportVersion.digest, ReportVersion.number).order_by(
+                ReportVersion.filing_id, ReportVersion.number
+            )
+        )
+    }
     for fid, (expected, number) in sorted(_latest_named(reports).items()):
         if fid not in rows:
             raise BrokenError(f"checkpoint {number}: the sealed report of filing {fid} is gone")
         stated, report = rows[fid]
         current = newest.get(fid, expected)  # the copy review works on is the newest version
         if stated != current or not isinstance(report, dict) or digest(report) != current:
-            raise BrokenError(f"checkpoint {number}: the sealed report of filing {fid} changed after the "
-                              f"checkpoint (signed digest {expected[:16]}…, now {str(stated)[:16]}…)")
+            raise BrokenError(
+                f"checkpoint {number}: the sealed report of filing {fid} changed after the "
+                f"checkpoint (signed digest {expected[:16]}…, now {str(stated)[:16]}…)"
+            )
     _check_versions(session, reports, all_covered=all_covered)
     if all_covered:
         for fid in sorted(set(rows) - set(_latest_named(reports))):
-            raise BrokenError(f"the sealed report of filing {fid} is not covered by any checkpoint (checkpoints "
-                         "removed, or sealed before checkpoints existed: then run `redline audit checkpoint`)")
+            raise BrokenError(
+                f"the sealed report of filing {fid} is not covered by any checkpoint (checkpoints "
+                "removed, or sealed before checkpoints existed: then run `redline audit checkpoint`)"
+            )
 
 
 def _check_all(session: Session, items: list[Signed], *, all_covered: bool) -> CheckpointReport:
@@ -171,8 +206,12 @@ def verify(session: Session, key_dir: Path) -> CheckpointReport:
     rows = list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.seq)))
     public = platform_public_key(key_dir)
     if rows and public is None:
-        return CheckpointReport(False, len(rows), reason=f"the platform public key {PUBLIC_NAME} is missing from "
-                                f"{key_dir}: the checkpoints cannot be checked")
+        return CheckpointReport(
+            False,
+            len(rows),
+            reason=f"the platform public key {PUBLIC_NAME} is missing from "
+            f"{key_dir}: the checkpoints cannot be checked",
+        )
     items = [Signed(r.body, r.signature, public.raw if public else b"") for r in rows]
     return _check_all(session, items, all_covered=True)
 
@@ -183,8 +222,13 @@ def parse_witness(lines: list[str]) -> list[Signed]:
     for number, line in enumerate((x for x in lines if x.strip()), start=1):
         try:
             value = json.loads(line)
-            items.append(Signed(canonical_bytes(value["body"]).decode("utf-8"), str(value["signature"]),
-                                base64.b64decode(value["public_key"], validate=True)))
+            items.append(
+                Signed(
+                    canonical_bytes(value["body"]).decode("utf-8"),
+                    str(value["signature"]),
+                    base64.b64decode(value["public_key"], validate=True),
+                )
+            )
         except (ValueError, KeyError, TypeError, binascii.Error):
             raise ValueError(f"line {number} is not an exported redline checkpoint") from None
     return items
@@ -204,8 +248,12 @@ def verify_witness(session: Session, lines: list[str]) -> CheckpointReport:
     for number, item in enumerate(items, start=1):
         row = rows.get(number)
         if row is None or row.body != item.body_text or row.signature != item.signature:
-            return CheckpointReport(False, len(items), reason=f"checkpoint {number} in the database is missing or "
-                                    "differs from the witnessed copy (the checkpoints table was rewritten)")
+            return CheckpointReport(
+                False,
+                len(items),
+                reason=f"checkpoint {number} in the database is missing or "
+                "differs from the witnessed copy (the checkpoints table was rewritten)",
+            )
     return result
 
 

@@ -128,13 +128,18 @@ def covered(session: Session) -> set[tuple[int, str]]:
 def _changed_reports(session: Session) -> list[list[Any]]:
     """Versions no checkpoint names yet, oldest first within a filing (so the latest is named last)."""
     known = covered(session)
-    versions = session.execute(select(ReportVersion.filing_id, ReportVersion.digest)
-                               .order_by(ReportVersion.filing_id, ReportVersion.number))
+    versions = session.execute(
+        select(ReportVersion.filing_id, ReportVersion.digest).order_by(ReportVersion.filing_id, ReportVersion.number)
+    )
     return [[fid, d] for fid, d in versions if (fid, d) not in known]
 
 
-def write(session: Session, key_dir: Path, at: dt.datetime, added: list[tuple[int, str]] | None = None,
-          ) -> AuditCheckpoint:
+def write(
+    session: Session,
+    key_dir: Path,
+    at: dt.datetime,
+    added: list[tuple[int, str]] | None = None,
+) -> AuditCheckpoint:
     """A new checkpoint in the caller's transaction, after its audit entries; `added` the reports sealed in
     it (None: find every report not yet covered, reading all checkpoints)."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
@@ -144,15 +149,25 @@ def write(session: Session, key_dir: Path, at: dt.datetime, added: list[tuple[in
     prev_root = json.loads(last.body)["reports"]["root"] if last else GENESIS
     key = platform_key(key_dir)
     when = at.astimezone(dt.UTC)
-    body = {"schema": SCHEMA, "version": VERSION, "seq": (last.seq + 1) if last else 1,
-            "at": utc_stamp(when),
-            "chain": {"seq": head.seq, "hash": head.hash},
-            "reports": {"added": entries, "root": root_after(prev_root, entries)},
-            "prev": link_of(last) if last else GENESIS, "key_id": key.public.key_id}
+    body = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "seq": (last.seq + 1) if last else 1,
+        "at": utc_stamp(when),
+        "chain": {"seq": head.seq, "hash": head.hash},
+        "reports": {"added": entries, "root": root_after(prev_root, entries)},
+        "prev": link_of(last) if last else GENESIS,
+        "key_id": key.public.key_id,
+    }
     text = canonical_bytes(body)
     assert key.ed25519 is not None
-    row = AuditCheckpoint(seq=body["seq"], at=when, body=text.decode("utf-8"), key_id=key.public.key_id,
-                          signature=base64.b64encode(key.ed25519.sign(text)).decode("ascii"))
+    row = AuditCheckpoint(
+        seq=body["seq"],
+        at=when,
+        body=text.decode("utf-8"),
+        key_id=key.public.key_id,
+        signature=base64.b64encode(key.ed25519.sign(text)).decode("ascii"),
+    )
     session.add(row)
     session.flush()
     return row
@@ -174,8 +189,15 @@ def export_lines(session: Session, key_dir: Path) -> list[str]:
     if rows and public is None:
         raise PlatformKeyError(f"the platform public key {PUBLIC_NAME} is missing", source=str(key_dir))
     key_text = base64.b64encode(public.raw).decode("ascii") if public else ""
-    return [json.dumps({"body": json.loads(row.body), "signature": row.signature, "public_key": key_text},
-                       ensure_ascii=False, sort_keys=True, separators=(",", ":")) for row in rows]
+    return [
+        json.dumps(
+            {"body": json.loads(row.body), "signature": row.signature, "public_key": key_text},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        for row in rows
+    ]
 
 
 def export(ctx: Context) -> list[str]:

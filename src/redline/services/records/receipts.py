@@ -41,36 +41,81 @@ def _key_path(key_dir: Path, org: Organisation) -> Path:
 
 def organisation_key(session: Session, key_dir: Path, org: Organisation, at: dt.datetime) -> PrivateKey:
     """The organisation's custodied private key, made and registered (approved) on first use."""
-    key = key_made_on_first_use(_key_path(key_dir, org), f"{org.name} (redline custodied key)",
-                                "the organisation's custodied key")
+    key = key_made_on_first_use(
+        _key_path(key_dir, org), f"{org.name} (redline custodied key)", "the organisation's custodied key"
+    )
     registered = session.scalar(select(SigningKey).where(SigningKey.key_id == key.public.key_id))
     if registered is None:
-        session.add(SigningKey(key_id=key.public.key_id, algorithm=key.algorithm.value, claimed_signer=key.signer,
-                               public_key=base64.b64encode(key.public.raw).decode("ascii"),
-                               status=KeyStatus.APPROVED.value, organisation_id=org.id, registered_at=at,
-                               decided_at=at))
-        audit.append(session, at, "system", "signing_key.custodied", f"signing_key:{key.public.key_id}",
-                     {"organisation": org.id})
+        session.add(
+            SigningKey(
+                key_id=key.public.key_id,
+                algorithm=key.algorithm.value,
+                claimed_signer=key.signer,
+                public_key=base64.b64encode(key.public.raw).decode("ascii"),
+                status=KeyStatus.APPROVED.value,
+                organisation_id=org.id,
+                registered_at=at,
+                decided_at=at,
+            )
+        )
+        audit.append(
+            session, at, "system", "signing_key.custodied", f"signing_key:{key.public.key_id}", {"organisation": org.id}
+        )
     return key
 
 
-def sign_receipt(session: Session, key_dir: Path, at: dt.datetime, kind: str, subject: dict[str, Any],
-                 signer: Organisation, by: str, *, filing_id: int | None = None, document_id: int | None = None,
-                 user_id: int | None = None) -> Receipt:
+def sign_receipt(
+    session: Session,
+    key_dir: Path,
+    at: dt.datetime,
+    kind: str,
+    subject: dict[str, Any],
+    signer: Organisation,
+    by: str,
+    *,
+    filing_id: int | None = None,
+    document_id: int | None = None,
+    user_id: int | None = None,
+) -> Receipt:
     """Sign and store one receipt in the caller's transaction, with its audit entry."""
-    body = {"schema": SCHEMA, "version": VERSION, "kind": kind, "subject": subject, "signer": signer.name,
-            "by": by, "at": utc_stamp(at)}
+    body = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "kind": kind,
+        "subject": subject,
+        "signer": signer.name,
+        "by": by,
+        "at": utc_stamp(at),
+    }
     text = canonical_bytes(body)
     signature = sign_with(text, organisation_key(session, key_dir, signer, at))
     digest = str(subject.get("report_sha256") or subject.get("document_sha256"))
-    row = Receipt(kind=kind, filing_id=filing_id, document_id=document_id, subject_sha256=digest,
-                  signer_id=signer.id, signed_by=user_id, at=at, body=text.decode("utf-8"),
-                  signature=json.dumps(signature, sort_keys=True, ensure_ascii=False))
+    row = Receipt(
+        kind=kind,
+        filing_id=filing_id,
+        document_id=document_id,
+        subject_sha256=digest,
+        signer_id=signer.id,
+        signed_by=user_id,
+        at=at,
+        body=text.decode("utf-8"),
+        signature=json.dumps(signature, sort_keys=True, ensure_ascii=False),
+    )
     session.add(row)
     session.flush()
-    audit.append(session, at, by, f"receipt.{kind}", f"receipt:{row.id}",
-                 {"subject": subject, "signer": signer.name, "key_id": signature["key_id"],
-                  "receipt_sha256": hashlib.sha256(text).hexdigest()})
+    audit.append(
+        session,
+        at,
+        by,
+        f"receipt.{kind}",
+        f"receipt:{row.id}",
+        {
+            "subject": subject,
+            "signer": signer.name,
+            "key_id": signature["key_id"],
+            "receipt_sha256": hashlib.sha256(text).hexdigest(),
+        },
+    )
     return row
 
 
@@ -95,8 +140,10 @@ def check(receipt: Any, subject_sha256: str) -> str:
     subject = body.get("subject") if isinstance(body.get("subject"), dict) else {}
     named = subject.get("report_sha256") or subject.get("document_sha256")
     if named != subject_sha256:
-        raise CheckFailedError(f"the receipt acknowledges digest {named}, not this one ({subject_sha256}): "
-                               "it is a receipt for another document")
+        raise CheckFailedError(
+            f"the receipt acknowledges digest {named}, not this one ({subject_sha256}): "
+            "it is a receipt for another document"
+        )
     return str(body.get("signer", ""))
 
 
@@ -107,11 +154,17 @@ PACKAGE_PREFIX = "receipts/"
 
 def package_members(session: Session, filing_id: int, report_sha256: str) -> dict[str, bytes]:
     """The submission receipts for the report as it stands, as package members."""
-    rows = session.scalars(select(Receipt).where(Receipt.filing_id == filing_id, Receipt.kind == "submission",
-                                                 Receipt.subject_sha256 == report_sha256).order_by(Receipt.id))
-    return {f"{PACKAGE_PREFIX}submission-{i}.json":
-            (json.dumps(export(row), ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
-            for i, row in enumerate(rows, start=1)}
+    rows = session.scalars(
+        select(Receipt)
+        .where(Receipt.filing_id == filing_id, Receipt.kind == "submission", Receipt.subject_sha256 == report_sha256)
+        .order_by(Receipt.id)
+    )
+    return {
+        f"{PACKAGE_PREFIX}submission-{i}.json": (
+            json.dumps(export(row), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        ).encode("utf-8")
+        for i, row in enumerate(rows, start=1)
+    }
 
 
 def check_package(members: dict[str, bytes], report_sha256: str) -> list[dict[str, Any]]:

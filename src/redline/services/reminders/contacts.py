@@ -31,8 +31,9 @@ def set_email(ctx: Context, username: str, email: str | None, actor: str = "syst
         uow.commit()
 
 
-def add_webhook(ctx: Context, organisation_id: int, url: str, secret: str | None = None,
-                actor: str = "system") -> tuple[int, str]:
+def add_webhook(
+    ctx: Context, organisation_id: int, url: str, secret: str | None = None, actor: str = "system"
+) -> tuple[int, str]:
     """Register an endpoint for signed reminder webhooks; returns its id and the secret (generated
     when none is given: 32 random bytes, URL-safe)."""
     url = outbound.check_url(url, ctx.settings.outbound_hosts)
@@ -43,12 +44,19 @@ def add_webhook(ctx: Context, organisation_id: int, url: str, secret: str | None
         org = uow.session.get(Organisation, organisation_id)
         if org is None:
             raise NotFoundError(f"no organisation {organisation_id}")
-        hook = WebhookEndpoint(organisation_id=organisation_id, url=url.strip(), secret=key, active=True,
-                               created_at=ctx.now())
+        hook = WebhookEndpoint(
+            organisation_id=organisation_id, url=url.strip(), secret=key, active=True, created_at=ctx.now()
+        )
         uow.session.add(hook)
         uow.session.flush()
-        audit.append(uow.session, ctx.now(), actor, "webhook.add", f"organisation:{organisation_id}",
-                     {"webhook": hook.id, "url": outbound.redact(hook.url)})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            actor,
+            "webhook.add",
+            f"organisation:{organisation_id}",
+            {"webhook": hook.id, "url": outbound.redact(hook.url)},
+        )
         uow.commit()
         return hook.id, key
 
@@ -67,8 +75,9 @@ def list_webhooks(ctx: Context, organisation_id: int | None = None) -> list[Webh
         query = select(WebhookEndpoint).order_by(WebhookEndpoint.id)
         if organisation_id is not None:
             query = query.where(WebhookEndpoint.organisation_id == organisation_id)
-        return [WebhookView(h.id, h.organisation_id, outbound.redact(h.url), h.active)
-                for h in uow.session.scalars(query)]
+        return [
+            WebhookView(h.id, h.organisation_id, outbound.redact(h.url), h.active) for h in uow.session.scalars(query)
+        ]
 
 
 def remove_webhook(ctx: Context, webhook_id: int, actor: str = "system") -> None:
@@ -78,6 +87,12 @@ def remove_webhook(ctx: Context, webhook_id: int, actor: str = "system") -> None
         if hook is None:
             raise NotFoundError(f"no webhook {webhook_id}")
         hook.active = False
-        audit.append(uow.session, ctx.now(), actor, "webhook.remove", f"organisation:{hook.organisation_id}",
-                     {"webhook": hook.id, "url": outbound.redact(hook.url)})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            actor,
+            "webhook.remove",
+            f"organisation:{hook.organisation_id}",
+            {"webhook": hook.id, "url": outbound.redact(hook.url)},
+        )
         uow.commit()

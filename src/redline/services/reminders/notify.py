@@ -68,15 +68,22 @@ def compose_email(n: Notice, settings: Settings, to: str) -> EmailMessage:
     msg["Date"], msg["Message-ID"] = formatdate(localtime=False), make_msgid(domain="redline")
     basis = "；".join(d.basis) if d.basis else "（未载明）"
     items = "".join(f"\n  - {text}" for text in d.items)
-    zh = (f"{d.provider_name}：\n\n案件 #{d.filing_id}「{d.title}」的{kind_zh}期限为 {d.due.isoformat()}，"
-          f"{stage_zh}。{items}\n依据：{basis}\n"
-          + ("该事项已逾期，已提交辖区网信部门、公安机关关注。\n" if n.escalated or n.stage == "overdue" else "")
-          + f"查看：{n.link}\n")
-    en = (f"To {d.provider_name}:\n\nThe {kind_en} for filing #{d.filing_id} \"{d.title}\" is due on "
-          f"{d.due.isoformat()}; it is {stage_en}.{items}\nBasis: {basis if d.basis else '(not stated)'}\n"
-          + ("The deadline has passed; it is shown to the regulators of the region.\n"
-             if n.escalated or n.stage == "overdue" else "")
-          + f"Open: {n.link}\n")
+    zh = (
+        f"{d.provider_name}：\n\n案件 #{d.filing_id}「{d.title}」的{kind_zh}期限为 {d.due.isoformat()}，"
+        f"{stage_zh}。{items}\n依据：{basis}\n"
+        + ("该事项已逾期，已提交辖区网信部门、公安机关关注。\n" if n.escalated or n.stage == "overdue" else "")
+        + f"查看：{n.link}\n"
+    )
+    en = (
+        f'To {d.provider_name}:\n\nThe {kind_en} for filing #{d.filing_id} "{d.title}" is due on '
+        f"{d.due.isoformat()}; it is {stage_en}.{items}\nBasis: {basis if d.basis else '(not stated)'}\n"
+        + (
+            "The deadline has passed; it is shown to the regulators of the region.\n"
+            if n.escalated or n.stage == "overdue"
+            else ""
+        )
+        + f"Open: {n.link}\n"
+    )
     msg.set_content(f"{zh}\n—— English ——\n\n{en}\n-- \nredline {settings.public_url}\n")
     return msg
 
@@ -92,10 +99,19 @@ def send_email(settings: Settings, msg: EmailMessage) -> None:
 
 def webhook_body(n: Notice) -> dict[str, Any]:
     d = n.deadline
-    return {"event": "deadline.reminder", "key": d.key(n.stage), "kind": d.kind, "stage": n.stage,
-            "due": d.due.isoformat(), "days_left": n.days_left, "escalated": n.escalated,
-            "filing": {"id": d.filing_id, "title": d.title, "region": d.region, "provider": d.provider_name},
-            "basis": list(d.basis), "items": list(d.items), "url": n.link}
+    return {
+        "event": "deadline.reminder",
+        "key": d.key(n.stage),
+        "kind": d.kind,
+        "stage": n.stage,
+        "due": d.due.isoformat(),
+        "days_left": n.days_left,
+        "escalated": n.escalated,
+        "filing": {"id": d.filing_id, "title": d.title, "region": d.region, "provider": d.provider_name},
+        "basis": list(d.basis),
+        "items": list(d.items),
+        "url": n.link,
+    }
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -110,9 +126,14 @@ def post_webhook(url: str, secret: str, payload: dict[str, Any], allowed_hosts: 
     outbound.check_resolved(url, allowed_hosts)
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     timestamp = str(int(time.time()))
-    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "redline-webhook/1",
-               "X-Redline-Event": str(payload.get("event", "")), "X-Redline-Delivery": str(payload.get("key", "")),
-               "X-Redline-Timestamp": timestamp, "X-Redline-Signature": signature(secret, timestamp, body)}
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "redline-webhook/1",
+        "X-Redline-Event": str(payload.get("event", "")),
+        "X-Redline-Delivery": str(payload.get("key", "")),
+        "X-Redline-Timestamp": timestamp,
+        "X-Redline-Signature": signature(secret, timestamp, body),
+    }
     response = httpx.post(url, content=body, headers=headers, timeout=WEBHOOK_TIMEOUT, follow_redirects=False)
     if not 200 <= response.status_code < 300:
         raise RuntimeError(f"the endpoint answered HTTP {response.status_code}")

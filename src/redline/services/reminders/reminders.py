@@ -72,16 +72,26 @@ class ReminderSummary:
         return sum(1 for o in self.outcomes if o.status == status)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"today": self.today, "sent": self.count("sent"), "failed": self.count("failed"),
-                "skipped": self.count("skipped"), "planned": self.count("planned"),
-                "outcomes": [asdict(o) for o in self.outcomes]}
+        return {
+            "today": self.today,
+            "sent": self.count("sent"),
+            "failed": self.count("failed"),
+            "skipped": self.count("skipped"),
+            "planned": self.count("planned"),
+            "outcomes": [asdict(o) for o in self.outcomes],
+        }
 
 
 def _regulators(session: Session) -> list[tuple[str, str]]:
     """(jurisdiction, e-mail) of every active officer who has an address."""
-    rows = session.execute(select(User.jurisdiction, User.email).where(
-        User.role.in_([r.value for r in REGULATOR_ROLES]), User.is_active.is_(True), User.email.is_not(None),
-        User.jurisdiction.is_not(None))).all()
+    rows = session.execute(
+        select(User.jurisdiction, User.email).where(
+            User.role.in_([r.value for r in REGULATOR_ROLES]),
+            User.is_active.is_(True),
+            User.email.is_not(None),
+            User.jurisdiction.is_not(None),
+        )
+    ).all()
     return [(j, e) for j, e in rows if j and e]
 
 
@@ -91,15 +101,19 @@ def plan(session: Session, today: dt.date, days_before: list[int]) -> list[Deliv
     deadlines = open_deadlines(session, horizon)
     providers = {d.provider_id for d in deadlines}
     emails: dict[int, list[str]] = {}
-    for org_id, email in session.execute(select(User.organisation_id, User.email).where(
-            User.organisation_id.in_(providers), User.is_active.is_(True), User.email.is_not(None))
-            .order_by(User.id)).all():
+    for org_id, email in session.execute(
+        select(User.organisation_id, User.email)
+        .where(User.organisation_id.in_(providers), User.is_active.is_(True), User.email.is_not(None))
+        .order_by(User.id)
+    ).all():
         if org_id is not None and email:
             emails.setdefault(org_id, []).append(email)
     hooks: dict[int, dict[str, str]] = {}
-    for hook in session.scalars(select(WebhookEndpoint).where(
-            WebhookEndpoint.organisation_id.in_(providers), WebhookEndpoint.active.is_(True))
-            .order_by(WebhookEndpoint.id)):
+    for hook in session.scalars(
+        select(WebhookEndpoint)
+        .where(WebhookEndpoint.organisation_id.in_(providers), WebhookEndpoint.active.is_(True))
+        .order_by(WebhookEndpoint.id)
+    ):
         hooks.setdefault(hook.organisation_id, {}).setdefault(hook.url, hook.secret)
     regulators = _regulators(session)
     out: list[Delivery] = []
@@ -118,13 +132,15 @@ def plan(session: Session, today: dt.date, days_before: list[int]) -> list[Deliv
 
 def _send(ctx: Context, delivery: Delivery, today: dt.date) -> None:
     d = delivery.deadline
-    notice = notify.Notice(d, delivery.stage, today, f"{ctx.settings.public_url.rstrip('/')}/filings/{d.filing_id}",
-                           delivery.to_regulator)
+    notice = notify.Notice(
+        d, delivery.stage, today, f"{ctx.settings.public_url.rstrip('/')}/filings/{d.filing_id}", delivery.to_regulator
+    )
     if delivery.channel == "email":
         notify.send_email(ctx.settings, notify.compose_email(notice, ctx.settings, delivery.recipient))
     elif delivery.channel == "webhook":
-        notify.post_webhook(delivery.recipient, delivery.secret, notify.webhook_body(notice),
-                            ctx.settings.outbound_hosts)
+        notify.post_webhook(
+            delivery.recipient, delivery.secret, notify.webhook_body(notice), ctx.settings.outbound_hosts
+        )
     # escalation: the Reminder row itself is what puts the deadline in the regulators' list
 
 
@@ -133,20 +149,39 @@ def _claim(ctx: Context, delivery: Delivery) -> bool:
     d = delivery.deadline
     try:
         with ctx.uow() as uow:
-            row = uow.session.scalar(select(Reminder).where(
-                Reminder.key == delivery.key, Reminder.channel == delivery.channel,
-                Reminder.recipient == delivery.recipient))
+            row = uow.session.scalar(
+                select(Reminder).where(
+                    Reminder.key == delivery.key,
+                    Reminder.channel == delivery.channel,
+                    Reminder.recipient == delivery.recipient,
+                )
+            )
             if row is None:
-                uow.session.add(Reminder(key=delivery.key, kind=d.kind, filing_id=d.filing_id, due=d.due,
-                                         stage=delivery.stage, channel=delivery.channel,
-                                         recipient=delivery.recipient, status="sending", at=ctx.now()))
+                uow.session.add(
+                    Reminder(
+                        key=delivery.key,
+                        kind=d.kind,
+                        filing_id=d.filing_id,
+                        due=d.due,
+                        stage=delivery.stage,
+                        channel=delivery.channel,
+                        recipient=delivery.recipient,
+                        status="sending",
+                        at=ctx.now(),
+                    )
+                )
                 uow.commit()
                 return True
             stale = ctx.now() - dt.timedelta(seconds=CLAIM_STALE_SECONDS)
-            taken = uow.session.execute(update(Reminder).where(
-                Reminder.id == row.id, or_(Reminder.status == "failed",
-                                           (Reminder.status == "sending") & (Reminder.at < stale)))
-                .values(status="sending", at=ctx.now()).execution_options(synchronize_session=False))
+            taken = uow.session.execute(
+                update(Reminder)
+                .where(
+                    Reminder.id == row.id,
+                    or_(Reminder.status == "failed", (Reminder.status == "sending") & (Reminder.at < stale)),
+                )
+                .values(status="sending", at=ctx.now())
+                .execution_options(synchronize_session=False)
+            )
             uow.commit()
             return bool(taken.rowcount)  # type: ignore[attr-defined]
     except IntegrityError:  # a concurrent run inserted the same row first: the delivery is its to send
@@ -157,27 +192,56 @@ def _record(ctx: Context, delivery: Delivery, status: str, error: str) -> None:
     """The claimed delivery's outcome, with an audit entry, in one transaction."""
     d = delivery.deadline
     with ctx.uow() as uow:
-        uow.session.execute(update(Reminder).where(
-            Reminder.key == delivery.key, Reminder.channel == delivery.channel,
-            Reminder.recipient == delivery.recipient).values(status=status, error=error[:2000], at=ctx.now())
-            .execution_options(synchronize_session=False))
+        uow.session.execute(
+            update(Reminder)
+            .where(
+                Reminder.key == delivery.key,
+                Reminder.channel == delivery.channel,
+                Reminder.recipient == delivery.recipient,
+            )
+            .values(status=status, error=error[:2000], at=ctx.now())
+            .execution_options(synchronize_session=False)
+        )
         action = {"sent": "reminder.send", "failed": "reminder.fail"}[status]
         if delivery.channel == "escalation":
             action = "reminder.escalate"
-        audit.append(uow.session, ctx.now(), "reminders", action, f"filing:{d.filing_id}",
-                     {"key": delivery.key, "channel": delivery.channel, "recipient": delivery.recipient,
-                      "due": d.due, "stage": delivery.stage, **({"error": error} if error else {})})
+        audit.append(
+            uow.session,
+            ctx.now(),
+            "reminders",
+            action,
+            f"filing:{d.filing_id}",
+            {
+                "key": delivery.key,
+                "channel": delivery.channel,
+                "recipient": delivery.recipient,
+                "due": d.due,
+                "stage": delivery.stage,
+                **({"error": error} if error else {}),
+            },
+        )
         uow.commit()
 
 
-def run_reminders(ctx: Context, today: dt.date | None = None, *, dry_run: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> ReminderSummary:
+def run_reminders(
+    ctx: Context,
+    today: dt.date | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReminderSummary:
     today = today or ctx.today()
     with ctx.reader() as uow:
         deliveries = plan(uow.session, today, ctx.settings.reminder_days)
         keys = list({x.key for x in deliveries})
-        done = {(r.key, r.channel, r.recipient) for r in uow.session.scalars(select(Reminder).where(
-            Reminder.key.in_(keys), Reminder.status == "sent"))} if keys else set()
+        done = (
+            {
+                (r.key, r.channel, r.recipient)
+                for r in uow.session.scalars(select(Reminder).where(Reminder.key.in_(keys), Reminder.status == "sent"))
+            }
+            if keys
+            else set()
+        )
     summary = ReminderSummary(today.isoformat())
     for n, delivery in enumerate(deliveries, 1):
         status, error = "skipped", ""
@@ -194,8 +258,19 @@ def run_reminders(ctx: Context, today: dt.date | None = None, *, dry_run: bool =
                 log.warning("reminder %s to %s failed: %s", delivery.key, delivery.recipient, error)
             _record(ctx, delivery, status, error)
         d = delivery.deadline
-        summary.outcomes.append(Outcome(delivery.key, d.kind, d.filing_id, d.due.isoformat(), delivery.stage,
-                                        delivery.channel, delivery.recipient, status, error))
+        summary.outcomes.append(
+            Outcome(
+                delivery.key,
+                d.kind,
+                d.filing_id,
+                d.due.isoformat(),
+                delivery.stage,
+                delivery.channel,
+                delivery.recipient,
+                status,
+                error,
+            )
+        )
         if progress:
             progress(n, len(deliveries))
     return summary

@@ -114,11 +114,13 @@ class Filing(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     provider: Mapped[Organisation] = relationship(lazy="joined")
     service: Mapped[Service | None] = relationship(lazy="joined")
-    events: Mapped[list[FilingEvent]] = relationship(order_by="FilingEvent.id", lazy="selectin",
-                                                     cascade="all, delete-orphan")
+    events: Mapped[list[FilingEvent]] = relationship(
+        order_by="FilingEvent.id", lazy="selectin", cascade="all, delete-orphan"
+    )
     # Each authority's review (models/review.py); read-only here, written under the filing's lock.
-    reviews: Mapped[list[FilingReview]] = relationship(order_by="FilingReview.authority", lazy="selectin",
-                                                       viewonly=True)
+    reviews: Mapped[list[FilingReview]] = relationship(
+        order_by="FilingReview.authority", lazy="selectin", viewonly=True
+    )
 
 
 class FilingEvent(Base):

@@ -13,9 +13,14 @@ from redline.probes.base import FileResult, Probe, ProbeFinding, ProbeInfo, Verd
 
 
 class SizeProbe:
-    info = ProbeInfo(name="example-size", version="0.1.0", title="Files larger than max_bytes",
-                     items=("sa2018-5-3-log-protection",), inputs=("files",),
-                     options={"max_bytes": "largest size allowed (default 1000)"})
+    info = ProbeInfo(
+        name="example-size",
+        version="0.1.0",
+        title="Files larger than max_bytes",
+        items=("sa2018-5-3-log-protection",),
+        inputs=("files",),
+        options={"max_bytes": "largest size allowed (default 1000)"},
+    )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         data = path.read_bytes()

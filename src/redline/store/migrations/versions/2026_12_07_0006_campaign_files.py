@@ -26,8 +26,9 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("uploaded_by", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"],
-                                name=op.f("fk_campaign_files_campaign_id_campaigns")),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["campaigns.id"], name=op.f("fk_campaign_files_campaign_id_campaigns")
+        ),
         sa.ForeignKeyConstraint(["uploaded_by"], ["users.id"], name=op.f("fk_campaign_files_uploaded_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_files")),
         sa.UniqueConstraint("campaign_id", "sha256", name="uq_campaign_files_campaign_id_sha256"),

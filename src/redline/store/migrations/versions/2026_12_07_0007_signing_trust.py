@@ -41,8 +41,9 @@ def upgrade() -> None:
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.Integer(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"],
-                                name=op.f("fk_signing_keys_organisation_id_organisations")),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"], ["organisations.id"], name=op.f("fk_signing_keys_organisation_id_organisations")
+        ),
         sa.ForeignKeyConstraint(["registered_by"], ["users.id"], name=op.f("fk_signing_keys_registered_by_users")),
         sa.ForeignKeyConstraint(["decided_by"], ["users.id"], name=op.f("fk_signing_keys_decided_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_signing_keys")),

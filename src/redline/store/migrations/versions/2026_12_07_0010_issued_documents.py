@@ -38,13 +38,16 @@ def upgrade() -> None:
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["issuer_id"], ["organisations.id"],
-                                name=op.f("fk_issued_documents_issuer_id_organisations")),
-        sa.ForeignKeyConstraint(["provider_id"], ["organisations.id"],
-                                name=op.f("fk_issued_documents_provider_id_organisations")),
+        sa.ForeignKeyConstraint(
+            ["issuer_id"], ["organisations.id"], name=op.f("fk_issued_documents_issuer_id_organisations")
+        ),
+        sa.ForeignKeyConstraint(
+            ["provider_id"], ["organisations.id"], name=op.f("fk_issued_documents_provider_id_organisations")
+        ),
         sa.ForeignKeyConstraint(["filing_id"], ["filings.id"], name=op.f("fk_issued_documents_filing_id_filings")),
-        sa.ForeignKeyConstraint(["summons_id"], ["summonses.id"],
-                                name=op.f("fk_issued_documents_summons_id_summonses")),
+        sa.ForeignKeyConstraint(
+            ["summons_id"], ["summonses.id"], name=op.f("fk_issued_documents_summons_id_summonses")
+        ),
         sa.ForeignKeyConstraint(["service_id"], ["services.id"], name=op.f("fk_issued_documents_service_id_services")),
         sa.ForeignKeyConstraint(["issued_by"], ["users.id"], name=op.f("fk_issued_documents_issued_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_issued_documents")),
@@ -59,8 +62,9 @@ def upgrade() -> None:
         sa.Column("issuer_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("last", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["issuer_id"], ["organisations.id"],
-                                name=op.f("fk_document_sequences_issuer_id_organisations")),
+        sa.ForeignKeyConstraint(
+            ["issuer_id"], ["organisations.id"], name=op.f("fk_document_sequences_issuer_id_organisations")
+        ),
         sa.PrimaryKeyConstraint("issuer_id", "year", name=op.f("pk_document_sequences")),
     )
     op.create_table(
@@ -76,8 +80,9 @@ def upgrade() -> None:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("signature", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["filing_id"], ["filings.id"], name=op.f("fk_receipts_filing_id_filings")),
-        sa.ForeignKeyConstraint(["document_id"], ["issued_documents.id"],
-                                name=op.f("fk_receipts_document_id_issued_documents")),
+        sa.ForeignKeyConstraint(
+            ["document_id"], ["issued_documents.id"], name=op.f("fk_receipts_document_id_issued_documents")
+        ),
         sa.ForeignKeyConstraint(["signer_id"], ["organisations.id"], name=op.f("fk_receipts_signer_id_organisations")),
         sa.ForeignKeyConstraint(["signed_by"], ["users.id"], name=op.f("fk_receipts_signed_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_receipts")),

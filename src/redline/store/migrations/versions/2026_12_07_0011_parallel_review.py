@@ -42,9 +42,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("authority", sa.String(length=10), nullable=True))
     # Data: the single state each filing had becomes the state of both authorities' reviews.
     for authority in AUTHORITIES:
-        op.execute(sa.text(
-            "INSERT INTO filing_reviews (filing_id, authority, state, officer_name, note, updated_at) "
-            "SELECT id, :authority, state, '', '', updated_at FROM filings").bindparams(authority=authority))
+        op.execute(
+            sa.text(
+                "INSERT INTO filing_reviews (filing_id, authority, state, officer_name, note, updated_at) "
+                "SELECT id, :authority, state, '', '', updated_at FROM filings"
+            ).bindparams(authority=authority)
+        )
 
 
 def downgrade() -> None:

@@ -87,10 +87,8 @@ def _create_tables() -> None:
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("requested_by", sa.Integer(), nullable=True),
         sa.Column("met_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["filing_id"], ["filings.id"],
-                                name=op.f("fk_follow_up_deadlines_filing_id_filings")),
-        sa.ForeignKeyConstraint(["requested_by"], ["users.id"],
-                                name=op.f("fk_follow_up_deadlines_requested_by_users")),
+        sa.ForeignKeyConstraint(["filing_id"], ["filings.id"], name=op.f("fk_follow_up_deadlines_filing_id_filings")),
+        sa.ForeignKeyConstraint(["requested_by"], ["users.id"], name=op.f("fk_follow_up_deadlines_requested_by_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_follow_up_deadlines")),
     )
     with op.batch_alter_table("follow_up_deadlines", schema=None) as batch_op:
@@ -99,31 +97,67 @@ def _create_tables() -> None:
 
 
 def _versions(conn: sa.Connection) -> None:
-    filings = sa.table("filings", sa.column("id", sa.Integer()), sa.column("report", sa.JSON()),
-                       sa.column("report_digest", sa.String()), sa.column("submitted_at", sa.DateTime(timezone=True)),
-                       sa.column("updated_at", sa.DateTime(timezone=True)))
-    versions = sa.table("report_versions", sa.column("filing_id", sa.Integer()), sa.column("number", sa.Integer()),
-                        sa.column("report", sa.JSON()), sa.column("digest", sa.String()),
-                        sa.column("submitted_at", sa.DateTime(timezone=True)),
-                        sa.column("submitted_by_name", sa.String()))
+    filings = sa.table(
+        "filings",
+        sa.column("id", sa.Integer()),
+        sa.column("report", sa.JSON()),
+        sa.column("report_digest", sa.String()),
+        sa.column("submitted_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    versions = sa.table(
+        "report_versions",
+        sa.column("filing_id", sa.Integer()),
+        sa.column("number", sa.Integer()),
+        sa.column("report", sa.JSON()),
+        sa.column("digest", sa.String()),
+        sa.column("submitted_at", sa.DateTime(timezone=True)),
+        sa.column("submitted_by_name", sa.String()),
+    )
     rows = conn.execute(sa.select(filings).where(filings.c.report_digest.is_not(None))).all()
     for fid, report, digest, submitted_at, updated_at in rows:
-        conn.execute(versions.insert().values(filing_id=fid, number=1, report=_json(report), digest=digest,
-                                              submitted_at=submitted_at or updated_at, submitted_by_name=""))
+        conn.execute(
+            versions.insert().values(
+                filing_id=fid,
+                number=1,
+                report=_json(report),
+                digest=digest,
+                submitted_at=submitted_at or updated_at,
+                submitted_by_name="",
+            )
+        )
 
 
 def _follow_ups(conn: sa.Connection) -> None:
-    events = sa.table("filing_events", sa.column("id", sa.Integer()), sa.column("filing_id", sa.Integer()),
-                      sa.column("at", sa.DateTime(timezone=True)), sa.column("actor_id", sa.Integer()),
-                      sa.column("action", sa.String()), sa.column("data", sa.JSON()))
-    filings = sa.table("filings", sa.column("id", sa.Integer()), sa.column("obligations", sa.JSON()),
-                       sa.column("due_date", sa.Date()), sa.column("due_provisional", sa.Boolean()))
-    deadlines = sa.table("follow_up_deadlines", sa.column("filing_id", sa.Integer()), sa.column("kind", sa.String()),
-                         sa.column("due", sa.Date()), sa.column("requested_at", sa.DateTime(timezone=True)),
-                         sa.column("requested_by", sa.Integer()), sa.column("met_at", sa.DateTime(timezone=True)))
+    events = sa.table(
+        "filing_events",
+        sa.column("id", sa.Integer()),
+        sa.column("filing_id", sa.Integer()),
+        sa.column("at", sa.DateTime(timezone=True)),
+        sa.column("actor_id", sa.Integer()),
+        sa.column("action", sa.String()),
+        sa.column("data", sa.JSON()),
+    )
+    filings = sa.table(
+        "filings",
+        sa.column("id", sa.Integer()),
+        sa.column("obligations", sa.JSON()),
+        sa.column("due_date", sa.Date()),
+        sa.column("due_provisional", sa.Boolean()),
+    )
+    deadlines = sa.table(
+        "follow_up_deadlines",
+        sa.column("filing_id", sa.Integer()),
+        sa.column("kind", sa.String()),
+        sa.column("due", sa.Date()),
+        sa.column("requested_at", sa.DateTime(timezone=True)),
+        sa.column("requested_by", sa.Integer()),
+        sa.column("met_at", sa.DateTime(timezone=True)),
+    )
     timeline: dict[int, list[Any]] = {}
-    for row in conn.execute(sa.select(events).where(events.c.action.in_([*FOLLOW_UPS, "submit"]))
-                            .order_by(events.c.filing_id, events.c.id)):
+    for row in conn.execute(
+        sa.select(events).where(events.c.action.in_([*FOLLOW_UPS, "submit"])).order_by(events.c.filing_id, events.c.id)
+    ):
         timeline.setdefault(row.filing_id, []).append(row)
     for fid, rows in timeline.items():
         requests = [r for r in rows if r.action in FOLLOW_UPS]
@@ -133,13 +167,21 @@ def _follow_ups(conn: sa.Connection) -> None:
             due = _date((_json(request.data) or {}).get("due"))
             met = next((r.at for r in rows if r.action == "submit" and r.id > request.id), None)
             if due is not None:
-                conn.execute(deadlines.insert().values(filing_id=fid, kind=FOLLOW_UPS[request.action], due=due,
-                                                       requested_at=request.at, requested_by=request.actor_id,
-                                                       met_at=met))
+                conn.execute(
+                    deadlines.insert().values(
+                        filing_id=fid,
+                        kind=FOLLOW_UPS[request.action],
+                        due=due,
+                        requested_at=request.at,
+                        requested_by=request.actor_id,
+                        met_at=met,
+                    )
+                )
         obligations = conn.execute(sa.select(filings.c.obligations).where(filings.c.id == fid)).scalar()
         statutory, provisional = _statutory_due(obligations)
-        conn.execute(filings.update().where(filings.c.id == fid).values(due_date=statutory,
-                                                                        due_provisional=provisional))
+        conn.execute(
+            filings.update().where(filings.c.id == fid).values(due_date=statutory, due_provisional=provisional)
+        )
 
 
 def upgrade() -> None:
@@ -155,8 +197,10 @@ def downgrade() -> None:
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT filing_id, due FROM follow_up_deadlines WHERE met_at IS NULL")).all()
     for fid, due in rows:
-        conn.execute(sa.text("UPDATE filings SET due_date = :due, due_provisional = :no WHERE id = :fid"),
-                     {"due": due, "no": False, "fid": fid})
+        conn.execute(
+            sa.text("UPDATE filings SET due_date = :due, due_provisional = :no WHERE id = :fid"),
+            {"due": due, "no": False, "fid": fid},
+        )
     with op.batch_alter_table("follow_up_deadlines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_up_deadlines_due"))
         batch_op.drop_index(batch_op.f("ix_follow_up_deadlines_filing_id"))
