@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from redline.services.patrol import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import CampaignSpec
-from redline.services.patrol.views import CampaignOut, DashboardOut, FindingOut
+from redline.services.patrol.views import CampaignOut, DashboardOut, FindingOut, campaign_rows
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import Created, Name, Text
 
@@ -47,7 +47,7 @@ class ActionIn(BaseModel):
 
 @router.get("/campaigns")
 def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[CampaignOut]:
-    return [CampaignOut.of(c, p) for c in campaigns.list_campaigns(ctx, p)]
+    return campaign_rows(ctx, p)
 
 
 @router.post("/campaigns", status_code=201)

@@ -16,6 +16,7 @@ from redline.services.context import Context
 from redline.services.filing import queries
 from redline.services.patrol import campaign_actions, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import SAMPLE_KINDS, CampaignSpec
+from redline.services.patrol.views import campaign_rows
 from redline.services.principal import Principal
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
@@ -61,7 +62,7 @@ def campaign_list(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     return render(
         request,
         "campaigns.html",
-        rows=campaigns.list_campaigns(ctx, p),
+        rows=campaign_rows(ctx, p),
         probes=list(installed_probes().values()),
         technologies=ctx.book.technologies,
         providers=queries.providers_under(ctx, p) if p.is_regulator else [],

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from redline.services.context import Context
 from redline.services.patrol import campaigns
 from redline.services.principal import Principal
 from redline.store.models import Campaign
@@ -109,3 +110,8 @@ class DashboardOut(_Out):
             runs=[RunOut.model_validate(r) for r in d.runs],
             samples=len(d.samples),
         )
+
+
+def campaign_rows(ctx: Context, p: Principal) -> list[CampaignOut]:
+    """The campaigns `p` may see, newest first, as every list shows them."""
+    return [CampaignOut.of(c, p) for c in campaigns.list_campaigns(ctx, p)]
