@@ -41,6 +41,12 @@ class ProbeFindingEntry(DocumentModel):
     message: str
     evidence: str
     clause: str
+    code: str = Field(
+        default="",
+        description="stable kind of the finding (`log.retention.gap`); `<probe>.other` for a probe that set "
+        "none; absent in documents written before codes existed",
+    )
+    params: dict[str, str] = Field(default_factory=dict, description="the values the code's words are filled with")
 
 
 class FileEntry(DocumentModel):
