@@ -16,6 +16,7 @@ from redline.services.context import Context
 from redline.services.filing import queries
 from redline.services.patrol import campaign_actions, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import SAMPLE_KINDS, CampaignSpec
+from redline.services.patrol.views import campaign_page as campaign_page_of
 from redline.services.patrol.views import campaign_rows
 from redline.services.principal import Principal
 from redline.web import charts, forms
@@ -117,38 +118,32 @@ def campaign_page(request: Request, ctx: CtxDep, p: PageUser, campaign_id: IdPat
 def _campaign(
     request: Request, ctx: CtxDep, p: PageUser, campaign_id: int, done: str = "", act_error: ActError | None = None
 ) -> HTMLResponse:
-    board = campaigns.dashboard(ctx, p, campaign_id)
-    found = campaigns.findings(ctx, p, campaign_id)
+    page = campaign_page_of(ctx, p, campaign_id)
     lang = request_lang(request)
     gettext = gettext_for(lang)
-    severities = [(labels.label(labels.SEVERITIES, k, lang), v) for k, v in board.by_severity.items()]
-    kinds = [(kind_label(k, lang), v) for k, v in list(board.by_category.items())[:12]]
+    severities = [(labels.label(labels.SEVERITIES, k, lang), v) for k, v in page.by_severity.items()]
+    kinds = [(kind_label(k, lang), v) for k, v in list(page.by_category.items())[:12]]
     svg = {
         "severity": charts.bar_chart(gettext("By severity"), severities),
         "category": charts.bar_chart(gettext("By category"), kinds),
-        "provider": charts.bar_chart(gettext("By provider"), list(board.by_provider.items())),
+        "provider": charts.bar_chart(gettext("By provider"), list(page.by_provider.items())),
     }
-    by_provider: dict[int, list[object]] = {}
-    for f in found:
-        by_provider.setdefault(f.provider_id, []).append(f)
-    names = {x.id: x.name for x in board.providers}
-    busy = any(r.state in ("queued", "running") for r in board.runs)
-    choices = {pid: campaign_actions.filing_choices(ctx, p, pid) for pid in by_provider} if board.can_act else {}
+    choices = {pid: campaign_actions.filing_choices(ctx, p, pid) for pid in page.findings} if page.can_act else {}
     return render(
         request,
         "campaign.html",
         status=422 if act_error else 200,
-        d=board,
-        c=board.campaign,
+        d=page,
+        c=page.campaign,
         svg=svg,
-        findings=by_provider,
-        names=names,
+        findings=page.findings,
+        names={x.id: x.name for x in page.providers},
         kinds=SAMPLE_KINDS,
         done=done,
-        busy=busy,
+        busy=page.busy,
         choices=choices,
         act_error=act_error,
-        region_name=_region_name(ctx, request, board.campaign.region),
+        region_name=_region_name(ctx, request, page.campaign.region),
     )
 
 

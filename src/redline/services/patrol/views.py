@@ -115,3 +115,50 @@ class DashboardOut(_Out):
 def campaign_rows(ctx: Context, p: Principal) -> list[CampaignOut]:
     """The campaigns `p` may see, newest first, as every list shows them."""
     return [CampaignOut.of(c, p) for c in campaigns.list_campaigns(ctx, p)]
+
+
+class SampleOut(_Out):
+    id: int
+    provider_id: int
+    filename: str
+    sha256: str
+    size: int
+    kind: str
+
+
+class CampaignPage(_Out):
+    """Everything the campaign page shows, for one reader: the dashboard with the sample list, and the
+    findings grouped by provider."""
+
+    campaign: CampaignOut
+    providers: list[ProviderOut]
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+    by_provider: dict[str, int]
+    runs: list[RunOut]
+    samples: list[SampleOut]
+    can_act: bool
+    findings: dict[int, list[FindingOut]]
+
+    @property
+    def busy(self) -> bool:
+        """A run is queued or running: another may not start."""
+        return any(r.state in ("queued", "running") for r in self.runs)
+
+
+def campaign_page(ctx: Context, p: Principal, campaign_id: int) -> CampaignPage:
+    d = campaigns.dashboard(ctx, p, campaign_id)
+    grouped: dict[int, list[FindingOut]] = {}
+    for f in campaigns.findings(ctx, p, campaign_id):
+        grouped.setdefault(f.provider_id, []).append(FindingOut.model_validate(f))
+    return CampaignPage(
+        campaign=CampaignOut.of(d.campaign, p),
+        providers=[ProviderOut.model_validate(c) for c in d.providers],
+        by_severity=d.by_severity,
+        by_category=d.by_category,
+        by_provider=d.by_provider,
+        runs=[RunOut.model_validate(r) for r in d.runs],
+        samples=[SampleOut.model_validate(s) for s in d.samples],
+        can_act=d.can_act,
+        findings=grouped,
+    )
