@@ -17,7 +17,7 @@ from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
 from redline.services.access import accounts
-from redline.services.filing import documents_pdf, filings, issued_documents, judging, queries, review
+from redline.services.filing import documents_pdf, filings, issued_documents, judging, party_views, queries, review
 from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
 from redline.web import forms, login_gate
@@ -131,7 +131,7 @@ def _provider(
         request,
         "provider.html",
         status=422 if change_error else 200,
-        services=queries.services_of(ctx, p),
+        services=party_views.service_rows(ctx, p),
         filings=rows,
         total=total,
         documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),

@@ -13,7 +13,7 @@ from redline.adapters.archives import MAX_TOTAL_BYTES
 from redline.errors import ConflictError, InputError, PermissionDeniedError
 from redline.probes.base import option_value
 from redline.services.context import Context
-from redline.services.filing import queries
+from redline.services.filing import party_views
 from redline.services.patrol import campaign_actions, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import SAMPLE_KINDS, CampaignSpec
 from redline.services.patrol.views import campaign_page as campaign_page_of
@@ -66,7 +66,7 @@ def campaign_list(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
         rows=campaign_rows(ctx, p),
         probes=list(installed_probes().values()),
         technologies=ctx.book.technologies,
-        providers=queries.providers_under(ctx, p) if p.is_regulator else [],
+        providers=party_views.provider_rows(ctx, p),
         today=today,
         names=ctx.book.divisions,
     )

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from redline.domain.workflow import FilingState
 from redline.errors import InputError, PermissionDeniedError
 from redline.services.context import Context
-from redline.services.filing import filings, issued_documents, queries, review
+from redline.services.filing import filings, issued_documents, party_views, queries, review
 from redline.services.filing.review import SummonsRecord
 from redline.services.filing.views import FilingOut, filing_rows
 from redline.services.principal import Principal
@@ -60,7 +60,7 @@ def queue(
 
     def load() -> tuple[list[FilingOut], int, set[str]]:
         rows, total = filing_rows(ctx, p, f)
-        return rows, total, {o.location[:4] + "00" for o in queries.providers_under(ctx, p)}
+        return rows, total, {o.location[:4] + "00" for o in party_views.provider_rows(ctx, p)}
 
     key = ("page.queue", p.role, p.jurisdiction, f, today)
     rows, total, codes = ctx.cache.get_or_compute(key, request.state.version, load)
@@ -101,8 +101,7 @@ def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
 @router.get("/notices/new", response_class=HTMLResponse)
 def notice_form(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     _require_regulator(p)
-    services = [(o, s) for o in queries.providers_under(ctx, p) for s in queries.services_of_provider(ctx, o.id)]
-    return render(request, "notice.html", services=services)
+    return render(request, "notice.html", services=party_views.services_under(ctx, p))
 
 
 @router.post("/notices", dependencies=[Csrf])
@@ -118,7 +117,7 @@ async def notify(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 @router.get("/summonses", response_class=HTMLResponse)
 def summonses(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     return render(
-        request, "summonses.html", rows=queries.list_summonses(ctx, p), providers=queries.providers_under(ctx, p)
+        request, "summonses.html", rows=party_views.summons_rows(ctx, p), providers=party_views.provider_rows(ctx, p)
     )
 
 
@@ -148,7 +147,7 @@ async def record_summons(request: Request, ctx: CtxDep, p: PageUser) -> Response
 
 @router.get("/summonses/{summons_id}", response_class=HTMLResponse)
 def summons_page(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath) -> HTMLResponse:
-    summons = queries.get_summons(ctx, p, summons_id)
+    summons = party_views.summons_view(ctx, p, summons_id)
     documents = [
         d
         for d in issued_documents.list_documents(ctx, p, provider_id=summons.provider_id)
