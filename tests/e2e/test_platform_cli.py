@@ -162,3 +162,50 @@ def test_an_operator_lists_and_revokes_a_users_api_tokens(tmp_path: Path) -> Non
     assert accounts.token_principal(ctx, other) is None
     missing = run(tmp_path, "tokens", "revoke", "999")
     assert missing.returncode == 2 and "no token 999" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_an_operator_lists_and_shows_background_jobs_and_an_unknown_id_is_named(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from redline.store.models import Job
+
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    ctx = build_context(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'redline.db'}",
+            blob_dir=tmp_path / "blobs",
+            key_dir=tmp_path / "keys",
+        )
+    )
+    created = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
+    with ctx.uow() as uow:
+        for kind, state in (("pdf_report", "done"), ("reminders", "failed")):
+            uow.session.add(
+                Job(
+                    kind=kind,
+                    state=state,
+                    args={"filing_id": 7},
+                    result={},
+                    error="" if state == "done" else "smtp down",
+                    created_at=created,
+                    progress_done=2,
+                    progress_total=3,
+                )
+            )
+        uow.commit()
+
+    listed = run(tmp_path, "jobs", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert [(r["id"], r["kind"], r["state"]) for r in rows] == [(2, "reminders", "failed"), (1, "pdf_report", "done")]
+    assert rows[0]["progress"] == "2/3" and rows[0]["error"] == "smtp down"
+    assert rows[0]["created_at"].startswith("2026-12-07T09:30") and rows[0]["args"] == {"filing_id": 7}
+
+    only_done = json.loads(run(tmp_path, "jobs", "list", "--state", "done", "--json").stdout)
+    assert [r["id"] for r in only_done] == [1]
+
+    shown = run(tmp_path, "jobs", "show", "2", "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["kind"] == "reminders"
+
+    missing = run(tmp_path, "jobs", "show", "99")
+    assert missing.returncode == 2 and "no job 99" in missing.stderr and "Traceback" not in missing.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,6 +12,9 @@ from redline.errors import InputError
 
 from .common import JsonOpt, out, plain
 from .installation import platform_context
+
+if TYPE_CHECKING:
+    from redline.services.background.job_views import JobState
 
 jobs_app = typer.Typer(help="Background jobs: list, show, cancel.", no_args_is_help=True)
 
@@ -40,6 +43,20 @@ def worker(
     jobs_queue.run_worker(ctx, wait=not once, concurrency=concurrency)
 
 
+def _row(job: JobState) -> dict[str, object]:
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "state": job.state,
+        "progress": f"{job.progress_done}/{job.progress_total}",
+        "created_at": job.created_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "error": job.error,
+        "result": job.result,
+        "args": job.args,
+    }
+
+
 @jobs_app.command("list")
 def jobs_list(
     state: Annotated[str | None, typer.Option(help="Only jobs in this state.")] = None,
@@ -47,9 +64,9 @@ def jobs_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List background jobs, newest first."""
-    from redline.services.background.job_views import job_records
+    from redline.services.background.job_views import job_states
 
-    rows = [r.as_dict() for r in job_records(platform_context(), state, limit)]
+    rows = [_row(j) for j in job_states(platform_context(), state, limit)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
@@ -64,9 +81,9 @@ def jobs_list(
 @jobs_app.command("show")
 def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: JsonOpt = False) -> None:
     """Show one job with its arguments, result and error."""
-    from redline.services.background.job_views import job_record
+    from redline.services.background.job_views import job_state
 
-    row = job_record(platform_context(), job_id).as_dict()
+    row = _row(job_state(platform_context(), job_id))
     if as_json:
         out.print_json(json.dumps(row, ensure_ascii=False, default=str))
         return

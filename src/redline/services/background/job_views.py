@@ -4,7 +4,7 @@ sees its state only (to keep the platform running, not to read other people's re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,44 +105,13 @@ def result_file(ctx: Context, p: Principal, job_id: int) -> tuple[Path, str, str
     return path, str(result.get("filename") or "result"), str(result.get("media_type") or "application/octet-stream")
 
 
-@dataclass(frozen=True)
-class JobRecord:
-    """A job as the operator's terminal lists it (`redline jobs`): the whole row, as plain values."""
-
-    id: int
-    kind: str
-    state: str
-    progress: str
-    created_at: str
-    finished_at: str | None
-    error: str
-    result: dict[str, Any]
-    args: dict[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _record(job: Job) -> JobRecord:
-    return JobRecord(
-        job.id,
-        job.kind,
-        job.state,
-        f"{job.progress_done}/{job.progress_total}",
-        job.created_at.isoformat(),
-        job.finished_at.isoformat() if job.finished_at else None,
-        job.error,
-        job.result,
-        job.args,
-    )
-
-
-def job_records(ctx: Context, state: str | None = None, limit: int = 50) -> list[JobRecord]:
+def job_states(ctx: Context, state: str | None = None, limit: int = 50) -> list[JobState]:
     """The newest jobs first, optionally only those in `state` (the operator's terminal: no access rules)."""
     query = select(Job).order_by(Job.id.desc()).limit(limit)
     with ctx.reader() as uow:
-        return [_record(j) for j in uow.session.scalars(query.where(Job.state == state) if state else query)]
+        return [JobState.of(j) for j in uow.session.scalars(query.where(Job.state == state) if state else query)]
 
 
-def job_record(ctx: Context, job_id: int) -> JobRecord:
-    return _record(jobs.get_job(ctx, job_id))
+def job_state(ctx: Context, job_id: int) -> JobState:
+    """One job, whoever started it (the operator's terminal)."""
+    return JobState.of(jobs.get_job(ctx, job_id))

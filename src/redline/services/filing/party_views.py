@@ -6,26 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from redline.services.context import Context
 from redline.services.filing import queries
 from redline.services.principal import Principal
+from redline.services.view_model import ViewModel
 from redline.store.models import Service, Summons
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True)
-
-
-class OrganisationOut(_Out):
+class OrganisationOut(ViewModel):
     id: int
     kind: str
     name: str
     location: str
 
 
-class ServiceOut(_Out):
+class ServiceOut(ViewModel):
     id: int
     provider_id: int
     name: str
@@ -39,7 +34,7 @@ class ServiceOut(_Out):
         return cls(id=s.id, provider_id=s.provider_id, name=s.name, capabilities=tags)
 
 
-class SummonsOut(_Out):
+class SummonsOut(ViewModel):
     id: int
     provider_id: int
     provider: str  # the provider's name

@@ -8,19 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from redline.services.context import Context
 from redline.services.patrol import campaigns
 from redline.services.principal import Principal
+from redline.services.view_model import ViewModel
 from redline.store.models import Campaign
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True)
-
-
-class CampaignOut(_Out):
+class CampaignOut(ViewModel):
     id: int
     name: str
     region: str
@@ -48,7 +43,7 @@ class CampaignOut(_Out):
         )
 
 
-class RunOut(_Out):
+class RunOut(ViewModel):
     id: int
     probe: str
     probe_version: str
@@ -62,7 +57,7 @@ class RunOut(_Out):
     error: str
 
 
-class FindingOut(_Out):
+class FindingOut(ViewModel):
     id: int
     run_id: int
     provider_id: int
@@ -82,7 +77,7 @@ class FindingOut(_Out):
     action_ref: int | None
 
 
-class ProviderOut(_Out):
+class ProviderOut(ViewModel):
     id: int
     name: str
     location: str
@@ -90,7 +85,7 @@ class ProviderOut(_Out):
     findings: int
 
 
-class DashboardOut(_Out):
+class DashboardOut(ViewModel):
     campaign: CampaignOut
     providers: list[ProviderOut]
     by_severity: dict[str, int]
@@ -117,7 +112,7 @@ def campaign_rows(ctx: Context, p: Principal) -> list[CampaignOut]:
     return [CampaignOut.of(c, p) for c in campaigns.list_campaigns(ctx, p)]
 
 
-class SampleOut(_Out):
+class SampleOut(ViewModel):
     id: int
     provider_id: int
     filename: str
@@ -126,7 +121,7 @@ class SampleOut(_Out):
     kind: str
 
 
-class CampaignPage(_Out):
+class CampaignPage(ViewModel):
     """Everything the campaign page shows, for one reader: the dashboard with the sample list, and the
     findings grouped by provider."""
 
@@ -151,13 +146,14 @@ def campaign_page(ctx: Context, p: Principal, campaign_id: int) -> CampaignPage:
     grouped: dict[int, list[FindingOut]] = {}
     for f in campaigns.findings(ctx, p, campaign_id):
         grouped.setdefault(f.provider_id, []).append(FindingOut.model_validate(f))
+    board = DashboardOut.of(d, p)
     return CampaignPage(
-        campaign=CampaignOut.of(d.campaign, p),
-        providers=[ProviderOut.model_validate(c) for c in d.providers],
-        by_severity=d.by_severity,
-        by_category=d.by_category,
-        by_provider=d.by_provider,
-        runs=[RunOut.model_validate(r) for r in d.runs],
+        campaign=board.campaign,
+        providers=board.providers,
+        by_severity=board.by_severity,
+        by_category=board.by_category,
+        by_provider=board.by_provider,
+        runs=board.runs,
         samples=[SampleOut.model_validate(s) for s in d.samples],
         can_act=d.can_act,
         findings=grouped,
