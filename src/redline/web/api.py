@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from redline.domain.workflow import Action, Role
-from redline.errors import NotFoundError, PermissionDeniedError
+from redline.errors import PermissionDeniedError
 from redline.services import audit
 from redline.services.access import accounts
-from redline.services.filing import filings, issued_documents, issuing, judging, queries, review
+from redline.services.filing import filings, issued_documents, issuing, judging, party_views, queries, review
 from redline.services.filing.review import RectificationDemand, SummonsRecord
 from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
@@ -38,6 +38,7 @@ from redline.web.schemas import (
     PatternIn,
     RectificationAnswerIn,
     ServiceIn,
+    ServiceOut,
     SignIn,
     StateOut,
     SummonsIn,
@@ -125,10 +126,7 @@ def get_filing(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> FilingDetail:
 
 @router.get("/filings/{filing_id}/report")
 def get_report(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> JSONResponse:
-    filing = queries.get_filing(ctx, p, filing_id).filing
-    if filing.report is None:
-        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
-    return JSONResponse(filing.report)
+    return JSONResponse(queries.submitted_report(ctx, p, filing_id))
 
 
 @router.get(
@@ -180,15 +178,14 @@ async def upload_package(request: Request, ctx: CtxDep, p: ApiUser) -> Created:
 @router.put("/filings/{filing_id}/answers")
 def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) -> StateOut:
     filings.save_answers(ctx, p, filing_id, body.as_dicts())
-    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
 @router.post("/filings/{filing_id}/judgements")
 def record_judgement(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: JudgementBody) -> FilingOut:
     """Record the provider's judgement on an open question; the filing's duties then follow it."""
     judging.record_judgement(ctx, p, filing_id, body.question, body.answer, body.reasons)
-    view = queries.get_filing(ctx, p, filing_id)
-    return FilingOut.of(view.filing, view.overdue)
+    return queries.get_filing(ctx, p, filing_id).filing.as_list_row()
 
 
 @router.post("/filings/{filing_id}/evidence", status_code=201)
@@ -207,13 +204,13 @@ def upload_evidence(
 @router.post("/filings/{filing_id}/assessor")
 def invite_assessor(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AssessorIn) -> StateOut:
     filings.invite_assessor(ctx, p, filing_id, body.username)
-    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
 @router.post("/filings/{filing_id}/sign")
 def sign(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: SignIn) -> StateOut:
     filings.sign_conclusion(ctx, p, filing_id, body.statement)
-    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
 def action_extras(body: ActionIn) -> dict[str, Any]:
@@ -234,7 +231,7 @@ def act(ctx: CtxDep, p: ApiUser, filing_id: IdPath, action: Action, body: Action
 @router.post("/filings/{filing_id}/comments", status_code=201)
 def comment(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: CommentIn) -> StateOut:
     review.comment(ctx, p, filing_id, body.item_id, body.text)
-    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
 @router.post("/filings/{filing_id}/rectification/{item_id}")
@@ -242,12 +239,13 @@ def answer_rectification(
     ctx: CtxDep, p: ApiUser, filing_id: IdPath, item_id: IdPath, body: RectificationAnswerIn
 ) -> StateOut:
     review.answer_rectification(ctx, p, filing_id, item_id, body.response, body.evidence_sha256)
-    return StateOut(id=filing_id, state=queries.get_filing(ctx, p, filing_id).filing.state)
+    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
 @router.get("/services")
-def list_services(ctx: CtxDep, p: ApiUser) -> list[dict[str, Any]]:
-    return [{"id": s.id, "name": s.name, "profile": s.profile} for s in queries.services_of(ctx, p)]
+def list_services(ctx: CtxDep, p: ApiUser) -> list[ServiceOut]:
+    """The caller's own services, with the profile each was registered with."""
+    return party_views.service_rows(ctx, p)
 
 
 @router.post("/services", status_code=201)
@@ -260,24 +258,9 @@ def notify(ctx: CtxDep, p: ApiUser, body: NoticeIn) -> Created:
     return Created(id=filings.notify(ctx, p, body.service_id, body.reference, body.note, body.due))
 
 
-def _summons_out(s: Any) -> SummonsOut:
-    return SummonsOut(
-        id=s.id,
-        provider_id=s.provider_id,
-        provider=s.provider.name,
-        filing_id=s.filing_id,
-        date=s.date,
-        agencies=s.agencies,
-        attendees=s.attendees,
-        problems=s.problems,
-        demands=s.demands,
-        deadline=s.deadline,
-    )
-
-
 @router.get("/summonses")
 def list_summonses(ctx: CtxDep, p: ApiUser) -> list[SummonsOut]:
-    return [_summons_out(s) for s in queries.list_summonses(ctx, p)]
+    return party_views.summons_rows(ctx, p)
 
 
 @router.post("/summonses", status_code=201)
@@ -287,7 +270,7 @@ def record_summons(ctx: CtxDep, p: ApiUser, body: SummonsIn) -> Created:
 
 @router.get("/summonses/{summons_id}")
 def get_summons(ctx: CtxDep, p: ApiUser, summons_id: IdPath) -> SummonsOut:
-    return _summons_out(queries.get_summons(ctx, p, summons_id))
+    return party_views.summons_view(ctx, p, summons_id)
 
 
 def _document_out(d: issued_documents.DocumentView) -> DocumentOut:

@@ -40,15 +40,3 @@ class JudgementForm:
 
     def failed(self, exc: InputError) -> JudgementForm:
         return replace(self, error=exc.message, field=exc.field or "")
-
-
-def judgement_questions(filing: Any) -> list[str]:
-    """Question ids the filing's duties wait on, then those already judged (a judgement may be revised)."""
-    waiting = [
-        q
-        for o in filing.obligations or []
-        if o.get("outcome") == "depends_on_judgement"
-        for q in o.get("questions", [])
-    ]
-    judged = [j.get("question") for j in (filing.change or {}).get("judgements", [])]
-    return list(dict.fromkeys(str(q) for q in [*waiting, *judged] if q))

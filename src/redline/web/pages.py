@@ -18,11 +18,12 @@ from redline.reports.html import render_probe_html, render_report_html
 from redline.rulebook.schema import TextStatus
 from redline.services.access import accounts
 from redline.services.filing import documents_pdf, filings, issued_documents, judging, party_views, queries, review
+from redline.services.filing.snapshots import CommentOut
 from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
 from redline.web import forms, login_gate
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
-from redline.web.judgement_form import JudgementForm, judgement_questions
+from redline.web.judgement_form import JudgementForm
 from redline.web.templating import LANG_COOKIE, render, request_lang
 
 router = APIRouter()
@@ -208,11 +209,19 @@ def _filing(
         error_item=_error_item(error, view.items),
         documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
         receipts=issued_documents.submission_receipts(ctx, p, filing_id),
-        questions=judgement_questions(view.filing),
+        questions=view.filing.judgement_questions,
         judging=judging,
-        comments_by_item={c.item_id: c for c in view.comments},
+        comments_by_item=_threads(view.comments),
         quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED,
     )
+
+
+def _threads(comments: list[CommentOut]) -> dict[str, list[CommentOut]]:
+    """Each checklist item's review comments, oldest first: a thread is shown whole."""
+    threads: dict[str, list[CommentOut]] = {}
+    for c in sorted(comments, key=lambda c: c.at):
+        threads.setdefault(c.item_id, []).append(c)
+    return threads
 
 
 def _error_item(error: InputError | None, items: list[str]) -> str | None:
@@ -320,20 +329,15 @@ async def answer_rectification(
 
 @router.get("/filings/{filing_id}/report.json")
 def report_json(ctx: CtxDep, p: PageUser, filing_id: IdPath) -> JSONResponse:
-    filing = queries.get_filing(ctx, p, filing_id).filing
-    if filing.report is None:
-        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
     return JSONResponse(
-        filing.report, headers={"Content-Disposition": f'attachment; filename="filing-{filing_id}-report.json"'}
+        queries.submitted_report(ctx, p, filing_id),
+        headers={"Content-Disposition": f'attachment; filename="filing-{filing_id}-report.json"'},
     )
 
 
 @router.get("/filings/{filing_id}/report", response_class=HTMLResponse)
 def report_html(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> HTMLResponse:
-    filing = queries.get_filing(ctx, p, filing_id).filing
-    if filing.report is None:
-        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
-    response = HTMLResponse(render_report_html(filing.report, request_lang(request)))
+    response = HTMLResponse(render_report_html(queries.submitted_report(ctx, p, filing_id), request_lang(request)))
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     )
@@ -395,12 +399,10 @@ def summons_pdf(request: Request, ctx: CtxDep, p: PageUser, summons_id: IdPath) 
 
 @router.get("/filings/{filing_id}/report.pdf")
 def report_pdf(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
-    filing = queries.get_filing(ctx, p, filing_id).filing
-    if filing.report is None:
-        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    report = queries.submitted_report(ctx, p, filing_id)
     from redline.reports.pdf import report_pdf as render
 
-    return _pdf(render(filing.report, request_lang(request)), f"report-{filing_id}.pdf")
+    return _pdf(render(report, request_lang(request)), f"report-{filing_id}.pdf")
 
 
 def _may_import(p: PageUser) -> None:

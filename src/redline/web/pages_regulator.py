@@ -13,7 +13,8 @@ from redline.errors import InputError, PermissionDeniedError
 from redline.services.context import Context
 from redline.services.filing import filings, issued_documents, party_views, queries, review
 from redline.services.filing.review import SummonsRecord
-from redline.services.filing.views import FilingOut, filing_rows
+from redline.services.filing.snapshots import FilingOut
+from redline.services.filing.views import filing_rows
 from redline.services.principal import Principal
 from redline.web import charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser

@@ -9,9 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from redline.domain.assessment import AnswerStatus, Severity
 from redline.services.filing.filing_deadlines import DeadlineLine
+from redline.services.filing.party_views import ServiceOut as ServiceOut
 from redline.services.filing.queries import FilingView
-from redline.services.filing.views import FilingOut as FilingOut
-from redline.services.filing.views import ReviewOut as ReviewOut
+from redline.services.filing.snapshots import (
+    CommentOut,
+    EventOut,
+    EvidenceOut,
+    InspectionOut,
+    RectificationOut,
+)
+from redline.services.filing.snapshots import (
+    FilingOut as FilingOut,
+)
+from redline.services.filing.snapshots import ReviewOut as ReviewOut
+from redline.services.filing.snapshots import SummonsOut as SummonsOut
 
 MAX_ID = 2_147_483_647
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -155,16 +166,6 @@ class FilingList(BaseModel):
     items: list[FilingOut]
 
 
-class EventOut(BaseModel):
-    at: dt.datetime
-    actor: str
-    action: str
-    from_state: str | None
-    to_state: str | None
-    note: str
-    authority: str | None = None
-
-
 class DeadlineOut(BaseModel):
     """One deadline of a filing: kind statutory | supplement | reassessment | rectification; clock running |
     due_today | overdue | stopped (met, or the case closed), with working days left or past."""
@@ -197,10 +198,10 @@ class FilingDetail(FilingOut):
     checklist_items: list[str]
     answers: dict[str, Any]
     events: list[EventOut]
-    evidence: list[dict[str, Any]]
-    comments: list[dict[str, Any]]
-    inspections: list[dict[str, Any]]
-    rectification: list[dict[str, Any]]
+    evidence: list[EvidenceOut]
+    comments: list[CommentOut]
+    inspections: list[InspectionOut]
+    rectification: list[RectificationOut]
     assessor_id: int | None
     assessor_signed_at: dt.datetime | None
     deadlines: list[DeadlineOut] = Field(default_factory=list)
@@ -208,65 +209,20 @@ class FilingDetail(FilingOut):
     @classmethod
     def of_view(cls, v: FilingView) -> FilingDetail:
         f = v.filing
-        base = FilingOut.of(f, v.overdue).model_dump()
         return cls(
-            **base,
+            **f.as_list_row().model_dump(),
             actions=v.actions,
             checklist_items=v.items,
-            answers=dict(f.answers),
-            events=[
-                EventOut(
-                    at=e.at,
-                    actor=e.actor_name,
-                    action=e.action,
-                    from_state=e.from_state,
-                    to_state=e.to_state,
-                    note=e.note,
-                    authority=(e.data or {}).get("authority"),
-                )
-                for e in f.events
-            ],
-            evidence=[
-                {
-                    "sha256": e.sha256,
-                    "filename": e.filename,
-                    "item_id": e.item_id,
-                    "media_type": e.media_type,
-                    "size": e.size,
-                }
-                for e in v.evidence
-            ],
-            comments=[{"item_id": c.item_id, "author": c.author_name, "text": c.text, "at": c.at} for c in v.comments],
-            inspections=[{"date": i.date, "inspectors": i.inspectors, "findings": i.findings} for i in v.inspections],
-            rectification=[
-                {
-                    "id": r.id,
-                    "round": r.round,
-                    "authority": r.authority,
-                    "text": r.text,
-                    "due": r.due,
-                    "response": r.response,
-                    "verified": r.verified,
-                }
-                for r in v.rectification
-            ],
+            answers=f.answers,
+            events=f.events,
+            evidence=v.evidence,
+            comments=v.comments,
+            inspections=v.inspections,
+            rectification=v.rectification,
             assessor_id=f.assessor_id,
             assessor_signed_at=f.assessor_signed_at,
             deadlines=[DeadlineOut.of(d) for d in v.deadlines],
         )
-
-
-class SummonsOut(BaseModel):
-    id: int
-    provider_id: Id
-    provider: str
-    filing_id: int | None
-    date: dt.date
-    agencies: str
-    attendees: str
-    problems: str
-    demands: str
-    deadline: dt.date | None
 
 
 class ChainOut(BaseModel):

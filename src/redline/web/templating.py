@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from functools import cache
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel
 
 from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
@@ -57,7 +59,36 @@ def environment(lang: str) -> Environment:
     return env
 
 
+def _table_row_in(value: Any, depth: int = 0) -> str | None:
+    """The class name of a database table row found in `value` (looking into lists, dicts, dataclasses and
+    pydantic models a few levels deep), or None. A row would load more from the database as the template
+    reads it, after its session closed; pages get typed values from the use cases instead."""
+    if hasattr(value, "_sa_instance_state"):
+        return type(value).__name__
+    if depth >= 4 or isinstance(value, (str, bytes, int, float, bool, type(None), dt.date)):
+        return None
+    if isinstance(value, dict):
+        children: Any = value.values()
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        children = value
+    elif isinstance(value, BaseModel):
+        children = value.__dict__.values()
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        children = (getattr(value, f.name) for f in dataclasses.fields(value))
+    else:
+        return None
+    for child in children:
+        found = _table_row_in(child, depth + 1)
+        if found:
+            return found
+    return None
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    for name, value in context.items():
+        row = _table_row_in(value)
+        if row:
+            raise TypeError(f"{template}: '{name}' holds a {row} table row; pass the use case's typed view")
     lang = request_lang(request)
     csrf = getattr(request.state, "csrf", "")
     principal = getattr(request.state, "principal", None)

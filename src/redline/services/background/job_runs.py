@@ -31,7 +31,8 @@ class JobCancelledError(RedlineError):
     """A handler stopped because someone asked to cancel its job."""
 
 
-def _handler(kind: str) -> Handler:
+def handler_for(kind: str) -> Handler:
+    """The function that runs jobs of `kind`; an unknown kind is an input error."""
     target = JOB_KINDS.get(kind)
     if target is None:
         raise InputError(f"unknown job kind '{kind}' (known: {', '.join(sorted(JOB_KINDS))})", field="kind")
@@ -132,7 +133,7 @@ def _run(ctx: Context, job: Job) -> str:
     job_id = job.id
     handle = JobHandle(job_id, dict(job.args), ctx)
     try:
-        result = _handler(job.kind)(ctx, handle)
+        result = handler_for(job.kind)(ctx, handle)
         json.dumps(result)
     except Exception as exc:  # the handler's failure is the job's, never the runner's
         if handle.cancelled() or isinstance(exc, JobCancelledError):

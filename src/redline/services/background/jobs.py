@@ -34,9 +34,9 @@ from redline.services.background.job_kinds import JOB_KINDS as JOB_KINDS
 from redline.services.background.job_kinds import register as register
 from redline.services.background.job_runs import JobCancelledError as JobCancelledError
 from redline.services.background.job_runs import JobHandle as JobHandle
-from redline.services.background.job_runs import _handler
 from redline.services.background.job_runs import execute as execute
 from redline.services.background.job_runs import get_job as get_job
+from redline.services.background.job_runs import handler_for
 from redline.services.background.jobs_heartbeat import STALE_ERROR as STALE_ERROR
 from redline.services.context import Context
 from redline.store.models import Job
@@ -57,7 +57,7 @@ def backend(ctx: Context) -> str:
 
 def submit(ctx: Context, kind: str, args: dict[str, Any], created_by: int | None = None) -> int:
     """Record a queued job and hand it to the back-end; returns its id at once."""
-    _handler(kind)  # an unknown kind is the caller's error, before anything is stored
+    handler_for(kind)  # an unknown kind is the caller's error, before anything is stored
     try:
         json.dumps(args)
     except (TypeError, ValueError) as exc:

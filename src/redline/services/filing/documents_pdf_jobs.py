@@ -23,9 +23,7 @@ from redline.store.models import User
 def request_report_pdf(ctx: Context, p: Principal, filing_id: int, lang: str) -> int:
     """Queue the PDF of a filing's submitted report; refuses at once what the job would refuse."""
     check_language(lang)
-    filing = queries.get_filing(ctx, p, filing_id).filing
-    if filing.report is None:
-        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    queries.submitted_report(ctx, p, filing_id)
     return jobs.submit(
         ctx, "pdf_report", {"filing_id": filing_id, "lang": lang, "user_id": p.user_id}, created_by=p.user_id
     )
@@ -45,12 +43,10 @@ def run_job(ctx: Context, handle: JobHandle) -> dict[str, Any]:
     filing_id, lang = int(handle.args["filing_id"]), str(handle.args.get("lang", "zh-CN"))
     p = _principal(ctx, int(handle.args["user_id"]))
     handle.progress(0, 2)
-    filing = queries.get_filing(ctx, p, filing_id).filing
-    if filing.report is None:
-        raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+    report = queries.submitted_report(ctx, p, filing_id)
     if handle.cancelled(fresh=True):
         raise JobCancelledError("cancelled before rendering")
-    data = report_pdf(filing.report, check_language(lang))
+    data = report_pdf(report, check_language(lang))
     handle.progress(1, 2)
     if handle.cancelled(fresh=True):
         raise JobCancelledError("cancelled while rendering; nothing was stored")

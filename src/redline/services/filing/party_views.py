@@ -3,14 +3,14 @@ typed rows read once from the database, so no entry point holds a live table row
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from redline.services.context import Context
 from redline.services.filing import queries
+from redline.services.filing.snapshots import SummonsOut
 from redline.services.principal import Principal
 from redline.services.view_model import ViewModel
-from redline.store.models import Service, Summons
+from redline.store.models import Service
 
 
 class OrganisationOut(ViewModel):
@@ -25,41 +25,15 @@ class ServiceOut(ViewModel):
     provider_id: int
     name: str
     capabilities: list[str]  # from the service's profile; a malformed stored profile shows none
+    profile: dict[str, Any]  # as registered
 
     @classmethod
     def of(cls, s: Service) -> ServiceOut:
         service: Any = (s.profile or {}).get("service") if isinstance(s.profile, dict) else None
         found = service.get("capabilities") if isinstance(service, dict) else None
         tags = [str(c) for c in found] if isinstance(found, list) else []
-        return cls(id=s.id, provider_id=s.provider_id, name=s.name, capabilities=tags)
-
-
-class SummonsOut(ViewModel):
-    id: int
-    provider_id: int
-    provider: str  # the provider's name
-    filing_id: int | None
-    date: dt.date
-    agencies: str
-    attendees: str
-    problems: str
-    demands: str
-    deadline: dt.date | None
-
-    @classmethod
-    def of(cls, s: Summons) -> SummonsOut:
-        return cls(
-            id=s.id,
-            provider_id=s.provider_id,
-            provider=s.provider.name,
-            filing_id=s.filing_id,
-            date=s.date,
-            agencies=s.agencies,
-            attendees=s.attendees,
-            problems=s.problems,
-            demands=s.demands,
-            deadline=s.deadline,
-        )
+        profile = dict(s.profile) if isinstance(s.profile, dict) else {}
+        return cls(id=s.id, provider_id=s.provider_id, name=s.name, capabilities=tags, profile=profile)
 
 
 def provider_rows(ctx: Context, p: Principal) -> list[OrganisationOut]:

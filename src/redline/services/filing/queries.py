@@ -19,6 +19,14 @@ from redline.services.filing import review_tracks
 from redline.services.filing.deadlines import Escalation, escalated
 from redline.services.filing.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
 from redline.services.filing.filings import checklist_items
+from redline.services.filing.snapshots import (
+    CommentOut,
+    EvidenceOut,
+    FilingSnapshot,
+    InspectionOut,
+    RectificationOut,
+    SummonsOut,
+)
 from redline.services.principal import Principal, actor, filing_scope, require_filing, summons_scope
 from redline.store.models import (
     Evidence,
@@ -94,18 +102,20 @@ def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Fili
         return list(rows), total
 
 
-@dataclass
+@dataclass(frozen=True)
 class FilingView:
-    filing: Filing
+    """One filing with everything its page shows, as typed rows (no table row leaves the session)."""
+
+    filing: FilingSnapshot
     overdue: bool
     actions: list[str]
     items: list[str]
-    evidence: list[Evidence]
-    comments: list[ReviewComment]
-    inspections: list[Inspection]
-    rectification: list[RectificationItem]
+    evidence: list[EvidenceOut]
+    comments: list[CommentOut]
+    inspections: list[InspectionOut]
+    rectification: list[RectificationOut]
     may: Permissions  # what the viewer may do now, from `domain/workflow.py`
-    summonses: list[Summons] = field(default_factory=list)
+    summonses: list[SummonsOut] = field(default_factory=list)
     deadlines: list[DeadlineLine] = field(default_factory=list)
     reviews: list[review_tracks.TrackView] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
@@ -119,30 +129,54 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
         reviews = review_tracks.read(filing)
         tracks = review_tracks.tracks(reviews)
         may = permissions(actor(p, filing), standing(tracks, p.role))
+        overdue = is_overdue(s, filing, ctx.today())
         return FilingView(
-            filing=filing,
-            overdue=is_overdue(s, filing, ctx.today()),
+            filing=FilingSnapshot.of_row(filing, overdue),
+            overdue=overdue,
             deadlines=deadlines_of(ctx, s, filing),
             actions=[a.value for a in may.actions],
             items=checklist_items(ctx, filing),
-            evidence=list(s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))),
-            comments=list(s.scalars(select(ReviewComment).where(ReviewComment.filing_id == filing.id))),
-            inspections=list(s.scalars(select(Inspection).where(Inspection.filing_id == filing.id))),
-            rectification=list(
-                s.scalars(
+            evidence=[EvidenceOut.of(e) for e in s.scalars(select(Evidence).where(Evidence.filing_id == filing.id))],
+            comments=[
+                CommentOut.of(c)
+                for c in s.scalars(
+                    select(ReviewComment).where(ReviewComment.filing_id == filing.id).order_by(ReviewComment.id)
+                )
+            ],
+            inspections=[
+                InspectionOut.of(i) for i in s.scalars(select(Inspection).where(Inspection.filing_id == filing.id))
+            ],
+            rectification=[
+                RectificationOut.of(r)
+                for r in s.scalars(
                     select(RectificationItem)
                     .where(RectificationItem.filing_id == filing.id)
                     .order_by(RectificationItem.round, RectificationItem.id)
                 )
-            ),
-            summonses=list(s.scalars(select(Summons).where(Summons.filing_id == filing.id))),
+            ],
+            summonses=[SummonsOut.of(x) for x in s.scalars(select(Summons).where(Summons.filing_id == filing.id))],
             reviews=reviews,
             waiting=[a.value for a in waiting_for(tracks)],
             may=may,
         )
 
 
-def evidence_for(ctx: Context, p: Principal, sha256: str) -> Evidence:
+def submitted_report(ctx: Context, p: Principal, filing_id: int) -> dict[str, Any]:
+    """The sealed report the provider submitted, if `p` may see the filing; 'not found' before submission."""
+    with ctx.reader() as uow:
+        filing = require_filing(p, uow.session.get(Filing, filing_id), filing_id)
+        if filing.report is None:
+            raise NotFoundError(f"filing {filing_id} has no submitted report yet")
+        return dict(filing.report)
+
+
+def filing_state(ctx: Context, p: Principal, filing_id: int) -> str:
+    """The filing's state, if `p` may see it."""
+    with ctx.reader() as uow:
+        return require_filing(p, uow.session.get(Filing, filing_id), filing_id).state
+
+
+def evidence_for(ctx: Context, p: Principal, sha256: str) -> EvidenceOut:
     """An evidence file's record, if `p` may see a filing it belongs to."""
     with ctx.reader() as uow:
         for row in uow.session.scalars(select(Evidence).where(Evidence.sha256 == sha256)):
@@ -152,7 +186,7 @@ def evidence_for(ctx: Context, p: Principal, sha256: str) -> Evidence:
                     require_filing(p, filing, filing.id)
                 except NotFoundError:
                     continue
-                return row
+                return EvidenceOut.of(row)
     raise NotFoundError(f"no evidence {sha256}")
 
 
