@@ -73,7 +73,7 @@ def test_evidence_added_after_the_assessor_signed_withdraws_the_signature(case: 
         review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
     filings.sign_conclusion(c.ctx, c.assessor, c.filing_id, "复核新增证据后，符合要求。")
     review.act(c.ctx, c.provider, c.filing_id, Action.SUBMIT)
-    report = queries.get_filing(c.ctx, c.provider, c.filing_id).filing.report
+    report = queries.submitted_report(c.ctx, c.provider, c.filing_id)
     assert report is not None and report["assessment"]["assessor"]["kind"] == "third_party"
     sealed = {e["file"] for m in report["measures"] for i in m["items"] for e in i["evidence"]}
     assert sealed == {"policy.txt", "later.txt"}

@@ -212,11 +212,10 @@ def findings(
     campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt, as_json: JsonOpt = False
 ) -> None:
     """The campaign's findings (a provider sees only its own)."""
-    from redline.services.patrol import campaigns
-    from redline.services.patrol.views import FindingOut
+    from redline.services.patrol.views import finding_rows
 
     ctx, p = acting_as(as_user)
-    rows = [FindingOut.model_validate(f).model_dump(mode="json") for f in campaigns.findings(ctx, p, campaign)]
+    rows = [f.model_dump(mode="json") for f in finding_rows(ctx, p, campaign)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

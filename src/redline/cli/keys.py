@@ -153,16 +153,7 @@ def list_(as_user: AsOpt, as_json: JsonOpt = False) -> None:
     from .common import acting_as
 
     ctx, principal = acting_as(as_user)
-    rows = [
-        {
-            "key_id": k.key_id,
-            "algorithm": k.algorithm,
-            "organisation": k.organisation.name,
-            "status": k.status,
-            "claimed_signer": k.claimed_signer,
-        }
-        for k in signing_keys.list_keys(ctx, principal)
-    ]
+    rows = [k.model_dump() for k in signing_keys.list_keys(ctx, principal)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

@@ -95,8 +95,8 @@ def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: J
 @jobs_app.command("cancel")
 def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id.")]) -> None:
     """Cancel a queued job, or ask a running one to stop."""
-    from redline.services.background import jobs
+    from redline.services.background import job_views, jobs
 
     ctx = platform_context()
     jobs.request_cancel(ctx, job_id, actor="cli")
-    out.print(f"job {job_id}: {jobs.get_job(ctx, job_id).state}", markup=False)
+    out.print(f"job {job_id}: {job_views.job_state(ctx, job_id).state}", markup=False)

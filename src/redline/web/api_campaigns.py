@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from redline.services.patrol import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import CampaignSpec
-from redline.services.patrol.views import CampaignOut, DashboardOut, FindingOut, campaign_rows
+from redline.services.patrol.views import CampaignOut, DashboardOut, FindingOut, campaign_rows, finding_rows
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import Created, Name, Text
 
@@ -98,20 +98,18 @@ def add_samples(
 
 
 @router.post("/campaigns/{campaign_id}/files", status_code=201)
-def add_file(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+def add_file(
+    ctx: CtxDep, p: ApiUser, campaign_id: IdPath, file: Annotated[UploadFile, File()]
+) -> campaign_files.CampaignFileOut:
     """A file probe options name by its digest (a term list, a log mapping): options never name server paths."""
-    row = campaign_files.add_file(
+    return campaign_files.add_file(
         ctx, p, campaign_id, file.filename or "upload", file.file.read(ctx.blobs.max_bytes + 1)
     )
-    return {"sha256": row.sha256, "filename": row.filename, "size": row.size}
 
 
 @router.get("/campaigns/{campaign_id}/files")
-def list_files(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> list[dict[str, Any]]:
-    return [
-        {"sha256": f.sha256, "filename": f.filename, "size": f.size}
-        for f in campaign_files.list_files(ctx, p, campaign_id)
-    ]
+def list_files(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> list[campaign_files.CampaignFileOut]:
+    return campaign_files.list_files(ctx, p, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/runs", status_code=202)
@@ -127,7 +125,7 @@ def list_findings(
     campaign_id: IdPath,
     provider_id: int | None = None,
 ) -> list[FindingOut]:
-    return [FindingOut.model_validate(f) for f in campaigns.findings(ctx, p, campaign_id, provider_id)]
+    return finding_rows(ctx, p, campaign_id, provider_id)
 
 
 @router.post("/campaign-findings/{finding_id}/actions", status_code=201)

@@ -24,6 +24,7 @@ from redline.reports.signatures import load_public_key
 from redline.services import audit
 from redline.services.context import Context
 from redline.services.principal import Principal
+from redline.services.view_model import ViewModel
 from redline.store.models import Organisation, SigningKey
 
 UNTRUSTED_ZH, UNTRUSTED_EN = "不受信任", "untrusted"
@@ -113,7 +114,15 @@ def revoke(ctx: Context, p: Principal, key_id: str) -> None:
     _decide(ctx, p, key_id, KeyStatus.REVOKED)
 
 
-def list_keys(ctx: Context, p: Principal) -> list[SigningKey]:
+class SigningKeyOut(ViewModel):
+    key_id: str
+    algorithm: str
+    organisation: str  # its name
+    status: str
+    claimed_signer: str  # who the key file says it belongs to: a claim, not a fact
+
+
+def list_keys(ctx: Context, p: Principal) -> list[SigningKeyOut]:
     """The keys `p` may manage: all for the platform admin, its organisation's for a provider admin."""
     with ctx.reader() as uow:
         query = select(SigningKey).order_by(SigningKey.id)
@@ -121,7 +130,16 @@ def list_keys(ctx: Context, p: Principal) -> list[SigningKey]:
             if p.role is not Role.PROVIDER_ADMIN or p.organisation_id is None:
                 raise PermissionDeniedError("only the platform admin or an organisation's admin lists signing keys")
             query = query.where(SigningKey.organisation_id == p.organisation_id)
-        return list(uow.session.scalars(query))
+        return [
+            SigningKeyOut(
+                key_id=k.key_id,
+                algorithm=k.algorithm,
+                organisation=k.organisation.name,
+                status=k.status,
+                claimed_signer=k.claimed_signer,
+            )
+            for k in uow.session.scalars(query)
+        ]
 
 
 def trust_of(session: Session, signature: dict[str, Any]) -> Trust:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import Field
+
 from redline.domain.workflow import BEFORE_SUBMISSION, FilingState
 from redline.services.filing import review_tracks
 from redline.services.view_model import ViewModel
@@ -110,6 +112,7 @@ class EventOut(ViewModel):
     to_state: str | None
     note: str
     authority: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, exclude=True)  # the step's details, for the services
 
     @classmethod
     def of(cls, e: FilingEvent) -> EventOut:
@@ -122,6 +125,7 @@ class EventOut(ViewModel):
             to_state=e.to_state,
             note=e.note,
             authority=authority if isinstance(authority, str) else None,
+            data=_dict(e.data),
         )
 
 

@@ -13,11 +13,18 @@ from redline.services import audit
 from redline.services.context import Context
 from redline.services.patrol.campaigns import require_campaign, require_officer
 from redline.services.principal import Principal
+from redline.services.view_model import ViewModel
 from redline.store.models import CampaignFile
 
 
-def add_file(ctx: Context, p: Principal, campaign_id: int, filename: str, data: bytes) -> CampaignFile:
-    """Store `data` and record it as a file of the campaign (once per digest); returns its row."""
+class CampaignFileOut(ViewModel):
+    sha256: str
+    filename: str
+    size: int
+
+
+def add_file(ctx: Context, p: Principal, campaign_id: int, filename: str, data: bytes) -> CampaignFileOut:
+    """Store `data` and record it as a file of the campaign (once per digest); returns what was recorded."""
     name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name or unsafe_name(name) or not name.isprintable():
         raise InputError(f"unsafe file name '{filename}'", field="file")
@@ -53,19 +60,13 @@ def add_file(ctx: Context, p: Principal, campaign_id: int, filename: str, data: 
                 {"name": row.filename, "sha256": row.sha256, "size": row.size},
             )
         uow.commit()
-        s.expunge(row)
-        return row
+        return CampaignFileOut.model_validate(row)
 
 
-def list_files(ctx: Context, p: Principal, campaign_id: int) -> list[CampaignFile]:
+def list_files(ctx: Context, p: Principal, campaign_id: int) -> list[CampaignFileOut]:
     """The campaign's option files, for its officers."""
     with ctx.reader() as uow:
         campaign = require_campaign(uow.session, p, campaign_id)
         require_officer(p, campaign)
-        rows = list(
-            uow.session.scalars(
-                select(CampaignFile).where(CampaignFile.campaign_id == campaign.id).order_by(CampaignFile.id)
-            )
-        )
-        uow.session.expunge_all()
-        return rows
+        query = select(CampaignFile).where(CampaignFile.campaign_id == campaign.id).order_by(CampaignFile.id)
+        return [CampaignFileOut.model_validate(row) for row in uow.session.scalars(query)]

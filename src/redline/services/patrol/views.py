@@ -141,11 +141,16 @@ class CampaignPage(ViewModel):
         return any(r.state in ("queued", "running") for r in self.runs)
 
 
+def finding_rows(ctx: Context, p: Principal, campaign_id: int, provider_id: int | None = None) -> list[FindingOut]:
+    """A campaign's findings `p` may see, optionally one provider's."""
+    return [FindingOut.model_validate(f) for f in campaigns.findings(ctx, p, campaign_id, provider_id)]
+
+
 def campaign_page(ctx: Context, p: Principal, campaign_id: int) -> CampaignPage:
     d = campaigns.dashboard(ctx, p, campaign_id)
     grouped: dict[int, list[FindingOut]] = {}
-    for f in campaigns.findings(ctx, p, campaign_id):
-        grouped.setdefault(f.provider_id, []).append(FindingOut.model_validate(f))
+    for f in finding_rows(ctx, p, campaign_id):
+        grouped.setdefault(f.provider_id, []).append(f)
     board = DashboardOut.of(d, p)
     return CampaignPage(
         campaign=board.campaign,
