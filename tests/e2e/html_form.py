@@ -19,7 +19,12 @@ class _FormReader(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.inside = a.get("id") == self.form_id
-        if not self.inside:
+        if tag == "option":
+            if self._select is not None:
+                self._options.append((a.get("value", ""), "selected" in a))
+            return
+        # A control belongs to the form its `form` attribute names, wherever it sits; else to the one around it.
+        if (a["form"] != self.form_id) if "form" in a else not self.inside:
             return
         if tag == "input" and "name" in a:
             kind = a.get("type", "text")
@@ -29,8 +34,6 @@ class _FormReader(HTMLParser):
                 self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
         elif tag == "select" and "name" in a:
             self._select, self._options = a["name"], []
-        elif tag == "option" and self._select is not None:
-            self._options.append((a.get("value", ""), "selected" in a))
         elif tag == "textarea" and "name" in a:
             self._textarea, self._text = a["name"], ""
 

@@ -71,9 +71,10 @@ def test_a_high_finding_shows_as_high_after_reload_survives_an_unchanged_save_an
     page.reload()
     expect(page.locator(f"select[name='fsev:{first}:0']")).to_have_value("high")
 
-    page.locator("form[data-action=submit] button[type=submit]").click()
-    page.wait_for_load_state()
-    expect(page.locator("#form-error")).to_contain_text("安全隐患")
+    # The high finding blocks the submission, said before anyone presses the button.
+    expect(page.locator("form[data-action=submit] button[type=submit]")).to_be_disabled()
+    expect(page.locator("#blockers")).to_contain_text("安全隐患")
+    expect(page.locator(f"#item-{first}")).to_have_attribute("data-blockers", "serious_finding")
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "draft")
     shot(page, "answers-2-submission-refused")
     assert _stored(live, filing_id) == (stored, "draft")

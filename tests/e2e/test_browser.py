@@ -30,10 +30,19 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def act(page: Page, action: str) -> None:
+def act(page: Page, action: str, opinion: str = "经书面审查，同意。") -> None:
+    """Take a step as a person does: its button, then, for a step confirmed first (submit, accept, close, the
+    orders), the confirmation page's button. An acceptance carries a written opinion."""
     form = page.locator(f"form[data-action={action}]")
+    opinion_field = form.locator("textarea[name=note][required]")
+    if opinion_field.count() and not opinion_field.input_value():
+        opinion_field.fill(opinion)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
+    confirm = page.locator(f"form[data-confirm={action}] button[value=yes]")
+    if confirm.count():
+        confirm.click()
+        page.wait_for_load_state()
 
 
 def new_filing(page: Page, live: Live, description: str) -> tuple[str, int]:
@@ -93,6 +102,12 @@ def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, li
     form.locator("input[name=item_due]").first.fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
     form.locator("input[name=note]").fill("日志留存措施不完整")
     form.locator("button[type=submit]").click()
+    officer.wait_for_load_state()
+    # Confirmed first, after a preview of the order as it will be issued; nothing has changed yet.
+    expect(officer.locator("#preview")).to_contain_text("责令整改通知书")
+    expect(officer.locator("#preview")).to_contain_text("补齐论坛帖子的发布日志（含源端口）")
+    shot(officer, "4-officer-confirms-the-order")
+    officer.locator("form[data-confirm=order_rectification] button[value=yes]").click()
     officer.wait_for_load_state()
     expect(officer.locator("#filing-state")).to_have_attribute("data-state", "rectification_ordered")
     shot(officer, "4-officer-orders-rectification")

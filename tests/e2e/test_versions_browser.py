@@ -40,7 +40,7 @@ def test_a_resubmission_shows_two_versions_a_readable_diff_and_separate_deadline
     first = provider.locator("select[name^='status:']").first
     item_id = (first.get_attribute("name") or "").split(":", 1)[1]
     first.select_option("partly_met")
-    provider.fill(f"input[name='reason:{item_id}']", "夜间审核人手不足")
+    provider.fill(f"[name='reason:{item_id}']", "夜间审核人手不足")
     provider.select_option(f"select[name='fsev:{item_id}:0']", "medium")
     provider.fill(f"input[name='ftext:{item_id}:0']", "夜班无人值守")
     provider.click("#answers button[type=submit]")

@@ -59,3 +59,14 @@ def test_a_use_case_row_reads_back_what_the_table_row_held() -> None:
     out = EvidenceOut.of(row)
     assert (out.sha256, out.filename, out.item_id, out.size, out.description) == ("a" * 64, "log.txt", "x.1", 3, "d")
     assert not hasattr(out, "_sa_instance_state")
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_every_page_template_parses(lang: str) -> None:
+    from redline.web.templating import environment
+
+    env = environment(lang)
+    names = env.list_templates(extensions=["html"])
+    assert "filing.html" in names and "_checklist.html" in names
+    for name in names:
+        env.get_template(name)

@@ -112,6 +112,12 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CLOSE: Transition(frozenset({S.ACCEPTED, S.VERIFIED}), S.CLOSED, REGULATOR_ROLES),
 }
 NEEDS_REASON = frozenset(a for a, t in TRANSITIONS.items() if t.needs_reason)
+# Steps a person confirms on a page after seeing what follows (the report sealed and sent, or the document to be
+# issued), and the regulator's acceptance, which the written review opinion must carry in words.
+NEEDS_CONFIRMATION = frozenset(
+    {Action.SUBMIT, Action.ACCEPT, Action.CLOSE, Action.ORDER_RECTIFICATION, Action.ORDER_REASSESSMENT}
+)
+NEEDS_OPINION_ON_PAGE = frozenset({Action.ACCEPT})
 
 # What a state says has happened; queues, deadlines, the release gate and pages read these sets.
 ASSESSMENT_OPEN = frozenset({S.DRAFT, S.SUPPLEMENT_REQUESTED})  # answers, evidence, judgements may change

@@ -9,19 +9,26 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from redline.domain.workflow import NEEDS_REASON, REGULATOR_ROLES, Action, Role
+from redline.domain.workflow import (
+    NEEDS_CONFIRMATION,
+    NEEDS_OPINION_ON_PAGE,
+    NEEDS_REASON,
+    REGULATOR_ROLES,
+    Action,
+    Role,
+)
 from redline.errors import InputError, NotFoundError, PermissionDeniedError, RedlineError, ThrottledError
 from redline.i18n import LANGUAGES
 from redline.probes.document import SCHEMA as PROBE_RUN_SCHEMA
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
-from redline.rulebook.schema import TextStatus
 from redline.services.access import accounts
 from redline.services.filing import documents_pdf, filings, issued_documents, judging, party_views, queries, review
-from redline.services.filing.snapshots import CommentOut
 from redline.services.filing.views import filing_rows
+from redline.services.filing.workspace import Show, workspace
 from redline.services.packages import packages
 from redline.web import forms, login_gate
+from redline.web.confirmations import autosave_refused, autosaved, confirmation
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.judgement_form import JudgementForm
 from redline.web.templating import LANG_COOKIE, render, request_lang
@@ -172,8 +179,10 @@ async def record_change(request: Request, ctx: CtxDep, p: PageUser) -> Response:
 
 
 @router.get("/filings/{filing_id}", response_class=HTMLResponse)
-def filing_page(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, done: str = "") -> HTMLResponse:
-    return _filing(request, ctx, p, filing_id, done=done)
+def filing_page(
+    request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, done: str = "", show: str = ""
+) -> HTMLResponse:
+    return _filing(request, ctx, p, filing_id, done=done, show=Show.of(show))
 
 
 def _filing(
@@ -186,11 +195,12 @@ def _filing(
     error: InputError | None = None,
     posted: dict[str, dict[str, Any]] | None = None,
     judging: JudgementForm | None = None,
+    show: Show = Show.ALL,
+    acting: tuple[str, dict[str, list[str]]] | None = None,
 ) -> HTMLResponse:
     """The filing page; after a refused form, again with the message and what was entered (the answers
-    posted, or the judgement form)."""
+    posted, the judgement form, or a step's form: `acting` names the step and holds what was typed)."""
     view = queries.get_filing(ctx, p, filing_id)
-    items = [ctx.book.checklist_item(i) for i in view.items]
     shown = dict(view.filing.answers) | (posted or {})
     refused = error is not None or (judging is not None and judging.error is not None)
     return render(
@@ -199,29 +209,23 @@ def _filing(
         status=422 if refused else 200,
         v=view,
         f=view.filing,
-        items=items,
+        ws=workspace(ctx.book, view, shown, show),
         may=view.may,
         needs_reason=NEEDS_REASON,
+        needs_opinion=NEEDS_OPINION_ON_PAGE,
+        needs_confirmation=NEEDS_CONFIRMATION,
         done=done,
         today=ctx.today(),
         answers=shown,
         error=error,
         error_item=_error_item(error, view.items),
+        acting=acting[0] if acting else "",
+        entered=acting[1] if acting else {},
         documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
         receipts=issued_documents.submission_receipts(ctx, p, filing_id),
         questions=view.filing.judgement_questions,
         judging=judging,
-        comments_by_item=_threads(view.comments),
-        quote_verified=lambda q: ctx.book.fragment(q.cite).quote_status(q.text) is TextStatus.VERIFIED,
     )
-
-
-def _threads(comments: list[CommentOut]) -> dict[str, list[CommentOut]]:
-    """Each checklist item's review comments, oldest first: a thread is shown whole."""
-    threads: dict[str, list[CommentOut]] = {}
-    for c in sorted(comments, key=lambda c: c.at):
-        threads.setdefault(c.item_id, []).append(c)
-    return threads
 
 
 def _error_item(error: InputError | None, items: list[str]) -> str | None:
@@ -244,15 +248,23 @@ async def record_judgement(request: Request, ctx: CtxDep, p: PageUser, filing_id
 
 @router.post("/filings/{filing_id}/answers", dependencies=[Csrf])
 async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
+    """Save the checklist; the page's script autosaves here too (header `X-Redline-Autosave: 1`: JSON back)."""
     form = await request.form()
     view = queries.get_filing(ctx, p, filing_id)
+    show = Show.of(request.query_params.get("show"))
+    autosave = request.headers.get("x-redline-autosave") == "1"
     posted = None
     try:
         posted = forms.answers(form, view.items)
         filings.save_answers(ctx, p, filing_id, posted)
     except InputError as exc:
-        return _filing(request, ctx, p, filing_id, error=exc, posted=posted)
-    return _back(filing_id, "answers")
+        if autosave:
+            return autosave_refused(exc, request_lang(request))
+        return _filing(request, ctx, p, filing_id, error=exc, posted=posted, show=show)
+    if autosave:
+        saved = queries.get_filing(ctx, p, filing_id)
+        return autosaved(workspace(ctx.book, saved, dict(saved.filing.answers)), request_lang(request))
+    return RedirectResponse(f"/filings/{filing_id}?done=answers&show={show.value}#checklist", status_code=303)
 
 
 @router.post("/filings/{filing_id}/evidence", dependencies=[Csrf])
@@ -299,9 +311,16 @@ async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, act
             "items": forms.demands(form),
             "due": forms.date(form, "due"),
         }
-        review.act(ctx, p, filing_id, action, forms.text(form, "note"), extra)
+        note = forms.text(form, "note")
+        if action in NEEDS_OPINION_ON_PAGE and not note:
+            raise InputError("write the review opinion: it is what the written review records", field="note")
+        if forms.text(form, "confirmed") == "edit":  # back from the confirmation page, with what was typed
+            return _filing(request, ctx, p, filing_id, acting=(action.value, forms.entered(form)))
+        if action in NEEDS_CONFIRMATION and forms.text(form, "confirmed") != "yes":
+            return confirmation(request, ctx, p, filing_id, action, note, extra, forms.entered(form))
+        review.act(ctx, p, filing_id, action, note, extra)
     except InputError as exc:  # e.g. a submission the stored answers do not allow: the page again, with why
-        return _filing(request, ctx, p, filing_id, error=exc)
+        return _filing(request, ctx, p, filing_id, error=exc, acting=(action.value, forms.entered(form)))
     return _back(filing_id, action.value)
 
 

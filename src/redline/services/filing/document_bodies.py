@@ -8,12 +8,24 @@ Texts are in Chinese, the language of the documents; the legal basis is quoted a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from redline.domain.workflow import Action
 from redline.errors import NotFoundError
 from redline.rulebook.book import Rulebook
-from redline.store.models import Filing, RectificationItem, Summons
+from redline.store.models import Filing, Summons
+
+
+class Demand(Protocol):
+    """One demand of a rectification order: stored (`RectificationItem`) or about to be (a preview)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def due(self) -> dt.date: ...
+
 
 TITLES = {
     "notice": "关于开展安全评估的书面通知",
@@ -93,7 +105,7 @@ def _filing_facts(filing: Filing) -> dict[str, Any]:
 
 
 def for_filing(
-    book: Rulebook, kind: str, filing: Filing, note: str, data: dict[str, Any], items: list[RectificationItem]
+    book: Rulebook, kind: str, filing: Filing, note: str, data: dict[str, Any], items: Sequence[Demand]
 ) -> dict[str, Any]:
     """The body of a document a workflow step issues; `data` is what the step recorded (due date, round)."""
     basis = legal_basis(book, kind)

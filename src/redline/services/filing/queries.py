@@ -15,7 +15,7 @@ from redline.domain.parallel_review import standing, waiting_for
 from redline.domain.workflow import Permissions, permissions
 from redline.errors import NotFoundError
 from redline.services.context import Context
-from redline.services.filing import review_tracks
+from redline.services.filing import assessor_signature, review_tracks
 from redline.services.filing.deadlines import Escalation, escalated
 from redline.services.filing.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
 from redline.services.filing.filings import checklist_items
@@ -119,6 +119,7 @@ class FilingView:
     deadlines: list[DeadlineLine] = field(default_factory=list)
     reviews: list[review_tracks.TrackView] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # authorities that have not concluded yet
+    assessor_signature_holds: bool = False  # an invited assessor signed exactly what is there now
 
 
 def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
@@ -158,6 +159,7 @@ def get_filing(ctx: Context, p: Principal, filing_id: int) -> FilingView:
             reviews=reviews,
             waiting=[a.value for a in waiting_for(tracks)],
             may=may,
+            assessor_signature_holds=assessor_signature.holds(s, filing),
         )
 
 
