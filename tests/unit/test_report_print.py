@@ -19,29 +19,14 @@ from typing import Any
 import pytest
 
 from redline.reports.document import build_report
-from redline.reports.pdf import cjk_font_available, report_pdf
+from redline.reports.pdf import report_pdf
 from redline.rulebook.book import Rulebook
 from redline.services.assessment.assessing import run_assessment
 from tests.conftest import EXAMPLES
+from tests.unit.test_pdf import _squeeze, pytestmark  # noqa: F401 - skipped where the PDF tests skip
 
 pypdf = pytest.importorskip("pypdf")
 
-
-def _weasyprint_problem() -> str | None:
-    try:
-        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
-    except (ImportError, OSError) as exc:
-        return f"WeasyPrint or its system libraries (Pango, HarfBuzz) are missing: {exc}"
-    return None
-
-
-_PROBLEM = _weasyprint_problem()
-pytestmark = [
-    pytest.mark.skipif(_PROBLEM is not None, reason=_PROBLEM or ""),
-    pytest.mark.skipif(
-        _PROBLEM is None and not cjk_font_available(), reason="font Noto Sans CJK SC missing: install fonts-noto-cjk"
-    ),
-]
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
@@ -121,11 +106,6 @@ class Printed:
     @property
     def lines(self) -> list[str]:
         return [line for page in self.pages for line in page.splitlines()]
-
-
-def _squeeze(text: str) -> str:
-    """Text without whitespace: extraction breaks lines where the PDF wraps them."""
-    return re.sub(r"\s+", "", text)
 
 
 def _items(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypedDict, cast
 
@@ -229,10 +229,6 @@ def document_digest(doc: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(jsonable(dict(doc)))).hexdigest()
 
 
-def _date_label(lang: str) -> Callable[[Any], str]:
-    return lambda value: long_date(value, lang)
-
-
 @cache
 def _environment(lang: str) -> Environment:
     env = Environment(
@@ -244,7 +240,7 @@ def _environment(lang: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(lang=lang, date_label=_date_label(lang), document_css=Markup(DOCUMENT_CSS))
+    env.globals.update(lang=lang, date_label=lambda value: long_date(value, lang), document_css=Markup(DOCUMENT_CSS))
     return env
 
 
