@@ -15,7 +15,8 @@ from redline.words.labels import label
 
 
 @cache
-def _environment(lang: str) -> Environment:
+def environment(lang: str) -> Environment:
+    """The reports' Jinja environment in `lang`: the catalogue's words and the labels of stored codes."""
     env = Environment(
         loader=PackageLoader("redline.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -57,7 +58,7 @@ def _place_name(provider: dict[str, Any], zh: bool) -> str:
 
 
 def render_report_html(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
-    return _environment(lang).get_template("assessment_report.html.j2").render(r=report)
+    return environment(lang).get_template("assessment_report.html.j2").render(r=report)
 
 
 def render_probe_html(document: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
@@ -66,4 +67,4 @@ def render_probe_html(document: dict[str, Any], lang: str = DEFAULT_LANGUAGE) ->
     from redline.reports.probe_charts import coverage_chart
 
     coverage = coverage_chart(document.get("summary"))
-    return _environment(lang).get_template("probe_run.html.j2").render(d=document, coverage=coverage)
+    return environment(lang).get_template("probe_run.html.j2").render(d=document, coverage=coverage)

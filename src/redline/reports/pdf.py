@@ -11,25 +11,27 @@ the printed digest.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, TypedDict, cast
 
-from babel.dates import format_date
 from jinja2 import Environment, PackageLoader, StrictUndefined, UndefinedError, select_autoescape
 from markupsafe import Markup
 
 from redline.errors import InputError, MissingSystemPackageError, RedlineError
-from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_language, translations
+from redline.i18n import DEFAULT_LANGUAGE, check_language, translations
 from redline.reports.canonical import canonical_bytes, jsonable
-from redline.reports.html import render_report_html
+from redline.reports.report_print import render_print_html
+from redline.words.dates import long_date
 
 CJK_FAMILY = "Noto Sans CJK SC"
 FONT_STACK = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
+# English in a Latin font when one is installed: the CJK font sets ‘ ’ “ ” full width, as Chinese wants them.
+LATIN_STACK = f'"Liberation Sans", {FONT_STACK}'
+MONO_STACK = '"Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace'  # digests: one width per hex digit
 
 
 # ---- inputs of the regulator documents: plain dicts ----
@@ -160,6 +162,8 @@ def print_stylesheet(digest: str | None, title: str = "") -> str:
                    vertical-align: top; padding-top: 3mm; width: 22mm; }}
 }}
 html, body, body * {{ font-family: {FONT_STACK} !important; }}
+html:lang(en), html:lang(en) body, html:lang(en) body * {{ font-family: {LATIN_STACK} !important; }}
+html body .digest {{ font-family: {MONO_STACK} !important; }}
 body {{ margin: 0 !important; max-width: none !important; padding: 0 !important; }}
 footer {{ position: static !important; }}
 """
@@ -202,13 +206,14 @@ def render_pdf(html: str, *, digest: str | None = None, title: str = "") -> byte
 
 
 def report_pdf(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> bytes:
-    """The sealed assessment report as PDF (same content as its HTML form)."""
+    """The sealed assessment report as a printed document: cover, contents, one block per checklist item,
+    signatures and seal (the same content as its HTML form, laid out for paper)."""
     check_language(lang)
     seal = report.get("seal")
     if not isinstance(seal, dict) or not isinstance(seal.get("digest"), str):
         raise InputError("no seal: this is not a sealed redline report", field="seal")
     try:
-        html = render_report_html(report, lang)
+        html = render_print_html(report, lang)
         name = report["service"]["name"]
     except (UndefinedError, KeyError, TypeError) as exc:
         raise InputError(f"not a redline assessment report: {exc}") from None
@@ -224,21 +229,6 @@ def document_digest(doc: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(jsonable(dict(doc)))).hexdigest()
 
 
-def _date_label(lang: str) -> Callable[[Any], str]:
-    locale = LANGUAGES[lang]
-
-    def label(value: Any) -> str:
-        if value is None or value == "":
-            return "—"
-        try:
-            day = dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            return str(value)
-        return str(format_date(day, format="long", locale=locale))
-
-    return label
-
-
 @cache
 def _environment(lang: str) -> Environment:
     env = Environment(
@@ -250,7 +240,7 @@ def _environment(lang: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(lang=lang, date_label=_date_label(lang), document_css=Markup(DOCUMENT_CSS))
+    env.globals.update(lang=lang, date_label=lambda value: long_date(value, lang), document_css=Markup(DOCUMENT_CSS))
     return env
 
 
