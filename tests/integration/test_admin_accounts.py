@@ -210,3 +210,6 @@ def test_an_organisation_is_placed_by_its_chinese_name_and_changed_with_a_log_en
     assert organisations.get(ctx, admin, bj).location == "110000"
     organisations.update(ctx, admin, bj, OrganisationForm("今闻信息（虚构）", "北京市"))
     assert organisations.get(ctx, admin, bj).location == "110000"
+    english = ctx.book.divisions.full_name_en("330106")  # as the English page shows the seat
+    organisations.update(ctx, admin, org_id, dataclasses.replace(renamed, location=english))
+    assert organisations.get(ctx, admin, org_id).location == "330106"

@@ -84,6 +84,14 @@ def test_entries_come_newest_first_a_page_at_a_time(log: Log) -> None:
     assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == 63
 
 
+def test_a_page_read_again_shows_what_it_showed_though_entries_were_added(log: Log) -> None:
+    shown = audit_log.search(log.ctx, log.admin, AuditFilter(page=2))
+    organisations.create_organisation(log.ctx, "provider", "后来的（虚构）", "330106", actor="cli")
+    again = audit_log.search(log.ctx, log.admin, AuditFilter(page=2, upto=shown.upto))
+    assert again == shown
+    assert audit_log.search(log.ctx, log.admin, AuditFilter(page=2)).rows != shown.rows  # a new search moves on
+
+
 def test_the_chain_check_sees_an_entry_edited_in_the_database_at_once(log: Log) -> None:
     assert audit_log.chain_status(log.ctx, log.admin).ok
     engine = make_engine(log.url)

@@ -34,6 +34,7 @@ class AuditFilter:
     since: dt.date | None = None  # UTC days, both ends included
     until: dt.date | None = None
     page: int = 1
+    upto: int | None = None  # only entries up to this number: a page read again shows what it showed
 
 
 class AuditRow(ViewModel):
@@ -59,6 +60,11 @@ class AuditRow(ViewModel):
             data=data if isinstance(data, dict) else {"value": data},
         )
 
+    @property
+    def data_text(self) -> str:
+        """The entry's data as recorded: JSON, keys sorted, Chinese as it is."""
+        return json.dumps(self.data, ensure_ascii=False, sort_keys=True, default=str)
+
 
 class ChainStatus(ViewModel):
     ok: bool
@@ -72,6 +78,7 @@ class AuditPage(ViewModel):
     total: int
     page: int
     pages: int
+    upto: int  # the newest entry the search could see (`AuditFilter.upto` for the same page again)
 
 
 def _conditions(f: AuditFilter) -> list[ColumnElement[bool]]:
@@ -104,6 +111,9 @@ def search(ctx: Context, p: Principal, f: AuditFilter) -> AuditPage:
         raise InputError(f"a page number from 1 to {MAX_PAGE}", field="page")
     where = and_(true(), *_conditions(f))
     with ctx.reader() as uow:
+        newest = uow.session.scalar(select(func.max(AuditEntry.seq))) or 0
+        upto = newest if f.upto is None else min(f.upto, newest)
+        where = and_(where, AuditEntry.seq <= upto)
         total = uow.session.scalar(select(func.count()).select_from(AuditEntry).where(where)) or 0
         entries = uow.session.scalars(
             select(AuditEntry)
@@ -113,7 +123,7 @@ def search(ctx: Context, p: Principal, f: AuditFilter) -> AuditPage:
             .offset((f.page - 1) * PAGE_SIZE)
         )
         rows = [AuditRow.of(e) for e in entries]
-    return AuditPage(rows=rows, total=total, page=f.page, pages=max(1, -(-total // PAGE_SIZE)))
+    return AuditPage(rows=rows, total=total, page=f.page, pages=max(1, -(-total // PAGE_SIZE)), upto=upto)
 
 
 def chain_status(ctx: Context, p: Principal) -> ChainStatus:
@@ -153,7 +163,6 @@ def to_csv(page: AuditPage, lang: str) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([gettext_for(lang)(c) for c in CSV_COLUMNS])
     for row in page.rows:
-        data = json.dumps(row.data, ensure_ascii=False, sort_keys=True, default=str)
         writer.writerow(
             _cell(v)
             for v in (
@@ -164,7 +173,7 @@ def to_csv(page: AuditPage, lang: str) -> str:
                 row.action,
                 subject_label(row.subject, lang),
                 row.subject,
-                data,
+                row.data_text,
             )
         )
     return out.getvalue()

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from redline.errors import InputError
 from redline.services import audit_log
 from redline.services.audit_log import AuditFilter
-from redline.web.deps import AuditReader, CtxDep
+from redline.web.deps import MAX_ID, AuditReader, CtxDep
 from redline.web.templating import render, request_lang
 from redline.words import audit as words
 from redline.words import gettext_for
@@ -20,6 +20,7 @@ from redline.words import gettext_for
 router = APIRouter()
 Short = Annotated[str, Query(max_length=100)]
 PageNumber = Annotated[int, Query(ge=1, le=audit_log.MAX_PAGE)]
+Upto = Annotated[int | None, Query(ge=0, le=MAX_ID)]
 
 
 def _day(raw: str, field: str) -> dt.date | None:
@@ -31,7 +32,9 @@ def _day(raw: str, field: str) -> dt.date | None:
         raise InputError(f"not a date: '{raw}' (YYYY-MM-DD)", field=field) from None
 
 
-def _filter(actor: str, action: str, kind: str, object_id: str, since: str, until: str, page: int) -> AuditFilter:
+def _filter(
+    actor: str, action: str, kind: str, object_id: str, since: str, until: str, page: int, upto: int | None
+) -> AuditFilter:
     known = action in words.ACTIONS or action in words.GROUPS or action.startswith("filing.")
     if action and not known:
         raise InputError("choose an action from the list", field="action")
@@ -45,6 +48,7 @@ def _filter(actor: str, action: str, kind: str, object_id: str, since: str, unti
         since=_day(since.strip(), "since"),
         until=_day(until.strip(), "until"),
         page=page,
+        upto=upto,
     )
 
 
@@ -60,13 +64,14 @@ def audit_page(
     since: Short = "",
     until: Short = "",
     page: PageNumber = 1,
+    upto: Upto = None,
 ) -> HTMLResponse:
     lang = request_lang(request)
     gettext = gettext_for(lang)
     shown = {"actor": actor, "action": action, "kind": kind, "object": object, "since": since, "until": until}
     error, found = None, None
     try:
-        found = audit_log.search(ctx, p, _filter(actor, action, kind, object, since, until, page))
+        found = audit_log.search(ctx, p, _filter(actor, action, kind, object, since, until, page, upto))
     except InputError as exc:
         error = exc
     return render(
@@ -97,9 +102,10 @@ def audit_csv(
     since: Short = "",
     until: Short = "",
     page: PageNumber = 1,
+    upto: Upto = None,
 ) -> Response:
     """Exactly the entries the page with the same search shows."""
-    found = audit_log.search(ctx, p, _filter(actor, action, kind, object, since, until, page))
+    found = audit_log.search(ctx, p, _filter(actor, action, kind, object, since, until, page, upto))
     return Response(
         audit_log.to_csv(found, request_lang(request)),
         media_type="text/csv; charset=utf-8",
