@@ -48,6 +48,8 @@ class Targets:
     job: int = 0  # hz-admin's finished report-PDF job
     campaign: int = 0  # the demo's 杭州 patrol campaign (hz-cac's)
     document: int = 0  # a document issued in `filing`
+    account: int = 0  # hz-admin's account
+    organisation: int = 0  # the provider of `filing`
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +80,7 @@ def targets(live: Live) -> Targets:
             select(IssuedDocument.id).where(IssuedDocument.filing_id == filing.id).order_by(IssuedDocument.id)
         ).first()
     assert campaign is not None and document is not None
-    return Targets(filing.id, draft.id, sha, summons, service, job, campaign, document)
+    return Targets(filing.id, draft.id, sha, summons, service, job, campaign, document, hz_admin.id, filing.provider_id)
 
 
 READS = [
@@ -329,13 +331,34 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/jobs/{job_id}/download": ("/jobs/{job}/download", {"hz-admin"}, 404),
     "/campaigns": ("/campaigns", PROVIDERS | REGULATORS, 403),
     "/campaigns/{campaign_id}": ("/campaigns/{campaign}", HZ_INSIDERS, 404),
+    "/account/new-password": ("/account/new-password", set(), 303),  # only for a password an admin set
+    "/admin": ("/admin", {"admin"}, 403),
+    "/admin/users": ("/admin/users", {"admin"}, 403),
+    "/admin/users/{user_id}": ("/admin/users/{account}", {"admin"}, 403),
+    "/admin/organisations": ("/admin/organisations", {"admin"}, 403),
+    "/admin/organisations/{org_id}": ("/admin/organisations/{organisation}", {"admin"}, 403),
+    "/admin/audit": ("/admin/audit", {"admin"}, 403),
+    "/admin/audit.csv": ("/admin/audit.csv", {"admin"}, 403),
 }
 
 
 def test_the_page_table_names_every_page_route() -> None:
-    from redline.web import pages, pages_account, pages_campaigns, pages_jobs, pages_regulator, pages_versions
+    from redline.web import (
+        pages,
+        pages_account,
+        pages_admin,
+        pages_admin_users,
+        pages_audit,
+        pages_campaigns,
+        pages_jobs,
+        pages_regulator,
+        pages_versions,
+    )
 
     routers = (
+        pages_admin.router,
+        pages_admin_users.router,
+        pages_audit.router,
         pages.router,
         pages_regulator.router,
         pages_jobs.router,

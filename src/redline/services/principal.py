@@ -20,10 +20,24 @@ class Principal:
     role: Role
     organisation_id: int | None
     jurisdiction: str | None
+    # the password was set by an administrator: until the owner chooses one, pages offer only that
+    must_change_password: bool = False
 
     @classmethod
     def of(cls, user: User) -> Principal:
-        return cls(user.id, user.username, user.display_name, Role(user.role), user.organisation_id, user.jurisdiction)
+        return cls(
+            user.id,
+            user.username,
+            user.display_name,
+            Role(user.role),
+            user.organisation_id,
+            user.jurisdiction,
+            bool(user.must_change_password),
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.PLATFORM_ADMIN
 
     @property
     def is_provider(self) -> bool:
@@ -81,6 +95,23 @@ def summons_scope(p: Principal) -> ColumnElement[bool]:
         under = jurisdiction.prefix(p.jurisdiction)
         return Summons.region.startswith(under) if under else true()
     return false()
+
+
+def require_admin(p: Principal) -> None:
+    """Accounts, organisations and their credentials are managed by platform administrators only."""
+    if not p.is_admin:
+        raise PermissionDeniedError("only a platform administrator may do this")
+
+
+def may_read_audit(p: Principal) -> bool:
+    """The audit log holds every jurisdiction's entries (logins, filings, summonses): no office may read
+    another's, and the log has no per-jurisdiction view, so only platform administrators read it."""
+    return p.is_admin
+
+
+def require_audit_reader(p: Principal) -> None:
+    if not may_read_audit(p):
+        raise PermissionDeniedError("only a platform administrator may read the audit log")
 
 
 def require_regulator(p: Principal) -> None:

@@ -24,12 +24,22 @@ from redline.web import (
     api_versions,
     pages,
     pages_account,
+    pages_admin,
+    pages_admin_users,
+    pages_audit,
     pages_campaigns,
     pages_jobs,
     pages_regulator,
     pages_versions,
 )
-from redline.web.deps import ERROR_HEADERS, LoginRequiredError, SessionMiddleware, security_headers
+from redline.web.deps import (
+    ERROR_HEADERS,
+    NEW_PASSWORD_PAGE,
+    LoginRequiredError,
+    PasswordChangeRequiredError,
+    SessionMiddleware,
+    security_headers,
+)
 from redline.web.problems import database_error, http_error, redline_error, validation_error
 from redline.web.request_log import RequestLogMiddleware
 
@@ -39,6 +49,10 @@ STATIC = Path(__file__).parent / "static"
 async def _login_redirect(request: Request, exc: Exception) -> Response:
     target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/?=&")
     return RedirectResponse(f"/login?next={target}", status_code=303)
+
+
+async def _new_password_redirect(request: Request, exc: Exception) -> Response:
+    return RedirectResponse(NEW_PASSWORD_PAGE, status_code=303)
 
 
 def create_app(ctx: Context) -> FastAPI:
@@ -59,6 +73,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(LoginRequiredError, _login_redirect)
+    app.add_exception_handler(PasswordChangeRequiredError, _new_password_redirect)
     app.add_exception_handler(OperationalError, database_error)
     app.add_exception_handler(InterfaceError, database_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -69,6 +84,9 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(pages_regulator.router, include_in_schema=False)
     app.include_router(pages_versions.router, include_in_schema=False)
     app.include_router(pages_account.router, include_in_schema=False)
+    app.include_router(pages_admin.router, include_in_schema=False)
+    app.include_router(pages_admin_users.router, include_in_schema=False)
+    app.include_router(pages_audit.router, include_in_schema=False)
     app.include_router(api_jobs.router)
     app.include_router(pages_jobs.router, include_in_schema=False)
     app.include_router(api_campaigns.router)

@@ -15,6 +15,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from redline.config import Environment
 from redline.errors import AuthenticationError, PermissionDeniedError
+from redline.services import principal as rules
 from redline.services.access import accounts
 from redline.services.context import Context
 from redline.services.principal import Principal
@@ -26,6 +27,13 @@ logger = logging.getLogger("redline.error")
 
 class LoginRequiredError(Exception):
     """A page needs a logged-in user; the handler redirects to the login page."""
+
+
+class PasswordChangeRequiredError(Exception):
+    """The user's password was set by an administrator; the handler redirects to the page that replaces it."""
+
+
+NEW_PASSWORD_PAGE = "/account/new-password"
 
 
 def get_ctx(request: Request) -> Context:
@@ -83,7 +91,22 @@ def page_principal(request: Request) -> Principal:
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise LoginRequiredError()
+    if principal.must_change_password and request.url.path != NEW_PASSWORD_PAGE:
+        raise PasswordChangeRequiredError()
     return principal
+
+
+def admin_principal(request: Request) -> Principal:
+    """A platform administrator, or 403 before anything of the request (its body) is read."""
+    p = page_principal(request)
+    rules.require_admin(p)
+    return p
+
+
+def audit_reader(request: Request) -> Principal:
+    p = page_principal(request)
+    rules.require_audit_reader(p)
+    return p
 
 
 async def csrf_protect(request: Request) -> None:
@@ -113,6 +136,10 @@ MAX_ID = 2_147_483_647  # PostgreSQL INTEGER; larger ids cannot exist and must n
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 PageUser = Annotated[Principal, Depends(page_principal)]
+AdminUser = Annotated[Principal, Depends(admin_principal)]
+AuditReader = Annotated[Principal, Depends(audit_reader)]
+# Listed before Csrf in a route's dependencies: the role is checked before the form is read.
+AdminOnly = Depends(admin_principal)
 ApiUser = Annotated[Principal, Depends(api_principal)]
 Csrf = Depends(csrf_protect)
 

@@ -23,6 +23,16 @@ def text(form: FormData, name: str, max_length: int = MAX_TEXT) -> str:
     return value.strip()
 
 
+def secret(form: FormData, name: str, max_length: int = 1024) -> str:
+    """A password as typed: never stripped (a space may be part of it), bounded."""
+    value = form.get(name, "")
+    if not isinstance(value, str):
+        return ""
+    if len(value) > max_length:
+        raise InputError(f"at most {max_length} characters", field=name)
+    return value
+
+
 def date(form: FormData, name: str, required: bool = False) -> dt.date | None:
     raw = text(form, name)
     if not raw:

@@ -116,6 +116,8 @@ def home(p: PageUser) -> Response:
         return RedirectResponse("/regulator", status_code=303)
     if p.role is Role.ASSESSOR:
         return RedirectResponse("/assessor", status_code=303)
+    if p.is_admin:
+        return RedirectResponse("/admin", status_code=303)
     return RedirectResponse("/account", status_code=303)
 
 

@@ -1,4 +1,5 @@
-"""The account page: API tokens (create with a lifetime, list, revoke), password change, log out everywhere."""
+"""The account page: API tokens (create with a lifetime, list, revoke), password change, log out everywhere;
+and the page where an account replaces a password an administrator set."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from redline.errors import InputError
 from redline.services.access import accounts, credentials
 from redline.services.filing import issuing
 from redline.web import forms
-from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
+from redline.web.deps import NEW_PASSWORD_PAGE, SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
+from redline.web.places import namer
 from redline.web.templating import render
 
 router = APIRouter()
@@ -24,6 +26,7 @@ def _page(
     status: int = 200,
     pattern_error: str = "",
     pattern: str | None = None,
+    password_error: str = "",
 ) -> HTMLResponse:
     current = issuing.current_pattern(ctx, p)
     return render(
@@ -39,6 +42,8 @@ def _page(
         reference=current,
         pattern_error=pattern_error,
         pattern=pattern if pattern is not None else (current[0] if current else ""),
+        password_error=password_error,
+        place=namer(ctx, request),
     )
 
 
@@ -61,20 +66,43 @@ def revoke_token(ctx: CtxDep, p: PageUser, token_id: IdPath) -> Response:
     return RedirectResponse("/account?done=revoked", status_code=303)
 
 
-@router.post("/account/password", dependencies=[Csrf])
-async def change_password(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+async def _change_password(request: Request, ctx: CtxDep, p: PageUser) -> None:
     form = await request.form()
-    current, new = form.get("current", ""), form.get("new", "")
     credentials.change_password(
         ctx,
         p,
-        current if isinstance(current, str) else "",
-        new if isinstance(new, str) else "",
+        forms.secret(form, "current"),
+        forms.secret(form, "new"),
         keep_session=request.cookies.get(SESSION_COOKIE),
         revoke_tokens=forms.text(form, "revoke_tokens") == "on",
         client_ip=request.client.host if request.client else None,
     )
+
+
+@router.post("/account/password", dependencies=[Csrf])
+async def change_password(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    try:
+        await _change_password(request, ctx, p)
+    except InputError as exc:
+        return _page(request, ctx, p, status=422, password_error=exc.message)
     return RedirectResponse("/account?done=password", status_code=303)
+
+
+@router.get(NEW_PASSWORD_PAGE, response_class=HTMLResponse)
+def new_password_page(request: Request, p: PageUser) -> Response:
+    """The one page an account whose password an administrator set can reach, until it sets its own."""
+    if not p.must_change_password:
+        return RedirectResponse("/account", status_code=303)
+    return render(request, "new_password.html", error="")
+
+
+@router.post(NEW_PASSWORD_PAGE, dependencies=[Csrf])
+async def new_password(request: Request, ctx: CtxDep, p: PageUser) -> Response:
+    try:
+        await _change_password(request, ctx, p)
+    except InputError as exc:
+        return render(request, "new_password.html", status=422, error=exc.message)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.post("/account/reference-pattern", dependencies=[Csrf])

@@ -39,6 +39,7 @@ def environment(lang: str) -> Environment:
     gettext = translations(lang).gettext
     env.globals["state_label"] = lambda state: label(labels.STATES, state, lang)
     env.globals["role_label"] = lambda role: label(labels.ROLES, role, lang)
+    env.globals["kind_label"] = lambda kind: label(labels.ORGANISATION_KINDS, kind, lang)
     env.globals["authority_label"] = lambda a: label(labels.AUTHORITIES, a, lang)
     env.globals["severity_label"] = lambda sev: label(labels.SEVERITIES, sev, lang)
     # Data that may have a translation (an error's text): plain gettext, no %-formatting of the text.

@@ -85,6 +85,11 @@ CONCLUSIONS = {
     "not_compliant": N_("Not compliant: hidden dangers must be rectified before a report is formed"),
     "incomplete": N_("Incomplete: items remain unanswered"),
 }
+ORGANISATION_KINDS = {
+    "provider": N_("Service provider"),
+    "assessor": N_("Assessment body"),
+    "regulator": N_("Regulator office"),
+}
 ASSESSORS = {"self": N_("Self-assessment"), "third_party": N_("Third-party assessor")}
 
 

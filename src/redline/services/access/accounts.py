@@ -23,6 +23,7 @@ from redline.errors import AuthenticationError, InputError, NotFoundError
 from redline.services import audit
 from redline.services.access import login_throttle
 from redline.services.access.password_policy import check_password_policy as check_password_policy
+from redline.services.access.views import TokenInfo as TokenInfo
 from redline.services.context import Context
 from redline.services.principal import Principal
 from redline.store.locking import get_for_update
@@ -54,23 +55,37 @@ class NewUser:
     display_name: str = ""
     organisation_id: int | None = None
     jurisdiction: str | None = None
+    must_change_password: bool = False  # an administrator chose the password: the owner replaces it at login
 
 
-def _check_placement(ctx: Context, new: NewUser, org: Organisation | None) -> None:
-    if new.role in REGULATOR_ROLES:
-        code = new.jurisdiction or ""
+# The kind of organisation each role may belong to; a role not named here belongs to none.
+ORGANISATION_KIND = {
+    Role.PROVIDER_ADMIN: "provider",
+    Role.PROVIDER_MEMBER: "provider",
+    Role.ASSESSOR: "assessor",
+    Role.CAC_OFFICER: "regulator",
+    Role.MPS_OFFICER: "regulator",
+}
+
+
+def check_placement(ctx: Context, role: Role, code: str | None, org: Organisation | None) -> None:
+    """Where an account of `role` may sit: a regulator over a jurisdiction (national, a province or a
+    prefecture), a provider in a provider; an organisation only of the kind its role belongs to."""
+    if role in REGULATOR_ROLES:
         valid = code == jurisdiction.NATIONAL or (
-            ctx.book.divisions.get(code) is not None and jurisdiction.level(code) != "county"
+            ctx.book.divisions.get(code or "") is not None and jurisdiction.level(code or "") != "county"
         )
         if not valid:
             raise InputError(
                 "a regulator needs a jurisdiction: 100000 (national) or a province or prefecture code",
                 field="jurisdiction",
             )
-    elif new.jurisdiction:
+    elif code:
         raise InputError("only regulators hold a jurisdiction", field="jurisdiction")
-    if new.role in PROVIDER_ROLES and (org is None or org.kind != "provider"):
+    if role in PROVIDER_ROLES and (org is None or org.kind != "provider"):
         raise InputError("a provider account needs a provider organisation", field="organisation")
+    if org is not None and org.kind != ORGANISATION_KIND.get(role):
+        raise InputError("this role does not belong to an organisation of that kind", field="organisation")
 
 
 def create_user(ctx: Context, new: NewUser, actor: str = "system", *, password_hash: str | None = None) -> int:
@@ -83,7 +98,7 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system", *, password_h
         org = uow.session.get(Organisation, new.organisation_id) if new.organisation_id else None
         if new.organisation_id and org is None:
             raise InputError(f"no organisation {new.organisation_id}", field="organisation")
-        _check_placement(ctx, new, org)
+        check_placement(ctx, new.role, new.jurisdiction, org)
         if uow.session.scalar(select(User.id).where(User.username == new.username)):
             raise InputError(f"username '{new.username}' is taken", field="username")
         user = User(
@@ -93,6 +108,7 @@ def create_user(ctx: Context, new: NewUser, actor: str = "system", *, password_h
             role=new.role.value,
             organisation_id=new.organisation_id,
             jurisdiction=new.jurisdiction,
+            must_change_password=new.must_change_password,
         )
         uow.session.add(user)
         uow.session.flush()
@@ -255,23 +271,10 @@ def logout(ctx: Context, token: str) -> None:
         row = uow.session.scalar(select(WebSession).where(WebSession.token_hash == token_digest(token)))
         if row is not None:
             row.revoked = True
-            audit.append(uow.session, ctx.now(), str(row.user_id), "user.logout", f"user:{row.user_id}", {})
+            user = uow.session.get(User, row.user_id)
+            who = user.username if user is not None else str(row.user_id)
+            audit.append(uow.session, ctx.now(), who, "user.logout", f"user:{row.user_id}", {})
             uow.commit()
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    """An API token as its owner (or an operator) sees it: never the token itself, nor its hash."""
-
-    id: int
-    username: str
-    name: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    revoked_at: dt.datetime | None
-
-    def active(self, now: dt.datetime) -> bool:
-        return self.revoked_at is None and self.expires_at > now
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -315,15 +318,24 @@ def create_api_token(ctx: Context, p: Principal, name: str, days: int | None = N
     return token
 
 
-def list_api_tokens(ctx: Context, p: Principal | None = None) -> list[TokenInfo]:
-    """`p`'s tokens, newest first; every account's when `p` is None (the operator's CLI)."""
+def list_api_tokens(ctx: Context, p: Principal | None = None, *, user_id: int | None = None) -> list[TokenInfo]:
+    """`p`'s tokens, newest first; when `p` is None, account `user_id`'s (an administrator's page, after its
+    check), or every account's (the operator's CLI)."""
     with ctx.reader() as uow:
         query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
-        if p is not None:
-            query = query.where(ApiToken.user_id == p.user_id)
+        owner = p.user_id if p is not None else user_id
+        if owner is not None:
+            query = query.where(ApiToken.user_id == owner)
         rows = uow.session.execute(query.order_by(ApiToken.id.desc())).all()
         return [
-            TokenInfo(t.id, username, t.name, _aware(t.created_at), _aware(t.expires_at or t.created_at), t.revoked_at)
+            TokenInfo(
+                id=t.id,
+                username=username,
+                name=t.name,
+                created_at=_aware(t.created_at),
+                expires_at=_aware(t.expires_at or t.created_at),
+                revoked_at=t.revoked_at,
+            )
             for t, username in rows
         ]
 

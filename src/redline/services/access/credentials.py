@@ -49,10 +49,10 @@ def change_password(
         if hashed is None:
             uow.commit()
             raise InputError("the new password must differ from the current one", field="new")
-        user.password_hash = hashed
-        ended = _end_sessions(uow.session, user.id, keep_session)
+        user.password_hash, user.must_change_password = hashed, False
+        ended = end_sessions(uow.session, user.id, keep_session)
         if revoke_tokens:
-            ended += _revoke_tokens(uow.session, user.id, now)
+            ended += revoke_all_tokens(uow.session, user.id, now)
         audit.append(
             uow.session,
             now,
@@ -69,9 +69,9 @@ def logout_everywhere(ctx: Context, p: Principal, revoke_tokens: bool = False) -
     """End every session of `p`'s account (this one too); returns how many were open."""
     now = ctx.now()
     with ctx.uow() as uow:
-        ended = _end_sessions(uow.session, p.user_id, None)
+        ended = end_sessions(uow.session, p.user_id, None)
         if revoke_tokens:
-            ended += _revoke_tokens(uow.session, p.user_id, now)
+            ended += revoke_all_tokens(uow.session, p.user_id, now)
         audit.append(
             uow.session,
             now,
@@ -84,14 +84,16 @@ def logout_everywhere(ctx: Context, p: Principal, revoke_tokens: bool = False) -
         return ended
 
 
-def _end_sessions(session: Session, user_id: int, keep_token: str | None) -> int:
+def end_sessions(session: Session, user_id: int, keep_token: str | None) -> int:
+    """End the account's open sessions but `keep_token`'s; how many ended (in the caller's transaction)."""
     query = update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked.is_(False))
     if keep_token:
         query = query.where(WebSession.token_hash != accounts.token_digest(keep_token))
     return int(session.execute(query.values(revoked=True)).rowcount)  # type: ignore[attr-defined]
 
 
-def _revoke_tokens(session: Session, user_id: int, now: dt.datetime) -> int:
+def revoke_all_tokens(session: Session, user_id: int, now: dt.datetime) -> int:
+    """Revoke the account's live API tokens; how many (in the caller's transaction)."""
     query = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
     return int(session.execute(query.values(revoked_at=now)).rowcount)  # type: ignore[attr-defined]
 
@@ -110,7 +112,7 @@ def set_active(ctx: Context, username: str, active: bool, actor: str = "system")
     with ctx.uow() as uow:
         user = _account(uow.session, username)
         user.is_active = active
-        ended = 0 if active else _end_sessions(uow.session, user.id, None) + _revoke_tokens(uow.session, user.id, now)
+        ended = 0 if active else end_sessions(uow.session, user.id, None) + revoke_all_tokens(uow.session, user.id, now)
         audit.append(
             uow.session,
             now,
@@ -123,16 +125,24 @@ def set_active(ctx: Context, username: str, active: bool, actor: str = "system")
         return ended
 
 
-def reset_password(ctx: Context, username: str, new: str, actor: str = "system") -> int:
+def reset_password(ctx: Context, username: str, new: str, actor: str = "system", *, must_change: bool = False) -> int:
     """An operator sets a new password (the owner forgot it, or it leaked): every session and API token of
-    the account ends. Returns how many ended."""
+    the account ends. Returns how many ended. `must_change`: the owner must choose another at next login."""
     accounts.check_password_policy(new, username)
     hashed = accounts.hash_password(new)  # before the transaction: the hash is slow, the lock is not held
     now = ctx.now()
     with ctx.uow() as uow:
         user = _account(uow.session, username)
         user.password_hash, user.failed_logins, user.locked_until = hashed, 0, None
-        ended = _end_sessions(uow.session, user.id, None) + _revoke_tokens(uow.session, user.id, now)
-        audit.append(uow.session, now, actor, "user.password_reset", f"user:{user.id}", {"ended": ended})
+        user.must_change_password = must_change
+        ended = end_sessions(uow.session, user.id, None) + revoke_all_tokens(uow.session, user.id, now)
+        audit.append(
+            uow.session,
+            now,
+            actor,
+            "user.password_reset",
+            f"user:{user.id}",
+            {"ended": ended, "must_change": must_change},
+        )
         uow.commit()
         return ended

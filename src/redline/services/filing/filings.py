@@ -20,6 +20,7 @@ from redline.errors import ConflictError, InputError, NotFoundError, PermissionD
 from redline.reports.canonical import jsonable
 from redline.rulebook.schema import DeadlineRule, EventKind
 from redline.services import audit
+from redline.services.access import organisations
 from redline.services.assessment.assessing import applicable_checklists
 from redline.services.assessment.documents import change_from, reconcile, service_from
 from redline.services.context import Context
@@ -71,25 +72,8 @@ def record(
 def create_organisation(
     ctx: Context, kind: str, name: str, location: str, credit_code: str | None = None, actor: str = "system"
 ) -> int:
-    if kind not in ("provider", "assessor", "regulator"):
-        raise InputError("kind must be provider, assessor or regulator", field="kind")
-    if ctx.book.divisions.get(location) is None:
-        raise InputError(f"'{location}' is not a GB/T 2260 division code", field="location")
-    check_line(name, "name")
-    with ctx.uow() as uow:
-        org = Organisation(kind=kind, name=name, location=location, credit_code=credit_code)
-        uow.session.add(org)
-        uow.session.flush()
-        audit.append(
-            uow.session,
-            ctx.now(),
-            actor,
-            "organisation.create",
-            f"organisation:{org.id}",
-            {"kind": kind, "name": name, "location": location},
-        )
-        uow.commit()
-        return org.id
+    """An organisation (see `access.organisations.create_organisation`)."""
+    return organisations.create_organisation(ctx, kind, name, location, credit_code, actor)
 
 
 def _provider_org(session: Session, p: Principal) -> Organisation:

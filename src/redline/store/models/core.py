@@ -49,6 +49,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when an administrator chose the password (a new account, a reset): the owner must replace it at login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # Where deadline reminders go; None: no e-mail for this account.
     email: Mapped[str | None] = mapped_column(String(254))
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
