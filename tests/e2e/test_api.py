@@ -15,7 +15,7 @@ from redline.demo.seed import DEMO_PASSWORD
 from redline.services.access import accounts
 from redline.services.background import jobs
 from redline.store.models import ApiToken, Campaign, Evidence, Filing, IssuedDocument, Service, Summons, User
-from redline.web import api, api_versions
+from redline.web import api, api_documents, api_review, api_versions
 from tests.e2e.conftest import Live
 
 USERS = [
@@ -184,7 +184,12 @@ def test_only_the_platform_admin_verifies_the_audit_chain(live: Live, user: str)
 def test_every_api_route_needs_a_token_except_health(live: Live) -> None:
     anonymous = live.api(None)
     checked = 0
-    for route in [*api.router.routes, *api_versions.router.routes]:
+    for route in [
+        *api.router.routes,
+        *api_review.router.routes,
+        *api_documents.router.routes,
+        *api_versions.router.routes,
+    ]:
         path = getattr(route, "path", "")
         if not path.startswith("/api/v1") or path.endswith("openapi.json"):
             continue

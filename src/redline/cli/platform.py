@@ -71,7 +71,10 @@ def serve(
         err.print(
             f"[yellow]warning:[/yellow] {escape(MISSING_FONT)}; PDF downloads and jobs will fail until it is installed"
         )
-    out.print(f"redline serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)", markup=False)
+    out.print(
+        f"redline serving on http://{host}:{port}/  (API: /api/v1, reference: /docs, OpenAPI: /api/v1/openapi.json)",
+        markup=False,
+    )
     # Proxy headers are read only from the trusted peers (uvicorn's ProxyHeadersMiddleware checks the peer),
     # so the login throttle counts a forged X-Forwarded-For as the sender's own address.
     uvicorn.run(

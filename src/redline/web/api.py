@@ -2,59 +2,49 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from redline.domain.workflow import Action
 from redline.services import audit_log
 from redline.services.access import accounts
-from redline.services.filing import filings, issued_documents, issuing, judging, party_views, queries, review
-from redline.services.filing.review import RectificationDemand, SummonsRecord
+from redline.services.filing import filings, judging, party_views, queries
 from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
 from redline.web import uploads
+from redline.web.api_spec import ACCOUNT, FILINGS, PLATFORM, REVIEW, SERVICES, problems
 from redline.web.deps import ApiUser, CtxDep, IdPath
 from redline.web.schemas import (
     MAX_TEXT,
-    ActionIn,
     AnswersIn,
     AssessorIn,
     ChainOut,
     ChangeIn,
-    CommentIn,
     Created,
-    DocumentOut,
     FilingDetail,
     FilingList,
     FilingOut,
     JudgementBody,
     MeOut,
-    NoticeIn,
-    PatternIn,
-    RectificationAnswerIn,
     ServiceIn,
     ServiceOut,
     SignIn,
     StateOut,
-    SummonsIn,
-    SummonsOut,
     TokenOut,
 )
-from redline.web.templating import request_lang
+from redline.words import N_
 
 router = APIRouter(prefix="/api/v1")
 
 
-@router.get("/health")
+@router.get("/health", tags=[PLATFORM], summary=N_("Check that the server answers"))
 def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/me")
+@router.get("/me", tags=[ACCOUNT], summary=N_("Who the token acts for"))
 def me(p: ApiUser) -> MeOut:
     return MeOut(
         username=p.username,
@@ -65,9 +55,13 @@ def me(p: ApiUser) -> MeOut:
     )
 
 
-@router.get("/tokens")
+@router.get(
+    "/tokens",
+    tags=[ACCOUNT],
+    summary=N_("List your API tokens"),
+    description=N_("The tokens of the token's own account: names and dates, never a token's text or its hash."),
+)
 def list_tokens(ctx: CtxDep, p: ApiUser) -> list[TokenOut]:
-    """The caller's own API tokens (never the token text or its hash)."""
     now = ctx.now()
     return [
         TokenOut(
@@ -82,14 +76,27 @@ def list_tokens(ctx: CtxDep, p: ApiUser) -> list[TokenOut]:
     ]
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    tags=[ACCOUNT],
+    summary=N_("Revoke one of your API tokens"),
+    description=N_("The token stops working at once; another account's token answers 404."),
+)
 def revoke_token(ctx: CtxDep, p: ApiUser, token_id: IdPath) -> Response:
-    """Revoke one of the caller's tokens at once; another account's token answers 404."""
     accounts.revoke_api_token(ctx, p, token_id)
     return Response(status_code=204)
 
 
-@router.get("/filings", response_model=FilingList)
+@router.get(
+    "/filings",
+    response_model=FilingList,
+    tags=[FILINGS],
+    summary=N_("List the filings you may see"),
+    description=N_(
+        "Filtered by state, region or technology, or the overdue ones only; a page of `limit` from `offset`."
+    ),
+)
 def list_filings(
     request: Request,
     ctx: CtxDep,
@@ -113,23 +120,44 @@ def list_filings(
     return Response(ctx.cache.get_or_compute(key, request.state.version, body), media_type="application/json")
 
 
-@router.post("/filings", status_code=201)
+@router.post(
+    "/filings",
+    status_code=201,
+    tags=[FILINGS],
+    summary=N_("Record a change of a service"),
+    description=N_(
+        "A provider records a planned change of one of its services; a filing opens in draft with its duties."
+    ),
+    responses=problems(403, 404),
+)
 def record_change(ctx: CtxDep, p: ApiUser, body: ChangeIn) -> Created:
     return Created(id=filings.record_change(ctx, p, body.service_id, body.change))
 
 
-@router.get("/filings/{filing_id}")
+@router.get("/filings/{filing_id}", tags=[FILINGS], summary=N_("Read a filing"))
 def get_filing(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> FilingDetail:
     return FilingDetail.of_view(queries.get_filing(ctx, p, filing_id))
 
 
-@router.get("/filings/{filing_id}/report")
+@router.get(
+    "/filings/{filing_id}/report",
+    tags=[FILINGS],
+    summary=N_("Read a filing's sealed report"),
+    description=N_("The report as last submitted, sealed; 404 before the first submission."),
+)
 def get_report(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> JSONResponse:
     return JSONResponse(queries.submitted_report(ctx, p, filing_id))
 
 
 @router.get(
-    "/filings/{filing_id}/package", response_class=Response, responses={200: {"content": {"application/zip": {}}}}
+    "/filings/{filing_id}/package",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": N_("The package, a ZIP archive")}},
+    tags=[FILINGS],
+    summary=N_("Download a filing's submission package"),
+    description=N_(
+        "The sealed report with its evidence, to carry to another installation; `lang` is the PDF's language."
+    ),
 )
 def download_package(ctx: CtxDep, p: ApiUser, filing_id: IdPath, lang: str = "zh-CN") -> Response:
     exported = packages.export_package(ctx, p, filing_id, lang=lang)
@@ -159,9 +187,16 @@ PACKAGE_FORM = {
 }
 
 
-@router.post("/packages", status_code=201, openapi_extra=PACKAGE_FORM)
+@router.post(
+    "/packages",
+    status_code=201,
+    openapi_extra=PACKAGE_FORM,
+    tags=[REVIEW],
+    summary=N_("Import a submission package"),
+    description=N_("Regulators only: any other account is refused before the upload is read."),
+    responses=problems(400, 403, 413, 507),
+)
 async def upload_package(request: Request, ctx: CtxDep, p: ApiUser) -> Created:
-    """Import a submission package (regulators only: others are refused before the upload is read)."""
     packages.may_import(p)
     limit = ctx.settings.max_archive_bytes
     form = await uploads.limited_form(request, limit)
@@ -174,20 +209,38 @@ async def upload_package(request: Request, ctx: CtxDep, p: ApiUser) -> Created:
     return Created(id=filing_id)
 
 
-@router.put("/filings/{filing_id}/answers")
+@router.put(
+    "/filings/{filing_id}/answers",
+    tags=[FILINGS],
+    summary=N_("Save answers to checklist items"),
+    description=N_("Each answer given replaces the stored answer of its item; items not named stay as they are."),
+    responses=problems(403, 409),
+)
 def save_answers(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AnswersIn) -> StateOut:
     filings.save_answers(ctx, p, filing_id, body.as_dicts())
     return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
-@router.post("/filings/{filing_id}/judgements")
+@router.post(
+    "/filings/{filing_id}/judgements",
+    tags=[FILINGS],
+    summary=N_("Record a judgement on an open question"),
+    description=N_("The provider's judgement, with its reasons; the filing's duties then follow it."),
+    responses=problems(403, 409),
+)
 def record_judgement(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: JudgementBody) -> FilingOut:
-    """Record the provider's judgement on an open question; the filing's duties then follow it."""
     judging.record_judgement(ctx, p, filing_id, body.question, body.answer, body.reasons)
     return queries.get_filing(ctx, p, filing_id).filing.as_list_row()
 
 
-@router.post("/filings/{filing_id}/evidence", status_code=201)
+@router.post(
+    "/filings/{filing_id}/evidence",
+    status_code=201,
+    tags=[FILINGS],
+    summary=N_("Upload evidence"),
+    description=N_("A file for the assessment, for one checklist item or the whole filing; answers its SHA-256."),
+    responses=problems(403, 409, 507),
+)
 def upload_evidence(
     ctx: CtxDep,
     p: ApiUser,
@@ -200,129 +253,54 @@ def upload_evidence(
     return {"sha256": sha}
 
 
-@router.post("/filings/{filing_id}/assessor")
+@router.post(
+    "/filings/{filing_id}/assessor",
+    tags=[FILINGS],
+    summary=N_("Invite an assessor"),
+    description=N_("The provider's administrator invites an assessor account to assess the filing."),
+    responses=problems(403),
+)
 def invite_assessor(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: AssessorIn) -> StateOut:
     filings.invite_assessor(ctx, p, filing_id, body.username)
     return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
-@router.post("/filings/{filing_id}/sign")
+@router.post(
+    "/filings/{filing_id}/sign",
+    tags=[FILINGS],
+    summary=N_("Sign the assessment's conclusion"),
+    description=N_("The invited assessor signs the conclusion with a statement."),
+    responses=problems(403),
+)
 def sign(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: SignIn) -> StateOut:
     filings.sign_conclusion(ctx, p, filing_id, body.statement)
     return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
 
 
-def action_extras(body: ActionIn) -> dict[str, Any]:
-    extra: dict[str, Any] = {"due": body.due}
-    if body.inspection is not None:
-        extra.update(body.inspection.model_dump())
-    if body.items:
-        extra["items"] = [RectificationDemand(i.text, i.due) for i in body.items]
-    return extra
-
-
-@router.post("/filings/{filing_id}/actions/{action}")
-def act(ctx: CtxDep, p: ApiUser, filing_id: IdPath, action: Action, body: ActionIn) -> StateOut:
-    state = review.act(ctx, p, filing_id, action, body.note, action_extras(body))
-    return StateOut(id=filing_id, state=state.value)
-
-
-@router.post("/filings/{filing_id}/comments", status_code=201)
-def comment(ctx: CtxDep, p: ApiUser, filing_id: IdPath, body: CommentIn) -> StateOut:
-    review.comment(ctx, p, filing_id, body.item_id, body.text)
-    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
-
-
-@router.post("/filings/{filing_id}/rectification/{item_id}")
-def answer_rectification(
-    ctx: CtxDep, p: ApiUser, filing_id: IdPath, item_id: IdPath, body: RectificationAnswerIn
-) -> StateOut:
-    review.answer_rectification(ctx, p, filing_id, item_id, body.response, body.evidence_sha256)
-    return StateOut(id=filing_id, state=queries.filing_state(ctx, p, filing_id))
-
-
-@router.get("/services")
+@router.get("/services", tags=[SERVICES], summary=N_("List your services"))
 def list_services(ctx: CtxDep, p: ApiUser) -> list[ServiceOut]:
     """The caller's own services, with the profile each was registered with."""
     return party_views.service_rows(ctx, p)
 
 
-@router.post("/services", status_code=201)
+@router.post(
+    "/services",
+    status_code=201,
+    tags=[SERVICES],
+    summary=N_("Register a service"),
+    description=N_("A provider registers a service; the profile has the shape of a service YAML file."),
+    responses=problems(403),
+)
 def add_service(ctx: CtxDep, p: ApiUser, body: ServiceIn) -> Created:
     return Created(id=filings.add_service(ctx, p, body.model_dump()))
 
 
-@router.post("/notices", status_code=201)
-def notify(ctx: CtxDep, p: ApiUser, body: NoticeIn) -> Created:
-    return Created(id=filings.notify(ctx, p, body.service_id, body.reference, body.note, body.due))
-
-
-@router.get("/summonses")
-def list_summonses(ctx: CtxDep, p: ApiUser) -> list[SummonsOut]:
-    return party_views.summons_rows(ctx, p)
-
-
-@router.post("/summonses", status_code=201)
-def record_summons(ctx: CtxDep, p: ApiUser, body: SummonsIn) -> Created:
-    return Created(id=review.record_summons(ctx, p, SummonsRecord(**body.model_dump())))
-
-
-@router.get("/summonses/{summons_id}")
-def get_summons(ctx: CtxDep, p: ApiUser, summons_id: IdPath) -> SummonsOut:
-    return party_views.summons_view(ctx, p, summons_id)
-
-
-def _document_out(d: issued_documents.DocumentView) -> DocumentOut:
-    return DocumentOut(**dataclasses.asdict(d))
-
-
-@router.get("/filings/{filing_id}/documents")
-def filing_documents(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> list[DocumentOut]:
-    """The documents issued in a filing, frozen as issued."""
-    queries.get_filing(ctx, p, filing_id)
-    return [_document_out(d) for d in issued_documents.list_documents(ctx, p, filing_id=filing_id)]
-
-
-@router.get("/providers/{provider_id}/documents")
-def provider_documents(ctx: CtxDep, p: ApiUser, provider_id: IdPath) -> list[DocumentOut]:
-    """Every document addressed to a provider (notices, summonses, orders) that the caller may read."""
-    return [_document_out(d) for d in issued_documents.list_documents(ctx, p, provider_id=provider_id)]
-
-
-@router.get("/documents/{document_id}")
-def get_document(ctx: CtxDep, p: ApiUser, document_id: IdPath) -> DocumentOut:
-    return _document_out(issued_documents.get_document(ctx, p, document_id))
-
-
-@router.get("/documents/{document_id}/pdf")
-def document_pdf(request: Request, ctx: CtxDep, p: ApiUser, document_id: IdPath) -> Response:
-    _, data = issued_documents.document_pdf(ctx, p, document_id, request_lang(request))
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="document-{document_id}.pdf"'},
-    )
-
-
-@router.post("/documents/{document_id}/acknowledgement", status_code=201)
-def acknowledge_document(ctx: CtxDep, p: ApiUser, document_id: IdPath) -> dict[str, Any]:
-    """The provider's signed acknowledgement of receipt (回执) of the document's digest."""
-    return issued_documents.acknowledge(ctx, p, document_id)
-
-
-@router.get("/filings/{filing_id}/receipts")
-def filing_receipts(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> list[dict[str, Any]]:
-    """The receipts of the filing's submissions, countersigned by the receiving authorities."""
-    return issued_documents.submission_receipts(ctx, p, filing_id)
-
-
-@router.put("/issuer/reference-pattern")
-def set_reference_pattern(ctx: CtxDep, p: ApiUser, body: PatternIn) -> dict[str, str]:
-    """A regulator sets its office's 文号 pattern; answers with the number the pattern gives."""
-    return {"example": issuing.set_reference_pattern(ctx, p, body.pattern)}
-
-
-@router.get("/dashboard")
+@router.get(
+    "/dashboard",
+    tags=[FILINGS],
+    summary=N_("Count the filings you may see"),
+    description=N_("By state, region, technology and month overdue."),
+)
 def dashboard(ctx: CtxDep, p: ApiUser) -> dict[str, Any]:
     d = queries.dashboard(ctx, p)
     return {
@@ -335,13 +313,25 @@ def dashboard(ctx: CtxDep, p: ApiUser) -> dict[str, Any]:
     }
 
 
-@router.get("/evidence/{sha256}")
+@router.get(
+    "/evidence/{sha256}",
+    response_class=FileResponse,
+    responses={200: {"content": {"*/*": {}}, "description": N_("The file as uploaded, with its media type")}},
+    tags=[FILINGS],
+    summary=N_("Download evidence by its SHA-256"),
+)
 def download_evidence(ctx: CtxDep, p: ApiUser, sha256: str) -> FileResponse:
     row = queries.evidence_for(ctx, p, sha256)
     return FileResponse(ctx.blobs.path_for(row.sha256), media_type=row.media_type, filename=row.filename)
 
 
-@router.get("/audit/verify")
+@router.get(
+    "/audit/verify",
+    tags=[PLATFORM],
+    summary=N_("Verify the audit chain"),
+    description=N_("The platform administrator checks that no entry of the audit log was changed or removed."),
+    responses=problems(403),
+)
 def verify_audit(ctx: CtxDep, p: ApiUser) -> ChainOut:
     report = audit_log.chain_status(ctx, p)
     return ChainOut(ok=report.ok, entries=report.entries, first_broken=report.first_broken, reason=report.reason)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from redline.services.patrol import campaign_actions, campaign_files, campaign_runs, campaign_samples, campaigns
 from redline.services.patrol.campaigns import CampaignSpec
 from redline.services.patrol.views import CampaignOut, DashboardOut, FindingOut, campaign_rows, finding_rows
-from redline.web.deps import ApiUser, CtxDep, IdPath
-from redline.web.schemas import Created, Name, Text
+from redline.web.api_spec import CAMPAIGNS, problems
+from redline.web.deps import MAX_ID, ApiUser, CtxDep, IdPath
+from redline.web.schemas import Created, Id, Name, Text
+from redline.words import N_
 
-router = APIRouter(prefix="/api/v1", tags=["campaigns"])
+router = APIRouter(prefix="/api/v1", tags=[CAMPAIGNS])
 
 
 class ProbeIn(BaseModel):
@@ -31,26 +33,32 @@ class CampaignIn(BaseModel):
     period_end: dt.date
     probes: list[ProbeIn]
     technologies: list[Name] = Field(default_factory=list, max_length=100)
-    provider_ids: list[int] = Field(default_factory=list, max_length=10_000)
+    provider_ids: list[Id] = Field(default_factory=list, max_length=10_000)
 
 
 class RunIn(BaseModel):
     probe: Name | None = None
 
 
-class ActionIn(BaseModel):
+class FindingActionIn(BaseModel):
     action: Name
     filing_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
     due: dt.date | None = None
     note: Text = ""
 
 
-@router.get("/campaigns")
+@router.get("/campaigns", summary=N_("List the patrol campaigns you may see"))
 def list_campaigns(ctx: CtxDep, p: ApiUser) -> list[CampaignOut]:
     return campaign_rows(ctx, p)
 
 
-@router.post("/campaigns", status_code=201)
+@router.post(
+    "/campaigns",
+    status_code=201,
+    summary=N_("Create a patrol campaign"),
+    description=N_("A regulator's campaign over the providers of its region: legal basis, period, probes."),
+    responses=problems(403),
+)
 def create_campaign(ctx: CtxDep, p: ApiUser, body: CampaignIn) -> Created:
     spec = CampaignSpec(
         name=body.name,
@@ -65,21 +73,26 @@ def create_campaign(ctx: CtxDep, p: ApiUser, body: CampaignIn) -> Created:
     return Created(id=campaigns.create_campaign(ctx, p, spec))
 
 
-@router.get("/campaigns/{campaign_id}")
+@router.get("/campaigns/{campaign_id}", summary=N_("Read a campaign's dashboard"))
 def get_campaign(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> DashboardOut:
     return DashboardOut.of(campaigns.dashboard(ctx, p, campaign_id), p)
 
 
-@router.post("/campaigns/{campaign_id}/samples", status_code=201)
+@router.post(
+    "/campaigns/{campaign_id}/samples",
+    status_code=201,
+    summary=N_("Add samples to a campaign"),
+    description=N_("Files as samples; a ZIP file is unpacked (each member a sample), refused whole if unsafe."),
+    responses=problems(403, 507),
+)
 def add_samples(
     ctx: CtxDep,
     p: ApiUser,
     campaign_id: IdPath,
-    provider_id: Annotated[int, Form(ge=1)],
+    provider_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     files: Annotated[list[UploadFile], File()],
     kind: Annotated[str, Form()] = "file",
 ) -> dict[str, list[int]]:
-    """Files as samples; a `.zip` file is unpacked (each member a sample), refused whole if unsafe."""
     limit = ctx.blobs.max_bytes
     plain: list[tuple[str, bytes]] = []
     ids: list[int] = []
@@ -97,39 +110,57 @@ def add_samples(
     return {"ids": ids}
 
 
-@router.post("/campaigns/{campaign_id}/files", status_code=201)
+@router.post(
+    "/campaigns/{campaign_id}/files",
+    status_code=201,
+    summary=N_("Upload a file for probe options"),
+    description=N_("A file that probe options name by its SHA-256 (a term list, a log mapping)."),
+    responses=problems(403, 507),
+)
 def add_file(
     ctx: CtxDep, p: ApiUser, campaign_id: IdPath, file: Annotated[UploadFile, File()]
 ) -> campaign_files.CampaignFileOut:
-    """A file probe options name by its digest (a term list, a log mapping): options never name server paths."""
+    # Options name files by digest, never by a server path.
     return campaign_files.add_file(
         ctx, p, campaign_id, file.filename or "upload", file.file.read(ctx.blobs.max_bytes + 1)
     )
 
 
-@router.get("/campaigns/{campaign_id}/files")
+@router.get("/campaigns/{campaign_id}/files", summary=N_("List a campaign's option files"), responses=problems(403))
 def list_files(ctx: CtxDep, p: ApiUser, campaign_id: IdPath) -> list[campaign_files.CampaignFileOut]:
     return campaign_files.list_files(ctx, p, campaign_id)
 
 
-@router.post("/campaigns/{campaign_id}/runs", status_code=202)
+@router.post(
+    "/campaigns/{campaign_id}/runs",
+    status_code=202,
+    summary=N_("Start probe runs"),
+    description=N_("Runs the campaign's probes (or the one named) over its samples, as background jobs."),
+    responses=problems(403, 409),
+)
 def start_run(ctx: CtxDep, p: ApiUser, campaign_id: IdPath, body: RunIn | None = None) -> dict[str, Any]:
     started = campaign_runs.start_run(ctx, p, campaign_id, body.probe if body else None)
     return {"runs": [{"id": run_id, "job_id": job_id} for run_id, job_id in started]}
 
 
-@router.get("/campaigns/{campaign_id}/findings")
+@router.get("/campaigns/{campaign_id}/findings", summary=N_("List a campaign's findings"))
 def list_findings(
     ctx: CtxDep,
     p: ApiUser,
     campaign_id: IdPath,
-    provider_id: int | None = None,
+    provider_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[FindingOut]:
     return finding_rows(ctx, p, campaign_id, provider_id)
 
 
-@router.post("/campaign-findings/{finding_id}/actions", status_code=201)
-def act(ctx: CtxDep, p: ApiUser, finding_id: IdPath, body: ActionIn) -> dict[str, Any]:
+@router.post(
+    "/campaign-findings/{finding_id}/actions",
+    status_code=201,
+    summary=N_("Act on a finding"),
+    description=N_("Follow it up: request a supplement in a filing, order rectification, or summon the provider."),
+    responses=problems(403, 409),
+)
+def act(ctx: CtxDep, p: ApiUser, finding_id: IdPath, body: FindingActionIn) -> dict[str, Any]:
     done = campaign_actions.act_on_finding(
         ctx, p, finding_id, body.action, filing_id=body.filing_id, due=body.due, note=body.note
     )

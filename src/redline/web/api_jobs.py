@@ -11,9 +11,11 @@ from pydantic import BaseModel
 from redline.services.background import job_views
 from redline.services.background.job_views import JobView
 from redline.services.filing import documents_pdf_jobs
+from redline.web.api_spec import JOBS
 from redline.web.deps import ApiUser, CtxDep, IdPath
+from redline.words import N_
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", tags=[JOBS])
 
 
 class JobOut(BaseModel):
@@ -57,18 +59,27 @@ class JobCreated(BaseModel):
     location: str
 
 
-@router.get("/jobs/{job_id}")
+@router.get(
+    "/jobs/{job_id}",
+    summary=N_("Read a job's state"),
+    description=N_("Its progress and state; its result and error only for the account that started it."),
+)
 def get_job(ctx: CtxDep, p: ApiUser, job_id: IdPath) -> JobOut:
     return JobOut.of(job_views.view_job(ctx, p, job_id))
 
 
-@router.post("/jobs/{job_id}/cancel", status_code=202)
+@router.post("/jobs/{job_id}/cancel", status_code=202, summary=N_("Cancel a job"))
 def cancel_job(ctx: CtxDep, p: ApiUser, job_id: IdPath) -> JobOut:
     job_views.cancel_job(ctx, p, job_id)
     return JobOut.of(job_views.view_job(ctx, p, job_id))
 
 
-@router.post("/filings/{filing_id}/report-pdf-job", status_code=202)
+@router.post(
+    "/filings/{filing_id}/report-pdf-job",
+    status_code=202,
+    summary=N_("Render a filing's report as PDF, as a job"),
+    description=N_("Starts a background job; follow it at `location`, then download the file it names."),
+)
 def report_pdf_job(ctx: CtxDep, p: ApiUser, filing_id: IdPath, lang: str = "zh-CN") -> JobCreated:
     job_id = documents_pdf_jobs.request_report_pdf(ctx, p, filing_id, lang)
     return JobCreated(id=job_id, location=f"/api/v1/jobs/{job_id}")

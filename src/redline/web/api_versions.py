@@ -12,9 +12,11 @@ from pydantic import BaseModel
 
 from redline.services.filing import report_versions
 from redline.services.filing.report_versions import MAX_VERSION, VersionSummary
+from redline.web.api_spec import VERSIONS
 from redline.web.deps import ApiUser, CtxDep, IdPath
+from redline.words import N_
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", tags=[VERSIONS])
 VersionNumber = Annotated[int, Query(ge=1, le=MAX_VERSION)]
 
 
@@ -48,12 +50,16 @@ class DiffOut(BaseModel):
     evidence: list[dict[str, Any]]
 
 
-@router.get("/filings/{filing_id}/versions")
+@router.get("/filings/{filing_id}/versions", summary=N_("List a filing's report versions"))
 def list_versions(ctx: CtxDep, p: ApiUser, filing_id: IdPath) -> list[VersionOut]:
     return [VersionOut.of(v) for v in report_versions.list_versions(ctx, p, filing_id)]
 
 
-@router.get("/filings/{filing_id}/versions/diff")
+@router.get(
+    "/filings/{filing_id}/versions/diff",
+    summary=N_("Compare two report versions"),
+    description=N_("What changed from version `before` to version `after`: items, answers, findings, evidence."),
+)
 def diff_versions(ctx: CtxDep, p: ApiUser, filing_id: IdPath, before: VersionNumber, after: VersionNumber) -> DiffOut:
     result = report_versions.diff_versions(ctx, p, filing_id, before, after)
     d = result.diff
@@ -72,8 +78,11 @@ def diff_versions(ctx: CtxDep, p: ApiUser, filing_id: IdPath, before: VersionNum
     )
 
 
-@router.get("/filings/{filing_id}/versions/{number}")
+@router.get(
+    "/filings/{filing_id}/versions/{number}",
+    summary=N_("Read one report version"),
+    description=N_("The sealed report of one version, exactly as submitted."),
+)
 def get_version(ctx: CtxDep, p: ApiUser, filing_id: IdPath, number: IdPath) -> JSONResponse:
-    """The sealed report of one version, exactly as submitted."""
     _, report = report_versions.get_version(ctx, p, filing_id, number)
     return JSONResponse(report)

@@ -19,19 +19,23 @@ from redline.services.context import Context
 from redline.web import (
     api,
     api_campaigns,
+    api_documents,
     api_gate,
     api_jobs,
+    api_review,
     api_versions,
     pages,
     pages_account,
     pages_admin,
     pages_admin_users,
+    pages_api_docs,
     pages_audit,
     pages_campaigns,
     pages_jobs,
     pages_regulator,
     pages_versions,
 )
+from redline.web.api_spec import openapi_document
 from redline.web.deps import (
     ERROR_HEADERS,
     NEW_PASSWORD_PAGE,
@@ -62,9 +66,12 @@ def create_app(ctx: Context) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
-        description="Security assessments of internet information services: filings, "
-        "reviews, summonses and rectification. Errors are RFC 9457 problem JSON.",
+        description="Security assessments of internet information services: filings, reviews, summonses and "
+        "rectification. Every operation but the health check needs an API token (make one on the account page, "
+        "send it as `Authorization: Bearer …`). Errors are RFC 9457 problem JSON (`application/problem+json`). "
+        "The reference, readable in a browser, is at /docs.",
     )
+    app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
     app.state.ctx = ctx
     app.add_middleware(SessionMiddleware)
     app.middleware("http")(security_headers)
@@ -78,6 +85,8 @@ def create_app(ctx: Context) -> FastAPI:
     app.add_exception_handler(InterfaceError, database_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(api_review.router)
+    app.include_router(api_documents.router)
     app.include_router(api_versions.router)
     app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
@@ -87,6 +96,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(pages_admin.router, include_in_schema=False)
     app.include_router(pages_admin_users.router, include_in_schema=False)
     app.include_router(pages_audit.router, include_in_schema=False)
+    app.include_router(pages_api_docs.router, include_in_schema=False)
     app.include_router(api_jobs.router)
     app.include_router(pages_jobs.router, include_in_schema=False)
     app.include_router(api_campaigns.router)

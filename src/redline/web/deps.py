@@ -9,7 +9,8 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Request, Response
+from fastapi import Depends, Path, Request, Response, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -118,14 +119,26 @@ async def csrf_protect(request: Request) -> None:
         raise PermissionDeniedError("the form's security token is missing or expired; reload the page")
 
 
-def api_principal(request: Request) -> Principal:
-    ctx: Context = request.app.state.ctx
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+# Declaring the token as a security dependency puts the scheme in the OpenAPI document and marks every
+# operation that needs it; the refusal stays ours (401 problem JSON), so auto_error is off.
+API_TOKEN = HTTPBearer(
+    scheme_name="apiToken",
+    bearerFormat="rl_…",
+    description="An API token of your account: make one on the account page (/account, “API token”), "
+    "then send it as `Authorization: Bearer rl_…`. A token lasts the days chosen when it was made; revoke it "
+    "there or with DELETE /api/v1/tokens/{token_id}. It acts with its account's role and organisation.",
+    auto_error=False,
+)
+
+
+def api_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(API_TOKEN)]
+) -> Principal:
+    if credentials is None:
         raise AuthenticationError("send an API token: Authorization: Bearer rl_…")
+    ctx: Context = request.app.state.ctx
     request.state.version = version = ctx.version()
-    principal = accounts.token_principal(ctx, token.strip(), version)
+    principal = accounts.token_principal(ctx, credentials.credentials, version)
     if principal is None:
         raise AuthenticationError("unknown or revoked API token")
     request.state.api_principal = principal  # for the request log

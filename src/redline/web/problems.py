@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from redline.errors import (
@@ -22,6 +24,7 @@ from redline.errors import (
     StorageFullError,
     ThrottledError,
 )
+from redline.words import N_
 
 STATUS: list[tuple[type[RedlineError], int, str]] = [
     (AuthenticationError, 401, "authentication-required"),
@@ -37,6 +40,46 @@ STATUS: list[tuple[type[RedlineError], int, str]] = [
 ]
 
 
+class FieldProblem(BaseModel):
+    field: str = Field(description=N_("where the value was: `body.service_id`, `query.limit`, `path.filing_id`"))
+    message: str
+
+
+def _schema_for_readers(schema: dict[str, Any]) -> None:
+    """Words from the catalogue (the /docs page translates them); a member left out is absent from the
+    answer, never null, so no `default: null`."""
+    schema["description"] = N_(
+        "An error answer of the API: RFC 9457 problem details, sent as application/problem+json. "
+        "Other members may appear; a client ignores those it does not know."
+    )
+    for member in schema.get("properties", {}).values():
+        if "default" in member and member["default"] is None:
+            del member["default"]
+
+
+class Problem(BaseModel):
+    """An error answer of the API: RFC 9457 problem details, sent as `application/problem+json`."""
+
+    # RFC 9457 lets a problem carry more members
+    model_config = ConfigDict(extra="allow", json_schema_extra=_schema_for_readers)
+
+    type: str = Field(
+        json_schema_extra={"format": "uri"},
+        description=N_("names the kind of problem: https://redline.invalid/problems/<kind> (not a page to fetch)"),
+    )
+    title: str = Field(description=N_("the kind of problem in a few words, the same for every problem of its type"))
+    status: int = Field(ge=400, le=599, description=N_("the HTTP status code of the answer"))
+    detail: str = Field(description=N_("what went wrong with this request, and what to do about it"))
+    instance: str = Field(description=N_("the path of the request that failed"))
+    field: str | SkipJsonSchema[None] = Field(default=None, description=N_("the input the problem is about"))
+    errors: list[FieldProblem] | SkipJsonSchema[None] = Field(
+        default=None, description=N_("each invalid parameter or body field (422 answers)")
+    )
+    request_id: str | SkipJsonSchema[None] = Field(
+        default=None, description=N_("the request's id in the server log (500 answers)")
+    )
+
+
 def classify(exc: RedlineError) -> tuple[int, str]:
     for kind, status, slug in STATUS:
         if isinstance(exc, kind):
@@ -45,14 +88,14 @@ def classify(exc: RedlineError) -> tuple[int, str]:
 
 
 def problem(status: int, slug: str, detail: str, instance: str, **extra: Any) -> JSONResponse:
-    body = {
-        "type": f"https://redline.invalid/problems/{slug}",
-        "title": slug.replace("-", " "),
-        "status": status,
-        "detail": detail,
-        "instance": instance,
+    body = Problem(
+        type=f"https://redline.invalid/problems/{slug}",
+        title=slug.replace("-", " "),
+        status=status,
+        detail=detail,
+        instance=instance,
         **extra,
-    }
+    ).model_dump(mode="json", exclude_none=True)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 

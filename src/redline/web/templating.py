@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from redline.domain.judgements import question_words
@@ -24,6 +25,14 @@ CSRF_COOKIE = "redline_csrf"
 def request_lang(request: Request) -> str:
     lang = request.cookies.get(LANG_COOKIE, DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def code_spans(text: object) -> Markup:
+    """A text with `names` in backticks, shown as code; everything else escaped as usual."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as it is
+        return escape(str(text))
+    return Markup("").join(Markup("<code>{}</code>").format(p) if n % 2 else escape(p) for n, p in enumerate(parts))
 
 
 @cache
@@ -54,6 +63,7 @@ def environment(lang: str) -> Environment:
     env.globals["question_label"] = lambda q: question_words(str(q), lang == "zh-CN")
     env.globals["lang"] = lang
     env.globals["zh"] = lang == "zh-CN"
+    env.filters["code_spans"] = code_spans
     env.filters["pick"] = lambda text, key=None: pick(text, lang)
     env.filters["date"] = lambda d: d.isoformat() if isinstance(d, (dt.date, dt.datetime)) else (d or "—")
     env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if isinstance(d, dt.datetime) else "—"
