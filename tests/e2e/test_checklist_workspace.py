@@ -1,0 +1,177 @@
+"""The checklist as a provider's compliance team works through it, in Chromium (issue 19, items 1 and 7): items
+grouped by the article they rest on, with its words; filters; a progress bar that names what still blocks the
+submission; evidence attached on its item (plain upload, and dropped where JavaScript runs); answers saved by
+themselves; the submission confirmed on a summary; a regulator's acceptance written and confirmed on a preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import ARTIFACTS, Live
+from tests.e2e.test_browser import act, login, new_filing
+
+
+def _stored_answers(live: Live, filing_id: int) -> dict[str, dict[str, object]]:
+    from redline.store.models import Filing
+
+    with live.ctx.reader() as uow:
+        filing = uow.session.get(Filing, filing_id)
+        assert filing is not None
+        return dict(filing.answers)
+
+
+def test_a_provider_works_through_the_checklist_and_submits_after_a_summary(browser: Browser, live: Live) -> None:
+    page = login(browser, live, "hz-admin")
+    _, filing_id = new_filing(page, live, "新增话题论坛（工作台测试）")
+    items = page.locator("article.item")
+    total = items.count()
+    assert total > 3
+
+    # Grouped by regulation and article, each group titled with the regulation's name and the article.
+    legends = page.locator("fieldset.group > legend")
+    assert legends.count() >= 2
+    expect(legends.first).to_contain_text("《")
+    expect(legends.first).to_contain_text("条")
+    expect(items.first.locator(".basis blockquote").first).to_contain_text("“")
+
+    # Nothing answered: the bar says 0 of N, the blockers name the unanswered items, submitting is not offered.
+    expect(page.locator("#progress-bar")).to_have_attribute("value", "0")
+    expect(page.locator("#progress-bar")).to_have_attribute("max", str(total))
+    expect(page.locator("#blockers")).to_contain_text(f"{total} 项尚未答复")
+    expect(page.locator("form[data-action=submit] button[type=submit]")).to_be_disabled()
+
+    # Answers save themselves: choose "met" for the first item, wait, reload from the server.
+    first = items.first.get_attribute("data-item") or ""
+    page.select_option(f"select[name='status:{first}']", "met")
+    expect(page.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10_000)
+    assert _stored_answers(live, filing_id)[first]["status"] == "met"
+    page.reload()
+    expect(page.locator("#progress-bar")).to_have_attribute("value", "1")
+
+    # A refused autosave says why and saves nothing: "not applicable" needs a reason.
+    second = items.nth(1).get_attribute("data-item") or ""
+    page.select_option(f"select[name='status:{second}']", "not_applicable")
+    expect(page.locator("#autosave-status")).to_have_class("muted error", timeout=10_000)
+    assert second not in _stored_answers(live, filing_id)
+    page.fill(f"[name='reason:{second}']", "本服务不提供语音功能")
+    expect(page.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10_000)
+    assert _stored_answers(live, filing_id)[second]["status"] == "not_applicable"
+
+    # The filter lists only the unanswered items.
+    page.click("#checklist-filters a[data-show=unanswered]")
+    page.wait_for_load_state()
+    assert page.locator("article.item").count() == total - 2
+    expect(page.locator(f"#item-{first}")).to_have_count(0)
+
+    # Evidence attached on its item, by the plain upload form (no script needed).
+    page.goto(f"{live.url}/filings/{filing_id}")
+    evidence = ARTIFACTS / "workspace-policy.txt"
+    evidence.write_text("日志留存制度（测试）", encoding="utf-8")
+    page.locator(f"#item-{first} form[data-dropzone] input[type=file]").set_input_files(str(evidence))
+    page.locator(f"#item-{first} form[data-dropzone] button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator(f"#item-{first} .evidence")).to_contain_text("workspace-policy.txt")
+    expect(page.locator(f"#item-{second} .evidence")).not_to_contain_text("workspace-policy.txt")
+
+    # ... and by dropping a file on the item's box, where JavaScript runs.
+    third = items.nth(2).get_attribute("data-item") or ""
+    zone = page.locator(f"#item-{third} form[data-dropzone]")
+    handle = page.evaluate_handle(
+        """() => { const t = new DataTransfer();
+                   t.items.add(new File(["截图（测试）"], "dropped-screenshot.txt", {type: "text/plain"}));
+                   return t; }"""
+    )
+    zone.dispatch_event("dragover", {"dataTransfer": handle})
+    with page.expect_navigation():
+        zone.dispatch_event("drop", {"dataTransfer": handle})
+    expect(page.locator(f"#item-{third} .evidence")).to_contain_text("dropped-screenshot.txt")
+
+    # Everything answered: nothing blocks, and the submission goes through a summary first.
+    selects = page.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        if not selects.nth(n).input_value():
+            selects.nth(n).select_option("met")
+    page.click("#answers button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("#progress-bar")).to_have_attribute("value", str(total))
+    expect(page.locator("#blockers-none")).to_be_visible()
+    page.locator("form[data-action=submit] button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_contain_text("确认")
+    expect(page.locator("#summary")).to_contain_text("不适用")
+    expect(page.locator("#summary")).to_contain_text("证据文件: 2")
+    page.screenshot(path=str(ARTIFACTS / "workspace-confirm-submit.png"), full_page=True)
+    expect(page.locator("#filing-state")).to_have_count(0)  # nothing happened yet
+    page.locator("form[data-confirm=submit] button[value=yes]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#filing-state")).to_have_attribute("data-state", "submitted")
+
+
+def test_a_regulator_must_write_the_opinion_and_sees_what_it_issues_before_it_is_issued(
+    browser: Browser, live: Live
+) -> None:
+    provider = login(browser, live, "hz-admin")
+    filing_url, _ = new_filing(provider, live, "新增话题论坛（受理确认测试）")
+    selects = provider.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        selects.nth(n).select_option("met")
+    provider.click("#answers button[type=submit]")
+    provider.wait_for_load_state()
+    act(provider, "submit")
+    expect(provider.locator("#filing-state")).to_have_attribute("data-state", "submitted")
+
+    officer = login(browser, live, "hz-cac")
+    officer.goto(filing_url)
+    act(officer, "start_review")
+    form = officer.locator("form[data-action=accept]")
+    expect(form.locator("textarea[name=note]")).to_have_attribute("required", "")
+    # A hostile or script-less post without the opinion is refused, on the same page, saying why.
+    response = officer.request.post(
+        f"{filing_url}/actions/accept",
+        form={"csrf_token": form.locator("input[name=csrf_token]").input_value(), "note": ""},
+    )
+    assert response.status == 422 and "审查意见" in response.text()
+
+    form.locator("textarea[name=note]").fill("报告内容完整，同意通过。")
+    form.locator("button[type=submit]").click()
+    officer.wait_for_load_state()
+    expect(officer.locator("#preview")).to_contain_text("书面审查意见")
+    expect(officer.locator("#preview")).to_contain_text("报告内容完整，同意通过。")
+    # Back to change it: the form comes back with the words kept.
+    officer.locator("form[data-confirm=accept] button[value=edit]").click()
+    officer.wait_for_load_state()
+    expect(officer.locator("form[data-action=accept] textarea[name=note]")).to_have_value("报告内容完整，同意通过。")
+    officer.locator("form[data-action=accept] button[type=submit]").click()
+    officer.wait_for_load_state()
+    officer.locator("form[data-confirm=accept] button[value=yes]").click()
+    officer.wait_for_load_state()
+    expect(officer.locator("#review-cac")).to_have_attribute("data-state", "accepted")
+
+
+def test_a_refused_order_comes_back_with_what_was_typed(browser: Browser, live: Live) -> None:
+    provider = login(browser, live, "hz-admin")
+    filing_url, _ = new_filing(provider, live, "新增话题论坛（整改表单测试）")
+    selects = provider.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        selects.nth(n).select_option("met")
+    provider.click("#answers button[type=submit]")
+    provider.wait_for_load_state()
+    act(provider, "submit")
+    officer = login(browser, live, "hz-cac")
+    officer.goto(filing_url)
+    act(officer, "start_review")
+    form = officer.locator("form[data-action=order_rectification]")
+    form.locator("input[name=item_text]").first.fill("补齐发布日志")
+    past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    form.locator("input[name=item_due]").first.fill(past)
+    form.locator("input[name=note]").fill("日志不全")
+    form.locator("button[type=submit]").click()
+    officer.wait_for_load_state()
+    kept = officer.locator("form[data-action=order_rectification]")
+    expect(kept.locator("#action-error")).to_be_visible()
+    expect(kept.locator("input[name=item_text]").first).to_have_value("补齐发布日志")
+    expect(kept.locator("input[name=item_due]").first).to_have_value(past)
+    expect(kept.locator("input[name=note]")).to_have_value("日志不全")
+    expect(officer.locator("#filing-state")).to_have_attribute("data-state", "under_review")
