@@ -175,3 +175,27 @@ def test_a_refused_order_comes_back_with_what_was_typed(browser: Browser, live: 
     expect(kept.locator("input[name=item_due]").first).to_have_value(past)
     expect(kept.locator("input[name=note]")).to_have_value("日志不全")
     expect(officer.locator("#filing-state")).to_have_attribute("data-state", "under_review")
+
+
+def test_the_header_fits_a_phone_screen(browser: Browser, live: Live) -> None:
+    """On a 390 px wide phone the header wraps: no link runs past the screen's edge, none hides another."""
+    from redline.demo.seed import DEMO_PASSWORD
+
+    for user, path in (("hz-admin", "/provider"), ("hz-cac", "/regulator")):
+        page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+        page.goto(live.url + "/login")
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(live.url + path)
+        boxes = page.eval_on_selector_all(
+            "header.top a, header.top button",
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; })",
+        )
+        assert boxes and all(left >= 0 and right <= 390 + 0.5 for left, right, _, _ in boxes), boxes
+        for i, a in enumerate(boxes):  # no two header links overlap
+            for b in boxes[i + 1 :]:
+                assert a[1] <= b[0] + 0.5 or b[1] <= a[0] + 0.5 or a[3] <= b[2] + 0.5 or b[3] <= a[2] + 0.5, (a, b)
+        page.screenshot(path=str(ARTIFACTS / f"phone-header-{user}.png"))
+        page.context.close()
