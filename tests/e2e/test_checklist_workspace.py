@@ -199,3 +199,32 @@ def test_the_header_fits_a_phone_screen(browser: Browser, live: Live) -> None:
                 assert a[1] <= b[0] + 0.5 or b[1] <= a[0] + 0.5 or a[3] <= b[2] + 0.5 or b[3] <= a[2] + 0.5, (a, b)
         page.screenshot(path=str(ARTIFACTS / f"phone-header-{user}.png"))
         page.context.close()
+
+
+def test_a_refused_upload_or_invitation_comes_back_on_the_filing_page_with_what_was_typed(
+    browser: Browser, live: Live
+) -> None:
+    page = login(browser, live, "hz-admin")
+    _, filing_id = new_filing(page, live, "新增话题论坛（表单保留测试）")
+    item = page.locator("article.item").first.get_attribute("data-item") or ""
+    zone = page.locator(f"#item-{item} form[data-dropzone]")
+    zone.locator("input[name=description]").fill("制度文件扫描件")
+    # A file name that reverses the text direction (it would display as "...exe.txt") is refused.
+    zone.locator("input[type=file]").set_input_files(
+        {"name": "policy\u202etxt.exe", "mimeType": "text/plain", "buffer": "制度".encode()}
+    )
+    zone.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#form-error")).to_be_visible()
+    expect(page.locator(f"#item-{item} input[name=description]")).to_have_value("制度文件扫描件")
+    expect(page.locator("#filing-state")).to_have_attribute("data-state", "draft")
+    expect(page.locator(f"#item-{item} .evidence")).to_contain_text("本项尚无证据")
+
+    invite = page.locator(f"form[action='/filings/{filing_id}/assessor']")
+    invite.locator("input[name=username]").fill("nobody-such")
+    invite.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#form-error")).to_be_visible()
+    expect(page.locator(f"form[action='/filings/{filing_id}/assessor'] input[name=username]")).to_have_value(
+        "nobody-such"
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from redline.domain.workflow import (
     NEEDS_CONFIRMATION,
@@ -269,37 +271,54 @@ async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: Id
     return RedirectResponse(f"/filings/{filing_id}?done=answers&show={show.value}#checklist", status_code=303)
 
 
+async def _filing_form(
+    request: Request, ctx: CtxDep, p: PageUser, filing_id: int, key: str, step: Callable[[FormData], object]
+) -> Response:
+    """Take a filing page form's step; refused, the filing page again with the message and what was typed (the
+    form `key` names shows it again), never a page that loses the form."""
+    form = await request.form()
+    try:
+        step(form)
+    except InputError as exc:
+        return _filing(request, ctx, p, filing_id, error=exc, acting=(key, forms.entered(form)))
+    return _back(filing_id, key)
+
+
 @router.post("/filings/{filing_id}/evidence", dependencies=[Csrf])
 async def upload_evidence(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) and not hasattr(upload, "file"):
-        raise InputError("choose a file", field="file")
-    assert upload is not None and not isinstance(upload, str)
-    filings.add_evidence(
-        ctx,
-        p,
-        filing_id,
-        forms.text(form, "item_id") or None,
-        upload.filename or "upload",
-        upload.file,
-        forms.text(form, "description"),
-    )
-    return _back(filing_id, "evidence")
+    def step(form: FormData) -> None:
+        upload = form.get("file")
+        if isinstance(upload, str) or upload is None or not upload.filename:
+            raise InputError("choose a file", field="file")
+        item = forms.text(form, "item_id") or None
+        name, description = upload.filename, forms.text(form, "description")
+        filings.add_evidence(ctx, p, filing_id, item, name, upload.file, description)
+
+    return await _filing_form(request, ctx, p, filing_id, "evidence", step)
 
 
 @router.post("/filings/{filing_id}/assessor", dependencies=[Csrf])
 async def invite_assessor(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
-    form = await request.form()
-    filings.invite_assessor(ctx, p, filing_id, forms.text(form, "username"))
-    return _back(filing_id, "assessor")
+    return await _filing_form(
+        request,
+        ctx,
+        p,
+        filing_id,
+        "assessor",
+        lambda f: filings.invite_assessor(ctx, p, filing_id, forms.text(f, "username")),
+    )
 
 
 @router.post("/filings/{filing_id}/sign", dependencies=[Csrf])
 async def sign(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
-    form = await request.form()
-    filings.sign_conclusion(ctx, p, filing_id, forms.text(form, "statement"))
-    return _back(filing_id, "sign")
+    return await _filing_form(
+        request,
+        ctx,
+        p,
+        filing_id,
+        "sign",
+        lambda f: filings.sign_conclusion(ctx, p, filing_id, forms.text(f, "statement")),
+    )
 
 
 @router.post("/filings/{filing_id}/actions/{action}", dependencies=[Csrf])
@@ -328,24 +347,25 @@ async def act(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, act
 
 @router.post("/filings/{filing_id}/comments", dependencies=[Csrf])
 async def comment(request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath) -> Response:
-    form = await request.form()
-    review.comment(ctx, p, filing_id, forms.text(form, "item_id"), forms.text(form, "text"))
-    return _back(filing_id, "comment")
+    def step(form: FormData) -> None:
+        review.comment(ctx, p, filing_id, forms.text(form, "item_id"), forms.text(form, "text"))
+
+    return await _filing_form(request, ctx, p, filing_id, "comment", step)
 
 
 @router.post("/filings/{filing_id}/rectification/{item_id}", dependencies=[Csrf])
 async def answer_rectification(
     request: Request, ctx: CtxDep, p: PageUser, filing_id: IdPath, item_id: IdPath
 ) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    sha = None
-    if upload is not None and not isinstance(upload, str) and upload.filename:
-        sha = filings.add_evidence(
-            ctx, p, filing_id, None, upload.filename, upload.file, f"rectification item {item_id}"
-        )
-    review.answer_rectification(ctx, p, filing_id, item_id, forms.text(form, "response"), sha)
-    return _back(filing_id, "rectification_answer")
+    def step(form: FormData) -> None:
+        upload = form.get("file")
+        sha = None
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            note = f"rectification item {item_id}"
+            sha = filings.add_evidence(ctx, p, filing_id, None, upload.filename, upload.file, note)
+        review.answer_rectification(ctx, p, filing_id, item_id, forms.text(form, "response"), sha)
+
+    return await _filing_form(request, ctx, p, filing_id, "rectification_answer", step)
 
 
 @router.get("/filings/{filing_id}/report.json")
