@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
+from redline.rulebook.book import Rulebook
+from redline.web.terms import Terms
 from redline.words import findings, labels, pick
 from redline.words.labels import label, name_in
 
@@ -95,12 +97,22 @@ def _table_row_in(value: Any, depth: int = 0) -> str | None:
     return None
 
 
+def _book(request: Request) -> Rulebook | None:
+    try:
+        ctx = request.app.state.ctx
+    except (AttributeError, KeyError):  # a request made outside the app (a unit test)
+        return None
+    book: Rulebook = ctx.book
+    return book
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     for name, value in context.items():
         row = _table_row_in(value)
         if row:
             raise TypeError(f"{template}: '{name}' holds a {row} table row; pass the use case's typed view")
     lang = request_lang(request)
+    context.setdefault("terms", Terms(_book(request), lang))
     csrf = getattr(request.state, "csrf", "")
     principal = getattr(request.state, "principal", None)
     html = (

@@ -91,6 +91,28 @@ ORGANISATION_KINDS = {
     "regulator": N_("Regulator office"),
 }
 ASSESSORS = {"self": N_("Self-assessment"), "third_party": N_("Third-party assessor")}
+CAMPAIGN_STATES = {"open": N_("Open"), "closed": N_("Closed")}
+CHANGE_KINDS = {
+    "launch": N_("Launch"),
+    "add_capability": N_("Add a function"),
+    "adopt_technology": N_("Adopt a new technology"),
+    "user_growth": N_("User growth"),
+    "harmful_incident": N_("Harmful information spread"),
+    "filing_change": N_("Filing details changed"),
+    "terminate": N_("Terminate the service"),
+}
+# The attributes a service's functions give it, which decide the rules that apply (rulebook CapabilityTag).
+TAGS = {
+    "public_opinion": N_("Public-opinion attributes"),
+    "deep_synthesis": N_("Deep synthesis"),
+    "biometric_editing": N_("Biometric editing"),
+    "prominent_label": N_("Prominent label owed"),
+    "audio_video": N_("Online audio and video"),
+    "algorithmic_recommendation": N_("Algorithmic recommendation"),
+    "generative_ai": N_("Generative AI"),
+    "label_function": N_("Labelling function owed"),
+    "news": N_("Internet news information"),
+}
 
 
 def name_in(table: Mapping[Any, str], value: object) -> str:

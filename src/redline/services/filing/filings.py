@@ -28,6 +28,8 @@ from redline.services.filing import assessor_signature, document_bodies, issuing
 from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
+from redline.words import gettext_for
+from redline.words.labels import CHANGE_KINDS, name_in
 from redline.yamldoc import YamlDoc
 
 NATIONAL = "100000"  # the jurisdiction code of a national office
@@ -162,7 +164,8 @@ def record_change(ctx: Context, p: Principal, service_id: int, change: dict[str,
         service_row = uow.session.get(Service, service_id)
         if service_row is None or service_row.provider_id != org.id:
             raise NotFoundError(f"no service {service_id}")
-        title = f"{service_row.name} · {change.get('kind') or '变更'} · {change.get('date', '')}"
+        kind = gettext_for("zh-CN")(name_in(CHANGE_KINDS, change.get("kind"))) if change.get("kind") else "变更"
+        title = f"{service_row.name} · {kind} · {change.get('date', '')}"
         filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.DRAFT, title)
         record(
             uow.session,
