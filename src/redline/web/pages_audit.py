@@ -4,9 +4,10 @@ of the chain check above them, and the page as shown downloadable as CSV."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from redline.errors import InputError
@@ -32,46 +33,53 @@ def _day(raw: str, field: str) -> dt.date | None:
         raise InputError(f"not a date: '{raw}' (YYYY-MM-DD)", field=field) from None
 
 
-def _filter(
-    actor: str, action: str, kind: str, object_id: str, since: str, until: str, page: int, upto: int | None
-) -> AuditFilter:
-    known = action in words.ACTIONS or action in words.GROUPS or action.startswith("filing.")
-    if action and not known:
-        raise InputError("choose an action from the list", field="action")
-    if kind and kind not in words.SUBJECTS:
-        raise InputError("choose a kind of object from the list", field="kind")
-    return AuditFilter(
-        actor=actor.strip(),
-        action=action,
-        subject_kind=kind,
-        subject_id=object_id.strip(),
-        since=_day(since.strip(), "since"),
-        until=_day(until.strip(), "until"),
-        page=page,
-        upto=upto,
-    )
+@dataclass
+class AuditSearch:
+    """What the viewer's search form and its CSV link ask for (query parameters, each bounded)."""
+
+    actor: Short = ""
+    action: Short = ""
+    kind: Short = ""
+    object: Short = ""
+    since: Short = ""
+    until: Short = ""
+    page: PageNumber = 1
+    upto: Upto = None
+
+    def shown(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in ("actor", "action", "kind", "object", "since", "until")}
+
+    def filter(self) -> AuditFilter:
+        actor, action, kind, object_id = self.actor, self.action, self.kind, self.object
+        since, until, page, upto = self.since, self.until, self.page, self.upto
+        known = action in words.ACTIONS or action in words.GROUPS or action.startswith("filing.")
+        if action and not known:
+            raise InputError("choose an action from the list", field="action")
+        if kind and kind not in words.SUBJECTS:
+            raise InputError("choose a kind of object from the list", field="kind")
+        return AuditFilter(
+            actor=actor.strip(),
+            action=action,
+            subject_kind=kind,
+            subject_id=object_id.strip(),
+            since=_day(since.strip(), "since"),
+            until=_day(until.strip(), "until"),
+            page=page,
+            upto=upto,
+        )
+
+
+Search = Annotated[AuditSearch, Depends()]
 
 
 @router.get("/admin/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request,
-    ctx: CtxDep,
-    p: AuditReader,
-    actor: Short = "",
-    action: Short = "",
-    kind: Short = "",
-    object: Short = "",
-    since: Short = "",
-    until: Short = "",
-    page: PageNumber = 1,
-    upto: Upto = None,
-) -> HTMLResponse:
+def audit_page(request: Request, ctx: CtxDep, p: AuditReader, q: Search) -> HTMLResponse:
     lang = request_lang(request)
     gettext = gettext_for(lang)
-    shown = {"actor": actor, "action": action, "kind": kind, "object": object, "since": since, "until": until}
+    shown = q.shown()
     error, found = None, None
     try:
-        found = audit_log.search(ctx, p, _filter(actor, action, kind, object, since, until, page, upto))
+        found = audit_log.search(ctx, p, q.filter())
     except InputError as exc:
         error = exc
     return render(
@@ -91,23 +99,11 @@ def audit_page(
 
 
 @router.get("/admin/audit.csv")
-def audit_csv(
-    request: Request,
-    ctx: CtxDep,
-    p: AuditReader,
-    actor: Short = "",
-    action: Short = "",
-    kind: Short = "",
-    object: Short = "",
-    since: Short = "",
-    until: Short = "",
-    page: PageNumber = 1,
-    upto: Upto = None,
-) -> Response:
+def audit_csv(request: Request, ctx: CtxDep, p: AuditReader, q: Search) -> Response:
     """Exactly the entries the page with the same search shows."""
-    found = audit_log.search(ctx, p, _filter(actor, action, kind, object, since, until, page, upto))
+    found = audit_log.search(ctx, p, q.filter())
     return Response(
         audit_log.to_csv(found, request_lang(request)),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="audit-log-page-{page}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="audit-log-page-{q.page}.csv"'},
     )
