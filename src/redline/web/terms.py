@@ -9,7 +9,7 @@ from redline.domain.jurisdiction import NATIONAL
 from redline.errors import NotFoundError
 from redline.rulebook.book import Rulebook
 from redline.words import N_, gettext_for
-from redline.words.labels import CAMPAIGN_STATES, CHANGE_KINDS, TAGS, label
+from redline.words.labels import CAMPAIGN_STATES, CHANGE_KINDS, DOCUMENT_KINDS, TAGS, label
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,10 @@ class Terms:
 
     def tag(self, tag: str) -> str:
         return label(TAGS, tag, self.lang)
+
+    def document_title(self, kind: str, title: str) -> str:
+        """An issued document's official (Chinese) title; in English, the name of its kind."""
+        return title if self.zh or kind not in DOCUMENT_KINDS else label(DOCUMENT_KINDS, kind, self.lang)
 
     def campaign_state(self, state: str) -> str:
         return label(CAMPAIGN_STATES, state, self.lang)

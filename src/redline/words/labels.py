@@ -91,6 +91,19 @@ ORGANISATION_KINDS = {
     "regulator": N_("Regulator office"),
 }
 ASSESSORS = {"self": N_("Self-assessment"), "third_party": N_("Third-party assessor")}
+# Documents a regulator issues; their official titles are Chinese (services/filing/document_bodies.TITLES).
+DOCUMENT_KINDS = {
+    "notice": N_("Written notice to carry out a security assessment"),
+    "acceptance": N_("Written review opinion"),
+    "supplement_request": N_("Notice to supplement materials"),
+    "reassessment_order": N_("Order to re-assess within a time limit"),
+    "rectification_order": N_("Rectification order"),
+    "inspection_record": N_("On-site inspection record"),
+    "verification": N_("Opinion on the verification of rectification"),
+    "closure": N_("Notice of closing the case"),
+    "summons_notice": N_("Notice of summons"),
+    "summons_record": N_("Record of summons"),
+}
 CAMPAIGN_STATES = {"open": N_("Open"), "closed": N_("Closed")}
 CHANGE_KINDS = {
     "launch": N_("Launch"),
