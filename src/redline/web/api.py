@@ -13,7 +13,16 @@ from redline.domain.workflow import Action, Role
 from redline.errors import PermissionDeniedError
 from redline.services import audit
 from redline.services.access import accounts
-from redline.services.filing import filings, issued_documents, issuing, judging, party_views, queries, review
+from redline.services.filing import (
+    dashboards,
+    filings,
+    issued_documents,
+    issuing,
+    judging,
+    party_views,
+    queries,
+    review,
+)
 from redline.services.filing.review import RectificationDemand, SummonsRecord
 from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
@@ -325,7 +334,7 @@ def set_reference_pattern(ctx: CtxDep, p: ApiUser, body: PatternIn) -> dict[str,
 
 @router.get("/dashboard")
 def dashboard(ctx: CtxDep, p: ApiUser) -> dict[str, Any]:
-    d = queries.dashboard(ctx, p)
+    d = dashboards.dashboard(ctx, p)
     return {
         "total": d.total,
         "overdue": d.overdue,
