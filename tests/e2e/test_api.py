@@ -295,6 +295,8 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/assessor": ("/assessor", {"assessor"}, 403),
     "/regulator": ("/regulator", REGULATORS, 403),
     "/regulator/dashboard": ("/regulator/dashboard", REGULATORS, 403),
+    "/regulator/export.csv": ("/regulator/export.csv", REGULATORS, 403),
+    "/regulator/export.xlsx": ("/regulator/export.xlsx", REGULATORS, 403),
     "/notices/new": ("/notices/new", REGULATORS, 403),
     "/summonses": ("/summonses", EVERYONE, 0),
     "/rectifications": ("/rectifications", EVERYONE, 0),
@@ -333,11 +335,20 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
 
 
 def test_the_page_table_names_every_page_route() -> None:
-    from redline.web import pages, pages_account, pages_campaigns, pages_jobs, pages_regulator, pages_versions
+    from redline.web import (
+        pages,
+        pages_account,
+        pages_campaigns,
+        pages_jobs,
+        pages_queue,
+        pages_regulator,
+        pages_versions,
+    )
 
     routers = (
         pages.router,
         pages_regulator.router,
+        pages_queue.router,
         pages_jobs.router,
         pages_campaigns.router,
         pages_account.router,

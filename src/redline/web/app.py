@@ -26,6 +26,7 @@ from redline.web import (
     pages_account,
     pages_campaigns,
     pages_jobs,
+    pages_queue,
     pages_regulator,
     pages_versions,
 )
@@ -67,6 +68,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(pages_regulator.router, include_in_schema=False)
+    app.include_router(pages_queue.router, include_in_schema=False)
     app.include_router(pages_versions.router, include_in_schema=False)
     app.include_router(pages_account.router, include_in_schema=False)
     app.include_router(api_jobs.router)
