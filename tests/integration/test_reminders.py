@@ -28,7 +28,7 @@ from redline.errors import InputError
 from redline.services import audit
 from redline.services.background import jobs
 from redline.services.context import Context
-from redline.services.filing import filings, queries, review
+from redline.services.filing import dashboards, filings, queries, review
 from redline.services.principal import Principal
 from redline.services.reminders import contacts
 from redline.services.reminders.notify import signature
@@ -332,15 +332,15 @@ def test_a_dry_run_sends_and_records_nothing_and_bad_contacts_are_refused(world:
 
 def test_overdue_deadlines_are_escalated_to_the_regulators_of_the_region_only(world: World) -> None:
     w = world
-    before = queries.dashboard(w.ctx, w.cac).escalated
+    before = dashboards.dashboard(w.ctx, w.cac).escalated
     assert [(e.deadline.filing_id, e.days_overdue, e.escalated_at) for e in before] == [(w.filings["late"], 3, None)]
     run_reminders(w.ctx, TODAY)
-    (escalation,) = queries.dashboard(w.ctx, w.cac).escalated
+    (escalation,) = dashboards.dashboard(w.ctx, w.cac).escalated
     assert escalation.escalated_at is not None and escalation.deadline.kind == "submission"
-    assert queries.dashboard(w.ctx, w.other_cac).escalated == []
+    assert dashboards.dashboard(w.ctx, w.other_cac).escalated == []
     # a draft is the provider's own business: even overdue, it stays out of the regulator's list
     _set_due(w.ctx, w.filings["week"], TODAY - dt.timedelta(days=1))
-    assert [e.deadline.filing_id for e in queries.dashboard(w.ctx, w.cac).escalated] == [w.filings["late"]]
+    assert [e.deadline.filing_id for e in dashboards.dashboard(w.ctx, w.cac).escalated] == [w.filings["late"]]
 
 
 def test_reminders_run_as_a_background_job(world: World) -> None:

@@ -28,3 +28,13 @@ def level(code: str) -> str:
     if code.endswith("00"):
         return "prefecture"
     return "county"
+
+
+def one_level_below(code: str, location: str) -> str:
+    """The division one level below jurisdiction `code` that holds `location`: the province for a national
+    office, the prefecture for a provincial one, the county (district) for a city or county office."""
+    if code == NATIONAL:
+        return location[:2] + "0000"
+    if level(code) == "province":
+        return location[:4] + "00"
+    return location

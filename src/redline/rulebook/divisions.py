@@ -77,6 +77,23 @@ class Divisions:
         names = [english_name(d.name) for d in self.chain(code) if d.name not in _PLACEHOLDER_PREFECTURES]
         return ", ".join(names)
 
+    def is_placeholder(self, code: str) -> bool:
+        """A prefecture-level entry that stands for no city government (北京市's 市辖区)."""
+        division = self._by_code.get(code)
+        return division is not None and division.name in _PLACEHOLDER_PREFECTURES
+
+    def children(self, code: str) -> list[Division]:
+        """The divisions directly under `code`, by code; a placeholder prefecture gives way to the counties
+        under it (北京市's children are its districts). `code` "100000" (national) has the provinces."""
+        if code == "100000":
+            return sorted((d for d in self._by_code.values() if d.level is Level.PROVINCE), key=lambda d: d.code)
+        out: list[Division] = []
+        for d in sorted(self._by_code.values(), key=lambda d: d.code):
+            if d.parent != code:
+                continue
+            out.extend(self.children(d.code) if d.name in _PLACEHOLDER_PREFECTURES else [d])
+        return out
+
     def contains(self, outer: str, inner: str) -> bool:
         """Whether division `inner` lies within `outer` (a division contains itself)."""
         return any(d.code == outer for d in self.chain(inner))

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from redline.services import audit_log
 from redline.services.access import accounts
-from redline.services.filing import filings, judging, party_views, queries
+from redline.services.filing import dashboards, filings, judging, party_views, queries
 from redline.services.filing.views import filing_rows
 from redline.services.packages import packages
 from redline.web import uploads
@@ -302,7 +302,7 @@ def add_service(ctx: CtxDep, p: ApiUser, body: ServiceIn) -> Created:
     description=N_("By state, region, technology and month overdue."),
 )
 def dashboard(ctx: CtxDep, p: ApiUser) -> dict[str, Any]:
-    d = queries.dashboard(ctx, p)
+    d = dashboards.dashboard(ctx, p)
     return {
         "total": d.total,
         "overdue": d.overdue,

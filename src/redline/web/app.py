@@ -32,6 +32,7 @@ from redline.web import (
     pages_audit,
     pages_campaigns,
     pages_jobs,
+    pages_queue,
     pages_regulator,
     pages_versions,
 )
@@ -91,6 +92,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(pages_regulator.router, include_in_schema=False)
+    app.include_router(pages_queue.router, include_in_schema=False)
     app.include_router(pages_versions.router, include_in_schema=False)
     app.include_router(pages_account.router, include_in_schema=False)
     app.include_router(pages_admin.router, include_in_schema=False)

@@ -52,6 +52,28 @@ def integer(form: FormData, name: str) -> int | None:
     return _int(raw, name)
 
 
+MAX_ID = 2_147_483_647  # PostgreSQL INTEGER: a larger number is no row's id
+
+
+def row_id(form: FormData, name: str) -> int | None:
+    """An optional id: blank is None, anything but a number a row could have is refused."""
+    value = integer(form, name)
+    if value is not None and not 1 <= value <= MAX_ID:
+        raise InputError("not a valid id", field=name)
+    return value
+
+
+def row_ids(form: FormData, name: str) -> list[int]:
+    """Every id given under `name` (ticked checkboxes), each as `row_id` checks it."""
+    out = []
+    for raw in many(form, name):
+        value = _int(raw, name)
+        if not 1 <= value <= MAX_ID:
+            raise InputError("not a valid id", field=name)
+        out.append(value)
+    return out
+
+
 def chosen_id(form: FormData, name: str, what: str) -> int:
     """A required id from a select list."""
     value = integer(form, name)

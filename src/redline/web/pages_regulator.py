@@ -1,38 +1,24 @@
-"""Pages for regulators: queue, dashboard, written notices, summonses; rectification list for all."""
+"""Pages for regulators: dashboard, written notices, summonses; rectification list for all (the queue:
+pages_queue.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from redline.domain.workflow import FilingState
 from redline.errors import InputError, PermissionDeniedError
-from redline.services.context import Context
-from redline.services.filing import filings, issued_documents, party_views, queries, review
+from redline.services.filing import dashboards, filings, issued_documents, party_views, queries, review
 from redline.services.filing.review import SummonsRecord
 from redline.services.filing.snapshots import FilingOut
 from redline.services.filing.views import filing_rows
 from redline.services.principal import Principal
-from redline.web import charts, forms
+from redline.web import dashboard_charts, forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
+from redline.web.queue_table import place_name
 from redline.web.templating import render, request_lang
 
 router = APIRouter()
-PAGE = 50
-DEADLINE_TEXT = {
-    "submission": "Report submission",
-    "supplement": "Supplement",
-    "reassessment": "Re-assessment",
-    "rectification": "Rectification",
-}
-
-
-def _place_name(ctx: Context, zh: bool) -> Callable[[str], str]:
-    """Division names in the page's language: 浙江省杭州市 in Chinese; Hangzhou, Zhejiang Province in English."""
-    return ctx.book.divisions.full_name if zh else ctx.book.divisions.full_name_en
 
 
 def _require_regulator(p: Principal) -> None:
@@ -40,63 +26,24 @@ def _require_regulator(p: Principal) -> None:
         raise PermissionDeniedError("this page is for CAC and public-security officers")
 
 
-PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]  # larger offsets overflow the database's integers
-
-
-@router.get("/regulator", response_class=HTMLResponse)
-def queue(
-    request: Request,
-    ctx: CtxDep,
-    p: PageUser,
-    state: str = "",
-    region: str = "",
-    technology: str = "",
-    overdue: bool = False,
-    page: PageNumber = 1,
-) -> HTMLResponse:
-    _require_regulator(p)
-    page = max(page, 1)
-    f = queries.FilingFilter(state or None, region or None, technology or None, overdue, PAGE, (page - 1) * PAGE)
-    today = ctx.today()
-
-    def load() -> tuple[list[FilingOut], int, set[str]]:
-        rows, total = filing_rows(ctx, p, f)
-        return rows, total, {o.location[:4] + "00" for o in party_views.provider_rows(ctx, p)}
-
-    key = ("page.queue", p.role, p.jurisdiction, f, today)
-    rows, total, codes = ctx.cache.get_or_compute(key, request.state.version, load)
-    place = _place_name(ctx, request_lang(request) == "zh-CN")
-    regions = {code: place(code) for code in codes}
-    return render(
-        request,
-        "queue.html",
-        filings=rows,
-        total=total,
-        page=page,
-        pages=max(1, -(-total // PAGE)),
-        states=list(FilingState),
-        regions=sorted(regions.items()),
-        tags=sorted({t.value for c in ctx.book.capabilities for t in c.tags}),
-        filters={"state": state, "region": region, "technology": technology, "overdue": overdue},
-    )
-
-
 @router.get("/regulator/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     _require_regulator(p)
-    d = queries.dashboard(ctx, p)
-    zh = request_lang(request) == "zh-CN"
-    svg = {
-        "state": charts.bar_chart("按状态" if zh else "By state", sorted(d.by_state.items())),
-        "region": charts.bar_chart(
-            "按地区" if zh else "By region", sorted(((_place_name(ctx, zh)(k) or k), v) for k, v in d.by_region.items())
-        ),
-        "technology": charts.bar_chart(
-            "按技术类别" if zh else "By technology", sorted(d.by_technology.items(), key=lambda kv: -kv[1])
-        ),
-        "overdue": charts.line_chart("逾期（按到期月份）" if zh else "Overdue, by month due", d.overdue_by_month),
-    }
-    return render(request, "dashboard.html", d=d, svg=svg, deadline_text=DEADLINE_TEXT)
+    key = ("page.dashboard", p.role, p.jurisdiction, ctx.today())
+    d = ctx.cache.get_or_compute(key, request.state.version, lambda: dashboards.dashboard(ctx, p))
+    lang = request_lang(request)
+    place = place_name(ctx, lang)
+    return render(
+        request,
+        "dashboard.html",
+        d=d,
+        charts=dashboard_charts.charts(d, lang, place),
+        weeks=dashboard_charts.weeks(d.calendar),
+        weekdays=dashboard_charts.WEEKDAYS,
+        day_link=dashboard_charts.day_link,
+        today=ctx.today(),
+        jurisdiction=place(p.jurisdiction or ""),
+    )
 
 
 @router.get("/notices/new", response_class=HTMLResponse)

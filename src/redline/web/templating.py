@@ -60,6 +60,8 @@ def environment(lang: str) -> Environment:
     env.globals["answer_label"] = lambda a: name_in(labels.ANSWERS, a or "")
     env.globals["event_label"] = lambda a: name_in(labels.EVENTS, a)
     env.globals["deadline_label"] = lambda k: label(labels.DEADLINES, k, lang)
+    env.globals["deadline_kind"] = lambda k: label(labels.DEADLINE_KINDS, k, lang)
+    env.globals["technology_label"] = lambda t: label(labels.TECHNOLOGIES, t, lang)
     env.globals["finding_text"] = lambda f: findings.text_of(f, lang)
     env.globals["finding_kind"] = lambda code: findings.kind_label(str(code), lang)
     env.globals["question_label"] = lambda q: question_words(str(q), lang == "zh-CN")

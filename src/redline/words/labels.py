@@ -77,6 +77,26 @@ DEADLINES = {
     "reassessment": N_("Re-assessment due"),
     "rectification": N_("Rectification item due"),
 }
+# A deadline's kind in a few words (a calendar cell, a queue row); the escalation list says "submission".
+DEADLINE_KINDS = {
+    "statutory": N_("Report submission"),
+    "submission": N_("Report submission"),
+    "supplement": N_("Supplement"),
+    "reassessment": N_("Re-assessment"),
+    "rectification": N_("Rectification"),
+}
+# The capability tags a filing's technologies are (rulebook/schema.py CapabilityTag).
+TECHNOLOGIES = {
+    "public_opinion": N_("Public-opinion attributes or social mobilisation"),
+    "deep_synthesis": N_("Deep synthesis"),
+    "biometric_editing": N_("Editing of faces, voices or other biometrics"),
+    "prominent_label": N_("Content that needs a prominent label"),
+    "audio_video": N_("Online audio and video"),
+    "algorithmic_recommendation": N_("Algorithmic recommendation"),
+    "generative_ai": N_("Generative AI"),
+    "label_function": N_("Labelling function owed"),
+    "news": N_("Internet news information"),
+}
 AUTHORITIES = {"cac": N_("CAC office"), "mps": N_("Public-security organ")}
 SEVERITIES = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High"), "critical": N_("Critical")}
 CONCLUSIONS = {

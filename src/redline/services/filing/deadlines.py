@@ -20,9 +20,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from redline.domain.workflow import FilingState
 from redline.services.context import Context
-from redline.services.filing.filing_deadlines import AWAITING_FIRST, AWAITING_PROVIDER, open_follow_up_due
+from redline.services.filing.filing_deadlines import follow_up_runs, rectification_runs, statutory_runs
 from redline.services.principal import Principal, filing_scope
 from redline.store.models import Filing, FollowUpDeadline, RectificationItem, Reminder
 
@@ -96,12 +95,7 @@ def _of(filing: Filing, kind: str, due: dt.date, items: tuple[str, ...] = ()) ->
 
 def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[Deadline]:
     """Deadlines still owed and falling on or before `until` (overdue ones included)."""
-    first = select(Filing).where(
-        Filing.state.in_([s.value for s in AWAITING_FIRST]),
-        Filing.due_date.is_not(None),
-        Filing.due_date <= until,
-        open_follow_up_due().is_(None),
-    )
+    first = select(Filing).where(statutory_runs(), Filing.due_date <= until)
     found = [
         _of(f, "submission", f.due_date)
         for f in session.scalars(first if scope is None else first.where(scope))
@@ -110,11 +104,7 @@ def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[
     follow_ups = (
         select(FollowUpDeadline, Filing)
         .join(Filing, Filing.id == FollowUpDeadline.filing_id)
-        .where(
-            Filing.state.in_([s.value for s in AWAITING_PROVIDER]),
-            FollowUpDeadline.met_at.is_(None),
-            FollowUpDeadline.due <= until,
-        )
+        .where(follow_up_runs(), FollowUpDeadline.due <= until)
     )
     found += [
         _of(f, row.kind, row.due)
@@ -123,12 +113,7 @@ def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[
     items = (
         select(RectificationItem, Filing)
         .join(Filing, Filing.id == RectificationItem.filing_id)
-        .where(
-            Filing.state == FilingState.RECTIFICATION_ORDERED.value,
-            RectificationItem.verified.is_(False),
-            RectificationItem.response == "",
-            RectificationItem.due <= until,
-        )
+        .where(rectification_runs(), RectificationItem.due <= until)
     )
     grouped: dict[tuple[int, dt.date], tuple[Filing, list[str]]] = {}
     for item, filing in session.execute(items if scope is None else items.where(scope)).all():

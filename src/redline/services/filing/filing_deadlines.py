@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from redline.domain.deadline_clock import DeadlineClock, clock
@@ -63,6 +63,82 @@ def owed_due_expr() -> Any:
     first = Filing.state.in_([s.value for s in AWAITING_FIRST])
     follow_up = open_follow_up_due()
     return case((awaiting & follow_up.is_not(None), follow_up), (first, Filing.due_date), else_=None)
+
+
+def statutory_runs() -> ColumnElement[bool]:
+    """SQL: the filing's statutory due date is the one owed now (nothing submitted, no follow-up running)."""
+    return and_(
+        Filing.state.in_([s.value for s in AWAITING_FIRST]),
+        Filing.due_date.is_not(None),
+        open_follow_up_due().is_(None),
+    )
+
+
+def follow_up_runs() -> ColumnElement[bool]:
+    """SQL over FollowUpDeadline joined to its Filing: the supplement or re-assessment is still owed."""
+    return and_(Filing.state.in_([s.value for s in AWAITING_PROVIDER]), FollowUpDeadline.met_at.is_(None))
+
+
+def rectification_runs() -> ColumnElement[bool]:
+    """SQL over RectificationItem joined to its Filing: the item is still owed (ordered, not yet answered)."""
+    return and_(
+        Filing.state == FilingState.RECTIFICATION_ORDERED.value,
+        RectificationItem.verified.is_(False),
+        RectificationItem.response == "",
+    )
+
+
+def _open_follow_up_kind() -> Any:
+    return (
+        select(FollowUpDeadline.kind)
+        .where(FollowUpDeadline.filing_id == Filing.id, FollowUpDeadline.met_at.is_(None))
+        .order_by(FollowUpDeadline.due, FollowUpDeadline.id)
+        .limit(1)
+        .correlate(Filing)
+        .scalar_subquery()
+    )
+
+
+def _open_rectification_due() -> Any:
+    return (
+        select(func.min(RectificationItem.due))
+        .where(RectificationItem.filing_id == Filing.id, rectification_runs())
+        .correlate(Filing)
+        .scalar_subquery()
+    )
+
+
+def next_due_expr() -> Any:
+    """SQL: the next deadline running on the filing: the one the provider owes now (`owed_due_expr`), or while
+    a rectification is ordered its earliest item still owed; NULL when none runs."""
+    rectifying = Filing.state == FilingState.RECTIFICATION_ORDERED.value
+    return case((rectifying, _open_rectification_due()), else_=owed_due_expr())
+
+
+def next_kind_expr() -> Any:
+    """SQL: the `DeadlineKind` value of `next_due_expr` (NULL when none runs)."""
+    rectifying = Filing.state == FilingState.RECTIFICATION_ORDERED.value
+    awaiting = Filing.state.in_([s.value for s in AWAITING_PROVIDER])
+    first = Filing.state.in_([s.value for s in AWAITING_FIRST])
+    return case(
+        (rectifying & _open_rectification_due().is_not(None), literal(DeadlineKind.RECTIFICATION.value)),
+        (awaiting & open_follow_up_due().is_not(None), _open_follow_up_kind()),
+        (first & Filing.due_date.is_not(None), literal(DeadlineKind.STATUTORY.value)),
+        else_=None,
+    )
+
+
+def falls_due_between(first: dt.date, last: dt.date) -> ColumnElement[bool]:
+    """SQL: a deadline of the filing runs and falls due on a day in [first, last]: the one owed now, or any
+    rectification item still owed (the days `deadline_calendar` counts)."""
+    item = exists().where(
+        RectificationItem.filing_id == Filing.id,
+        rectification_runs(),
+        RectificationItem.due >= first,
+        RectificationItem.due <= last,
+    )
+    owed = owed_due_expr()
+    return or_(and_(owed >= first, owed <= last), item)
 
 
 def open_follow_up(session: Session, filing_id: int) -> FollowUpDeadline | None:

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from redline.domain import jurisdiction
 from redline.domain.parallel_review import standing, waiting_for
-from redline.domain.workflow import Permissions, permissions
+from redline.domain.workflow import FilingState, Permissions, permissions
 from redline.errors import NotFoundError
 from redline.services.context import Context
-from redline.services.filing import assessor_signature, review_tracks
-from redline.services.filing.deadlines import Escalation, escalated
-from redline.services.filing.filing_deadlines import DeadlineLine, deadlines_of, owed_due, owed_due_expr
+from redline.services.filing import assessor_signature, assignments, review_tracks
+from redline.services.filing.filing_deadlines import (
+    DeadlineLine,
+    deadlines_of,
+    falls_due_between,
+    next_due_expr,
+    next_kind_expr,
+    owed_due,
+    owed_due_expr,
+)
 from redline.services.filing.filings import checklist_items
+from redline.services.filing.queue_filter import Assignee, QueueSort
+from redline.services.filing.queue_filter import FilingFilter as FilingFilter
+from redline.services.filing.report_versions import first_submitted_expr
 from redline.services.filing.snapshots import (
     CommentOut,
     EvidenceOut,
@@ -39,15 +48,8 @@ from redline.store.models import (
     Summons,
 )
 
-
-@dataclass(frozen=True)
-class FilingFilter:
-    state: str | None = None
-    region: str | None = None
-    technology: str | None = None
-    overdue_only: bool = False
-    limit: int = 50
-    offset: int = 0
+MAX_ID = 2_147_483_647  # PostgreSQL INTEGER: no filing has a larger number
+STATE_ORDER = {s.value: n for n, s in enumerate(FilingState)}  # the workflow's order, for sorting by state
 
 
 def _overdue_expr(today: dt.date) -> Any:
@@ -56,17 +58,52 @@ def _overdue_expr(today: dt.date) -> Any:
 
 
 def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
-    query = select(Filing).where(filing_scope(p))
+    query = select(Filing).join(Organisation, Organisation.id == Filing.provider_id).where(filing_scope(p))
     if f.state:
         query = query.where(Filing.state == f.state)
     if f.region:
-        query = query.where(Filing.region.startswith(jurisdiction.prefix(f.region)))
+        query = query.where(Filing.region.startswith(jurisdiction.prefix(f.region), autoescape=True))
     if f.technology:
         # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
-        query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"'))
+        query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"', autoescape=True))
     if f.overdue_only:
         query = query.where(_overdue_expr(today) == 1)
+    if f.search:
+        query = query.where(_matches(f.search))
+    if f.assignee is not Assignee.ANYONE:
+        query = query.where(assignments.assigned_in_office(p, None if f.assignee is Assignee.NOBODY else p.user_id))
+    if f.due_from or f.due_to:
+        query = query.where(falls_due_between(f.due_from or dt.date.min, f.due_to or dt.date.max))
     return query
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    """The title or the provider's name holds `text` (any case; % and _ are plain characters), or the filing's
+    number is `text` (with or without a leading #)."""
+    found = Filing.title.icontains(text, autoescape=True) | Organisation.name.icontains(text, autoescape=True)
+    number = text.removeprefix("#")
+    if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
+        found = found | (Filing.id == int(number))
+    return found
+
+
+def _sort_key(f: FilingFilter, today: dt.date, dialect: str) -> list[Any]:
+    """The ORDER BY of `f.sort`: a value missing (nothing submitted, no deadline running) sorts last either way,
+    then the newest filing first, so every order is total and a page never repeats or skips a row."""
+    if f.sort is QueueSort.PRIORITY:
+        owed = owed_due_expr()
+        return [_overdue_expr(today).desc(), owed.is_(None), owed, Filing.due_date.is_(None), Filing.due_date]
+    column: Any = {
+        QueueSort.AGE: first_submitted_expr(),
+        QueueSort.TIME_LEFT: next_due_expr(),
+        QueueSort.DUE: Filing.due_date,
+        QueueSort.STATE: case(STATE_ORDER, value=Filing.state, else_=len(STATE_ORDER)),
+        # code-point order on both databases (PostgreSQL would otherwise use the database's collation)
+        QueueSort.PROVIDER: Organisation.name.collate("C") if dialect == "postgresql" else Organisation.name,
+    }[f.sort]
+    # an older submission is a larger age: age ascending is the newest submission first
+    ascending = f.descending if f.sort is QueueSort.AGE else not f.descending
+    return [column.is_(None), column.asc() if ascending else column.desc()]
 
 
 def is_overdue(session: Session, filing: Filing, today: dt.date) -> bool:
@@ -84,22 +121,48 @@ def overdue_among(ctx: Context, rows: list[Filing]) -> set[int]:
 
 
 def list_filings(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Filing], int]:
-    """Filings `p` may see, overdue first, then by due date; and how many match in all."""
+    """Filings `p` may see, in the order `f.sort` names (by default overdue first, then by due date); and how
+    many match in all."""
+    rows, total = _listed(ctx, p, f)
+    return [row for row, *_ in rows], total
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A filing of the queue with what the queue shows besides: its next running deadline and when the report
+    was first submitted."""
+
+    filing: Filing
+    next_due: dt.date | None
+    next_kind: str | None
+    first_submitted: dt.datetime | None
+
+
+def queue_entries(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[QueueEntry], int]:
+    """`list_filings` with each filing's next running deadline and first submission, read in the same query."""
+    rows, total = _listed(ctx, p, f)
+    return [QueueEntry(row, due, kind, _aware(first)) for row, due, kind, first in rows], total
+
+
+def _listed(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Any], int]:
     today = ctx.today()
     query = _filtered(p, f, today)
     with ctx.reader() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        owed = owed_due_expr()
-        ordered = query.order_by(
-            _overdue_expr(today).desc(),
-            owed.is_(None),
-            owed,
-            Filing.due_date.is_(None),
-            Filing.due_date,
-            Filing.id.desc(),
+        order = _sort_key(f, today, uow.session.get_bind().dialect.name)
+        listed = (
+            query.add_columns(next_due_expr(), next_kind_expr(), first_submitted_expr())
+            .options(lazyload(Filing.events))
+            .order_by(*order, Filing.id.desc())
+            .limit(f.limit)
+            .offset(f.offset)
         )
-        rows = uow.session.scalars(ordered.limit(f.limit).offset(f.offset)).unique().all()
-        return list(rows), total
+        return [tuple(r) for r in uow.session.execute(listed).unique().all()], total
+
+
+def _aware(at: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp read through a raw SQL expression (SQLite keeps no zone): UTC, as the column type gives."""
+    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
 @dataclass(frozen=True)
@@ -226,45 +289,3 @@ def get_summons(ctx: Context, p: Principal, summons_id: int) -> Summons:
         if row is None:
             raise NotFoundError(f"no summons {summons_id}")
         return row
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    by_state: dict[str, int]
-    by_region: dict[str, int]
-    by_technology: dict[str, int]
-    overdue_by_month: list[tuple[str, int]]
-    total: int
-    overdue: int
-    escalated: list[Escalation] = field(default_factory=list)  # overdue deadlines, for the regulator's list
-
-
-def dashboard(ctx: Context, p: Principal) -> Dashboard:
-    """Counts for the regulator's charts, over the filings `p` may see."""
-    today = ctx.today()
-    with ctx.reader() as uow:
-        rows = uow.session.execute(
-            select(Filing.state, Filing.region, Filing.technologies, owed_due_expr()).where(filing_scope(p))
-        ).all()
-    by_state: Counter[str] = Counter()
-    by_region: Counter[str] = Counter()
-    by_tech: Counter[str] = Counter()
-    overdue_months: Counter[str] = Counter()
-    overdue = 0
-    for state, region, tags, due in rows:
-        by_state[state] += 1
-        by_region[region[:2] + "0000"] += 1
-        if isinstance(tags, list):  # a malformed stored value never fails the dashboard
-            by_tech.update(t for t in tags if isinstance(t, str))
-        if due is not None and due < today:
-            overdue += 1
-            overdue_months[due.strftime("%Y-%m")] += 1
-    return Dashboard(
-        dict(by_state),
-        dict(by_region),
-        dict(by_tech),
-        sorted(overdue_months.items()),
-        len(rows),
-        overdue,
-        escalated(ctx, p),
-    )

@@ -38,6 +38,18 @@ class VersionDiff:
     diff: ReportDiff
 
 
+def first_submitted_expr() -> Any:
+    """SQL: when the filing's report was first submitted (its version 1; a filing from before versions were
+    kept: its submission), NULL when nothing was submitted."""
+    first = (
+        select(func.min(ReportVersion.submitted_at))
+        .where(ReportVersion.filing_id == Filing.id)
+        .correlate(Filing)
+        .scalar_subquery()
+    )
+    return func.coalesce(first, Filing.submitted_at)
+
+
 def add_version(
     session: Session, filing: Filing, report: dict[str, Any], at: dt.datetime, p: Principal | None
 ) -> ReportVersion:

@@ -33,6 +33,7 @@ from redline.store.models.core import (
     WebSession,
 )
 from redline.store.models.documents import DocumentSequence, IssuedDocument, Receipt
+from redline.store.models.queue import FilingAssignment, SavedQueueView
 from redline.store.models.review import FilingReview
 from redline.store.models.trust import AuditCheckpoint, SigningKey
 from redline.store.models.versions import FollowUpDeadline, ReportVersion
@@ -52,6 +53,7 @@ __all__ = [
     "DocumentSequence",
     "Evidence",
     "Filing",
+    "FilingAssignment",
     "FilingEvent",
     "FilingReview",
     "FollowUpDeadline",
@@ -65,6 +67,7 @@ __all__ = [
     "Reminder",
     "ReportVersion",
     "ReviewComment",
+    "SavedQueueView",
     "Service",
     "SigningKey",
     "Summons",

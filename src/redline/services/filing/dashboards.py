@@ -1,0 +1,138 @@
+"""The regulator's dashboard: counts over the filings an officer may see, each a filter of the queue, and the
+deadlines falling due in the weeks ahead. Counted in SQL; only the grouped rows come back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, and_, case, cast, distinct, func, select
+from sqlalchemy.orm import Session
+
+from redline.domain import jurisdiction
+from redline.rulebook.schema import CapabilityTag
+from redline.services.context import Context
+from redline.services.filing.deadlines import Escalation, escalated
+from redline.services.filing.filing_deadlines import (
+    DeadlineKind,
+    follow_up_runs,
+    owed_due_expr,
+    rectification_runs,
+    statutory_runs,
+)
+from redline.services.principal import Principal, filing_scope
+from redline.store.models import Filing, FollowUpDeadline, RectificationItem
+
+CALENDAR_WEEKS = 6
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of the deadline calendar: how many filings have a deadline of each kind running and falling
+    due on it (a filing counts once a day: the queue filtered to the day lists `total` filings)."""
+
+    day: dt.date
+    counts: dict[str, int]  # DeadlineKind value -> filings
+    total: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_state: dict[str, int]
+    by_region: dict[str, int]  # division one level below the viewer's jurisdiction -> filings
+    by_technology: dict[str, int]
+    overdue_by_month: list[tuple[str, int]]
+    total: int
+    overdue: int
+    escalated: list[Escalation] = field(default_factory=list)  # overdue deadlines, for the regulator's list
+    calendar: list[CalendarDay] = field(default_factory=list)  # whole weeks, from this week's Monday
+
+
+def district_of(ctx: Context, p: Principal, location: str) -> str:
+    """The division one level below `p`'s jurisdiction that holds `location` (national for anybody without
+    one); a placeholder prefecture (北京市's 市辖区) gives way to the district itself."""
+    code = jurisdiction.one_level_below(p.jurisdiction or jurisdiction.NATIONAL, location)
+    return location if ctx.book.divisions.is_placeholder(code) else code
+
+
+def districts(ctx: Context, p: Principal) -> list[str]:
+    """The codes of the divisions one level below `p`'s jurisdiction, as the queue's region filter offers."""
+    return [d.code for d in ctx.book.divisions.children(p.jurisdiction or jurisdiction.NATIONAL)]
+
+
+def dashboard(ctx: Context, p: Principal) -> Dashboard:
+    """Counts for the regulator's charts, over the filings `p` may see."""
+    today = ctx.today()
+    scope = filing_scope(p)
+    with ctx.reader() as uow:
+        s = uow.session
+        by_state = dict(s.execute(select(Filing.state, func.count()).where(scope).group_by(Filing.state)).all())
+        by_region: Counter[str] = Counter()
+        for region, n in s.execute(select(Filing.region, func.count()).where(scope).group_by(Filing.region)):
+            by_region[district_of(ctx, p, region)] += n
+        owed = owed_due_expr()
+        late_rows = select(owed.label("due")).where(scope, owed < today).subquery()
+        late = s.execute(select(late_rows.c.due, func.count()).group_by(late_rows.c.due)).all()
+        calendar = _calendar(s, scope, today)
+        by_tech = _technologies(s, scope)
+    months: Counter[str] = Counter()
+    for due, n in late:
+        months[due.strftime("%Y-%m")] += n
+    return Dashboard(
+        by_state,
+        dict(by_region),
+        by_tech,
+        sorted(months.items()),
+        sum(by_state.values()),
+        sum(months.values()),
+        escalated(ctx, p),
+        calendar,
+    )
+
+
+def _technologies(s: Session, scope: Any) -> dict[str, int]:
+    """Filings per capability tag (a filing counts under each of its tags), the tags no filing has left out."""
+    text = cast(Filing.technologies, String)
+    sums = [func.sum(case((text.contains(f'"{t.value}"'), 1), else_=0)) for t in CapabilityTag]
+    row = s.execute(select(*sums).where(scope)).one()
+    return {t.value: int(n) for t, n in zip(CapabilityTag, row, strict=True) if n}
+
+
+def _calendar(s: Session, scope: Any, today: dt.date) -> list[CalendarDay]:
+    first = today - dt.timedelta(days=today.weekday())
+    last = first + dt.timedelta(weeks=CALENDAR_WEEKS, days=-1)
+    counts: dict[dt.date, Counter[str]] = {}
+
+    def add(rows: Any, kind: str | None = None) -> None:
+        for day, *rest in rows:
+            counts.setdefault(day, Counter())[kind or rest[0]] += rest[-1]
+
+    add(
+        s.execute(
+            select(Filing.due_date, func.count())
+            .where(scope, statutory_runs(), Filing.due_date.between(first, last))
+            .group_by(Filing.due_date)
+        ),
+        DeadlineKind.STATUTORY.value,
+    )
+    add(
+        s.execute(
+            select(FollowUpDeadline.due, FollowUpDeadline.kind, func.count(distinct(Filing.id)))
+            .join(Filing, Filing.id == FollowUpDeadline.filing_id)
+            .where(scope, follow_up_runs(), FollowUpDeadline.due.between(first, last))
+            .group_by(FollowUpDeadline.due, FollowUpDeadline.kind)
+        )
+    )
+    add(
+        s.execute(
+            select(RectificationItem.due, func.count(distinct(Filing.id)))
+            .join(Filing, Filing.id == RectificationItem.filing_id)
+            .where(and_(scope, rectification_runs(), RectificationItem.due.between(first, last)))
+            .group_by(RectificationItem.due)
+        ),
+        DeadlineKind.RECTIFICATION.value,
+    )
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return [CalendarDay(d, dict(counts.get(d, {})), sum(counts.get(d, Counter()).values())) for d in days]
