@@ -51,6 +51,9 @@ ACTIONS = {
     "reminder.send": N_("Deadline reminder sent"),
     "reminder.fail": N_("Deadline reminder failed"),
     "reminder.escalate": N_("Deadline reminder escalated"),
+    "filing.assign": N_("Filing assigned to an officer"),
+    "queue_view.save": N_("Queue view saved"),
+    "queue_view.delete": N_("Queue view deleted"),
 }
 FILING_ACTION = N_("Filing: {event}")
 
@@ -67,6 +70,7 @@ GROUPS = {
     "receipt.": N_("Receipts"),
     "reminder.": N_("Deadline reminders"),
     "job.": N_("Background jobs"),
+    "queue_view.": N_("Saved queue views"),
 }
 
 SUBJECTS = {
