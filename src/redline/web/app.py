@@ -25,6 +25,7 @@ from redline.web import (
     pages,
     pages_account,
     pages_campaigns,
+    pages_inbox,
     pages_jobs,
     pages_regulator,
     pages_versions,
@@ -69,6 +70,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(pages_regulator.router, include_in_schema=False)
     app.include_router(pages_versions.router, include_in_schema=False)
     app.include_router(pages_account.router, include_in_schema=False)
+    app.include_router(pages_inbox.router, include_in_schema=False)
     app.include_router(api_jobs.router)
     app.include_router(pages_jobs.router, include_in_schema=False)
     app.include_router(api_campaigns.router)
