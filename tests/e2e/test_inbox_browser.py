@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import Live
 from tests.e2e.test_browser import act, answer_all_met, login, new_filing, shot
+
+# The pages are the same on either database, and tests/integration/test_inbox.py runs the inbox on both: this
+# module loads its demo platform once, on SQLite, to keep CI short.
+pytestmark = pytest.mark.parametrize("live", ["sqlite"], indirect=True)
 
 REASON = "请补充网络日志留存六个月的证明材料（收件箱测试）"
 

@@ -53,9 +53,13 @@ def _user(ctx: Context, name: str, role: Role, org: int | None = None, juris: st
     """An account without a usable password: these tests never log in, and hashing costs seconds."""
     with ctx.uow() as uow:
         user = User(
-            username=name, display_name=f"{name}（虚构）", password_hash="!", role=role.value, organisation_id=org
+            username=name,
+            display_name=f"{name}（虚构）",
+            password_hash="!",
+            role=role.value,
+            organisation_id=org,
+            jurisdiction=juris,
         )
-        user.jurisdiction = juris
         uow.session.add(user)
         uow.commit()
         return Principal.of(user)
@@ -111,8 +115,8 @@ def _supplement_requested(w: World) -> int:
     return fid
 
 
-def _kinds(w: World, p: Principal, **filters: object) -> list[str]:
-    return [i.kind for i in reading.list_items(w.ctx, p, **filters).items]  # type: ignore[arg-type]
+def _kinds(w: World, p: Principal, kind: str | None = None) -> list[str]:
+    return [i.kind for i in reading.list_items(w.ctx, p, kind=kind).items]
 
 
 def test_a_supplement_request_lands_unread_with_the_providers_users_and_no_one_else(world: World) -> None:

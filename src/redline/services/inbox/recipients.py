@@ -74,10 +74,12 @@ def regulator_users(session: Session, filing: Filing, authority: Authority) -> l
 
 
 def issuing_office_users(session: Session, issued_by: int, region: str) -> tuple[Authority | None, list[User]]:
-    """The office of the officer who issued a document (for a provider's document in `region`)."""
+    """The authority and the office of the officer who issued a document to a provider in `region` (nobody,
+    should that office no longer hold the region)."""
     officer = session.get(User, issued_by)
     if officer is None or not officer.jurisdiction or Role(officer.role) not in AUTHORITY_OF_ROLE:
         return None, []
     role = Role(officer.role)
-    users = office_users(session, role, officer.jurisdiction)
-    return AUTHORITY_OF_ROLE[role], [u for u in users if jurisdiction.covers(officer.jurisdiction, region)]
+    if not jurisdiction.covers(officer.jurisdiction, region):
+        return AUTHORITY_OF_ROLE[role], []
+    return AUTHORITY_OF_ROLE[role], office_users(session, role, officer.jurisdiction)
