@@ -15,7 +15,7 @@ from sqlalchemy import text, update
 
 from redline.bootstrap import build_context
 from redline.config import Settings
-from redline.errors import InputError
+from redline.errors import InputError, NotFoundError
 from redline.services.background import jobs
 from redline.services.background.jobs import JobCancelledError, JobHandle
 from redline.services.context import Context
@@ -124,6 +124,23 @@ def test_a_queued_job_is_cancelled_before_it_runs_and_a_running_one_stops(inline
     jobs.request_cancel(inline, patient)
     stopped = jobs.wait(inline, patient, 20)
     assert stopped.state == "cancelled" and stopped.error == "stopped on request"
+
+
+def test_a_job_submitted_in_a_transaction_runs_once_it_commits_and_not_at_all_if_it_does_not(
+    inline: Context,
+) -> None:
+    jobs.wait(inline, jobs.submit(inline, "test_count", {"n": 1}), 20)  # the runner is up: no start-up sweep runs it
+    with inline.uow() as uow:
+        job_id = jobs.submit_in(uow.session, inline, "test_count", {"n": 1})
+        with uow.session.begin_nested():  # a savepoint committed is not the job committed: handed over now,
+            pass  # the runner would look for a row it cannot see yet (PostgreSQL), and the job would stay queued
+        time.sleep(0.3)  # the rest of the use case: time for a runner handed the job too early to look for it
+        uow.commit()
+    assert jobs.wait(inline, job_id, 20).state == "done"
+    with inline.uow() as uow:
+        dropped = jobs.submit_in(uow.session, inline, "test_count", {"n": 1})  # and the use case then fails
+    with pytest.raises(NotFoundError):
+        jobs.get_job(inline, dropped)
 
 
 def test_unknown_kinds_and_non_json_arguments_are_refused_before_anything_is_stored(inline: Context) -> None:

@@ -34,7 +34,7 @@ from redline.services.reminders import contacts
 from redline.services.reminders.notify import signature
 from redline.services.reminders.reminders import run_reminders
 from redline.store.migrate import upgrade
-from redline.store.models import AuditEntry, Filing, Reminder, User
+from redline.store.models import AuditEntry, Filing, Job, Reminder, User
 
 TODAY = dt.date(2026, 3, 2)
 SECRET = "s3cret-for-the-tests-0123456789"
@@ -193,9 +193,23 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     contacts.add_webhook(ctx, hz, f"http://127.0.0.1:{hooks.server_address[1]}/redline", SECRET)
     service_id = filings.add_service(ctx, provider, {"service": {"name": "声浪", "capabilities": ["voice_chat_room"]}})
     filings.add_service(ctx, sz_admin, {"service": {"name": "拾光", "capabilities": ["voice_chat_room"]}})
-    yield World(ctx, mail, hooks, provider, cac, other, _filings(ctx, provider, cac, service_id))
+    world = World(ctx, mail, hooks, provider, cac, other, _filings(ctx, provider, cac, service_id))
+    _after_the_inbox_mail(world)
+    yield world
     smtp.stop()
     hooks.shutdown()
+
+
+def _after_the_inbox_mail(w: World) -> None:
+    """The notices and orders made above were mailed to the inbox's recipients too (tests/integration/test_inbox.py);
+    these tests count deadline reminders, so they begin once those messages are out."""
+    with w.ctx.reader() as uow:
+        queued = uow.session.scalars(select(Job.id).where(Job.kind == "inbox_mail")).all()
+    assert queued  # the contacts above were told, so the counts below do not count those messages
+    for job_id in queued:
+        assert jobs.wait(w.ctx, job_id, 60).state == "done"
+    w.mail.messages.clear()
+    w.hooks.calls.clear()
 
 
 def _sent(summary: Any) -> set[tuple[int, str, str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 NATIONAL = "100000"
 
 
@@ -38,3 +40,10 @@ def one_level_below(code: str, location: str) -> str:
     if level(code) == "province":
         return location[:4] + "00"
     return location
+
+
+def nearest(codes: Iterable[str], location: str) -> str | None:
+    """Of the jurisdictions `codes`, the closest over `location`: a city's before its province's, a province's
+    before the national one; None when none covers it."""
+    covering = [c for c in codes if covers(c, location)]
+    return max(covering, key=lambda c: (len(prefix(c)), c), default=None)

@@ -31,6 +31,7 @@ from redline.web import (
     pages_api_docs,
     pages_audit,
     pages_campaigns,
+    pages_inbox,
     pages_jobs,
     pages_queue,
     pages_regulator,
@@ -99,6 +100,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(pages_admin_users.router, include_in_schema=False)
     app.include_router(pages_audit.router, include_in_schema=False)
     app.include_router(pages_api_docs.router, include_in_schema=False)
+    app.include_router(pages_inbox.router, include_in_schema=False)
     app.include_router(api_jobs.router)
     app.include_router(pages_jobs.router, include_in_schema=False)
     app.include_router(api_campaigns.router)

@@ -28,6 +28,7 @@ from redline.services.access import accounts
 from redline.services.filing import documents_pdf, filings, issued_documents, judging, party_views, queries, review
 from redline.services.filing.views import filing_rows
 from redline.services.filing.workspace import Show, workspace
+from redline.services.inbox import reading
 from redline.services.packages import packages
 from redline.web import forms, login_gate
 from redline.web.confirmations import autosave_refused, autosaved, confirmation
@@ -147,6 +148,7 @@ def _provider(
         filings=rows,
         total=total,
         documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
+        banners=reading.banners(ctx, p),
         overdue_count=sum(f.overdue for f in rows),
         capabilities=ctx.book.capabilities,
         technologies=ctx.book.technologies,
@@ -226,6 +228,7 @@ def _filing(
         acting=acting[0] if acting else "",
         entered=acting[1] if acting else {},
         documents=issued_documents.list_documents(ctx, p, filing_id=filing_id),
+        banners=reading.banners(ctx, p, filing_id),
         receipts=issued_documents.submission_receipts(ctx, p, filing_id),
         questions=view.filing.judgement_questions,
         judging=judging,

@@ -16,8 +16,11 @@ from pydantic import BaseModel
 from redline.domain.judgements import question_words
 from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from redline.rulebook.book import Rulebook
+from redline.services.inbox import reading
+from redline.services.principal import Principal
 from redline.web.terms import Terms
 from redline.words import findings, labels, pick
+from redline.words import inbox as inbox_words
 from redline.words.labels import label, name_in
 
 LANG_COOKIE = "redline_lang"
@@ -64,6 +67,10 @@ def environment(lang: str) -> Environment:
     env.globals["technology_label"] = lambda t: label(labels.TECHNOLOGIES, t, lang)
     env.globals["finding_text"] = lambda f: findings.text_of(f, lang)
     env.globals["finding_kind"] = lambda code: findings.kind_label(str(code), lang)
+    env.globals["inbox_kind"] = lambda kind: inbox_words.kind_name(str(kind), lang)
+    env.globals["inbox_sentence"] = lambda i: inbox_words.sentence(
+        i.kind, lang, reason=i.note, reference=i.document_reference, due=i.due
+    )
     env.globals["question_label"] = lambda q: question_words(str(q), lang == "zh-CN")
     env.globals["lang"] = lang
     env.globals["zh"] = lang == "zh-CN"
@@ -108,6 +115,11 @@ def _book(request: Request) -> Rulebook | None:
     return book
 
 
+def _unread(request: Request, principal: Principal) -> int:
+    """The header's count of unread inbox items, at the data version the request began with."""
+    return reading.unread_count(request.app.state.ctx, principal, getattr(request.state, "version", None))
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     for name, value in context.items():
         row = _table_row_in(value)
@@ -117,6 +129,8 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     context.setdefault("terms", Terms(_book(request), lang))
     csrf = getattr(request.state, "csrf", "")
     principal = getattr(request.state, "principal", None)
+    if principal is not None and "inbox_unread" not in context:
+        context["inbox_unread"] = _unread(request, principal)
     html = (
         environment(lang)
         .get_template(template)
@@ -126,4 +140,5 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", status=status, status_code=status, message=message)
+    # no inbox count: an error page must not need the database that may be what failed
+    return render(request, "error.html", status=status, status_code=status, message=message, inbox_unread=None)

@@ -23,6 +23,7 @@ from redline.services.context import Context
 JOB_KINDS: dict[str, str] = {
     "campaign_run": "redline.services.patrol.campaign_runs:run_job",
     "pdf_report": "redline.services.filing.documents_pdf_jobs:run_job",
+    "inbox_mail": "redline.services.reminders.inbox_mail:run_job",
     "reminders": "redline.services.reminders.reminders:run_job",
 }
 ABANDON_HOOKS: dict[str, str] = {

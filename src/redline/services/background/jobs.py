@@ -24,8 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from redline.errors import InputError, NotFoundError
 from redline.services import audit
@@ -57,32 +58,48 @@ def backend(ctx: Context) -> str:
 
 def submit(ctx: Context, kind: str, args: dict[str, Any], created_by: int | None = None) -> int:
     """Record a queued job and hand it to the back-end; returns its id at once."""
+    with ctx.uow() as uow:
+        job_id = submit_in(uow.session, ctx, kind, args, created_by)
+        uow.commit()
+    return job_id
+
+
+def submit_in(session: Session, ctx: Context, kind: str, args: dict[str, Any], created_by: int | None = None) -> int:
+    """`submit` in the caller's transaction: the job exists only if that transaction commits (its queue entry
+    commits with it on procrastinate), and the inline runner is handed it once the commit is done."""
     handler_for(kind)  # an unknown kind is the caller's error, before anything is stored
     try:
         json.dumps(args)
     except (TypeError, ValueError) as exc:
         raise InputError(f"job arguments are not JSON: {exc}", field="args") from None
     chosen = backend(ctx)
-    with ctx.uow() as uow:
-        job = Job(kind=kind, args=args, state="queued", created_by=created_by, created_at=ctx.now(), result={})
-        uow.session.add(job)
-        uow.session.flush()
-        job_id = job.id
-        audit.append(
-            uow.session,
-            ctx.now(),
-            f"user:{created_by}" if created_by else "system",
-            "job.submit",
-            f"job:{job_id}",
-            {"kind": kind, "backend": chosen},
-        )
-        if chosen == "procrastinate":
-            from redline.services.background import jobs_queue
+    job = Job(kind=kind, args=args, state="queued", created_by=created_by, created_at=ctx.now(), result={})
+    session.add(job)
+    session.flush()
+    job_id = job.id
+    audit.append(
+        session,
+        ctx.now(),
+        f"user:{created_by}" if created_by else "system",
+        "job.submit",
+        f"job:{job_id}",
+        {"kind": kind, "backend": chosen},
+    )
+    if chosen == "procrastinate":
+        from redline.services.background import jobs_queue
 
-            jobs_queue.defer(ctx, uow.session, job_id)  # same transaction: no job without its queue entry
-        uow.commit()
-    if chosen == "inline":
-        _runner(ctx).pool.submit(_execute_logged, ctx, job_id)
+        jobs_queue.defer(ctx, session, job_id)  # same transaction: no job without its queue entry
+    else:
+        handed = False
+
+        def hand_over(committed: Session) -> None:
+            nonlocal handed
+            if handed or committed.in_nested_transaction():  # a savepoint's commit is not the job's
+                return
+            handed = True
+            _runner(ctx).pool.submit(_execute_logged, ctx, job_id)
+
+        event.listen(session, "after_commit", hand_over)
     return job_id
 
 

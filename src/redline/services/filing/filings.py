@@ -25,6 +25,7 @@ from redline.services.assessment.assessing import applicable_checklists
 from redline.services.assessment.documents import change_from, reconcile, service_from
 from redline.services.context import Context
 from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks
+from redline.services.inbox import delivering
 from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
 from redline.store.models import Evidence, Filing, FilingEvent, Organisation, Service, User
@@ -45,7 +46,8 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> FilingEvent:
-    """Timeline event plus audit entry, in the caller's transaction; returns the event (flushed: it has its id)."""
+    """Timeline event plus audit entry, in the caller's transaction, and the inbox items it sends (or settles);
+    returns the event (flushed: it has its id)."""
     payload = jsonable(data or {})
     event = FilingEvent(
         filing_id=filing.id,
@@ -68,6 +70,7 @@ def record(
         {"from": from_state, "to": filing.state, "note": note, **payload},
     )
     session.flush()
+    delivering.on_filing_event(session, ctx, p, filing, event)
     return event
 
 

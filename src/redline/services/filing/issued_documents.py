@@ -17,6 +17,7 @@ from redline.domain.workflow import Role
 from redline.errors import ConflictError, PermissionDeniedError
 from redline.services.context import Context
 from redline.services.filing import issuing
+from redline.services.inbox import delivering
 from redline.services.principal import Principal, can_see_filing
 from redline.services.records import receipts
 from redline.store.models import Filing, IssuedDocument, Organisation, Receipt
@@ -123,6 +124,7 @@ def acknowledge(ctx: Context, p: Principal, document_id: int) -> dict[str, Any]:
             document_id=row.id,
             user_id=p.user_id,
         )
+        delivering.on_acknowledgement(uow.session, ctx, p, row, receipt)
         exported = receipts.export(receipt)
         uow.commit()
         return exported

@@ -39,6 +39,7 @@ from redline.services.filing import (
     review_tracks,
 )
 from redline.services.filing.filings import checklist_items, record
+from redline.services.inbox import delivering
 from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.services.records import checkpoints, receipts
 from redline.store.locking import get_for_update
@@ -397,5 +398,6 @@ def record_summons_in(session: Session, ctx: Context, p: Principal, s: SummonsRe
     else:
         services = list(session.scalars(select(Service.name).where(Service.provider_id == org.id).order_by(Service.id)))
     body = document_bodies.for_summons(ctx.book, row, services, ctx.today())
-    issuing.issue(session, ctx, p, body["summons_kind"], org, body, filing_id=s.filing_id, summons_id=row.id)
+    document = issuing.issue(session, ctx, p, body["summons_kind"], org, body, filing_id=s.filing_id, summons_id=row.id)
+    delivering.on_summons(session, ctx, p, row, document)
     return row.id

@@ -53,7 +53,7 @@ def _stage_text(n: Notice) -> tuple[str, str]:
     return f"距到期还有{left}天", f"due in {left} day{'s' if left != 1 else ''}"
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join("".join(" " if hidden_characters(c) else c for c in text).split())
 
 
@@ -62,7 +62,7 @@ def compose_email(n: Notice, settings: Settings, to: str) -> EmailMessage:
     kind_zh, kind_en = KIND_TEXT[d.kind]
     stage_zh, stage_en = _stage_text(n)
     msg = EmailMessage()
-    title = _one_line(d.title)  # names are checked at entry; rows stored before that must not stop the mail
+    title = one_line(d.title)  # names are checked at entry; rows stored before that must not stop the mail
     msg["Subject"] = f"【redline】{kind_zh}{stage_zh}：{title} / {kind_en.capitalize()} {stage_en}: {title}"
     msg["From"], msg["To"] = settings.smtp_from, to
     msg["Date"], msg["Message-ID"] = formatdate(localtime=False), make_msgid(domain="redline")

@@ -33,6 +33,7 @@ from redline.store.models.core import (
     WebSession,
 )
 from redline.store.models.documents import DocumentSequence, IssuedDocument, Receipt
+from redline.store.models.inbox import InboxDelivery, InboxItem
 from redline.store.models.queue import FilingAssignment, SavedQueueView
 from redline.store.models.review import FilingReview
 from redline.store.models.trust import AuditCheckpoint, SigningKey
@@ -57,6 +58,8 @@ __all__ = [
     "FilingEvent",
     "FilingReview",
     "FollowUpDeadline",
+    "InboxDelivery",
+    "InboxItem",
     "Inspection",
     "IssuedDocument",
     "Job",
