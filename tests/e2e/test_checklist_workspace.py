@@ -41,6 +41,7 @@ def test_a_provider_works_through_the_checklist_and_submits_after_a_summary(brow
     expect(page.locator("#progress-bar")).to_have_attribute("max", str(total))
     expect(page.locator("#blockers")).to_contain_text(f"{total} 项尚未答复")
     expect(page.locator("form[data-action=submit] button[type=submit]")).to_be_disabled()
+    page.screenshot(path=str(ARTIFACTS / "workspace-empty.png"), full_page=True)
 
     # Answers save themselves: choose "met" for the first item, wait, reload from the server.
     first = items.first.get_attribute("data-item") or ""
@@ -64,6 +65,7 @@ def test_a_provider_works_through_the_checklist_and_submits_after_a_summary(brow
     page.wait_for_load_state()
     assert page.locator("article.item").count() == total - 2
     expect(page.locator(f"#item-{first}")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "workspace-filter-unanswered.png"), full_page=True)
 
     # Evidence attached on its item, by the plain upload form (no script needed).
     page.goto(f"{live.url}/filings/{filing_id}")
@@ -139,6 +141,7 @@ def test_a_regulator_must_write_the_opinion_and_sees_what_it_issues_before_it_is
     officer.wait_for_load_state()
     expect(officer.locator("#preview")).to_contain_text("书面审查意见")
     expect(officer.locator("#preview")).to_contain_text("报告内容完整，同意通过。")
+    officer.screenshot(path=str(ARTIFACTS / "accept-preview.png"), full_page=True)
     # Back to change it: the form comes back with the words kept.
     officer.locator("form[data-confirm=accept] button[value=edit]").click()
     officer.wait_for_load_state()
@@ -174,6 +177,7 @@ def test_a_refused_order_comes_back_with_what_was_typed(browser: Browser, live: 
     expect(kept.locator("input[name=item_text]").first).to_have_value("补齐发布日志")
     expect(kept.locator("input[name=item_due]").first).to_have_value(past)
     expect(kept.locator("input[name=note]")).to_have_value("日志不全")
+    officer.screenshot(path=str(ARTIFACTS / "order-refused-kept.png"), full_page=True)
     expect(officer.locator("#filing-state")).to_have_attribute("data-state", "under_review")
 
 
@@ -228,3 +232,29 @@ def test_a_refused_upload_or_invitation_comes_back_on_the_filing_page_with_what_
     expect(page.locator(f"form[action='/filings/{filing_id}/assessor'] input[name=username]")).to_have_value(
         "nobody-such"
     )
+
+
+def test_the_workspace_speaks_english_too(browser: Browser, live: Live) -> None:
+    """The same workspace in English: the groups name the regulations in English, the blockers and the autosave
+    say so in English, and the confirmation page too."""
+    page = login(browser, live, "hz-admin")
+    _, filing_id = new_filing(page, live, "新增话题论坛（英文工作台）")
+    page.goto(f"{live.url}/lang/en?next=/filings/{filing_id}")
+    page.wait_for_load_state()
+    total = page.locator("article.item").count()
+    expect(page.locator("fieldset.group > legend").first).to_contain_text("Art.")
+    expect(page.locator("#blockers")).to_contain_text(f"{total} items have no answer yet")
+    first = page.locator("article.item").first.get_attribute("data-item") or ""
+    page.select_option(f"select[name='status:{first}']", "met")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved automatically", timeout=10_000)
+    selects = page.locator("select[name^='status:']")
+    for n in range(selects.count()):
+        selects.nth(n).select_option("met")
+    page.click("#answers button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("#blockers-none")).to_contain_text("Nothing in the answers blocks the submission.")
+    page.locator("form[data-action=submit] button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_contain_text("Confirm")
+    expect(page.locator("#summary")).to_contain_text("Met")
+    page.screenshot(path=str(ARTIFACTS / "workspace-confirm-submit-en.png"), full_page=True)
