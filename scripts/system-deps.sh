@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages redline needs, installed when missing (as root, with apt-get).
-#   system-deps.sh demo   what the platform itself needs (the CJK font for PDFs); stops (exit 1) naming any
+#   system-deps.sh demo   what the platform itself needs (the CJK font and Liberation Sans for PDFs); stops (exit 1) naming any
 #                         package it cannot install, since the demo would otherwise print empty boxes
 #   system-deps.sh test   also the tools the tests and benchmarks use; what cannot be installed is listed,
 #                         and the tests that need it skip with the reason
@@ -8,6 +8,7 @@ set -u
 mode="${1:-test}"
 need=()
 fc-list ":family=Noto Sans CJK SC" family 2>/dev/null | grep -q "Noto Sans CJK SC" || need+=(fonts-noto-cjk)
+fc-list ":family=Liberation Sans" family 2>/dev/null | grep -q "Liberation Sans" || need+=(fonts-liberation)
 command -v fc-list >/dev/null || need+=(fontconfig)
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
