@@ -21,7 +21,7 @@ LOCK_DATE := $(shell cat requirements/lock-date)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
 PINNED := install --quiet --quiet --require-hashes --no-deps --no-build-isolation
 
-.PHONY: demo test lint typecheck clean system-deps demo-deps lock
+.PHONY: demo test lint typecheck clean system-deps demo-deps lock browser-tools
 
 $(VENV)/.bootstrapped: requirements/bootstrap.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,9 +60,18 @@ typecheck: $(VENV)/.dev-installed
 system-deps:
 	bash scripts/system-deps.sh test
 
+# axe-core for the accessibility test, exactly as tests/browser-tools/package-lock.json pins it (integrity
+# hashes checked by npm ci; no package's install scripts run).
+BROWSER_TOOLS := tests/browser-tools
+$(BROWSER_TOOLS)/node_modules/.package-lock.json: $(BROWSER_TOOLS)/package-lock.json $(BROWSER_TOOLS)/package.json
+	@command -v npm >/dev/null || { echo "npm is missing (apt-get install nodejs npm): the accessibility tests will skip"; exit 0; }; \
+	cd $(BROWSER_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund
+
+browser-tools: $(BROWSER_TOOLS)/node_modules/.package-lock.json
+
 # Two test processes (a module's tests stay together, with its servers and databases): the e2e tier
 # waits on servers and subprocesses more than it computes.
-test: system-deps lint typecheck
+test: system-deps browser-tools lint typecheck
 	$(BIN)/redline rules lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

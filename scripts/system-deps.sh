@@ -19,6 +19,7 @@ if [ "$mode" = test ]; then
   command -v ab >/dev/null || need+=(apache2-utils)
   command -v goaccess >/dev/null || need+=(goaccess)
   command -v rg >/dev/null || need+=(ripgrep)
+  command -v npm >/dev/null || need+=(nodejs npm)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -151,7 +151,7 @@ def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, li
 def test_the_dashboard_draws_its_charts(browser: Browser, live: Live) -> None:
     officer = login(browser, live, "zj-cac")
     officer.goto(live.url + "/regulator/dashboard")
-    expect(officer.locator("svg[role=img]")).to_have_count(4)
+    expect(officer.locator("figure > svg[aria-label]")).to_have_count(4)
     shot(officer, "8-dashboard")
 
 

@@ -147,7 +147,7 @@ def test_every_chart_text_reads_at_eleven_pixels_or_more(browser: Browser, live:
         officer = login(browser, live, who)
         officer.goto(live.url + "/regulator/dashboard")
         sizes = officer.eval_on_selector_all(
-            "svg[role=img] text",
+            "figure > svg[aria-label] text",
             """texts => texts.map(t => {
                 const size = parseFloat(getComputedStyle(t).fontSize);
                 const m = t.getScreenCTM();

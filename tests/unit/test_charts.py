@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,18 @@ def test_a_bar_chart_is_a_well_formed_accessible_svg_that_scales_to_its_containe
     title = root.find(f"{NS}title")
     assert title is not None
     assert title.text == "按类别的义务"
+
+
+@pytest.mark.parametrize("chart", [bar_chart, line_chart])
+def test_a_chart_whose_values_are_links_is_a_group_of_links_each_named_for_screen_readers(chart: Any) -> None:
+    """An image's contents are hidden from screen readers, so links inside role="img" could not be reached."""
+    links = ["/regulator?state=draft", "/regulator?x=1&y=2"]
+    root = _parse(chart("案件状态", [("草稿", 2), ("已提交", 5)], links=links))
+    assert root.get("role") == "group"
+    assert root.get("aria-label") == "案件状态"
+    anchors = list(root.iter(f"{NS}a"))
+    assert [a.get("href") for a in anchors] == links
+    assert [a.get("aria-label") for a in anchors] == ["草稿: 2", "已提交: 5"]
 
 
 def test_a_bar_chart_draws_one_bar_label_and_value_per_row() -> None:

@@ -1,7 +1,8 @@
 """Server-side SVG charts for the dashboard: plain strings, no JavaScript, no inline styles.
 
 Each function returns one complete ``<svg>`` element that scales to its container (``width="100%"`` plus a
-``viewBox``), carries ``role="img"`` and a ``<title>`` for screen readers, and styles itself only through CSS
+``viewBox``), carries ``role="img"`` (``role="group"`` when its bars or points are links, since an image's
+contents are hidden from screen readers) and a ``<title>`` for screen readers, and styles itself only through CSS
 classes and presentation attributes (``fill``, ``font-size``), because the page's Content-Security-Policy
 forbids ``style=`` attributes and ``<style>`` elements. Every piece of caller text is XML-escaped.
 
@@ -77,7 +78,7 @@ def bar_chart(
     track = width - _LABEL_WIDTH - _VALUE_WIDTH
     biggest = max(value for _, value in data)
 
-    parts = [_open(title, width, height)]
+    parts = [_open(title, width, height, linked=bool(links))]
     for index, (label, value) in enumerate(data):
         top = _PAD + index * row
         middle = top + bar_height / 2
@@ -86,6 +87,7 @@ def bar_chart(
         parts.append(
             _linked(
                 links[index] if links else None,
+                f"{label}: {value}",
                 f'<g class="row"><title>{escape(f"{label}: {value}")}</title>'
                 f'<text class="label" x="{_LABEL_WIDTH - 8}" y="{_num(baseline)}" text-anchor="end" '
                 f'font-size="{_FONT_SIZE}" fill="{_TEXT_COLOUR}">{escape(_truncate(label))}</text>'
@@ -145,7 +147,7 @@ def line_chart(
     count = len(points)
     xs = [left + plot_width / 2] if count == 1 else [left + plot_width * i / (count - 1) for i in range(count)]
 
-    parts = [_open(title, width, height)]
+    parts = [_open(title, width, height, linked=bool(links))]
     for tick in range(0, top_value + 1, step):
         y = _num(y_of(tick))
         parts.append(
@@ -184,6 +186,7 @@ def line_chart(
         parts.append(
             _linked(
                 links[index] if links else None,
+                f"{label}: {value}",
                 f'<circle class="point" cx="{_num(x)}" cy="{_num(point_y)}" r="4.5" fill={quoteattr(colour)}>'
                 f"<title>{escape(f'{label}: {value}')}</title></circle>{shown}",
             )
@@ -207,9 +210,10 @@ def _axis_titles(x_axis: str, y_axis: str, x_middle: float, height: int, y_middl
     return out
 
 
-def _linked(href: str | None, body: str) -> str:
-    """`body` inside an SVG link to `href` (an address the caller built; quoted here), or as it is."""
-    return f"<a href={quoteattr(href)}>{body}</a>" if href else body
+def _linked(href: str | None, name: str, body: str) -> str:
+    """`body` inside an SVG link to `href` (an address the caller built; quoted here) that screen readers call
+    `name`, or `body` as it is."""
+    return f"<a href={quoteattr(href)} aria-label={quoteattr(name)}>{body}</a>" if href else body
 
 
 def _require_links(data: list[tuple[str, int]], links: Sequence[str] | None) -> None:
@@ -217,9 +221,10 @@ def _require_links(data: list[tuple[str, int]], links: Sequence[str] | None) -> 
         raise ValueError(f"one link per value: {len(links)} links for {len(data)} values")
 
 
-def _open(title: str, width: int, height: int) -> str:
+def _open(title: str, width: int, height: int, *, linked: bool = False) -> str:
+    role = "group" if linked else "img"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label={quoteattr(title)} '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="{role}" aria-label={quoteattr(title)} '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f"font-family={quoteattr(FONT_FAMILY)}><title>{escape(title)}</title>"
     )
