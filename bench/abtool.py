@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -22,12 +23,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str  # http://127.0.0.1:PORT
+    pid: int  # the `redline serve` process (uvicorn's supervisor when there are several workers)
+
+
 @contextlib.contextmanager
 def serving(env: dict[str, str], workers: int) -> Iterator[str]:
     """`redline serve` with `workers` processes and these REDLINE_* settings; yields the base URL once it
     answers, and stops the server afterwards."""
+    with server(env, workers) as running:
+        yield running.base
+
+
+@contextlib.contextmanager
+def server(env: dict[str, str], workers: int) -> Iterator[Server]:
+    """As `serving`, yielding the server's process id too (for `peak_rss`)."""
     port = free_port()
-    server = subprocess.Popen(
+    process = subprocess.Popen(
         [str(Path(sys.executable).with_name("redline")), "serve", "--port", str(port), "--workers", str(workers)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
@@ -40,10 +54,10 @@ def serving(env: dict[str, str], workers: int) -> Iterator[str]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        yield base
+        yield Server(base, process.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def run_ab(
@@ -71,3 +85,35 @@ def run_ab(
         "p95_ms": number(r"\n\s+95%\s+(\d+)"),
         "p99_ms": number(r"\n\s+99%\s+(\d+)"),
     }
+
+
+def peak_rss(pid: int) -> dict[str, float]:
+    """The largest resident set (MiB, the kernel's VmHWM) each process of the tree under `pid` has had so far,
+    the largest of them, and their sum (an upper bound for the tree: the peaks need not coincide)."""
+    peaks = [kib / 1024 for kib in (_vm_hwm_kib(p) for p in _tree(pid)) if kib]
+    return {
+        "processes": len(peaks),
+        "largest_mib": round(max(peaks, default=0.0), 1),
+        "sum_mib": round(sum(peaks), 1),
+    }
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        for child in children:
+            found += _tree(int(child))
+    return found
+
+
+def _vm_hwm_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) if match else 0

@@ -241,6 +241,23 @@ def test_a_submission_is_countersigned_by_both_receiving_authorities(world: Worl
         assert trust_of(uow.session, got[0]["signature"]).trusted
 
 
+def test_a_filings_receipts_are_read_only_by_those_who_may_see_the_filing(world: World) -> None:
+    w = world
+    fid = _submitted(w)
+    assert len(issued_documents.submission_receipts(w.ctx, w.cac, fid)) == 2
+    assert len(issued_documents.submission_receipts(w.ctx, w.mps, fid)) == 2
+    for outsider in (w.other_provider, w.other_cac):
+        with pytest.raises(NotFoundError, match=f"no filing {fid}"):
+            issued_documents.submission_receipts(w.ctx, outsider, fid)
+    with pytest.raises(NotFoundError, match="no filing 999999"):
+        issued_documents.submission_receipts(w.ctx, w.provider, 999_999)
+    change = {"kind": "add_capability", "date": "2026-05-01", "capabilities": ["live_streaming"]}
+    draft = filings.record_change(w.ctx, w.provider, w.service_id, change)
+    assert issued_documents.submission_receipts(w.ctx, w.provider, draft) == []
+    with pytest.raises(NotFoundError):  # a draft is the provider's own until it is submitted
+        issued_documents.submission_receipts(w.ctx, w.cac, draft)
+
+
 def test_an_altered_or_misdirected_receipt_fails(world: World) -> None:
     w = world
     fid = _submitted(w)

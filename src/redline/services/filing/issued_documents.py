@@ -18,7 +18,7 @@ from redline.errors import ConflictError, PermissionDeniedError
 from redline.services.context import Context
 from redline.services.filing import issuing
 from redline.services.inbox import delivering
-from redline.services.principal import Principal, can_see_filing
+from redline.services.principal import Principal, can_see_filing, require_filing
 from redline.services.records import receipts
 from redline.store.models import Filing, IssuedDocument, Organisation, Receipt
 
@@ -131,11 +131,10 @@ def acknowledge(ctx: Context, p: Principal, document_id: int) -> dict[str, Any]:
 
 
 def submission_receipts(ctx: Context, p: Principal, filing_id: int) -> list[dict[str, Any]]:
-    """The countersigned receipts of a filing's submissions, for those who may see the filing."""
-    from redline.services.filing.queries import get_filing
-
-    get_filing(ctx, p, filing_id)
+    """The countersigned receipts of a filing's submissions, for those who may see the filing (checked on the
+    filing's row alone: the filing page asks for these beside the full view it has already read)."""
     with ctx.reader() as uow:
+        require_filing(p, uow.session.get(Filing, filing_id), filing_id)
         rows = uow.session.scalars(
             select(Receipt).where(Receipt.filing_id == filing_id, Receipt.kind == "submission").order_by(Receipt.id)
         )
