@@ -258,7 +258,7 @@ async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: Id
     """Save the checklist; the page's script autosaves here too (header `X-Redline-Autosave: 1`: JSON back)."""
     form = await request.form()
     view = queries.get_filing(ctx, p, filing_id)
-    show = Show.of(request.query_params.get("show"))
+    show = Show.of(forms.text(form, "show"))
     autosave = request.headers.get("x-redline-autosave") == "1"
     posted = None
     try:

@@ -54,6 +54,11 @@ ACTIONS = {
     "filing.assign": N_("Filing assigned to an officer"),
     "queue_view.save": N_("Queue view saved"),
     "queue_view.delete": N_("Queue view deleted"),
+    "inbox.deliver": N_("Requests delivered to inboxes"),
+    "inbox.mail": N_("Inbox item sent by e-mail or webhook"),
+    "inbox.mail_fail": N_("Inbox item could not be sent"),
+    "inbox.read": N_("Inbox item marked read"),
+    "inbox.read_all": N_("All inbox items marked read"),
 }
 FILING_ACTION = N_("Filing: {event}")
 
@@ -71,6 +76,7 @@ GROUPS = {
     "reminder.": N_("Deadline reminders"),
     "job.": N_("Background jobs"),
     "queue_view.": N_("Saved queue views"),
+    "inbox.": N_("Inbox"),
 }
 
 SUBJECTS = {
