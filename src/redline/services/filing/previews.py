@@ -6,26 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from redline.domain.workflow import Action, WorkflowError
-from redline.errors import InputError
 from redline.services.context import Context
-from redline.services.filing import document_bodies, queries
+from redline.services.filing import document_bodies, queries, review
 from redline.services.principal import Principal, require_filing
 from redline.store.models import Filing
-
-
-def _check_dates(ctx: Context, action: Action, extra: dict[str, Any]) -> None:
-    """The refusals the step itself makes on what was entered (`review._apply_extras`), made before the officer
-    is asked to confirm something that would then be refused."""
-    if action is Action.ORDER_RECTIFICATION:
-        demands = list(extra.get("items") or [])
-        if not demands:
-            raise InputError("a rectification order needs at least one item", field="items")
-        for d in demands:
-            if d.due < ctx.today():
-                raise InputError(f"item due date {d.due} is in the past", field="items.due")
-    due = extra.get("due")
-    if action in (Action.REQUEST_SUPPLEMENT, Action.ORDER_REASSESSMENT) and due is not None and due < ctx.today():
-        raise InputError(f"due date {due} is in the past", field="due")
 
 
 def document_preview(
@@ -35,7 +19,7 @@ def document_preview(
     itself would be, when `p` may not take it."""
     if action.value not in queries.get_filing(ctx, p, filing_id).actions:
         raise WorkflowError(f"{p.role.value} may not '{action.value}' this filing now")
-    _check_dates(ctx, action, extra)
+    review.check_entered(ctx.today(), action, extra)
     kind = document_bodies.KIND_OF_ACTION.get(action)
     if kind is None:
         return None

@@ -118,6 +118,22 @@ def _authority(p: Principal) -> Authority:
     return AUTHORITY_OF_ROLE[p.role]
 
 
+def check_entered(today: dt.date, action: Action, extra: dict[str, Any]) -> None:
+    """What a step refuses in what was entered, before anything is read or stored: a rectification order with
+    no item or an item due in the past, a supplement or re-assessment date in the past (a date left out is
+    set later, from the working-day calendar). The confirmation page asks it too (`previews`)."""
+    if action is Action.ORDER_RECTIFICATION:
+        demands = list(extra.get("items") or [])
+        if not demands:
+            raise InputError("a rectification order needs at least one item", field="items")
+        for d in demands:
+            if d.due < today:
+                raise InputError(f"item due date {d.due} is in the past", field="items.due")
+    due = extra.get("due")
+    if action in (Action.REQUEST_SUPPLEMENT, Action.ORDER_REASSESSMENT) and due is not None and due < today:
+        raise InputError(f"due date {due} is in the past", field="due")
+
+
 def _apply_extras(
     ctx: Context,
     session: Session,
@@ -129,6 +145,7 @@ def _apply_extras(
 ) -> dict[str, Any]:
     """The data some steps carry besides the state change (`moved`: the tracks it moves); returns what
     the timeline records."""
+    check_entered(ctx.today(), action, extra)
     if action is Action.SUBMIT:
         _freeze_report(ctx, session, p, filing)
         return {"digest": filing.report_digest}
@@ -147,13 +164,9 @@ def _apply_extras(
         return {"inspection_date": inspection.date, "inspectors": inspection.inspectors}
     if action is Action.ORDER_RECTIFICATION:
         demands: list[RectificationDemand] = extra.get("items") or []
-        if not demands:
-            raise InputError("a rectification order needs at least one item", field="items")
         rounds = session.scalars(select(RectificationItem.round).where(RectificationItem.filing_id == filing.id)).all()
         current = max(rounds, default=0) + 1
         for d in demands:
-            if d.due < ctx.today():
-                raise InputError(f"item due date {d.due} is in the past", field="items.due")
             session.add(
                 RectificationItem(
                     filing_id=filing.id, round=current, text=d.text, due=d.due, authority=_authority(p).value
@@ -172,8 +185,6 @@ def _apply_extras(
             item.response, item.responded_at = "", None
     if action in (Action.REQUEST_SUPPLEMENT, Action.ORDER_REASSESSMENT):
         due = extra.get("due") or ctx.calendar.add_working_days(ctx.today(), ctx.settings.supplement_working_days).date
-        if due < ctx.today():
-            raise InputError(f"due date {due} is in the past", field="due")
         kind = (
             filing_deadlines.DeadlineKind.SUPPLEMENT
             if action is Action.REQUEST_SUPPLEMENT
