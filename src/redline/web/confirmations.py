@@ -17,6 +17,7 @@ from redline.services.context import Context
 from redline.services.filing import previews, queries, review
 from redline.services.filing.workspace import Workspace, workspace
 from redline.services.principal import Principal
+from redline.web.problems import problem
 from redline.web.templating import render
 
 _ANSWERS = ("met", "partly_met", "not_met", "not_applicable")
@@ -77,13 +78,7 @@ def autosaved(ws: Workspace, lang: str) -> JSONResponse:
     )
 
 
-def autosave_refused(exc: InputError, lang: str) -> JSONResponse:
+def autosave_refused(exc: InputError, lang: str, path: str) -> JSONResponse:
     """An autosave the service refused, as problem JSON naming the field; the page keeps what was typed."""
-    body = {
-        "type": "https://redline.invalid/problems/invalid-input",
-        "title": "invalid input",
-        "status": 422,
-        "detail": translations(lang).gettext(exc.message),
-        "field": exc.field or "",
-    }
-    return JSONResponse(body, status_code=422, media_type="application/problem+json")
+    detail = translations(lang).gettext(exc.message)
+    return problem(422, "invalid-input", detail, path, field=exc.field or "")

@@ -266,7 +266,7 @@ async def save_answers(request: Request, ctx: CtxDep, p: PageUser, filing_id: Id
         filings.save_answers(ctx, p, filing_id, posted)
     except InputError as exc:
         if autosave:
-            return autosave_refused(exc, request_lang(request))
+            return autosave_refused(exc, request_lang(request), request.url.path)
         return _filing(request, ctx, p, filing_id, error=exc, posted=posted, show=show)
     if autosave:
         saved = queries.get_filing(ctx, p, filing_id)
