@@ -59,6 +59,6 @@ def login(browser: Browser, live: Live, user: str, lang: str, width: int = 1280,
     page.goto(f"{live.url}/lang/{lang}?next=/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page

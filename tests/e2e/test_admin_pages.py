@@ -24,14 +24,14 @@ def login(browser: Browser, live: Live, username: str, password: str = DEMO_PASS
     page.goto(live.url + "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     return page
 
 
 def submit(page: Page, section: str) -> None:
-    page.locator(f"{section} button[type=submit]").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"{section} button[type=submit]").first.click()
 
 
 def _user_id(live: Live, username: str) -> int:
@@ -94,8 +94,8 @@ def test_a_token_the_administrator_revokes_is_refused_by_the_api(browser: Browse
     admin = login(browser, live, "admin")
     admin.goto(f"{live.url}/admin/users/{_user_id(live, 'sz-mps')}")
     row = admin.locator("#account-tokens tr[data-token]", has_text="tests")
-    row.locator("button[type=submit]").click()
-    admin.wait_for_load_state()
+    with admin.expect_navigation():
+        row.locator("button[type=submit]").click()
     expect(admin.locator("p.ok")).to_contain_text("令牌已吊销")
     assert api.get("/api/v1/me").status_code == 401
 

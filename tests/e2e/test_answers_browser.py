@@ -53,8 +53,8 @@ def test_a_high_finding_shows_as_high_after_reload_survives_an_unchanged_save_an
     page.select_option(f"select[name='status:{first}']", "partly_met")
     page.select_option(f"select[name='fsev:{first}:0']", "high")
     page.fill(f"input[name='ftext:{first}:0']", "登录日志缺少源端口")
-    page.click("#answers button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")
 
     page.reload()
     expect(page.locator(f"select[name='fsev:{first}:0']")).to_have_value("high")
@@ -65,8 +65,8 @@ def test_a_high_finding_shows_as_high_after_reload_survives_an_unchanged_save_an
     stored, _ = _stored(live, filing_id)
     shot(page, "answers-1-high-finding-after-reload")
 
-    page.click("#answers button[type=submit]")  # unchanged
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")  # unchanged
     assert _stored(live, filing_id) == (stored, "draft")
     page.reload()
     expect(page.locator(f"select[name='fsev:{first}:0']")).to_have_value("high")
@@ -90,8 +90,8 @@ def test_a_finding_without_a_severity_is_shown_again_with_the_message_and_nothin
     before = _stored(live, filing_id)
     page.select_option(f"select[name='status:{first}']", "partly_met")
     page.fill(f"input[name='ftext:{first}:0']", "制度未公开")
-    page.click("#answers button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")
     expect(page.locator(f"[id='item-{first}'] [role=alert]")).to_contain_text("严重程度")
     expect(page.locator(f"input[name='ftext:{first}:0']")).to_have_value("制度未公开")
     expect(page.locator(f"select[name='status:{first}']")).to_have_value("partly_met")

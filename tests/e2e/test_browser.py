@@ -20,8 +20,8 @@ def login(browser: Browser, live: Live, username: str) -> Page:
     page.goto(live.url + "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert not errors
     return page
 
@@ -37,12 +37,12 @@ def act(page: Page, action: str, opinion: str = "经书面审查，同意。") -
     opinion_field = form.locator("textarea[name=note][required]")
     if opinion_field.count() and not opinion_field.input_value():
         opinion_field.fill(opinion)
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
     confirm = page.locator(f"form[data-confirm={action}] button[value=yes]")
     if confirm.count():
-        confirm.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            confirm.click()
 
 
 def new_filing(page: Page, live: Live, description: str) -> tuple[str, int]:
@@ -52,8 +52,8 @@ def new_filing(page: Page, live: Live, description: str) -> tuple[str, int]:
     page.fill("form[action='/filings'] input[name=date]", (dt.date.today() + dt.timedelta(days=40)).isoformat())
     page.select_option("form[action='/filings'] select[name=capabilities]", ["forum"])
     page.fill("form[action='/filings'] textarea[name=description]", description)
-    page.click("form[action='/filings'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form[action='/filings'] button[type=submit]")
     url = page.url.split("?")[0]
     return url, int(re.search(r"/filings/(\d+)", url).group(1))  # type: ignore[union-attr]
 
@@ -63,8 +63,8 @@ def answer_all_met(page: Page) -> None:
     selects = page.locator("select[name^='status:']")
     for n in range(selects.count()):
         selects.nth(n).select_option("met")
-    page.click("#answers button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")
 
 
 def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, live: Live) -> None:
@@ -78,8 +78,8 @@ def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, li
     selects = provider.locator("select[name^='status:']")
     for n in range(selects.count()):
         selects.nth(n).select_option("met")
-    provider.click("#answers button[type=submit]")
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#answers button[type=submit]")
     act(provider, "submit")
     expect(provider.locator("#filing-state")).to_have_attribute("data-state", "submitted")
     expect(provider.locator("body")).to_contain_text("SHA-256")
@@ -101,21 +101,21 @@ def test_a_filing_goes_round_the_whole_cycle_in_the_browser(browser: Browser, li
     form.locator("input[name=item_text]").first.fill("补齐论坛帖子的发布日志（含源端口）")
     form.locator("input[name=item_due]").first.fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
     form.locator("input[name=note]").fill("日志留存措施不完整")
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     # Confirmed first, after a preview of the order as it will be issued; nothing has changed yet.
     expect(officer.locator("#preview")).to_contain_text("责令整改通知书")
     expect(officer.locator("#preview")).to_contain_text("补齐论坛帖子的发布日志（含源端口）")
     shot(officer, "4-officer-confirms-the-order")
-    officer.locator("form[data-confirm=order_rectification] button[value=yes]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("form[data-confirm=order_rectification] button[value=yes]").click()
     expect(officer.locator("#filing-state")).to_have_attribute("data-state", "rectification_ordered")
     shot(officer, "4-officer-orders-rectification")
 
     provider.goto(filing_url)
     provider.locator("#rectification input[name=response]").first.fill("已改造日志系统并补录，附说明")
-    provider.locator("#rectification button[type=submit]").first.click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.locator("#rectification button[type=submit]").first.click()
     act(provider, "submit_rectification")
     expect(provider.locator("#filing-state")).to_have_attribute("data-state", "rectification_submitted")
     shot(provider, "5-provider-answers")
@@ -165,8 +165,8 @@ def test_a_provider_acknowledges_a_document_and_prints_it_but_another_cannot_ope
     document = row.get_attribute("data-document")
     reference = row.locator("td").first.inner_text()
     assert re.fullmatch(r"杭(网信|公)评〔\d{4}〕\d+号", reference), reference
-    row.locator("button[type=submit]").click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        row.locator("button[type=submit]").click()
     provider.goto(live.url + "/provider")
     expect(provider.locator(f"#documents tr[data-document='{document}']")).to_contain_text("已签收")
     shot(provider, "documents-acknowledged")
@@ -194,8 +194,8 @@ def test_the_provider_sees_the_polices_supplement_request_while_the_cac_has_acce
     act(police, "start_review")
     form = police.locator("form[data-action=request_supplement]")
     form.locator("input[name=note]").fill("请补充网络日志留存六个月的证明材料")
-    form.locator("button[type=submit]").click()
-    police.wait_for_load_state()
+    with police.expect_navigation():
+        form.locator("button[type=submit]").click()
 
     provider.goto(filing_url)
     expect(provider.locator("#filing-state")).to_have_attribute("data-state", "supplement_requested")
@@ -217,15 +217,15 @@ def test_a_provider_records_a_judgement_in_the_browser_after_being_told_what_is_
     form = provider.locator("form[data-question=significant_growth]")
     expect(form).to_contain_text("用户规模是否显著增加")
     form.locator("input[name=answer][value=yes]").check()
-    form.locator("button[type=submit]").click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(provider.locator("#judgement-error")).to_have_text("请填写理由：没有理由的判断不予记录。")
     form = provider.locator("form[data-question=significant_growth]")
     expect(form.locator("input[name=answer][value=yes]")).to_be_checked()  # kept, not lost
     shot(provider, "9-judgement-refused")
     form.locator("textarea[name=reasons]").fill("新增用户集中于时政与民生版块，跟帖量翻倍。")
-    form.locator("button[type=submit]").click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(provider.locator("body")).to_contain_text("已记录的判断")
     expect(provider.locator("body")).to_contain_text("新增用户集中于时政与民生版块，跟帖量翻倍。")
     expect(provider.locator("#judgement-error")).to_have_count(0)

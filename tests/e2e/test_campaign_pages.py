@@ -153,8 +153,8 @@ def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(
     page.fill("#new-campaign input[name=basis]", "ailabel2025")
     page.fill("#new-campaign input[name=period_end]", str(today + dt.timedelta(days=5)))
     page.check("#new-campaign input[value='aigc-label']")
-    page.click("#new-campaign button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#new-campaign button[type=submit]")
     expect(page.locator("h1")).to_contain_text("浏览器巡查")
     provider = page.locator("#upload-samples select[name=provider_id] option").first.get_attribute("value")
     assert provider is not None
@@ -163,10 +163,10 @@ def test_a_campaign_in_the_browser_create_upload_run_and_see_findings(
         for name, data in sample_files(int(provider), today)["file"]
     ]
     page.set_input_files("#upload-samples input[name=files]", files)  # type: ignore[arg-type]
-    page.click("#upload-samples button[type=submit]")
-    page.wait_for_load_state()
-    page.click("#run-probes button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#upload-samples button[type=submit]")
+    with page.expect_navigation():
+        page.click("#run-probes button[type=submit]")
     deadline = time.monotonic() + 60
     while page.locator("#run-table tr[data-state=done]").count() < 1:
         assert time.monotonic() < deadline, "the run did not finish"

@@ -61,8 +61,8 @@ def test_a_provider_works_through_the_checklist_and_submits_after_a_summary(brow
     assert _stored_answers(live, filing_id)[second]["status"] == "not_applicable"
 
     # The filter lists only the unanswered items.
-    page.click("#checklist-filters a[data-show=unanswered]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#checklist-filters a[data-show=unanswered]")
     assert page.locator("article.item").count() == total - 2
     expect(page.locator(f"#item-{first}")).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "workspace-filter-unanswered.png"), full_page=True)
@@ -72,8 +72,8 @@ def test_a_provider_works_through_the_checklist_and_submits_after_a_summary(brow
     evidence = ARTIFACTS / "workspace-policy.txt"
     evidence.write_text("日志留存制度（测试）", encoding="utf-8")
     page.locator(f"#item-{first} form[data-dropzone] input[type=file]").set_input_files(str(evidence))
-    page.locator(f"#item-{first} form[data-dropzone] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#item-{first} form[data-dropzone] button[type=submit]").click()
     expect(page.locator(f"#item-{first} .evidence")).to_contain_text("workspace-policy.txt")
     expect(page.locator(f"#item-{second} .evidence")).not_to_contain_text("workspace-policy.txt")
 
@@ -95,19 +95,19 @@ def test_a_provider_works_through_the_checklist_and_submits_after_a_summary(brow
     for n in range(selects.count()):
         if not selects.nth(n).input_value():
             selects.nth(n).select_option("met")
-    page.click("#answers button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")
     expect(page.locator("#progress-bar")).to_have_attribute("value", str(total))
     expect(page.locator("#blockers-none")).to_be_visible()
-    page.locator("form[data-action=submit] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[data-action=submit] button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("确认")
     expect(page.locator("#summary")).to_contain_text("不适用")
     expect(page.locator("#summary")).to_contain_text("证据文件: 2")
     page.screenshot(path=str(ARTIFACTS / "workspace-confirm-submit.png"), full_page=True)
     expect(page.locator("#filing-state")).to_have_count(0)  # nothing happened yet
-    page.locator("form[data-confirm=submit] button[value=yes]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[data-confirm=submit] button[value=yes]").click()
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "submitted")
 
 
@@ -119,8 +119,8 @@ def test_a_regulator_must_write_the_opinion_and_sees_what_it_issues_before_it_is
     selects = provider.locator("select[name^='status:']")
     for n in range(selects.count()):
         selects.nth(n).select_option("met")
-    provider.click("#answers button[type=submit]")
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#answers button[type=submit]")
     act(provider, "submit")
     expect(provider.locator("#filing-state")).to_have_attribute("data-state", "submitted")
 
@@ -137,19 +137,19 @@ def test_a_regulator_must_write_the_opinion_and_sees_what_it_issues_before_it_is
     assert response.status == 422 and "审查意见" in response.text()
 
     form.locator("textarea[name=note]").fill("报告内容完整，同意通过。")
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(officer.locator("#preview")).to_contain_text("书面审查意见")
     expect(officer.locator("#preview")).to_contain_text("报告内容完整，同意通过。")
     officer.screenshot(path=str(ARTIFACTS / "accept-preview.png"), full_page=True)
     # Back to change it: the form comes back with the words kept.
-    officer.locator("form[data-confirm=accept] button[value=edit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("form[data-confirm=accept] button[value=edit]").click()
     expect(officer.locator("form[data-action=accept] textarea[name=note]")).to_have_value("报告内容完整，同意通过。")
-    officer.locator("form[data-action=accept] button[type=submit]").click()
-    officer.wait_for_load_state()
-    officer.locator("form[data-confirm=accept] button[value=yes]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.locator("form[data-action=accept] button[type=submit]").click()
+    with officer.expect_navigation():
+        officer.locator("form[data-confirm=accept] button[value=yes]").click()
     expect(officer.locator("#review-cac")).to_have_attribute("data-state", "accepted")
 
 
@@ -159,8 +159,8 @@ def test_a_refused_order_comes_back_with_what_was_typed(browser: Browser, live: 
     selects = provider.locator("select[name^='status:']")
     for n in range(selects.count()):
         selects.nth(n).select_option("met")
-    provider.click("#answers button[type=submit]")
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#answers button[type=submit]")
     act(provider, "submit")
     officer = login(browser, live, "hz-cac")
     officer.goto(filing_url)
@@ -170,8 +170,8 @@ def test_a_refused_order_comes_back_with_what_was_typed(browser: Browser, live: 
     past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
     form.locator("input[name=item_due]").first.fill(past)
     form.locator("input[name=note]").fill("日志不全")
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     kept = officer.locator("form[data-action=order_rectification]")
     expect(kept.locator("#action-error")).to_be_visible()
     expect(kept.locator("input[name=item_text]").first).to_have_value("补齐发布日志")
@@ -190,8 +190,8 @@ def test_the_header_fits_a_phone_screen(browser: Browser, live: Live) -> None:
         page.goto(live.url + "/login")
         page.fill("input[name=username]", user)
         page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         page.goto(live.url + path)
         boxes = page.eval_on_selector_all(
             "header.top a, header.top button",
@@ -217,8 +217,8 @@ def test_a_refused_upload_or_invitation_comes_back_on_the_filing_page_with_what_
     zone.locator("input[type=file]").set_input_files(
         {"name": "policy\u202etxt.exe", "mimeType": "text/plain", "buffer": "制度".encode()}
     )
-    zone.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        zone.locator("button[type=submit]").click()
     expect(page.locator("#form-error")).to_be_visible()
     expect(page.locator(f"#item-{item} input[name=description]")).to_have_value("制度文件扫描件")
     expect(page.locator("#filing-state")).to_have_attribute("data-state", "draft")
@@ -226,8 +226,8 @@ def test_a_refused_upload_or_invitation_comes_back_on_the_filing_page_with_what_
 
     invite = page.locator(f"form[action='/filings/{filing_id}/assessor']")
     invite.locator("input[name=username]").fill("nobody-such")
-    invite.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        invite.locator("button[type=submit]").click()
     expect(page.locator("#form-error")).to_be_visible()
     expect(page.locator(f"form[action='/filings/{filing_id}/assessor'] input[name=username]")).to_have_value(
         "nobody-such"
@@ -250,11 +250,11 @@ def test_the_workspace_speaks_english_too(browser: Browser, live: Live) -> None:
     selects = page.locator("select[name^='status:']")
     for n in range(selects.count()):
         selects.nth(n).select_option("met")
-    page.click("#answers button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")
     expect(page.locator("#blockers-none")).to_contain_text("Nothing in the answers blocks the submission.")
-    page.locator("form[data-action=submit] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form[data-action=submit] button[type=submit]").click()
     expect(page.locator("h1")).to_contain_text("Confirm")
     expect(page.locator("#summary")).to_contain_text("Met")
     page.screenshot(path=str(ARTIFACTS / "workspace-confirm-submit-en.png"), full_page=True)

@@ -25,8 +25,8 @@ def test_a_supplement_request_reaches_the_providers_inbox_and_its_banner_stays_u
     provider = login(browser, live, "hz-admin")
     provider.goto(live.url + "/inbox")
     if provider.locator("#read-all").count():  # what the demo sent before: read, so the count starts at nought
-        provider.locator("#read-all button").click()
-        provider.wait_for_load_state()
+        with provider.expect_navigation():
+            provider.locator("#read-all button").click()
     expect(provider.locator("#inbox-link")).to_have_attribute("data-unread", "0")
     expect(provider.locator("#inbox-link")).to_have_text("收件箱")
     filing_url, filing_id = new_filing(provider, live, "新增话题论坛（收件箱测试）")
@@ -43,8 +43,8 @@ def test_a_supplement_request_reaches_the_providers_inbox_and_its_banner_stays_u
     form = officer.locator("form[data-action=request_supplement]")
     form.locator("input[name=due]").fill(due.isoformat())
     form.locator("input[name=note]").fill(REASON)
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(officer.locator("#filing-state")).to_have_attribute("data-state", "supplement_requested")
 
     provider.goto(live.url + "/provider")
@@ -58,23 +58,23 @@ def test_a_supplement_request_reaches_the_providers_inbox_and_its_banner_stays_u
     expect(provider.locator("#banners .banner[data-kind=supplement_request]")).to_have_text(sentence)
     shot(provider, "inbox-1-banner-on-the-filing")
 
-    provider.locator("#inbox-link").click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.locator("#inbox-link").click()
     row = provider.locator("#inbox tr[data-kind=supplement_request]").filter(has=link)
     expect(row).to_have_count(1)
     expect(row).to_have_class("unread")
     expect(row).to_contain_text(REASON)
     shot(provider, "inbox-2-the-inbox")
     provider.select_option("#inbox-filter select[name=kind]", "submission")
-    provider.click("#inbox-filter button[type=submit]")
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#inbox-filter button[type=submit]")
     expect(provider.locator("#inbox tr[data-kind]")).to_have_count(0)  # the regulators' kind: none for a provider
     provider.select_option("#inbox-filter select[name=show]", "unread")
     provider.select_option("#inbox-filter select[name=kind]", "")
-    provider.click("#inbox-filter button[type=submit]")
-    provider.wait_for_load_state()
-    row.locator(f"a[href='/filings/{filing_id}']").first.click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#inbox-filter button[type=submit]")
+    with provider.expect_navigation():
+        row.locator(f"a[href='/filings/{filing_id}']").first.click()
     assert provider.url.split("?")[0] == filing_url
 
     act(provider, "submit")
@@ -84,8 +84,8 @@ def test_a_supplement_request_reaches_the_providers_inbox_and_its_banner_stays_u
     provider.goto(live.url + "/provider")
     expect(home_banner).to_have_count(0)
     provider.goto(live.url + "/inbox?show=unread")
-    row.locator("button[type=submit]").click()  # mark read
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        row.locator("button[type=submit]").click()  # mark read
     expect(provider.locator("#inbox-link")).to_have_attribute("data-unread", "0")
     expect(provider.locator("#inbox tr[data-kind]")).to_have_count(0)  # the unread filter is kept
     shot(provider, "inbox-3-after-resubmission")

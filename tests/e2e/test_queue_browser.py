@@ -36,6 +36,12 @@ def _column(page: Page, key: str) -> list[str]:
     return [_flat(t) for t in page.locator(f"#queue tbody td[data-col={key}]").all_inner_texts()]
 
 
+def _go(page: Page, selector: str) -> None:
+    """Click what loads a new page and wait until it has loaded, so what is read next is the new page."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _params(page: Page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
@@ -56,22 +62,22 @@ def test_a_city_officer_searches_sorts_filters_assigns_and_saves_a_view(browser:
     assert everything >= 3
 
     officer.fill("#filters input[name=q]", "书面通知")
-    officer.click("#filters button[type=submit]")
+    _go(officer, "#filters button[type=submit]")
     titles = _column(officer, "title")
     assert titles and all("书面通知" in t for t in titles)
     assert int(officer.locator("#total").inner_text()) == len(titles)
 
     officer.goto(live.url + "/regulator")
-    officer.click("#queue th[data-col=due] a")
+    _go(officer, "#queue th[data-col=due] a")
     assert _params(officer) == {"sort": "due", "order": "asc"}
     dues = [d for d in _column(officer, "due") if d != "—"]
     assert dues == sorted(dues)
-    officer.click("#queue th[data-col=due] a")  # again: the other way round
+    _go(officer, "#queue th[data-col=due] a")  # again: the other way round
     assert _params(officer)["order"] == "desc"
     assert [d for d in _column(officer, "due") if d != "—"] == sorted(dues, reverse=True)
 
     officer.select_option("#filters select[name=region]", label="西湖区")
-    officer.click("#filters button[type=submit]")
+    _go(officer, "#filters button[type=submit]")
     assert _params(officer)["region"] == "330106" and _params(officer)["sort"] == "due"
     assert set(_column(officer, "district")) == {"西湖区"}
 
@@ -79,23 +85,24 @@ def test_a_city_officer_searches_sorts_filters_assigns_and_saves_a_view(browser:
     first = officer.locator("#queue tbody tr[data-filing]").first
     filing = first.get_attribute("data-filing")
     first.locator("input[type=checkbox]").check()
-    officer.click("#bulk button[type=submit]")
+    _go(officer, "#bulk button[type=submit]")
     expect(officer.locator("#done")).to_have_text("承办人已保存。")
     assert _params(officer)["region"] == "330106"  # back to the queue as it was
     row = officer.locator(f"#queue tr[data-filing='{filing}'] td[data-col=assignee]")
     expect(row).to_have_text("杭州市网信办（演示）")
 
     officer.select_option("#filters select[name=assignee]", "me")
-    officer.click("#filters button[type=submit]")
+    _go(officer, "#filters button[type=submit]")
     mine = [r.get_attribute("data-filing") for r in officer.locator("#queue tbody tr[data-filing]").all()]
     assert filing in mine and set(_column(officer, "assignee")) == {"杭州市网信办（演示）"}
     shown = _table(officer)
 
     officer.fill("#save-view input[name=name]", "我承办的 · 西湖区")
-    officer.click("#save-view button[type=submit]")
+    _go(officer, "#save-view button[type=submit]")
     expect(officer.locator("#done")).to_have_text("视图已保存。")
     officer.goto(live.url + "/regulator")
-    officer.locator("#views a", has_text="我承办的 · 西湖区").click()
+    with officer.expect_navigation():
+        officer.locator("#views a", has_text="我承办的 · 西湖区").click()
     assert _params(officer) == {"region": "330106", "assignee": "me", "sort": "due", "order": "desc"}
     assert _table(officer) == shown
     shot(officer, "queue-saved-view")
@@ -126,8 +133,8 @@ def test_a_dashboard_bar_and_a_calendar_day_open_the_queue_they_count(browser: B
     count = int(district.locator("text.value").text_content() or "")
     assert re.fullmatch(r".+[区县市]", name), name  # a district of the city, not the province
     shot(officer, "dashboard-city")
-    district.locator("rect.bar").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        district.locator("rect.bar").click()
     assert urlparse(officer.url).path == "/regulator" and "region" in _params(officer)
     assert int(officer.locator("#total").inner_text()) == count
     assert set(_column(officer, "district")) == {name}
@@ -136,8 +143,8 @@ def test_a_dashboard_bar_and_a_calendar_day_open_the_queue_they_count(browser: B
     day = officer.locator("#deadline-calendar td[data-total]:has(a.due)").first
     expected = int(day.get_attribute("data-total") or "0")
     date = day.get_attribute("data-day")
-    day.locator("a.due").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        day.locator("a.due").click()
     assert _params(officer)["due_from"] == _params(officer)["due_to"] == date
     assert int(officer.locator("#total").inner_text()) == expected >= 1
 

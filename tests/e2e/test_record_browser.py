@@ -24,8 +24,8 @@ def shot(page: Page, name: str) -> None:
 
 
 def _save(page: Page) -> None:
-    page.click("#answers button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#answers button[type=submit]")
 
 
 def _documents(page: Page) -> dict[str, str]:
@@ -85,8 +85,8 @@ def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, li
     form = cac.locator("form[data-action=request_supplement]")
     form.locator("input[name=due]").fill((dt.date.today() + dt.timedelta(days=21)).isoformat())
     form.locator("input[name=note]").fill("请补充日志留存整改计划")
-    form.locator("button[type=submit]").click()
-    cac.wait_for_load_state()
+    with cac.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(cac.locator("#review-cac")).to_have_attribute("data-state", "supplement_requested")
     assert cac.locator("#deadlines tr[data-kind=statutory] td").nth(1).inner_text() == statutory
     police = login(browser, live, "hz-mps")
@@ -100,8 +100,8 @@ def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, li
     docs = _documents(provider)
     assert docs and all(NUMBER.fullmatch(n) for n in docs), docs
     row = provider.locator("#documents tr[data-document]").filter(has=provider.locator("button")).first
-    row.locator("button[type=submit]").click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        row.locator("button[type=submit]").click()
     provider.goto(filing_url)
     expect(provider.locator("#documents")).to_contain_text("已签收")
     shot(provider, "4-request-acknowledged")
@@ -111,8 +111,8 @@ def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, li
     provider.select_option(f"select[name='fsev:{item}:0']", "low")
     _save(provider)
     act(provider, "submit")
-    provider.click("#versions-link")
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#versions-link")
     expect(provider.locator("#versions tbody tr")).to_have_count(2)
     cac.goto(live.url + f"/filings/{filing_id}/versions?before=1&after=2")
     expect(cac.locator("#diff")).to_contain_text("已将日志留存延长至六个月")
@@ -127,11 +127,11 @@ def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, li
     form.locator("input[name=item_text]").first.fill("完成日志系统迁移并提交留存六个月的证明")
     form.locator("input[name=item_due]").first.fill((dt.date.today() + dt.timedelta(days=30)).isoformat())
     form.locator("input[name=note]").fill("日志留存措施尚未完成")
-    form.locator("button[type=submit]").click()
-    cac.wait_for_load_state()
+    with cac.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(cac.locator("#preview")).to_contain_text("完成日志系统迁移并提交留存六个月的证明")
-    cac.locator("form[data-confirm=order_rectification] button[value=yes]").click()
-    cac.wait_for_load_state()
+    with cac.expect_navigation():
+        cac.locator("form[data-confirm=order_rectification] button[value=yes]").click()
     police.goto(filing_url)
     if police.locator("form[data-action=start_review]").count():
         act(police, "start_review")
@@ -144,8 +144,8 @@ def test_a_filing_is_kept_on_record_from_refusal_to_closure(browser: Browser, li
 
     provider.goto(filing_url)
     provider.locator("#rectification input[name=response]").first.fill("日志系统已迁移，留存六个月，附截图")
-    provider.locator("#rectification button[type=submit]").first.click()
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.locator("#rectification button[type=submit]").first.click()
     act(provider, "submit_rectification")
     cac.goto(filing_url)
     act(cac, "verify")

@@ -29,8 +29,8 @@ def test_a_resubmission_shows_two_versions_a_readable_diff_and_separate_deadline
     form = officer.locator("form[data-action=request_supplement]")
     form.locator("input[name=due]").fill(due)
     form.locator("input[name=note]").fill("请补充夜间审核排班")
-    form.locator("button[type=submit]").click()
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        form.locator("button[type=submit]").click()
     expect(officer.locator("#deadlines tr[data-kind=supplement]")).to_have_attribute("data-clock", "running")
     expect(officer.locator("#deadlines tr[data-kind=supplement]")).to_contain_text("个工作日")
     assert officer.locator("#deadlines tr[data-kind=statutory] td").nth(1).inner_text() == statutory
@@ -43,18 +43,18 @@ def test_a_resubmission_shows_two_versions_a_readable_diff_and_separate_deadline
     provider.fill(f"[name='reason:{item_id}']", "夜间审核人手不足")
     provider.select_option(f"select[name='fsev:{item_id}:0']", "medium")
     provider.fill(f"input[name='ftext:{item_id}:0']", "夜班无人值守")
-    provider.click("#answers button[type=submit]")
-    provider.wait_for_load_state()
+    with provider.expect_navigation():
+        provider.click("#answers button[type=submit]")
     act(provider, "submit")
     expect(provider.locator("#filing-state")).to_have_attribute("data-state", "submitted")
     expect(provider.locator("#deadlines tr[data-kind=supplement]")).to_have_attribute("data-clock", "stopped")
 
     officer.goto(filing_url)
-    officer.click("#versions-link")
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.click("#versions-link")
     expect(officer.locator("#versions tbody tr")).to_have_count(2)
-    officer.click("#diff-form button[type=submit]")  # defaults: version 1 to the latest
-    officer.wait_for_load_state()
+    with officer.expect_navigation():
+        officer.click("#diff-form button[type=submit]")  # defaults: version 1 to the latest
     table = officer.locator("#diff")
     expect(table).to_contain_text("回答变更")
     expect(table).to_contain_text("部分符合")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Hashable
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -15,17 +16,18 @@ from redline.rulebook.schema import CapabilityTag
 from redline.services.context import Context
 from redline.services.filing import assignments, dashboards, queue_filter, saved_views
 from redline.services.filing.queue_filter import FilingFilter, QueueSort
-from redline.services.filing.views import QueueRow, queue_rows
+from redline.services.filing.views import queue_rows
 from redline.services.principal import Principal
 from redline.web import forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.queue_export import csv_bytes, xlsx_bytes
 from redline.web.queue_table import SORT_NAMES, Table, place_name, table
-from redline.web.templating import render, request_lang
+from redline.web.templating import fragment, render, request_lang
 from redline.words import gettext_for
 from redline.words.labels import TECHNOLOGIES, label
 
 router = APIRouter()
+T = TypeVar("T")
 PAGE = 50
 EXPORT_LIMIT = 10_000  # rows in one CSV or XLSX file
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]  # larger offsets overflow the database's integers
@@ -44,25 +46,28 @@ def _require_regulator(p: Principal) -> None:
         raise PermissionDeniedError("this page is for CAC and public-security officers")
 
 
-def _rows(request: Request, ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[QueueRow], int]:
-    """The rows from the read cache, stamped with the data version (every write moves it)."""
-    key = ("page.queue", p.role, p.jurisdiction, p.user_id, f, ctx.today())
-    rows, total = ctx.cache.get_or_compute(key, request.state.version, lambda: queue_rows(ctx, p, f))
-    return rows, total
+def _cached(request: Request, ctx: Context, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()` from the read cache, stamped with the data version (every write moves it)."""
+    value: T = ctx.cache.get_or_compute(key, request.state.version, compute)
+    return value
 
 
 @router.get("/regulator", response_class=HTMLResponse)
 def queue(request: Request, ctx: CtxDep, p: PageUser, page: PageNumber = 1) -> HTMLResponse:
     _require_regulator(p)
     f = queue_filter.parse(request.query_params, limit=PAGE, offset=(page - 1) * PAGE)
-    rows, total = _rows(request, ctx, p, f)
     lang = request_lang(request)
+    # The rows in words depend on who asks (their office's districts, "me") and on the day (time left).
+    key = ("page.queue", p.role, p.jurisdiction, p.user_id, f, ctx.today())
+    rows, total = _cached(request, ctx, key, lambda: queue_rows(ctx, p, f))
+    shown = _cached(request, ctx, (*key, lang), lambda: table(ctx, p, rows, lang))
     params = queue_filter.params_of(f)
     place = place_name(ctx, lang)
     return render(
         request,
         "queue.html",
-        table=table(ctx, p, rows, lang),
+        table=shown,
+        rows_html=fragment(request, key, "_queue_rows.html", table=shown),
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE)),
@@ -75,8 +80,8 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, page: PageNumber = 1) -> H
         states=list(FilingState),
         regions=[(code, place(code)) for code in dashboards.districts(ctx, p)],
         tags=[(t.value, label(TECHNOLOGIES, t.value, lang)) for t in CapabilityTag],
-        officers=assignments.officers(ctx, p),
-        views=saved_views.list_views(ctx, p),
+        officers=_cached(request, ctx, ("officers", p.role, p.jurisdiction), lambda: assignments.officers(ctx, p)),
+        views=_cached(request, ctx, ("saved-views", p.user_id), lambda: saved_views.list_views(ctx, p)),
         sorts=list(QueueSort),
         sort_names=SORT_NAMES,
     )

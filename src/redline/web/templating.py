@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Hashable
 from functools import cache
 from typing import Any
 
@@ -91,7 +92,9 @@ def _table_row_in(value: Any, depth: int = 0) -> str | None:
         return None
     if isinstance(value, dict):
         children: Any = value.values()
-    elif isinstance(value, (list, tuple, set, frozenset)):
+    elif isinstance(value, list):
+        children = value[:1]  # a page's lists hold one kind of value: the first tells (a list of rows is the mistake)
+    elif isinstance(value, (tuple, set, frozenset)):
         children = value
     elif isinstance(value, BaseModel):
         children = value.__dict__.values()
@@ -120,11 +123,15 @@ def _unread(request: Request, principal: Principal) -> int:
     return reading.unread_count(request.app.state.ctx, principal, getattr(request.state, "version", None))
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def _refuse_rows(template: str, context: dict[str, Any]) -> None:
     for name, value in context.items():
         row = _table_row_in(value)
         if row:
             raise TypeError(f"{template}: '{name}' holds a {row} table row; pass the use case's typed view")
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    _refuse_rows(template, context)
     lang = request_lang(request)
     context.setdefault("terms", Terms(_book(request), lang))
     csrf = getattr(request.state, "csrf", "")
@@ -137,6 +144,21 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         .render(request=request, csrf_token=csrf, me=principal, path=request.url.path, **context)
     )
     return HTMLResponse(html, status_code=status)
+
+
+def fragment(request: Request, key: Hashable, template: str, **context: Any) -> Markup:
+    """`template` rendered as part of a page, kept in the read cache while the data version stays the one the
+    request began with. `key` must name everything the fragment shows that `context` is computed from (the
+    language is added here); a fragment holds no per-session value such as the CSRF token."""
+    lang = request_lang(request)
+    ctx = request.app.state.ctx
+
+    def compute() -> Markup:
+        _refuse_rows(template, context)
+        return Markup(environment(lang).get_template(template).render(**context))
+
+    html: Markup = ctx.cache.get_or_compute(("fragment", template, lang, key), request.state.version, compute)
+    return html
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
