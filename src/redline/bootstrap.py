@@ -13,6 +13,8 @@ from redline.store.blobs import BlobStore
 from redline.store.db import make_engine, session_factory
 from redline.store.migrate import check_current, upgrade
 
+PAGE_CACHE_ENTRIES = 4096  # besides the size bound in characters
+
 
 def build_context(
     settings: Settings | None = None, *, engine: Engine | None = None, require_migrated: bool = True
@@ -30,7 +32,14 @@ def build_context(
         calendar=WorkCalendar(book.holidays),
         read_session_factory=session_factory(engine, readonly=True),
         cache=VersionedCache(settings.read_cache_size),
+        pages=page_cache(settings),
     )
+
+
+def page_cache(settings: Settings) -> VersionedCache:
+    """Rendered pages for the read cache's versions: off when either setting is 0."""
+    on = settings.read_cache_size > 0 and settings.page_cache_mib > 0
+    return VersionedCache(PAGE_CACHE_ENTRIES if on else 0, max_chars=settings.page_cache_mib * 512 * 1024)
 
 
 def migrate_database(settings: Settings, revision: str = "head") -> None:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     supplement_working_days: int = Field(default=15, ge=1, le=120)
     # Entries of the version-stamped read cache (services/cache.py); 0 turns it off.
     read_cache_size: int = Field(default=2048, ge=0)
+    # Rendered pages and parts of pages kept beside it, per server process, in MiB of text (about: a character
+    # counted as two bytes); 0, or a read cache of 0, turns it off.
+    page_cache_mib: int = Field(default=32, ge=0, le=4096)
     # Dask distributed scheduler (tcp://HOST:PORT) for batch probe runs; None runs them on a local process pool.
     dask_scheduler: str | None = None
     # A batch probe run in which no task finishes for this long ends with the pending files named (exit 1).

@@ -33,6 +33,8 @@ class Context:
     calendar: WorkCalendar
     read_session_factory: Callable[[], Session] | None = None
     cache: VersionedCache = field(default_factory=VersionedCache)
+    # Rendered pages and parts of pages (web/templating.py), bounded by their length.
+    pages: VersionedCache = field(default_factory=lambda: VersionedCache(4096, max_chars=16 * 1024 * 1024))
     today: Callable[[], dt.date] = field(default=_today)
     now: Callable[[], dt.datetime] = field(default=_now)
 

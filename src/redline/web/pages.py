@@ -25,16 +25,18 @@ from redline.probes.document import SCHEMA as PROBE_RUN_SCHEMA
 from redline.reports.canonical import loads
 from redline.reports.html import render_probe_html, render_report_html
 from redline.services.access import accounts
+from redline.services.context import Context
 from redline.services.filing import documents_pdf, filings, issued_documents, judging, party_views, queries, review
 from redline.services.filing.views import filing_rows
 from redline.services.filing.workspace import Show, workspace
 from redline.services.inbox import reading
 from redline.services.packages import packages
+from redline.services.principal import Principal
 from redline.web import forms, login_gate
 from redline.web.confirmations import autosave_refused, autosaved, confirmation
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
 from redline.web.judgement_form import JudgementForm
-from redline.web.templating import LANG_COOKIE, render, request_lang
+from redline.web.templating import LANG_COOKIE, render, render_cached, request_lang
 
 router = APIRouter()
 
@@ -205,14 +207,34 @@ def _filing(
     acting: tuple[str, dict[str, list[str]]] | None = None,
 ) -> HTMLResponse:
     """The filing page; after a refused form, again with the message and what was entered (the answers
-    posted, the judgement form, or a step's form: `acting` names the step and holds what was typed)."""
+    posted, the judgement form, or a step's form: `acting` names the step and holds what was typed). The plain
+    page, as most requests ask for it, is kept in the page cache until the data changes."""
+    plain = not done and error is None and posted is None and judging is None and acting is None
+    if plain:
+        key = ("filing", filing_id, p, ctx.today(), show)
+        return render_cached(request, key, "filing.html", lambda: _filing_context(ctx, p, filing_id, show=show))
+    refused = error is not None or (judging is not None and judging.error is not None)
+    context = _filing_context(
+        ctx, p, filing_id, done=done, error=error, posted=posted, judging=judging, show=show, acting=acting
+    )
+    return render(request, "filing.html", status=422 if refused else 200, **context)
+
+
+def _filing_context(
+    ctx: Context,
+    p: Principal,
+    filing_id: int,
+    *,
+    done: str = "",
+    error: InputError | None = None,
+    posted: dict[str, dict[str, Any]] | None = None,
+    judging: JudgementForm | None = None,
+    show: Show = Show.ALL,
+    acting: tuple[str, dict[str, list[str]]] | None = None,
+) -> dict[str, Any]:
     view = queries.get_filing(ctx, p, filing_id)
     shown = dict(view.filing.answers) | (posted or {})
-    refused = error is not None or (judging is not None and judging.error is not None)
-    return render(
-        request,
-        "filing.html",
-        status=422 if refused else 200,
+    return dict(
         v=view,
         f=view.filing,
         ws=workspace(ctx.book, view, shown, show),

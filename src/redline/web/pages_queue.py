@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -22,7 +22,7 @@ from redline.web import forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.queue_export import csv_bytes, xlsx_bytes
 from redline.web.queue_table import SORT_NAMES, Table, place_name, table
-from redline.web.templating import fragment, render, request_lang
+from redline.web.templating import fragment, render, render_cached, request_lang
 from redline.words import gettext_for
 from redline.words.labels import TECHNOLOGIES, label
 
@@ -56,6 +56,14 @@ def _cached(request: Request, ctx: Context, key: Hashable, compute: Callable[[],
 def queue(request: Request, ctx: CtxDep, p: PageUser, page: PageNumber = 1) -> HTMLResponse:
     _require_regulator(p)
     f = queue_filter.parse(request.query_params, limit=PAGE, offset=(page - 1) * PAGE)
+    done = request.query_params.get("done", "")
+    if done:  # a saved assignment or view says so once: not kept
+        return render(request, "queue.html", **_queue_context(request, ctx, p, f, page))
+    key = ("queue", p, f, page, ctx.today())
+    return render_cached(request, key, "queue.html", lambda: _queue_context(request, ctx, p, f, page))
+
+
+def _queue_context(request: Request, ctx: Context, p: Principal, f: FilingFilter, page: int) -> dict[str, Any]:
     lang = request_lang(request)
     # The rows in words depend on who asks (their office's districts, "me") and on the day (time left).
     key = ("page.queue", p.role, p.jurisdiction, p.user_id, f, ctx.today())
@@ -63,9 +71,7 @@ def queue(request: Request, ctx: CtxDep, p: PageUser, page: PageNumber = 1) -> H
     shown = _cached(request, ctx, (*key, lang), lambda: table(ctx, p, rows, lang))
     params = queue_filter.params_of(f)
     place = place_name(ctx, lang)
-    return render(
-        request,
-        "queue.html",
+    return dict(
         table=shown,
         rows_html=fragment(request, key, "_queue_rows.html", table=shown),
         total=total,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Hashable
+import secrets
+from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any
 
@@ -52,6 +53,7 @@ def environment(lang: str) -> Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     gettext = translations(lang).gettext
+    env.globals["_"] = env.globals["gettext"] = _remembered_gettext(gettext)
     env.globals["state_label"] = lambda state: label(labels.STATES, state, lang)
     env.globals["role_label"] = lambda role: label(labels.ROLES, role, lang)
     env.globals["kind_label"] = lambda kind: label(labels.ORGANISATION_KINDS, kind, lang)
@@ -80,6 +82,27 @@ def environment(lang: str) -> Environment:
     env.filters["date"] = lambda d: d.isoformat() if isinstance(d, (dt.date, dt.datetime)) else (d or "—")
     env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if isinstance(d, dt.datetime) else "—"
     return env
+
+
+def _remembered_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
+    """Jinja's new-style `_` as the pages use it (every template is HTML, so autoescaped: the translation is
+    markup and always a %-format, its variables escaped), with each text's translation looked up once: a
+    checklist page says a few hundred texts, and Jinja's own `_` looks each up and formats it every time."""
+    formats: dict[str, Markup] = {}
+    plain: dict[str, Markup] = {}  # the text said without variables ("%%" read as "%", as Jinja does)
+
+    def translated(text: str, **variables: Any) -> Markup:
+        if not variables:
+            said = plain.get(text)
+            if said is None:
+                said = plain[text] = Markup(gettext(text)) % {}
+            return said
+        found = formats.get(text)
+        if found is None:
+            found = formats[text] = Markup(gettext(text))
+        return found % variables
+
+    return translated
 
 
 def _table_row_in(value: Any, depth: int = 0) -> str | None:
@@ -131,19 +154,45 @@ def _refuse_rows(template: str, context: dict[str, Any]) -> None:
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_page(request, template, getattr(request.state, "csrf", ""), context), status_code=status)
+
+
+def _page(request: Request, template: str, csrf: str, context: dict[str, Any]) -> str:
     _refuse_rows(template, context)
     lang = request_lang(request)
     context.setdefault("terms", Terms(_book(request), lang))
-    csrf = getattr(request.state, "csrf", "")
     principal = getattr(request.state, "principal", None)
     if principal is not None and "inbox_unread" not in context:
         context["inbox_unread"] = _unread(request, principal)
-    html = (
+    return (
         environment(lang)
         .get_template(template)
         .render(request=request, csrf_token=csrf, me=principal, path=request.url.path, **context)
     )
-    return HTMLResponse(html, status_code=status)
+
+
+# Stands for the session's CSRF token in a page kept in the cache, and is replaced by it in each answer. Random
+# per process, so no text a user writes into a page can be it.
+CSRF_STAND_IN = "csrf-" + secrets.token_hex(16)
+
+
+def render_cached(
+    request: Request, key: Hashable, template: str, context: Callable[[], dict[str, Any]]
+) -> HTMLResponse:
+    """`template` with `context()`, kept in the page cache while the data version stays the one the request began
+    with. `key` must name everything the page shows apart from the data: who asks (their principal: the header
+    names them and counts their unread items), the filing, the day, the filter; the language and the path are
+    added here. The session's CSRF token is put in on every answer, so a kept page serves each session of its
+    user. `context` is called only when the page is not kept: the use cases it calls authorise as always."""
+    ctx = request.app.state.ctx
+    lang = request_lang(request)
+
+    def compute() -> str:
+        return _page(request, template, CSRF_STAND_IN, context())
+
+    full = ("page", template, lang, request.url.path, key)
+    html: str = ctx.pages.get_or_compute(full, request.state.version, compute)
+    return HTMLResponse(html.replace(CSRF_STAND_IN, getattr(request.state, "csrf", "")))
 
 
 def fragment(request: Request, key: Hashable, template: str, **context: Any) -> Markup:
@@ -157,7 +206,7 @@ def fragment(request: Request, key: Hashable, template: str, **context: Any) -> 
         _refuse_rows(template, context)
         return Markup(environment(lang).get_template(template).render(**context))
 
-    html: Markup = ctx.cache.get_or_compute(("fragment", template, lang, key), request.state.version, compute)
+    html: Markup = ctx.pages.get_or_compute(("fragment", template, lang, key), request.state.version, compute)
     return html
 
 
