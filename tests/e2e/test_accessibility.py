@@ -22,8 +22,6 @@ MORE_PAGES = {
     "hz-cac": ["/inbox"],
     "admin": ["/admin/users/{user}", "/admin/organisations/{organisation}"],
 }
-# The submitted report is a printable document with its own A4 layout: axe checks it, the phone width does not.
-PRINTABLE = {"/filings/{filing}/report"}
 PHONE = 390
 WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # The innermost elements that run past the screen's right edge or whose own content does, to name in the failure.
@@ -50,9 +48,9 @@ def ids(live: Live) -> dict[str, int]:
     return {**demo_ids(live), "user": user, "organisation": organisation}
 
 
-def _audit(page: Page, where: str, width: int, printable: bool = False) -> list[str]:
+def _audit(page: Page, where: str, width: int) -> list[str]:
     found = [f"{where}: {v}" for v in serious_violations(page)]
-    if width == PHONE and not printable:
+    if width == PHONE:
         overflow = page.evaluate(WIDER_THAN_SCREEN)
         if overflow > 0:
             culprits = ", ".join(page.evaluate(PAST_THE_EDGE))
@@ -77,6 +75,6 @@ def test_no_page_has_a_serious_accessibility_violation(
             path = template.format(**ids)
             response = page.goto(live.url + path)
             assert response is not None and response.status == 200, (user, path)
-            found += _audit(page, f"{lang} {width}px {user} {path}", width, printable=template in PRINTABLE)
+            found += _audit(page, f"{lang} {width}px {user} {path}", width)
         page.context.close()
     assert not found, "accessibility violations:\n" + "\n".join(found)
