@@ -260,11 +260,12 @@ def main() -> None:
         "default_settings": cached,
         "read_cache_off": uncached,
         "note": (
-            "default_settings is the product as shipped: list, queue and dashboard responses come from a read "
-            "cache stamped with the audit chain's length, so any write invalidates it; with 50 clients asking "
-            "the same page it mostly hits. A filing's page is not cached. read_cache_off shows the cost of "
-            "computing each response (REDLINE_READ_CACHE_SIZE=0). peak_rss_mib: the kernel's VmHWM of each "
-            "server process (supervisor and workers) at the end of the run."
+            "default_settings is the product as shipped: list responses come from a read cache stamped with the "
+            "audit chain's length, and the queue, dashboard and filing pages from a page cache stamped the same "
+            "way (docs/adr/0021), kept per principal, so any write invalidates both; with 50 clients asking the "
+            "same page it mostly hits. read_cache_off shows the cost of computing each response "
+            "(REDLINE_READ_CACHE_SIZE=0 turns both off). peak_rss_mib: the kernel's VmHWM of each server process "
+            "(supervisor and workers) at the end of the run."
         ),
         "goal": f"each endpoint's p95 <= {GOAL_RATIO} x health p95 (same run), and no errors",
         "goal_met": cached["goal_met"],
