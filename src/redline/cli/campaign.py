@@ -205,8 +205,13 @@ def show(
     _print_dashboard(data, Terms(rulebook(), lang))
 
 
+def _said(what: str, value: str, _: Callable[[str], str]) -> str:
+    """ "what: value" with the language's own colon."""
+    return _("{what}: {value}").replace("{what}", what).replace("{value}", value)
+
+
 def _counts(counts: dict[str, int], name: Callable[[str], str], _: Callable[[str], str]) -> str:
-    return ", ".join(f"{name(k)} {v}" for k, v in counts.items()) or _("none")
+    return _(", ").join(f"{name(k)} {v}" for k, v in counts.items()) or _("none")
 
 
 def _print_dashboard(data: dict[str, Any], terms: Terms) -> None:
@@ -224,14 +229,15 @@ def _print_dashboard(data: dict[str, Any], terms: Terms) -> None:
         table.add_row(*plain(x["id"], x["name"], x["samples"], x["findings"]))
     out.print(table, soft_wrap=False)
     severity = _counts(data["by_severity"], lambda k: label(SEVERITIES, k, lang), _)
-    colon = "：" if terms.zh else ": "
-    out.print(f"{_('Severity')}{colon}{severity}", markup=False)
+    out.print(_said(_("Severity"), severity, _), markup=False)
     category = _counts(data["by_category"], lambda k: kind_label(k, lang), _)
-    out.print(f"{_('Category')}{colon}{category}", markup=False)
+    out.print(_said(_("Category"), category, _), markup=False)
     for r in data["runs"]:
         out.print(
-            f"{_('Probe run')} {r['id']} {r['probe']}@{r['probe_version']}{colon}{label(JOB_STATES, r['state'], lang)} "
-            f"{r['files_done']}/{r['files_total']}",
+            _said(
+                f"{_('Probe run')} {r['id']} {r['probe']}@{r['probe_version']}", label(JOB_STATES, r["state"], lang), _
+            )
+            + f" {r['files_done']}/{r['files_total']}",
             markup=False,
         )
 

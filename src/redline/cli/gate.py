@@ -57,9 +57,10 @@ def _basis_lines(item: GateItem, lang: str) -> list[str]:
 def _what(item: GateItem, terms: Terms) -> str:
     c = item.change
     names = [*map(terms.capability, c.capabilities), *map(terms.technology, c.technologies)]
-    cause = ("、" if terms.zh else ", ").join(names) or f"{c.mau_before} → {c.mau_after}"
+    _ = gettext_for(terms.lang)
+    cause = _(", ").join(names) or f"{c.mau_before} → {c.mau_after}"
     kind = terms.change_kind(c.kind.value) if c.kind else ""
-    what = kind + ("：" if terms.zh else ": ") + cause
+    what = _("{what}: {value}").replace("{what}", kind).replace("{value}", cause)
     title = pick(item.obligation.title, terms.lang)
     return f"{escape(title)}\n[dim]{escape(item.obligation.trigger_id)} · {escape(what)}[/dim]"
 

@@ -18,7 +18,7 @@ from redline.rulebook.citations import CITE_PATTERN, chinese_number
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import load_rulebook
 from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
-from redline.words import gettext_for
+from redline.words import gettext_for, pick
 from redline.words.labels import REGULATION_STATUSES, label
 
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
@@ -65,7 +65,7 @@ def list_rules(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
     for r in book.regulations:
         table.add_row(
             r.id,
-            escape(r.title_zh if lang == "zh-CN" else r.title_en),
+            escape(pick({"zh": r.title_zh, "en": r.title_en}, lang)),
             r.effective.isoformat(),
             escape(label(REGULATION_STATUSES, r.status.value, lang)),
             str(len(r.articles)),
@@ -79,7 +79,8 @@ def list_rules(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
         .replace("{items}", str(sum(len(c.items) for c in book.checklists)))
         .replace("{capabilities}", str(len(book.capabilities)))
     )
-    out.print(escape(counts + ("" if lang == "zh-CN" else " ") + _("`redline rules show ID` for details.")))
+    out.print(escape(counts))
+    out.print(escape(_("`redline rules show ID` for details.")))
 
 
 _UNVERIFIED = " [yellow]\\[未核实 unverified][/yellow]"
