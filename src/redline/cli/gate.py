@@ -74,7 +74,8 @@ _COVERAGE = {
 
 def _covered(item: GateItem, terms: Terms) -> str:
     _ = gettext_for(terms.lang)
-    filing = escape(f" #{item.filing_id} {terms.state(item.filing_state or '')}") if item.filing_id else ""
+    state = terms.state(item.filing_state) if item.filing_state else ""
+    filing = escape(f" #{item.filing_id} {state}") if item.filing_id else ""
     if not item.gating:
         return escape(_("not gated")) + filing
     colour, words = _COVERAGE[item.coverage]
