@@ -5,16 +5,13 @@ places in English."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Browser
 
 from tests.e2e.conftest import Live
 from tests.e2e.demo_pages import PAGES, demo_ids, login
+from tests.e2e.shown_codes import REGION_CODE, SNAKE
 
-SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-REGION_CODE = re.compile(r"(?<![\d.#/-])\b[1-6]\d{5}\b(?![\d.])")
 # Text that is an identifier on purpose: digests, item references, code samples.
 SKIP = "code, .digest, kbd, pre, samp, [data-raw]"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,9 +12,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from redline.errors import InputError
+from redline.i18n import check_language
 from redline.probes.base import option_value
+from redline.words import N_, gettext_for
+from redline.words.findings import kind_label, text_of
+from redline.words.labels import JOB_STATES, SEVERITIES, label
+from redline.words.terms import Terms
 
-from .common import JsonOpt, acting_as, err, out, parse_date, plain
+from .common import JsonOpt, LangOpt, acting_as, err, out, parse_date, plain, rulebook
+
+# What a finding was turned into (services/patrol/campaign_actions.py), as the campaign page names it.
+ACTIONS = {
+    "summons": N_("Summons"),
+    "rectification": N_("Order rectification"),
+    "supplement": N_("Request a supplement"),
+}
 
 campaign_app = typer.Typer(
     help="Patrol inspection campaigns (巡查检查): samples, probe runs, findings, actions.", no_args_is_help=True
@@ -177,62 +190,90 @@ def show(
     campaign: Annotated[int, typer.Argument(help="Campaign id.")],
     as_user: AsOpt,
     as_json: JsonOpt = False,
+    lang: LangOpt = "zh-CN",
 ) -> None:
     """The campaign's dashboard: providers covered, findings by severity and category, runs."""
     from redline.services.patrol.campaigns import dashboard
     from redline.services.patrol.views import DashboardOut
 
+    check_language(lang)
     ctx, p = acting_as(as_user)
     data = DashboardOut.of(dashboard(ctx, p, campaign), p).model_dump(mode="json")
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
+    _print_dashboard(data, Terms(rulebook(), lang))
+
+
+def _said(what: str, value: str, _: Callable[[str], str]) -> str:
+    """ "what: value" with the language's own colon."""
+    return _("{what}: {value}").replace("{what}", what).replace("{value}", value)
+
+
+def _counts(counts: dict[str, int], name: Callable[[str], str], _: Callable[[str], str]) -> str:
+    return _(", ").join(f"{name(k)} {v}" for k, v in counts.items()) or _("none")
+
+
+def _print_dashboard(data: dict[str, Any], terms: Terms) -> None:
+    _, lang = gettext_for(terms.lang), terms.lang
     c = data["campaign"]
+    basis = ", ".join(c["basis"])
     out.print(
-        f"{c['name']} · {c['region']} · {c['period_start']}–{c['period_end']} · basis {', '.join(c['basis'])}",
+        f"{c['name']} · {terms.place(c['region'])} · {c['period_start']}–{c['period_end']} · {_('Basis')} {basis}",
         markup=False,
     )
-    table = Table(title="providers")
-    for col in ("id", "provider", "samples", "findings"):
+    table = Table(title=_("Providers"))
+    for col in ("#", _("Provider"), _("Samples"), _("Findings")):
         table.add_column(col)
     for x in data["providers"]:
         table.add_row(*plain(x["id"], x["name"], x["samples"], x["findings"]))
     out.print(table, soft_wrap=False)
-    out.print("by severity: " + (", ".join(f"{k} {v}" for k, v in data["by_severity"].items()) or "none"), markup=False)
-    out.print("by category: " + (", ".join(f"{k} {v}" for k, v in data["by_category"].items()) or "none"), markup=False)
+    severity = _counts(data["by_severity"], lambda k: label(SEVERITIES, k, lang), _)
+    out.print(_said(_("Severity"), severity, _), markup=False)
+    category = _counts(data["by_category"], lambda k: kind_label(k, lang), _)
+    out.print(_said(_("Category"), category, _), markup=False)
     for r in data["runs"]:
         out.print(
-            f"run {r['id']} {r['probe']}@{r['probe_version']}: {r['state']} {r['files_done']}/{r['files_total']}",
+            _said(
+                f"{_('Probe run')} {r['id']} {r['probe']}@{r['probe_version']}", label(JOB_STATES, r["state"], lang), _
+            )
+            + f" {r['files_done']}/{r['files_total']}",
             markup=False,
         )
 
 
 @campaign_app.command("findings")
 def findings(
-    campaign: Annotated[int, typer.Argument(help="Campaign id.")], as_user: AsOpt, as_json: JsonOpt = False
+    campaign: Annotated[int, typer.Argument(help="Campaign id.")],
+    as_user: AsOpt,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "zh-CN",
 ) -> None:
     """The campaign's findings (a provider sees only its own)."""
     from redline.services.patrol.views import finding_rows
 
+    check_language(lang)
     ctx, p = acting_as(as_user)
-    rows = [f.model_dump(mode="json") for f in finding_rows(ctx, p, campaign)]
+    found = finding_rows(ctx, p, campaign)
     if as_json:
-        out.print_json(json.dumps(rows, ensure_ascii=False))
+        out.print_json(json.dumps([f.model_dump(mode="json") for f in found], ensure_ascii=False))
         return
+    _ = gettext_for(lang)
     table = Table()
-    for col in ("id", "provider", "severity", "category", "sample", "finding", "probe", "action"):
+    columns = ("#", _("Provider"), _("Severity"), _("Category"), _("Sample"), _("Finding"), _("Probe"), _("Action"))
+    for col in columns:
         table.add_column(col, overflow="fold")
-    for f in rows:
+    for f in found:
         table.add_row(
             *plain(
-                f["id"],
-                f["provider_id"],
-                f["severity"],
-                f["category"],
-                f["location"],
-                f["message"],
-                f"{f['probe']}@{f['probe_version']}",
-                f["action"] or "",
+                f.id,
+                f.provider_id,
+                label(SEVERITIES, f.severity, lang),
+                kind_label(f.category, lang),
+                f.location,
+                text_of(f, lang),
+                f"{f.probe}@{f.probe_version}",
+                _(ACTIONS[f.action]) if f.action in ACTIONS else (f.action or ""),
             )
         )
     out.print(table, soft_wrap=False)

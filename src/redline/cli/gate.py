@@ -38,6 +38,7 @@ from redline.services.gate.gate import (
 from redline.words import N_, gettext_for, pick
 from redline.words.citations import quote_words
 from redline.words.deadlines import due_of
+from redline.words.terms import Terms
 
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 from .gate_platform import fetch_baseline
@@ -53,14 +54,15 @@ def _basis_lines(item: GateItem, lang: str) -> list[str]:
     return [escape(f"{q.cite}: {quote_words(q, lang)}") for q in (*item.obligation.quotes, *item.obligation.due_quotes)]
 
 
-def _what(item: GateItem, lang: str) -> str:
+def _what(item: GateItem, terms: Terms) -> str:
     c = item.change
-    cause = ", ".join((*c.capabilities, *c.technologies)) or f"{c.mau_before} → {c.mau_after}"
-    kind = c.kind.value if c.kind else ""
-    return (
-        f"{escape(pick(item.obligation.title, lang))}\n"
-        f"[dim]{escape(f'{item.obligation.trigger_id} · {kind}: {cause}')}[/dim]"
-    )
+    names = [*map(terms.capability, c.capabilities), *map(terms.technology, c.technologies)]
+    _ = gettext_for(terms.lang)
+    cause = _(", ").join(names) or f"{c.mau_before} → {c.mau_after}"
+    kind = terms.change_kind(c.kind.value) if c.kind else ""
+    what = _("{what}: {value}").replace("{what}", kind).replace("{value}", cause)
+    title = pick(item.obligation.title, terms.lang)
+    return f"{escape(title)}\n[dim]{escape(item.obligation.trigger_id)} · {escape(what)}[/dim]"
 
 
 _COVERAGE = {
@@ -70,9 +72,10 @@ _COVERAGE = {
 }
 
 
-def _covered(item: GateItem, lang: str) -> str:
-    _ = gettext_for(lang)
-    filing = escape(f" #{item.filing_id} {item.filing_state}") if item.filing_id else ""
+def _covered(item: GateItem, terms: Terms) -> str:
+    _ = gettext_for(terms.lang)
+    state = terms.state(item.filing_state) if item.filing_state else ""
+    filing = escape(f" #{item.filing_id} {state}") if item.filing_id else ""
     if not item.gating:
         return escape(_("not gated")) + filing
     colour, words = _COVERAGE[item.coverage]
@@ -89,8 +92,9 @@ def _baseline_line(b: Baseline, lang: str) -> str:
     return escape(f"{basis} · {b.source}")
 
 
-def print_result(result: GateResult, lang: str) -> None:
+def print_result(result: GateResult, lang: str, book: Rulebook) -> None:
     _ = gettext_for(lang)
+    terms = Terms(book, lang)
     out.print(f"[bold]{escape(result.service)}[/bold] · {result.date} · {_baseline_line(result.baseline, lang)}")
     if not result.changes:
         out.print(escape(_("The manifest matches the baseline: no change.")))
@@ -101,9 +105,9 @@ def print_result(result: GateResult, lang: str) -> None:
         for item in result.items:
             table.add_row(
                 _articles(item),
-                _what(item, lang),
+                _what(item, terms),
                 escape(due_of(item.obligation.due, lang, release=True)),
-                _covered(item, lang),
+                _covered(item, terms),
             )
         out.print(table, soft_wrap=False)
         out.print("[bold]" + escape(_("Basis")) + "[/bold]")
@@ -283,7 +287,7 @@ def gate(
     if as_json:
         out.print_json(json.dumps(result_json(result), ensure_ascii=False))
     else:
-        print_result(result, lang)
+        print_result(result, lang, book)
     if not result.passed:
         n = len(result.blocking())
         raise CheckFailedError(

@@ -11,14 +11,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from redline.errors import CheckFailedError, NotFoundError
+from redline.i18n import check_language
 from redline.reports.canonical import jsonable
 from redline.rulebook.book import Rulebook
 from redline.rulebook.citations import CITE_PATTERN, chinese_number
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import load_rulebook
 from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
+from redline.words import gettext_for, pick
+from redline.words.labels import REGULATION_STATUSES, label
 
-from .common import HolidaysOpt, JsonOpt, err, out, rulebook
+from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 
 app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint.", no_args_is_help=True)
 
@@ -28,8 +31,9 @@ def _unverified_count(reg: Regulation) -> int:
 
 
 @app.command("list")
-def list_rules(as_json: JsonOpt = False) -> None:
+def list_rules(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
     """List the regulations in the rulebook, with dates and how much text is verified."""
+    check_language(lang)
     book = rulebook()
     if as_json:
         rows = [
@@ -54,24 +58,29 @@ def list_rules(as_json: JsonOpt = False) -> None:
             )
         )
         return
-    table = Table(title=f"redline rulebook {book.version}")
-    for col in ("id", "title", "effective", "status", "articles", "unverified"):
+    _ = gettext_for(lang)
+    table = Table(title=_("redline rulebook {version}").replace("{version}", book.version))
+    for col in ("ID", _("Regulation"), _("Effective"), _("Status"), _("Articles"), _("Unverified articles")):
         table.add_column(col, overflow="fold")
     for r in book.regulations:
         table.add_row(
             r.id,
-            escape(r.title_zh),
+            escape(pick({"zh": r.title_zh, "en": r.title_en}, lang)),
             r.effective.isoformat(),
-            r.status.value,
+            escape(label(REGULATION_STATUSES, r.status.value, lang)),
             str(len(r.articles)),
             str(_unverified_count(r)),
         )
     out.print(table, soft_wrap=False)
-    out.print(
-        f"{len(book.triggers)} triggers · {len(book.checklists)} checklists "
-        f"({sum(len(c.items) for c in book.checklists)} items) · "
-        f"{len(book.capabilities)} capabilities. `redline rules show ID` for details."
+    counts = (
+        _("{triggers} triggers · {checklists} checklists ({items} items) · {capabilities} capabilities.")
+        .replace("{triggers}", str(len(book.triggers)))
+        .replace("{checklists}", str(len(book.checklists)))
+        .replace("{items}", str(sum(len(c.items) for c in book.checklists)))
+        .replace("{capabilities}", str(len(book.capabilities)))
     )
+    out.print(escape(counts))
+    out.print(escape(_("`redline rules show ID` for details.")))
 
 
 _UNVERIFIED = " [yellow]\\[未核实 unverified][/yellow]"
@@ -85,13 +94,17 @@ def _item_mark(item: str | Item, paragraph_status: TextStatus) -> str:
     return _VERIFIED if item.status is TextStatus.VERIFIED else _UNVERIFIED
 
 
-def _show_regulation(reg: Regulation) -> None:
+def _show_regulation(reg: Regulation, lang: str) -> None:
+    _ = gettext_for(lang)
     out.print(f"[bold]{escape(reg.title_zh)}[/bold]\n{escape(reg.title_en)}")
+    dates = _("promulgated {promulgated} · effective {effective}")
+    status = label(REGULATION_STATUSES, reg.status.value, lang)
+    superseded = _(" (superseded {date})").replace("{date}", str(reg.superseded_on)) if reg.superseded_on else ""
     out.print(
         f"{escape('、'.join(reg.issuers))} · "
-        f"{escape(reg.document_number or '文号未核实 / number not verified')}"
-        f" · promulgated {reg.promulgated} · effective {reg.effective} · {reg.status.value}"
-        + (f" (superseded {reg.superseded_on})" if reg.superseded_on else "")
+        f"{escape(reg.document_number or '文号未核实 / number not verified')} · "
+        + escape(dates.replace("{promulgated}", str(reg.promulgated)).replace("{effective}", str(reg.effective)))
+        + f" · {escape(status + superseded)}"
     )
     standard = reg.kind is RegulationKind.STANDARD
     for article in reg.articles:
@@ -105,8 +118,8 @@ def _show_regulation(reg: Regulation) -> None:
             clause = f"{article.number}.{number} " if standard and paragraph.number else ""
             out.print(f"  {clause}{escape(paragraph.text)}{mark}")
             for n, (text, item) in enumerate(zip(paragraph.item_texts(), paragraph.items, strict=True), start=1):
-                label = f"{chr(ord('a') + n - 1)}) " if standard else f"（{chinese_number(n)}）"
-                out.print(f"    {label}{escape(text)}{_item_mark(item, own)}")
+                number_mark = f"{chr(ord('a') + n - 1)}) " if standard else f"（{chinese_number(n)}）"
+                out.print(f"    {number_mark}{escape(text)}{_item_mark(item, own)}")
 
 
 @app.command("show")
@@ -115,8 +128,11 @@ def show(
         str, typer.Argument(metavar="ID", help="A regulation, trigger, checklist or citation (sa2018:3(1)).")
     ],
     as_json: JsonOpt = False,
+    lang: LangOpt = "zh-CN",
 ) -> None:
-    """Show a regulation with its articles, a trigger, a checklist, or one cited clause."""
+    """Show a regulation with its articles, a trigger, a checklist, or one cited clause. A trigger and a
+    checklist are shown as the rulebook holds them (JSON), for the people who write rules."""
+    check_language(lang)
     book = rulebook()
     if CITE_PATTERN.match(ident):
         fragment = book.fragment(ident)
@@ -133,7 +149,7 @@ def show(
         if as_json:
             out.print_json(reg.model_dump_json())
         else:
-            _show_regulation(reg)
+            _show_regulation(reg, lang)
         return
     for finder in (book.trigger, book.checklist):
         try:

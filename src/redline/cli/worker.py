@@ -9,8 +9,11 @@ import typer
 from rich.table import Table
 
 from redline.errors import InputError
+from redline.i18n import check_language
+from redline.words import gettext_for
+from redline.words.labels import JOB_KINDS, JOB_STATES, label
 
-from .common import JsonOpt, out, plain
+from .common import JsonOpt, LangOpt, out, plain
 from .installation import platform_context
 
 if TYPE_CHECKING:
@@ -62,19 +65,23 @@ def jobs_list(
     state: Annotated[str | None, typer.Option(help="Only jobs in this state.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 50,
     as_json: JsonOpt = False,
+    lang: LangOpt = "zh-CN",
 ) -> None:
     """List background jobs, newest first."""
     from redline.services.background.job_views import job_states
 
+    check_language(lang)
     rows = [_row(j) for j in job_states(platform_context(), state, limit)]
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
+    _ = gettext_for(lang)
     table = Table()
-    for col in ("id", "kind", "state", "progress", "created_at", "error"):
+    for col in ("#", _("Job kind"), _("State"), _("Progress"), _("Created"), _("Error")):
         table.add_column(col)
     for r in rows:
-        table.add_row(*plain(*(r[c] or "" for c in ("id", "kind", "state", "progress", "created_at", "error"))))
+        kind, job_state = label(JOB_KINDS, r["kind"], lang), label(JOB_STATES, r["state"], lang)
+        table.add_row(*plain(r["id"], kind, job_state, r["progress"], r["created_at"], r["error"] or ""))
     out.print(table)
 
 

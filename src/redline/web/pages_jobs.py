@@ -12,13 +12,12 @@ from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.templating import render, request_lang
 
 router = APIRouter()
-JOB_STATES = {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed", "cancelled": "Cancelled"}
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, ctx: CtxDep, p: PageUser, job_id: IdPath) -> HTMLResponse:
     view = job_views.view_job(ctx, p, job_id)
-    return render(request, "job.html", v=view, j=view.job, state_text=JOB_STATES)
+    return render(request, "job.html", v=view, j=view.job)
 
 
 @router.post("/jobs/{job_id}/cancel", dependencies=[Csrf])

@@ -20,10 +20,10 @@ from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from redline.rulebook.book import Rulebook
 from redline.services.inbox import reading
 from redline.services.principal import Principal
-from redline.web.terms import Terms
 from redline.words import findings, labels, pick
 from redline.words import inbox as inbox_words
 from redline.words.labels import label, name_in
+from redline.words.terms import Terms
 
 LANG_COOKIE = "redline_lang"
 CSRF_COOKIE = "redline_csrf"
@@ -59,6 +59,8 @@ def environment(lang: str) -> Environment:
     env.globals["kind_label"] = lambda kind: label(labels.ORGANISATION_KINDS, kind, lang)
     env.globals["authority_label"] = lambda a: label(labels.AUTHORITIES, a, lang)
     env.globals["severity_label"] = lambda sev: label(labels.SEVERITIES, sev, lang)
+    env.globals["job_kind"] = lambda kind: label(labels.JOB_KINDS, kind, lang)
+    env.globals["job_state"] = lambda state: label(labels.JOB_STATES, state, lang)
     # Data that may have a translation (an error's text): plain gettext, no %-formatting of the text.
     env.globals["data_label"] = lambda text: gettext(str(text))
     # The templates translate these three themselves (`_(action_label(a))`): the English name here.

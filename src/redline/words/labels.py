@@ -124,7 +124,23 @@ DOCUMENT_KINDS = {
     "summons_notice": N_("Notice of summons"),
     "summons_record": N_("Record of summons"),
 }
+# Whether a regulation in the rulebook binds (rulebook/schema.py RegulationStatus).
+REGULATION_STATUSES = {"in_force": N_("In force"), "superseded": N_("Superseded"), "repealed": N_("Repealed")}
 CAMPAIGN_STATES = {"open": N_("Open"), "closed": N_("Closed")}
+# Background jobs (services/background/job_kinds.JOB_KINDS) and the states a job or a probe run goes through.
+JOB_KINDS = {
+    "campaign_run": N_("Campaign probe run"),
+    "pdf_report": N_("Report PDF"),
+    "inbox_mail": N_("Inbox e-mail and webhook"),
+    "reminders": N_("Deadline reminders"),
+}
+JOB_STATES = {
+    "queued": N_("Queued"),
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+    "cancelled": N_("Cancelled"),
+}
 CHANGE_KINDS = {
     "launch": N_("Launch"),
     "add_capability": N_("Add a function"),

@@ -1,5 +1,5 @@
-"""The words for the rulebook's values on a page: places by name, functions, technologies and attributes, kinds
-of change, in the page's language. Handed to every template as `terms` by `templating.render`."""
+"""The words for the rulebook's values: places by name, functions, technologies and attributes, kinds of change,
+in the reader's language. Handed to every template as `terms` by `web/templating.render`; the CLI uses them too."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from redline.domain.jurisdiction import NATIONAL
 from redline.errors import NotFoundError
 from redline.rulebook.book import Rulebook
 from redline.words import N_, gettext_for
-from redline.words.labels import CAMPAIGN_STATES, CHANGE_KINDS, DOCUMENT_KINDS, TAGS, label
+from redline.words.labels import CAMPAIGN_STATES, CHANGE_KINDS, DOCUMENT_KINDS, STATES, TAGS, label
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,6 @@ class Terms:
 
     def change_kind(self, kind: str) -> str:
         return label(CHANGE_KINDS, kind, self.lang)
+
+    def state(self, state: str) -> str:
+        return label(STATES, state, self.lang)
