@@ -15,7 +15,6 @@ from typing import Any
 
 from redline.store.db import UnitOfWork
 
-
 FLIGHT_WAIT_SECONDS = 30.0  # the longest a reader waits for another's computation before doing it itself
 
 
