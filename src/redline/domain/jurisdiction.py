@@ -18,6 +18,12 @@ def prefix(code: str) -> str:
     return code
 
 
+def code_range(code_prefix: str) -> tuple[str, str]:
+    """The codes starting with `code_prefix` (a non-empty string of digits) are exactly those from the first
+    value up to, not including, the second: the form a database index answers from ('3301' → '3301'..'3302')."""
+    return code_prefix, code_prefix[:-1] + chr(ord(code_prefix[-1]) + 1)
+
+
 def covers(jurisdiction: str, location: str) -> bool:
     return location.startswith(prefix(jurisdiction))
 

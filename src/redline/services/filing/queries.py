@@ -36,7 +36,14 @@ from redline.services.filing.snapshots import (
     RectificationOut,
     SummonsOut,
 )
-from redline.services.principal import Principal, actor, filing_scope, require_filing, summons_scope
+from redline.services.principal import (
+    Principal,
+    actor,
+    filing_scope,
+    located_under,
+    require_filing,
+    summons_scope,
+)
 from redline.store.models import (
     Evidence,
     Filing,
@@ -62,7 +69,7 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
     if f.state:
         query = query.where(Filing.state == f.state)
     if f.region:
-        query = query.where(Filing.region.startswith(jurisdiction.prefix(f.region), autoescape=True))
+        query = query.where(located_under(Filing.region, jurisdiction.prefix(f.region)))
     if f.technology:
         # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
         query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"', autoescape=True))
@@ -274,7 +281,7 @@ def providers_under(ctx: Context, p: Principal) -> list[Organisation]:
         query = select(Organisation).where(Organisation.kind == "provider")
         under = jurisdiction.prefix(p.jurisdiction)
         if under:
-            query = query.where(Organisation.location.startswith(under))
+            query = query.where(located_under(Organisation.location, under))
         return list(uow.session.scalars(query.order_by(Organisation.name)))
 
 

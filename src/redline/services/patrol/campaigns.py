@@ -23,7 +23,7 @@ from redline.rulebook.citations import CITE_PATTERN
 from redline.services import audit
 from redline.services.context import Context
 from redline.services.patrol.campaign_options import check_options
-from redline.services.principal import Principal, require_regulator_over
+from redline.services.principal import Principal, located_under, require_regulator_over
 from redline.store.models import Campaign, CampaignFinding, CampaignRun, CampaignSample, Organisation
 
 SAMPLE_KINDS = ("file", "text", "log")
@@ -103,7 +103,7 @@ def providers_in_scope(session: Session, campaign: Campaign) -> list[Organisatio
     under = jurisdiction.prefix(campaign.region)
     rows = session.scalars(
         select(Organisation)
-        .where(Organisation.kind == "provider", Organisation.location.startswith(under))
+        .where(Organisation.kind == "provider", located_under(Organisation.location, under))
         .order_by(Organisation.id)
     )
     return [o for o in rows if covers_provider(campaign, o)]

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -91,6 +92,8 @@ class Filing(Base):
     """One assessment case: from the change (or notice) to closure."""
 
     __tablename__ = "filings"
+    # A regulator's filings: those shown to regulators in a range of division codes (services/principal.py).
+    __table_args__ = (Index("ix_filings_visible_region", "visible_to_regulator", "region"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
