@@ -150,6 +150,11 @@ def worker(ctx: Context) -> Iterator[None]:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"])
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The demo platform served on loopback, on SQLite and on PostgreSQL. A module that tests how pages look and
+    read (layout, words, accessibility), not what the database does, says `PAGES_ONLY = True` and runs on SQLite
+    alone: its pages come from the same use cases the workflow, record and API tests run on both."""
+    if request.param == "postgresql" and getattr(request.module, "PAGES_ONLY", False):
+        pytest.skip("how pages look and read: the same on either database, tested on SQLite")
     tmp = tmp_path_factory.mktemp("live")
     with fresh_database(request.param, tmp, prefix="redline_e2e") as url:
         upgrade(url)

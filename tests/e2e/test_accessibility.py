@@ -14,6 +14,8 @@ from tests.e2e.axe import missing_reason, serious_violations
 from tests.e2e.conftest import ARTIFACTS, Live
 from tests.e2e.demo_pages import PAGES, demo_ids, login
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 pytestmark = pytest.mark.skipif(missing_reason() is not None, reason=missing_reason() or "")
 
 # Pages the words test does not walk, opened here too.

@@ -24,6 +24,8 @@ from redline.i18n import translations
 from tests.e2e.conftest import Live
 from tests.e2e.test_package_attacks_http import raw_answer
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 # The document and the page do not depend on the database; one SQLite server is enough here.
 pytestmark = pytest.mark.parametrize("live", ["sqlite"], indirect=True)
 

@@ -14,6 +14,8 @@ from redline.demo.patrol import sample_files
 from tests.e2e.conftest import ARTIFACTS, Live
 from tests.e2e.test_browser import login
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 
 def _csrf(page: str) -> str:
     return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]

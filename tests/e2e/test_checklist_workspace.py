@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, expect
 from tests.e2e.conftest import ARTIFACTS, Live
 from tests.e2e.test_browser import act, login, new_filing
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 
 def _stored_answers(live: Live, filing_id: int) -> dict[str, dict[str, object]]:
     from redline.store.models import Filing

@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, expect
 from tests.e2e.conftest import Live
 from tests.e2e.test_browser import act, answer_all_met, login, new_filing, shot
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 # The pages are the same on either database, and tests/integration/test_inbox.py runs the inbox on both: this
 # module loads its demo platform once, on SQLite, to keep CI short.
 pytestmark = pytest.mark.parametrize("live", ["sqlite"], indirect=True)

@@ -19,6 +19,8 @@ from redline.services.filing import filings, queries
 from redline.store.models import Filing
 from tests.e2e.conftest import Live
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 GROWTH = {"description": "月活跃用户由 1000 万增至 1700 万（页面测试）", "mau_before": 10000000, "mau_after": 17000000}
 QUESTION_ZH = "用户规模是否显著增加"
 QUESTION_EN = "Has the number of users grown significantly"

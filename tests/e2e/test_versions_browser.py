@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import ARTIFACTS, Live
 from tests.e2e.test_browser import act, answer_all_met, login, new_filing
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"versions-{name}.png"), full_page=True)

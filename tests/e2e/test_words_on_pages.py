@@ -12,6 +12,8 @@ from tests.e2e.conftest import Live
 from tests.e2e.demo_pages import PAGES, demo_ids, login
 from tests.e2e.shown_codes import REGION_CODE, SNAKE
 
+PAGES_ONLY = True  # how pages look and read: SQLite only (tests/e2e/conftest.py `live`)
+
 # Text that is an identifier on purpose: digests, item references, code samples.
 SKIP = "code, .digest, kbd, pre, samp, [data-raw]"
 
