@@ -159,29 +159,36 @@ class Screen:
 
     def iter_matches(self, norm: Normalised) -> Iterator[Match]:
         """Plain matches, then separator-tolerant ones not already covered, then regular expressions."""
+        for _, match in self.ranked_matches(norm):
+            yield match
+
+    def ranked_matches(self, norm: Normalised) -> Iterator[tuple[int, Match]]:
+        """`iter_matches` with the pass each match comes from (0 plain, 1 spaced, 2 phrase, 3 + k the k-th
+        regular expression), so matches from pieces of a text put together in that order come out as from
+        the whole text."""
         taken = _Taken()
         if self._plain is not None:
             for index, start, end in self._plain.find_matches_as_indexes(norm.text):
                 match = self._located(norm, start, end, self._plain_terms[index], False)
                 if match is not None:
                     taken.add(match.start, match.end)
-                    yield match
+                    yield 0, match
         if self._spaced is not None:
             for match in self._spaced_matches(norm):
                 if not taken.overlaps(match.start, match.end):
                     taken.add(match.start, match.end)
-                    yield match
+                    yield 1, match
         if self._phrases is not None:
             for found in self._phrases.finditer(norm.text):
                 term = self._phrase_terms[int((found.lastgroup or "p0")[1:])]
                 match = self._located(norm, found.start(), found.end(), term, True)
                 if match is not None and not taken.overlaps(match.start, match.end):
-                    yield match
-        for regex, term in self._regexes:
+                    yield 2, match
+        for rank, (regex, term) in enumerate(self._regexes, start=3):
             for hit in regex.finditer(norm.text):
                 if hit.end() > hit.start():
                     start, end = norm.original_span(hit.start(), hit.end())
-                    yield Match(start, end, hit.group(), term)
+                    yield rank, Match(start, end, hit.group(), term)
 
     def _located(self, norm: Normalised, start: int, end: int, term: Term, spaced: bool) -> Match | None:
         """Latin terms match whole words only ("ass" is not in "class"), judged on the normalised text:

@@ -67,9 +67,9 @@ def count_scripts(text: str) -> Counter[str]:
     others: Counter[str] = Counter()
     seen: dict[str, int] = {}
     for found in rest.finditer(text):
-        name = script_of(found.group())
-        if name is not None:
-            others[name] += 1
-            seen.setdefault(name, found.start())
+        script = script_of(found.group())
+        if script is not None:
+            others[script] += 1
+            seen.setdefault(script, found.start())
     firsts += [(at, name, others[name]) for name, at in seen.items()]
     return Counter({name: count for _, name, count in sorted(firsts)})
