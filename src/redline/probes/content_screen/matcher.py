@@ -35,6 +35,18 @@ SPACED_REGION = re.compile(
     rf"|(?:{LATIN}+\s{{0,3}})?{CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"  # split by spaces: 测试 违禁词
     rf"|{LATIN}+\s{{1,3}}{CJK}+|{CJK}+\s{{1,3}}{LATIN}+"
 )  # a Latin part spaced off: abc 禁词
+# SPACED_REGION past the first position of a search: a branch that starts with a run of letters starts where
+# the run starts, since started inside the run it would match at the character before as well, which comes
+# first. Only work is saved: without it, each start inside a long run of Chinese scans to the run's end and
+# back, quadratic in the run.
+SPACED_REGION_INSIDE = re.compile(
+    rf"(?<!{WORD}){WORD}(?:{SEPARATOR}{{1,3}}{WORD}(?!{WORD})){{2,}}"
+    rf"|(?<!{WORD}){WORD}+(?:{SYMBOL}{{1,3}}{WORD}+)+"
+    rf"|{CJK}(?:{PUNCT}{CJK}){{2,}}"
+    rf"|(?<!{LATIN}){LATIN}+\s{{0,3}}{CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"
+    rf"|(?<!{CJK}){CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"
+    rf"|(?<!{LATIN}){LATIN}+\s{{1,3}}{CJK}+|(?<!{CJK}){CJK}+\s{{1,3}}{LATIN}+"
+)
 SEPARATORS = re.compile(rf"{SEPARATOR}+")
 SEEDS = (
     re.compile(SYMBOL),
@@ -76,6 +88,16 @@ class _Taken:
         return any(self.ends[i] > start for i in range(max(0, at - 8), at))
 
 
+def _spaced_regions(text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
+    """`SPACED_REGION.finditer(text, pos, end)`, in linear time."""
+    while pos < end:
+        found = SPACED_REGION.match(text, pos, end) or SPACED_REGION_INSIDE.search(text, pos + 1, end)
+        if found is None:
+            return
+        yield found
+        pos = found.end()
+
+
 def _regions(text: str) -> Iterator[tuple[int, int]]:
     """Spaced regions, searched only in windows around seeds (a full scan of the region pattern is slow);
     regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
@@ -90,7 +112,7 @@ def _regions(text: str) -> Iterator[tuple[int, int]]:
             windows.append([start, end])
     current: tuple[int, int] | None = None
     for start, end in windows:
-        for region in SPACED_REGION.finditer(text, max(start, current[1] if current else 0), end):
+        for region in _spaced_regions(text, max(start, current[1] if current else 0), end):
             gap = text[current[1] : region.start()] if current else "x"
             if current and len(gap) <= 3 and not any(c.isalnum() for c in gap):
                 current = (current[0], region.end())
@@ -209,11 +231,12 @@ class Screen:
             return
         for base, region_end in _regions(norm.text):
             piece = norm.text[base:region_end]
-            kept = [i for i, c in enumerate(piece) if c.isalnum()]
-            if len(kept) == len(piece):
+            bare = SEPARATORS.sub("", piece)  # the letters and digits: `[\W_]` is what `str.isalnum` is not
+            if len(bare) == len(piece):
                 continue
-            bare = "".join(piece[i] for i in kept)
-            for index, start, end in automaton.find_matches_as_indexes(bare):
+            found = automaton.find_matches_as_indexes(bare)
+            kept = [i for i, c in enumerate(piece) if c.isalnum()] if found else []
+            for index, start, end in found:
                 first, last = kept[start], kept[end - 1]
                 if last - first + 1 == end - start:
                     continue  # no separator inside: the plain pass has it
