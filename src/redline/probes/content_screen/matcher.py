@@ -1,9 +1,10 @@
 """Multi-pattern matching over normalised text, tolerant of separators inserted between characters.
 
-Two Aho-Corasick automata (ahocorasick-rs) hold the normalised terms: one as written, one with separators
-taken out. The first runs over the whole normalised text. The second runs only over "spaced" regions, where
-characters are split by separators the way evaders split them (`测*试*违*禁*词`, `s p a m`, `测试 违禁词`),
-with the separators taken out: ordinary prose keeps its spaces and punctuation and is matched as written.
+Two Aho-Corasick automata (ahocorasick-rs, or engine.py's pure-Python one) hold the normalised terms: one
+as written, one with separators taken out. The first runs over the whole normalised text. The second runs
+only over "spaced" regions, where characters are split by separators the way evaders split them
+(`测*试*违*禁*词`, `s p a m`, `测试 违禁词`), with the separators taken out: ordinary prose keeps its spaces
+and punctuation and is matched as written.
 Term lists are compiled once per process and cached by path, modification time and options.
 """
 
@@ -16,8 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick_rs
-
+from redline.probes.content_screen.engine import Automaton, automaton, native
 from redline.probes.content_screen.normalise import Normalised, Options, normalise, normalise_term
 from redline.probes.content_screen.patterns import compile_user_pattern
 from redline.probes.content_screen.terms import Term, TermList, load_terms
@@ -171,10 +171,8 @@ class Screen:
         )
 
     @staticmethod
-    def _automaton(forms: list[str]) -> ahocorasick_rs.AhoCorasick | None:
-        if not forms:
-            return None
-        return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    def _automaton(forms: list[str]) -> Automaton | None:
+        return automaton(forms) if forms else None
 
     def find(self, text: str) -> list[Match]:
         return list(self.iter_matches(normalise(text, self.options)))
@@ -245,13 +243,13 @@ class Screen:
                     yield Match(match.start, match.end, bare[start:end], match.term, True)
 
 
-_CACHE: dict[tuple[str, int, int, tuple[bool, ...], bool], Screen] = {}
+_CACHE: dict[tuple[str, int, int, tuple[bool, ...], bool, bool], Screen] = {}
 
 
 def compiled(path: Path, options: Options, separators: bool = True) -> Screen:
     """The compiled screen for a term list, built once per process while the file is unchanged."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, options.key, separators)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, options.key, separators, native())
     screen = _CACHE.get(key)
     if screen is None:
         screen = Screen(load_terms(path), options, separators)
