@@ -8,8 +8,11 @@ extracted text), `path:line#start-end` for a post in JSON lines (offsets into it
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Mapping
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,16 @@ from redline.probes.content_screen.inputs import Document, check_format, detect,
 from redline.probes.content_screen.matcher import Match, Screen, compiled
 from redline.probes.content_screen.normalise import Options, normalise
 from redline.probes.content_screen.spam import SpamFinding, find_spam
-from redline.probes.content_screen.stream import CHUNK_CHARS, CONTEXT, Survey, pieces, screen_piece, survey
+from redline.probes.content_screen.stream import (
+    CHUNK_CHARS,
+    CONTEXT,
+    Piece,
+    PieceResult,
+    Survey,
+    pieces,
+    screen_piece,
+    survey,
+)
 from redline.probes.content_screen.terms import DEMO_TERMS
 
 ITEM_FEATURES = "sa2018-5-4-feature-screening"
@@ -50,6 +62,24 @@ def screen_for(options: Mapping[str, Any]) -> Screen:
     return compiled(path, normalising, _switch(options, "separators"))
 
 
+def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> PieceResult:
+    """One piece in a worker process (the compiled term list is cached there, or inherited by fork)."""
+    return screen_piece(screen_for(options), piece, _switch(options, "spam"), facts.scripts, facts.first_visible)
+
+
+def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
+    """Pieces screened on `workers` processes, results in text order, at most two pieces a worker in flight
+    (so memory stays bounded however large the file)."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        flight: deque[Future[PieceResult]] = deque()
+        for piece in parts:
+            if len(flight) >= 2 * workers:
+                yield flight.popleft().result()
+            flight.append(pool.submit(_piece_job, dict(options), piece, facts))
+        while flight:
+            yield flight.popleft().result()
+
+
 class ContentScreenProbe:
     info = ProbeInfo(
         name="content-screen",
@@ -67,11 +97,13 @@ class ContentScreenProbe:
         file_options=("terms",),
     )
 
-    def __init__(self, chunk_chars: int = CHUNK_CHARS, context: int = CONTEXT) -> None:
+    def __init__(self, chunk_chars: int = CHUNK_CHARS, context: int = CONTEXT, workers: int = 0) -> None:
         """A plain-text file of more than `chunk_chars` characters' worth of bytes is screened in pieces of
-        that many characters, each seeing `context` characters around it (stream.py)."""
+        that many characters, each seeing `context` characters around it (stream.py), on `workers` processes
+        (0: one a core; only from a main process, as a batch runner's workers already use the cores)."""
         self.chunk_chars = chunk_chars
         self.context = context
+        self.workers = workers or os.cpu_count() or 1
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Values checked before a campaign stores them (the CLI checks them as it runs)."""
@@ -100,8 +132,13 @@ class ContentScreenProbe:
         doc = Document(str(path), "", "text")
         ranked: list[tuple[int, Match, str]] = []
         spam: list[tuple[SpamFinding, str]] = []
-        for piece in pieces(path, self.chunk_chars, self.context):
-            part = screen_piece(screen, piece, _switch(options, "spam"), facts.scripts, facts.first_visible)
+        parts = pieces(path, self.chunk_chars, self.context)
+        if self.workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
+            results = _in_order(options, parts, facts, self.workers)
+        else:
+            spam_on = _switch(options, "spam")
+            results = (screen_piece(screen, p, spam_on, facts.scripts, facts.first_visible) for p in parts)
+        for part in results:
             ranked += part.terms
             spam += part.spam
         ranked.sort(key=lambda r: r[0])  # stable: text order within each pass, as from the whole text
