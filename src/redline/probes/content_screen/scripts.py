@@ -73,3 +73,11 @@ def count_scripts(text: str) -> Counter[str]:
             seen.setdefault(script, found.start())
     firsts += [(at, name, others[name]) for name, at in seen.items()]
     return Counter({name: count for _, name, count in sorted(firsts)})
+
+
+def count_script(text: str, name: str) -> int:
+    """`count_scripts(text)[name]`; fast for Han, Latin and kana."""
+    if name not in LOW_SCRIPTS:
+        return count_scripts(text)[name]
+    pattern = _classes()[0][LOW_SCRIPTS.index(name)]
+    return len(text) - len(pattern.sub("", text))

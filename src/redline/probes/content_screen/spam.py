@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from redline.probes.content_screen.scripts import count_scripts
+from redline.probes.content_screen.scripts import count_script, count_scripts
 
 TOKEN = re.compile(r"https?://[^\s,，、|｜;；]+|(?:[^\s,，、|｜/;；:：·•_\-—~～>»]|(?<=[A-Za-z0-9])-(?=[A-Za-z0-9]))+")
 LIST_SEPARATOR = re.compile(r"[,，|｜/;；·•_~～>»]")
@@ -39,6 +39,27 @@ SITE_TOKEN = re.compile(
     re.IGNORECASE,
 )
 MIN_STUFFED, MIN_LINK_FARM, MIN_COVER = 10, 8, 0.6
+# Cheap tests that a line may hold a run, so most prose lines skip the token-by-token pass. Consecutive tokens
+# are parted by at least one of TOKEN's separators; a token of a stuffed run holds no sentence end. So a run of
+# MIN_STUFFED tokens lies in a stretch of the line without sentence ends holding MIN_STUFFED - 1 separators;
+# and each token of a link farm holds one of PLACE_MARK (a place it starts with, a Chinese character before a
+# place suffix, or the mark of a link or site).
+_PARTING = r"\s,，、|｜/;；:：·•_\-—~～>»"  # what TOKEN's second branch does not take
+STUFFED_STRETCH = re.compile(rf"(?:^|(?<=[。！？!?]))(?:[^{_PARTING}。！？!?]*+[{_PARTING}]){{{MIN_STUFFED - 1}}}")
+_SUFFIXES = ("省", "市", "县", "区", "镇", "州", "盟", "旗", "网", "站", "论坛", "平台", "门户", "在线", "导航", "官网")
+_MARK_FIRSTS = "".join(sorted({p[0] for p in PROVINCES} | {x[0] for x in _SUFFIXES})) + "hHwW."
+# one branch per first character, behind a class of those characters: most characters fail at the class
+PLACE_MARK = re.compile(
+    f"(?=[{_MARK_FIRSTS}])(?:"
+    + "|".join(
+        first + "(?:" + "|".join(sorted({p[1:] for p in PROVINCES if p[0] == first}, key=lambda r: -len(r))) + ")"
+        for first in sorted({p[0] for p in PROVINCES})
+    )
+    + r"|(?<=[\u4e00-\u9fff])(?:"
+    + "|".join(_SUFFIXES)
+    + r")|https?://|www\.|\.(?:com|cn|net|org|info|top|xyz|cc|vip|site|online|shop|club|io|me|tv|hk|tw))",
+    re.IGNORECASE,
+)
 # Title stuffing: a page's first line made of search phrases for gambling and pornography, so that search
 # engines list the hijacked page under them; a headline about such crime names them once or twice, not in
 # most of three or more comma-joined phrases.
@@ -116,8 +137,11 @@ def _listy(run: list[re.Match[str]], line: str) -> bool:
 
 
 def _line_findings(line: str, offset: int) -> list[SpamFinding]:
+    farm = len(PLACE_MARK.findall(line)) >= MIN_LINK_FARM
+    if not farm and STUFFED_STRETCH.search(line) is None:
+        return []
     found: list[SpamFinding] = []
-    for run in _runs(line, _place_or_site, tolerate=1.0):
+    for run in _runs(line, _place_or_site, tolerate=1.0) if farm else []:
         if len(run) >= MIN_LINK_FARM and (_cover(run, line) >= MIN_COVER or len(run) >= 20):
             sample = "、".join(t.group() for t in run[:3])
             found.append(
@@ -170,6 +194,11 @@ def _script_change(line: str, offset: int, total: Counter[str]) -> list[SpamFind
     """The line, when its letters are mostly of a script the rest of the document (`total` counts the
     letters of the whole document) hardly uses."""
     if len(line) < SCRIPT_LETTERS:
+        return []
+    # Reported, the line's letters are at most SCRIPT_FOREIGN of the document's main script, and that script
+    # is the one with most letters in the whole document (the rest of the document holds three times the
+    # line's letters, three quarters of them in its main script: no other script can outnumber it in total).
+    if total and count_script(line, total.most_common(1)[0][0]) > SCRIPT_FOREIGN * len(line):
         return []
     here = count_scripts(line)
     count = sum(here.values())
