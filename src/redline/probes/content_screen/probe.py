@@ -68,16 +68,24 @@ def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> Piece
 
 
 def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
-    """Pieces screened on `workers` processes, results in text order, at most two pieces a worker in flight
-    (so memory stays bounded however large the file)."""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        flight: deque[Future[PieceResult]] = deque()
-        for piece in parts:
+    """Pieces screened on `workers` processes, this one included (every `workers`-th piece is screened here,
+    the others on `workers - 1` helpers), results in text order, at most two pieces a process in flight (so
+    memory stays bounded however large the file)."""
+    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+        flight: deque[Future[PieceResult] | PieceResult] = deque()
+        for number, piece in enumerate(parts):
             if len(flight) >= 2 * workers:
-                yield flight.popleft().result()
-            flight.append(pool.submit(_piece_job, dict(options), piece, facts))
+                yield _done(flight.popleft())
+            if number % workers == workers - 1:
+                flight.append(_piece_job(options, piece, facts))
+            else:
+                flight.append(pool.submit(_piece_job, dict(options), piece, facts))
         while flight:
-            yield flight.popleft().result()
+            yield _done(flight.popleft())
+
+
+def _done(item: Future[PieceResult] | PieceResult) -> PieceResult:
+    return item.result() if isinstance(item, Future) else item
 
 
 class ContentScreenProbe:
