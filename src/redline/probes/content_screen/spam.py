@@ -40,12 +40,14 @@ SITE_TOKEN = re.compile(
 )
 MIN_STUFFED, MIN_LINK_FARM, MIN_COVER = 10, 8, 0.6
 # Cheap tests that a line may hold a run, so most prose lines skip the token-by-token pass. Consecutive tokens
-# are parted by at least one of TOKEN's separators; a token of a stuffed run holds no sentence end. So a run of
-# MIN_STUFFED tokens lies in a stretch of the line without sentence ends holding MIN_STUFFED - 1 separators;
-# and each token of a link farm holds one of PLACE_MARK (a place it starts with, a Chinese character before a
-# place suffix, or the mark of a link or site).
+# are parted by at least one of TOKEN's separators; a token of a stuffed run holds no sentence end. So a
+# stuffed run lies in a sentence of the line holding a separator fewer than the run's tokens, and covers no
+# more of the line than that sentence does (`_may_be_stuffed`). Each token of a link farm holds one of
+# PLACE_MARK (a place it starts with, a Chinese character before a place suffix, or the mark of a link or site).
 _PARTING = r"\s,，、|｜/;；:：·•_\-—~～>»"  # what TOKEN's second branch does not take
-STUFFED_STRETCH = re.compile(rf"(?:^|(?<=[。！？!?]))(?:[^{_PARTING}。！？!?]*+[{_PARTING}]){{{MIN_STUFFED - 1}}}")
+PARTING = re.compile(f"[{_PARTING}]")
+SENTENCE_ENDS = re.compile(r"[。！？!?]")
+STUFFED_MANY = 20  # a run this long is stuffing whatever share of its line it covers
 _SUFFIXES = ("省", "市", "县", "区", "镇", "州", "盟", "旗", "网", "站", "论坛", "平台", "门户", "在线", "导航", "官网")
 _MARK_FIRSTS = "".join(sorted({p[0] for p in PROVINCES} | {x[0] for x in _SUFFIXES})) + "hHwW."
 # one branch per first character, behind a class of those characters: most characters fail at the class
@@ -136,9 +138,18 @@ def _listy(run: list[re.Match[str]], line: str) -> bool:
     return separators >= (len(run) - 1) * 0.3 or len(run) >= 25
 
 
+def _may_be_stuffed(line: str) -> bool:
+    visible = _visible(line)
+    for sentence in SENTENCE_ENDS.split(line):
+        parted = len(sentence) - len(PARTING.sub("", sentence))
+        if parted >= STUFFED_MANY - 1 or (parted >= MIN_STUFFED - 1 and len(sentence) >= MIN_COVER * visible):
+            return True
+    return False
+
+
 def _line_findings(line: str, offset: int) -> list[SpamFinding]:
     farm = len(PLACE_MARK.findall(line)) >= MIN_LINK_FARM
-    if not farm and STUFFED_STRETCH.search(line) is None:
+    if not farm and not _may_be_stuffed(line):
         return []
     found: list[SpamFinding] = []
     for run in _runs(line, _place_or_site, tolerate=1.0) if farm else []:
@@ -158,7 +169,7 @@ def _line_findings(line: str, offset: int) -> list[SpamFinding]:
         start, end = offset + run[0].start(), offset + run[-1].end()
         if any(f.start < end and start < f.end for f in found):
             continue
-        if _cover(run, line) >= MIN_COVER or len(run) >= 20:
+        if _cover(run, line) >= MIN_COVER or len(run) >= STUFFED_MANY:
             distinct = len({t.group().lower() for t in run})
             found.append(
                 SpamFinding(
