@@ -65,9 +65,10 @@ def test_a_large_file_in_pieces_gives_exactly_what_the_whole_file_gives(tmp_path
     path.write_text(_text(random.Random(7), 3000), encoding="utf-8")
     probe, options = _probe(tmp_path, chunk_chars=4000)
     assert len(list(pieces(path, 4000, 64))) > 20
-    streamed = probe.check_file(path, options)
+    streamed = probe.check_file(path, options)  # on a process a core
     whole = probe._whole(path, options)
     assert streamed == whole
+    assert ContentScreenProbe(chunk_chars=4000, context=64, workers=1).check_file(path, options) == whole
     kinds = {kind for kind, _, _ in _kinds(whole)}
     assert {"term", "link-farm", "keyword-stuffing", "script-change"} <= kinds
 
