@@ -344,3 +344,9 @@ class _Builder:
 def normalise_term(term: str, options: Options = Options()) -> str:
     """A term goes through the same transforms as the text, so both spell alike."""
     return normalise(term, options).text
+
+
+def prepare(options: Options = Options()) -> None:
+    """Builds the tables `normalise` uses (seconds of work), so processes forked afterwards share them."""
+    _dirty_pattern(options.key)
+    _simple(options.key)

@@ -22,7 +22,7 @@ from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 from redline.probes.content_screen.decode import decode
 from redline.probes.content_screen.inputs import Document, check_format, detect, documents
 from redline.probes.content_screen.matcher import Match, Screen, compiled
-from redline.probes.content_screen.normalise import Options, normalise
+from redline.probes.content_screen.normalise import Options, normalise, prepare
 from redline.probes.content_screen.spam import SpamFinding, find_spam
 from redline.probes.content_screen.stream import (
     CHUNK_CHARS,
@@ -142,6 +142,7 @@ class ContentScreenProbe:
         spam: list[tuple[SpamFinding, str]] = []
         parts = pieces(path, self.chunk_chars, self.context)
         if self.workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
+            prepare(screen.options)  # before the helpers fork
             results = _in_order(options, parts, facts, self.workers)
         else:
             spam_on = _switch(options, "spam")
