@@ -67,15 +67,6 @@ SPACED_REGION_INSIDE = re.compile(
     rf"|(?<!{LATIN}){LATIN}+\s{{1,3}}{CJK}+|(?<!{CJK}){CJK}+\s{{1,3}}{LATIN}+)"
 )
 SEPARATORS = re.compile(rf"{SEPARATOR}+")
-SEEDS = (
-    re.compile(SYMBOL),
-    re.compile(rf"{CJK}\s{{1,3}}{CJK}"),
-    re.compile(rf"{CJK}{PUNCT}{CJK}{PUNCT}{CJK}"),
-    re.compile(rf"{LATIN}\s{{1,3}}{CJK}"),
-    re.compile(rf"{CJK}\s{{1,3}}{LATIN}"),
-    re.compile(rf"{SEPARATOR}{WORD}{SEPARATOR}{{1,3}}{WORD}{SEPARATOR}"),
-)  # each starts with a class: fast
-WINDOW = 64
 MIN_SPACED_TERM = 3
 
 
@@ -118,27 +109,16 @@ def _spaced_regions(text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
 
 
 def _regions(text: str) -> Iterator[tuple[int, int]]:
-    """Spaced regions, searched only in windows around seeds (a full scan of the region pattern is slow);
-    regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
-    spans = sorted(
-        [(0, WINDOW)] + [(max(0, m.start() - WINDOW), m.end() + WINDOW) for seed in SEEDS for m in seed.finditer(text)]
-    )
-    windows: list[list[int]] = []
-    for start, end in spans:
-        if windows and start <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], end)
-        else:
-            windows.append([start, end])
+    """Spaced regions; regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
     current: tuple[int, int] | None = None
-    for start, end in windows:
-        for region in _spaced_regions(text, max(start, current[1] if current else 0), end):
-            gap = text[current[1] : region.start()] if current else "x"
-            if current and len(gap) <= 3 and not any(c.isalnum() for c in gap):
-                current = (current[0], region.end())
-                continue
-            if current:
-                yield current
-            current = region.span()
+    for region in _spaced_regions(text, 0, len(text)):
+        start = region.start()
+        if current and start - current[1] <= 3 and not any(c.isalnum() for c in text[current[1] : start]):
+            current = (current[0], region.end())
+            continue
+        if current:
+            yield current
+        current = region.span()
     if current:
         yield current
 
