@@ -1,9 +1,10 @@
 """Multi-pattern matching over normalised text, tolerant of separators inserted between characters.
 
-Two Aho-Corasick automata (ahocorasick-rs) hold the normalised terms: one as written, one with separators
-taken out. The first runs over the whole normalised text. The second runs only over "spaced" regions, where
-characters are split by separators the way evaders split them (`测*试*违*禁*词`, `s p a m`, `测试 违禁词`),
-with the separators taken out: ordinary prose keeps its spaces and punctuation and is matched as written.
+Two Aho-Corasick automata (ahocorasick-rs, or engine.py's pure-Python one) hold the normalised terms: one
+as written, one with separators taken out. The first runs over the whole normalised text. The second runs
+only over "spaced" regions, where characters are split by separators the way evaders split them
+(`测*试*违*禁*词`, `s p a m`, `测试 违禁词`), with the separators taken out: ordinary prose keeps its spaces
+and punctuation and is matched as written.
 Term lists are compiled once per process and cached by path, modification time and options.
 """
 
@@ -16,8 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick_rs
-
+from redline.probes.content_screen.engine import Automaton, automaton, native
 from redline.probes.content_screen.normalise import Normalised, Options, normalise, normalise_term
 from redline.probes.content_screen.patterns import compile_user_pattern
 from redline.probes.content_screen.terms import Term, TermList, load_terms
@@ -28,6 +28,21 @@ CJK = r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
 SYMBOL = r"[*·•・_\-|/\\~^#+=&@%$°×※★☆♥♡◆◇■□▲△○●]"
 PUNCT = r"[!-/:-@\[-`{-~]"  # ASCII punctuation (full-width forms are ASCII after normalisation)
 LATIN = r"[a-z0-9]"  # the text is lower-cased by then
+
+
+def _letters_in(*ranges: tuple[int, int]) -> str:
+    """A class of the letters and digits (`str.isalnum`) in the code point ranges [low, high)."""
+    points = [cp for low, high in ranges for cp in range(low, high) if chr(cp).isalnum()]
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(points) + 1):
+        if i == len(points) or points[i] != points[i - 1] + 1:
+            parts.append(re.escape(chr(points[start])) + "-" + re.escape(chr(points[i - 1])))
+            start = i
+    return "[" + "".join(parts) + "]"
+
+
+HAN_LETTER = _letters_in((0x3400, 0xA000), (0xF900, 0xFB00), (0x20000, 0x30000))  # CJK that is also WORD
 SPACED_REGION = re.compile(
     rf"(?<!{WORD}){WORD}(?:{SEPARATOR}{{1,3}}{WORD}(?!{WORD})){{2,}}"  # single characters apart: s p a m
     rf"|{WORD}+(?:{SYMBOL}{{1,3}}{WORD}+)+"  # words joined by symbols: 测试*违禁词, spam_word
@@ -35,16 +50,23 @@ SPACED_REGION = re.compile(
     rf"|(?:{LATIN}+\s{{0,3}})?{CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"  # split by spaces: 测试 违禁词
     rf"|{LATIN}+\s{{1,3}}{CJK}+|{CJK}+\s{{1,3}}{LATIN}+"
 )  # a Latin part spaced off: abc 禁词
+# SPACED_REGION past the first position of a search: a branch that starts with a run of letters starts where
+# the run starts, since started inside the run it would match at the character before as well, which comes
+# first. Only work is saved: without it, each start inside a long run of Chinese scans to the run's end and
+# back, quadratic in the run.
+#
+# Inside a run of Chinese letters no branch starts (unless punctuation follows: 演.示.屏): the first check
+# turns those positions away at once, most of a Chinese text.
+SPACED_REGION_INSIDE = re.compile(
+    rf"(?!(?<={HAN_LETTER}){HAN_LETTER}(?!{PUNCT}))(?:"
+    rf"(?<!{WORD}){WORD}(?:{SEPARATOR}{{1,3}}{WORD}(?!{WORD})){{2,}}"
+    rf"|(?<!{WORD}){WORD}+(?:{SYMBOL}{{1,3}}{WORD}+)+"
+    rf"|{CJK}(?:{PUNCT}{CJK}){{2,}}"
+    rf"|(?<!{LATIN}){LATIN}+\s{{0,3}}{CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"
+    rf"|(?<!{CJK}){CJK}+(?:\s{{1,3}}{CJK}+)+(?:\s{{0,3}}{LATIN}+)?"
+    rf"|(?<!{LATIN}){LATIN}+\s{{1,3}}{CJK}+|(?<!{CJK}){CJK}+\s{{1,3}}{LATIN}+)"
+)
 SEPARATORS = re.compile(rf"{SEPARATOR}+")
-SEEDS = (
-    re.compile(SYMBOL),
-    re.compile(rf"{CJK}\s{{1,3}}{CJK}"),
-    re.compile(rf"{CJK}{PUNCT}{CJK}{PUNCT}{CJK}"),
-    re.compile(rf"{LATIN}\s{{1,3}}{CJK}"),
-    re.compile(rf"{CJK}\s{{1,3}}{LATIN}"),
-    re.compile(rf"{SEPARATOR}{WORD}{SEPARATOR}{{1,3}}{WORD}{SEPARATOR}"),
-)  # each starts with a class: fast
-WINDOW = 64
 MIN_SPACED_TERM = 3
 
 
@@ -76,28 +98,27 @@ class _Taken:
         return any(self.ends[i] > start for i in range(max(0, at - 8), at))
 
 
+def _spaced_regions(text: str, pos: int, end: int) -> Iterator[re.Match[str]]:
+    """`SPACED_REGION.finditer(text, pos, end)`, in linear time."""
+    while pos < end:
+        found = SPACED_REGION.match(text, pos, end) or SPACED_REGION_INSIDE.search(text, pos + 1, end)
+        if found is None:
+            return
+        yield found
+        pos = found.end()
+
+
 def _regions(text: str) -> Iterator[tuple[int, int]]:
-    """Spaced regions, searched only in windows around seeds (a full scan of the region pattern is slow);
-    regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
-    spans = sorted(
-        [(0, WINDOW)] + [(max(0, m.start() - WINDOW), m.end() + WINDOW) for seed in SEEDS for m in seed.finditer(text)]
-    )
-    windows: list[list[int]] = []
-    for start, end in spans:
-        if windows and start <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], end)
-        else:
-            windows.append([start, end])
+    """Spaced regions; regions apart by no more than a few separators are one region (`前文 测*试*违*禁*词`)."""
     current: tuple[int, int] | None = None
-    for start, end in windows:
-        for region in SPACED_REGION.finditer(text, max(start, current[1] if current else 0), end):
-            gap = text[current[1] : region.start()] if current else "x"
-            if current and len(gap) <= 3 and not any(c.isalnum() for c in gap):
-                current = (current[0], region.end())
-                continue
-            if current:
-                yield current
-            current = region.span()
+    for region in _spaced_regions(text, 0, len(text)):
+        start = region.start()
+        if current and start - current[1] <= 3 and not any(c.isalnum() for c in text[current[1] : start]):
+            current = (current[0], region.end())
+            continue
+        if current:
+            yield current
+        current = region.span()
     if current:
         yield current
 
@@ -149,39 +170,44 @@ class Screen:
         )
 
     @staticmethod
-    def _automaton(forms: list[str]) -> ahocorasick_rs.AhoCorasick | None:
-        if not forms:
-            return None
-        return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    def _automaton(forms: list[str]) -> Automaton | None:
+        return automaton(forms) if forms else None
 
     def find(self, text: str) -> list[Match]:
         return list(self.iter_matches(normalise(text, self.options)))
 
     def iter_matches(self, norm: Normalised) -> Iterator[Match]:
         """Plain matches, then separator-tolerant ones not already covered, then regular expressions."""
+        for _, match in self.ranked_matches(norm):
+            yield match
+
+    def ranked_matches(self, norm: Normalised) -> Iterator[tuple[int, Match]]:
+        """`iter_matches` with the pass each match comes from (0 plain, 1 spaced, 2 phrase, 3 + k the k-th
+        regular expression), so matches from pieces of a text put together in that order come out as from
+        the whole text."""
         taken = _Taken()
         if self._plain is not None:
             for index, start, end in self._plain.find_matches_as_indexes(norm.text):
                 match = self._located(norm, start, end, self._plain_terms[index], False)
                 if match is not None:
                     taken.add(match.start, match.end)
-                    yield match
+                    yield 0, match
         if self._spaced is not None:
             for match in self._spaced_matches(norm):
                 if not taken.overlaps(match.start, match.end):
                     taken.add(match.start, match.end)
-                    yield match
+                    yield 1, match
         if self._phrases is not None:
             for found in self._phrases.finditer(norm.text):
                 term = self._phrase_terms[int((found.lastgroup or "p0")[1:])]
                 match = self._located(norm, found.start(), found.end(), term, True)
                 if match is not None and not taken.overlaps(match.start, match.end):
-                    yield match
-        for regex, term in self._regexes:
+                    yield 2, match
+        for rank, (regex, term) in enumerate(self._regexes, start=3):
             for hit in regex.finditer(norm.text):
                 if hit.end() > hit.start():
                     start, end = norm.original_span(hit.start(), hit.end())
-                    yield Match(start, end, hit.group(), term)
+                    yield rank, Match(start, end, hit.group(), term)
 
     def _located(self, norm: Normalised, start: int, end: int, term: Term, spaced: bool) -> Match | None:
         """Latin terms match whole words only ("ass" is not in "class"), judged on the normalised text:
@@ -202,11 +228,12 @@ class Screen:
             return
         for base, region_end in _regions(norm.text):
             piece = norm.text[base:region_end]
-            kept = [i for i, c in enumerate(piece) if c.isalnum()]
-            if len(kept) == len(piece):
+            bare = SEPARATORS.sub("", piece)  # the letters and digits: `[\W_]` is what `str.isalnum` is not
+            if len(bare) == len(piece):
                 continue
-            bare = "".join(piece[i] for i in kept)
-            for index, start, end in automaton.find_matches_as_indexes(bare):
+            found = automaton.find_matches_as_indexes(bare)
+            kept = [i for i, c in enumerate(piece) if c.isalnum()] if found else []
+            for index, start, end in found:
                 first, last = kept[start], kept[end - 1]
                 if last - first + 1 == end - start:
                     continue  # no separator inside: the plain pass has it
@@ -215,13 +242,13 @@ class Screen:
                     yield Match(match.start, match.end, bare[start:end], match.term, True)
 
 
-_CACHE: dict[tuple[str, int, int, tuple[bool, ...], bool], Screen] = {}
+_CACHE: dict[tuple[str, int, int, tuple[bool, ...], bool, bool], Screen] = {}
 
 
 def compiled(path: Path, options: Options, separators: bool = True) -> Screen:
     """The compiled screen for a term list, built once per process while the file is unchanged."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, options.key, separators)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, options.key, separators, native())
     screen = _CACHE.get(key)
     if screen is None:
         screen = Screen(load_terms(path), options, separators)

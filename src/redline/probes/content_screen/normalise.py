@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -170,7 +171,7 @@ def _width(c: str) -> str:
 
 
 @cache
-def _dirty_pattern(key: tuple[bool, ...]) -> re.Pattern[str]:
+def _dirty_points(key: tuple[bool, ...]) -> frozenset[int]:
     """Every character that some enabled transform changes (lower-casing apart, done in bulk)."""
     options = Options(*key)
     points: set[int] = {0x130}  # "İ".lower() has two characters
@@ -187,9 +188,48 @@ def _dirty_pattern(key: tuple[bool, ...]) -> re.Pattern[str]:
     if options.homoglyphs:
         points.update(ord(c) for c in HOMOGLYPHS)
         points.update(ord(c.upper()) for c in HOMOGLYPHS if len(c.upper()) == 1)
+    return frozenset(points)
+
+
+def _class(points: list[int]) -> re.Pattern[str]:
     # one range for every astral character: a long list of astral points makes `re` scan slowly
-    bmp = sorted(cp for cp in points if cp < 0x10000)
-    return re.compile("[" + _ranges(bmp) + "\U00010000-\U0010ffff]")
+    return re.compile("[" + _ranges(sorted(cp for cp in points if cp < 0x10000)) + "\U00010000-\U0010ffff]")
+
+
+@cache
+def _dirty_pattern(key: tuple[bool, ...]) -> re.Pattern[str]:
+    return _class(list(_dirty_points(key)))
+
+
+def _translated(text: str, table: dict[int, str], simple: re.Pattern[str]) -> str:
+    """`text.translate(table)`, faster on wide text: `str.replace` for the few characters that occur often
+    (full-width punctuation), one substitution for the rare rest."""
+    found = Counter(simple.findall(text))
+    rare = 0
+    for c, count in found.items():
+        if (count >= 64 or len(found) < 8) and ord(table[ord(c)]) not in table:  # replaced once, as by translate
+            text = text.replace(c, table[ord(c)])
+        else:
+            rare += 1
+    return simple.sub(lambda m: table[ord(m.group())], text) if rare else text
+
+
+@cache
+def _simple(key: tuple[bool, ...]) -> tuple[dict[int, str], re.Pattern[str], re.Pattern[str]]:
+    """The dirty characters that become one character whatever surrounds them (a full-width comma, most
+    traditional characters), as a `str.translate` table, and a class of the other dirty characters and of
+    every combining mark: a text without those is normalised by `translate` and `lower` alone, offsets kept."""
+    options = Options(*key)
+    table: dict[int, str] = {}
+    hard: list[int] = [cp for cp in range(0x10000) if unicodedata.combining(chr(cp))]
+    for cp in _dirty_points(key):
+        c = chr(cp)
+        out = _transform(c, options, True)
+        if cp < 0x10000 and len(out) == 1 and out == _transform(c, options, False) == out.lower():
+            table[cp] = out
+        else:
+            hard.append(cp)
+    return table, _class(hard), re.compile("[" + _ranges(sorted(table)) + "]" if table else "(?!)")
 
 
 def _ranges(points: list[int]) -> str:
@@ -235,17 +275,24 @@ def normalise(text: str, options: Options = Options()) -> Normalised:
     first = dirty.search(text)
     if first is None:
         return Normalised(text, text.lower(), identity_map())
-    builder = _Builder()
+    table, hard, simple = _simple(options.key)
+    sigma = "\u03a3" in text  # Σ is lower-cased by its neighbours: pieces are lowered as the old path cut them
+    if not sigma and hard.search(text, first.start()) is None:
+        return Normalised(text, _translated(text, table, simple).lower(), identity_map())
+    builder = _Builder({} if sigma else table, simple)
     position = 0
-    for match in dirty.finditer(text, first.start()):
+    for match in (dirty if sigma else hard).finditer(text, first.start()):
         at = match.start()
         if at < position:  # already taken into the previous cluster
             continue
         end = at + 1
         while end < len(text) and unicodedata.combining(text[end]):
             end += 1
-        if options.nfkc and unicodedata.combining(text[at]) and at > position:
-            at -= 1  # a combining mark composes with the clean character before it
+        if unicodedata.combining(text[at]):
+            if at > position and (options.nfkc or dirty.match(text, at - 1)):
+                at -= 1  # a combining mark composes with the character before it (or joins its cluster)
+            elif not dirty.match(text, at):
+                continue  # a mark no transform changes, after a character none changes
         builder.identity(text[position:at], position)
         builder.cluster(_transform(text[at:end], options, _mixed_script_word(text, at)), at, end - at)
         position = end
@@ -254,7 +301,11 @@ def normalise(text: str, options: Options = Options()) -> Normalised:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    """Identity pieces are translated by `table` (characters that become one character) and lowered."""
+
+    def __init__(self, table: dict[int, str], simple: re.Pattern[str]) -> None:
+        self.table = table
+        self.simple = simple
         self.parts: list[str] = []
         self.length = 0
         self.norm: list[int] = []
@@ -263,7 +314,7 @@ class _Builder:
         self.ident: list[bool] = []
 
     def identity(self, piece: str, orig: int) -> None:
-        lowered = piece.lower()
+        lowered = _translated(piece, self.table, self.simple).lower() if self.table else piece.lower()
         if len(lowered) != len(piece):  # cannot happen once "İ" is dirty; kept as a safe fallback
             for i, c in enumerate(piece):
                 self.cluster(c.lower(), orig + i, 1)
@@ -293,3 +344,9 @@ class _Builder:
 def normalise_term(term: str, options: Options = Options()) -> str:
     """A term goes through the same transforms as the text, so both spell alike."""
     return normalise(term, options).text
+
+
+def prepare(options: Options = Options()) -> None:
+    """Builds the tables `normalise` uses (seconds of work), so processes forked afterwards share them."""
+    _dirty_pattern(options.key)
+    _simple(options.key)

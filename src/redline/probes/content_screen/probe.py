@@ -8,8 +8,11 @@ extracted text), `path:line#start-end` for a post in JSON lines (offsets into it
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Mapping
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +20,20 @@ from redline.domain.assessment import Severity
 from redline.errors import InputError
 from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 from redline.probes.content_screen.decode import decode
-from redline.probes.content_screen.inputs import Document, check_format, documents
-from redline.probes.content_screen.matcher import Screen, compiled
-from redline.probes.content_screen.normalise import Options, normalise
-from redline.probes.content_screen.spam import find_spam
+from redline.probes.content_screen.inputs import Document, check_format, detect, documents
+from redline.probes.content_screen.matcher import Match, Screen, compiled
+from redline.probes.content_screen.normalise import Options, normalise, prepare
+from redline.probes.content_screen.spam import SpamFinding, find_spam
+from redline.probes.content_screen.stream import (
+    CHUNK_CHARS,
+    CONTEXT,
+    Piece,
+    PieceResult,
+    Survey,
+    pieces,
+    screen_piece,
+    survey,
+)
 from redline.probes.content_screen.terms import DEMO_TERMS
 
 ITEM_FEATURES = "sa2018-5-4-feature-screening"
@@ -49,6 +62,32 @@ def screen_for(options: Mapping[str, Any]) -> Screen:
     return compiled(path, normalising, _switch(options, "separators"))
 
 
+def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> PieceResult:
+    """One piece in a worker process (the compiled term list is cached there, or inherited by fork)."""
+    return screen_piece(screen_for(options), piece, _switch(options, "spam"), facts.scripts, facts.first_visible)
+
+
+def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
+    """Pieces screened on `workers` processes, this one included (every `workers`-th piece is screened here,
+    the others on `workers - 1` helpers), results in text order, at most two pieces a process in flight (so
+    memory stays bounded however large the file)."""
+    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+        flight: deque[Future[PieceResult] | PieceResult] = deque()
+        for number, piece in enumerate(parts):
+            if len(flight) >= 2 * workers:
+                yield _done(flight.popleft())
+            if number % workers == workers - 1:
+                flight.append(_piece_job(options, piece, facts))
+            else:
+                flight.append(pool.submit(_piece_job, dict(options), piece, facts))
+        while flight:
+            yield _done(flight.popleft())
+
+
+def _done(item: Future[PieceResult] | PieceResult) -> PieceResult:
+    return item.result() if isinstance(item, Future) else item
+
+
 class ContentScreenProbe:
     info = ProbeInfo(
         name="content-screen",
@@ -66,6 +105,14 @@ class ContentScreenProbe:
         file_options=("terms",),
     )
 
+    def __init__(self, chunk_chars: int = CHUNK_CHARS, context: int = CONTEXT, workers: int = 0) -> None:
+        """A plain-text file of more than `chunk_chars` characters' worth of bytes is screened in pieces of
+        that many characters, each seeing `context` characters around it (stream.py), on `workers` processes
+        (0: one a core; only from a main process, as a batch runner's workers already use the cores)."""
+        self.chunk_chars = chunk_chars
+        self.context = context
+        self.workers = workers or os.cpu_count() or 1
+
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Values checked before a campaign stores them (the CLI checks them as it runs)."""
         check_format(str(options.get("format", "auto")))
@@ -75,6 +122,58 @@ class ContentScreenProbe:
                 raise InputError(f"{name} must be true or false", field=name)
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
+        streamed = self._streamed(path, options) if path.stat().st_size > self.chunk_chars else None
+        return streamed if streamed is not None else self._whole(path, options)
+
+    def _streamed(self, path: Path, options: Mapping[str, Any]) -> FileResult | None:
+        """A large plain-text file in bounded pieces; None when it is not one (the whole-file path then)."""
+        fmt = str(options.get("format", "auto"))
+        if fmt not in ("auto", "text"):
+            return None
+        try:
+            screen = screen_for(options)
+        except InputError:
+            return None  # the whole-file path reports it
+        facts = survey(path)
+        if facts is None or (fmt == "auto" and detect(path, facts.head) != "text"):
+            return None
+        doc = Document(str(path), "", "text")
+        ranked: list[tuple[int, Match, str]] = []
+        spam: list[tuple[SpamFinding, str]] = []
+        parts = pieces(path, self.chunk_chars, self.context)
+        if self.workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
+            prepare(screen.options)  # before the helpers fork
+            results = _in_order(options, parts, facts, self.workers)
+        else:
+            spam_on = _switch(options, "spam")
+            results = (screen_piece(screen, p, spam_on, facts.scripts, facts.first_visible) for p in parts)
+        for part in results:
+            ranked += part.terms
+            spam += part.spam
+        ranked.sort(key=lambda r: r[0])  # stable: text order within each pass, as from the whole text
+        spam.sort(key=lambda s: (s[0].start, s[0].end))
+        out = [self._term(doc, m, shown, None, facts.sha) for _, m, shown in ranked]
+        out += [self._spam(doc, f, shown, facts.sha) for f, shown in spam]
+        return self._result(path, facts, [doc], out)
+
+    def _result(
+        self, path: Path, facts: Survey, docs: list[Document], out: list[tuple[dict[str, Any], ProbeFinding]]
+    ) -> FileResult:
+        kind = docs[0].kind if docs else "jsonl"
+        verdict = Verdict.NON_COMPLIANT if out else Verdict.COMPLIANT
+        details = {
+            "documents": len(docs),
+            "found": [record for record, _ in out],
+            "hidden": [
+                {"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
+                for d in docs
+                for h in d.hidden
+            ],
+        }
+        findings = tuple(finding for _, finding in out)
+        return FileResult(str(path), facts.sha, facts.size, verdict, kind, findings=findings, details=details)
+
+    def _whole(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         size = len(data)
@@ -96,24 +195,8 @@ class ContentScreenProbe:
             error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
             finding = ProbeFinding.coded("", Severity.LOW, str(path), "content.input.refused", {"error": exc}, sha)
             return FileResult(str(path), sha, size, Verdict.ERROR, findings=(finding,), details={"input_error": error})
-        findings: list[ProbeFinding] = []
-        found: list[dict[str, Any]] = []
-        for doc in docs:
-            for record, finding in self._document(doc, screen, options, sha):
-                found.append(record)
-                findings.append(finding)
-        kind = docs[0].kind if docs else "jsonl"
-        verdict = Verdict.NON_COMPLIANT if findings else Verdict.COMPLIANT
-        details = {
-            "documents": len(docs),
-            "found": found,
-            "hidden": [
-                {"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
-                for d in docs
-                for h in d.hidden
-            ],
-        }
-        return FileResult(str(path), sha, size, verdict, kind, findings=tuple(findings), details=details)
+        out = [pair for doc in docs for pair in self._document(doc, screen, options, sha)]
+        return self._result(path, Survey(sha, size, decoded.encoding, "", Counter(), 0), docs, out)
 
     def _document(
         self, doc: Document, screen: Screen, options: Mapping[str, Any], sha: str
@@ -122,27 +205,7 @@ class ContentScreenProbe:
         matches = list(screen.iter_matches(normalise(doc.text, screen.options)))
         for m in matches:
             hidden = next((h for h in doc.hidden if h.start <= m.start and m.end <= h.end), None)
-            params = {
-                "category": m.term.category,
-                "term": m.normalised,
-                "snippet": _snippet(doc.text[m.start : m.end]),
-                "line": m.term.line,
-                **({"hidden": hidden.reason} if hidden else {}),
-            }
-            out.append(
-                self._record(
-                    doc,
-                    "term",
-                    m.start,
-                    m.end,
-                    m.term.severity,
-                    ("content.term.found", params),
-                    sha,
-                    TERM_CLAUSE,
-                    normalised=m.normalised,
-                    category=m.term.category,
-                )
-            )
+            out.append(self._term(doc, m, doc.text[m.start : m.end], hidden.reason if hidden else None, sha))
         for h in doc.hidden:
             has_terms = any(h.start <= m.start and m.end <= h.end for m in matches)
             if has_terms or h.links:
@@ -165,14 +228,38 @@ class ContentScreenProbe:
                     )
                 )
         if _switch(options, "spam"):
-            for s in find_spam(doc.text):
-                said = {"kind": s.kind, "reason": s.reason, "snippet": _snippet(doc.text[s.start : s.end])}
-                out.append(
-                    self._record(
-                        doc, s.kind, s.start, s.end, Severity.MEDIUM, ("content.spam.injected", said), sha, SPAM_CLAUSE
-                    )
-                )
+            out += [self._spam(doc, f, doc.text[f.start : f.end], sha) for f in find_spam(doc.text)]
         return out
+
+    def _term(
+        self, doc: Document, m: Match, shown: str, hidden: str | None, sha: str
+    ) -> tuple[dict[str, Any], ProbeFinding]:
+        """A term found; `shown` is the original text matched, `hidden` why it is hidden from readers if so."""
+        params = {
+            "category": m.term.category,
+            "term": m.normalised,
+            "snippet": _snippet(shown),
+            "line": m.term.line,
+            **({"hidden": hidden} if hidden else {}),
+        }
+        return self._record(
+            doc,
+            "term",
+            m.start,
+            m.end,
+            m.term.severity,
+            ("content.term.found", params),
+            sha,
+            TERM_CLAUSE,
+            normalised=m.normalised,
+            category=m.term.category,
+        )
+
+    def _spam(self, doc: Document, s: SpamFinding, shown: str, sha: str) -> tuple[dict[str, Any], ProbeFinding]:
+        said = {"kind": s.kind, "reason": s.reason, "snippet": _snippet(shown)}
+        return self._record(
+            doc, s.kind, s.start, s.end, Severity.MEDIUM, ("content.spam.injected", said), sha, SPAM_CLAUSE
+        )
 
     @staticmethod
     def _record(

@@ -9,10 +9,11 @@ is long and fills most of its line, so a list of eight provinces inside a news s
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from redline.probes.content_screen.scripts import count_script, count_scripts
 
 TOKEN = re.compile(r"https?://[^\s,，、|｜;；]+|(?:[^\s,，、|｜/;；:：·•_\-—~～>»]|(?<=[A-Za-z0-9])-(?=[A-Za-z0-9]))+")
 LIST_SEPARATOR = re.compile(r"[,，|｜/;；·•_~～>»]")
@@ -28,6 +29,8 @@ _PLACES = """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 �
 哈尔滨 长春 石家庄 南宁 南昌 贵阳 太原 佛山 温州 泉州 烟台 徐州 常州 南通 珠海 中山 惠州 兰州
 海口 三亚 拉萨 银川 西宁 乌鲁木齐 呼和浩特"""
 PROVINCES = frozenset(_PLACES.split())
+# the longest first, so the first alternative that matches is the longest place a token starts with
+PROVINCE_PREFIX = re.compile("|".join(sorted(PROVINCES, key=lambda p: (-len(p), p))))
 PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}[省市县区镇州盟旗]")
 SITE_TOKEN = re.compile(
     r"(?:https?://|www\.)\S+|^[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|info|top|xyz|cc|vip|"
@@ -36,6 +39,29 @@ SITE_TOKEN = re.compile(
     re.IGNORECASE,
 )
 MIN_STUFFED, MIN_LINK_FARM, MIN_COVER = 10, 8, 0.6
+# Cheap tests that a line may hold a run, so most prose lines skip the token-by-token pass. Consecutive tokens
+# are parted by at least one of TOKEN's separators; a token of a stuffed run holds no sentence end. So a
+# stuffed run lies in a sentence of the line holding a separator fewer than the run's tokens, and covers no
+# more of the line than that sentence does (`_may_be_stuffed`). Each token of a link farm holds one of
+# PLACE_MARK (a place it starts with, a Chinese character before a place suffix, or the mark of a link or site).
+_PARTING = r"\s,，、|｜/;；:：·•_\-—~～>»"  # what TOKEN's second branch does not take
+PARTING = re.compile(f"[{_PARTING}]")
+SENTENCE_ENDS = re.compile(r"[。！？!?]")
+STUFFED_MANY = 20  # a run this long is stuffing whatever share of its line it covers
+_SUFFIXES = ("省", "市", "县", "区", "镇", "州", "盟", "旗", "网", "站", "论坛", "平台", "门户", "在线", "导航", "官网")
+_MARK_FIRSTS = "".join(sorted({p[0] for p in PROVINCES} | {x[0] for x in _SUFFIXES})) + "hHwW."
+# one branch per first character, behind a class of those characters: most characters fail at the class
+PLACE_MARK = re.compile(
+    f"(?=[{_MARK_FIRSTS}])(?:"
+    + "|".join(
+        first + "(?:" + "|".join(sorted({p[1:] for p in PROVINCES if p[0] == first}, key=lambda r: -len(r))) + ")"
+        for first in sorted({p[0] for p in PROVINCES})
+    )
+    + r"|(?<=[\u4e00-\u9fff])(?:"
+    + "|".join(_SUFFIXES)
+    + r")|https?://|www\.|\.(?:com|cn|net|org|info|top|xyz|cc|vip|site|online|shop|club|io|me|tv|hk|tw))",
+    re.IGNORECASE,
+)
 # Title stuffing: a page's first line made of search phrases for gambling and pornography, so that search
 # engines list the hijacked page under them; a headline about such crime names them once or twice, not in
 # most of three or more comma-joined phrases.
@@ -70,12 +96,10 @@ def _list_token(token: str) -> bool:
 
 def _place_or_site(token: str) -> bool:
     bare = token.strip("()（）[]【】")
-    return (
-        bare in PROVINCES
-        or bool(PLACE_SUFFIX.match(bare))
-        or bool(SITE_TOKEN.search(bare))
-        or any(bare.startswith(p) and len(bare) - len(p) <= 6 for p in PROVINCES if len(p) >= 2)
-    )
+    if bare in PROVINCES or PLACE_SUFFIX.match(bare):
+        return True
+    place = PROVINCE_PREFIX.match(bare)
+    return (place is not None and len(bare) - place.end() <= 6) or bool(SITE_TOKEN.search(bare))
 
 
 def _runs(line: str, keep: Callable[[str], bool], tolerate: float = 0.0) -> list[list[re.Match[str]]]:
@@ -98,10 +122,13 @@ def _runs(line: str, keep: Callable[[str], bool], tolerate: float = 0.0) -> list
     return runs
 
 
+def _visible(text: str) -> int:
+    """Characters that are not white space (`str.split` splits at exactly what `str.isspace` calls space)."""
+    return sum(map(len, text.split()))
+
+
 def _cover(run: list[re.Match[str]], line: str) -> float:
-    visible = sum(1 for c in line if not c.isspace())
-    covered = sum(1 for c in line[run[0].start() : run[-1].end()] if not c.isspace())
-    return covered / max(visible, 1)
+    return _visible(line[run[0].start() : run[-1].end()]) / max(_visible(line), 1)
 
 
 def _listy(run: list[re.Match[str]], line: str) -> bool:
@@ -111,9 +138,21 @@ def _listy(run: list[re.Match[str]], line: str) -> bool:
     return separators >= (len(run) - 1) * 0.3 or len(run) >= 25
 
 
+def _may_be_stuffed(line: str) -> bool:
+    visible = _visible(line)
+    for sentence in SENTENCE_ENDS.split(line):
+        parted = len(sentence) - len(PARTING.sub("", sentence))
+        if parted >= STUFFED_MANY - 1 or (parted >= MIN_STUFFED - 1 and len(sentence) >= MIN_COVER * visible):
+            return True
+    return False
+
+
 def _line_findings(line: str, offset: int) -> list[SpamFinding]:
+    farm = len(PLACE_MARK.findall(line)) >= MIN_LINK_FARM
+    if not farm and not _may_be_stuffed(line):
+        return []
     found: list[SpamFinding] = []
-    for run in _runs(line, _place_or_site, tolerate=1.0):
+    for run in _runs(line, _place_or_site, tolerate=1.0) if farm else []:
         if len(run) >= MIN_LINK_FARM and (_cover(run, line) >= MIN_COVER or len(run) >= 20):
             sample = "、".join(t.group() for t in run[:3])
             found.append(
@@ -130,7 +169,7 @@ def _line_findings(line: str, offset: int) -> list[SpamFinding]:
         start, end = offset + run[0].start(), offset + run[-1].end()
         if any(f.start < end and start < f.end for f in found):
             continue
-        if _cover(run, line) >= MIN_COVER or len(run) >= 20:
+        if _cover(run, line) >= MIN_COVER or len(run) >= STUFFED_MANY:
             distinct = len({t.group().lower() for t in run})
             found.append(
                 SpamFinding(
@@ -143,9 +182,8 @@ def _line_findings(line: str, offset: int) -> list[SpamFinding]:
     return found
 
 
-def _title_stuffing(lines: list[tuple[int, str]]) -> list[SpamFinding]:
+def _title_stuffing(offset: int, line: str) -> list[SpamFinding]:
     """The first non-blank line, when it is a comma-joined run of gambling or pornography search phrases."""
-    offset, line = next(((o, text) for o, text in lines if text.strip()), (0, ""))
     phrases = [p.strip() for p in TITLE_SEPARATOR.split(line) if p.strip()]
     if len(phrases) < MIN_TITLE_PHRASES or SENTENCE_END.search(line) or max(map(len, phrases)) > MAX_PHRASE:
         return []
@@ -163,60 +201,73 @@ def _title_stuffing(lines: list[tuple[int, str]]) -> list[SpamFinding]:
     ]
 
 
-def script_of(c: str) -> str | None:
-    """The writing system of a letter, or None for digits, punctuation, spaces and symbols."""
-    if not c.isalpha():
-        return None
-    cp = ord(c)
-    if 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or cp >= 0x20000:
-        return "han"
-    if c.isascii() or 0xFF21 <= cp <= 0xFF5A:
-        return "latin"
-    if 0x3040 <= cp <= 0x30FF:
-        return "kana"
-    name = unicodedata.name(c, "")
-    return name.split(" ", 1)[0].lower() if name else "other"
-
-
-def _script_changes(text: str, lines: list[tuple[int, str]]) -> list[SpamFinding]:
-    """A line whose letters are mostly of a script the rest of the document hardly uses."""
-    total = Counter(s for s in map(script_of, text) if s)
-    found: list[SpamFinding] = []
-    for offset, line in lines:
-        here = Counter(s for s in map(script_of, line) if s)
-        count = sum(here.values())
-        rest = total - here
-        letters = sum(rest.values())
-        if count < SCRIPT_LETTERS or letters < 3 * count:
-            continue
-        main, main_count = rest.most_common(1)[0]
-        other, other_count = here.most_common(1)[0]
-        if (
-            main_count >= 0.75 * letters
-            and other != main
-            and here[main] <= SCRIPT_FOREIGN * count
-            and rest[other] < 0.1 * letters
-        ):
-            stripped = len(line) - len(line.lstrip())
-            found.append(
-                SpamFinding(
-                    offset + stripped,
-                    offset + len(line.rstrip()),
-                    "script-change",
-                    f"a block of {other} script ({other_count} letters) in a {main} document",
-                )
+def _script_change(line: str, offset: int, total: Counter[str]) -> list[SpamFinding]:
+    """The line, when its letters are mostly of a script the rest of the document (`total` counts the
+    letters of the whole document) hardly uses."""
+    if len(line) < SCRIPT_LETTERS:
+        return []
+    # Reported, the line's letters are at most SCRIPT_FOREIGN of the document's main script, and that script
+    # is the one with most letters in the whole document (the rest of the document holds three times the
+    # line's letters, three quarters of them in its main script: no other script can outnumber it in total).
+    if total and count_script(line, total.most_common(1)[0][0]) > SCRIPT_FOREIGN * len(line):
+        return []
+    here = count_scripts(line)
+    count = sum(here.values())
+    rest = total - here
+    letters = sum(rest.values())
+    if count < SCRIPT_LETTERS or letters < 3 * count:
+        return []
+    main, main_count = rest.most_common(1)[0]
+    other, other_count = here.most_common(1)[0]
+    if (
+        main_count >= 0.75 * letters
+        and other != main
+        and here[main] <= SCRIPT_FOREIGN * count
+        and rest[other] < 0.1 * letters
+    ):
+        stripped = len(line) - len(line.lstrip())
+        return [
+            SpamFinding(
+                offset + stripped,
+                offset + len(line.rstrip()),
+                "script-change",
+                f"a block of {other} script ({other_count} letters) in a {main} document",
             )
+        ]
+    return []
+
+
+def first_visible(text: str) -> int:
+    """Offset of the first character that is not white space (len(text) when there is none)."""
+    stripped = text.lstrip()
+    return len(text) - len(stripped)
+
+
+def spam_in_lines(text: str, offset: int, total: Counter[str], first: int) -> list[SpamFinding]:
+    """Findings in whole lines `text` starting at document offset `offset`: `total` counts the letters of
+    the whole document by script, `first` is the document offset of its first visible character (the
+    first non-blank line is where title stuffing sits)."""
+    found: list[SpamFinding] = []
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        here = _line_findings(bare, offset)
+        if offset <= first < offset + len(line):
+            here += [f for f in _title_stuffing(offset, bare) if not any(_overlap(f, g) for g in here)]
+        here += [
+            f
+            for f in _script_change(bare, offset, total)
+            if not any(g.start <= f.start and f.end <= g.end for g in here)
+        ]
+        found += here
+        offset += len(line)
     return found
+
+
+def _overlap(f: SpamFinding, g: SpamFinding) -> bool:
+    return g.start < f.end and f.start < g.end
 
 
 def find_spam(text: str) -> list[SpamFinding]:
     """Spam findings in original offsets [start, end), in text order."""
-    lines: list[tuple[int, str]] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        lines.append((offset, line.rstrip("\r\n")))
-        offset += len(line)
-    found = [f for offset, line in lines for f in _line_findings(line, offset)]
-    found += [f for f in _title_stuffing(lines) if not any(g.start < f.end and f.start < g.end for g in found)]
-    found += [f for f in _script_changes(text, lines) if not any(g.start <= f.start and f.end <= g.end for g in found)]
+    found = spam_in_lines(text, 0, count_scripts(text), first_visible(text))
     return sorted(found, key=lambda f: (f.start, f.end))
