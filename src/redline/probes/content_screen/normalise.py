@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
+from redline.probes.content_screen.scripts import char_ranges
+
 INVISIBLE_EXTRA = (
     *range(0x200B, 0x2010),
     *range(0x2060, 0x2065),
@@ -193,7 +195,7 @@ def _dirty_points(key: tuple[bool, ...]) -> frozenset[int]:
 
 def _class(points: list[int]) -> re.Pattern[str]:
     # one range for every astral character: a long list of astral points makes `re` scan slowly
-    return re.compile("[" + _ranges(sorted(cp for cp in points if cp < 0x10000)) + "\U00010000-\U0010ffff]")
+    return re.compile("[" + char_ranges(sorted(cp for cp in points if cp < 0x10000)) + "\U00010000-\U0010ffff]")
 
 
 @cache
@@ -229,19 +231,7 @@ def _simple(key: tuple[bool, ...]) -> tuple[dict[int, str], re.Pattern[str], re.
             table[cp] = out
         else:
             hard.append(cp)
-    return table, _class(hard), re.compile("[" + _ranges(sorted(table)) + "]" if table else "(?!)")
-
-
-def _ranges(points: list[int]) -> str:
-    parts: list[str] = []
-    i = 0
-    while i < len(points):
-        j = i
-        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
-            j += 1
-        parts.append(re.escape(chr(points[i])) + ("-" + re.escape(chr(points[j])) if j > i else ""))
-        i = j + 1
-    return "".join(parts)
+    return table, _class(hard), re.compile("[" + char_ranges(sorted(table)) + "]" if table else "(?!)")
 
 
 def _transform(cluster: str, options: Options, mixed_word: bool) -> str:

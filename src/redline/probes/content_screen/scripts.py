@@ -30,7 +30,8 @@ def script_of(c: str) -> str | None:
     return name.split(" ", 1)[0].lower() if name else "other"
 
 
-def _class(points: list[int]) -> str:
+def char_ranges(points: list[int]) -> str:
+    """The body of a regex character class holding exactly `points` (sorted code points), runs as ranges."""
     parts: list[str] = []
     i = 0
     while i < len(points):
@@ -52,8 +53,8 @@ def _classes() -> tuple[tuple[re.Pattern[str], ...], re.Pattern[str]]:
     }
     letters = {name: [cp for cp in points if script_of(chr(cp)) == name] for name, points in ranges.items()}
     known = sorted(cp for points in letters.values() for cp in points)
-    low = tuple(re.compile("[" + _class(letters[name]) + "]+") for name in LOW_SCRIPTS)
-    return low, re.compile(r"[^\W\d_" + _class(known) + "]")
+    low = tuple(re.compile("[" + char_ranges(letters[name]) + "]+") for name in LOW_SCRIPTS)
+    return low, re.compile(r"[^\W\d_" + char_ranges(known) + "]")
 
 
 def count_scripts(text: str) -> Counter[str]:
