@@ -10,24 +10,10 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from redline.store.models import Filing, FilingEvent, Service
+from redline.store.models import Filing, FilingEvent
 from tests.e2e.conftest import Live
+from tests.e2e.drafts import new_draft
 from tests.e2e.html_form import form_fields
-
-
-def _draft(live: Live, note: str) -> tuple[int, list[str]]:
-    with live.ctx.reader() as uow:
-        service_id = uow.session.scalar(select(Service.id).where(Service.name.like("声浪%")))
-    created = live.api("hz-admin").post(
-        "/api/v1/filings",
-        json={
-            "service_id": service_id,
-            "change": {"kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": note},
-        },
-    )
-    assert created.status_code == 201, created.text
-    filing_id = int(created.json()["id"])
-    return filing_id, live.api("hz-admin").get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
 
 
 def _stored(live: Live, filing_id: int) -> tuple[dict[str, Any], int, str | None]:
@@ -52,7 +38,7 @@ def _post_form(client: httpx.Client, filing_id: int, fields: dict[str, str]) -> 
 
 
 def test_a_high_finding_survives_saving_the_unchanged_form_and_blocks_submission(live: Live) -> None:
-    filing_id, items = _draft(live, "round trip by form")
+    filing_id, items = new_draft(live, "round trip by form")
     first = items[0]
     browser = live.browser_login("hz-admin")
     fields = _page_form(browser, filing_id)
@@ -88,7 +74,7 @@ def test_a_high_finding_survives_saving_the_unchanged_form_and_blocks_submission
 
 
 def test_saving_the_answers_the_api_returned_changes_nothing(live: Live) -> None:
-    filing_id, items = _draft(live, "round trip by api")
+    filing_id, items = new_draft(live, "round trip by api")
     api = live.api("hz-admin")
     findings = [
         {"severity": "critical", "text": "未留存日志"},
@@ -112,7 +98,7 @@ def test_saving_the_answers_the_api_returned_changes_nothing(live: Live) -> None
 
 
 def test_a_finding_without_a_severity_is_refused_by_the_form_and_the_api_and_nothing_changes(live: Live) -> None:
-    filing_id, items = _draft(live, "no severity")
+    filing_id, items = new_draft(live, "no severity")
     first = items[0]
     api = live.api("hz-admin")
     assert (
@@ -147,7 +133,7 @@ def test_a_finding_without_a_severity_is_refused_by_the_form_and_the_api_and_not
 
 
 def test_a_finding_is_removed_only_when_its_removal_is_ticked(live: Live) -> None:
-    filing_id, items = _draft(live, "removal")
+    filing_id, items = new_draft(live, "removal")
     first = items[0]
     api = live.api("hz-admin")
     answers = {

@@ -6,27 +6,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
-from redline.store.models import Service
 from redline.web.templating import CSRF_STAND_IN
 from tests.e2e.conftest import Live
+from tests.e2e.drafts import new_draft
 from tests.e2e.html_form import form_fields
-
-
-def _draft(live: Live, note: str) -> tuple[int, list[str]]:
-    with live.ctx.reader() as uow:
-        service_id = uow.session.scalar(select(Service.id).where(Service.name.like("声浪%")))
-    created = live.api("hz-admin").post(
-        "/api/v1/filings",
-        json={
-            "service_id": service_id,
-            "change": {"kind": "add_capability", "date": "2027-06-01", "capabilities": ["forum"], "description": note},
-        },
-    )
-    assert created.status_code == 201, created.text
-    filing_id = int(created.json()["id"])
-    return filing_id, live.api("hz-admin").get(f"/api/v1/filings/{filing_id}").json()["checklist_items"]
 
 
 def _tokens(html: str) -> set[str]:
@@ -34,7 +17,7 @@ def _tokens(html: str) -> set[str]:
 
 
 def test_each_session_reads_the_kept_page_with_its_own_csrf_token_and_can_post_with_it(live: Live) -> None:
-    filing_id, items = _draft(live, "page cache: two sessions")
+    filing_id, items = new_draft(live, "page cache: two sessions")
     first, second = live.browser_login("hz-admin"), live.browser_login("hz-member")
     again = live.browser_login("hz-admin")  # the same user in a second browser
     pages = {name: c.get(f"/filings/{filing_id}") for name, c in [("a", first), ("b", second), ("c", again)]}
@@ -52,7 +35,7 @@ def test_each_session_reads_the_kept_page_with_its_own_csrf_token_and_can_post_w
 
 
 def test_a_kept_page_is_never_served_to_another_provider_or_to_an_office_elsewhere(live: Live) -> None:
-    filing_id, _ = _draft(live, "page cache: who may see")
+    filing_id, _ = new_draft(live, "page cache: who may see")
     # Everybody logs in first: a login is a write, and would let the kept page go.
     owner = live.browser_login("hz-admin")
     strangers = {name: live.browser_login(name) for name in ("nb-admin", "sz-cac", "assessor")}
@@ -69,7 +52,7 @@ def test_a_kept_page_is_never_served_to_another_provider_or_to_an_office_elsewhe
 
 
 def test_a_write_shows_at_once_on_the_kept_page(live: Live) -> None:
-    filing_id, items = _draft(live, "page cache: a write")
+    filing_id, items = new_draft(live, "page cache: a write")
     client = live.browser_login("hz-admin")
     before = client.get(f"/filings/{filing_id}")
     assert "保存之后立即可见" not in before.text
@@ -80,7 +63,7 @@ def test_a_write_shows_at_once_on_the_kept_page(live: Live) -> None:
 
 
 def test_the_other_language_is_its_own_page(live: Live) -> None:
-    filing_id, _ = _draft(live, "page cache: languages")
+    filing_id, _ = new_draft(live, "page cache: languages")
     client = live.browser_login("hz-admin")
     zh = client.get(f"/filings/{filing_id}").text
     client.cookies.set("redline_lang", "en")
@@ -90,7 +73,7 @@ def test_the_other_language_is_its_own_page(live: Live) -> None:
 
 
 def test_with_the_page_cache_off_pages_are_the_same(live: Live) -> None:
-    filing_id, _ = _draft(live, "page cache: off")
+    filing_id, _ = new_draft(live, "page cache: off")
     client = live.browser_login("hz-admin")
     kept = client.get(f"/filings/{filing_id}").text
     pages, size = live.ctx.pages, live.ctx.pages.maxsize
