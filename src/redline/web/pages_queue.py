@@ -22,7 +22,7 @@ from redline.web import forms
 from redline.web.deps import Csrf, CtxDep, IdPath, PageUser
 from redline.web.queue_export import csv_bytes, xlsx_bytes
 from redline.web.queue_table import SORT_NAMES, Table, place_name, table
-from redline.web.templating import fragment, render, render_cached, request_lang
+from redline.web.templating import render, render_cached, request_lang
 from redline.words import gettext_for
 from redline.words.labels import TECHNOLOGIES, label
 
@@ -73,7 +73,6 @@ def _queue_context(request: Request, ctx: Context, p: Principal, f: FilingFilter
     place = place_name(ctx, lang)
     return dict(
         table=shown,
-        rows_html=fragment(request, key, "_queue_rows.html", table=shown),
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE)),

@@ -197,21 +197,6 @@ def render_cached(
     return HTMLResponse(html.replace(CSRF_STAND_IN, getattr(request.state, "csrf", "")))
 
 
-def fragment(request: Request, key: Hashable, template: str, **context: Any) -> Markup:
-    """`template` rendered as part of a page, kept in the read cache while the data version stays the one the
-    request began with. `key` must name everything the fragment shows that `context` is computed from (the
-    language is added here); a fragment holds no per-session value such as the CSRF token."""
-    lang = request_lang(request)
-    ctx = request.app.state.ctx
-
-    def compute() -> Markup:
-        _refuse_rows(template, context)
-        return Markup(environment(lang).get_template(template).render(**context))
-
-    html: Markup = ctx.pages.get_or_compute(("fragment", template, lang, key), request.state.version, compute)
-    return html
-
-
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
     # no inbox count: an error page must not need the database that may be what failed
     return render(request, "error.html", status=status, status_code=status, message=message, inbox_unread=None)
