@@ -10,9 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from redline.errors import CheckFailedError, NotFoundError
+from redline.errors import CheckFailedError, InputError, NotFoundError
 from redline.i18n import check_language
 from redline.reports.canonical import jsonable
+from redline.reports.rule_exports import ExportFormat, export_files
 from redline.rulebook.book import Rulebook
 from redline.rulebook.citations import CITE_PATTERN, chinese_number
 from redline.rulebook.lint import lint
@@ -21,9 +22,9 @@ from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
 from redline.words import gettext_for, pick
 from redline.words.labels import REGULATION_STATUSES, label
 
-from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
+from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook, write_atomically
 
-app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint.", no_args_is_help=True)
+app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, export.", no_args_is_help=True)
 
 
 def _unverified_count(reg: Regulation) -> int:
@@ -191,3 +192,41 @@ def lint_command(
         )
     if not report.ok:
         raise CheckFailedError(f"rulebook lint failed with {len(report.errors)} error(s)")
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", help="ciso-assistant: a library per checklist; oscal: the catalog and a profile per checklist."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into (made if missing).")],
+    checklist: Annotated[
+        list[str] | None, typer.Option("--checklist", help="Only this checklist (repeatable).", show_default=False)
+    ] = None,
+    library_version: Annotated[
+        int,
+        typer.Option(
+            "--library-version",
+            min=1,
+            help="CISO Assistant library version: raise it at each "
+            "re-export of changed rules, or CISO Assistant keeps the library it holds.",
+        ),
+    ] = 1,
+    holidays: HolidaysOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the checklists for other tools: CISO Assistant framework libraries or OSCAL."""
+    files = export_files(rulebook(holidays), fmt, checklist, library_version)
+    if output.exists() and not output.is_dir():
+        raise InputError("the output is not a directory", source=str(output))
+    output.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        write_atomically(output / name, content)
+    if as_json:
+        out.print_json(json.dumps({"format": fmt.value, "directory": str(output), "files": sorted(files)}))
+        return
+    for name in files:
+        out.print(str(output / name), markup=False)

@@ -31,7 +31,7 @@ NS = "https://redline.invalid/ns/oscal"
 
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, NS)
 
-ROOTS = ("catalog", "assessment-results", "plan-of-action-and-milestones")
+ROOTS = ("catalog", "profile", "assessment-results", "plan-of-action-and-milestones")
 
 OPEN_STATUSES = frozenset({"not_met", "partly_met"})
 SATISFIED_STATUSES = frozenset({"met", "not_applicable"})
