@@ -13,9 +13,11 @@ from redline.domain.calendar import WorkCalendar
 from redline.domain.obligations import Evaluation, evaluate
 from redline.domain.service import Change, Provider, ServiceProfile
 from redline.errors import RulebookError
+from redline.reports import ciso_assistant, oscal, oscal_validate
+from redline.reports.ciso_assistant_read import problems
 from redline.rulebook.book import Rulebook
 from redline.rulebook.lint import lint
-from redline.rulebook.local import with_local_rules
+from redline.rulebook.local import _entry_point_directory, with_local_rules
 from redline.services.assessment.assessing import applicable_checklists
 from tests.conftest import ROOT
 
@@ -123,3 +125,32 @@ def test_a_package_quoting_words_its_regulation_does_not_hold_fails_lint(book: R
     checklist.write_text(text, encoding="utf-8")
     report = lint(with_local_rules(book, (package,)))
     assert any("not verbatim" in p.message for p in report.errors)
+
+
+def test_the_same_package_twice_is_refused(book: Rulebook) -> None:
+    with pytest.raises(RulebookError, match="two local rulebook packages are called 'sh-example'"):
+        with_local_rules(book, (PACKAGE, PACKAGE))
+
+
+def test_an_entry_point_that_fails_to_load_is_a_clear_rulebook_error() -> None:
+    def broken() -> object:
+        raise ImportError("No module named 'gone'")
+
+    with pytest.raises(RulebookError, match=r"entry point 'gone' in redline\.rulebooks failed to load"):
+        _entry_point_directory(broken, "gone")
+    with pytest.raises(RulebookError, match="gives no directory"):
+        _entry_point_directory(lambda: 42, "number")
+
+
+def test_exports_name_a_local_checklist_as_local_and_its_issuer_as_provider(local_book: Rulebook) -> None:
+    library = ciso_assistant.library(local_book, local_book.checklist(CHECKLIST))
+    assert problems(library) == []
+    assert library["provider"] == "上海市互联网信息办公室（虚构）"
+    assert library["name"].startswith("【上海市地方规则】")
+    assert "Shanghai Cyberspace Administration (fictional)" in library["translations"]["en"]["copyright"]
+    catalog = oscal.catalog(local_book)
+    oscal_validate.validate(catalog)
+    groups = {g["id"]: g for g in catalog["catalog"]["groups"]}
+    props = {p["name"]: p["value"] for p in groups[CHECKLIST]["props"]}
+    assert (props["jurisdiction"], props["local-package"]) == ("310000", "sh-example")
+    assert "jurisdiction" not in {p["name"] for p in groups["genai2023"]["props"]}

@@ -173,9 +173,23 @@ def _publication_date(book: Rulebook, checklist: Checklist) -> dt.date:
     return max(book.regulation(Citation.parse(c).regulation).promulgated for c in cites)
 
 
+def _authorship(book: Rulebook, checklist: Checklist) -> tuple[str, str, str]:
+    """Provider and copyright (zh, en): redline's checklists, or a local package's, named by its issuer."""
+    scope = book.checklist_scope(checklist.id)
+    if scope is None:
+        return PACKAGER, COPYRIGHT_ZH, COPYRIGHT_EN
+    return (
+        scope.issuer_zh,
+        f"法规引文摘自所注明的官方文本；检查问题与证据清单：{scope.issuer_zh}（{scope.place_zh}地方规则）。",
+        f"Statute quotes are taken from the official texts cited; questions and evidence lists: "
+        f"{scope.issuer_en} (local rules of {scope.place_en}).",
+    )
+
+
 def library(book: Rulebook, checklist: Checklist, version: int = 1) -> dict[str, Any]:
     """One checklist as a CISO Assistant library document (plain values, ready for YAML)."""
     basis_zh, basis_en = _quotes_text(book, list(checklist.quotes))
+    provider, copyright_zh, copyright_en = _authorship(book, checklist)
     rulebook = book.version or "unversioned"
     framework = {
         "urn": framework_urn(checklist.id),
@@ -192,17 +206,17 @@ def library(book: Rulebook, checklist: Checklist, version: int = 1) -> dict[str,
         "name": checklist.title_zh,
         "description": basis_zh,
         "annotation": f"redline 规则库 {rulebook} 导出。",
-        "copyright": COPYRIGHT_ZH,
+        "copyright": copyright_zh,
         "version": version,
         "publication_date": _publication_date(book, checklist).isoformat(),
-        "provider": PACKAGER,
+        "provider": provider,
         "packager": PACKAGER,
         "translations": {
             "en": {
                 "name": checklist.title_en,
                 "description": basis_en,
                 "annotation": f"Exported from redline rulebook {rulebook}.",
-                "copyright": COPYRIGHT_EN,
+                "copyright": copyright_en,
             }
         },
         "objects": {"framework": framework},

@@ -194,6 +194,9 @@ def _group(book: Rulebook, checklist: Checklist) -> tuple[cat.Group2, list[str]]
         regulations += [r for r in cited if r not in regulations]
     props = [_prop("label", checklist.id, redline=False), _prop("title-en", checklist.title_en)]
     props += [_prop("applies-when", tag.value) for tag in checklist.applies_when]
+    scope = book.checklist_scope(checklist.id)
+    if scope is not None:  # a local package's checklist: in force only in this GB/T 2260 division
+        props += [_prop("jurisdiction", scope.division), _prop("local-package", scope.package)]
     overview = common.Part(id=f"{gid}_ovw", name="overview", prose=checklist.title_en, parts=citations)
     group = cat.Group2(id=gid, title=_line(checklist.title_zh), props=props, parts=[overview], controls=controls)
     return group, regulations

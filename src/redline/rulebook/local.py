@@ -77,6 +77,8 @@ def add_package(book: Rulebook, directory: Path) -> Rulebook:
     if not (directory / MANIFEST).is_file():
         raise RulebookError(f"a local rulebook package needs a {MANIFEST}", source=str(directory))
     manifest = load_model(Manifest, read_yaml(directory / MANIFEST), error_type=RulebookError)
+    if any(scope.package == manifest.id for scope in book.local):
+        raise RulebookError(f"two local rulebook packages are called '{manifest.id}'", source=str(directory))
     division = book.divisions.get(manifest.division)
     if division is None:
         raise RulebookError(f"division {manifest.division} is not a GB/T 2260 code redline knows", source=MANIFEST)
@@ -120,8 +122,11 @@ def add_package(book: Rulebook, directory: Path) -> Rulebook:
 
 
 def _entry_point_directory(load: Callable[[], object], name: str) -> Path:
-    target = load()
-    directory = target() if callable(target) else target
+    try:
+        target = load()
+        directory = target() if callable(target) else target
+    except Exception as exc:  # a broken third-party package must not crash every command with a traceback
+        raise RulebookError(f"entry point '{name}' in {ENTRY_POINT_GROUP} failed to load: {exc}") from None
     if not isinstance(directory, (str, Path)):
         raise RulebookError(f"entry point '{name}' in {ENTRY_POINT_GROUP} gives no directory")
     return Path(directory)
