@@ -83,7 +83,7 @@ def _sample(path: Path) -> list[bytes]:
         first = next(stream, b"")
     finally:
         stream.close()
-    return first[: 1 << 20].split(b"\n")[:SAMPLE_LINES]
+    return bytes(first[: 1 << 20]).split(b"\n")[:SAMPLE_LINES]
 
 
 def make_plan(path: Path, settings: Settings) -> Plan:
@@ -119,7 +119,7 @@ def scan_range(path: Path, plan: Plan, start: int = 0, end: int | None = None) -
     gc.disable()
     try:
         for chunk in reader.chunks(path, state, start, end):
-            scanner.feed(chunk, part)
+            scanner.feed(chunk if fast is not None else bytes(chunk), part)
     finally:
         if enabled:
             gc.enable()
