@@ -6,6 +6,7 @@ says so, never raises.
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ def compression_of(path: Path) -> str:
     return "none"
 
 
-def _plain_chunks(handle: BinaryIO, state: ReadState, start: int, end: int | None) -> Iterator[memoryview]:
+def _plain_chunks(handle: io.BufferedReader, state: ReadState, start: int, end: int | None) -> Iterator[memoryview]:
     """Whole lines of a plain file, read into one reused buffer: one copy from the page cache and no fresh
     memory per chunk (slicing and joining bytes cost three copies and a page fault per 4 KB). Each view is
     valid until the next one is asked for."""
