@@ -103,7 +103,7 @@ class NativeScan:
         ):
             setattr(part, name, getattr(part, name) + totals[name])
         filled: list[int] = totals["filled"]
-        for role, at in self.index.items():
+        for role, at in self.index.items() if totals["parsed"] else ():  # the pure path counts only parsed rows
             part.filled[role] += totals["parsed"] - totals["no_time"] if role == "time" else filled[at]
         part.backwards_max = max(part.backwards_max, totals["backwards_max"])
         part.backwards_examples += [f"{iso(at)} after {iso(high)}" for at, high in totals["backwards_examples"]]
