@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import tempfile
 import time
@@ -49,10 +50,24 @@ def _corpus_module() -> Any:
     return module
 
 
+CPU: dict[str, dict[str, float]] = {}  # label -> CPU seconds of this process and of the workers it waited for
+
+
+def _cpu() -> tuple[float, float]:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def timed(label: str, files: list[Path], **where: Any) -> tuple[float, list[dict[str, Any]]]:
+    cpu_before = _cpu()
     started = time.perf_counter()
     result = run_batch("aigc-label", files, {}, **where)
     elapsed = time.perf_counter() - started
+    cpu_after = _cpu()
+    CPU[label] = {
+        "this_process": round(cpu_after[0] - cpu_before[0], 2),
+        "workers": round(cpu_after[1] - cpu_before[1], 2),
+    }
     print(f"{label}: {len(files) / elapsed:,.0f} files/s ({elapsed:.1f} s)", file=sys.stderr)
     return elapsed, runner.to_document(result)["results"]
 
@@ -131,6 +146,8 @@ def main() -> None:
         },
         "seconds": {name: round(seconds, 2) for name, (seconds, _) in runs.items()},
         "files_per_second": {name: round(r, 1) for name, r in rate.items()},
+        # CPU the local runs took: the pool's own process competes with its workers for the cores
+        "cpu_seconds": {"single_process": CPU["single process"], f"local_pool_{w}": CPU[f"local pool, {w} workers"]},
         "scaling": {
             f"local_pool_{w}_vs_single": round(rate[f"local_pool_{w}"] / rate["single_process"], 2),
             f"dask_{w}_vs_dask_1": round(rate[f"dask_{w}"] / rate["dask_1"], 2),

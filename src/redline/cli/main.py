@@ -14,16 +14,38 @@ from rich.markup import escape
 from redline import __version__
 from redline.errors import RedlineError
 
-from . import assess, audit, backup, keys, oscal, package, pdf, platform, probe, report, rules
-from .campaign import campaign_app
-from .check import check
 from .common import err
-from .gate import gate
-from .reminders import reminders_app
-from .schemas import schemas_app
-from .tokens import tokens_app
-from .versions import versions_app
-from .worker import jobs_app, worker
+from .lazy import lazy_group
+
+# Each command's module is imported when the command runs (see lazy.py); `--help` lists them in this order.
+COMMANDS = {
+    "check": ("check", "check", False),
+    "gate": ("gate", "gate", False),
+    "serve": ("platform", "serve", False),
+    "demo": ("platform", "demo", False),
+    "worker": ("worker", "worker", False),
+    "restore": ("backup", "restore", False),
+    "rules": ("rules", "app", True),
+    "assess": ("assess", "app", True),
+    "report": ("report", "app", True),
+    "db": ("platform", "db_app", True),
+    "users": ("platform", "users_app", True),
+    "orgs": ("platform", "orgs_app", True),
+    "audit": ("audit", "audit_app", True),
+    "tokens": ("tokens", "tokens_app", True),
+    "jobs": ("worker", "jobs_app", True),
+    "reminders": ("reminders", "reminders_app", True),
+    "backup": ("backup", "backup_app", True),
+    "probe": ("probe", "probe_app", True),
+    "label": ("probe", "label_app", True),
+    "package": ("package", "package_app", True),
+    "versions": ("versions", "versions_app", True),
+    "oscal": ("oscal", "oscal_app", True),
+    "keys": ("keys", "keys_app", True),
+    "pdf": ("pdf", "pdf_app", True),
+    "campaign": ("campaign", "campaign_app", True),
+    "schemas": ("schemas", "schemas_app", True),
+}
 
 app = typer.Typer(
     name="redline",
@@ -31,33 +53,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=lazy_group(__package__ or "redline.cli", COMMANDS),
 )
-app.add_typer(rules.app, name="rules")
-app.add_typer(assess.app, name="assess")
-app.add_typer(report.app, name="report")
-app.command("check")(check)
-app.command("gate")(gate)
-app.command("serve")(platform.serve)
-app.command("demo")(platform.demo)
-app.add_typer(platform.db_app, name="db")
-app.add_typer(platform.users_app, name="users")
-app.add_typer(platform.orgs_app, name="orgs")
-app.add_typer(audit.audit_app, name="audit")
-app.add_typer(tokens_app, name="tokens")
-app.command("worker")(worker)
-app.add_typer(jobs_app, name="jobs")
-app.add_typer(reminders_app, name="reminders")
-app.add_typer(backup.backup_app, name="backup")
-app.command("restore")(backup.restore)
-app.add_typer(probe.probe_app, name="probe")
-app.add_typer(probe.label_app, name="label")
-app.add_typer(package.package_app, name="package")
-app.add_typer(versions_app, name="versions")
-app.add_typer(oscal.oscal_app, name="oscal")
-app.add_typer(keys.keys_app, name="keys")
-app.add_typer(pdf.pdf_app, name="pdf")
-app.add_typer(campaign_app, name="campaign")
-app.add_typer(schemas_app, name="schemas")
 
 
 def _version(value: bool) -> None:

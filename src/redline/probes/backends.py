@@ -6,6 +6,7 @@ so `redline.probes.batch` schedules, retries and journals once for every back-en
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import resource
@@ -97,6 +98,9 @@ class Limits:
 def _ignore_interrupt() -> None:
     # Ctrl-C is the parent's to handle (it keeps the journal); workers finish their batch and exit
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # what a forked worker inherits (every module) is never garbage: kept out of collections, which would
+    # otherwise walk it again and again, and copy each page they touch from the parent
+    gc.freeze()
 
 
 def _start_limited(limits: Limits) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pypinyin import lazy_pinyin
-
 PROVINCES = {
     "北京市": "Beijing",
     "天津市": "Tianjin",
@@ -158,6 +156,8 @@ def pinyin(hanzi: str) -> str:
     """One place name in Hanyu Pinyin, written as one word: 西安 → Xi'an, 吕梁 → Lüliang."""
     if hanzi in READINGS:
         return READINGS[hanzi]
+    from pypinyin import lazy_pinyin  # its phrase table takes 0.4-0.8 s to load: only when a name needs it
+
     syllables = lazy_pinyin(hanzi, v_to_u=True)
     word = syllables[0] + "".join(f"'{s}" if s[:1] in ("a", "o", "e") else s for s in syllables[1:])
     return word[:1].upper() + word[1:]

@@ -60,6 +60,7 @@ typedef struct {
     /* per chunk */
     const char **group;
     Py_ssize_t group_len, group_cap;
+    int group_ok; /* so far one zone and byte order in the group (checked as values arrive) */
     Span *rows; /* want_rows x nslots */
     Py_ssize_t nrows, want_rows;
     Span unp[MAX_EXAMPLES];
@@ -213,16 +214,25 @@ static int one_time(Scanner *s, const char *v) {
 
 /* A run of values sharing `dd/Mon/yyyy:HH`: one zone, in byte order, not in the future -> counted at once;
  * otherwise value by value (scan.py `_local_times`). */
+static uint64_t load8(const char *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint32_t load4(const char *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
 static int flush_group(Scanner *s) {
     Py_ssize_t n = s->group_len;
     if (n == 0) return 0;
     s->group_len = 0;
     const char **g = s->group;
-    int ok = 1;
-    for (Py_ssize_t i = 1; i < n && ok; i++)
-        ok = memcmp(g[i] + 21, g[0] + 21, 5) == 0 && memcmp(g[i - 1], g[i], TIME_LEN) <= 0;
     int64_t hour = 0;
-    if (ok && local_hour(g[0], &hour)) {
+    if (s->group_ok && local_hour(g[0], &hour)) {
         int64_t low = hour + num2(g[0] + 15) * 60 + num2(g[0] + 18);
         int64_t high = hour + num2(g[n - 1] + 15) * 60 + num2(g[n - 1] + 18);
         if (high <= s->future_after) {
@@ -238,8 +248,23 @@ static int flush_group(Scanner *s) {
     return 0;
 }
 
+/* The 14-byte hour prefixes are equal: then byte order of the whole value is that of bytes 14..25, and
+ * with one zone (bytes 21..25) that of `:MM:SS` (bytes 14..19), compared big-endian. */
+static int same_zone_in_order(const char *before, const char *v) {
+    if (load4(before + 22) != load4(v + 22) || before[21] != v[21]) return 0;
+    return __builtin_bswap64(load8(before + 12)) <= __builtin_bswap64(load8(v + 12));
+}
+
 static int add_time(Scanner *s, const char *v) {
-    if (s->group_len && memcmp(s->group[0], v, 14) != 0 && flush_group(s) < 0) return -1;
+    if (s->group_len) {
+        const char *head = s->group[0];
+        if (load8(head) != load8(v) || load4(head + 8) != load4(v + 8) || head[12] != v[12] || head[13] != v[13]) {
+            if (flush_group(s) < 0) return -1;
+        } else if (s->group_ok) {
+            s->group_ok = same_zone_in_order(s->group[s->group_len - 1], v);
+        }
+    }
+    if (s->group_len == 0) s->group_ok = 1;
     if (s->group_len == s->group_cap) {
         Py_ssize_t cap = s->group_cap ? s->group_cap * 2 : 4096;
         const char **bigger = PyMem_RawRealloc(s->group, sizeof(char *) * cap);
@@ -280,18 +305,29 @@ static int blank_line(const char *p, Py_ssize_t n) {
     return 1;
 }
 
+static const char *find_byte(const char *p, const char *e, char c) {
+    return memchr(p, c, e - p);
+}
+
+static int same_bytes(const char *a, const char *b, Py_ssize_t n) {
+    if (n > 8) return memcmp(a, b, n) == 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 static int match_line(const Scanner *s, const char *p, const char *e, Span *out) {
     for (int i = 0; i < s->nparts; i++) {
         const Part *part = &s->parts[i];
         const char *q;
         switch (part->kind) {
         case P_LIT:
-            if (e - p < part->litlen || memcmp(p, part->lit, part->litlen) != 0) return 0;
+            if (e - p < part->litlen || !same_bytes(p, part->lit, part->litlen)) return 0;
             p += part->litlen;
             continue;
         case P_ANY:
             if (part->stop < 0) q = e;
-            else if (!(q = memchr(p, part->stop, e - p))) return 0;
+            else if (!(q = find_byte(p, e, (char)part->stop))) return 0;
             break;
         case P_TIME:
             if (e - p < TIME_LEN || !time_shape(p)) return 0;
@@ -302,7 +338,7 @@ static int match_line(const Scanner *s, const char *p, const char *e, Span *out)
             q = p + 3;
             break;
         default: /* P_WORD, P_WORD0: [^ \n]+ / [^ \n]* */
-            q = memchr(p, ' ', e - p);
+            q = find_byte(p, e, ' ');
             if (!q) q = e;
             if (part->kind == P_WORD && q == p) return 0;
         }

@@ -78,7 +78,7 @@ class NativeScan:
         time_slot = self.fields.index("time_local") if "time" in plan.roles else -1
         self.scanner = _SCAN.Scanner(parts, len(self.fields), time_slot, plan.future_after, MAX_LINE)
 
-    def feed(self, chunk: bytes, part: Partial) -> None:
+    def feed(self, chunk: bytes | memoryview, part: Partial) -> None:
         wanted = any(len(part.examples.get(role, ())) < MAX_EXAMPLES for role in self.index)
         rows, unparsed = self.scanner.feed(
             chunk, EXAMPLE_ROWS if wanted else 0, MAX_EXAMPLES - len(part.unparsed_examples)
@@ -103,7 +103,7 @@ class NativeScan:
         ):
             setattr(part, name, getattr(part, name) + totals[name])
         filled: list[int] = totals["filled"]
-        for role, at in self.index.items():
+        for role, at in self.index.items() if totals["parsed"] else ():  # the pure path counts only parsed rows
             part.filled[role] += totals["parsed"] - totals["no_time"] if role == "time" else filled[at]
         part.backwards_max = max(part.backwards_max, totals["backwards_max"])
         part.backwards_examples += [f"{iso(at)} after {iso(high)}" for at, high in totals["backwards_examples"]]

@@ -83,7 +83,7 @@ def _sample(path: Path) -> list[bytes]:
         first = next(stream, b"")
     finally:
         stream.close()
-    return first[: 1 << 20].split(b"\n")[:SAMPLE_LINES]
+    return bytes(first[: 1 << 20]).split(b"\n")[:SAMPLE_LINES]
 
 
 def make_plan(path: Path, settings: Settings) -> Plan:
@@ -114,12 +114,15 @@ def scan_range(path: Path, plan: Plan, start: int = 0, end: int | None = None) -
     state = reader.ReadState()
     part = Partial(present=dict(plan.roles))
     fast = native.native_scan(plan)
-    scanner = fast if fast is not None else Scanner(plan)
+    slow = Scanner(plan) if fast is None else None
     enabled = gc.isenabled()
     gc.disable()
     try:
         for chunk in reader.chunks(path, state, start, end):
-            scanner.feed(chunk, part)
+            if fast is not None:
+                fast.feed(chunk, part)
+            elif slow is not None:
+                slow.feed(bytes(chunk), part)
     finally:
         if enabled:
             gc.enable()
