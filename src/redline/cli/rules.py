@@ -21,9 +21,10 @@ from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
 from redline.words import gettext_for, pick
 from redline.words.labels import REGULATION_STATUSES, label
 
+from . import rules_diff
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 
-app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint.", no_args_is_help=True)
+app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, diff.", no_args_is_help=True)
 
 
 def _unverified_count(reg: Regulation) -> int:
@@ -191,3 +192,6 @@ def lint_command(
         )
     if not report.ok:
         raise CheckFailedError(f"rulebook lint failed with {len(report.errors)} error(s)")
+
+
+app.command("diff")(rules_diff.diff_command)

@@ -24,7 +24,7 @@ from redline.services.access import organisations
 from redline.services.assessment.assessing import applicable_checklists
 from redline.services.assessment.documents import change_from, reconcile, service_from
 from redline.services.context import Context
-from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks
+from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks, rulebook_versions
 from redline.services.inbox import delivering
 from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
@@ -155,6 +155,7 @@ def _new_filing(
         answers={},
         visible_to_regulator=state is FilingState.NOTICE_ISSUED,
     )
+    rulebook_versions.stamp(session, filing, ctx.book)
     session.add(filing)
     session.flush()
     return filing
