@@ -21,10 +21,10 @@ from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
 from redline.words import gettext_for, pick
 from redline.words.labels import REGULATION_STATUSES, label
 
-from . import rules_diff
+from . import rules_diff, rules_impact
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 
-app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, diff.", no_args_is_help=True)
+app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, diff, impact.", no_args_is_help=True)
 
 
 def _unverified_count(reg: Regulation) -> int:
@@ -195,3 +195,4 @@ def lint_command(
 
 
 app.command("diff")(rules_diff.diff_command)
+app.command("impact")(rules_impact.impact_command)

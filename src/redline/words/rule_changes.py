@@ -64,6 +64,12 @@ CONDITIONS = {
     "brings_new": N_("new function or technology"),
 }
 NO_DATE = N_("no date")
+# What follows for a filing (domain/rule_impact.Follows, by lower-case name).
+FOLLOWS = {
+    "new_obligation": N_("New obligation"),
+    "reassess": N_("Re-assessment advised"),
+    "nothing": N_("Nothing to do"),
+}
 
 
 def cite_words(cite: str, books: tuple[Rulebook, ...], lang: str) -> str:
