@@ -63,3 +63,18 @@ def test_an_unknown_account_is_a_user_error(demo: tuple[Path, Path]) -> None:
     tmp, _changed = demo
     done = run(tmp, "rules", "impact", "--as", "nobody")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_the_rulebooks_kept_are_listed_and_a_kept_one_compares_with_a_directory(demo: tuple[Path, Path]) -> None:
+    tmp, changed = demo
+    kept = run(tmp, "rules", "versions", "--json")
+    assert kept.returncode == 0, kept.stderr
+    (only,) = json.loads(kept.stdout)
+    assert only["current"] is True and only["label"]
+    done = run(tmp, "rules", "diff", f"recorded:{only['label']}", str(changed), "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["old"]["version"] == only["digest"]
+    assert {"article_renumbered", "trigger_deadline", "item_added"} <= {c["kind"] for c in payload["changes"]}
+    missing = run(tmp, "rules", "diff", "recorded:1999.1", "installed")
+    assert missing.returncode == 2 and "1999.1" in missing.stderr

@@ -24,7 +24,9 @@ from redline.words.labels import REGULATION_STATUSES, label
 from . import rules_diff, rules_impact
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
 
-app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, diff, impact.", no_args_is_help=True)
+app = typer.Typer(
+    help="Regulations, triggers and checklists: list, show, lint, diff, impact, versions.", no_args_is_help=True
+)
 
 
 def _unverified_count(reg: Regulation) -> int:
@@ -196,3 +198,4 @@ def lint_command(
 
 app.command("diff")(rules_diff.diff_command)
 app.command("impact")(rules_impact.impact_command)
+app.command("versions")(rules_diff.versions_command)

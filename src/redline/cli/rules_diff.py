@@ -21,19 +21,29 @@ from redline.words.rule_changes import change_words, effective_words
 from .common import JsonOpt, LangOpt, out, rulebook
 
 INSTALLED = "installed"  # the rulebook this redline ships
+RECORDED = "recorded:"  # a rulebook the installation's filings were made under, by label or digest
 RulebookArg = Annotated[
     str,
-    typer.Argument(help=f"A directory holding rulebook data (regulations/, triggers.yaml, …) or '{INSTALLED}'."),
+    typer.Argument(
+        help=f"A directory holding rulebook data (regulations/, triggers.yaml, …), '{INSTALLED}', or "
+        f"'{RECORDED}LABEL' for a rulebook the installation's database kept (`redline rules versions`)."
+    ),
 ]
 
 
 def load_side(where: str) -> Rulebook:
-    """The rulebook named on the command line: the shipped one, or the data in a directory."""
+    """The rulebook named on the command line: the shipped one, one the installation kept, or a directory."""
     if where == INSTALLED:
         return rulebook()
+    if where.startswith(RECORDED):
+        from redline.services.rulebook_impact.recorded import recorded_rulebook
+
+        from .installation import platform_context
+
+        return recorded_rulebook(platform_context(), where.removeprefix(RECORDED))
     path = Path(where)
     if not path.is_dir():
-        raise InputError(f"not a rulebook directory and not '{INSTALLED}'", source=where)
+        raise InputError(f"not a rulebook directory, '{INSTALLED}' or '{RECORDED}LABEL'", source=where)
     return load_rulebook(path)
 
 
@@ -88,3 +98,23 @@ def diff_command(old: RulebookArg, new: RulebookArg, as_json: JsonOpt = False, l
         out.print_json(json.dumps(diff_json(result, books, lang), ensure_ascii=False))
     else:
         print_diff(result, books, lang)
+
+
+def versions_command(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
+    """List the rulebooks this installation's filings were made under (from its database)."""
+    from redline.services.rulebook_impact.recorded import recorded_rulebooks
+
+    from .installation import platform_context
+
+    check_language(lang)
+    rows = recorded_rulebooks(platform_context())
+    if as_json:
+        out.print_json(json.dumps([r.model_dump(mode="json") for r in rows]))
+        return
+    _ = gettext_for(lang)
+    table = Table(title=_("Rulebooks kept by this installation"))
+    for column in (_("Release"), _("Date"), _("Digest"), ""):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(escape(r.label), str(r.dated or ""), r.digest, _("in use") if r.current else "")
+    out.print(table, soft_wrap=False)
