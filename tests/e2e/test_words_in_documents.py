@@ -39,6 +39,7 @@ from redline.store.models import Campaign, Filing, IssuedDocument, Summons, User
 from redline.words.terms import Terms
 from tests.conftest import EXAMPLES
 from tests.e2e.shown_codes import codes_in
+from tests.rulebook_changes import changed_rulebook
 
 LANGS = ["zh-CN", "en"]
 JUDGEMENT_YAML = re.compile(r"judgements: \[\{question: [a-z_]+, [^\]]*\]")
@@ -246,6 +247,7 @@ def test_no_command_prints_a_code_to_a_person(demo: Demo, campaign: int, lang: s
         (voice / "service.yaml").read_text(encoding="utf-8").replace("[voice_chat_room, group_chat]", "[group_chat]"),
         encoding="utf-8",
     )
+    changed = changed_rulebook(demo.tmp / f"rulebook-{lang}")
     commands: list[tuple[str | Path, ...]] = [
         ("check", voice / "service.yaml", "--change", voice / "change.yaml", "--as-of", "2026-12-01"),
         ("check", judged / "service.yaml", "--change", judged / "change.yaml", "--as-of", "2026-12-01"),
@@ -255,6 +257,8 @@ def test_no_command_prints_a_code_to_a_person(demo: Demo, campaign: int, lang: s
         ("jobs", "list"),
         ("rules", "list"),
         ("rules", "show", "sa2018"),
+        ("rules", "diff", "installed", changed),
+        ("rules", "impact", "--as", "zj-cac", "--new", changed),
     ]
     found: list[str] = []
     for command in commands:
