@@ -27,7 +27,11 @@ def impact_page(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     _require_regulator(p)
     raw = request.query_params.get("issued", "")
     issued = int(raw) if raw.isdigit() and len(raw) <= 4 else None  # a link is never an error
-    return render(request, "rules_impact.html", result=impact(ctx, p), issued=issued)
+    # alike for every officer of the office, and costly (each filing's change is evaluated again): kept until
+    # the data or the rulebook changes
+    key = ("page.rules_impact", p.role, p.jurisdiction, ctx.book.version, ctx.today())
+    result = ctx.cache.get_or_compute(key, request.state.version, lambda: impact(ctx, p))
+    return render(request, "rules_impact.html", result=result, issued=issued)
 
 
 @router.post("/regulator/impact/notices", dependencies=[Csrf])
