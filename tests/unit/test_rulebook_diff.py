@@ -105,3 +105,18 @@ def test_rules_diff_refuses_what_is_not_a_rulebook_directory(tmp_path: Path) -> 
     assert main(["rules", "diff", "installed", str(tmp_path / "missing")]) == 2
     (tmp_path / "empty").mkdir()
     assert main(["rules", "diff", str(tmp_path / "empty"), "installed"]) == 2
+
+
+def test_a_kept_rulebook_reads_back_as_it_was_local_rules_and_their_reach_included(book: Rulebook) -> None:
+    """What the installation keeps of a rulebook its filings were made under (rulebook/snapshot.py)."""
+    from redline.rulebook.local import with_local_rules
+    from redline.rulebook.snapshot import content_of, rulebook_from
+    from tests.unit.test_local_rules import PACKAGE
+
+    local = with_local_rules(book, (PACKAGE,))
+    kept = rulebook_from(
+        json.loads(json.dumps(content_of(local))), book.divisions, local.version, local.label, local.dated
+    )
+    assert diff(local, kept).changes == ()
+    assert kept.local == local.local and kept.local and kept.release() == local.release()
+    assert (kept.triggers, kept.checklists) == (local.triggers, local.checklists)

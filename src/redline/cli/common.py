@@ -15,6 +15,7 @@ from rich.text import Text
 from redline.errors import InputError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.loader import default_rulebook
+from redline.rulebook.local import discovered_packages
 
 if TYPE_CHECKING:
     from redline.services.context import Context
@@ -67,7 +68,7 @@ def rulebook(holidays: list[Path] | None = None, override_official: bool = False
     for path in extra:
         if not path.exists():
             raise InputError("holiday file or directory not found", source=str(path))
-    return default_rulebook(tuple(extra), override)
+    return default_rulebook(tuple(extra), override, discovered_packages())
 
 
 def write_atomically(path: Path, content: str) -> None:

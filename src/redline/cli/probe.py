@@ -15,13 +15,13 @@ from rich.table import Table
 from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
 from redline.i18n import check_language
-from redline.plugins import installed_probes, probe
 from redline.probes import document as run_document
 from redline.probes import runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict, option_value
 from redline.probes.batch import run_batch
+from redline.probes.registry import installed_probes, probe
 from redline.reports.canonical import dumps, jsonable, seal
 from redline.reports.html import render_probe_html
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from redline.hookspecs import hookimpl
 from redline.probes.base import Probe
+from redline.probes.hooks import hookimpl
 
 
 @hookimpl

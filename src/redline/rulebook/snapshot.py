@@ -4,11 +4,12 @@ not kept: they are not what a filing's obligations and checklist were chosen fro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from redline.errors import RulebookError
-from redline.rulebook.book import Rulebook
+from redline.rulebook.book import LocalScope, Rulebook
 from redline.rulebook.divisions import Divisions
 from redline.rulebook.schema import Capability, Checklist, Regulation, Technology, Trigger
 
@@ -20,7 +21,23 @@ def content_of(book: Rulebook) -> dict[str, Any]:
         "technologies": [t.model_dump(mode="json") for t in book.technologies],
         "triggers": [t.model_dump(mode="json") for t in book.triggers],
         "checklists": [c.model_dump(mode="json") for c in book.checklists],
+        # where each local package's rules are in force (rulebook/local.py)
+        "local": [
+            {k: sorted(v) if isinstance(v, frozenset) else v for k, v in dataclasses.asdict(scope).items()}
+            for scope in book.local
+        ],
     }
+
+
+def _scope(stored: dict[str, Any]) -> LocalScope:
+    def held(name: str) -> frozenset[str]:
+        return frozenset(str(x) for x in stored.get(name, ()))
+
+    text = {n: str(stored[n]) for n in ("package", "division", "place_zh", "place_en")}
+    words = {n: str(stored[n]) for n in ("title_zh", "title_en", "issuer_zh", "issuer_en")}
+    return LocalScope(
+        **text, **words, regulations=held("regulations"), triggers=held("triggers"), checklists=held("checklists")
+    )
 
 
 def rulebook_from(
@@ -34,6 +51,7 @@ def rulebook_from(
             technologies=tuple(Technology.model_validate(t) for t in content["technologies"]),
             triggers=tuple(Trigger.model_validate(t) for t in content["triggers"]),
             checklists=tuple(Checklist.model_validate(c) for c in content["checklists"]),
+            local=tuple(_scope(s) for s in content.get("local", [])),
             divisions=divisions,
             version=version,
             label=label,

@@ -465,4 +465,4 @@ def _record(
 def _rulebook_of(report: dict[str, Any]) -> str | None:
     generator = report.get("generator")
     digest = generator.get("rulebook") if isinstance(generator, dict) else None
-    return digest[:64] if isinstance(digest, str) and digest else None
+    return digest[:200] if isinstance(digest, str) and digest else None

@@ -16,7 +16,7 @@ from redline.store.models.base import Base, utcnow
 class RulebookVersion(Base):
     __tablename__ = "rulebook_versions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    digest: Mapped[str] = mapped_column(String(200), unique=True)  # local packages lengthen it
     label: Mapped[str] = mapped_column(String(32), default="")
     dated: Mapped[dt.date | None] = mapped_column(Date)
     # regulations, capabilities, technologies, triggers and checklists as the rulebook's schema dumps them

@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "rulebook_versions",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("digest", sa.String(length=200), nullable=False),
         sa.Column("label", sa.String(length=32), nullable=False),
         sa.Column("dated", sa.Date(), nullable=True),
         sa.Column("content", sa.JSON(), nullable=False),
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("digest", name=op.f("uq_rulebook_versions_digest")),
     )
     with op.batch_alter_table("filings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("rulebook_version", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("rulebook_version", sa.String(length=200), nullable=True))
         batch_op.create_index(batch_op.f("ix_filings_rulebook_version"), ["rulebook_version"], unique=False)
 
 
