@@ -26,6 +26,7 @@ PAGES = {
         "/regulator",
         "/regulator/dashboard",
         "/notices/new",
+        "/regulator/impact",
         "/filings/{filing}",
         "/summonses",
         "/rectifications",

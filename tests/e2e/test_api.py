@@ -305,6 +305,7 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "/regulator/export.csv": ("/regulator/export.csv", REGULATORS, 403),
     "/regulator/export.xlsx": ("/regulator/export.xlsx", REGULATORS, 403),
     "/notices/new": ("/notices/new", REGULATORS, 403),
+    "/regulator/impact": ("/regulator/impact", REGULATORS, 403),
     "/summonses": ("/summonses", EVERYONE, 0),
     "/rectifications": ("/rectifications", EVERYONE, 0),
     "/account": ("/account", EVERYONE, 0),
@@ -360,6 +361,7 @@ def test_the_page_table_names_every_page_route() -> None:
         pages_jobs,
         pages_queue,
         pages_regulator,
+        pages_rules,
         pages_versions,
     )
 
@@ -369,6 +371,7 @@ def test_the_page_table_names_every_page_route() -> None:
         pages_audit.router,
         pages.router,
         pages_regulator.router,
+        pages_rules.router,
         pages_queue.router,
         pages_jobs.router,
         pages_campaigns.router,

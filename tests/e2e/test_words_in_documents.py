@@ -39,6 +39,7 @@ from redline.store.models import Campaign, Filing, IssuedDocument, Job, Summons,
 from redline.words.terms import Terms
 from tests.conftest import EXAMPLES
 from tests.e2e.shown_codes import codes_in
+from tests.rulebook_changes import changed_rulebook
 
 LANGS = ["zh-CN", "en"]
 JUDGEMENT_YAML = re.compile(r"judgements: \[\{question: [a-z_]+, [^\]]*\]")
@@ -251,6 +252,7 @@ def test_no_command_prints_a_code_to_a_person(demo: Demo, campaign: int, lang: s
         (voice / "service.yaml").read_text(encoding="utf-8").replace("[voice_chat_room, group_chat]", "[group_chat]"),
         encoding="utf-8",
     )
+    changed = changed_rulebook(demo.tmp / f"rulebook-{lang}")
     commands: list[tuple[str | Path, ...]] = [
         ("check", voice / "service.yaml", "--change", voice / "change.yaml", "--as-of", "2026-12-01"),
         ("check", judged / "service.yaml", "--change", judged / "change.yaml", "--as-of", "2026-12-01"),
@@ -261,6 +263,8 @@ def test_no_command_prints_a_code_to_a_person(demo: Demo, campaign: int, lang: s
         *(("jobs", "show", str(job)) for job in _job_ids(demo)),
         ("rules", "list"),
         ("rules", "show", "sa2018"),
+        ("rules", "diff", "installed", changed),
+        ("rules", "impact", "--as", "zj-cac", "--new", changed),
     ]
     found: list[str] = []
     for command in commands:

@@ -22,9 +22,13 @@ from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
 from redline.words import gettext_for, pick
 from redline.words.labels import REGULATION_STATUSES, label
 
+from . import rules_diff, rules_impact
 from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook, write_atomically
 
-app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, export.", no_args_is_help=True)
+app = typer.Typer(
+    help="Regulations, triggers and checklists: list, show, lint, export, diff, impact, versions.",
+    no_args_is_help=True,
+)
 
 
 def _unverified_count(reg: Regulation) -> int:
@@ -263,3 +267,8 @@ def export_command(
         return
     for name in files:
         out.print(str(output / name), markup=False)
+
+
+app.command("diff")(rules_diff.diff_command)
+app.command("impact")(rules_impact.impact_command)
+app.command("versions")(rules_diff.versions_command)

@@ -47,6 +47,16 @@ class Generator(DocumentModel):
     rulebook: str = Field(description="the rulebook's content version the report was made with")
 
 
+class ReportGenerator(Generator):
+    """The generator of a version 2 report: with the rulebook's release label and date."""
+
+    # Added within version 2 as optional members: reports sealed before them still load and verify.
+    rulebook_label: str | None = Field(
+        default=None, description="the rulebook's release label (data/rulebook.yaml); absent in earlier reports"
+    )
+    rulebook_date: dt.date | None = Field(default=None, description="the rulebook's release date")
+
+
 class ReportProvider(DocumentModel):
     name: str
     location: str | None = Field(description="GB/T 2260 code of the provider's seat; null outside China")
@@ -152,6 +162,7 @@ class ReportContent(_Body):
     """What `build_report` fills in before sealing."""
 
     schema_version: Literal[2]
+    generator: ReportGenerator
 
 
 class AssessmentReport(ReportContent):

@@ -49,7 +49,9 @@ class Rulebook:
     checklists: tuple[Checklist, ...]
     divisions: Divisions
     holidays: tuple[HolidayYear, ...] = ()
-    version: str = ""
+    version: str = ""  # digest of the content: changes whenever the data does
+    label: str = ""  # the release label of data/rulebook.yaml ("" for data without one)
+    dated: dt.date | None = None  # the release date of data/rulebook.yaml
     local: tuple[LocalScope, ...] = ()
     _regs: dict[str, Regulation] = field(init=False, repr=False, compare=False)
     _caps: dict[str, Capability] = field(init=False, repr=False, compare=False)
@@ -57,6 +59,10 @@ class Rulebook:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_regs", {r.id: r for r in self.regulations})
         object.__setattr__(self, "_caps", {c.id: c for c in self.capabilities})
+
+    def release(self) -> str:
+        """How a person names this rulebook: its label and digest (`2026.12 · 3fa2c1d0e9b7`)."""
+        return f"{self.label} · {self.version}" if self.label else self.version
 
     def regulation(self, reg_id: str) -> Regulation:
         try:

@@ -15,10 +15,11 @@ from redline.rulebook.book import Rulebook
 from redline.rulebook.divisions import Division, Divisions, Level
 from redline.rulebook.holidays import load_holiday_files
 from redline.rulebook.local import with_local_rules
-from redline.rulebook.schema import Checklist, Regulation, TriggerFile, Vocabulary
+from redline.rulebook.schema import Checklist, Manifest, Regulation, TriggerFile, Vocabulary
 from redline.yamldoc import load_model, read_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
+MANIFEST = "rulebook.yaml"  # the release label and date; optional, so older data directories still load
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -54,6 +55,7 @@ def load_rulebook(
         raise RulebookError("no regulation files found", source=str(data_dir / "regulations"))
     vocabulary = _load(Vocabulary, data_dir / "vocabulary.yaml")
     triggers = _load(TriggerFile, data_dir / "triggers.yaml")
+    manifest = _load(Manifest, data_dir / MANIFEST) if (data_dir / MANIFEST).is_file() else None
     all_files = [*reg_files, *checklist_files, data_dir / "vocabulary.yaml", data_dir / "triggers.yaml"]
     return Rulebook(
         regulations=tuple(_load(Regulation, p) for p in reg_files),
@@ -64,6 +66,8 @@ def load_rulebook(
         divisions=_load_divisions(data_dir / "divisions.csv"),
         holidays=load_holiday_files(holiday_files, override_official_holidays),
         version=_digest(all_files),
+        label=manifest.version if manifest else "",
+        dated=manifest.date if manifest else None,
     )
 
 

@@ -330,6 +330,15 @@ class TriggerFile(Strict):
     triggers: list[Trigger]
 
 
+class Manifest(Strict):
+    """`rulebook.yaml`: the release label and date of the data beside it (its digest is computed)."""
+
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")]
+    date: dt.date
+    note_zh: str | None = None
+    note_en: str | None = None
+
+
 class HolidayNotice(Strict):
     """The State Council notice a holiday file transcribes, named so a reader can find it."""
 

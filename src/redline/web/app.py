@@ -35,6 +35,7 @@ from redline.web import (
     pages_jobs,
     pages_queue,
     pages_regulator,
+    pages_rules,
     pages_versions,
 )
 from redline.web.api_spec import openapi_document
@@ -93,6 +94,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.include_router(api_gate.router)
     app.include_router(pages.router, include_in_schema=False)
     app.include_router(pages_regulator.router, include_in_schema=False)
+    app.include_router(pages_rules.router, include_in_schema=False)
     app.include_router(pages_queue.router, include_in_schema=False)
     app.include_router(pages_versions.router, include_in_schema=False)
     app.include_router(pages_account.router, include_in_schema=False)

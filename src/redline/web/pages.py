@@ -32,6 +32,7 @@ from redline.services.filing.workspace import Show, workspace
 from redline.services.inbox import reading
 from redline.services.packages import packages
 from redline.services.principal import Principal
+from redline.services.rulebook_impact import impact as rulebook_impact
 from redline.web import forms, login_gate
 from redline.web.confirmations import autosave_refused, autosaved, confirmation
 from redline.web.deps import SESSION_COOKIE, Csrf, CtxDep, IdPath, PageUser
@@ -150,6 +151,7 @@ def _provider(
         filings=rows,
         total=total,
         documents=issued_documents.list_documents(ctx, p, provider_id=p.organisation_id or 0),
+        predating={s.service_id: s for s in rulebook_impact.predating(ctx, p).services},
         banners=reading.banners(ctx, p),
         overdue_count=sum(f.overdue for f in rows),
         capabilities=ctx.book.capabilities,

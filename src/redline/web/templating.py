@@ -20,7 +20,7 @@ from redline.i18n import DEFAULT_LANGUAGE, LANGUAGES, translations
 from redline.rulebook.book import Rulebook
 from redline.services.inbox import reading
 from redline.services.principal import Principal
-from redline.words import findings, labels, pick
+from redline.words import findings, labels, pick, rule_changes
 from redline.words import inbox as inbox_words
 from redline.words.labels import label, name_in
 from redline.words.terms import Terms
@@ -70,6 +70,7 @@ def environment(lang: str) -> Environment:
     env.globals["deadline_label"] = lambda k: label(labels.DEADLINES, k, lang)
     env.globals["deadline_kind"] = lambda k: label(labels.DEADLINE_KINDS, k, lang)
     env.globals["technology_label"] = lambda t: label(labels.TECHNOLOGIES, t, lang)
+    env.globals["follows_label"] = lambda f: label(rule_changes.FOLLOWS, f, lang)
     env.globals["finding_text"] = lambda f: findings.text_of(f, lang)
     env.globals["finding_kind"] = lambda code: findings.kind_label(str(code), lang)
     env.globals["inbox_kind"] = lambda kind: inbox_words.kind_name(str(kind), lang)

@@ -30,6 +30,7 @@ ACTIONS = {
     "service.create": N_("Service registered"),
     "summons.record": N_("Summons recorded"),
     "document.issue": N_("Document issued"),
+    "rules.impact.notices": N_("Written notices issued after a rulebook change"),
     "filing.import": N_("Filing received in a submission package"),
     "campaign.create": N_("Patrol campaign created"),
     "campaign.file": N_("File added to a patrol campaign"),
@@ -93,6 +94,7 @@ SUBJECTS = {
     "campaign_run": N_("Probe run"),
     "campaign_finding": N_("Patrol finding"),
     "job": N_("Background job"),
+    "rulebook": N_("Rulebook"),
 }
 
 

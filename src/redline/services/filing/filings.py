@@ -24,7 +24,7 @@ from redline.services.access import organisations
 from redline.services.assessment.assessing import applicable_checklists
 from redline.services.assessment.documents import change_from, reconcile, service_from
 from redline.services.context import Context
-from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks
+from redline.services.filing import assessor_signature, document_bodies, issuing, review_tracks, rulebook_versions
 from redline.services.inbox import delivering
 from redline.services.principal import Principal, actor, regulator_reaches, require_filing, require_regulator
 from redline.store.locking import get_for_update
@@ -155,6 +155,7 @@ def _new_filing(
         answers={},
         visible_to_regulator=state is FilingState.NOTICE_ISSUED,
     )
+    rulebook_versions.stamp(session, filing, ctx.book)
     session.add(filing)
     session.flush()
     return filing
@@ -186,37 +187,43 @@ def record_change(ctx: Context, p: Principal, service_id: int, change: dict[str,
 
 def notify(ctx: Context, p: Principal, service_id: int, reference: str, note: str, due: dt.date | None = None) -> int:
     """A regulator's written notice that an assessment is required (Art. 3(5) of the 2018 rule)."""
-    require_regulator(p)
-    check_line(reference, "reference")
     with ctx.uow() as uow:
-        service_row = uow.session.get(Service, service_id)
-        org = uow.session.get(Organisation, service_row.provider_id) if service_row is not None else None
-        if service_row is None or org is None or not regulator_reaches(p, org.location):
-            raise NotFoundError(f"no service {service_id}")
-        change: dict[str, Any] = {
-            "kind": EventKind.REGULATOR_NOTICE.value,
-            "date": ctx.today(),
-            "description": note,
-            "notice": {"issuer": _issuer(uow.session, p), "reference": reference, **({"due": due} if due else {})},
-        }
-        title = f"{service_row.name} · 书面通知 {reference}".strip()
-        filing = _new_filing(uow.session, ctx, p, service_row, org, change, FilingState.NOTICE_ISSUED, title)
-        body = document_bodies.for_notice(ctx.book, service_row.name, note, due, filing.id, reference)
-        document = issuing.issue(
-            uow.session, ctx, p, "notice", org, body, filing_id=filing.id, service_id=service_row.id
-        )
-        record(
-            uow.session,
-            ctx,
-            p,
-            filing,
-            "notify",
-            None,
-            note,
-            {"reference": reference, "document": document.reference, "document_sha256": document.sha256},
-        )
+        filing = notify_in(uow.session, ctx, p, service_id, reference, note, due)
         uow.commit()
         return filing.id
+
+
+def notify_in(
+    session: Session, ctx: Context, p: Principal, service_id: int, reference: str, note: str, due: dt.date | None
+) -> Filing:
+    """`notify` in the caller's transaction (several notices issued in one step commit together)."""
+    require_regulator(p)
+    check_line(reference, "reference")
+    service_row = session.get(Service, service_id)
+    org = session.get(Organisation, service_row.provider_id) if service_row is not None else None
+    if service_row is None or org is None or not regulator_reaches(p, org.location):
+        raise NotFoundError(f"no service {service_id}")
+    change: dict[str, Any] = {
+        "kind": EventKind.REGULATOR_NOTICE.value,
+        "date": ctx.today(),
+        "description": note,
+        "notice": {"issuer": _issuer(session, p), "reference": reference, **({"due": due} if due else {})},
+    }
+    title = f"{service_row.name} · 书面通知 {reference}".strip()
+    filing = _new_filing(session, ctx, p, service_row, org, change, FilingState.NOTICE_ISSUED, title)
+    body = document_bodies.for_notice(ctx.book, service_row.name, note, due, filing.id, reference)
+    document = issuing.issue(session, ctx, p, "notice", org, body, filing_id=filing.id, service_id=service_row.id)
+    record(
+        session,
+        ctx,
+        p,
+        filing,
+        "notify",
+        None,
+        note,
+        {"reference": reference, "document": document.reference, "document_sha256": document.sha256},
+    )
+    return filing
 
 
 def _issuer(session: Session, p: Principal) -> dict[str, Any]:

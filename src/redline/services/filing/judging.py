@@ -15,7 +15,7 @@ from redline.errors import ConflictError, InputError, PermissionDeniedError
 from redline.reports.canonical import jsonable
 from redline.services.assessment.judgement_input import JudgementIn
 from redline.services.context import Context
-from redline.services.filing import filings
+from redline.services.filing import filings, rulebook_versions
 from redline.services.principal import Principal, actor, require_filing
 from redline.store.locking import get_for_update
 from redline.store.models import Filing, Service
@@ -48,6 +48,7 @@ def record_judgement(ctx: Context, p: Principal, filing_id: int, question: str, 
         kept = [j for j in filing.change.get("judgements", []) if j.get("question") != judged.question.value]
         change: dict[str, Any] = {**filing.change, "judgements": [*kept, jsonable(judged.model_dump())]}
         _reevaluate(ctx, uow.session.get(Service, filing.service_id), filing, change)
+        rulebook_versions.stamp(uow.session, filing, ctx.book)
         filings.record(
             uow.session,
             ctx,

@@ -37,6 +37,7 @@ from redline.services.filing import (
     issuing,
     report_versions,
     review_tracks,
+    rulebook_versions,
 )
 from redline.services.filing.filings import checklist_items, record
 from redline.services.inbox import delivering
@@ -110,6 +111,7 @@ def _freeze_report(ctx: Context, session: Session, p: Principal, filing: Filing)
             field="conclusion",
         )
     report_versions.add_version(session, filing, build_report(ctx.book, run), ctx.now(), p)
+    rulebook_versions.stamp(session, filing, ctx.book)
     filing_deadlines.meet(session, filing, ctx.now())
     filing.submitted_at, filing.visible_to_regulator = ctx.now(), True
 

@@ -63,6 +63,8 @@ class FilingOut(ViewModel):
     submitted_at: dt.datetime | None
     report_digest: str | None
     reviews: list[ReviewOut]
+    # digest of the rulebook the obligations and checklist came from; None before versions were recorded
+    rulebook_version: str | None = None
 
     @property
     def review_lines(self) -> list[ReviewOut]:
@@ -95,6 +97,7 @@ def _list_fields(f: Filing, overdue: bool) -> dict[str, Any]:
         "obligations": _dicts(f.obligations),
         "submitted_at": f.submitted_at,
         "report_digest": f.report_digest,
+        "rulebook_version": f.rulebook_version,
         "reviews": [
             ReviewOut(authority=r.authority, state=r.state, officer=r.officer_name, at=r.at, note=r.note)
             for r in review_tracks.read(f)

@@ -366,6 +366,9 @@ def _new_filing(ctx: Context, s: Session, org: Organisation, checked: Verified) 
         report_digest=manifest.report_sha256,
         submitted_at=ctx.now(),
         answers={},
+        # the rulebook the report says it was made with; impact counts it as not kept unless this installation
+        # has run the same rulebook
+        rulebook_version=_rulebook_of(checked.report),
     )
     s.add(filing)
     s.flush()
@@ -457,3 +460,9 @@ def _record(
         {"package_sha256": package_sha, "report_sha256": checked.manifest.report_sha256, **signed},
     )
     checkpoints.write(s, ctx.settings.key_dir, ctx.now(), [(filing.id, checked.manifest.report_sha256)])
+
+
+def _rulebook_of(report: dict[str, Any]) -> str | None:
+    generator = report.get("generator")
+    digest = generator.get("rulebook") if isinstance(generator, dict) else None
+    return digest[:200] if isinstance(digest, str) and digest else None

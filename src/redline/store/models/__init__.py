@@ -36,6 +36,7 @@ from redline.store.models.documents import DocumentSequence, IssuedDocument, Rec
 from redline.store.models.inbox import InboxDelivery, InboxItem
 from redline.store.models.queue import FilingAssignment, SavedQueueView
 from redline.store.models.review import FilingReview
+from redline.store.models.rulebooks import RulebookVersion
 from redline.store.models.trust import AuditCheckpoint, SigningKey
 from redline.store.models.versions import FollowUpDeadline, ReportVersion
 
@@ -70,6 +71,7 @@ __all__ = [
     "Reminder",
     "ReportVersion",
     "ReviewComment",
+    "RulebookVersion",
     "SavedQueueView",
     "Service",
     "SigningKey",

@@ -106,6 +106,9 @@ class Filing(Base):
     technologies: Mapped[list[Any]] = mapped_column(default=list)
     due_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Digest of the rulebook the obligations and checklist were worked out with (models/rulebooks.py); set
+    # when the filing opens and again with each report; null for filings from before rulebooks had versions.
+    rulebook_version: Mapped[str | None] = mapped_column(String(200), index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assessor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assessor_signed_at: Mapped[dt.datetime | None] = mapped_column()
