@@ -1,9 +1,17 @@
-"""The aigc-label probe: one verdict per file, from every carrier its format has."""
+"""The aigc-label probe: one verdict per file, from every carrier its format has.
+
+Most files carry no label. For the formats of `markers.QUICK_KINDS` the probe reads the file once, hashing and
+scanning it for the bytes any carrier needs (markers.py); a file without them is "no label" at once, with the
+same result the full parse gives, and only the rest is parsed. One difference is deliberate: a file of such a
+format whose structure is broken but which holds no carrier byte is "no label" on the quick path (no byte of it
+can be a label) where the full parse, which follows the structure, calls it unparsable ("error").
+"""
 
 from __future__ import annotations
 
 import hashlib
 import mmap
+import os
 import zipfile
 from collections import Counter
 from collections.abc import Mapping
@@ -11,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.domain.assessment import Severity
-from redline.probes.aigc import carriers
+from redline.probes.aigc import carriers, markers
 from redline.probes.aigc.label import MEASURES_ART5, UNIQUE, CheckedLabel, RawLabel, check_label
 from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 
@@ -43,15 +51,38 @@ def _kind(path: Path, data: carriers.Buffer) -> str | None:
     return fmt
 
 
+CHUNK = 1 << 20  # the quick path reads, hashes and scans a file in pieces of this size
+
+
 def _digest(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def _quick_scan(path: Path) -> tuple[str | None, str, int, bool]:
+    """(kind, SHA-256, size, whether a carrier marker was seen), from one read of the file in bounded pieces.
+    The kind comes from the first piece; a kind the quick path does not serve stops the read there (kind
+    None, no digest)."""
+    with path.open("rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        piece = handle.read(CHUNK)
+        kind = carriers.detect(piece[:4096])
+        if kind not in markers.QUICK_KINDS:
+            return None, "", size, True
+        sha, seen, tail = hashlib.sha256(piece), markers.has_marker(piece), piece[-markers.OVERLAP :]
+        while len(piece) == CHUNK:  # a short read of a regular file is its end
+            piece = handle.read(CHUNK)
+            sha.update(piece)
+            window = tail + piece  # a marker cut by the border is whole here
+            seen = seen or markers.has_marker(window)
+            tail = window[-markers.OVERLAP :]
+    return kind, sha.hexdigest(), size, seen
+
+
 class AigcLabelProbe:
     info = ProbeInfo(
         name="aigc-label",
-        version="0.1.0",
+        version="0.2.0",
         title="GB 45438-2025 implicit labels in file metadata (and explicit text labels)",
         items=(ITEM_IMPLICIT, ITEM_FIELDS, ITEM_EXPLICIT, "dsm2022-16-implicit-mark"),
         inputs=("files", "directories"),
@@ -62,12 +93,23 @@ class AigcLabelProbe:
             "strict_propagation": "call a label whose ContentPropagator or PropagateID is empty non-compliant "
             "(default false: a warning, since that they must equal the producer at "
             "first write is one implementation's reading of Annex E note 1)",
+            "quick": "say no label without parsing a JPEG, PNG, WebP, WAV, FLAC or MP4/MOV file none of whose "
+            "bytes can belong to a carrier (default true; false, or REDLINE_PURE_PYTHON=1, parses every file)",
         },
     )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
+        sha = ""
+        if options.get("quick", True) is not False and not options.get("ocr", False) and not markers.pure_python():
+            kind, sha, size, seen = _quick_scan(path)
+            if kind is not None and not seen:
+                return self._judge(path, sha, size, kind, [], {})
+        return self._parse(path, options, sha)
+
+    def _parse(self, path: Path, options: Mapping[str, Any], sha: str) -> FileResult:
+        """The full path: every carrier of the file's format parsed (the reference for the quick path)."""
         size = path.stat().st_size
-        sha = _digest(path)
+        sha = sha or _digest(path)
         if size == 0:
             return FileResult(
                 str(path),
