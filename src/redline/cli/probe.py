@@ -23,7 +23,6 @@ from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict, option_value
 from redline.probes.batch import run_batch
 from redline.reports.canonical import dumps, jsonable, seal
-from redline.reports.html import render_probe_html
 
 from .common import JsonOpt, LangOpt, err, out, plain, write_atomically, write_bytes_atomically
 
@@ -146,6 +145,8 @@ def run_probe(
     if output is not None:
         write_atomically(output, dumps(document))
     if html is not None:
+        from redline.reports.html import render_probe_html  # Jinja and the rulebook's words: only for a page
+
         write_atomically(html, render_probe_html(document, check_language(lang)))
     if as_json:
         sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")  # plain: fast on 100,000 results

@@ -89,7 +89,10 @@ class FileResult:
 class Probe(Protocol):
     """A probe checks one file at a time (so runs spread over processes) and sums up a run."""
 
-    info: ProbeInfo
+    @property
+    def info(self) -> ProbeInfo:
+        """What the probe is (a class attribute in most probes)."""
+        ...
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult: ...
 

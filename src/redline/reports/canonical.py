@@ -98,8 +98,41 @@ def canonical_bytes(document: dict[str, Any]) -> bytes:
         raise InputError("not JSON that redline reads: a string holds a lone surrogate, not Unicode text") from None
 
 
+_JCS_INT = 2**53 - 1  # RFC 8785 (and the rfc8785 package) take integers up to this magnitude
+
+
+def _json_is_jcs(document: Any) -> bool:
+    """Whether Python's json (sorted keys, compact, UTF-8) writes exactly the RFC 8785 bytes of `document`: it
+    does when every key is a string of the Basic Multilingual Plane (code-point order is then UTF-16 order),
+    every number an integer RFC 8785 takes (no float: the two spell them differently), and every other value
+    a string, boolean, null, list or object. Both escape the same characters the same way."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not all(type(key) is str and (not key or max(key) <= "\uffff") for key in node):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+        elif isinstance(node, int) and not isinstance(node, bool):
+            if not -_JCS_INT <= node <= _JCS_INT:
+                return False
+        elif not (node is None or isinstance(node, str | bool)):
+            return False
+    return True
+
+
 def jcs_bytes(document: Any) -> bytes:
-    """RFC 8785 canonical JSON: keys sorted by UTF-16 code units, ECMAScript number spelling, minimal escapes."""
+    """RFC 8785 canonical JSON: keys sorted by UTF-16 code units, ECMAScript number spelling, minimal escapes.
+
+    Written by the json module's C encoder where that gives the same bytes (`_json_is_jcs`: probe runs of
+    100,000 files), else by the rfc8785 package."""
+    if _json_is_jcs(document):
+        try:
+            return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        except (TypeError, ValueError):
+            pass  # a lone surrogate and the like: rfc8785 below says what is wrong
     try:
         return rfc8785.dumps(document)
     except rfc8785.CanonicalizationError as exc:
