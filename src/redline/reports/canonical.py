@@ -101,25 +101,41 @@ def canonical_bytes(document: dict[str, Any]) -> bytes:
 _JCS_INT = 2**53 - 1  # RFC 8785 (and the rfc8785 package) take integers up to this magnitude
 
 
+_JSON_LEAVES = frozenset({str, bool, type(None)})
+
+
 def _json_is_jcs(document: Any) -> bool:
     """Whether Python's json (sorted keys, compact, UTF-8) writes exactly the RFC 8785 bytes of `document`: it
     does when every key is a string of the Basic Multilingual Plane (code-point order is then UTF-16 order),
     every number an integer RFC 8785 takes (no float: the two spell them differently), and every other value
-    a string, boolean, null, list or object. Both escape the same characters the same way."""
-    stack = [document]
+    a string, boolean, null, list or object (exact types), nested at most MAX_DEPTH deep (which also ends the
+    walk of a document that contains itself). Both escape the same characters the same way."""
+    stack = [(document, 0)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if not all(type(key) is str and (not key or max(key) <= "\uffff") for key in node):
-                return False
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend(node)
-        elif isinstance(node, int) and not isinstance(node, bool):
-            if not -_JCS_INT <= node <= _JCS_INT:
-                return False
-        elif not (node is None or isinstance(node, str | bool)):
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
             return False
+        kind = type(node)
+        if kind is dict:
+            for key in node:
+                if type(key) is not str or (not key.isascii() and max(key) > "\uffff"):
+                    return False
+            values = node.values()
+        elif kind is list or kind is tuple:
+            values = node
+        else:
+            values = (node,)
+        for value in values:
+            kind = type(value)
+            if kind in _JSON_LEAVES:
+                continue
+            if kind is int:
+                if not -_JCS_INT <= value <= _JCS_INT:
+                    return False
+            elif kind is dict or kind is list or kind is tuple:
+                stack.append((value, depth + 1))
+            else:
+                return False
     return True
 
 
@@ -157,17 +173,32 @@ def digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(unsealed)).hexdigest()
 
 
-def seal(document: dict[str, Any]) -> dict[str, Any]:
-    """`document` with a version 2 seal (any seal it had is replaced)."""
-    sealed = {k: v for k, v in document.items() if k != SEAL_KEY}
-    sealed[SEAL_KEY] = {
+def _seal_member(canonical: bytes) -> dict[str, Any]:
+    return {
         "algorithm": "sha256",
         "version": SEAL_VERSION,
         "canonicalization": CANONICALIZATION,
-        "digest": digest(sealed),
+        "digest": hashlib.sha256(canonical).hexdigest(),
         "covers": "RFC 8785 canonical JSON of the document without 'seal'",
     }
+
+
+def seal(document: dict[str, Any]) -> dict[str, Any]:
+    """`document` with a version 2 seal (any seal it had is replaced)."""
+    sealed = {k: v for k, v in document.items() if k != SEAL_KEY}
+    sealed[SEAL_KEY] = _seal_member(jcs_bytes(sealed))
     return sealed
+
+
+def sealed_text(document: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """`seal(document)` and the sealed document as one line of JSON: the canonical text the seal covers with
+    the seal added as its last member. Writing it costs no second serialisation (runs of 100,000 files)."""
+    sealed = {k: v for k, v in document.items() if k != SEAL_KEY}
+    canonical = jcs_bytes(sealed)
+    sealed[SEAL_KEY] = _seal_member(canonical)
+    member = json.dumps(sealed[SEAL_KEY], ensure_ascii=False, separators=(",", ":"))
+    body = canonical.decode("utf-8")
+    return sealed, (f'{body[:-1]},"{SEAL_KEY}":{member}}}' if body != "{}" else f'{{"{SEAL_KEY}":{member}}}')
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -33,8 +33,10 @@ static const needle_t NEEDLES[] = {
 #define N_NEEDLES (sizeof(NEEDLES) / sizeof(NEEDLES[0]))
 
 static unsigned char fold[256];
-/* Bit (a | b << 8) is set when some needle begins with bytes a, b in any ASCII case: a 16-bit load of the
- * data then says in one look-up (8 KiB, in L1) whether a needle may start here. Every needle has 3+ bytes. */
+/* Bit (a | b << 8) is set when some needle has bytes a, b (in any ASCII case) at its offsets 0-1 or 1-2.
+ * Every needle has 3 or more bytes, so any occurrence puts one of those two pairs at an even offset of the
+ * data: the scan looks up the pairs at even offsets only (a 16-bit load and one look-up in 8 KiB, in L1)
+ * and, on a hit at i, tries the needles at i and i - 1. */
 static unsigned char starts[65536 / 8];
 
 static void mark_start(unsigned char a, unsigned char b) {
@@ -52,11 +54,13 @@ static void build_tables(void) {
     }
     memset(starts, 0, sizeof(starts));
     for (size_t i = 0; i < N_NEEDLES; i++) {
-        unsigned char a = NEEDLES[i].bytes[0], b = NEEDLES[i].bytes[1];
-        mark_start(a, b);
-        mark_start(upper(a), b);
-        mark_start(a, upper(b));
-        mark_start(upper(a), upper(b));
+        for (int at = 0; at < 2; at++) {
+            unsigned char a = NEEDLES[i].bytes[at], b = NEEDLES[i].bytes[at + 1];
+            mark_start(a, b);
+            mark_start(upper(a), b);
+            mark_start(a, upper(b));
+            mark_start(upper(a), upper(b));
+        }
     }
 }
 
@@ -73,13 +77,14 @@ static int matches_at(const unsigned char *data, Py_ssize_t left, const needle_t
 }
 
 static int scan(const unsigned char *data, Py_ssize_t size) {
-    for (Py_ssize_t i = 0; i + 1 < size; i++) {
+    for (Py_ssize_t i = 0; i + 1 < size; i += 2) {
         unsigned int key = (unsigned int)data[i] | ((unsigned int)data[i + 1] << 8);
         if (!(starts[key >> 3] & (1u << (key & 7)))) {
             continue;
         }
         for (size_t n = 0; n < N_NEEDLES; n++) {
-            if (matches_at(data + i, size - i, &NEEDLES[n])) {
+            if (matches_at(data + i, size - i, &NEEDLES[n]) ||
+                (i > 0 && matches_at(data + i - 1, size - i + 1, &NEEDLES[n]))) {
                 return 1;
             }
         }
