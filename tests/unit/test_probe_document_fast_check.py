@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from redline.probes.document import FileEntry, entry_is_valid
+from redline.probes import run_content
+from redline.probes.document import FileEntry, ProbeDescription, ProbeFindingEntry, ProbeRunContent
+from redline.probes.run_content import entry_is_valid
 
 GOOD: dict[str, Any] = {
     "path": "/data/a.jpg",
@@ -90,3 +92,54 @@ def test_what_the_fast_check_accepts_the_model_accepts_too(key: str, value: Any)
     entry = _mutated(key, value)
     if entry_is_valid(entry):
         assert _model_accepts(entry)
+
+
+def test_the_plain_check_knows_the_same_members_as_the_models() -> None:
+    assert set(FileEntry.model_fields) == run_content.ENTRY_KEYS
+    assert set(ProbeFindingEntry.model_fields) == run_content.FINDING_KEYS
+    assert {k for k, f in ProbeFindingEntry.model_fields.items() if f.is_required()} == run_content.FINDING_REQUIRED
+    assert set(ProbeDescription.model_fields) == run_content.PROBE_KEYS
+    assert {f.alias or k for k, f in ProbeRunContent.model_fields.items()} == run_content.DOCUMENT_KEYS
+
+
+FRAME: dict[str, Any] = {
+    "schema": "redline/probe-run",
+    "schema_version": 2,
+    "probe": {"name": "p", "version": "1", "title": "t", "items": ["i"], "inputs": ["files"], "options": {"a": "b"}},
+    "started": "2026-01-01T00:00:00+00:00",
+    "finished": "2026-01-01T00:00:01+00:00",
+    "options": {"quick": True},
+    "results": [],
+    "summary": {"files": 0, "findings": []},
+}
+FRAME_MUTATIONS: list[tuple[str, Any]] = [
+    ("schema", "other"),
+    ("schema_version", 1),
+    ("schema_version", True),
+    ("started", 5),
+    ("options", []),
+    ("options", {"x": 1.5}),
+    ("probe", {"name": "p"}),
+    ("summary", {"findings": [{"item": "x"}]}),
+    ("summary", []),
+    ("extra", 1),
+]
+
+
+def _frame_accepted(document: dict[str, Any]) -> bool:
+    try:
+        ProbeRunContent.model_validate(document)
+    except ValidationError:
+        return False
+    return True
+
+
+def test_a_well_formed_frame_is_accepted_by_both() -> None:
+    assert run_content.frame_is_valid(FRAME) and _frame_accepted(FRAME)
+
+
+@pytest.mark.parametrize(("key", "value"), FRAME_MUTATIONS, ids=[f"{k}={v!r}" for k, v in FRAME_MUTATIONS])
+def test_what_the_fast_frame_check_accepts_the_model_accepts_too(key: str, value: Any) -> None:
+    document = {**FRAME, key: value}
+    if run_content.frame_is_valid(document):
+        assert _frame_accepted(document)

@@ -16,8 +16,7 @@ from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
 from redline.i18n import check_language
 from redline.plugins import installed_probes, probe
-from redline.probes import document as run_document
-from redline.probes import runner
+from redline.probes import run_content, runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict, option_value
@@ -141,7 +140,7 @@ def run_probe(
             if exc.field == "scheduler":
                 raise InputError(exc.message, field="--scheduler") from None
             raise
-    document, text = sealed_text(run_document.unsealed(result))
+    document, text = sealed_text(run_content.unsealed(result))
     if output is not None:
         write_atomically(output, dumps(document))
     if html is not None:

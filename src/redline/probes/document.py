@@ -19,10 +19,12 @@ from redline.document_models import DocumentModel, Seal, SealV1, validated
 from redline.domain.assessment import Severity
 from redline.errors import InputError
 from redline.probes.base import Verdict
-from redline.probes.runner import ProbeRun, to_document
 
-SCHEMA = "redline/probe-run"
-VERSION = 2
+# The run as plain values, and its check before sealing, live apart (run_content.py): `redline probe run` seals
+# without importing pydantic when every part passes the plain check. Re-exported here for existing callers.
+from redline.probes.run_content import SCHEMA as SCHEMA
+from redline.probes.run_content import VERSION as VERSION
+from redline.probes.run_content import unsealed as unsealed
 
 
 class ProbeDescription(DocumentModel):
@@ -96,77 +98,6 @@ class ProbeRunDocumentV1(_Body):
     model_config = ConfigDict(title="ProbeRunDocumentV1")
     schema_version: Literal[1]
     seal: SealV1
-
-
-_ENTRY_KEYS = frozenset(FileEntry.model_fields)
-_FINDING_KEYS = frozenset(ProbeFindingEntry.model_fields)
-_FINDING_REQUIRED = frozenset(k for k, f in ProbeFindingEntry.model_fields.items() if f.is_required())
-_VERDICTS = frozenset(v.value for v in Verdict)
-_SEVERITIES = frozenset(s.value for s in Severity)
-_LEAVES = frozenset({str, int, bool, type(None)})
-
-
-def _plain_json(value: Any) -> bool:
-    """Strings, integers, booleans, null, lists and string-keyed objects only (exact types)."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            if not all(type(k) is str for k in node):
-                return False
-            stack.extend(node.values())
-        elif kind is list:
-            stack.extend(node)
-        elif kind not in _LEAVES:
-            return False
-    return True
-
-
-def _finding_is_valid(f: Any) -> bool:
-    if type(f) is not dict or not _FINDING_REQUIRED <= f.keys() <= _FINDING_KEYS:
-        return False
-    params = f.get("params", {})
-    return (
-        all(type(v) is str for k, v in f.items() if k != "params")
-        and f["severity"] in _SEVERITIES
-        and type(params) is dict
-        and all(type(k) is str and type(v) is str for k, v in params.items())
-    )
-
-
-def entry_is_valid(entry: Any) -> bool:
-    """Whether `entry` is certainly a valid FileEntry, by the same rules, strictly (exact types): checked in
-    plain Python because pydantic takes most of a large run's sealing time. False means "let the model
-    judge", never "invalid": the model stays the one judge of anything this does not accept."""
-    return (
-        type(entry) is dict
-        and entry.keys() == _ENTRY_KEYS
-        and type(entry["path"]) is str
-        and type(entry["sha256"]) is str
-        and type(entry["kind"]) is str
-        and type(entry["size"]) is int
-        and entry["size"] >= 0
-        and type(entry["verdict"]) is str
-        and entry["verdict"] in _VERDICTS
-        and type(entry["carriers"]) is list
-        and all(type(c) is str for c in entry["carriers"])
-        and type(entry["findings"]) is list
-        and all(_finding_is_valid(f) for f in entry["findings"])
-        and type(entry["details"]) is dict
-        and _plain_json(entry["details"])
-    )
-
-
-def unsealed(run_: ProbeRun) -> dict[str, Any]:
-    """The run as plain JSON values, checked against `ProbeRunContent` before it is sealed (a producer bug
-    fails here, not in a reader). The checked values are returned as they are rather than dumped from the
-    model, which gives the same JSON: on runs of 100,000 files that halves the cost. Results that
-    `entry_is_valid` accepts are not given to the model again."""
-    document: dict[str, Any] = {"schema": SCHEMA, "schema_version": VERSION, **to_document(run_)}
-    unsure = [entry for entry in document["results"] if not entry_is_valid(entry)]
-    ProbeRunContent.model_validate({**document, "results": unsure})
-    return document
 
 
 def read_probe_run(document: Any, source: str) -> ProbeRunDocument | ProbeRunDocumentV1:
