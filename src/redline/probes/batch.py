@@ -107,6 +107,7 @@ def run_batch(
     from redline.plugins import probe
 
     selected = probe(name)
+    selected.info  # noqa: B018  (a built-in probe loads here, once, not in each forked worker)
     started = dt.datetime.now(dt.UTC)
     results: list[FileResult | None] = [None] * len(files)
     book = Journal(journal, selected.info, options) if journal is not None else None

@@ -16,7 +16,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from redline.domain.assessment import Severity
 from redline.probes.aigc import carriers, markers
@@ -59,24 +59,32 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _quick_scan(path: Path) -> tuple[str | None, str, int, bool]:
-    """(kind, SHA-256, size, whether a carrier marker was seen), from one read of the file in bounded pieces.
-    The kind comes from the first piece; a kind the quick path does not serve stops the read there (kind
-    None, no digest)."""
+class _Read(NamedTuple):
+    kind: str | None
+    sha256: str
+    size: int
+    marked: bool  # a carrier marker was seen, or the kind is not one the quick path serves
+    data: bytes | None  # the whole file, when it fitted in the first piece
+
+
+def _read_once(path: Path) -> _Read:
+    """One read of the file in bounded pieces: its kind (from the first piece), SHA-256 and size, and for the
+    kinds of markers.QUICK_KINDS whether a carrier marker occurs anywhere in it."""
     with path.open("rb", buffering=0) as handle:
         size = os.fstat(handle.fileno()).st_size
         piece = handle.read(CHUNK)
         kind = carriers.detect(piece[:4096])
-        if kind not in markers.QUICK_KINDS:
-            return None, "", size, True
-        sha, seen, tail = hashlib.sha256(piece), markers.has_marker(piece), piece[-markers.OVERLAP :]
+        quick = kind in markers.QUICK_KINDS
+        sha, marked, tail = hashlib.sha256(piece), not quick or markers.has_marker(piece), piece[-markers.OVERLAP :]
+        whole = piece if len(piece) < CHUNK else None
         while len(piece) == CHUNK:  # a short read of a regular file is its end
             piece = handle.read(CHUNK)
             sha.update(piece)
-            window = tail + piece  # a marker cut by the border is whole here
-            seen = seen or markers.has_marker(window)
-            tail = window[-markers.OVERLAP :]
-    return kind, sha.hexdigest(), size, seen
+            if not marked:
+                window = tail + piece  # a marker cut by the border is whole here
+                marked = markers.has_marker(window)
+                tail = window[-markers.OVERLAP :]
+    return _Read(kind, sha.hexdigest(), size, marked, whole)
 
 
 class AigcLabelProbe:
@@ -99,18 +107,26 @@ class AigcLabelProbe:
     )
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult:
-        sha = ""
-        if options.get("quick", True) is not False and not options.get("ocr", False) and not markers.pure_python():
-            kind, sha, size, seen = _quick_scan(path)
-            if kind is not None and not seen:
-                return self._judge(path, sha, size, kind, [], {})
-        return self._parse(path, options, sha)
+        if options.get("quick", True) is False or options.get("ocr", False) or markers.pure_python():
+            return self._parse(path, options)
+        known = _read_once(path)
+        if known.kind is not None and not known.marked:
+            return self._judge(path, known.sha256, known.size, known.kind, [], {})
+        if known.data is not None:  # parsed from the bytes already read, hashed once
+            return self._parse_bytes(path, options, known.sha256, known.data)
+        return self._parse(path, options, known.sha256)
 
-    def _parse(self, path: Path, options: Mapping[str, Any], sha: str) -> FileResult:
+    def _parse(self, path: Path, options: Mapping[str, Any], sha: str = "") -> FileResult:
         """The full path: every carrier of the file's format parsed (the reference for the quick path)."""
         size = path.stat().st_size
         sha = sha or _digest(path)
         if size == 0:
+            return self._parse_bytes(path, options, sha, b"")
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return self._examine(path, options, sha, size, data)
+
+    def _parse_bytes(self, path: Path, options: Mapping[str, Any], sha: str, data: bytes) -> FileResult:
+        if not data:
             return FileResult(
                 str(path),
                 sha,
@@ -119,44 +135,48 @@ class AigcLabelProbe:
                 "",
                 findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.empty", {}, sha),),
             )
-        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            kind = _kind(path, data)
-            details: dict[str, Any] = {}
-            if kind is None:
-                return FileResult(
-                    str(path),
-                    sha,
-                    size,
-                    Verdict.INCONCLUSIVE,
-                    "unknown",
-                    findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unknown", {}, sha),),
-                )
-            read = carriers.reader(kind)
-            try:
-                raws: list[RawLabel] = read(data) if read else []
-            except PARSE_ERRORS as exc:
-                return FileResult(
-                    str(path),
-                    sha,
-                    size,
-                    Verdict.ERROR,
-                    kind,
-                    findings=(
-                        self._finding(
-                            ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unparsable", {"kind": kind, "error": exc}, sha
-                        ),
-                    ),
-                )
-            if kind in ("text", "markdown") and options.get("explicit", True):
-                details["explicit"] = self._explicit(data)
-            if kind in IMAGE_KINDS and options.get("ocr", False):
-                from redline.probes.aigc.ocr import explicit_image_label
+        return self._examine(path, options, sha, len(data), data)
 
-                details["explicit"] = explicit_image_label(path)
-            if options.get("c2pa", True):
-                manifest = self._c2pa(path, kind, data)
-                if manifest is not None:
-                    details["c2pa"] = manifest
+    def _examine(
+        self, path: Path, options: Mapping[str, Any], sha: str, size: int, data: carriers.Buffer
+    ) -> FileResult:
+        kind = _kind(path, data)
+        details: dict[str, Any] = {}
+        if kind is None:
+            return FileResult(
+                str(path),
+                sha,
+                size,
+                Verdict.INCONCLUSIVE,
+                "unknown",
+                findings=(self._finding(ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unknown", {}, sha),),
+            )
+        read = carriers.reader(kind)
+        try:
+            raws: list[RawLabel] = read(data) if read else []
+        except PARSE_ERRORS as exc:
+            return FileResult(
+                str(path),
+                sha,
+                size,
+                Verdict.ERROR,
+                kind,
+                findings=(
+                    self._finding(
+                        ITEM_IMPLICIT, Severity.LOW, path, "aigc.file.unparsable", {"kind": kind, "error": exc}, sha
+                    ),
+                ),
+            )
+        if kind in ("text", "markdown") and options.get("explicit", True):
+            details["explicit"] = self._explicit(data)
+        if kind in IMAGE_KINDS and options.get("ocr", False):
+            from redline.probes.aigc.ocr import explicit_image_label
+
+            details["explicit"] = explicit_image_label(path)
+        if options.get("c2pa", True):
+            manifest = self._c2pa(path, kind, data)
+            if manifest is not None:
+                details["c2pa"] = manifest
         if kind == "text":
             return self._judge_text(path, sha, size, details)
         if read is None:
