@@ -123,11 +123,23 @@ def _pillow_one(path: str) -> tuple[str, str]:
     return path, verdict_of(texts)
 
 
-def run_pillow(media: Path, images: list[str], jobs: int) -> tuple[float, dict[str, str]]:
+def pillow_pool(media: Path, images: list[str], jobs: int) -> tuple[float, dict[str, str]]:
+    """The Pillow reader over the images on `jobs` processes: seconds (the pool only) and verdicts."""
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         found = dict(pool.map(_pillow_one, [str(media / n) for n in images], chunksize=64))
     return time.perf_counter() - started, {str(Path(p).relative_to(media)): v for p, v in found.items()}
+
+
+def run_pillow(media: Path, images: list[str], jobs: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """The Pillow reader in a process of its own, for its CPU time and peak RSS; its seconds are the pool's
+    alone (no interpreter start: the peer's best case)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as listing:
+        json.dump(images, listing)
+        listing.flush()
+        run = measured([sys.executable, __file__, "--pillow", str(media), listing.name, "--jobs", str(jobs)])
+    inner = json.loads(run.pop("stdout"))
+    return {**run, "process_seconds": run["seconds"], "seconds": inner["seconds"]}, inner["verdicts"]
 
 
 def compare(a: dict[str, Any], b: dict[str, Any], names: list[str]) -> dict[str, Any]:
@@ -144,10 +156,16 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", type=Path, help="a folder gen_media.py wrote (made when it holds none)")
+    parser.add_argument("--pillow", nargs=2, type=Path, help=argparse.SUPPRESS)  # MEDIA LISTING: one peer run
     args = parser.parse_args()
+    if args.pillow:
+        seconds, found = pillow_pool(args.pillow[0], json.loads(args.pillow[1].read_text()), args.jobs)
+        print(json.dumps({"seconds": seconds, "verdicts": found}))
+        return
     for tool in ("exiftool", "ffmpeg"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is needed (Debian: libimage-exiftool-perl, ffmpeg)")
+    load_before = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="redline-aigc-bench-"))
     media, labelled = corpus(args.corpus, args.files, tmp)
     names = sorted(labelled)
@@ -155,7 +173,8 @@ def main() -> None:
     r_run, r_results = run_redline(media, args.jobs, pure=False)
     p_run, p_results = run_redline(media, args.jobs, pure=True)
     e_run, e_verdicts = run_exiftool(media)
-    pillow_seconds, pillow_verdicts = run_pillow(media, images, args.jobs)
+    pillow_run, pillow_verdicts = run_pillow(media, images, args.jobs)
+    pillow_seconds = pillow_run["seconds"]
     r_verdicts = {n: r["verdict"] for n, r in r_results.items()}
     truth = {n: ("compliant" if labelled[n] else "no_label") for n in names}
     rate = {
@@ -191,17 +210,30 @@ def main() -> None:
             "exiftool": round(e_run["seconds"], 2),
             "pillow_images_only": round(pillow_seconds, 2),
         },
-        "cpu_seconds": {"redline": r_run["cpu_seconds"], "redline_pure_path": p_run["cpu_seconds"]},
+        "cpu_seconds": {
+            "redline": r_run["cpu_seconds"],
+            "redline_pure_path": p_run["cpu_seconds"],
+            "exiftool": e_run["cpu_seconds"],
+            "pillow_process": pillow_run["cpu_seconds"],
+        },
         "peak_rss_mib": {
             "redline": r_run["peak_rss_mib"],
             "redline_pure_path": p_run["peak_rss_mib"],
             "exiftool": e_run["peak_rss_mib"],
+            "pillow": pillow_run["peak_rss_mib"],
         },
         "files_per_second": {k: round(v, 1) for k, v in rate.items()},
         "ratio": {
             "redline_vs_exiftool": round(rate["redline"] / rate["exiftool"], 2),
             "redline_vs_pillow": round(rate["redline"] / rate["pillow"], 2),
         },
+        "ratio_per_cpu_second": {  # files per CPU second: what a busy shared machine changes least
+            "redline_vs_exiftool": round(len(names) / r_run["cpu_seconds"] / (len(names) / e_run["cpu_seconds"]), 2),
+            "redline_vs_pillow_process": round(
+                len(names) / r_run["cpu_seconds"] / (len(images) / pillow_run["cpu_seconds"]), 2
+            ),
+        },
+        "load_average": {"before": load_before, "after": os.getloadavg()},  # other work on the machine
         "verdicts": verdicts,
         "notes": "redline's time is the CLI end to end: process start, SHA-256 of every file, the sealed JSON "
         "document of all results written to stdout. Its results (every field of every file) are compared "
