@@ -5,7 +5,8 @@ bytes (compared with ASCII letters folded to lower case): the key `AIGC` itself 
 UTF-32, and with the dotless ı that `str.upper` turns into I, as the mention check does); an XMP packet, which
 may be compressed (PNG `iTXt` `XML:com.adobe.xmp`) or entity-escaped; Exif, whose UserComment is free text;
 and the C2PA markers of c2pa_check's pre-filter. A file of one of these kinds without any needle therefore has
-no label, no mention and no C2PA manifest: the probe says so without parsing it.
+no label, no mention and no C2PA manifest: the probe only lets its reader walk the structure (to say, as the
+full parse does, when it is broken) and skips the rest.
 
 Kinds left out, because a carrier there can be split or compressed past any needle: MP3 (ID3 frames may be
 zlib-compressed), Ogg (a comment packet spans pages), GIF (comments come in 255-byte sub-blocks), HEIF/AVIF

@@ -1,10 +1,10 @@
 """The aigc-label probe: one verdict per file, from every carrier its format has.
 
-Most files carry no label. For the formats of `markers.QUICK_KINDS` the probe reads the file once, hashing and
-scanning it for the bytes any carrier needs (markers.py); a file without them is "no label" at once, with the
-same result the full parse gives, and only the rest is parsed. One difference is deliberate: a file of such a
-format whose structure is broken but which holds no carrier byte is "no label" on the quick path (no byte of it
-can be a label) where the full parse, which follows the structure, calls it unparsable ("error").
+Most files carry no label. For the formats of `markers.QUICK_KINDS` the probe reads the file once, hashing it
+and scanning it for the bytes any carrier needs (markers.py). A file of up to 1 MiB without them is only walked
+by its format's reader (which finds nothing there, but still says when the structure is broken): no text is
+decoded, no XMP or JSON read, no C2PA looked for. Every other file is parsed in full, from the bytes already read
+when it fits in one piece. Both paths give the same result, field for field.
 """
 
 from __future__ import annotations
@@ -87,10 +87,20 @@ def _read_once(path: Path) -> _Read:
     return _Read(kind, sha.hexdigest(), size, marked, whole)
 
 
+def _walks(kind: str, data: bytes) -> bool:
+    """Whether the format's reader follows the file's structure to the end and finds nothing, as it must in a
+    file without carrier markers: a broken file goes on to the full parse, which calls it unparsable."""
+    read = carriers.reader(kind)
+    try:
+        return read is not None and not read(data)
+    except PARSE_ERRORS:
+        return False
+
+
 class AigcLabelProbe:
     info = ProbeInfo(
         name="aigc-label",
-        version="0.2.0",
+        version="0.1.0",
         title="GB 45438-2025 implicit labels in file metadata (and explicit text labels)",
         items=(ITEM_IMPLICIT, ITEM_FIELDS, ITEM_EXPLICIT, "dsm2022-16-implicit-mark"),
         inputs=("files", "directories"),
@@ -101,8 +111,9 @@ class AigcLabelProbe:
             "strict_propagation": "call a label whose ContentPropagator or PropagateID is empty non-compliant "
             "(default false: a warning, since that they must equal the producer at "
             "first write is one implementation's reading of Annex E note 1)",
-            "quick": "say no label without parsing a JPEG, PNG, WebP, WAV, FLAC or MP4/MOV file none of whose "
-            "bytes can belong to a carrier (default true; false, or REDLINE_PURE_PYTHON=1, parses every file)",
+            "quick": "say no label after only a walk of the structure of a JPEG, PNG, WebP, WAV, FLAC or MP4/MOV "
+            "file none of whose bytes can belong to a carrier, with the full parse's result (default true; false, "
+            "or REDLINE_PURE_PYTHON=1, parses every file)",
         },
     )
 
@@ -110,7 +121,7 @@ class AigcLabelProbe:
         if options.get("quick", True) is False or options.get("ocr", False) or markers.pure_python():
             return self._parse(path, options)
         known = _read_once(path)
-        if known.kind is not None and not known.marked:
+        if known.kind is not None and not known.marked and known.data is not None and _walks(known.kind, known.data):
             return self._judge(path, known.sha256, known.size, known.kind, [], {})
         if known.data is not None:  # parsed from the bytes already read, hashed once
             return self._parse_bytes(path, options, known.sha256, known.data)
