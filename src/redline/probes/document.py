@@ -19,12 +19,8 @@ from redline.document_models import DocumentModel, Seal, SealV1, validated
 from redline.domain.assessment import Severity
 from redline.errors import InputError
 from redline.probes.base import Verdict
-
-# The run as plain values, and its check before sealing, live apart (run_content.py): `redline probe run` seals
-# without importing pydantic when every part passes the plain check. Re-exported here for existing callers.
-from redline.probes.run_content import SCHEMA as SCHEMA
-from redline.probes.run_content import VERSION as VERSION
-from redline.probes.run_content import unsealed as unsealed
+from redline.probes.run_schema import SCHEMA as SCHEMA  # the run itself: run_content.py
+from redline.probes.run_schema import VERSION as VERSION
 
 
 class ProbeDescription(DocumentModel):

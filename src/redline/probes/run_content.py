@@ -14,10 +14,9 @@ from typing import Any
 
 from redline.domain.assessment import Severity
 from redline.probes.base import Verdict
+from redline.probes.run_schema import SCHEMA, VERSION
 from redline.probes.runner import ProbeRun, to_document
 
-SCHEMA = "redline/probe-run"
-VERSION = 2
 DOCUMENT_KEYS = frozenset({"schema", "schema_version", "probe", "started", "finished", "options", "results", "summary"})
 PROBE_KEYS = frozenset({"name", "version", "title", "items", "inputs", "options"})
 ENTRY_KEYS = frozenset({"path", "sha256", "size", "verdict", "kind", "carriers", "findings", "details"})
