@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from redline.config import Settings
 from redline.domain.calendar import WorkCalendar
 from redline.rulebook.loader import default_rulebook
+from redline.rulebook.local import discovered_packages
 from redline.services.cache import VersionedCache
 from redline.services.context import Context
 from redline.store.blobs import BlobStore
@@ -23,7 +24,7 @@ def build_context(
     engine = engine or make_engine(settings.database_url, sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms)
     if require_migrated:
         check_current(engine, settings.database_url)
-    book = default_rulebook(tuple(settings.holidays), settings.holidays_override)
+    book = default_rulebook(tuple(settings.holidays), settings.holidays_override, discovered_packages())
     return Context(
         settings=settings,
         session_factory=session_factory(engine),

@@ -1,26 +1,6 @@
-"""Every extension hook of redline, with its documented signature.
+"""The public name plug-in authors import (`from redline.hookspecs import hookimpl`): the hooks themselves live
+in `redline.probes.hooks`, beside the probes they register, so the probes package depends on nothing above it."""
 
-A plugin is a module or object with functions marked `@hookimpl`; a separately installed package
-exposes it under the entry-point group `redline.probes`. Built-in probes register through the
-same hooks (see `redline.plugins`).
-"""
+from redline.probes.hooks import ENTRY_POINT_GROUP, PROJECT, hookimpl, hookspec, redline_register_probes
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-import pluggy
-
-if TYPE_CHECKING:
-    from redline.probes.base import Probe
-
-PROJECT = "redline"
-ENTRY_POINT_GROUP = "redline.probes"
-
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-
-@hookspec
-def redline_register_probes() -> list[Probe]:  # type: ignore[empty-body]
-    """Return the probes this plugin provides (objects following `redline.probes.base.Probe`)."""
+__all__ = ["ENTRY_POINT_GROUP", "PROJECT", "hookimpl", "hookspec", "redline_register_probes"]

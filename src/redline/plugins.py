@@ -1,45 +1,7 @@
-"""The plugin manager: built-ins registered like third-party plugins, then entry points."""
+"""The public name of the plug-in manager (`redline.plugins.get_plugin_manager`, `installed_probes`), kept for
+plug-in authors' tests: the manager lives in `redline.probes.registry`, so the probes package imports nothing
+above it."""
 
-from __future__ import annotations
+from redline.probes.registry import get_plugin_manager, installed_probes, probe, probes_of
 
-from functools import cache
-
-import pluggy
-
-from redline import hookspecs
-from redline.errors import NotFoundError
-from redline.probes.base import Probe
-
-
-def get_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
-    """A fresh manager; tests pass load_entry_points=False and register their plugins themselves."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    from redline.probes import builtin
-
-    pm.register(builtin, name="redline.builtin")
-    if load_entry_points:
-        pm.load_setuptools_entrypoints(hookspecs.ENTRY_POINT_GROUP)
-    return pm
-
-
-def probes_of(pm: pluggy.PluginManager) -> dict[str, Probe]:
-    from redline.probes.builtin import name_of
-
-    found: dict[str, Probe] = {}
-    for batch in pm.hook.redline_register_probes():
-        for probe in batch:
-            found.setdefault(name_of(probe), probe)
-    return dict(sorted(found.items()))
-
-
-@cache
-def installed_probes() -> dict[str, Probe]:
-    return probes_of(get_plugin_manager())
-
-
-def probe(name: str) -> Probe:
-    probes = installed_probes()
-    if name not in probes:
-        raise NotFoundError(f"no probe '{name}' (installed: {', '.join(probes) or 'none'})", field="probe")
-    return probes[name]
+__all__ = ["get_plugin_manager", "installed_probes", "probe", "probes_of"]

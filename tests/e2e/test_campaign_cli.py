@@ -113,11 +113,13 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
     label = next(f for f in rows if f["provider_id"] == ids["hz"] and f["probe"] == "aigc-label")
     log = next(f for f in rows if f["provider_id"] == ids["nb"] and f["probe"] == "log-retention")
 
-    summons = run(demo, "campaign", "act", str(label["id"]), "--as", "zj-cac", "--action", "summons")
-    assert summons.returncode == 0 and summons.stdout.startswith("summons: summons "), summons.stderr
-    unchosen = run(demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification")
+    summons = run(demo, "campaign", "act", str(label["id"]), "--as", "zj-cac", "--action", "summons", "--json")
+    assert summons.returncode == 0 and json.loads(summons.stdout)["action"] == "summons", summons.stderr
+    unchosen = run(
+        demo, "campaign", "act", str(log["id"]), "--as", "zj-cac", "--action", "rectification", "--lang", "en"
+    )
     assert unchosen.returncode == 2 and "filing_id" in unchosen.stderr  # never a filing picked for the officer
-    chosen = re.search(r"--filing (\d+): [^;]*\(under_review\)", unchosen.stderr)
+    chosen = re.search(r"--filing (\d+): [^;]*\(Under review\)", unchosen.stderr)
     assert chosen is not None, unchosen.stderr  # the choices are listed, by title and state
     order = run(
         demo,
@@ -132,12 +134,13 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
         chosen.group(1),
         "--due",
         str(today + dt.timedelta(days=20)),
+        "--json",
     )
     assert order.returncode == 0, order.stderr
     ctx = build_context(Settings(database_url=f"sqlite:///{demo / 'redline.db'}", blob_dir=demo / "blobs"))
     with ctx.reader() as uow:
-        record = uow.session.get(Summons, int(summons.stdout.split()[-1]))
-        filing_id = int(order.stdout.split("filing ")[1].split()[0])
+        record = uow.session.get(Summons, json.loads(summons.stdout)["ref"])
+        filing_id = json.loads(order.stdout)["filing_id"]
         filing = uow.session.get(Filing, filing_id)
         item = uow.session.scalars(
             select(RectificationItem)

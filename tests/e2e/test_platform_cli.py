@@ -206,6 +206,12 @@ def test_an_operator_lists_and_shows_background_jobs_and_an_unknown_id_is_named(
 
     shown = run(tmp_path, "jobs", "show", "2", "--json")
     assert shown.returncode == 0 and json.loads(shown.stdout)["kind"] == "reminders"
+    # a person reads words: the kind, the state and what the job was asked, never the stored field names
+    told = run(tmp_path, "jobs", "show", "2", "--lang", "en")
+    assert told.returncode == 0, told.stderr
+    for words in ("Deadline reminders", "Failed", "smtp down", "Filing", "7", "2/3"):
+        assert words in told.stdout, (words, told.stdout)
+    assert "filing_id" not in told.stdout and "reminders" not in told.stdout.replace("Deadline reminders", "")
 
     missing = run(tmp_path, "jobs", "show", "99")
     assert missing.returncode == 2 and "no job 99" in missing.stderr and "Traceback" not in missing.stderr

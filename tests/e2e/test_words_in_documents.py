@@ -35,7 +35,7 @@ from redline.services.inbox.outgoing import News
 from redline.services.principal import Principal
 from redline.services.reminders import inbox_mail, notify
 from redline.store.migrate import upgrade
-from redline.store.models import Campaign, Filing, IssuedDocument, Summons, User
+from redline.store.models import Campaign, Filing, IssuedDocument, Job, Summons, User
 from redline.words.terms import Terms
 from tests.conftest import EXAMPLES
 from tests.e2e.shown_codes import codes_in
@@ -218,6 +218,11 @@ def _redline(demo: Demo, *args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _job_ids(demo: Demo) -> list[int]:
+    with demo.ctx.reader() as uow:
+        return list(uow.session.scalars(select(Job.id).order_by(Job.id)))
+
+
 @pytest.fixture(scope="module")
 def campaign(demo: Demo) -> int:
     """The demo campaign with its probes run, so that it has runs and findings to show; and a report PDF
@@ -253,6 +258,7 @@ def test_no_command_prints_a_code_to_a_person(demo: Demo, campaign: int, lang: s
         ("campaign", "show", str(campaign), "--as", "hz-cac"),
         ("campaign", "findings", str(campaign), "--as", "hz-cac"),
         ("jobs", "list"),
+        *(("jobs", "show", str(job)) for job in _job_ids(demo)),
         ("rules", "list"),
         ("rules", "show", "sa2018"),
     ]

@@ -10,7 +10,7 @@ import pytest
 
 from redline.domain.calendar import WorkCalendar
 from redline.domain.notice_practice import clusters
-from redline.domain.statutory_holidays import (
+from redline.rulebook.statutory_holidays import (
     Festival,
     law_for,
     qingming,

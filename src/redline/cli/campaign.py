@@ -16,7 +16,7 @@ from redline.i18n import check_language
 from redline.probes.base import option_value
 from redline.words import N_, gettext_for
 from redline.words.findings import kind_label, text_of
-from redline.words.labels import JOB_STATES, SEVERITIES, label
+from redline.words.labels import JOB_STATES, PROBES, SEVERITIES, STATES, label
 from redline.words.terms import Terms
 
 from .common import JsonOpt, LangOpt, acting_as, err, out, parse_date, plain, rulebook
@@ -152,10 +152,13 @@ def run(
     ] = None,
     probe: Annotated[str | None, typer.Option("--probe", help="Run only this probe of the campaign.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "zh-CN",
 ) -> None:
     """Run the campaign's probes now, in this process (or on the Dask cluster), with progress."""
     from redline.services.patrol.campaign_runs import run_now
 
+    check_language(lang)
+    _ = gettext_for(lang)
     ctx, p = acting_as(as_user)
     with Progress(
         TextColumn("{task.description}"),
@@ -165,7 +168,7 @@ def run(
         disable=as_json,
         transient=True,
     ) as progress:
-        task = progress.add_task(f"campaign {campaign}", total=None)
+        task = progress.add_task(_("Campaign {id}").replace("{id}", str(campaign)), total=None)
         results = run_now(
             ctx,
             p,
@@ -177,12 +180,19 @@ def run(
     if as_json:
         out.print_json(json.dumps(results, ensure_ascii=False))
         return
+    said = _("Probe run {run}: {probe} {version}, {files} file(s), {findings} finding(s), sealed SHA-256 {digest}")
     for r in results:
-        out.print(
-            f"run {r['run_id']}: {r['probe']}@{r['probe_version']}: {r['files']} file(s), "
-            f"{r['findings']} finding(s), sealed {r['result_sha256'][:16]}",
-            markup=False,
-        )
+        line = said
+        for key, value in (
+            ("run", r["run_id"]),
+            ("probe", label(PROBES, r["probe"], lang)),
+            ("version", r["probe_version"]),
+            ("files", r["files"]),
+            ("findings", r["findings"]),
+            ("digest", r["result_sha256"][:16]),
+        ):
+            line = line.replace("{" + key + "}", str(value))
+        out.print(line, markup=False)
 
 
 @campaign_app.command("show")
@@ -235,7 +245,9 @@ def _print_dashboard(data: dict[str, Any], terms: Terms) -> None:
     for r in data["runs"]:
         out.print(
             _said(
-                f"{_('Probe run')} {r['id']} {r['probe']}@{r['probe_version']}", label(JOB_STATES, r["state"], lang), _
+                f"{_('Probe run')} {r['id']} {label(PROBES, r['probe'], lang)} {r['probe_version']}",
+                label(JOB_STATES, r["state"], lang),
+                _,
             )
             + f" {r['files_done']}/{r['files_total']}",
             markup=False,
@@ -250,7 +262,8 @@ def findings(
     lang: LangOpt = "zh-CN",
 ) -> None:
     """The campaign's findings (a provider sees only its own)."""
-    from redline.services.patrol.views import finding_rows
+    from redline.services.patrol.campaigns import dashboard
+    from redline.services.patrol.views import DashboardOut, finding_rows
 
     check_language(lang)
     ctx, p = acting_as(as_user)
@@ -259,6 +272,7 @@ def findings(
         out.print_json(json.dumps([f.model_dump(mode="json") for f in found], ensure_ascii=False))
         return
     _ = gettext_for(lang)
+    names = {x.id: x.name for x in DashboardOut.of(dashboard(ctx, p, campaign), p).providers}
     table = Table()
     columns = ("#", _("Provider"), _("Severity"), _("Category"), _("Sample"), _("Finding"), _("Probe"), _("Action"))
     for col in columns:
@@ -267,12 +281,12 @@ def findings(
         table.add_row(
             *plain(
                 f.id,
-                f.provider_id,
+                names.get(f.provider_id, f.provider_id),
                 label(SEVERITIES, f.severity, lang),
                 kind_label(f.category, lang),
                 f.location,
                 text_of(f, lang),
-                f"{f.probe}@{f.probe_version}",
+                f"{label(PROBES, f.probe, lang)} {f.probe_version}",
                 _(ACTIONS[f.action]) if f.action in ACTIONS else (f.action or ""),
             )
         )
@@ -294,10 +308,14 @@ def act(
     ] = None,
     due: Annotated[str | None, typer.Option("--due", help="Deadline, YYYY-MM-DD.")] = None,
     note: Annotated[str, typer.Option("--note", help="Added to the text.")] = "",
+    as_json: JsonOpt = False,
+    lang: LangOpt = "zh-CN",
 ) -> None:
     """Turn a finding into a summons record, a rectification order or a supplement request."""
     from redline.services.patrol.campaign_actions import act_on_finding, filing_choices_for
 
+    check_language(lang)
+    _ = gettext_for(lang)
     ctx, p = acting_as(as_user)
     try:
         done = act_on_finding(
@@ -307,9 +325,19 @@ def act(
         if exc.field != "filing_id" or filing is not None:
             raise
         # the service never picks a filing: name the ones the officer may choose from
-        choices = "; ".join(f"--filing {c.id}: {c.title} ({c.state})" for c in filing_choices_for(ctx, p, finding))
+        choices = "; ".join(
+            f"--filing {c.id}: {c.title} ({label(STATES, c.state, lang)})" for c in filing_choices_for(ctx, p, finding)
+        )
         raise InputError(
-            f"{exc.message}: {choices or 'the provider has no filing you can act in'}", field="filing_id"
+            f"{exc.message}: {choices or _('the provider has no filing you can act in')}", field="filing_id"
         ) from None
-    where = f"summons {done.ref}" if done.action.value == "summons" else f"filing {done.filing_id} (ref {done.ref})"
-    out.print(f"{done.action.value}: {where}", markup=False)
+    if as_json:
+        acted = {"finding_id": finding, "action": done.action.value, "filing_id": done.filing_id, "ref": done.ref}
+        out.print_json(json.dumps(acted, ensure_ascii=False))
+        return
+    said = {
+        "summons": _("Summons recorded, reference {ref}"),
+        "rectification": _("Rectification ordered in filing {filing}, reference {ref}"),
+        "supplement": _("Supplement requested in filing {filing}, reference {ref}"),
+    }.get(done.action.value, _("Done in filing {filing}, reference {ref}"))
+    out.print(said.replace("{filing}", str(done.filing_id)).replace("{ref}", str(done.ref)), markup=False)

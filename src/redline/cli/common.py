@@ -67,8 +67,9 @@ def rulebook(holidays: list[Path] | None = None, override_official: bool = False
         if not path.exists():
             raise InputError("holiday file or directory not found", source=str(path))
     from redline.rulebook.loader import default_rulebook  # here: `redline probe` starts without the rulebook
+    from redline.rulebook.local import discovered_packages
 
-    return default_rulebook(tuple(extra), override)
+    return default_rulebook(tuple(extra), override, discovered_packages())
 
 
 def write_atomically(path: Path, content: str) -> None:

@@ -15,12 +15,12 @@ from rich.table import Table
 from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
 from redline.i18n import check_language
-from redline.plugins import installed_probes, probe
 from redline.probes import run_content, runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict, option_value
 from redline.probes.batch import run_batch
+from redline.probes.registry import installed_probes, probe
 from redline.reports.canonical import dumps, jsonable, sealed_text
 
 from .common import JsonOpt, LangOpt, err, out, plain, write_atomically, write_bytes_atomically

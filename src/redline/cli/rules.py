@@ -10,10 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from redline.errors import CheckFailedError, NotFoundError
+from redline.errors import CheckFailedError, InputError, NotFoundError
 from redline.i18n import check_language
 from redline.reports.canonical import jsonable
-from redline.rulebook.book import Rulebook
+from redline.reports.rule_exports import ExportFormat, export_files
+from redline.rulebook.book import LocalScope, Rulebook
 from redline.rulebook.citations import CITE_PATTERN, chinese_number
 from redline.rulebook.lint import lint
 from redline.rulebook.loader import load_rulebook
@@ -21,9 +22,9 @@ from redline.rulebook.schema import Item, Regulation, RegulationKind, TextStatus
 from redline.words import gettext_for, pick
 from redline.words.labels import REGULATION_STATUSES, label
 
-from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook
+from .common import HolidaysOpt, JsonOpt, LangOpt, err, out, rulebook, write_atomically
 
-app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint.", no_args_is_help=True)
+app = typer.Typer(help="Regulations, triggers and checklists: list, show, lint, export.", no_args_is_help=True)
 
 
 def _unverified_count(reg: Regulation) -> int:
@@ -45,6 +46,7 @@ def list_rules(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
                 "status": r.status.value,
                 "articles": len(r.articles),
                 "unverified_articles": _unverified_count(r),
+                "jurisdiction": _jurisdiction(book.regulation_scope(r.id)),
             }
             for r in book.regulations
         ]
@@ -54,18 +56,21 @@ def list_rules(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
                     "regulations": rows,
                     "triggers": [t.id for t in book.triggers],
                     "checklists": [c.id for c in book.checklists],
+                    "local_packages": [_jurisdiction(scope) for scope in book.local],
                 }
             )
         )
         return
     _ = gettext_for(lang)
     table = Table(title=_("redline rulebook {version}").replace("{version}", book.version))
-    for col in ("ID", _("Regulation"), _("Effective"), _("Status"), _("Articles"), _("Unverified articles")):
+    columns = ("ID", _("Regulation"), _("In force in"), _("Effective"), _("Status"), _("Articles"))
+    for col in (*columns, _("Unverified articles")):
         table.add_column(col, overflow="fold")
     for r in book.regulations:
         table.add_row(
             r.id,
             escape(pick({"zh": r.title_zh, "en": r.title_en}, lang)),
+            escape(_where(book.regulation_scope(r.id), lang)),
             r.effective.isoformat(),
             escape(label(REGULATION_STATUSES, r.status.value, lang)),
             str(len(r.articles)),
@@ -83,6 +88,32 @@ def list_rules(as_json: JsonOpt = False, lang: LangOpt = "zh-CN") -> None:
     out.print(escape(_("`redline rules show ID` for details.")))
 
 
+def _jurisdiction(scope: LocalScope | None) -> dict[str, str] | None:
+    """A local package's jurisdiction for scripts; None for the national rules."""
+    if scope is None:
+        return None
+    return {
+        "package": scope.package,
+        "division": scope.division,
+        "place_zh": scope.place_zh,
+        "place_en": scope.place_en,
+        "issuer_zh": scope.issuer_zh,
+        "issuer_en": scope.issuer_en,
+    }
+
+
+def _where(scope: LocalScope | None, lang: str) -> str:
+    """Where a rule is in force, in words: nationwide, or a local package's place and issuer."""
+    _ = gettext_for(lang)
+    if scope is None:
+        return _("Nationwide")
+    place, issuer = (
+        pick({"zh": scope.place_zh, "en": scope.place_en}, lang),
+        pick({"zh": scope.issuer_zh, "en": scope.issuer_en}, lang),
+    )
+    return _("{place} only (local rule of {issuer})").replace("{place}", place).replace("{issuer}", issuer)
+
+
 _UNVERIFIED = " [yellow]\\[未核实 unverified][/yellow]"
 _VERIFIED = " [green]\\[已核实 verified][/green]"
 
@@ -94,9 +125,11 @@ def _item_mark(item: str | Item, paragraph_status: TextStatus) -> str:
     return _VERIFIED if item.status is TextStatus.VERIFIED else _UNVERIFIED
 
 
-def _show_regulation(reg: Regulation, lang: str) -> None:
+def _show_regulation(reg: Regulation, scope: LocalScope | None, lang: str) -> None:
     _ = gettext_for(lang)
     out.print(f"[bold]{escape(reg.title_zh)}[/bold]\n{escape(reg.title_en)}")
+    if scope is not None:
+        out.print(f"[magenta]{escape(_where(scope, lang))}[/magenta]")
     dates = _("promulgated {promulgated} · effective {effective}")
     status = label(REGULATION_STATUSES, reg.status.value, lang)
     superseded = _(" (superseded {date})").replace("{date}", str(reg.superseded_on)) if reg.superseded_on else ""
@@ -147,16 +180,17 @@ def show(
     if book.has_regulation(ident):
         reg = book.regulation(ident)
         if as_json:
-            out.print_json(reg.model_dump_json())
+            payload = reg.model_dump(mode="json")
+            _emit({**payload, "jurisdiction": _jurisdiction(book.regulation_scope(reg.id))}, as_json)
         else:
-            _show_regulation(reg, lang)
+            _show_regulation(reg, book.regulation_scope(reg.id), lang)
         return
-    for finder in (book.trigger, book.checklist):
+    for finder, scope_of in ((book.trigger, book.trigger_scope), (book.checklist, book.checklist_scope)):
         try:
             found = finder(ident)
         except NotFoundError:
             continue
-        _emit(found.model_dump(mode="json"), as_json)
+        _emit({**found.model_dump(mode="json"), "jurisdiction": _jurisdiction(scope_of(ident))}, as_json)
         return
     raise NotFoundError(f"nothing called '{ident}' in the rulebook (try `redline rules list`)")
 
@@ -191,3 +225,41 @@ def lint_command(
         )
     if not report.ok:
         raise CheckFailedError(f"rulebook lint failed with {len(report.errors)} error(s)")
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", help="ciso-assistant: a library per checklist; oscal: the catalog and a profile per checklist."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to write into (made if missing).")],
+    checklist: Annotated[
+        list[str] | None, typer.Option("--checklist", help="Only this checklist (repeatable).", show_default=False)
+    ] = None,
+    library_version: Annotated[
+        int,
+        typer.Option(
+            "--library-version",
+            min=1,
+            help="CISO Assistant library version: raise it at each "
+            "re-export of changed rules, or CISO Assistant keeps the library it holds.",
+        ),
+    ] = 1,
+    holidays: HolidaysOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the checklists for other tools: CISO Assistant framework libraries or OSCAL."""
+    files = export_files(rulebook(holidays), fmt, checklist, library_version)
+    if output.exists() and not output.is_dir():
+        raise InputError("the output is not a directory", source=str(output))
+    output.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        write_atomically(output / name, content)
+    if as_json:
+        out.print_json(json.dumps({"format": fmt.value, "directory": str(output), "files": sorted(files)}))
+        return
+    for name in files:
+        out.print(str(output / name), markup=False)

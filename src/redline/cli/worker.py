@@ -11,7 +11,7 @@ from rich.table import Table
 from redline.errors import InputError
 from redline.i18n import check_language
 from redline.words import gettext_for
-from redline.words.labels import JOB_KINDS, JOB_STATES, label
+from redline.words.labels import JOB_FIELDS, JOB_KINDS, JOB_STATES, PROBES, label
 
 from .common import JsonOpt, LangOpt, out, plain
 from .installation import platform_context
@@ -86,24 +86,60 @@ def jobs_list(
 
 
 @jobs_app.command("show")
-def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: JsonOpt = False) -> None:
+def jobs_show(
+    job_id: Annotated[int, typer.Argument(help="Job id.")], as_json: JsonOpt = False, lang: LangOpt = "zh-CN"
+) -> None:
     """Show one job with its arguments, result and error."""
     from redline.services.background.job_views import job_state
 
-    row = _row(job_state(platform_context(), job_id))
+    check_language(lang)
+    job = job_state(platform_context(), job_id)
     if as_json:
-        out.print_json(json.dumps(row, ensure_ascii=False, default=str))
+        out.print_json(json.dumps(_row(job), ensure_ascii=False, default=str))
         return
-    for key, value in row.items():
-        shown = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict) else value
-        out.print(f"{key}: {shown}", markup=False)
+    _ = gettext_for(lang)
+    table = Table(title=f"{_('Background job')} #{job.id}", show_header=False)
+    table.add_column(_("Field"))
+    table.add_column(_("Value"), overflow="fold")
+    progress = f"{job.progress_done}/{job.progress_total}" if job.progress_total else "—"
+    for name, value in (
+        (_("Job kind"), label(JOB_KINDS, job.kind, lang)),
+        (_("State"), label(JOB_STATES, job.state, lang)),
+        (_("Progress"), progress),
+        (_("Submitted"), job.created_at.isoformat(timespec="seconds")),
+        (_("Started"), job.started_at.isoformat(timespec="seconds") if job.started_at else "—"),
+        (_("Finished"), job.finished_at.isoformat(timespec="seconds") if job.finished_at else "—"),
+        (_("Attempts"), job.attempts),
+        (_("Error"), job.error or "—"),
+    ):
+        table.add_row(*plain(name, value))
+    for heading, values in ((_("Asked"), job.args), (_("Result"), job.result)):
+        for key, value in values.items():
+            table.add_row(*plain(f"{heading} · {label(JOB_FIELDS, key, lang)}", _shown(key, value, lang)))
+    out.print(table, soft_wrap=False)
+
+
+def _shown(key: str, value: object, lang: str) -> str:
+    """A job argument or result value as a person reads it: a probe by its name, a list by its length."""
+    if key == "probe":
+        return label(PROBES, value, lang)
+    if key == "lang" and isinstance(value, str):
+        return {"zh-CN": "简体中文", "en": "English"}.get(value, value)
+    if isinstance(value, (list, dict)):
+        return str(len(value))
+    if key == "size" and isinstance(value, int):
+        return f"{value:,}"  # 564,821: a size, not a six-digit code
+    return str(value)
 
 
 @jobs_app.command("cancel")
-def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id.")]) -> None:
+def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id.")], lang: LangOpt = "zh-CN") -> None:
     """Cancel a queued job, or ask a running one to stop."""
     from redline.services.background import job_views, jobs
 
+    check_language(lang)
+    _ = gettext_for(lang)
     ctx = platform_context()
     jobs.request_cancel(ctx, job_id, actor="cli")
-    out.print(f"job {job_id}: {job_views.job_state(ctx, job_id).state}", markup=False)
+    state = label(JOB_STATES, job_views.job_state(ctx, job_id).state, lang)
+    out.print(f"{_('Background job')} #{job_id}: {state}", markup=False)

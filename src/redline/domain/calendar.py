@@ -20,8 +20,9 @@ from functools import cache
 import chinese_calendar
 
 from redline.domain.notice_practice import Cluster, clusters
-from redline.domain.statutory_holidays import ONE_DAY, REVISIONS, statutory_holidays, substitute_rest_days
+from redline.rulebook.holidays import official_schedule_known
 from redline.rulebook.schema import HolidayYear
+from redline.rulebook.statutory_holidays import ONE_DAY, REVISIONS, statutory_holidays, substitute_rest_days
 
 
 class Basis(enum.Enum):
@@ -41,16 +42,6 @@ class CountedDate:
     earliest: dt.date | None = None
     latest: dt.date | None = None
     overridden_years: tuple[int, ...] = ()
-
-
-@cache
-def official_schedule_known(year: int) -> bool:
-    """Does chinesecalendar hold the State Council notice for `year`?"""
-    try:
-        chinese_calendar.is_workday(dt.date(year, 6, 1))
-    except NotImplementedError:
-        return False
-    return True
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from redline.domain.calendar import CountedDate
-from redline.domain.statutory_holidays import REVISIONS, law_for
+from redline.rulebook.statutory_holidays import REVISIONS, law_for
 
 
 def calendar_notes(counted: CountedDate) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from redline.domain.statutory_holidays import (
+from redline.rulebook.statutory_holidays import (
     ONE_DAY,
     Festival,
     statutory_holidays,

@@ -15,6 +15,7 @@ from redline.domain.growth import assess_growth
 from redline.domain.in_force import NotYetInForce, citable, not_yet_in_force, rule_not_in_force
 from redline.domain.judgements import QUESTIONS, Judgement, Outcome, Question, QuestionId
 from redline.domain.label_carriers import carrier_details
+from redline.domain.local_rules import outside_jurisdiction
 from redline.domain.notices import qualify
 from redline.domain.parties import ROLES, bound_role, role_reason
 from redline.domain.seat import seat_note, undetermined_recipient
@@ -319,6 +320,10 @@ def _run(
         if not events.intersection(trigger.events):
             continue
         title = Text(trigger.title_zh, trigger.title_en)
+        outside = outside_jurisdiction(book, trigger, service)
+        if outside is not None:
+            skipped.append(NotTriggered(trigger.id, title, outside))
+            continue
         role = bound_role(trigger, service, change)
         if role is None:
             skipped.append(NotTriggered(trigger.id, title, role_reason(trigger, service, change)))

@@ -154,7 +154,7 @@ def _context(server: bool) -> multiprocessing.context.BaseContext:
     method = "forkserver" if server and os.name == "posix" else None
     context = multiprocessing.get_context(method)
     if method == "forkserver":  # workers start from a server that has imported the probes once
-        context.set_forkserver_preload(["redline.probes.runner", "redline.plugins", "redline.probes.builtin"])
+        context.set_forkserver_preload(["redline.probes.runner", "redline.probes.registry", "redline.probes.builtin"])
     return context
 
 

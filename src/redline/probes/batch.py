@@ -104,7 +104,7 @@ def run_batch(
         raise InputError(
             f"the stall time must be a positive number of seconds, not {stall_seconds}", field="stall_seconds"
         )
-    from redline.plugins import probe
+    from redline.probes.registry import probe
 
     selected = probe(name)
     selected.info  # noqa: B018  (a built-in probe loads here, once, not in each forked worker)

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from redline.hookspecs import hookimpl
 from redline.probes.base import FileResult, Probe, ProbeInfo
+from redline.probes.hooks import hookimpl
 
 BUILT_IN = {
     "aigc-label": "redline.probes.aigc.probe:AigcLabelProbe",

@@ -12,7 +12,7 @@ from redline.words.findings import PROBE_FAILED
 
 
 def _check(name: str, path: Path, options: Mapping[str, Any]) -> FileResult:
-    from redline.plugins import probe
+    from redline.probes.registry import probe
 
     try:
         return probe(name).check_file(path, options)

@@ -31,7 +31,7 @@ NS = "https://redline.invalid/ns/oscal"
 
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, NS)
 
-ROOTS = ("catalog", "assessment-results", "plan-of-action-and-milestones")
+ROOTS = ("catalog", "profile", "assessment-results", "plan-of-action-and-milestones")
 
 OPEN_STATUSES = frozenset({"not_met", "partly_met"})
 SATISFIED_STATUSES = frozenset({"met", "not_applicable"})
@@ -194,6 +194,9 @@ def _group(book: Rulebook, checklist: Checklist) -> tuple[cat.Group2, list[str]]
         regulations += [r for r in cited if r not in regulations]
     props = [_prop("label", checklist.id, redline=False), _prop("title-en", checklist.title_en)]
     props += [_prop("applies-when", tag.value) for tag in checklist.applies_when]
+    scope = book.checklist_scope(checklist.id)
+    if scope is not None:  # a local package's checklist: in force only in this GB/T 2260 division
+        props += [_prop("jurisdiction", scope.division), _prop("local-package", scope.package)]
     overview = common.Part(id=f"{gid}_ovw", name="overview", prose=checklist.title_en, parts=citations)
     group = cat.Group2(id=gid, title=_line(checklist.title_zh), props=props, parts=[overview], controls=controls)
     return group, regulations

@@ -57,9 +57,11 @@ def validate(document: dict[str, Any]) -> None:
     from trestle.oscal import assessment_results as ar
     from trestle.oscal import catalog as cat
     from trestle.oscal import poam as pm
+    from trestle.oscal import profile as prof
 
     models: dict[str, Any] = {
         "catalog": cat.Model,
+        "profile": prof.Model,
         "assessment-results": ar.Model,
         "plan-of-action-and-milestones": pm.Model,
     }

@@ -24,6 +24,23 @@ from redline.rulebook.schema import (
 
 
 @dataclass(frozen=True)
+class LocalScope:
+    """A local rulebook package (rulebook/local.py): whose it is, where it is in force, what it holds."""
+
+    package: str
+    division: str
+    place_zh: str
+    place_en: str
+    title_zh: str
+    title_en: str
+    issuer_zh: str
+    issuer_en: str
+    regulations: frozenset[str] = frozenset()
+    triggers: frozenset[str] = frozenset()
+    checklists: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Rulebook:
     regulations: tuple[Regulation, ...]
     capabilities: tuple[Capability, ...]
@@ -33,6 +50,7 @@ class Rulebook:
     divisions: Divisions
     holidays: tuple[HolidayYear, ...] = ()
     version: str = ""
+    local: tuple[LocalScope, ...] = ()
     _regs: dict[str, Regulation] = field(init=False, repr=False, compare=False)
     _caps: dict[str, Capability] = field(init=False, repr=False, compare=False)
 
@@ -117,10 +135,34 @@ class Rulebook:
                     return checklist, item
         raise NotFoundError(f"no checklist item '{item_id}'")
 
-    def checklists_for(self, tags: set[CapabilityTag], roles: Iterable[Role] = ()) -> list[Checklist]:
-        """Checklists for a service with these tags, or reaching a role the organisation plays."""
+    def checklists_for(
+        self, tags: set[CapabilityTag], roles: Iterable[Role] = (), location: str | None = None
+    ) -> list[Checklist]:
+        """Checklists for a service with these tags, or reaching a role the organisation plays; a local
+        checklist only where its provider sits (`location`, a GB/T 2260 code) inside its jurisdiction."""
         held = set(roles)
-        return [c for c in self.checklists if tags.intersection(c.applies_when) or held.intersection(c.reaches_roles)]
+        return [
+            c
+            for c in self.checklists
+            if (tags.intersection(c.applies_when) or held.intersection(c.reaches_roles))
+            and self.applies_at(self.checklist_scope(c.id), location)
+        ]
+
+    def trigger_scope(self, trigger_id: str) -> LocalScope | None:
+        """The local package a trigger comes from; None for the national rules."""
+        return next((s for s in self.local if trigger_id in s.triggers), None)
+
+    def checklist_scope(self, checklist_id: str) -> LocalScope | None:
+        return next((s for s in self.local if checklist_id in s.checklists), None)
+
+    def regulation_scope(self, reg_id: str) -> LocalScope | None:
+        return next((s for s in self.local if reg_id in s.regulations), None)
+
+    def applies_at(self, scope: LocalScope | None, location: str | None) -> bool:
+        """National rules apply everywhere; a local one only at a location inside its division."""
+        if scope is None:
+            return True
+        return location is not None and self.divisions.contains(scope.division, location)
 
     def trigger(self, trigger_id: str) -> Trigger:
         for trigger in self.triggers:

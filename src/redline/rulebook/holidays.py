@@ -8,13 +8,16 @@ replace a year chinesecalendar already holds only when the user asks for that ex
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
-from redline.domain.calendar import official_schedule_known
-from redline.domain.statutory_holidays import Festival, statutory_holidays
+import chinese_calendar
+
 from redline.errors import InputError
 from redline.rulebook.schema import HolidayYear
+from redline.rulebook.statutory_holidays import Festival, statutory_holidays
 from redline.yamldoc import YamlDoc, load_model, read_yaml
 
 FESTIVAL_NAMES = {
@@ -30,6 +33,16 @@ OVERRIDE_HINT = (
     "加 --override-official-holidays（或设 REDLINE_HOLIDAYS_OVERRIDE=1）方可替代 / "
     "pass --override-official-holidays (or set REDLINE_HOLIDAYS_OVERRIDE=1) to replace it"
 )
+
+
+@cache
+def official_schedule_known(year: int) -> bool:
+    """Does chinesecalendar hold the State Council notice for `year`?"""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 def load_holiday_files(paths: Iterable[Path], allow_override: bool = False) -> tuple[HolidayYear, ...]:

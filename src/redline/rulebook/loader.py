@@ -14,6 +14,7 @@ from redline.errors import RulebookError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.divisions import Division, Divisions, Level
 from redline.rulebook.holidays import load_holiday_files
+from redline.rulebook.local import with_local_rules
 from redline.rulebook.schema import Checklist, Regulation, TriggerFile, Vocabulary
 from redline.yamldoc import load_model, read_yaml
 
@@ -67,6 +68,10 @@ def load_rulebook(
 
 
 @cache
-def default_rulebook(holiday_dirs: tuple[Path, ...] = (), override_official_holidays: bool = False) -> Rulebook:
-    """The shipped rulebook, loaded once per process and never changed at run time."""
-    return load_rulebook(DATA_DIR, holiday_dirs, override_official_holidays)
+def default_rulebook(
+    holiday_dirs: tuple[Path, ...] = (), override_official_holidays: bool = False, local_packages: tuple[Path, ...] = ()
+) -> Rulebook:
+    """The shipped rulebook with the local packages given (rulebook/local.py), loaded once per process and
+    never changed at run time."""
+    book = load_rulebook(DATA_DIR, holiday_dirs, override_official_holidays)
+    return with_local_rules(book, local_packages) if local_packages else book

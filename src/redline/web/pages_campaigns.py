@@ -57,7 +57,7 @@ def _probe_specs(form: FormData) -> list[dict[str, object]]:
 @router.get("/campaigns", response_class=HTMLResponse)
 def campaign_list(request: Request, ctx: CtxDep, p: PageUser) -> HTMLResponse:
     _require_party(p)
-    from redline.plugins import installed_probes
+    from redline.probes.registry import installed_probes
 
     today = ctx.today()
     return render(

@@ -127,6 +127,34 @@ DOCUMENT_KINDS = {
 # Whether a regulation in the rulebook binds (rulebook/schema.py RegulationStatus).
 REGULATION_STATUSES = {"in_force": N_("In force"), "superseded": N_("Superseded"), "repealed": N_("Repealed")}
 CAMPAIGN_STATES = {"open": N_("Open"), "closed": N_("Closed")}
+# The built-in probes (a plug-in's probe is shown by its own name).
+PROBES = {
+    "aigc-label": N_("AI-generated content labels"),
+    "log-retention": N_("Log retention"),
+    "content-screen": N_("Content screening"),
+}
+# What a background job was asked to do and what it returned, by field (`redline jobs show`).
+JOB_FIELDS = {
+    "run_id": N_("Probe run"),
+    "filing_id": N_("Filing"),
+    "lang": N_("Language"),
+    "user_id": N_("Asked for by account"),
+    "probe": N_("Probe"),
+    "probe_version": N_("Probe version"),
+    "files": N_("Files"),
+    "failed": N_("Failed"),
+    "findings": N_("Findings"),
+    "result_sha256": N_("Sealed result SHA-256"),
+    "sha256": N_("SHA-256"),
+    "filename": N_("File"),
+    "size": N_("Size (bytes)"),
+    "media_type": N_("Media type"),
+    "today": N_("Date"),
+    "sent": N_("Sent"),
+    "skipped": N_("Skipped"),
+    "planned": N_("Planned"),
+    "outcomes": N_("Deliveries"),
+}
 # Background jobs (services/background/job_kinds.JOB_KINDS) and the states a job or a probe run goes through.
 JOB_KINDS = {
     "campaign_run": N_("Campaign probe run"),

@@ -25,7 +25,7 @@ from redline.yamldoc import YamlDoc, load_model, read_yaml
 
 def applicable_checklists(book: Rulebook, service: ServiceProfile, change: Change | None) -> list[Checklist]:
     roles = change.roles_after(service) if change else service.roles
-    return book.checklists_for(service_tags_after(book, service, change), roles)
+    return book.checklists_for(service_tags_after(book, service, change), roles, service.provider.location)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def _create_runs(ctx: Context, p: Principal, campaign_id: int, probe_name: str |
             )
         if s.scalar(select(CampaignSample.id).where(CampaignSample.campaign_id == campaign.id).limit(1)) is None:
             raise InputError("the campaign has no samples yet; add some first", field="samples")
-        from redline.plugins import probe
+        from redline.probes.registry import probe
 
         for n, x in enumerate(specs):  # stored options are checked again: a campaign may predate the checks
             selected = probe(x["name"])
@@ -224,7 +224,7 @@ def _limits(ctx: Context) -> Limits:
 
 
 def _load(ctx: Context, run_id: int) -> tuple[CampaignRun, Campaign, Groups, OptionFiles]:
-    from redline.plugins import probe
+    from redline.probes.registry import probe
 
     with ctx.uow() as uow:
         s = uow.session
@@ -393,7 +393,7 @@ def _document(run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, Pro
 
 
 def _finish(ctx: Context, run: CampaignRun, campaign: Campaign, done: list[tuple[_Group, ProbeRun]]) -> dict[str, Any]:
-    from redline.plugins import probe
+    from redline.probes.registry import probe
 
     version = done[0][1].probe.version if done else probe(run.probe).info.version
     document = _document(run, campaign, done)

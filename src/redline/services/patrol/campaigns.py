@@ -135,7 +135,7 @@ def _check_basis(ctx: Context, basis: list[str]) -> list[str]:
 
 
 def _check_probes(probes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from redline.plugins import installed_probes
+    from redline.probes.registry import installed_probes
 
     installed = installed_probes()
     if not probes:
