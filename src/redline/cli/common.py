@@ -13,11 +13,9 @@ from rich.console import Console
 from rich.text import Text
 
 from redline.errors import InputError
-from redline.rulebook.book import Rulebook
-from redline.rulebook.loader import default_rulebook
-from redline.rulebook.local import discovered_packages
 
 if TYPE_CHECKING:
+    from redline.rulebook.book import Rulebook
     from redline.services.context import Context
     from redline.services.principal import Principal
 
@@ -68,6 +66,9 @@ def rulebook(holidays: list[Path] | None = None, override_official: bool = False
     for path in extra:
         if not path.exists():
             raise InputError("holiday file or directory not found", source=str(path))
+    from redline.rulebook.loader import default_rulebook  # here: `redline probe` starts without the rulebook
+    from redline.rulebook.local import discovered_packages
+
     return default_rulebook(tuple(extra), override, discovered_packages())
 
 

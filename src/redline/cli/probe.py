@@ -15,15 +15,13 @@ from rich.table import Table
 from redline.domain.assessment import Severity
 from redline.errors import CheckFailedError, InputError
 from redline.i18n import check_language
-from redline.probes import document as run_document
-from redline.probes import runner
+from redline.probes import run_content, runner
 from redline.probes.aigc import carriers
 from redline.probes.aigc.label import check_label, label_json
 from redline.probes.base import Verdict, option_value
 from redline.probes.batch import run_batch
 from redline.probes.registry import installed_probes, probe
-from redline.reports.canonical import dumps, jsonable, seal
-from redline.reports.html import render_probe_html
+from redline.reports.canonical import dumps, jsonable, sealed_text
 
 from .common import JsonOpt, LangOpt, err, out, plain, write_atomically, write_bytes_atomically
 
@@ -110,7 +108,7 @@ def run_probe(
     if unknown:
         raise InputError(f"unknown option(s) for {name}: {', '.join(sorted(unknown))}", field="--option")
     files = runner.walk(paths)
-    total_bytes = sum(p.stat().st_size for p in files)
+    total_bytes = 0 if as_json else sum(p.stat().st_size for p in files)  # for the progress bar only
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -142,13 +140,15 @@ def run_probe(
             if exc.field == "scheduler":
                 raise InputError(exc.message, field="--scheduler") from None
             raise
-    document = seal(run_document.unsealed(result))
+    document, text = sealed_text(run_content.unsealed(result))
     if output is not None:
         write_atomically(output, dumps(document))
     if html is not None:
+        from redline.reports.html import render_probe_html  # Jinja and the rulebook's words: only for a page
+
         write_atomically(html, render_probe_html(document, check_language(lang)))
     if as_json:
-        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")  # plain: fast on 100,000 results
+        sys.stdout.write(text + "\n")  # one line, the canonical text the seal covers: fast on 100,000 results
     else:
         _print_run(result)
     bad = [r for r in result.results if r.verdict in (Verdict.NON_COMPLIANT,)]

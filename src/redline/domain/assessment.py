@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from redline.domain.obligations import Evaluation
-from redline.domain.service import Change, ServiceProfile
+if TYPE_CHECKING:  # annotations only: importing them loads the rulebook, which probes that need Severity do not
+    from redline.domain.obligations import Evaluation
+    from redline.domain.service import Change, ServiceProfile
 
 
 class AnswerStatus(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -66,7 +67,8 @@ class ProbeFinding:
     ) -> ProbeFinding:
         """A finding whose code has words in the catalogue: its English message is those words, filled."""
         plain = {k: str(v) for k, v in params.items()}
-        return cls(item, severity, location, english(code, plain), evidence, clause, code, plain)
+        message = _english_without_params(code) if not plain else english(code, plain)
+        return cls(item, severity, location, message, evidence, clause, code, plain)
 
     def code_of(self, probe: str) -> str:
         """The finding's code; `<probe>.other` for a finding made without one."""
@@ -85,11 +87,20 @@ class FileResult:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
+@cache
+def _english_without_params(code: str) -> str:
+    """The same words for every file: "no implicit label" is said of most files of a large run."""
+    return english(code, {})
+
+
 @runtime_checkable
 class Probe(Protocol):
     """A probe checks one file at a time (so runs spread over processes) and sums up a run."""
 
-    info: ProbeInfo
+    @property
+    def info(self) -> ProbeInfo:
+        """What the probe is (a class attribute in most probes)."""
+        ...
 
     def check_file(self, path: Path, options: Mapping[str, Any]) -> FileResult: ...
 

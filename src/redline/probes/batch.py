@@ -108,6 +108,7 @@ def run_batch(
     from redline.probes.registry import probe
 
     selected = probe(name)
+    selected.info  # noqa: B018  (a built-in probe loads here, once, not in each forked worker)
     started = dt.datetime.now(dt.UTC)
     results: list[FileResult | None] = [None] * len(files)
     # not in a long-lived process (a web server or job worker runs with limits): freezing would keep its other

@@ -24,10 +24,12 @@ def get_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManage
 
 
 def probes_of(pm: pluggy.PluginManager) -> dict[str, Probe]:
+    from redline.probes.builtin import name_of
+
     found: dict[str, Probe] = {}
     for batch in pm.hook.redline_register_probes():
         for probe in batch:
-            found.setdefault(probe.info.name, probe)
+            found.setdefault(name_of(probe), probe)
     return dict(sorted(found.items()))
 
 

@@ -5,6 +5,7 @@ The run itself (a process pool or Dask, journal, cancelling) is `redline.probes.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,28 @@ class ProbeRun:
     summary: dict[str, Any]
 
 
+def _regular_files(directory: Path) -> list[Path]:
+    """The regular files under `directory` in path order, symbolic links neither listed nor followed; from the
+    directory entries' own types, without a stat call per file (campaigns list millions)."""
+    found: list[str] = []
+    pending = [str(directory)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(entry.path)
+    found.sort(key=lambda name: name.split(os.sep))  # noqa: PTH206  (Paths sort by their parts: this order, at string speed)
+    return [Path(name) for name in found]
+
+
 def walk(paths: Iterable[Path]) -> list[Path]:
     """Every regular file under the given files and directories, in a stable order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+            files += _regular_files(path)
         elif path.is_file():
             files.append(path)
         else:

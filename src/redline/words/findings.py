@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from functools import cache
 
 from redline.words import N_, gettext_for
 
@@ -127,8 +128,9 @@ def other_code(probe: str) -> str:
     return f"{probe}.{OTHER}"
 
 
-def _fields(msgid: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(msgid) if name}
+@cache
+def _fields(msgid: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(msgid) if name)
 
 
 def wording(code: str, params: Mapping[str, object]) -> str | None:

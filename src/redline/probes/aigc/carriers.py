@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import mmap
 from collections.abc import Callable
+from functools import cache
 
 from redline.probes.aigc.label import RawLabel
 
@@ -60,6 +61,7 @@ WRITERS: dict[str, str] = {
 }
 
 
+@cache  # asked once per file: the import machinery is not cheap on runs of 100,000 files
 def _resolve(spec: str) -> Callable[..., object]:
     module, _, name = spec.partition(":")
     fn: Callable[..., object] = getattr(importlib.import_module(f"redline.probes.aigc.{module}"), name)

@@ -1,0 +1,3 @@
+import mmap
+
+def has_marker(data: bytes | bytearray | memoryview | mmap.mmap, /) -> bool: ...
