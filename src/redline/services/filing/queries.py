@@ -23,6 +23,7 @@ from redline.services.filing.filing_deadlines import (
     next_kind_expr,
     owed_due,
     owed_due_expr,
+    owing,
 )
 from redline.services.filing.filings import checklist_items
 from redline.services.filing.queue_filter import Assignee, QueueSort
@@ -65,7 +66,9 @@ def _overdue_expr(today: dt.date) -> Any:
 
 
 def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
-    query = select(Filing).join(Organisation, Organisation.id == Filing.provider_id).where(filing_scope(p))
+    """The ids of the filings `p` may see that `f` matches: filings only, so that a count or a sort by the
+    office-scope index reads that index alone (docs/adr/0022); `_sort_key` adds the providers when it needs them."""
+    query = select(Filing.id).where(filing_scope(p))
     if f.state:
         query = query.where(Filing.state == f.state)
     if f.region:
@@ -74,7 +77,7 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
         # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
         query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"', autoescape=True))
     if f.overdue_only:
-        query = query.where(_overdue_expr(today) == 1)
+        query = query.where(owing(), _overdue_expr(today) == 1)
     if f.search:
         query = query.where(_matches(f.search))
     if f.assignee is not Assignee.ANYONE:
@@ -86,8 +89,10 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
 
 def _matches(text: str) -> ColumnElement[bool]:
     """The title or the provider's name holds `text` (any case; % and _ are plain characters), or the filing's
-    number is `text` (with or without a leading #)."""
-    found = Filing.title.icontains(text, autoescape=True) | Organisation.name.icontains(text, autoescape=True)
+    number is `text` (with or without a leading #). The providers are a subquery, not a join, so that each side
+    can use its own trigram index on PostgreSQL."""
+    named = select(Organisation.id).where(Organisation.name.icontains(text, autoescape=True))
+    found = Filing.title.icontains(text, autoescape=True) | Filing.provider_id.in_(named)
     number = text.removeprefix("#")
     if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
         found = found | (Filing.id == int(number))
@@ -152,19 +157,25 @@ def queue_entries(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Que
 
 
 def _listed(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Any], int]:
+    """A page of `f` in two steps: the page's ids, sorted over narrow rows (no table but filings unless the sort
+    is by provider), then those filings in full; a wide row is never sorted (docs/adr/0022)."""
     today = ctx.today()
     query = _filtered(p, f, today)
     with ctx.reader() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if f.sort is QueueSort.PROVIDER:
+            query = query.join(Organisation, Organisation.id == Filing.provider_id)
         order = _sort_key(f, today, uow.session.get_bind().dialect.name)
+        page = list(uow.session.scalars(query.order_by(*order, Filing.id.desc()).limit(f.limit).offset(f.offset)))
+        if not page:
+            return [], total
         listed = (
-            query.add_columns(next_due_expr(), next_kind_expr(), first_submitted_expr())
+            select(Filing, next_due_expr(), next_kind_expr(), first_submitted_expr())
+            .where(Filing.id.in_(page))
             .options(lazyload(Filing.events))
-            .order_by(*order, Filing.id.desc())
-            .limit(f.limit)
-            .offset(f.offset)
         )
-        return [tuple(r) for r in uow.session.execute(listed).unique().all()], total
+        found = {row[0].id: tuple(row) for row in uow.session.execute(listed).unique().all()}
+        return [found[i] for i in page if i in found], total
 
 
 def _aware(at: dt.datetime | None) -> dt.datetime | None:
