@@ -162,10 +162,13 @@ def test_the_queue_counts_and_sorts_its_filings_from_the_office_index_and_reads_
 
 def test_the_dashboard_counts_by_state_district_and_technology_from_the_office_index(office: Office) -> None:
     statements = _statements(office.ctx, lambda: dashboards.dashboard(office.ctx, office.officer, escalations=0))
+    postgresql = _postgresql(office.ctx)
     counts = [(s, p) for s, p in statements if "GROUP BY filings.state, filings.region" in s]
-    assert len(counts) == 1
-    plan = _plan(office.ctx, *counts[0])
-    if _postgresql(office.ctx):
+    tags = [(s, p) for s, p in statements if "GROUP BY CAST(filings.technologies" in s]
+    assert len(counts) == len(tags) == 1
+    assert _reads_the_office_index_alone(_plan(office.ctx, *counts[0]), postgresql=postgresql)
+    plan = _plan(office.ctx, *tags[0])
+    if postgresql:
         assert _reads_the_office_index_alone(plan, postgresql=True)
     else:  # SQLite has no INCLUDE: the index finds the office's rows, which are read for their tags
         assert "SEARCH filings USING INDEX ix_filings_office" in plan

@@ -57,6 +57,7 @@ from redline.store.models import (
 )
 
 MAX_ID = 2_147_483_647  # PostgreSQL INTEGER: no filing has a larger number
+ROWS_PER_READ = 500  # filings read in full by one statement (SQLite may bound the parameters of one to 999)
 STATE_ORDER = {s.value: n for n, s in enumerate(FilingState)}  # the workflow's order, for sorting by state
 
 
@@ -67,7 +68,7 @@ def _overdue_expr(today: dt.date) -> Any:
 
 def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
     """The ids of the filings `p` may see that `f` matches: filings only, so that a count or a sort by the
-    office-scope index reads that index alone (docs/adr/0022); `_sort_key` adds the providers when it needs them."""
+    office-scope index reads that index alone (docs/adr/0022); `_listed` joins the providers when it sorts by them."""
     query = select(Filing.id).where(filing_scope(p))
     if f.state:
         query = query.where(Filing.state == f.state)
@@ -169,12 +170,14 @@ def _listed(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Any], int
         page = list(uow.session.scalars(query.order_by(*order, Filing.id.desc()).limit(f.limit).offset(f.offset)))
         if not page:
             return [], total
-        listed = (
-            select(Filing, next_due_expr(), next_kind_expr(), first_submitted_expr())
-            .where(Filing.id.in_(page))
-            .options(lazyload(Filing.events))
-        )
-        found = {row[0].id: tuple(row) for row in uow.session.execute(listed).unique().all()}
+        found: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(page), ROWS_PER_READ):  # an export's page is thousands of ids
+            listed = (
+                select(Filing, next_due_expr(), next_kind_expr(), first_submitted_expr())
+                .where(Filing.id.in_(page[start : start + ROWS_PER_READ]))
+                .options(lazyload(Filing.events))
+            )
+            found |= {row[0].id: tuple(row) for row in uow.session.execute(listed).unique().all()}
         return [found[i] for i in page if i in found], total
 
 
