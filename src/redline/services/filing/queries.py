@@ -100,20 +100,31 @@ def _matches(text: str) -> ColumnElement[bool]:
     return found
 
 
-def _sort_key(f: FilingFilter, today: dt.date, dialect: str) -> list[Any]:
-    """The ORDER BY of `f.sort`: a value missing (nothing submitted, no deadline running) sorts last either way,
-    then the newest filing first, so every order is total and a page never repeats or skips a row."""
+def _sort_values(f: FilingFilter, dialect: str) -> list[Any]:
+    """What `f.sort` orders by, each computed once per row in `_listed`'s inner query (the priority order uses the
+    deadline owed three times: computed once, a province's sort costs a third less)."""
     if f.sort is QueueSort.PRIORITY:
-        owed = owed_due_expr()
-        return [_overdue_expr(today).desc(), owed.is_(None), owed, Filing.due_date.is_(None), Filing.due_date]
-    column: Any = {
-        QueueSort.AGE: first_submitted_expr(),
-        QueueSort.TIME_LEFT: next_due_expr(),
-        QueueSort.DUE: Filing.due_date,
-        QueueSort.STATE: case(STATE_ORDER, value=Filing.state, else_=len(STATE_ORDER)),
-        # code-point order on both databases (PostgreSQL would otherwise use the database's collation)
-        QueueSort.PROVIDER: Organisation.name.collate("C") if dialect == "postgresql" else Organisation.name,
-    }[f.sort]
+        return [owed_due_expr(), Filing.due_date]
+    return [
+        {
+            QueueSort.AGE: first_submitted_expr(),
+            QueueSort.TIME_LEFT: next_due_expr(),
+            QueueSort.DUE: Filing.due_date,
+            QueueSort.STATE: case(STATE_ORDER, value=Filing.state, else_=len(STATE_ORDER)),
+            # code-point order on both databases (PostgreSQL would otherwise use the database's collation)
+            QueueSort.PROVIDER: Organisation.name.collate("C") if dialect == "postgresql" else Organisation.name,
+        }[f.sort]
+    ]
+
+
+def _sort_key(f: FilingFilter, today: dt.date, values: list[Any]) -> list[Any]:
+    """The ORDER BY of `f.sort` over its `_sort_values`: a value missing (nothing submitted, no deadline running)
+    sorts last either way, then the newest filing first, so every order is total and a page never repeats or
+    skips a row."""
+    if f.sort is QueueSort.PRIORITY:
+        owed, due = values
+        return [case((owed < today, 1), else_=0).desc(), owed.is_(None), owed, due.is_(None), due]
+    (column,) = values
     # an older submission is a larger age: age ascending is the newest submission first
     ascending = f.descending if f.sort is QueueSort.AGE else not f.descending
     return [column.is_(None), column.asc() if ascending else column.desc()]
@@ -166,8 +177,12 @@ def _listed(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Any], int
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         if f.sort is QueueSort.PROVIDER:
             query = query.join(Organisation, Organisation.id == Filing.provider_id)
-        order = _sort_key(f, today, uow.session.get_bind().dialect.name)
-        page = list(uow.session.scalars(query.order_by(*order, Filing.id.desc()).limit(f.limit).offset(f.offset)))
+        values = _sort_values(f, uow.session.get_bind().dialect.name)
+        # OFFSET 0 keeps the inner query apart, so each value is computed once per row, not once per use
+        rows = query.add_columns(*(v.label(f"sort_{n}") for n, v in enumerate(values))).offset(0).subquery()
+        order = _sort_key(f, today, [rows.c[f"sort_{n}"] for n in range(len(values))])
+        ordered = select(rows.c.id).order_by(*order, rows.c.id.desc()).limit(f.limit).offset(f.offset)
+        page = list(uow.session.scalars(ordered))
         if not page:
             return [], total
         found: dict[int, tuple[Any, ...]] = {}
