@@ -30,6 +30,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -207,6 +208,7 @@ def main() -> None:
         if not args.keep:
             for size in args.sizes:
                 drop_database(args.postgres, f"redline_scale_{size}")
+        shutil.rmtree(tmp, ignore_errors=True)
     sizes = {size: {"loaded": loaded[size], **measured[size]} for size in args.sizes}
     small, large = (sizes[s] for s in args.sizes)
     endpoints = compare(small, large)
