@@ -15,6 +15,7 @@ from sqlalchemy import text
 from redline.store.db import make_engine
 from redline.store.migrate import upgrade
 from redline.store.models import Base
+from redline.store.models.base import on_dialect
 
 
 def drift(database_url: str) -> list[Any]:
@@ -22,7 +23,12 @@ def drift(database_url: str) -> list[Any]:
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+            opts = {
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_object": on_dialect(conn.dialect.name),
+            }
+            context = MigrationContext.configure(conn, opts=opts)
             return list(compare_metadata(context, Base.metadata))
     finally:
         engine.dispose()

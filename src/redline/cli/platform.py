@@ -89,6 +89,9 @@ def serve(
         server_header=False,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        # uvicorn restarts a worker that has not answered its supervisor within this time; importing the app
+        # takes several seconds on a busy machine, and at its 5 s default the workers never come up there.
+        timeout_worker_healthcheck=30,
     )
 
 

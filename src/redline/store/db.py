@@ -51,7 +51,9 @@ def make_engine(url: str, *, sqlite_busy_timeout_ms: int = 30_000) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms / 1000})
         _sqlite_setup(engine, sqlite_busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # JIT compilation pays for itself on long analytical queries; on the platform's short ones over many rows
+    # (a province's queue sorted by its deadlines) it costs more than the query (docs/adr/0025).
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"options": "-c jit=off"})
 
 
 class UnitOfWork:

@@ -4,11 +4,12 @@ deadlines falling due in the weeks ahead. Counted in SQL; only the grouped rows 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, distinct, func, select
+from sqlalchemy import String, and_, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
@@ -19,6 +20,7 @@ from redline.services.filing.filing_deadlines import (
     DeadlineKind,
     follow_up_runs,
     owed_due_expr,
+    owing,
     rectification_runs,
     statutory_runs,
 )
@@ -26,6 +28,7 @@ from redline.services.principal import Principal, filing_scope
 from redline.store.models import Filing, FollowUpDeadline, RectificationItem
 
 CALENDAR_WEEKS = 6
+ESCALATIONS_SHOWN = 50  # the most overdue deadlines the dashboard lists; the queue filters the rest
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Dashboard:
     overdue: int
     escalated: list[Escalation] = field(default_factory=list)  # overdue deadlines, for the regulator's list
     calendar: list[CalendarDay] = field(default_factory=list)  # whole weeks, from this week's Monday
+    escalated_more: bool = False  # the list stops at the dashboard's limit: there may be more
 
 
 def district_of(ctx: Context, p: Principal, location: str) -> str:
@@ -62,42 +66,50 @@ def districts(ctx: Context, p: Principal) -> list[str]:
     return [d.code for d in ctx.book.divisions.children(p.jurisdiction or jurisdiction.NATIONAL)]
 
 
-def dashboard(ctx: Context, p: Principal) -> Dashboard:
-    """Counts for the regulator's charts, over the filings `p` may see."""
+def dashboard(ctx: Context, p: Principal, escalations: int = ESCALATIONS_SHOWN) -> Dashboard:
+    """Counts for the regulator's charts, over the filings `p` may see, and the `escalations` most overdue
+    deadlines (none asked: none read). The counts are read from the office-scope index (docs/adr/0025)."""
     today = ctx.today()
     scope = filing_scope(p)
     with ctx.reader() as uow:
         s = uow.session
-        by_state = dict(s.execute(select(Filing.state, func.count()).where(scope).group_by(Filing.state)).all())
+        by_state: Counter[str] = Counter()
         by_region: Counter[str] = Counter()
-        for region, n in s.execute(select(Filing.region, func.count()).where(scope).group_by(Filing.region)):
-            by_region[district_of(ctx, p, region)] += n
+        rows = select(Filing.state, Filing.region, func.count()).where(scope).group_by(Filing.state, Filing.region)
+        places: dict[str, str] = {}  # a region comes once per state
+        for state, region, n in s.execute(rows):
+            by_state[state] += n
+            by_region[places.get(region) or places.setdefault(region, district_of(ctx, p, region))] += n
+        by_tech = _technologies(s, scope)
         owed = owed_due_expr()
-        late_rows = select(owed.label("due")).where(scope, owed < today).subquery()
+        late_rows = select(owed.label("due")).where(scope, owing(), owed < today).subquery()
         late = s.execute(select(late_rows.c.due, func.count()).group_by(late_rows.c.due)).all()
         calendar = _calendar(s, scope, today)
-        by_tech = _technologies(s, scope)
     months: Counter[str] = Counter()
     for due, n in late:
         months[due.strftime("%Y-%m")] += n
+    listed = escalated(ctx, p, escalations) if escalations else []
     return Dashboard(
-        by_state,
+        dict(by_state),
         dict(by_region),
-        by_tech,
+        {t.value: by_tech[t.value] for t in CapabilityTag if by_tech[t.value]},
         sorted(months.items()),
         sum(by_state.values()),
         sum(months.values()),
-        escalated(ctx, p),
+        listed,
         calendar,
+        escalations > 0 and len(listed) >= escalations,
     )
 
 
-def _technologies(s: Session, scope: Any) -> dict[str, int]:
-    """Filings per capability tag (a filing counts under each of its tags), the tags no filing has left out."""
+def _technologies(s: Session, scope: Any) -> Counter[str]:
+    """Filings per capability tag (a filing counts under each of its tags). Grouped by the stored list, of which
+    there are a few dozen, and the lists read here: one pass over the index, not one test per tag and row."""
+    counts: Counter[str] = Counter()
     text = cast(Filing.technologies, String)
-    sums = [func.sum(case((text.contains(f'"{t.value}"'), 1), else_=0)) for t in CapabilityTag]
-    row = s.execute(select(*sums).where(scope)).one()
-    return {t.value: int(n) for t, n in zip(CapabilityTag, row, strict=True) if n}
+    for tags, n in s.execute(select(text, func.count()).where(scope).group_by(text)):
+        counts.update(dict.fromkeys(set(json.loads(tags) if tags else []), n))
+    return counts
 
 
 def _calendar(s: Session, scope: Any, today: dt.date) -> list[CalendarDay]:

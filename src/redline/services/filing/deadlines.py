@@ -93,18 +93,21 @@ def _of(filing: Filing, kind: str, due: dt.date, items: tuple[str, ...] = ()) ->
     )
 
 
-def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[Deadline]:
-    """Deadlines still owed and falling on or before `until` (overdue ones included)."""
-    first = select(Filing).where(statutory_runs(), Filing.due_date <= until)
+def open_deadlines(session: Session, until: dt.date, scope: Any = None, limit: int | None = None) -> list[Deadline]:
+    """Deadlines still owed and falling on or before `until` (overdue ones included), the earliest first; only
+    the first `limit` of them when it is given (each kind is read up to `limit`, earliest first)."""
+    first = select(Filing).where(statutory_runs(), Filing.due_date <= until).order_by(Filing.due_date, Filing.id)
     found = [
         _of(f, "submission", f.due_date)
-        for f in session.scalars(first if scope is None else first.where(scope))
+        for f in session.scalars((first if scope is None else first.where(scope)).limit(limit))
         if f.due_date is not None
     ]
     follow_ups = (
         select(FollowUpDeadline, Filing)
         .join(Filing, Filing.id == FollowUpDeadline.filing_id)
         .where(follow_up_runs(), FollowUpDeadline.due <= until)
+        .order_by(FollowUpDeadline.due, FollowUpDeadline.id)
+        .limit(limit)
     )
     found += [
         _of(f, row.kind, row.due)
@@ -114,12 +117,13 @@ def open_deadlines(session: Session, until: dt.date, scope: Any = None) -> list[
         select(RectificationItem, Filing)
         .join(Filing, Filing.id == RectificationItem.filing_id)
         .where(rectification_runs(), RectificationItem.due <= until)
+        .order_by(RectificationItem.due, RectificationItem.id)
     )
     grouped: dict[tuple[int, dt.date], tuple[Filing, list[str]]] = {}
     for item, filing in session.execute(items if scope is None else items.where(scope)).all():
         grouped.setdefault((filing.id, item.due), (filing, []))[1].append(item.text)
     found += [_of(f, "rectification", due, tuple(texts)) for (_, due), (f, texts) in grouped.items()]
-    return sorted(found, key=lambda d: (d.due, d.filing_id, d.kind))
+    return sorted(found, key=lambda d: (d.due, d.filing_id, d.kind))[:limit]
 
 
 @dataclass(frozen=True)
@@ -129,11 +133,12 @@ class Escalation:
     escalated_at: dt.datetime | None  # when a reminder run put it in the regulators' queue
 
 
-def escalated(ctx: Context, p: Principal) -> list[Escalation]:
-    """Overdue deadlines of the filings `p` may see, most overdue first: the regulator's escalation list."""
+def escalated(ctx: Context, p: Principal, limit: int | None = None) -> list[Escalation]:
+    """Overdue deadlines of the filings `p` may see, most overdue first (the first `limit` of them when given):
+    the regulator's escalation list."""
     today = ctx.today()
     with ctx.reader() as uow:
-        overdue = [d for d in open_deadlines(uow.session, today - dt.timedelta(days=1), filing_scope(p))]
+        overdue = open_deadlines(uow.session, today - dt.timedelta(days=1), filing_scope(p), limit)
         keys = [d.key("overdue") for d in overdue]
         when = (
             dict(

@@ -23,6 +23,7 @@ from redline.services.filing.filing_deadlines import (
     next_kind_expr,
     owed_due,
     owed_due_expr,
+    owing,
 )
 from redline.services.filing.filings import checklist_items
 from redline.services.filing.queue_filter import Assignee, QueueSort
@@ -56,6 +57,7 @@ from redline.store.models import (
 )
 
 MAX_ID = 2_147_483_647  # PostgreSQL INTEGER: no filing has a larger number
+ROWS_PER_READ = 500  # filings read in full by one statement (SQLite may bound the parameters of one to 999)
 STATE_ORDER = {s.value: n for n, s in enumerate(FilingState)}  # the workflow's order, for sorting by state
 
 
@@ -65,7 +67,9 @@ def _overdue_expr(today: dt.date) -> Any:
 
 
 def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
-    query = select(Filing).join(Organisation, Organisation.id == Filing.provider_id).where(filing_scope(p))
+    """The ids of the filings `p` may see that `f` matches: filings only, so that a count or a sort by the
+    office-scope index reads that index alone (docs/adr/0025); `_listed` joins the providers when it sorts by them."""
+    query = select(Filing.id).where(filing_scope(p))
     if f.state:
         query = query.where(Filing.state == f.state)
     if f.region:
@@ -74,7 +78,7 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
         # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
         query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"', autoescape=True))
     if f.overdue_only:
-        query = query.where(_overdue_expr(today) == 1)
+        query = query.where(owing(), _overdue_expr(today) == 1)
     if f.search:
         query = query.where(_matches(f.search))
     if f.assignee is not Assignee.ANYONE:
@@ -86,28 +90,41 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
 
 def _matches(text: str) -> ColumnElement[bool]:
     """The title or the provider's name holds `text` (any case; % and _ are plain characters), or the filing's
-    number is `text` (with or without a leading #)."""
-    found = Filing.title.icontains(text, autoescape=True) | Organisation.name.icontains(text, autoescape=True)
+    number is `text` (with or without a leading #). The providers are a subquery, not a join, so that each side
+    can use its own trigram index on PostgreSQL."""
+    named = select(Organisation.id).where(Organisation.name.icontains(text, autoescape=True))
+    found = Filing.title.icontains(text, autoescape=True) | Filing.provider_id.in_(named)
     number = text.removeprefix("#")
     if number.isascii() and number.isdigit() and 0 < int(number) <= MAX_ID:
         found = found | (Filing.id == int(number))
     return found
 
 
-def _sort_key(f: FilingFilter, today: dt.date, dialect: str) -> list[Any]:
-    """The ORDER BY of `f.sort`: a value missing (nothing submitted, no deadline running) sorts last either way,
-    then the newest filing first, so every order is total and a page never repeats or skips a row."""
+def _sort_values(f: FilingFilter, dialect: str) -> list[Any]:
+    """What `f.sort` orders by, each computed once per row in `_listed`'s inner query (the priority order uses the
+    deadline owed three times: computed once, a province's sort costs a third less)."""
     if f.sort is QueueSort.PRIORITY:
-        owed = owed_due_expr()
-        return [_overdue_expr(today).desc(), owed.is_(None), owed, Filing.due_date.is_(None), Filing.due_date]
-    column: Any = {
-        QueueSort.AGE: first_submitted_expr(),
-        QueueSort.TIME_LEFT: next_due_expr(),
-        QueueSort.DUE: Filing.due_date,
-        QueueSort.STATE: case(STATE_ORDER, value=Filing.state, else_=len(STATE_ORDER)),
-        # code-point order on both databases (PostgreSQL would otherwise use the database's collation)
-        QueueSort.PROVIDER: Organisation.name.collate("C") if dialect == "postgresql" else Organisation.name,
-    }[f.sort]
+        return [owed_due_expr(), Filing.due_date]
+    return [
+        {
+            QueueSort.AGE: first_submitted_expr(),
+            QueueSort.TIME_LEFT: next_due_expr(),
+            QueueSort.DUE: Filing.due_date,
+            QueueSort.STATE: case(STATE_ORDER, value=Filing.state, else_=len(STATE_ORDER)),
+            # code-point order on both databases (PostgreSQL would otherwise use the database's collation)
+            QueueSort.PROVIDER: Organisation.name.collate("C") if dialect == "postgresql" else Organisation.name,
+        }[f.sort]
+    ]
+
+
+def _sort_key(f: FilingFilter, today: dt.date, values: list[Any]) -> list[Any]:
+    """The ORDER BY of `f.sort` over its `_sort_values`: a value missing (nothing submitted, no deadline running)
+    sorts last either way, then the newest filing first, so every order is total and a page never repeats or
+    skips a row."""
+    if f.sort is QueueSort.PRIORITY:
+        owed, due = values
+        return [case((owed < today, 1), else_=0).desc(), owed.is_(None), owed, due.is_(None), due]
+    (column,) = values
     # an older submission is a larger age: age ascending is the newest submission first
     ascending = f.descending if f.sort is QueueSort.AGE else not f.descending
     return [column.is_(None), column.asc() if ascending else column.desc()]
@@ -152,19 +169,31 @@ def queue_entries(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Que
 
 
 def _listed(ctx: Context, p: Principal, f: FilingFilter) -> tuple[list[Any], int]:
+    """A page of `f` in two steps: the page's ids, sorted over narrow rows (no table but filings unless the sort
+    is by provider), then those filings in full; a wide row is never sorted (docs/adr/0025)."""
     today = ctx.today()
     query = _filtered(p, f, today)
     with ctx.reader() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        order = _sort_key(f, today, uow.session.get_bind().dialect.name)
-        listed = (
-            query.add_columns(next_due_expr(), next_kind_expr(), first_submitted_expr())
-            .options(lazyload(Filing.events))
-            .order_by(*order, Filing.id.desc())
-            .limit(f.limit)
-            .offset(f.offset)
-        )
-        return [tuple(r) for r in uow.session.execute(listed).unique().all()], total
+        if f.sort is QueueSort.PROVIDER:
+            query = query.join(Organisation, Organisation.id == Filing.provider_id)
+        values = _sort_values(f, uow.session.get_bind().dialect.name)
+        # OFFSET 0 keeps the inner query apart, so each value is computed once per row, not once per use
+        rows = query.add_columns(*(v.label(f"sort_{n}") for n, v in enumerate(values))).offset(0).subquery()
+        order = _sort_key(f, today, [rows.c[f"sort_{n}"] for n in range(len(values))])
+        ordered = select(rows.c.id).order_by(*order, rows.c.id.desc()).limit(f.limit).offset(f.offset)
+        page = list(uow.session.scalars(ordered))
+        if not page:
+            return [], total
+        found: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(page), ROWS_PER_READ):  # an export's page is thousands of ids
+            listed = (
+                select(Filing, next_due_expr(), next_kind_expr(), first_submitted_expr())
+                .where(Filing.id.in_(page[start : start + ROWS_PER_READ]))
+                .options(lazyload(Filing.events))
+            )
+            found |= {row[0].id: tuple(row) for row in uow.session.execute(listed).unique().all()}
+        return [found[i] for i in page if i in found], total
 
 
 def _aware(at: dt.datetime | None) -> dt.datetime | None:

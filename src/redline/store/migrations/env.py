@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from redline.store.db import make_engine
 from redline.store.models import Base
+from redline.store.models.base import on_dialect
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,7 +16,12 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=on_dialect(connection.dialect.name),
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
@@ -24,7 +30,12 @@ def run_migrations_online() -> None:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # a batch step recreates a table that other rows refer to: check the keys after, not during
             _sqlite_foreign_keys(conn, on=False)
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=on_dialect(conn.dialect.name),
+        )
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:

@@ -26,6 +26,15 @@ class Organisation(Base):
     """A provider, an assessment body or a regulator's office."""
 
     __tablename__ = "organisations"
+    # The queue's search by provider name (ILIKE '%text%'), by trigrams: PostgreSQL only.
+    __table_args__ = (
+        Index(
+            "ix_organisations_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
@@ -92,8 +101,26 @@ class Filing(Base):
     """One assessment case: from the change (or notice) to closure."""
 
     __tablename__ = "filings"
-    # A regulator's filings: those shown to regulators in a range of division codes (services/principal.py).
-    __table_args__ = (Index("ix_filings_visible_region", "visible_to_regulator", "region"),)
+    __table_args__ = (
+        # A regulator's filings: those shown to regulators in a range of division codes (services/principal.py),
+        # with what the queue sorts, searches and the dashboard counts by, so all read the index alone (docs/adr/0025).
+        Index(
+            "ix_filings_office",
+            "visible_to_regulator",
+            "region",
+            "state",
+            "due_date",
+            "id",
+            postgresql_include=["provider_id", "technologies", "title"],
+        ),
+        # The queue's search (ILIKE '%text%'), by trigrams: PostgreSQL only (SQLite scans the office's rows).
+        Index(
+            "ix_filings_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
