@@ -1,10 +1,25 @@
-"""The compiled part of redline: the log-retention scanner, built with this machine's C compiler.
+"""The compiled parts of redline: the log-retention scanner and the content-screen hot paths, built with
+this machine's C compiler.
 
 Everything else is declared in pyproject.toml. The extension is optional: where no compiler is found the
-build goes on without it and the probe uses its pure-Python path (REDLINE_PURE_PYTHON=1 forces that path).
+build goes on without them and each probe uses its pure-Python path (REDLINE_PURE_PYTHON=1 forces that path).
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("redline.probes.log_retention._scan", ["src/redline/probes/log_retention/_scan.c"],
-                             extra_compile_args=["-O2"], optional=True)])
+setup(
+    ext_modules=[
+        Extension(
+            "redline.probes.log_retention._scan",
+            ["src/redline/probes/log_retention/_scan.c"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        ),
+        Extension(
+            "redline.probes.content_screen._fast",
+            ["src/redline/probes/content_screen/_fast.c"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        ),
+    ]
+)

@@ -1,0 +1,471 @@
+/* The content-screen hot paths in C, each giving exactly what its Python reference gives (tests compare them
+ * on generated text):
+ *   letters(text)               letters by script (scripts.count_scripts, for Han, Latin and kana)
+ *   spaced_regions(text)        matcher._regions: the spaced regions, merged, in one left-to-right pass
+ *   bare(text, regions)         the letters and digits of those regions, joined by line feeds, and where each
+ *                               one stands in `text` (matcher._bare)
+ *   spam_lines(text, main, places, suffixes)
+ *                               the lines the spam detector must look at (spam._candidate_lines): a line no
+ *                               detector can report is left out, so Python sees a few lines instead of all.
+ * The character classes are those of Python's `re` on str: \w is str.isalnum (plus '_'), \s str.isspace. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+#define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
+
+enum { F_ALNUM = 1, F_SPACE = 2, F_CJK = 4, F_LATIN = 8, F_PUNCT = 16, F_SYMBOL = 32, F_PARTING = 64, F_ALPHA = 128,
+       F_LINEBREAK = 256, F_SENTENCE_END = 512 };
+static const Py_UCS4 SYMBOLS[] = {'*', 0xb7, 0x2022, 0x30fb, '_', '-', '|', '/', '\\', '~', '^', '#', '+', '=', '&',
+                                  '@', '%', '$', 0xb0, 0xd7, 0x203b, 0x2605, 0x2606, 0x2665, 0x2661, 0x25c6,
+                                  0x25c7, 0x25a0, 0x25a1, 0x25b2, 0x25b3, 0x25cb, 0x25cf};
+static const Py_UCS4 PARTING_CHARS[] = {',', 0xff0c, 0x3001, '|', 0xff5c, '/', ';', 0xff1b, ':', 0xff1a, 0xb7,
+                                        0x2022, '_', '-', 0x2014, '~', 0xff5e, '>', 0xbb};
+
+static int listed(const Py_UCS4 *list, size_t n, Py_UCS4 c) {
+    for (size_t k = 0; k < n; k++)
+        if (list[k] == c) return 1;
+    return 0;
+}
+
+/* Every class a character belongs to, as bits (a table for the Basic Multilingual Plane, built once). */
+static unsigned short classes_of(Py_UCS4 c) {
+    unsigned short f = 0;
+    if (Py_UNICODE_ISALNUM(c)) f |= F_ALNUM;
+    if (Py_UNICODE_ISALPHA(c)) f |= F_ALPHA;
+    if (Py_UNICODE_ISSPACE(c)) f |= F_SPACE | F_PARTING;
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x2ffff)) f |= F_CJK;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) f |= F_LATIN;
+    if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e))
+        f |= F_PUNCT;
+    if (listed(SYMBOLS, sizeof(SYMBOLS) / sizeof(SYMBOLS[0]), c)) f |= F_SYMBOL;
+    if (listed(PARTING_CHARS, sizeof(PARTING_CHARS) / sizeof(PARTING_CHARS[0]), c)) f |= F_PARTING;
+    if (Py_UNICODE_ISLINEBREAK(c)) f |= F_LINEBREAK;
+    if (c == 0x3002 || c == 0xff01 || c == 0xff1f || c == '!' || c == '?') f |= F_SENTENCE_END;
+    return f;
+}
+
+static unsigned short BMP[0x10000];
+
+static inline unsigned short flags(Py_UCS4 c) { return c < 0x10000 ? BMP[c] : classes_of(c); }
+static int alnum(Py_UCS4 c) { return flags(c) & F_ALNUM; }
+static int space(Py_UCS4 c) { return flags(c) & F_SPACE; }
+static int cjk(Py_UCS4 c) { return flags(c) & F_CJK; }
+static int han_letter(Py_UCS4 c) { return (flags(c) & (F_CJK | F_ALNUM)) == (F_CJK | F_ALNUM); }
+static int latin(Py_UCS4 c) { return flags(c) & F_LATIN; }
+static int punct(Py_UCS4 c) { return flags(c) & F_PUNCT; }
+static int symbol(Py_UCS4 c) { return flags(c) & F_SYMBOL; }
+
+typedef unsigned short Class; /* a mask of F_ bits: a character is in the class when it has one of them */
+
+static inline Py_ssize_t run_end(const Text *t, Py_ssize_t i, Class in) {
+    while (i < t->n && (flags(AT(t, i)) & in)) i++;
+    return i;
+}
+
+/* Length of the run of `in` characters at i, counted up to `most` + 1 (so "more than most" shows). */
+static inline Py_ssize_t run_len(const Text *t, Py_ssize_t i, Class in, Py_ssize_t most) {
+    Py_ssize_t r = 0;
+    while (i + r < t->n && r <= most && (flags(AT(t, i + r)) & in)) r++;
+    return r;
+}
+
+static inline int before_is(const Text *t, Py_ssize_t i, Class in) { return i > 0 && (flags(AT(t, i - 1)) & in); }
+
+/* W(?:S{1,3}W(?!W)){2,} at i, S being any character not a letter or digit. */
+static Py_ssize_t single_letters(const Text *t, Py_ssize_t i) {
+    if (i >= t->n || !alnum(AT(t, i))) return -1;
+    Py_ssize_t j = i + 1, count = 0;
+    for (;;) {
+        Py_ssize_t r = 0;
+        while (j + r < t->n && r <= 3 && !alnum(AT(t, j + r))) r++;
+        Py_ssize_t k = j + r;
+        if (r < 1 || r > 3 || k >= t->n || !alnum(AT(t, k))) break;
+        if (k + 1 < t->n && alnum(AT(t, k + 1))) break;
+        j = k + 1;
+        count++;
+    }
+    return count >= 2 ? j : -1;
+}
+
+/* W+(?:SYM{1,3}W+)+ at i. */
+static Py_ssize_t symbol_joined(const Text *t, Py_ssize_t i) {
+    if (i >= t->n || !alnum(AT(t, i))) return -1;
+    Py_ssize_t j = run_end(t, i, F_ALNUM), count = 0;
+    for (;;) {
+        Py_ssize_t r = run_len(t, j, F_SYMBOL, 3);
+        if (r < 1 || r > 3 || j + r >= t->n || !alnum(AT(t, j + r))) break;
+        j = run_end(t, j + r, F_ALNUM);
+        count++;
+    }
+    return count >= 1 ? j : -1;
+}
+
+/* CJK(?:PUNCT CJK){2,} at i. */
+static Py_ssize_t punct_joined(const Text *t, Py_ssize_t i) {
+    if (i >= t->n || !cjk(AT(t, i))) return -1;
+    Py_ssize_t j = i + 1, count = 0;
+    while (j + 1 < t->n && punct(AT(t, j)) && cjk(AT(t, j + 1))) {
+        j += 2;
+        count++;
+    }
+    return count >= 2 ? j : -1;
+}
+
+/* CJK+(?:\s{1,3}CJK+)+(?:\s{0,3}LATIN+)? at i. */
+static Py_ssize_t spaced_cjk(const Text *t, Py_ssize_t i) {
+    if (i >= t->n || !cjk(AT(t, i))) return -1;
+    Py_ssize_t j = run_end(t, i, F_CJK), count = 0;
+    for (;;) {
+        Py_ssize_t r = run_len(t, j, F_SPACE, 3);
+        if (r < 1 || r > 3 || j + r >= t->n || !cjk(AT(t, j + r))) break;
+        j = run_end(t, j + r, F_CJK);
+        count++;
+    }
+    if (count < 1) return -1;
+    Py_ssize_t r = run_len(t, j, F_SPACE, 3);
+    if (r <= 3 && j + r < t->n && latin(AT(t, j + r))) j = run_end(t, j + r, F_LATIN);
+    return j;
+}
+
+/* LATIN+\s{0,3} before spaced_cjk, at i. */
+static Py_ssize_t latin_then_spaced_cjk(const Text *t, Py_ssize_t i) {
+    if (i >= t->n || !latin(AT(t, i))) return -1;
+    Py_ssize_t j = run_end(t, i, F_LATIN);
+    Py_ssize_t r = run_len(t, j, F_SPACE, 3);
+    if (r > 3) return -1;
+    return spaced_cjk(t, j + r);
+}
+
+/* A run of `first`, 1-3 white space characters, a run of `second`, at i. */
+static Py_ssize_t two_runs(const Text *t, Py_ssize_t i, Class first, Class second) {
+    if (i >= t->n || !(flags(AT(t, i)) & first)) return -1;
+    Py_ssize_t j = run_end(t, i, first);
+    Py_ssize_t r = run_len(t, j, F_SPACE, 3);
+    if (r < 1 || r > 3 || j + r >= t->n || !(flags(AT(t, j + r)) & second)) return -1;
+    return run_end(t, j + r, second);
+}
+
+/* matcher.SPACED_REGION.match at i (the branches in order; lookbehind sees the text before i). */
+static Py_ssize_t region_at(const Text *t, Py_ssize_t i) {
+    Py_ssize_t e;
+    if (!before_is(t, i, F_ALNUM) && (e = single_letters(t, i)) >= 0) return e;
+    if ((e = symbol_joined(t, i)) >= 0) return e;
+    if ((e = punct_joined(t, i)) >= 0) return e;
+    if ((e = latin_then_spaced_cjk(t, i)) >= 0) return e;
+    if ((e = spaced_cjk(t, i)) >= 0) return e;
+    if ((e = two_runs(t, i, F_LATIN, F_CJK)) >= 0) return e;
+    return two_runs(t, i, F_CJK, F_LATIN);
+}
+
+/* matcher.SPACED_REGION_INSIDE.match at i. */
+static Py_ssize_t region_inside(const Text *t, Py_ssize_t i) {
+    Py_UCS4 c = AT(t, i);
+    if (i > 0 && han_letter(AT(t, i - 1)) && han_letter(c) && !(i + 1 < t->n && punct(AT(t, i + 1)))) return -1;
+    int after_word = before_is(t, i, F_ALNUM), after_latin = before_is(t, i, F_LATIN), after_cjk = before_is(t, i, F_CJK);
+    Py_ssize_t e;
+    if (!after_word && (e = single_letters(t, i)) >= 0) return e;
+    if (!after_word && (e = symbol_joined(t, i)) >= 0) return e;
+    if ((e = punct_joined(t, i)) >= 0) return e;
+    if (!after_latin && (e = latin_then_spaced_cjk(t, i)) >= 0) return e;
+    if (!after_cjk && (e = spaced_cjk(t, i)) >= 0) return e;
+    if (!after_latin && (e = two_runs(t, i, F_LATIN, F_CJK)) >= 0) return e;
+    if (!after_cjk) return two_runs(t, i, F_CJK, F_LATIN);
+    return -1;
+}
+
+static int text_of(PyObject *obj, Text *t) {
+    if (!PyUnicode_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "a str is needed");
+        return -1;
+    }
+    if (PyUnicode_READY(obj) < 0) return -1;
+    t->kind = PyUnicode_KIND(obj);
+    t->data = PyUnicode_DATA(obj);
+    t->n = PyUnicode_GET_LENGTH(obj);
+    return 0;
+}
+
+static int append_pair(PyObject *list, Py_ssize_t a, Py_ssize_t b) {
+    PyObject *pair = Py_BuildValue("(nn)", a, b);
+    if (!pair) return -1;
+    int failed = PyList_Append(list, pair);
+    Py_DECREF(pair);
+    return failed;
+}
+
+static PyObject *spaced_regions(PyObject *self, PyObject *arg) {
+    Text t;
+    if (text_of(arg, &t) < 0) return NULL;
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t pos = 0, cur_start = -1, cur_end = -1;
+    while (pos < t.n) {
+        Py_ssize_t start = pos, end = region_at(&t, pos);
+        if (end < 0) {
+            for (start = pos + 1; start < t.n; start++)
+                if ((end = region_inside(&t, start)) >= 0) break;
+            if (end < 0) break;
+        }
+        int merge = cur_start >= 0 && start - cur_end <= 3;
+        for (Py_ssize_t k = cur_end; merge && k < start; k++)
+            if (alnum(AT(&t, k))) merge = 0;
+        if (merge) {
+            cur_end = end;
+        } else {
+            if (cur_start >= 0 && append_pair(out, cur_start, cur_end) < 0) goto fail;
+            cur_start = start;
+            cur_end = end;
+        }
+        pos = end;
+    }
+    if (cur_start >= 0 && append_pair(out, cur_start, cur_end) < 0) goto fail;
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyObject *bare(PyObject *self, PyObject *args) {
+    PyObject *text, *regions;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyList_Type, &regions)) return NULL;
+    Text t;
+    if (text_of(text, &t) < 0) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(regions), total = 0;
+    for (Py_ssize_t r = 0; r < count; r++) {
+        Py_ssize_t a, b;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(regions, r), "nn", &a, &b)) return NULL;
+        if (a < 0 || b > t.n || a > b) {
+            PyErr_SetString(PyExc_ValueError, "region out of the text");
+            return NULL;
+        }
+        total += b - a + 1;
+    }
+    Py_UCS4 *chars = PyMem_Malloc(sizeof(Py_UCS4) * (total + 1));
+    int64_t *where = PyMem_Malloc(sizeof(int64_t) * (total + 1));
+    if (!chars || !where) {
+        PyMem_Free(chars);
+        PyMem_Free(where);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t used = 0;
+    for (Py_ssize_t r = 0; r < count; r++) {
+        Py_ssize_t a, b;
+        PyArg_ParseTuple(PyList_GET_ITEM(regions, r), "nn", &a, &b);
+        Py_ssize_t mark = used;
+        if (used) {
+            chars[used] = '\n';
+            where[used++] = -1;
+        }
+        for (Py_ssize_t k = a; k < b; k++) {
+            Py_UCS4 c = AT(&t, k);
+            if (alnum(c)) {
+                chars[used] = c;
+                where[used++] = k;
+            }
+        }
+        if (used - mark - (mark ? 1 : 0) == b - a) used = mark; /* no separator in it: the plain pass has it */
+    }
+    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, chars, used);
+    PyObject *w = PyBytes_FromStringAndSize((const char *)where, (Py_ssize_t)sizeof(int64_t) * used);
+    PyMem_Free(chars);
+    PyMem_Free(where);
+    if (!s || !w) {
+        Py_XDECREF(s);
+        Py_XDECREF(w);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", s, w);
+}
+
+/* Letters by script: Han, Latin, kana counts and first offsets, and the first offset of another letter. */
+static PyObject *letters(PyObject *self, PyObject *arg) {
+    Text t;
+    if (text_of(arg, &t) < 0) return NULL;
+    Py_ssize_t count[3] = {0, 0, 0}, first[3] = {-1, -1, -1}, other = -1;
+    for (Py_ssize_t i = 0; i < t.n; i++) {
+        Py_UCS4 c = AT(&t, i);
+        int s;
+        if (c < 0x80) {
+            if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;
+            s = 1;
+        } else {
+            if (!(flags(c) & F_ALPHA)) continue;
+            if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || c >= 0x20000)
+                s = 0;
+            else if (c >= 0xff21 && c <= 0xff5a)
+                s = 1;
+            else if (c >= 0x3040 && c <= 0x30ff)
+                s = 2;
+            else {
+                if (other < 0) other = i;
+                continue;
+            }
+        }
+        if (first[s] < 0) first[s] = i;
+        count[s]++;
+    }
+    return Py_BuildValue("((nn)(nn)(nn)n)", count[0], first[0], count[1], first[1], count[2], first[2], other);
+}
+
+/* --- spam lines ------------------------------------------------------------------------------------- */
+
+static int linebreak(Py_UCS4 c) { return flags(c) & F_LINEBREAK; }
+
+static int sentence_end(Py_UCS4 c) { return flags(c) & F_SENTENCE_END; }
+
+static int parting(Py_UCS4 c) { return flags(c) & F_PARTING; }
+
+/* spam._may_be_stuffed on line [a, b) */
+static int may_be_stuffed(const Text *t, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t visible = 0;
+    for (Py_ssize_t k = a; k < b; k++)
+        if (!space(AT(t, k))) visible++;
+    Py_ssize_t start = a, parted = 0;
+    for (Py_ssize_t k = a; k <= b; k++) {
+        if (k == b || sentence_end(AT(t, k))) {
+            Py_ssize_t length = k - start;
+            if (parted >= 19 || (parted >= 9 && (double)length >= 0.6 * (double)visible)) return 1;
+            start = k + 1;
+            parted = 0;
+        } else if (parting(AT(t, k))) {
+            parted++;
+        }
+    }
+    return 0;
+}
+
+static Py_UCS4 folded(Py_UCS4 c) {
+    if (c >= 'A' && c <= 'Z') return c + 32;
+    if (c == 0x130 || c == 0x131) return 'i';
+    if (c == 0x17f) return 's';
+    if (c == 0x212a) return 'k';
+    return c;
+}
+
+static int starts_with(const Text *t, Py_ssize_t i, const char *word) {
+    for (Py_ssize_t k = 0; word[k]; k++)
+        if (i + k >= t->n || folded(AT(t, i + k)) != (Py_UCS4)word[k]) return 0;
+    return 1;
+}
+
+static int starts_with_str(const Text *t, Py_ssize_t i, PyObject *word) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+    if (i + n > t->n) return 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (AT(t, i + k) != PyUnicode_READ_CHAR(word, k)) return 0;
+    return 1;
+}
+
+static const char *TLDS[] = {"com", "cn",   "net",    "org",  "info", "top", "xyz", "cc", "vip", "site",
+                             "online", "shop", "club", "io", "me",   "tv",  "hk",  "tw", NULL};
+
+/* Whether some branch of spam.PLACE_MARK matches at i (so the number of such places bounds its findall). */
+static int place_mark_at(const Text *t, Py_ssize_t i, PyObject *places, PyObject *suffixes) {
+    Py_UCS4 c = AT(t, i);
+    if (c >= 0x80) {
+        Py_ssize_t lo = 0, hi = PyTuple_GET_SIZE(places); /* places are sorted: those starting with c */
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(places, mid), 0) < c)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (Py_ssize_t p = lo; p < PyTuple_GET_SIZE(places) && PyUnicode_READ_CHAR(PyTuple_GET_ITEM(places, p), 0) == c;
+             p++)
+            if (starts_with_str(t, i, PyTuple_GET_ITEM(places, p))) return 1;
+        if (i > 0 && AT(t, i - 1) >= 0x4e00 && AT(t, i - 1) <= 0x9fff)
+            for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(suffixes); p++)
+                if (starts_with_str(t, i, PyTuple_GET_ITEM(suffixes, p))) return 1;
+    }
+    if (starts_with(t, i, "http://") || starts_with(t, i, "https://") || starts_with(t, i, "www.")) return 1;
+    if (c == '.')
+        for (int k = 0; TLDS[k]; k++)
+            if (starts_with(t, i + 1, TLDS[k])) return 1;
+    return 0;
+}
+
+static PyObject *spam_lines(PyObject *self, PyObject *args) {
+    PyObject *text, *places, *suffixes;
+    int main_script;
+    if (!PyArg_ParseTuple(args, "UiO!O!", &text, &main_script, &PyTuple_Type, &places, &PyTuple_Type, &suffixes))
+        return NULL;
+    unsigned char firsts[0x10000 / 8] = {0}; /* first characters of places and suffixes (all in the BMP) */
+    PyObject *lists[2] = {places, suffixes};
+    for (int l = 0; l < 2; l++)
+        for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(lists[l]); p++) {
+            PyObject *word = PyTuple_GET_ITEM(lists[l], p);
+            if (!PyUnicode_Check(word) || PyUnicode_READY(word) < 0 || PyUnicode_GET_LENGTH(word) < 1 ||
+                PyUnicode_READ_CHAR(word, 0) >= 0x10000) {
+                PyErr_SetString(PyExc_TypeError, "places and suffixes are non-empty str starting in the BMP");
+                return NULL;
+            }
+            Py_UCS4 c = PyUnicode_READ_CHAR(word, 0);
+            firsts[c >> 3] |= (unsigned char)(1 << (c & 7));
+        }
+    Text t;
+    if (text_of(text, &t) < 0) return NULL;
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    Py_ssize_t a = 0;
+    while (a < t.n) {
+        Py_ssize_t b = a; /* the line's end before its line break; c the end after it */
+        while (b < t.n && !linebreak(AT(&t, b))) b++;
+        Py_ssize_t c = b < t.n ? b + 1 : b;
+        if (b < t.n && AT(&t, b) == '\r' && c < t.n && AT(&t, c) == '\n') c++;
+        Py_ssize_t e = c; /* line.rstrip("\r\n") */
+        while (e > a && (AT(&t, e - 1) == '\r' || AT(&t, e - 1) == '\n')) e--;
+        Py_ssize_t length = e - a, marks = 0, main_count = 0;
+        for (Py_ssize_t k = a; k < e; k++) {
+            Py_UCS4 ch = AT(&t, k);
+            int maybe = ch >= 0x10000 ? 0
+                        : ch >= 0x80 ? (firsts[ch >> 3] >> (ch & 7)) & 1
+                                     : (ch == '.' || (ch | 0x20) == 'h' || (ch | 0x20) == 'w');
+            if (maybe
+                && place_mark_at(&t, k, places, suffixes))
+                marks++;
+            if (main_script >= 0 && (flags(ch) & F_ALPHA)) {
+                int s = -1;
+                if ((ch >= 0x3400 && ch <= 0x9fff) || (ch >= 0xf900 && ch <= 0xfaff) || ch >= 0x20000)
+                    s = 0;
+                else if (ch < 0x80 || (ch >= 0xff21 && ch <= 0xff5a))
+                    s = 1;
+                else if (ch >= 0x3040 && ch <= 0x30ff)
+                    s = 2;
+                if (s == main_script) main_count++;
+            }
+        }
+        int script = length >= 30 && (main_script < 0 || !((double)main_count > 0.2 * (double)length));
+        if ((marks >= 8 || script || may_be_stuffed(&t, a, e)) && append_pair(out, a, c) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        a = c;
+    }
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"spaced_regions", spaced_regions, METH_O, "spaced_regions(text) -> [(start, end)] as matcher._regions"},
+    {"bare", bare, METH_VARARGS, "bare(text, regions) -> (letters and digits joined by line feeds, int64 offsets)"},
+    {"letters", letters, METH_O, "letters(text) -> ((han, first), (latin, first), (kana, first), first other)"},
+    {"spam_lines", spam_lines, METH_VARARGS,
+     "spam_lines(text, main script 0-2 or -1, places, suffixes) -> [(start, end)] of lines to examine"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef fast_module = {
+    PyModuleDef_HEAD_INIT, "_fast", "The content-screen hot paths in C.", -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__fast(void) {
+    for (Py_UCS4 c = 0; c < 0x10000; c++) BMP[c] = classes_of(c);
+    return PyModule_Create(&fast_module);
+}
