@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redline.probes.content_screen import fast, matcher, scripts, spam
+from redline.probes.content_screen.normalise import Options, normalise
 from redline.probes.content_screen.probe import ContentScreenProbe
 
 pytestmark = pytest.mark.skipif(fast.compiled() is None, reason="the C extension is not built here")
@@ -128,3 +129,11 @@ def test_a_file_in_pieces_gives_the_same_findings_on_both_paths(tmp_path: Path, 
     assert native == pure
     with _pure_python():
         assert probe._whole(path, {"terms": str(terms)}) == pure
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, "İ", "Ω", "Ａ", "ﬁ", "①", "\U0001d400", "Ⅻ"]), max_size=60).map("".join))
+def test_normalised_text_and_offsets_are_the_same(text: str) -> None:
+    for options in (Options(), Options(nfkc=False), Options(t2s=False, width=False)):
+        native, pure = _both(lambda: normalise(text, options))  # noqa: B023 (called at once)
+        assert (native.text, native.offsets) == (pure.text, pure.offsets)

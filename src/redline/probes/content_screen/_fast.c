@@ -4,6 +4,8 @@
  *   spaced_regions(text)        matcher._regions: the spaced regions, merged, in one left-to-right pass
  *   bare(text, regions)         the letters and digits of those regions, joined by line feeds, and where each
  *                               one stands in `text` (matcher._bare)
+ *   fold(text, kinds, table)    normalise.normalise where it keeps offsets: characters mapped one to one and
+ *                               lower-cased; None where a character needs normalise's slower path
  *   spam_lines(text, main, places, suffixes)
  *                               the lines the spam detector must look at (spam._candidate_lines): a line no
  *                               detector can report is left out, so Python sees a few lines instead of all.
@@ -11,17 +13,19 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     int kind;
     const void *data;
     Py_ssize_t n;
+    unsigned short *f; /* the classes of each character (flags_of), or NULL */
 } Text;
 
 #define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
 
 enum { F_ALNUM = 1, F_SPACE = 2, F_CJK = 4, F_LATIN = 8, F_PUNCT = 16, F_SYMBOL = 32, F_PARTING = 64, F_ALPHA = 128,
-       F_LINEBREAK = 256, F_SENTENCE_END = 512 };
+       F_LINEBREAK = 256, F_SENTENCE_END = 512, F_HAN = 1024 };
 static const Py_UCS4 SYMBOLS[] = {'*', 0xb7, 0x2022, 0x30fb, '_', '-', '|', '/', '\\', '~', '^', '#', '+', '=', '&',
                                   '@', '%', '$', 0xb0, 0xd7, 0x203b, 0x2605, 0x2606, 0x2665, 0x2661, 0x25c6,
                                   0x25c7, 0x25a0, 0x25a1, 0x25b2, 0x25b3, 0x25cb, 0x25cf};
@@ -47,6 +51,7 @@ static unsigned short classes_of(Py_UCS4 c) {
     if (listed(SYMBOLS, sizeof(SYMBOLS) / sizeof(SYMBOLS[0]), c)) f |= F_SYMBOL;
     if (listed(PARTING_CHARS, sizeof(PARTING_CHARS) / sizeof(PARTING_CHARS[0]), c)) f |= F_PARTING;
     if (Py_UNICODE_ISLINEBREAK(c)) f |= F_LINEBREAK;
+    if ((f & F_CJK) && (f & F_ALNUM)) f |= F_HAN;
     if (c == 0x3002 || c == 0xff01 || c == 0xff1f || c == '!' || c == '?') f |= F_SENTENCE_END;
     return f;
 }
@@ -65,29 +70,29 @@ static int symbol(Py_UCS4 c) { return flags(c) & F_SYMBOL; }
 typedef unsigned short Class; /* a mask of F_ bits: a character is in the class when it has one of them */
 
 static inline Py_ssize_t run_end(const Text *t, Py_ssize_t i, Class in) {
-    while (i < t->n && (flags(AT(t, i)) & in)) i++;
+    while (i < t->n && (t->f[i] & in)) i++;
     return i;
 }
 
 /* Length of the run of `in` characters at i, counted up to `most` + 1 (so "more than most" shows). */
 static inline Py_ssize_t run_len(const Text *t, Py_ssize_t i, Class in, Py_ssize_t most) {
     Py_ssize_t r = 0;
-    while (i + r < t->n && r <= most && (flags(AT(t, i + r)) & in)) r++;
+    while (i + r < t->n && r <= most && (t->f[i + r] & in)) r++;
     return r;
 }
 
-static inline int before_is(const Text *t, Py_ssize_t i, Class in) { return i > 0 && (flags(AT(t, i - 1)) & in); }
+static inline int before_is(const Text *t, Py_ssize_t i, Class in) { return i > 0 && (t->f[i - 1] & in); }
 
 /* W(?:S{1,3}W(?!W)){2,} at i, S being any character not a letter or digit. */
 static Py_ssize_t single_letters(const Text *t, Py_ssize_t i) {
-    if (i >= t->n || !alnum(AT(t, i))) return -1;
+    if (i >= t->n || !(t->f[i] & F_ALNUM)) return -1;
     Py_ssize_t j = i + 1, count = 0;
     for (;;) {
         Py_ssize_t r = 0;
-        while (j + r < t->n && r <= 3 && !alnum(AT(t, j + r))) r++;
+        while (j + r < t->n && r <= 3 && !(t->f[j + r] & F_ALNUM)) r++;
         Py_ssize_t k = j + r;
-        if (r < 1 || r > 3 || k >= t->n || !alnum(AT(t, k))) break;
-        if (k + 1 < t->n && alnum(AT(t, k + 1))) break;
+        if (r < 1 || r > 3 || k >= t->n || !(t->f[k] & F_ALNUM)) break;
+        if (k + 1 < t->n && (t->f[k + 1] & F_ALNUM)) break;
         j = k + 1;
         count++;
     }
@@ -96,11 +101,11 @@ static Py_ssize_t single_letters(const Text *t, Py_ssize_t i) {
 
 /* W+(?:SYM{1,3}W+)+ at i. */
 static Py_ssize_t symbol_joined(const Text *t, Py_ssize_t i) {
-    if (i >= t->n || !alnum(AT(t, i))) return -1;
+    if (i >= t->n || !(t->f[i] & F_ALNUM)) return -1;
     Py_ssize_t j = run_end(t, i, F_ALNUM), count = 0;
     for (;;) {
         Py_ssize_t r = run_len(t, j, F_SYMBOL, 3);
-        if (r < 1 || r > 3 || j + r >= t->n || !alnum(AT(t, j + r))) break;
+        if (r < 1 || r > 3 || j + r >= t->n || !(t->f[j + r] & F_ALNUM)) break;
         j = run_end(t, j + r, F_ALNUM);
         count++;
     }
@@ -109,9 +114,9 @@ static Py_ssize_t symbol_joined(const Text *t, Py_ssize_t i) {
 
 /* CJK(?:PUNCT CJK){2,} at i. */
 static Py_ssize_t punct_joined(const Text *t, Py_ssize_t i) {
-    if (i >= t->n || !cjk(AT(t, i))) return -1;
+    if (i >= t->n || !(t->f[i] & F_CJK)) return -1;
     Py_ssize_t j = i + 1, count = 0;
-    while (j + 1 < t->n && punct(AT(t, j)) && cjk(AT(t, j + 1))) {
+    while (j + 1 < t->n && (t->f[j] & F_PUNCT) && (t->f[j + 1] & F_CJK)) {
         j += 2;
         count++;
     }
@@ -120,23 +125,23 @@ static Py_ssize_t punct_joined(const Text *t, Py_ssize_t i) {
 
 /* CJK+(?:\s{1,3}CJK+)+(?:\s{0,3}LATIN+)? at i. */
 static Py_ssize_t spaced_cjk(const Text *t, Py_ssize_t i) {
-    if (i >= t->n || !cjk(AT(t, i))) return -1;
+    if (i >= t->n || !(t->f[i] & F_CJK)) return -1;
     Py_ssize_t j = run_end(t, i, F_CJK), count = 0;
     for (;;) {
         Py_ssize_t r = run_len(t, j, F_SPACE, 3);
-        if (r < 1 || r > 3 || j + r >= t->n || !cjk(AT(t, j + r))) break;
+        if (r < 1 || r > 3 || j + r >= t->n || !(t->f[j + r] & F_CJK)) break;
         j = run_end(t, j + r, F_CJK);
         count++;
     }
     if (count < 1) return -1;
     Py_ssize_t r = run_len(t, j, F_SPACE, 3);
-    if (r <= 3 && j + r < t->n && latin(AT(t, j + r))) j = run_end(t, j + r, F_LATIN);
+    if (r <= 3 && j + r < t->n && (t->f[j + r] & F_LATIN)) j = run_end(t, j + r, F_LATIN);
     return j;
 }
 
 /* LATIN+\s{0,3} before spaced_cjk, at i. */
 static Py_ssize_t latin_then_spaced_cjk(const Text *t, Py_ssize_t i) {
-    if (i >= t->n || !latin(AT(t, i))) return -1;
+    if (i >= t->n || !(t->f[i] & F_LATIN)) return -1;
     Py_ssize_t j = run_end(t, i, F_LATIN);
     Py_ssize_t r = run_len(t, j, F_SPACE, 3);
     if (r > 3) return -1;
@@ -145,10 +150,10 @@ static Py_ssize_t latin_then_spaced_cjk(const Text *t, Py_ssize_t i) {
 
 /* A run of `first`, 1-3 white space characters, a run of `second`, at i. */
 static Py_ssize_t two_runs(const Text *t, Py_ssize_t i, Class first, Class second) {
-    if (i >= t->n || !(flags(AT(t, i)) & first)) return -1;
+    if (i >= t->n || !(t->f[i] & first)) return -1;
     Py_ssize_t j = run_end(t, i, first);
     Py_ssize_t r = run_len(t, j, F_SPACE, 3);
-    if (r < 1 || r > 3 || j + r >= t->n || !(flags(AT(t, j + r)) & second)) return -1;
+    if (r < 1 || r > 3 || j + r >= t->n || !(t->f[j + r] & second)) return -1;
     return run_end(t, j + r, second);
 }
 
@@ -166,8 +171,7 @@ static Py_ssize_t region_at(const Text *t, Py_ssize_t i) {
 
 /* matcher.SPACED_REGION_INSIDE.match at i. */
 static Py_ssize_t region_inside(const Text *t, Py_ssize_t i) {
-    Py_UCS4 c = AT(t, i);
-    if (i > 0 && han_letter(AT(t, i - 1)) && han_letter(c) && !(i + 1 < t->n && punct(AT(t, i + 1)))) return -1;
+    if (i > 0 && (t->f[i - 1] & F_HAN) && (t->f[i] & F_HAN) && !(i + 1 < t->n && (t->f[i + 1] & F_PUNCT))) return -1;
     int after_word = before_is(t, i, F_ALNUM), after_latin = before_is(t, i, F_LATIN), after_cjk = before_is(t, i, F_CJK);
     Py_ssize_t e;
     if (!after_word && (e = single_letters(t, i)) >= 0) return e;
@@ -180,6 +184,27 @@ static Py_ssize_t region_inside(const Text *t, Py_ssize_t i) {
     return -1;
 }
 
+/* t->f: the classes of every character, so the scans below read one small array */
+static int flags_of(Text *t) {
+    t->f = PyMem_Malloc(sizeof(unsigned short) * (t->n + 1));
+    if (!t->f) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (t->kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *d = t->data;
+        for (Py_ssize_t i = 0; i < t->n; i++) t->f[i] = BMP[d[i]];
+    } else if (t->kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *d = t->data;
+        for (Py_ssize_t i = 0; i < t->n; i++) t->f[i] = BMP[d[i]];
+    } else {
+        const Py_UCS4 *d = t->data;
+        for (Py_ssize_t i = 0; i < t->n; i++) t->f[i] = d[i] < 0x10000 ? BMP[d[i]] : classes_of(d[i]);
+    }
+    t->f[t->n] = 0;
+    return 0;
+}
+
 static int text_of(PyObject *obj, Text *t) {
     if (!PyUnicode_Check(obj)) {
         PyErr_SetString(PyExc_TypeError, "a str is needed");
@@ -189,6 +214,7 @@ static int text_of(PyObject *obj, Text *t) {
     t->kind = PyUnicode_KIND(obj);
     t->data = PyUnicode_DATA(obj);
     t->n = PyUnicode_GET_LENGTH(obj);
+    t->f = NULL;
     return 0;
 }
 
@@ -202,20 +228,24 @@ static int append_pair(PyObject *list, Py_ssize_t a, Py_ssize_t b) {
 
 static PyObject *spaced_regions(PyObject *self, PyObject *arg) {
     Text t;
-    if (text_of(arg, &t) < 0) return NULL;
+    if (text_of(arg, &t) < 0 || flags_of(&t) < 0) return NULL;
+    const unsigned short *f = t.f;
     PyObject *out = PyList_New(0);
-    if (!out) return NULL;
+    if (!out) goto fail;
     Py_ssize_t pos = 0, cur_start = -1, cur_end = -1;
     while (pos < t.n) {
         Py_ssize_t start = pos, end = region_at(&t, pos);
         if (end < 0) {
-            for (start = pos + 1; start < t.n; start++)
+            for (start = pos + 1; start < t.n; start++) {
+                if ((f[start - 1] & F_HAN) && (f[start] & F_HAN) && !(f[start + 1] & F_PUNCT))
+                    continue; /* inside a run of Chinese letters: region_inside turns it away at once */
                 if ((end = region_inside(&t, start)) >= 0) break;
+            }
             if (end < 0) break;
         }
         int merge = cur_start >= 0 && start - cur_end <= 3;
         for (Py_ssize_t k = cur_end; merge && k < start; k++)
-            if (alnum(AT(&t, k))) merge = 0;
+            if ((t.f[k] & F_ALNUM)) merge = 0;
         if (merge) {
             cur_end = end;
         } else {
@@ -226,9 +256,11 @@ static PyObject *spaced_regions(PyObject *self, PyObject *arg) {
         pos = end;
     }
     if (cur_start >= 0 && append_pair(out, cur_start, cur_end) < 0) goto fail;
+    PyMem_Free(t.f);
     return out;
 fail:
-    Py_DECREF(out);
+    PyMem_Free(t.f);
+    Py_XDECREF(out);
     return NULL;
 }
 
@@ -314,6 +346,44 @@ static PyObject *letters(PyObject *self, PyObject *arg) {
     return Py_BuildValue("((nn)(nn)(nn)n)", count[0], first[0], count[1], first[1], count[2], first[2], other);
 }
 
+/* kinds[c] for a BMP character: 0 untouched by every transform but lower-casing, 1 replaced by table[c] (already
+ * lower case), 2 anything else (a cluster, a character that vanishes, Σ whose lower case depends on its
+ * neighbours): then None, and normalise takes its own path. Characters outside the BMP are all 2. */
+static PyObject *fold(PyObject *self, PyObject *args) {
+    PyObject *text, *table;
+    Py_buffer kinds;
+    if (!PyArg_ParseTuple(args, "Uy*U", &text, &kinds, &table)) return NULL;
+    Text t;
+    if (text_of(text, &t) < 0 || kinds.len != 0x10000 || PyUnicode_GET_LENGTH(table) != 0x10000) {
+        PyBuffer_Release(&kinds);
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "kinds and table cover the BMP");
+        return NULL;
+    }
+    const unsigned char *kind = kinds.buf;
+    int table_kind = PyUnicode_KIND(table);
+    const void *table_data = PyUnicode_DATA(table);
+    Py_UCS4 *out = PyMem_Malloc(sizeof(Py_UCS4) * (t.n + 1));
+    if (!out) {
+        PyBuffer_Release(&kinds);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < t.n; i++) {
+        Py_UCS4 c = AT(&t, i);
+        int k = c < 0x10000 ? kind[c] : 2;
+        if (k == 2) {
+            PyMem_Free(out);
+            PyBuffer_Release(&kinds);
+            Py_RETURN_NONE;
+        }
+        out[i] = k == 1 ? PyUnicode_READ(table_kind, table_data, c) : (c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c)
+                                                                               : Py_UNICODE_TOLOWER(c));
+    }
+    PyBuffer_Release(&kinds);
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, t.n);
+    PyMem_Free(out);
+    return result;
+}
+
 /* --- spam lines ------------------------------------------------------------------------------------- */
 
 static int linebreak(Py_UCS4 c) { return flags(c) & F_LINEBREAK; }
@@ -326,15 +396,15 @@ static int parting(Py_UCS4 c) { return flags(c) & F_PARTING; }
 static int may_be_stuffed(const Text *t, Py_ssize_t a, Py_ssize_t b) {
     Py_ssize_t visible = 0;
     for (Py_ssize_t k = a; k < b; k++)
-        if (!space(AT(t, k))) visible++;
+        if (!(t->f[k] & F_SPACE)) visible++;
     Py_ssize_t start = a, parted = 0;
     for (Py_ssize_t k = a; k <= b; k++) {
-        if (k == b || sentence_end(AT(t, k))) {
+        if (k == b || (t->f[k] & F_SENTENCE_END)) {
             Py_ssize_t length = k - start;
             if (parted >= 19 || (parted >= 9 && (double)length >= 0.6 * (double)visible)) return 1;
             start = k + 1;
             parted = 0;
-        } else if (parting(AT(t, k))) {
+        } else if ((t->f[k] & F_PARTING)) {
             parted++;
         }
     }
@@ -366,20 +436,44 @@ static int starts_with_str(const Text *t, Py_ssize_t i, PyObject *word) {
 static const char *TLDS[] = {"com", "cn",   "net",    "org",  "info", "top", "xyz", "cc", "vip", "site",
                              "online", "shop", "club", "io", "me",   "tv",  "hk",  "tw", NULL};
 
+/* The places (sorted) starting with each BMP character: PLACE_FROM[c] and the PLACE_COUNT[c] after it. */
+static unsigned short PLACE_FROM[0x10000];
+static unsigned char PLACE_COUNT[0x10000];
+static PyObject *INDEXED = NULL; /* the places tuple they index */
+
+static int index_places(PyObject *places) {
+    if (places == INDEXED) return 0;
+    Py_ssize_t n = PyTuple_GET_SIZE(places);
+    if (n > 60000) {
+        PyErr_SetString(PyExc_ValueError, "too many places");
+        return -1;
+    }
+    memset(PLACE_COUNT, 0, sizeof(PLACE_COUNT));
+    for (Py_ssize_t p = n - 1; p >= 0; p--) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(PyTuple_GET_ITEM(places, p), 0);
+        if (p + 1 < n && PyUnicode_READ_CHAR(PyTuple_GET_ITEM(places, p + 1), 0) < c) {
+            PyErr_SetString(PyExc_ValueError, "places must be sorted");
+            return -1;
+        }
+        if (PLACE_COUNT[c] == 255) {
+            PyErr_SetString(PyExc_ValueError, "too many places with one first character");
+            return -1;
+        }
+        PLACE_FROM[c] = (unsigned short)p;
+        PLACE_COUNT[c]++;
+    }
+    Py_XDECREF(INDEXED);
+    Py_INCREF(places);
+    INDEXED = places;
+    return 0;
+}
+
 /* Whether some branch of spam.PLACE_MARK matches at i (so the number of such places bounds its findall). */
 static int place_mark_at(const Text *t, Py_ssize_t i, PyObject *places, PyObject *suffixes) {
     Py_UCS4 c = AT(t, i);
     if (c >= 0x80) {
-        Py_ssize_t lo = 0, hi = PyTuple_GET_SIZE(places); /* places are sorted: those starting with c */
-        while (lo < hi) {
-            Py_ssize_t mid = (lo + hi) / 2;
-            if (PyUnicode_READ_CHAR(PyTuple_GET_ITEM(places, mid), 0) < c)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (Py_ssize_t p = lo; p < PyTuple_GET_SIZE(places) && PyUnicode_READ_CHAR(PyTuple_GET_ITEM(places, p), 0) == c;
-             p++)
+        Py_ssize_t lo = PLACE_FROM[c], hi = lo + PLACE_COUNT[c]; /* the places starting with c */
+        for (Py_ssize_t p = lo; p < hi; p++)
             if (starts_with_str(t, i, PyTuple_GET_ITEM(places, p))) return 1;
         if (i > 0 && AT(t, i - 1) >= 0x4e00 && AT(t, i - 1) <= 0x9fff)
             for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(suffixes); p++)
@@ -410,14 +504,18 @@ static PyObject *spam_lines(PyObject *self, PyObject *args) {
             Py_UCS4 c = PyUnicode_READ_CHAR(word, 0);
             firsts[c >> 3] |= (unsigned char)(1 << (c & 7));
         }
+    if (index_places(places) < 0) return NULL;
     Text t;
-    if (text_of(text, &t) < 0) return NULL;
+    if (text_of(text, &t) < 0 || flags_of(&t) < 0) return NULL;
     PyObject *out = PyList_New(0);
-    if (!out) return NULL;
+    if (!out) {
+        PyMem_Free(t.f);
+        return NULL;
+    }
     Py_ssize_t a = 0;
     while (a < t.n) {
         Py_ssize_t b = a; /* the line's end before its line break; c the end after it */
-        while (b < t.n && !linebreak(AT(&t, b))) b++;
+        while (b < t.n && !(t.f[b] & F_LINEBREAK)) b++;
         Py_ssize_t c = b < t.n ? b + 1 : b;
         if (b < t.n && AT(&t, b) == '\r' && c < t.n && AT(&t, c) == '\n') c++;
         Py_ssize_t e = c; /* line.rstrip("\r\n") */
@@ -431,7 +529,7 @@ static PyObject *spam_lines(PyObject *self, PyObject *args) {
             if (maybe
                 && place_mark_at(&t, k, places, suffixes))
                 marks++;
-            if (main_script >= 0 && (flags(ch) & F_ALPHA)) {
+            if (main_script >= 0 && (t.f[k] & F_ALPHA)) {
                 int s = -1;
                 if ((ch >= 0x3400 && ch <= 0x9fff) || (ch >= 0xf900 && ch <= 0xfaff) || ch >= 0x20000)
                     s = 0;
@@ -445,16 +543,19 @@ static PyObject *spam_lines(PyObject *self, PyObject *args) {
         int script = length >= 30 && (main_script < 0 || !((double)main_count > 0.2 * (double)length));
         if ((marks >= 8 || script || may_be_stuffed(&t, a, e)) && append_pair(out, a, c) < 0) {
             Py_DECREF(out);
+            PyMem_Free(t.f);
             return NULL;
         }
         a = c;
     }
+    PyMem_Free(t.f);
     return out;
 }
 
 static PyMethodDef methods[] = {
     {"spaced_regions", spaced_regions, METH_O, "spaced_regions(text) -> [(start, end)] as matcher._regions"},
     {"bare", bare, METH_VARARGS, "bare(text, regions) -> (letters and digits joined by line feeds, int64 offsets)"},
+    {"fold", fold, METH_VARARGS, "fold(text, kinds, table) -> normalised text, or None for normalise's own path"},
     {"letters", letters, METH_O, "letters(text) -> ((han, first), (latin, first), (kana, first), first other)"},
     {"spam_lines", spam_lines, METH_VARARGS,
      "spam_lines(text, main script 0-2 or -1, places, suffixes) -> [(start, end)] of lines to examine"},

@@ -193,7 +193,7 @@ class ContentScreenProbe:
         verdict = Verdict.NON_COMPLIANT if total else Verdict.COMPLIANT
         details = {
             "documents": len(docs),
-            "counts": dict(sorted(counts.items())),
+            "counts": {kind: n for kind, n in sorted(counts.items()) if n},
             "found_total": total,
             "found_cap": self.max_listed,
             "found": [record for record, _ in out],
