@@ -15,9 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from redline.domain.assessment import Severity
 from redline.probes.content_screen import fast, matcher, scripts, spam
 from redline.probes.content_screen.normalise import Options, normalise
 from redline.probes.content_screen.probe import ContentScreenProbe
+from redline.probes.content_screen.terms import Term, TermList
 
 pytestmark = pytest.mark.skipif(fast.compiled() is None, reason="the C extension is not built here")
 
@@ -88,9 +90,37 @@ def test_spaced_regions_are_those_of_the_regular_expressions(text: str) -> None:
 @given(TEXT)
 def test_the_letters_of_spaced_regions_and_their_offsets_are_the_same(text: str) -> None:
     text = text.lower()
-    native, pure = _both(lambda: fast.bare_text(text, matcher.regions(text)))
-    assert native[0] == pure[0]
-    assert list(native[1]) == list(pure[1])
+    for inner, longest in (("", 1), ("示屏蔽项a", 5), ("演示屏蔽项测试违禁词abc", 3), ("x", 10**6)):
+        native, pure = _both(lambda: fast.bare_text(text, matcher.regions(text), inner, longest))  # noqa: B023
+        assert native[0] == pure[0]
+        assert list(native[1]) == list(pure[1])
+
+
+@st.composite
+def _terms_and_text(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Terms over a few letters, and text of fillers, separators and those terms, whole or split once."""
+    terms = draw(st.lists(st.text("演示屏蔽ab", min_size=3, max_size=6), min_size=1, max_size=6))
+    parts: list[str] = []
+    for _ in range(draw(st.integers(0, 14))):
+        term = draw(st.sampled_from(terms))
+        cut = draw(st.integers(1, len(term) - 1))
+        split = term[:cut] + draw(st.sampled_from([" ", "*", ".", "  ", "\n"])) + term[cut:]
+        parts.append(draw(st.sampled_from([split, term, "的", "一是", " ", "，", "\n", "演", " a "])))
+    return terms, "".join(parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_terms_and_text())
+def test_matches_across_separators_are_those_of_whole_regions_when_only_windows_are_scanned(
+    terms_and_text: tuple[list[str], str],
+) -> None:
+    terms, text = terms_and_text
+    listed = TermList("terms", tuple(Term(t, "demo", Severity.MEDIUM, n) for n, t in enumerate(terms, 1)))
+    screen = matcher.Screen(listed, Options())
+    norm = normalise(text)
+    windowed = list(screen._spaced_matches(norm))
+    screen._longest = 10**6  # one window: each whole region
+    assert windowed == list(screen._spaced_matches(norm))
 
 
 @settings(max_examples=300, deadline=None)

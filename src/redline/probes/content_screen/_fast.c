@@ -2,8 +2,9 @@
  * on generated text):
  *   letters(text)               letters by script (scripts.count_scripts, for Han, Latin and kana)
  *   spaced_regions(text)        matcher._regions: the spaced regions, merged, in one left-to-right pass
- *   bare(text, regions)         the letters and digits of those regions, joined by line feeds, and where each
- *                               one stands in `text` (matcher._bare)
+ *   bare(text, regions, inner, longest)
+ *                               the letters and digits of those regions around the separators, joined by line
+ *                               feeds, and where each one stands in `text` (fast.bare_text)
  *   fold(text, kinds, table)    normalise.normalise where it keeps offsets: characters mapped one to one and
  *                               lower-cased; None where a character needs normalise's slower path
  *   spam_lines(text, main, places, suffixes)
@@ -264,12 +265,74 @@ fail:
     return NULL;
 }
 
+/* Whether a character stands after the first place of some spaced term (every character outside the BMP
+ * counts as one: a wrong "yes" only widens a window). */
+static unsigned char INNER_BITS[0x10000 / 8];
+static PyObject *INNER = NULL;
+
+static int index_inner(PyObject *inner) {
+    if (inner == INNER) return 0;
+    memset(INNER_BITS, 0, sizeof(INNER_BITS));
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(inner); k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(inner, k);
+        if (c < 0x10000) INNER_BITS[c >> 3] |= (unsigned char)(1 << (c & 7));
+    }
+    Py_XDECREF(INNER);
+    Py_INCREF(inner);
+    INNER = inner;
+    return 0;
+}
+
+static inline int inner_char(Py_UCS4 c) { return c >= 0x10000 || ((INNER_BITS[c >> 3] >> (c & 7)) & 1); }
+
+typedef struct {
+    Py_UCS4 *chars;
+    int64_t *where;
+    Py_ssize_t used;
+} Out;
+
+/* The windows of one region's letters `c[0:m]` (offsets `w`) where a match with a separator inside can be:
+ * around each place where a separator was taken out, `longest` - 1 letters on each side, widened on both
+ * sides to a letter that no term holds after its first place (where the leftmost-longest scan of the whole
+ * region must pass, so a window's matches are the region's). Each window goes to `out` after a line feed. */
+static void emit(const Py_UCS4 *c, const int64_t *w, Py_ssize_t lo, Py_ssize_t hi, Out *out) {
+    if (out->used) {
+        out->chars[out->used] = '\n';
+        out->where[out->used++] = -1;
+    }
+    for (Py_ssize_t k = lo; k < hi; k++) {
+        out->chars[out->used] = c[k];
+        out->where[out->used++] = w[k];
+    }
+}
+
+static void windows(const Py_UCS4 *c, const int64_t *w, Py_ssize_t m, Py_ssize_t longest, Out *out) {
+    Py_ssize_t open_lo = -1, open_hi = -1;
+    for (Py_ssize_t i = 1; i < m; i++) {
+        if (w[i] - w[i - 1] <= 1) continue;
+        Py_ssize_t lo = i - (longest - 1) > 0 ? i - (longest - 1) : 0;
+        while (lo > 0 && inner_char(c[lo])) lo--;
+        Py_ssize_t hi = i + longest - 1 < m ? i + longest - 1 : m;
+        while (hi < m && inner_char(c[hi])) hi++;
+        if (open_lo >= 0 && lo <= open_hi) {
+            if (hi > open_hi) open_hi = hi;
+            continue;
+        }
+        if (open_lo >= 0) emit(c, w, open_lo, open_hi, out);
+        open_lo = lo;
+        open_hi = hi;
+    }
+    if (open_lo >= 0) emit(c, w, open_lo, open_hi, out);
+}
+
 static PyObject *bare(PyObject *self, PyObject *args) {
-    PyObject *text, *regions;
-    if (!PyArg_ParseTuple(args, "UO!", &text, &PyList_Type, &regions)) return NULL;
+    PyObject *text, *regions, *inner;
+    Py_ssize_t longest;
+    if (!PyArg_ParseTuple(args, "UO!Un", &text, &PyList_Type, &regions, &inner, &longest)) return NULL;
     Text t;
-    if (text_of(text, &t) < 0) return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(regions), total = 0;
+    if (text_of(text, &t) < 0 || index_inner(inner) < 0) return NULL;
+    if (longest < 1) longest = 1;
+    Py_ssize_t count = PyList_GET_SIZE(regions), total = 0, widest = 0;
     for (Py_ssize_t r = 0; r < count; r++) {
         Py_ssize_t a, b;
         if (!PyArg_ParseTuple(PyList_GET_ITEM(regions, r), "nn", &a, &b)) return NULL;
@@ -278,42 +341,42 @@ static PyObject *bare(PyObject *self, PyObject *args) {
             return NULL;
         }
         total += b - a + 1;
+        if (b - a > widest) widest = b - a;
     }
-    Py_UCS4 *chars = PyMem_Malloc(sizeof(Py_UCS4) * (total + 1));
-    int64_t *where = PyMem_Malloc(sizeof(int64_t) * (total + 1));
-    if (!chars || !where) {
-        PyMem_Free(chars);
-        PyMem_Free(where);
-        return PyErr_NoMemory();
+    Out out = {PyMem_Malloc(sizeof(Py_UCS4) * (total + 1)), PyMem_Malloc(sizeof(int64_t) * (total + 1)), 0};
+    Py_UCS4 *c = PyMem_Malloc(sizeof(Py_UCS4) * (widest + 1));
+    int64_t *w = PyMem_Malloc(sizeof(int64_t) * (widest + 1));
+    PyObject *result = NULL;
+    if (!out.chars || !out.where || !c || !w) {
+        PyErr_NoMemory();
+        goto done;
     }
-    Py_ssize_t used = 0;
     for (Py_ssize_t r = 0; r < count; r++) {
-        Py_ssize_t a, b;
+        Py_ssize_t a, b, m = 0;
         PyArg_ParseTuple(PyList_GET_ITEM(regions, r), "nn", &a, &b);
-        Py_ssize_t mark = used;
-        if (used) {
-            chars[used] = '\n';
-            where[used++] = -1;
-        }
         for (Py_ssize_t k = a; k < b; k++) {
-            Py_UCS4 c = AT(&t, k);
-            if (alnum(c)) {
-                chars[used] = c;
-                where[used++] = k;
+            Py_UCS4 ch = AT(&t, k);
+            if (alnum(ch)) {
+                c[m] = ch;
+                w[m++] = k;
             }
         }
-        if (used - mark - (mark ? 1 : 0) == b - a) used = mark; /* no separator in it: the plain pass has it */
+        windows(c, w, m, longest, &out);
     }
-    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, chars, used);
-    PyObject *w = PyBytes_FromStringAndSize((const char *)where, (Py_ssize_t)sizeof(int64_t) * used);
-    PyMem_Free(chars);
-    PyMem_Free(where);
-    if (!s || !w) {
+    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out.chars, out.used);
+    PyObject *where = PyBytes_FromStringAndSize((const char *)out.where, (Py_ssize_t)sizeof(int64_t) * out.used);
+    if (s && where)
+        result = Py_BuildValue("(NN)", s, where);
+    else {
         Py_XDECREF(s);
-        Py_XDECREF(w);
-        return NULL;
+        Py_XDECREF(where);
     }
-    return Py_BuildValue("(NN)", s, w);
+done:
+    PyMem_Free(out.chars);
+    PyMem_Free(out.where);
+    PyMem_Free(c);
+    PyMem_Free(w);
+    return result;
 }
 
 /* Letters by script: Han, Latin, kana counts and first offsets, and the first offset of another letter. */
@@ -554,7 +617,7 @@ static PyObject *spam_lines(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"spaced_regions", spaced_regions, METH_O, "spaced_regions(text) -> [(start, end)] as matcher._regions"},
-    {"bare", bare, METH_VARARGS, "bare(text, regions) -> (letters and digits joined by line feeds, int64 offsets)"},
+    {"bare", bare, METH_VARARGS, "bare(text, regions, inner, longest) -> (letters around separators joined by line feeds, int64 offsets)"},
     {"fold", fold, METH_VARARGS, "fold(text, kinds, table) -> normalised text, or None for normalise's own path"},
     {"letters", letters, METH_O, "letters(text) -> ((han, first), (latin, first), (kana, first), first other)"},
     {"spam_lines", spam_lines, METH_VARARGS,

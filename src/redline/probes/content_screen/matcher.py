@@ -160,6 +160,8 @@ class Screen:
         self._plain_forms = list(plain)
         self._plain_terms = list(plain.values())
         self._spaced_forms = list(spaced)
+        self._inner = "".join(sorted({c for form in spaced for c in form[1:]}))
+        self._longest = max(map(len, spaced), default=1)
         self._spaced_terms = list(spaced.values())
         self._plain = self._automaton(self._plain_forms)
         self._spaced = self._automaton(self._spaced_forms) if separators else None
@@ -235,7 +237,7 @@ class Screen:
         if automaton is None:
             return
         text = norm.text
-        bare, where = fast.bare_text(text, regions(text))
+        bare, where = fast.bare_text(text, regions(text), self._inner, self._longest)
         for index, start, end in automaton.find_matches_as_indexes(bare) if bare else []:
             first, last = where[start], where[end - 1]
             if last - first + 1 == end - start:
