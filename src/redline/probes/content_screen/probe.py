@@ -45,6 +45,7 @@ SWITCHES = ("nfkc", "width", "t2s", "invisible", "separators", "homoglyphs", "sp
 SNIPPET = 40
 BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 MAX_JOBS = 256
+MAIN_SHARE = 0.85  # of the pieces a helper screens, the main process screens this share (it also reads them)
 
 
 def _switch(options: Mapping[str, Any], name: str) -> bool:
@@ -70,15 +71,18 @@ def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> Piece
 
 
 def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
-    """Pieces screened on `workers` processes, this one included (every `workers`-th piece is screened here,
-    the others on `workers - 1` helpers), results in text order, at most two pieces a process in flight (so
-    memory stays bounded however large the file)."""
+    """Pieces screened on `workers` processes, this one included (it also reads and decodes every piece for
+    the others, so it screens a smaller share, MAIN_SHARE of one process's), results in text order, at most
+    two pieces a process in flight (so memory stays bounded however large the file)."""
     with ProcessPoolExecutor(max_workers=workers - 1) as pool:
         flight: deque[Future[PieceResult] | PieceResult] = deque()
-        for number, piece in enumerate(parts):
+        credit = 0.0
+        for piece in parts:
             if len(flight) >= 2 * workers:
                 yield _done(flight.popleft())
-            if number % workers == workers - 1:
+            credit += MAIN_SHARE / workers
+            if credit >= 1.0:
+                credit -= 1.0
                 flight.append(_piece_job(options, piece, facts))
             else:
                 flight.append(pool.submit(_piece_job, dict(options), piece, facts))
