@@ -474,6 +474,28 @@ static int may_be_stuffed(const Text *t, Py_ssize_t a, Py_ssize_t b) {
     return 0;
 }
 
+/* Whether line [a, b) holds 10 (spam.MIN_STUFFED) short pieces in a row between PARTING characters: a run of
+ * that many list tokens (spam._list_token: at most 24 characters, 10 if not ASCII) needs them, as each
+ * token is one or more such pieces, and a piece too long for a list token breaks every run. */
+static int short_pieces(const Text *t, Py_ssize_t a, Py_ssize_t b) {
+    Py_ssize_t run = 0, length = 0;
+    int ascii = 1;
+    for (Py_ssize_t k = a; k <= b; k++) {
+        if (k == b || (t->f[k] & F_PARTING)) {
+            if (length > (ascii ? 24 : 10))
+                run = 0;
+            else if (length > 0 && ++run >= 10)
+                return 1;
+            length = 0;
+            ascii = 1;
+        } else {
+            length++;
+            if (AT(t, k) >= 0x80) ascii = 0;
+        }
+    }
+    return 0;
+}
+
 static Py_UCS4 folded(Py_UCS4 c) {
     if (c >= 'A' && c <= 'Z') return c + 32;
     if (c == 0x130 || c == 0x131) return 'i';
@@ -604,7 +626,8 @@ static PyObject *spam_lines(PyObject *self, PyObject *args) {
             }
         }
         int script = length >= 30 && (main_script < 0 || !((double)main_count > 0.2 * (double)length));
-        if ((marks >= 8 || script || may_be_stuffed(&t, a, e)) && append_pair(out, a, c) < 0) {
+        int stuffed = may_be_stuffed(&t, a, e) && short_pieces(&t, a, e);
+        if ((marks >= 8 || script || stuffed) && append_pair(out, a, c) < 0) {
             Py_DECREF(out);
             PyMem_Free(t.f);
             return NULL;

@@ -247,8 +247,9 @@ def first_visible(text: str) -> int:
 
 def _candidate_lines(text: str, total: Counter[str], first: int, offset: int) -> list[tuple[int, str]]:
     """(offset in `text`, line with its line break) of the lines to examine: all of them, or, where `_fast.c`
-    is built, those it cannot rule out (a bound of PLACE_MARK's count, `_may_be_stuffed`, the share of the
-    document's main script), and the line where the document's first visible character is."""
+    is built, those it cannot rule out (a bound of PLACE_MARK's count, `_may_be_stuffed` and ten short pieces
+    in a row, the share of the document's main script), and the line where the document's first visible
+    character is."""
     module = fast.compiled()
     if module is None:
         return list(_lines(text))
