@@ -97,6 +97,19 @@ print(json.dumps({"verdict": result.verdict.value, "found": result.details["foun
 """
 
 
+REASON = (
+    "Throughput short of the goal: redline's CPU time per MB is about 2.5 x the peer's matching alone. Its plain "
+    "Aho-Corasick pass over the normalised text is the peer's whole work (and the normalised text of this "
+    "input is 4 bytes a character: traditional term characters map to simplified ones outside the BMP); on top "
+    "come a serial first pass (SHA-256, decoding, letters by script for the spam detector's document totals), "
+    "decoding again, normalisation, the spaced-region scan and the separator-tolerant pass, the spam detector's "
+    "line filter, process start and compiling 20,000 terms (about 1.5 s). Two cores halve only the second "
+    "pass. On this shared machine (load 4-30 during the session) wall-clock figures vary run to run: "
+    "ratio.cpu_bound_two_cores is what the CPU times give with both cores to redline. Memory and identical "
+    "verdicts meet the goal."
+)
+
+
 def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Wall-clock seconds, CPU seconds (the process and its children) and peak RSS of a process tree."""
     began, before = time.perf_counter(), os.times()
@@ -257,6 +270,8 @@ def _write(args: argparse.Namespace, size_mb: float, figures: dict[str, Any], co
         "findings of a file and counts all (docs/adr/0022); redline_memory_check: the same CLI run on the larger "
         "file.",
     }
+    if not result["goal_met"]:
+        result["reason"] = REASON
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -162,8 +162,11 @@ def _t2s_table() -> dict[str, str]:
     return table
 
 
+INVISIBLE_POINTS = frozenset(INVISIBLE_EXTRA)  # a set: looked up for every code point when the tables are built
+
+
 def _is_invisible(c: str) -> bool:
-    return unicodedata.category(c) == "Cf" or ord(c) in INVISIBLE_EXTRA
+    return unicodedata.category(c) == "Cf" or ord(c) in INVISIBLE_POINTS
 
 
 def _width(c: str) -> str:

@@ -112,7 +112,7 @@ def _done(item: Future[PieceResult] | PieceResult) -> PieceResult:
 class ContentScreenProbe:
     info = ProbeInfo(
         name="content-screen",
-        version="0.2.0",
+        version="0.1.0",
         title="Screen user-facing text for listed terms (after normalisation) and injected spam",
         items=(ITEM_FEATURES, ITEM_PROFILES),
         inputs=("files", "directories"),
