@@ -21,7 +21,14 @@ typedef struct {
     const void *data;
     Py_ssize_t n;
     unsigned short *f; /* the classes of each character (flags_of), or NULL */
+    struct Memo *memo; /* the last run found of each class run_end remembers, or NULL */
 } Text;
+
+/* The branches of a spaced region start at the same places and measure the same runs: the last run of
+ * letters and digits, of Chinese characters and of Latin letters is remembered (start, end). */
+typedef struct Memo {
+    Py_ssize_t at[3], end[3];
+} Memo;
 
 #define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
 
@@ -71,7 +78,14 @@ static int symbol(Py_UCS4 c) { return flags(c) & F_SYMBOL; }
 typedef unsigned short Class; /* a mask of F_ bits: a character is in the class when it has one of them */
 
 static inline Py_ssize_t run_end(const Text *t, Py_ssize_t i, Class in) {
+    int k = in == F_ALNUM ? 0 : in == F_CJK ? 1 : in == F_LATIN ? 2 : -1;
+    if (k >= 0 && t->memo && t->memo->at[k] == i) return t->memo->end[k];
+    Py_ssize_t start = i;
     while (i < t->n && (t->f[i] & in)) i++;
+    if (k >= 0 && t->memo) {
+        t->memo->at[k] = start;
+        t->memo->end[k] = i;
+    }
     return i;
 }
 
@@ -216,6 +230,7 @@ static int text_of(PyObject *obj, Text *t) {
     t->data = PyUnicode_DATA(obj);
     t->n = PyUnicode_GET_LENGTH(obj);
     t->f = NULL;
+    t->memo = NULL;
     return 0;
 }
 
@@ -230,6 +245,8 @@ static int append_pair(PyObject *list, Py_ssize_t a, Py_ssize_t b) {
 static PyObject *spaced_regions(PyObject *self, PyObject *arg) {
     Text t;
     if (text_of(arg, &t) < 0 || flags_of(&t) < 0) return NULL;
+    Memo memo = {{-1, -1, -1}, {0, 0, 0}};
+    t.memo = &memo;
     const unsigned short *f = t.f;
     PyObject *out = PyList_New(0);
     if (!out) goto fail;
