@@ -30,7 +30,8 @@ $(VENV)/.bootstrapped: requirements/bootstrap.txt
 	@echo "pinned installer: $$($(PIP) --version)"
 	touch $@
 
-$(VENV)/.run-installed: requirements/run.txt pyproject.toml setup.py src/redline/probes/log_retention/_scan.c src/redline/probes/aigc/_markers.c \
+$(VENV)/.run-installed: requirements/run.txt pyproject.toml setup.py src/redline/probes/log_retention/_scan.c \
+                         src/redline/probes/aigc/_markers.c src/redline/probes/content_screen/_fast.c \
                          $(VENV)/.bootstrapped
 	$(PIP) $(PINNED) -r requirements/run.txt
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .

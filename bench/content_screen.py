@@ -9,11 +9,13 @@ process. The peers match the raw text, as it is, in pieces of about 8 MB of whol
 ahocorasick-rs (leftmost-longest), pyahocorasick (`iter_long`) and flashtext. Each runs as a child process;
 peak resident memory is the kernel's high-water mark (VmHWM) of every process of its tree, read while it runs
 (largest process and sum). Verdicts are compared with the pure-Python path (REDLINE_PURE_PYTHON=1) on the
-first `--compare-mb` of the input. Goal (issue 20): at least ahocorasick-rs's raw throughput with
-normalisation and spam detection on, memory independent of the file's size (at most 512 MB for 1 GB).
+first `--compare-mb` of the input. A memory check runs the CLI again on a larger file of the same kind (1 GB by
+default, `--memory-mb`, or `--memory-text FILE`). Goal (issue 20): at least ahocorasick-rs's raw throughput
+with normalisation and spam detection on, memory independent of the file's size (at most 512 MB for 1 GB).
 Writes bench/results/content_screen.json.
 
     .venv/bin/python bench/content_screen.py [--size-mb 256] [--compare-mb 8] [--text FILE --terms CSV] [--keep]
+                                             [--memory-mb 1000 | --memory-text FILE]
 """
 
 # ruff: noqa: E402  (imports follow the sys.path fix below, on purpose)
@@ -83,10 +85,7 @@ probe.check_file(Path(sys.argv[2]), options)  # compiles the term list, cached
 began = time.perf_counter()
 result = probe.check_file(Path(sys.argv[1]), options)
 seconds = time.perf_counter() - began
-kinds = {}
-for found in result.details["found"]:
-    kinds[found["kind"]] = kinds.get(found["kind"], 0) + 1
-print(json.dumps({"seconds": seconds, "verdict": result.verdict.value, "found": kinds}))
+print(json.dumps({"seconds": seconds, "verdict": result.verdict.value, "found": result.details["counts"]}))
 """
 COMPARE = """
 import hashlib, json, sys
@@ -94,8 +93,21 @@ from pathlib import Path
 from redline.probes.content_screen.probe import ContentScreenProbe
 result = ContentScreenProbe().check_file(Path(sys.argv[1]), {"terms": sys.argv[2]})
 digest = hashlib.sha256(json.dumps(result.details, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-print(json.dumps({"verdict": result.verdict.value, "found": len(result.details["found"]), "digest": digest}))
+print(json.dumps({"verdict": result.verdict.value, "found": result.details["found_total"], "digest": digest}))
 """
+
+
+REASON = (
+    "Throughput short of the goal: redline's CPU time per MB is about 2.5 x the peer's matching alone. Its plain "
+    "Aho-Corasick pass over the normalised text is the peer's whole work (and the normalised text of this "
+    "input is 4 bytes a character: traditional term characters map to simplified ones outside the BMP); on top "
+    "come a serial first pass (SHA-256, decoding, letters by script for the spam detector's document totals), "
+    "decoding again, normalisation, the spaced-region scan and the separator-tolerant pass, the spam detector's "
+    "line filter, process start and compiling 20,000 terms (about 1.5 s). Two cores halve only the second "
+    "pass. On this shared machine (load 4-30 during the session) wall-clock figures vary run to run: "
+    "ratio.cpu_bound_two_cores is what the CPU times give with both cores to redline. Memory and identical "
+    "verdicts meet the goal."
+)
 
 
 def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -137,6 +149,8 @@ def main() -> None:
     parser.add_argument("--text", type=Path, help="an existing gen_text.py output (with --terms)")
     parser.add_argument("--terms", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the generated input")
+    parser.add_argument("--memory-mb", type=float, default=1000.0, help="size of the memory check's file (0: none)")
+    parser.add_argument("--memory-text", type=Path, help="an existing gen_text.py output for the memory check")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="redline-screen-bench-"))
     text, terms = args.text or tmp / "news.txt", args.terms or tmp / "terms.csv"
@@ -156,6 +170,8 @@ def main() -> None:
             run = measured([sys.executable, "-c", PEER, str(text), str(terms), tool])
             matches, seconds = run["stdout"].split()
             figures[tool] = {**_figure(run, size_mb, float(seconds)), "matches": int(matches)}
+        if args.memory_mb or args.memory_text:
+            figures["redline_memory_check"] = _memory_check(args, tmp, terms)
         sample = tmp / "sample.txt"
         _head(text, sample, args.compare_mb)
         compared = {
@@ -171,6 +187,20 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     _write(args, size_mb, figures, compared)
+
+
+def _memory_check(args: argparse.Namespace, tmp: Path, terms: Path) -> dict[str, Any]:
+    """The CLI on a larger file of the same kind (1 GB by default): its peak memory must not grow with the size."""
+    big = args.memory_text or tmp / "news-large.txt"
+    if args.memory_text is None:
+        command = [sys.executable, str(GENERATOR), str(args.memory_mb / 1.048576), str(big), str(tmp / "large.csv")]
+        subprocess.run([*command, str(args.terms_count)], check=True)
+    cli = [str(REDLINE), "probe", "run", "content-screen", str(big), "--terms", str(terms), "--json"]
+    run = measured(cli, {**os.environ, "REDLINE_PURE_PYTHON": "0"})
+    size_mb = big.stat().st_size / 1e6
+    if args.memory_text is None:
+        big.unlink()
+    return {**_figure(run, size_mb), "bytes": int(size_mb * 1e6), "output_bytes": len(run["stdout"])}
 
 
 def _figure(run: dict[str, Any], size_mb: float, seconds: float | None = None) -> dict[str, Any]:
@@ -193,6 +223,8 @@ def _write(args: argparse.Namespace, size_mb: float, figures: dict[str, Any], co
     redline, raw = figures["redline"], figures["ahocorasick_rs"]
     ratio = redline["mb_per_s"] / raw["mb_per_s"]
     memory = redline["peak_rss_mib"]["sum_mib"]
+    large = figures.get("redline_memory_check")
+    memory_large = large["peak_rss_mib"]["sum_mib"] if large else None
     identical = compared["compiled"] == compared["pure_python"]
     result = {
         "benchmark": "content_screen",
@@ -214,17 +246,32 @@ def _write(args: argparse.Namespace, size_mb: float, figures: dict[str, Any], co
         },
         "figures": figures,
         "pure_python_comparison": {**compared, "identical": identical},
-        "ratio": {"redline_vs_ahocorasick_rs_raw": round(ratio, 3)},
+        "ratio": {
+            "redline_vs_ahocorasick_rs_raw": round(ratio, 3),
+            # CPU time is what contention on a shared machine changes least: the peer's process (start, building
+            # its automaton, reading and matching) against half of redline's (both processes), i.e. what
+            # redline would reach with its two cores to itself
+            "cpu_bound_two_cores": round(raw["cpu_seconds"] / max(redline["cpu_seconds"] / 2, 1e-9), 3),
+        },
         "goal": "redline end to end (normalisation, separators and spam detection on, every core) at least "
         "ahocorasick-rs's raw throughput; memory independent of the file's size, at most 512 MB for 1 GB; "
         "verdicts identical to the pure-Python path",
-        "goal_met": ratio >= 1.0 and memory <= 512 and identical,
+        "goal_met": ratio >= 1.0 and memory <= 512 and (memory_large or 0) <= 512 and identical,
+        "distance": {
+            "throughput_ratio_short_of_1": round(max(0.0, 1.0 - ratio), 3),
+            "peak_mib_256mb": memory,
+            "peak_mib_memory_check": memory_large,
+        },
         "notes": "redline: wall-clock seconds of `redline probe run` including process start, compiling the 20,000 "
         "terms (about 1 s) and the file's SHA-256 (a first pass); redline_in_process: check_file alone, term "
         "list compiled before. Peers: their own timing of matching (after building the automaton), raw text as "
         "it is (no normalisation, so they miss written-around terms), one process, pieces of about 8 MB. Peak "
-        "RSS: sum_mib adds each process's own peak (an upper bound for the tree).",
+        "RSS: sum_mib adds each process's own peak (an upper bound for the tree). redline lists the first 1,000 "
+        "findings of a file and counts all (docs/adr/0026); redline_memory_check: the same CLI run on the larger "
+        "file.",
     }
+    if not result["goal_met"]:
+        result["reason"] = REASON
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -99,3 +99,14 @@ def test_a_backreference_in_the_term_list_is_a_user_error_naming_file_and_line(t
     done = redline("probe", "run", "content-screen", path, "--terms", bad)
     assert done.returncode == 2
     assert f"{bad}:3" in done.stderr and "backreference" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_jobs_sets_the_processes_for_one_file_and_a_bad_count_is_a_user_error(terms: Path, tmp_path: Path) -> None:
+    text = tmp_path / "news.txt"
+    text.write_text(PROSE + "测试违禁词\n", encoding="utf-8")
+    done = redline("probe", "run", "content-screen", text, "--terms", terms, "--jobs", "1", "--json")
+    assert done.returncode == 1, done.stderr
+    result = json.loads(done.stdout)["results"][0]
+    assert result["details"]["counts"] == {"term": 1} and result["details"]["found_cap"] == 1000
+    refused = redline("probe", "run", "content-screen", text, "--terms", terms, "--option", "jobs=many")
+    assert refused.returncode == 2 and "jobs" in refused.stderr

@@ -69,8 +69,7 @@ def test_a_large_file_in_pieces_gives_exactly_what_the_whole_file_gives(tmp_path
     whole = probe._whole(path, options)
     assert streamed == whole
     assert ContentScreenProbe(chunk_chars=4000, context=64, workers=1).check_file(path, options) == whole
-    kinds = {kind for kind, _, _ in _kinds(whole)}
-    assert {"term", "link-farm", "keyword-stuffing", "script-change"} <= kinds
+    assert {"term", "link-farm", "keyword-stuffing", "script-change"} <= set(whole.details["counts"])
 
 
 def test_a_term_across_a_piece_border_is_found_once(tmp_path: Path) -> None:
@@ -108,3 +107,22 @@ def test_pieces_own_every_character_once_and_stay_bounded(tmp_path: Path) -> Non
     assert all(p.text == text[p.base : p.base + len(p.text)] for p in parts)
     assert max(len(p.text) for p in parts) <= 1000 + 2 * 64
     assert all(p.text[p.own_end - 1] == "\n" for p in parts)
+
+
+def test_a_file_with_more_findings_than_the_cap_lists_the_first_and_counts_all(tmp_path: Path) -> None:
+    path = tmp_path / "news.txt"
+    path.write_text(_text(random.Random(5), 3000), encoding="utf-8")
+    terms = tmp_path / "terms.txt"
+    terms.write_text(TERMS, encoding="utf-8")
+    options = {"terms": str(terms)}
+    everything = ContentScreenProbe(chunk_chars=4000, context=64, max_listed=10**6)._whole(path, options)
+    capped = ContentScreenProbe(chunk_chars=4000, context=64, max_listed=50)
+    streamed = capped.check_file(path, options)
+    assert streamed == capped._whole(path, options)
+    total = len(everything.details["found"])
+    assert total > 50
+    assert streamed.details["found"] == everything.details["found"][:50]
+    assert streamed.details["counts"] == everything.details["counts"]
+    assert (streamed.details["found_total"], streamed.details["found_cap"]) == (total, 50)
+    more = streamed.findings[-1]
+    assert more.code == "content.found.more" and more.params["more"] == str(total - 50)

@@ -60,7 +60,16 @@ def _options(pairs: list[str]) -> dict[str, Any]:
 def run_probe(
     name: Annotated[str, typer.Argument(help="Probe name (see `redline probe list`).")],
     paths: Annotated[list[Path], typer.Argument(help="Files and directories to check.", show_default=False)],
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes (default: all cores); a probe with a `jobs` option (content-screen) also "
+            "spreads one large file over that many.",
+        ),
+    ] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", help="Probe option KEY=VALUE.")] = None,
     output: Annotated[
         Path | None,
@@ -101,12 +110,22 @@ def run_probe(
 ) -> None:
     """Run a probe over files and directories; exit 1 when a file is non-compliant, the run finds a
     high-severity problem or stalls (no file finished within --stall-timeout); exit 130 when interrupted
-    (the --journal keeps what is done, and the same command resumes)."""
+    (the --journal keeps what is done, and the same command resumes).
+
+    content-screen lists at most the first 1,000 findings of each file and counts all of them by kind (the
+    result states the cap and the counts; a finding says how many more there are), so memory and output stay
+    bounded however large the file."""
     selected = probe(name)
     option = [*(option or []), *([f"terms={terms}"] if terms else [])]
     unknown = set(_options(option or [])) - set(selected.info.options)
     if unknown:
         raise InputError(f"unknown option(s) for {name}: {', '.join(sorted(unknown))}", field="--option")
+    options = _options(option or [])
+    if jobs and "jobs" in selected.info.options:
+        options.setdefault("jobs", jobs)
+    check = getattr(selected, "check_options", None)
+    if check is not None:
+        check(options)
     files = runner.walk(paths)
     total_bytes = 0 if as_json else sum(p.stat().st_size for p in files)  # for the progress bar only
     columns = (
@@ -129,7 +148,7 @@ def run_probe(
             result = run_batch(
                 name,
                 files,
-                _options(option or []),
+                options,
                 scheduler=scheduler,
                 jobs=jobs or (os.cpu_count() or 1),
                 journal=journal,

@@ -84,6 +84,7 @@ FINDINGS: dict[str, tuple[str, ...]] = {
     "content.hidden.links": (N_('hidden text ({reason}) holds {count} link(s), e.g. {link}: "{snippet}"'),),
     "content.spam.injected": (N_('injected spam ({kind}): {reason}: "{snippet}"'),),
     "content.input.refused": (N_("{error}"),),
+    "content.found.more": (N_("{more} more findings not listed: the first {listed} are ({counts} in all)"),),
 }
 
 # What the campaign dashboard counts findings by: one short name per code.
@@ -120,6 +121,7 @@ KINDS: dict[str, str] = {
     "content.hidden.links": N_("hidden text"),
     "content.spam.injected": N_("injected spam"),
     "content.input.refused": N_("term list refused"),
+    "content.found.more": N_("findings not listed"),
 }
 
 

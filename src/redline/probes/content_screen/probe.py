@@ -21,6 +21,7 @@ from redline.errors import InputError
 from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 from redline.probes.content_screen.decode import decode
 from redline.probes.content_screen.inputs import Document, check_format, detect, documents
+from redline.probes.content_screen.listing import MAX_LISTED, Listing
 from redline.probes.content_screen.matcher import Match, Screen, compiled
 from redline.probes.content_screen.normalise import Options, normalise, prepare
 from redline.probes.content_screen.spam import SpamFinding, find_spam
@@ -43,6 +44,8 @@ SPAM_CLAUSE = "网络信息内容生态治理规定"
 SWITCHES = ("nfkc", "width", "t2s", "invisible", "separators", "homoglyphs", "spam")
 SNIPPET = 40
 BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
+MAX_JOBS = 256
+MAIN_SHARE = 0.85  # of the pieces a helper screens, the main process screens this share (it also reads them)
 
 
 def _switch(options: Mapping[str, Any], name: str) -> bool:
@@ -68,20 +71,38 @@ def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> Piece
 
 
 def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
-    """Pieces screened on `workers` processes, this one included (every `workers`-th piece is screened here,
-    the others on `workers - 1` helpers), results in text order, at most two pieces a process in flight (so
-    memory stays bounded however large the file)."""
+    """Pieces screened on `workers` processes, this one included (it also reads and decodes every piece for
+    the others, so it screens a smaller share, MAIN_SHARE of one process's), results in text order, at most
+    two pieces a process in flight (so memory stays bounded however large the file)."""
     with ProcessPoolExecutor(max_workers=workers - 1) as pool:
         flight: deque[Future[PieceResult] | PieceResult] = deque()
-        for number, piece in enumerate(parts):
+        credit = 0.0
+        for piece in parts:
             if len(flight) >= 2 * workers:
                 yield _done(flight.popleft())
-            if number % workers == workers - 1:
+            credit += MAIN_SHARE / workers
+            if credit >= 1.0:
+                credit -= 1.0
                 flight.append(_piece_job(options, piece, facts))
             else:
                 flight.append(pool.submit(_piece_job, dict(options), piece, facts))
         while flight:
             yield _done(flight.popleft())
+
+
+def _workers(options: Mapping[str, Any], fixed: int) -> int:
+    """Processes for one large file: fixed by the caller, else the `jobs` option, else the cores this process
+    may run on."""
+    if fixed:
+        return fixed
+    jobs = int(options.get("jobs") or 0)
+    return (
+        jobs if jobs > 0 else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+def _counted(counts: Counter[str]) -> str:
+    return ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
 
 
 def _done(item: Future[PieceResult] | PieceResult) -> PieceResult:
@@ -100,22 +121,30 @@ class ContentScreenProbe:
             "(default: a small neutral demo list)",
             "format": "auto, text, html or jsonl (default auto)",
             "field": "the field of each JSON line to screen (default text)",
+            "jobs": "processes for one large text file (default: every core; `redline probe run --jobs` sets it)",
             **{name: f"{name} normalisation or detection (default true)" for name in SWITCHES},
         },
         file_options=("terms",),
     )
 
-    def __init__(self, chunk_chars: int = CHUNK_CHARS, context: int = CONTEXT, workers: int = 0) -> None:
+    def __init__(
+        self, chunk_chars: int = CHUNK_CHARS, context: int = CONTEXT, workers: int = 0, max_listed: int = MAX_LISTED
+    ) -> None:
         """A plain-text file of more than `chunk_chars` characters' worth of bytes is screened in pieces of
         that many characters, each seeing `context` characters around it (stream.py), on `workers` processes
-        (0: one a core; only from a main process, as a batch runner's workers already use the cores)."""
+        (0: the `jobs` option, else one a core; only from a main process, as a batch runner's workers already
+        use the cores). A file's result lists its first `max_listed` findings and counts all (listing.py)."""
         self.chunk_chars = chunk_chars
         self.context = context
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers
+        self.max_listed = max_listed
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Values checked before a campaign stores them (the CLI checks them as it runs)."""
         check_format(str(options.get("format", "auto")))
+        jobs = str(options.get("jobs", 0)).strip()
+        if not jobs.isdigit() or int(jobs) > MAX_JOBS:
+            raise InputError(f"jobs must be a whole number from 0 to {MAX_JOBS}", field="jobs")
         for name in SWITCHES:
             value = options.get(name, True)
             if not isinstance(value, bool) and str(value).strip().lower() not in BOOLEAN_WORDS:
@@ -138,31 +167,39 @@ class ContentScreenProbe:
         if facts is None or (fmt == "auto" and detect(path, facts.head) != "text"):
             return None
         doc = Document(str(path), "", "text")
-        ranked: list[tuple[int, Match, str]] = []
-        spam: list[tuple[SpamFinding, str]] = []
         parts = pieces(path, self.chunk_chars, self.context)
-        if self.workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
+        workers = _workers(options, self.workers)
+        if workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
             prepare(screen.options)  # before the helpers fork
-            results = _in_order(options, parts, facts, self.workers)
+            results = _in_order(options, parts, facts, workers)
         else:
             spam_on = _switch(options, "spam")
             results = (screen_piece(screen, p, spam_on, facts.scripts, facts.first_visible) for p in parts)
+        listing = Listing(self.max_listed)
         for part in results:
-            ranked += part.terms
-            spam += part.spam
-        ranked.sort(key=lambda r: r[0])  # stable: text order within each pass, as from the whole text
-        spam.sort(key=lambda s: (s[0].start, s[0].end))
-        out = [self._term(doc, m, shown, None, facts.sha) for _, m, shown in ranked]
-        out += [self._spam(doc, f, shown, facts.sha) for f, shown in spam]
-        return self._result(path, facts, [doc], out)
+            listing.add_terms(part.terms)
+            listing.add_spam(part.spam)
+        out = [self._term(doc, m, shown, None, facts.sha) for m, shown in listing.terms()]
+        out += [self._spam(doc, f, shown, facts.sha) for f, shown in listing.spam()]
+        return self._result(path, facts, [doc], out, listing.counts)
 
     def _result(
-        self, path: Path, facts: Survey, docs: list[Document], out: list[tuple[dict[str, Any], ProbeFinding]]
+        self,
+        path: Path,
+        facts: Survey,
+        docs: list[Document],
+        out: list[tuple[dict[str, Any], ProbeFinding]],
+        counts: Counter[str],
     ) -> FileResult:
+        """`out`: the findings listed (at most `max_listed`), `counts`: all of them by kind."""
         kind = docs[0].kind if docs else "jsonl"
-        verdict = Verdict.NON_COMPLIANT if out else Verdict.COMPLIANT
+        total = sum(counts.values())
+        verdict = Verdict.NON_COMPLIANT if total else Verdict.COMPLIANT
         details = {
             "documents": len(docs),
+            "counts": {kind: n for kind, n in sorted(counts.items()) if n},
+            "found_total": total,
+            "found_cap": self.max_listed,
             "found": [record for record, _ in out],
             "hidden": [
                 {"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
@@ -171,6 +208,11 @@ class ContentScreenProbe:
             ],
         }
         findings = tuple(finding for _, finding in out)
+        if total > len(out):
+            said = {"more": total - len(out), "listed": len(out), "counts": _counted(counts)}
+            findings += (
+                ProbeFinding.coded(ITEM_FEATURES, Severity.LOW, str(path), "content.found.more", said, facts.sha),
+            )
         return FileResult(str(path), facts.sha, facts.size, verdict, kind, findings=findings, details=details)
 
     def _whole(self, path: Path, options: Mapping[str, Any]) -> FileResult:
@@ -196,7 +238,9 @@ class ContentScreenProbe:
             finding = ProbeFinding.coded("", Severity.LOW, str(path), "content.input.refused", {"error": exc}, sha)
             return FileResult(str(path), sha, size, Verdict.ERROR, findings=(finding,), details={"input_error": error})
         out = [pair for doc in docs for pair in self._document(doc, screen, options, sha)]
-        return self._result(path, Survey(sha, size, decoded.encoding, "", Counter(), 0), docs, out)
+        counts = Counter(str(record["kind"]) for record, _ in out)
+        facts = Survey(sha, size, decoded.encoding, "", Counter(), 0)
+        return self._result(path, facts, docs, out[: self.max_listed], counts)
 
     def _document(
         self, doc: Document, screen: Screen, options: Mapping[str, Any], sha: str
@@ -284,7 +328,9 @@ class ContentScreenProbe:
             error = result.details.get("input_error")
             if error:
                 raise InputError(error["message"], source=error["source"], line=error["line"], field=error["field"])
-        kinds = Counter(str(f["kind"]) for r in results for f in r.details.get("found", []))
+        kinds: Counter[str] = Counter()
+        for r in results:
+            kinds.update(r.details.get("counts") or Counter(str(f["kind"]) for f in r.details.get("found", [])))
         return {
             "files": len(results),
             "verdicts": dict(sorted(Counter(r.verdict.value for r in results).items())),

@@ -12,6 +12,8 @@ import unicodedata
 from collections import Counter
 from functools import cache
 
+from redline.probes.content_screen import fast
+
 LOW_SCRIPTS = ("han", "latin", "kana")
 
 
@@ -61,13 +63,19 @@ def count_scripts(text: str) -> Counter[str]:
     """`Counter(script_of(c) for c in text if script_of(c))`, with its keys in order of first appearance."""
     low, rest = _classes()
     firsts: list[tuple[int, str, int]] = []
-    for name, pattern in zip(LOW_SCRIPTS, low, strict=True):
-        first = pattern.search(text)
-        if first is not None:
-            firsts.append((first.start(), name, len(text) - len(pattern.sub("", text))))
+    module = fast.compiled()
+    if module is not None:  # one pass in C; other letters, if any, from the first of them on as below
+        *counts, other = module.letters(text)
+        firsts = [(at, name, count) for name, (count, at) in zip(LOW_SCRIPTS, counts, strict=True) if count]
+    else:
+        for name, pattern in zip(LOW_SCRIPTS, low, strict=True):
+            first = pattern.search(text)
+            if first is not None:
+                firsts.append((first.start(), name, len(text) - len(pattern.sub("", text))))
+        other = 0
     others: Counter[str] = Counter()
     seen: dict[str, int] = {}
-    for found in rest.finditer(text):
+    for found in rest.finditer(text, other) if other >= 0 else ():
         script = script_of(found.group())
         if script is not None:
             others[script] += 1

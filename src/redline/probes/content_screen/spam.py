@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from redline.probes.content_screen.scripts import count_script, count_scripts
+from redline.probes.content_screen import fast
+from redline.probes.content_screen.scripts import LOW_SCRIPTS, count_script, count_scripts
 
 TOKEN = re.compile(r"https?://[^\s,，、|｜;；]+|(?:[^\s,，、|｜/;；:：·•_\-—~～>»]|(?<=[A-Za-z0-9])-(?=[A-Za-z0-9]))+")
 LIST_SEPARATOR = re.compile(r"[,，|｜/;；·•_~～>»]")
@@ -29,6 +30,7 @@ _PLACES = """北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 �
 哈尔滨 长春 石家庄 南宁 南昌 贵阳 太原 佛山 温州 泉州 烟台 徐州 常州 南通 珠海 中山 惠州 兰州
 海口 三亚 拉萨 银川 西宁 乌鲁木齐 呼和浩特"""
 PROVINCES = frozenset(_PLACES.split())
+PLACE_NAMES = tuple(sorted(PROVINCES))
 # the longest first, so the first alternative that matches is the longest place a token starts with
 PROVINCE_PREFIX = re.compile("|".join(sorted(PROVINCES, key=lambda p: (-len(p), p))))
 PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}[省市县区镇州盟旗]")
@@ -243,23 +245,48 @@ def first_visible(text: str) -> int:
     return len(text) - len(stripped)
 
 
+def _candidate_lines(text: str, total: Counter[str], first: int, offset: int) -> list[tuple[int, str]]:
+    """(offset in `text`, line with its line break) of the lines to examine: all of them, or, where `_fast.c`
+    is built, those it cannot rule out (a bound of PLACE_MARK's count, `_may_be_stuffed` and ten short pieces
+    in a row, the share of the document's main script), and the line where the document's first visible
+    character is."""
+    module = fast.compiled()
+    if module is None:
+        return list(_lines(text))
+    main = total.most_common(1)[0][0] if total else ""
+    code = LOW_SCRIPTS.index(main) if main in LOW_SCRIPTS else -1
+    spans: list[tuple[int, int]] = module.spam_lines(text, code, PLACE_NAMES, _SUFFIXES)
+    if 0 <= first - offset < len(text) and not any(a <= first - offset < b for a, b in spans):
+        spans.append(next((a, a + len(line)) for a, line in _lines(text) if first - offset < a + len(line)))
+        spans.sort()
+    return [(a, text[a:b]) for a, b in spans]
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line with its line break, and its offset (`str.splitlines` decides where lines end)."""
+    at = 0
+    for line in text.splitlines(keepends=True):
+        yield at, line
+        at += len(line)
+
+
 def spam_in_lines(text: str, offset: int, total: Counter[str], first: int) -> list[SpamFinding]:
     """Findings in whole lines `text` starting at document offset `offset`: `total` counts the letters of
     the whole document by script, `first` is the document offset of its first visible character (the
     first non-blank line is where title stuffing sits)."""
     found: list[SpamFinding] = []
-    for line in text.splitlines(keepends=True):
+    for at, line in _candidate_lines(text, total, first, offset):
+        start = offset + at
         bare = line.rstrip("\r\n")
-        here = _line_findings(bare, offset)
-        if offset <= first < offset + len(line):
-            here += [f for f in _title_stuffing(offset, bare) if not any(_overlap(f, g) for g in here)]
+        here = _line_findings(bare, start)
+        if start <= first < start + len(line):
+            here += [f for f in _title_stuffing(start, bare) if not any(_overlap(f, g) for g in here)]
         here += [
             f
-            for f in _script_change(bare, offset, total)
+            for f in _script_change(bare, start, total)
             if not any(g.start <= f.start and f.end <= g.end for g in here)
         ]
         found += here
-        offset += len(line)
     return found
 
 
