@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from redline.bootstrap import build_context
@@ -244,10 +244,15 @@ def test_existing_filings_are_migrated_to_both_authorities_at_their_state(databa
         org = Organisation(kind="provider", name="旧数据（虚构）", location="330106")
         session.add(org)
         session.flush()
-        for state in ("under_review", "accepted", "closed"):
-            session.add(
-                Filing(provider_id=org.id, region="330106", state=state, title=state, visible_to_regulator=True)
-            )
+        # a Core insert names only the columns given or defaulted: later columns (the rulebook a filing was made
+        # under, migration 0018) do not exist at this revision
+        session.execute(
+            insert(Filing),
+            [
+                {"provider_id": org.id, "region": "330106", "state": s, "title": s, "visible_to_regulator": True}
+                for s in ("under_review", "accepted", "closed")
+            ],
+        )
         session.commit()
     upgrade(database_url, "0011")
     with Session(engine) as session:

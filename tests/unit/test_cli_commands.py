@@ -3,6 +3,7 @@ with its help, and a command that runs must not load the database layer it does 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -34,3 +35,19 @@ def test_a_probe_run_does_not_load_the_database_layer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.parametrize(("group", "sub"), [("users", "set-email"), ("orgs", "webhook")])
+def test_a_sub_command_another_module_adds_is_there_in_a_fresh_process(group: str, sub: str) -> None:
+    """`users set-email` and `orgs webhook` are added by cli/reminders.py; a fresh process that loads only what
+    the command names must still offer them (in this process other tests may have imported that module)."""
+    script = f"import sys; from redline.cli.main import main; sys.exit(main([{group!r}, '--help']))"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert f" {sub} " in done.stdout, done.stdout

@@ -29,8 +29,9 @@ COMMANDS = {
     "assess": ("assess", "app", True),
     "report": ("report", "app", True),
     "db": ("platform", "db_app", True),
-    "users": ("platform", "users_app", True),
-    "orgs": ("platform", "orgs_app", True),
+    # reminders.py adds `users set-email` and `orgs webhook` to platform.py's apps: load them through it
+    "users": ("reminders", "users_app", True),
+    "orgs": ("reminders", "orgs_app", True),
     "audit": ("audit", "audit_app", True),
     "tokens": ("tokens", "tokens_app", True),
     "jobs": ("worker", "jobs_app", True),
