@@ -108,7 +108,9 @@ def _technologies(s: Session, scope: Any) -> Counter[str]:
     counts: Counter[str] = Counter()
     text = cast(Filing.technologies, String)
     for tags, n in s.execute(select(text, func.count()).where(scope).group_by(text)):
-        counts.update(dict.fromkeys(set(json.loads(tags) if tags else []), n))
+        stored = json.loads(tags) if tags else []
+        # a malformed stored value (an old import) counts under no tag; it never fails the dashboard
+        counts.update(dict.fromkeys({t for t in stored if isinstance(t, str)} if isinstance(stored, list) else (), n))
     return counts
 
 
