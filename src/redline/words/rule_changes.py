@@ -6,7 +6,7 @@ from redline.errors import NotFoundError
 from redline.rulebook.book import Rulebook
 from redline.rulebook.diff import ChangeKind, RuleChange
 from redline.words import N_, gettext_for, pick
-from redline.words.labels import REGULATION_STATUSES, label
+from redline.words.labels import AUTHORITIES, REGULATION_STATUSES, label
 
 SENTENCES = {
     ChangeKind.REGULATION_ADDED: N_("Regulation added: {subject}"),
@@ -43,8 +43,8 @@ DEADLINE_RULES = {
     "unspecified": N_("not set by the text"),
 }
 RECIPIENTS = {
-    "local_cac": N_("CAC office"),
-    "local_psb": N_("Public-security organ"),
+    "local_cac": AUTHORITIES["cac"],  # the same offices the reviews name
+    "local_psb": AUTHORITIES["mps"],
     "algorithm_filing_system": N_("Algorithm filing system"),
     "kept_by_provider": N_("Kept by the provider"),
 }
