@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 from typing import cast as typed
 
-from sqlalchemy import Connection, String, Table, case, cast, delete, event, func, inspect, select, update
+from sqlalchemy import Connection, String, Table, case, cast, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, UOWTransaction
@@ -131,12 +131,12 @@ def _keep_owed(session: Session, connection: Connection, ids: list[int]) -> None
 
 def add_to_totals(connection: Connection, deltas: Counter[tuple[str, str, str]]) -> None:
     """Add `deltas` ((kind, region, state or tag) -> filings) to the running totals, in one order of keys."""
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    upsert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     for (kind, region, key), by in sorted(deltas.items()):
         if by == 0:
             continue
         table, column = (FilingCount, "state") if kind == "state" else (FilingTagCount, "tag")
-        row = insert(table).values({"region": region, column: key, "n": by})
+        row = upsert(table).values({"region": region, column: key, "n": by})
         connection.execute(
             row.on_conflict_do_update(index_elements=["region", column], set_={"n": table.n + row.excluded.n})
         )
@@ -145,16 +145,37 @@ def add_to_totals(connection: Connection, deltas: Counter[tuple[str, str, str]])
 def recount(connection: Connection) -> None:
     """Recompute `owed_due` of every filing and both running totals from the filings as they are: after writes
     that bypass the ORM (bulk inserts, COPY, a restore's repair). Exclusive: run it with no other writer."""
+    recount_owed(connection)
+    recount_totals(connection)
+
+
+def recount_owed(connection: Connection) -> None:
+    """Recompute `owed_due` of every filing (every row is rewritten: a bulk load that knows it may write it)."""
     table = typed(Table, Filing.__table__)
     connection.execute(update(table).values(owed_due=owed_due_sql(), updated_at=table.c.updated_at))
+
+
+def recount_totals(connection: Connection) -> None:
+    """Recompute both running totals from the filings as they are. Exclusive: run it with no other writer."""
     connection.execute(delete(FilingCount))
     connection.execute(delete(FilingTagCount))
-    visible = Filing.visible_to_regulator.is_(True)
     counts: Counter[tuple[str, str, str]] = Counter()
+    for (kind, region, key), n in _recounted(connection):
+        counts[kind, region, key] += n
+    rows = [(k, region, key, n) for (k, region, key), n in sorted(counts.items()) if n]
+    by_state = [{"region": r, "state": key, "n": n} for k, r, key, n in rows if k == "state"]
+    by_tag = [{"region": r, "tag": key, "n": n} for k, r, key, n in rows if k == "tag"]
+    for table, values in ((FilingCount, by_state), (FilingTagCount, by_tag)):
+        if values:  # the tables were emptied: plain inserts, many rows a statement
+            connection.execute(insert(table), values)
+
+
+def _recounted(connection: Connection) -> Iterable[tuple[tuple[str, str, str], int]]:
+    visible = Filing.visible_to_regulator.is_(True)
     for region, state, n in connection.execute(
         select(Filing.region, Filing.state, func.count()).where(visible).group_by(Filing.region, Filing.state)
     ):
-        counts["state", region, state] += n
+        yield ("state", region, state), n
     text = cast(Filing.technologies, String)
     for region, stored, n in connection.execute(
         select(Filing.region, text, func.count()).where(visible).group_by(Filing.region, text)
@@ -164,8 +185,7 @@ def recount(connection: Connection) -> None:
         except ValueError:
             tags = None
         for tag in tags_of(tags):
-            counts["tag", region, tag] += n
-    add_to_totals(connection, counts)
+            yield ("tag", region, tag), n
 
 
 event.listen(Session, "after_flush", _after_flush)
