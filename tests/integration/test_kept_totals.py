@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from redline.bootstrap import build_context
@@ -27,8 +29,10 @@ from redline.services.context import Context
 from redline.services.filing import dashboards, filings, queries, review
 from redline.services.filing.queue_filter import FilingFilter
 from redline.services.principal import Principal
-from redline.store.migrate import upgrade
-from redline.store.models import Filing, FilingCount, FilingTagCount, FollowUpDeadline
+from redline.store.db import make_engine
+from redline.store.migrate import downgrade, upgrade
+from redline.store.models import Base, Filing, FilingCount, FilingTagCount, FollowUpDeadline
+from redline.store.models.base import on_dialect
 
 PASSWORD = "correct-horse-42"
 MONDAY = dt.date(2026, 3, 2)
@@ -236,3 +240,30 @@ def test_steps_made_at_the_same_moment_leave_the_totals_equal_to_a_recount(offic
         t.join()
     assert failures == []
     _check(o)
+
+
+def test_a_database_from_before_the_kept_totals_is_filled_by_the_migration(office: Office, database_url: str) -> None:
+    o = office
+    review.act(o.ctx, o.provider, _opened(o), Action.SUBMIT)
+    supplement = _opened(o)
+    review.act(o.ctx, o.provider, supplement, Action.SUBMIT)
+    review.act(o.ctx, o.cac, supplement, Action.START_REVIEW)
+    review.act(o.ctx, o.cac, supplement, Action.REQUEST_SUPPLEMENT, "补充", {"due": MONDAY + dt.timedelta(days=2)})
+    filings.notify(o.ctx, o.cac, o.service, "浙网信评〔2026〕2号", "请开展安全评估", MONDAY + dt.timedelta(days=1))
+    _opened(o)
+    o.on(MONDAY + dt.timedelta(days=4))  # the supplement and the notice are overdue
+    before = queries.list_filings(o.ctx, o.province, FilingFilter(limit=500))[0]
+    figures = dashboards.dashboard(o.ctx, o.province, escalations=0)
+
+    downgrade(database_url, "0019")  # the schema of docs/adr/0025: no deadline kept, no totals
+    upgrade(database_url)
+    _check(o)
+    assert [f.id for f in queries.list_filings(o.ctx, o.province, FilingFilter(limit=500))[0]] == [f.id for f in before]
+    assert dashboards.dashboard(o.ctx, o.province, escalations=0) == figures
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"include_object": on_dialect(conn.dialect.name)})
+            assert compare_metadata(context, Base.metadata) == []  # the models say what the migration made
+    finally:
+        engine.dispose()
