@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from redline.bootstrap import build_context
 from redline.config import Settings
@@ -267,3 +267,21 @@ def test_a_database_from_before_the_kept_totals_is_filled_by_the_migration(offic
             assert compare_metadata(context, Base.metadata) == []  # the models say what the migration made
     finally:
         engine.dispose()
+
+
+def test_an_update_of_filings_sent_as_one_statement_keeps_them_too(office: Office) -> None:
+    """An administrator's repair or an import may change many filings in one ORM statement, not by loading them."""
+    o = office
+    notice = filings.notify(
+        o.ctx, o.cac, o.service, "浙网信评〔2026〕3号", "请开展安全评估", MONDAY + dt.timedelta(days=9)
+    )
+    review.act(o.ctx, o.provider, _opened(o), Action.SUBMIT)
+    with o.ctx.uow() as uow:  # the notice's date moved into the past: overdue
+        uow.session.execute(update(Filing).where(Filing.id == notice).values(due_date=MONDAY - dt.timedelta(days=1)))
+        uow.commit()
+    _check(o)
+    with o.ctx.uow() as uow:  # every filing under review at once, and one moved to another district
+        uow.session.execute(update(Filing).where(Filing.visible_to_regulator.is_(True)).values(state="under_review"))
+        uow.session.execute(update(Filing).where(Filing.id == notice).values(region="330108"))
+        uow.commit()
+    _check(o)

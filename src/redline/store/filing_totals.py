@@ -5,7 +5,8 @@ division and state, and per division and capability tag (models/totals.py).
 Both are kept here and nowhere else, by a hook on every ORM flush: whatever changes a filing's state, region,
 visibility, tags or due date, or one of its follow-up deadlines, in whichever use case, the same flush brings
 them up to date in the same transaction. Writes that bypass the ORM's unit of work (a bulk `insert(Filing)`,
-COPY, a migration's SQL) call `recount` afterwards.
+COPY, a migration's SQL) call `recount` afterwards; an ORM `update(Filing)` or `delete(Filing)` sent through a
+session is seen by a second hook, which reads the rows it changes before and after.
 
 - `owed_due` is recomputed in SQL from the rows just written (`owed_due_sql`, the one definition), so it is
   exact whatever the order of the flush's statements.
@@ -25,7 +26,7 @@ from typing import cast as typed
 from sqlalchemy import Connection, String, Table, case, cast, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
 from redline.domain.workflow import BEFORE_SUBMISSION, OWES_SUBMISSION
@@ -188,4 +189,42 @@ def _recounted(connection: Connection) -> Iterable[tuple[tuple[str, str, str], i
             yield ("tag", region, tag), n
 
 
+def _do_orm_execute(state: ORMExecuteState) -> Any:
+    """An ORM `update(Filing)` or `delete(Filing)` (or of follow-up deadlines) sent through a session: the rows it
+    will change are read (and locked) first, so the same deltas and deadlines are kept as by a flush."""
+    mapper = state.bind_mapper
+    entity = mapper.class_ if mapper is not None else None
+    if not (state.is_update or state.is_delete) or entity not in (Filing, FollowUpDeadline):
+        return None
+    where = getattr(state.statement, "whereclause", None)
+    session = state.session
+    if entity is FollowUpDeadline:
+        pairs = select(FollowUpDeadline.id, FollowUpDeadline.filing_id)
+        touched = session.execute(pairs if where is None else pairs.where(where)).all()
+        result = state.invoke_statement()
+        owed = {filing for _, filing in touched}
+        follow_ups = [i for i, _ in touched]
+        for start in range(0, len(follow_ups), IDS_PER_STATEMENT):
+            chunk = follow_ups[start : start + IDS_PER_STATEMENT]
+            owed |= set(session.scalars(select(FollowUpDeadline.filing_id).where(FollowUpDeadline.id.in_(chunk))))
+        _keep_owed(session, session.connection(), sorted(owed))
+        return result
+    keyed = select(Filing.id, *(getattr(Filing, n) for n in COUNTED_BY))
+    before = session.execute((keyed if where is None else keyed.where(where)).with_for_update()).all()
+    result = state.invoke_statement()
+    deltas: Counter[tuple[str, str, str]] = Counter()
+    for _, *key in before:
+        _count(deltas, -1, *key)
+    ids = [row[0] for row in before]
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        chunk = ids[start : start + IDS_PER_STATEMENT]
+        for _, *key in session.execute(keyed.where(Filing.id.in_(chunk))):
+            _count(deltas, 1, *key)
+        if state.is_update:
+            _keep_owed(session, session.connection(), chunk)
+    add_to_totals(session.connection(), deltas)
+    return result
+
+
 event.listen(Session, "after_flush", _after_flush)
+event.listen(Session, "do_orm_execute", _do_orm_execute)
