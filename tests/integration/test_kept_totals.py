@@ -90,8 +90,9 @@ def _opened(o: Office) -> int:
     return fid
 
 
-def _recount(o: Office) -> tuple[dict[int, Any], list[Any]]:
-    """Each filing's deadline owed now, recounted from its state, statutory date and follow-ups; and the rows."""
+def _recount(o: Office) -> tuple[dict[int, Any], list[Any], set[int]]:
+    """Each filing's deadline owed now, recounted from its state, statutory date and follow-ups; the rows; and the
+    filings with a follow-up running."""
     with o.ctx.reader() as uow:
         rows = list(uow.session.scalars(select(Filing)))
         follow_ups: dict[int, list[dt.date]] = {}
@@ -105,14 +106,15 @@ def _recount(o: Office) -> tuple[dict[int, Any], list[Any]]:
                 owed[f.id] = f.due_date
             else:
                 owed[f.id] = None
-        return owed, [
+        rows_out = [
             (f.id, f.region, f.state, f.visible_to_regulator, list(f.technologies or []), f.due_date) for f in rows
         ]
+        return owed, rows_out, set(follow_ups)
 
 
 def _check(o: Office) -> None:
     """The queue's order and the dashboard's figures of both offices equal a recount of the filings."""
-    owed, rows = _recount(o)
+    owed, rows, following = _recount(o)
     today = o.ctx.today()
     with o.ctx.reader() as uow:  # the totals themselves: every division's count equals a recount
         kept = {(c.region, c.state): c.n for c in uow.session.scalars(select(FilingCount)) if c.n}
@@ -131,6 +133,9 @@ def _check(o: Office) -> None:
         late = [r for r in seen if owed[r[0]] is not None and owed[r[0]] < today]
         assert (d.total, d.overdue) == (len(seen), len(late))
         assert sum(n for _, n in d.overdue_by_month) == len(late)
+        days = {c.day: c.counts.get("statutory", 0) for c in d.calendar}
+        statutory = Counter(r[5] for r in seen if r[2] in BEFORE_SUBMISSION and r[0] not in following and r[5] in days)
+        assert {day: n for day, n in days.items() if n} == dict(statutory)
 
         def rank(r: Any) -> tuple[Any, ...]:
             due, statutory = owed[r[0]], r[5]

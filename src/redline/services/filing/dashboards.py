@@ -160,7 +160,8 @@ def _calendar(s: Session, scope: Any, today: dt.date) -> list[CalendarDay]:
     add(
         s.execute(
             select(Filing.due_date, func.count())
-            .where(scope, statutory_runs(), Filing.due_date.between(first, last))
+            # while the statutory deadline runs it is the one owed: the owing filings' index finds them (docs/adr/0027)
+            .where(scope, statutory_runs(), Filing.owed_due.between(first, last), Filing.due_date.between(first, last))
             .group_by(Filing.due_date)
         ),
         DeadlineKind.STATUTORY.value,
