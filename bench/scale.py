@@ -223,7 +223,9 @@ def cpu_used(before: dict[str, float], after: dict[str, float], requests: float)
     """What a run cost in CPU: the server's and its database's seconds, per request, and the share of the
     machine's CPU that was busy (everything, not only this run) while it ran."""
     server = after["server"] - before["server"]
-    database = max(0.0, after["database"] - before["database"])  # a backend that ended took its time with it
+    # a lower bound: a backend that ended during the run (a pool's overflow connection closed on its return) took its
+    # time with it, and the sum can even fall (then 0)
+    database = max(0.0, after["database"] - before["database"])
     total = after["machine_total"] - before["machine_total"]
     return {
         "server_cpu_seconds": round(server, 2),
