@@ -159,10 +159,80 @@ def measure(prepared: dict[int, tuple[str, dict[str, str]]], tmp: Path, args: ar
                 if header:
                     PLATFORM.check(bases[size], path, header)
                 headers = [header] if header else []
+                database = make_url(prepared[size][0]).database or ""
+                before = cpu_seconds(pids[size], database)
                 run = run_ab(bases[size] + path, args.seconds, args.concurrency, headers, ab=ab)
-                runs[size][name] = {"path": path, **run, "load_average_1min_after": round(os.getloadavg()[0], 2)}
+                used = cpu_used(before, cpu_seconds(pids[size], database), run["requests"])
+                runs[size][name] = {
+                    "path": path,
+                    **run,
+                    **used,
+                    "load_average_1min_after": round(os.getloadavg()[0], 2),
+                }
         memory = {size: peak_rss(pid) for size, pid in pids.items()}
     return {size: {"endpoints": runs[size], "peak_rss_mib": memory[size]} for size in prepared}
+
+
+def _ticks(pid: int) -> int:
+    """User and system CPU time of one process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process this user can read."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        found.append((int(entry.name), parent, command))
+    return found
+
+
+def cpu_seconds(server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the `redline serve` tree and by the PostgreSQL backends of `database` (their
+    command lines name it), and the machine's busy and total CPU seconds: read before and after a run, they say
+    how much of the shared machine's time the run had."""
+    processes = _processes()
+    tree, grew = {server_pid}, True
+    while grew:
+        more = {pid for pid, parent, _ in processes if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    backends = {pid for pid, _, command in processes if command.startswith("postgres:") and f" {database} " in command}
+    tick = os.sysconf("SC_CLK_TCK")
+    machine = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = machine[3] + machine[4]
+    return {
+        "server": sum(_ticks(p) for p in tree) / tick,
+        "database": sum(_ticks(p) for p in backends) / tick,
+        "machine_busy": (sum(machine) - idle) / tick,
+        "machine_total": sum(machine) / tick,
+    }
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float], requests: float) -> dict[str, float]:
+    """What a run cost in CPU: the server's and its database's seconds, per request, and the share of the
+    machine's CPU that was busy (everything, not only this run) while it ran."""
+    server = after["server"] - before["server"]
+    # a lower bound: a backend that ended during the run (a pool's overflow connection closed on its return) took its
+    # time with it, and the sum can even fall (then 0)
+    database = max(0.0, after["database"] - before["database"])
+    total = after["machine_total"] - before["machine_total"]
+    return {
+        "server_cpu_seconds": round(server, 2),
+        "database_cpu_seconds": round(database, 2),
+        "cpu_ms_per_request": round(1000 * (server + database) / max(requests, 1.0), 2),
+        "machine_busy_share": round((after["machine_busy"] - before["machine_busy"]) / max(total, 1e-9), 2),
+    }
 
 
 def compare(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +246,10 @@ def compare(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
             "p95_ms_small": base["p95_ms"],
             "p95_ms_large": big["p95_ms"],
             "ratio_p95": ratio,
+            # CPU per request (server and database): what the work costs, which the shared machine's load changes least
+            "cpu_ms_per_request_small": base["cpu_ms_per_request"],
+            "cpu_ms_per_request_large": big["cpu_ms_per_request"],
+            "ratio_cpu_per_request": round(big["cpu_ms_per_request"] / max(base["cpu_ms_per_request"], 0.01), 2),
             "errors": errors,
             "goal_met": errors == 0 and ratio <= GOAL_RATIO,
         }

@@ -20,9 +20,13 @@ import time
 from collections.abc import Iterator
 
 import psycopg
+from sqlalchemy import func, select
 
 from redline.rulebook.divisions import Divisions, Level
 from redline.rulebook.loader import load_rulebook
+from redline.store import filing_totals
+from redline.store.db import make_engine
+from redline.store.models import Filing
 
 SEED = 2026
 FILINGS_PER_PROVIDER = 10  # 1,000,000 filings over 100,000 providers
@@ -46,7 +50,7 @@ TAGS = ["public_opinion", "deep_synthesis", "generative_ai", "algorithmic_recomm
 WORDS = ["资讯", "社区", "直播", "短视频", "问答", "语音", "写作助手", "绘图", "推荐", "搜索", "音乐", "电商"]
 FILING_COLUMNS = (
     "provider_id, region, state, visible_to_regulator, title, change, obligations, technologies, due_date, "
-    "due_provisional, answers, assessor_statement, submitted_at, created_at, updated_at"
+    "due_provisional, answers, assessor_statement, submitted_at, created_at, updated_at, owed_due"
 )
 
 
@@ -80,6 +84,8 @@ def filings(locations: list[tuple[int, str]], count: int, today: dt.date) -> Ite
         created = dt.datetime.combine(today, dt.time(9), dt.UTC) - dt.timedelta(days=rng.randint(0, 1500))
         submitted = None if state in SUBMITTED else created + dt.timedelta(days=rng.randint(1, 20))
         due = today + dt.timedelta(days=rng.randint(-60, 120)) if state in SUBMITTED else None
+        # the deadline owed now (store/filing_totals.owed_due_sql): no follow-up is generated, so the statutory
+        # date before submission and nothing after; `load` checks it against the database's own recount
         yield (
             provider,
             region,
@@ -96,6 +102,7 @@ def filings(locations: list[tuple[int, str]], count: int, today: dt.date) -> Ite
             submitted,
             created,
             submitted or created,
+            due,
         )
 
 
@@ -118,13 +125,27 @@ def load(url: str, filings_count: int, today: dt.date) -> dict[str, float]:
                 copy.write_row(row)
         copied = time.perf_counter()
         conn.commit()
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:  # the running totals of the dashboard, from the rows just copied
+            filing_totals.recount_totals(connection)
+            wrong = connection.execute(
+                select(func.count()).where(Filing.owed_due.is_distinct_from(filing_totals.owed_due_sql()))
+            ).scalar_one()
+            if wrong:
+                raise SystemExit(f"{wrong} generated filings owe another deadline than the platform computes")
+    finally:
+        engine.dispose()
+    totalled = time.perf_counter()
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE organisations")
         conn.execute("VACUUM ANALYZE filings")
     return {
         "providers_seconds": round(organised - started, 1),
         "filings_seconds": round(copied - organised, 1),
-        "analyze_seconds": round(time.perf_counter() - copied, 1),
+        "totals_seconds": round(totalled - copied, 1),
+        "analyze_seconds": round(time.perf_counter() - totalled, 1),
     }
 
 

@@ -1,5 +1,6 @@
-"""A regulator's office at national scale (issue 21, docs/adr/0025), on SQLite and PostgreSQL: the queue and the
-dashboard's counts are answered from the office-scope index without reading the filings table, the queue reads
+"""A regulator's office at national scale (issue 21, docs/adr/0025 and 0027), on SQLite and PostgreSQL: the queue
+is answered from the office-scope index without reading the filings table, the dashboard's counts from the running
+totals and its overdue count from the owing filings' index, the queue reads
 whole rows for its page only, the dashboard lists a bounded number of overdue deadlines and says when there are
 more, and on PostgreSQL the search by title or provider name can use trigram indexes. The plans are read with
 statistics of a table of a few thousand filings, most of them another province's, as the planner would have them
@@ -160,18 +161,20 @@ def test_the_queue_counts_and_sorts_its_filings_from_the_office_index_and_reads_
     assert [r.id for r in rows] == office.late[:2]  # the most overdue first
 
 
-def test_the_dashboard_counts_by_state_district_and_technology_from_the_office_index(office: Office) -> None:
+def test_the_dashboard_reads_its_counts_from_the_running_totals_and_its_overdue_filings_from_the_owing_index(
+    office: Office,
+) -> None:
     statements = _statements(office.ctx, lambda: dashboards.dashboard(office.ctx, office.officer, escalations=0))
     postgresql = _postgresql(office.ctx)
-    counts = [(s, p) for s, p in statements if "GROUP BY filings.state, filings.region" in s]
-    tags = [(s, p) for s, p in statements if "GROUP BY CAST(filings.technologies" in s]
-    assert len(counts) == len(tags) == 1
-    assert _reads_the_office_index_alone(_plan(office.ctx, *counts[0]), postgresql=postgresql)
-    plan = _plan(office.ctx, *tags[0])
+    # by state, district and technology: the running totals (docs/adr/0027), no count over the office's filings
+    assert not [s for s, _ in statements if "GROUP BY filings.state" in s or "CAST(filings.technologies" in s]
+    late = [(s, p) for s, p in statements if "filings.owed_due <" in s and "GROUP BY filings.owed_due" in s]
+    assert len(late) == 1
+    plan = _plan(office.ctx, *late[0])
     if postgresql:
-        assert _reads_the_office_index_alone(plan, postgresql=True)
-    else:  # SQLite has no INCLUDE: the index finds the office's rows, which are read for their tags
-        assert "SEARCH filings USING INDEX ix_filings_office" in plan
+        assert "Index Only Scan using ix_filings_owed on filings" in plan, plan
+    else:
+        assert "USING COVERING INDEX ix_filings_owed" in plan, plan
     d = dashboards.dashboard(office.ctx, office.officer, escalations=0)
     assert d.by_state == {"notice_issued": 5, "under_review": 1}
     assert d.by_region == {"330106": 6}

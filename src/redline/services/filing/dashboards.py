@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, and_, cast, distinct, func, select
+from sqlalchemy import ColumnElement, String, and_, cast, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from redline.domain import jurisdiction
@@ -19,13 +19,12 @@ from redline.services.filing.deadlines import Escalation, escalated
 from redline.services.filing.filing_deadlines import (
     DeadlineKind,
     follow_up_runs,
-    owed_due_expr,
-    owing,
     rectification_runs,
     statutory_runs,
 )
-from redline.services.principal import Principal, filing_scope
-from redline.store.models import Filing, FollowUpDeadline, RectificationItem
+from redline.services.principal import Principal, filing_scope, located_under
+from redline.store.filing_totals import tags_of
+from redline.store.models import Filing, FilingCount, FilingTagCount, FollowUpDeadline, RectificationItem
 
 CALENDAR_WEEKS = 6
 ESCALATIONS_SHOWN = 50  # the most overdue deadlines the dashboard lists; the queue filters the rest
@@ -75,19 +74,20 @@ def dashboard(ctx: Context, p: Principal, escalations: int = ESCALATIONS_SHOWN) 
         s = uow.session
         by_state: Counter[str] = Counter()
         by_region: Counter[str] = Counter()
-        rows = select(Filing.state, Filing.region, func.count()).where(scope).group_by(Filing.state, Filing.region)
         places: dict[str, str] = {}  # a region comes once per state
-        for state, region, n in s.execute(rows):
+        for state, region, n in _by_state_and_region(s, p, scope):
             by_state[state] += n
             by_region[places.get(region) or places.setdefault(region, district_of(ctx, p, region))] += n
-        by_tech = _technologies(s, scope)
-        owed = owed_due_expr()
-        late_rows = select(owed.label("due")).where(scope, owing(), owed < today).subquery()
-        late = s.execute(select(late_rows.c.due, func.count()).group_by(late_rows.c.due)).all()
+        by_tech = _technologies(s, p, scope)
+        # the owing filings' index (docs/adr/0027): only filings owing something have a deadline owed
+        late = s.execute(
+            select(Filing.owed_due, func.count()).where(scope, Filing.owed_due < today).group_by(Filing.owed_due)
+        ).all()
         calendar = _calendar(s, scope, today)
     months: Counter[str] = Counter()
     for due, n in late:
-        months[due.strftime("%Y-%m")] += n
+        if due is not None:
+            months[due.strftime("%Y-%m")] += n
     listed = escalated(ctx, p, escalations) if escalations else []
     return Dashboard(
         dict(by_state),
@@ -102,15 +102,49 @@ def dashboard(ctx: Context, p: Principal, escalations: int = ESCALATIONS_SHOWN) 
     )
 
 
-def _technologies(s: Session, scope: Any) -> Counter[str]:
-    """Filings per capability tag (a filing counts under each of its tags). Grouped by the stored list, of which
-    there are a few dozen, and the lists read here: one pass over the index, not one test per tag and row."""
+def _kept(p: Principal) -> ColumnElement[bool] | None:
+    """For a regulator's office, the condition on the running totals' division that selects its filings
+    (models/totals.py holds the filings shown to regulators); None for anybody else, whose filings are counted."""
+    if not (p.is_regulator and p.jurisdiction):
+        return None
+    under = jurisdiction.prefix(p.jurisdiction)
+    return located_under(FilingCount.region, under) if under else true()
+
+
+def _by_state_and_region(s: Session, p: Principal, scope: Any) -> list[Any]:
+    """(state, region, filings) of the filings `p` sees: an office reads the running totals (a few rows per
+    division, at any number of filings: docs/adr/0027), anybody else counts their filings."""
+    kept = _kept(p)
+    if kept is None:
+        return list(
+            s.execute(
+                select(Filing.state, Filing.region, func.count()).where(scope).group_by(Filing.state, Filing.region)
+            )
+        )
+    return list(s.execute(select(FilingCount.state, FilingCount.region, FilingCount.n).where(kept, FilingCount.n != 0)))
+
+
+def _technologies(s: Session, p: Principal, scope: Any) -> Counter[str]:
+    """Filings per capability tag (a filing counts under each of its tags). An office reads the running totals;
+    anybody else's filings are grouped by the stored list, of which there are a few dozen, and the lists read
+    here: one pass, not one test per tag and row."""
     counts: Counter[str] = Counter()
+    if _kept(p) is not None:
+        under = jurisdiction.prefix(p.jurisdiction or "")
+        where = located_under(FilingTagCount.region, under) if under else true()
+        for tag, n in s.execute(
+            select(FilingTagCount.tag, func.sum(FilingTagCount.n)).where(where).group_by(FilingTagCount.tag)
+        ):
+            counts[tag] += int(n or 0)
+        return counts
     text = cast(Filing.technologies, String)
     for tags, n in s.execute(select(text, func.count()).where(scope).group_by(text)):
-        stored = json.loads(tags) if tags else []
+        try:
+            stored = json.loads(tags) if tags else []
+        except ValueError:
+            stored = None
         # a malformed stored value (an old import) counts under no tag; it never fails the dashboard
-        counts.update(dict.fromkeys({t for t in stored if isinstance(t, str)} if isinstance(stored, list) else (), n))
+        counts.update(dict.fromkeys(tags_of(stored), n))
     return counts
 
 
@@ -126,7 +160,8 @@ def _calendar(s: Session, scope: Any, today: dt.date) -> list[CalendarDay]:
     add(
         s.execute(
             select(Filing.due_date, func.count())
-            .where(scope, statutory_runs(), Filing.due_date.between(first, last))
+            # while the statutory deadline runs it is the one owed: the owing filings' index finds them (docs/adr/0027)
+            .where(scope, statutory_runs(), Filing.owed_due.between(first, last), Filing.due_date.between(first, last))
             .group_by(Filing.due_date)
         ),
         DeadlineKind.STATUTORY.value,

@@ -96,7 +96,12 @@ def _of(filing: Filing, kind: str, due: dt.date, items: tuple[str, ...] = ()) ->
 def open_deadlines(session: Session, until: dt.date, scope: Any = None, limit: int | None = None) -> list[Deadline]:
     """Deadlines still owed and falling on or before `until` (overdue ones included), the earliest first; only
     the first `limit` of them when it is given (each kind is read up to `limit`, earliest first)."""
-    first = select(Filing).where(statutory_runs(), Filing.due_date <= until).order_by(Filing.due_date, Filing.id)
+    # while the statutory deadline runs it is the one owed: the owing filings' index finds them (docs/adr/0027)
+    first = (
+        select(Filing)
+        .where(statutory_runs(), Filing.owed_due <= until, Filing.due_date <= until)
+        .order_by(Filing.due_date, Filing.id)
+    )
     found = [
         _of(f, "submission", f.due_date)
         for f in session.scalars((first if scope is None else first.where(scope)).limit(limit))

@@ -58,11 +58,9 @@ def open_follow_up_due() -> Any:
 
 def owed_due_expr() -> Any:
     """SQL: the due date the provider owes now: a running follow-up's, else the statutory one while
-    nothing was submitted; NULL in every other state (under review, rectifying, closed, ...)."""
-    awaiting = Filing.state.in_([s.value for s in AWAITING_PROVIDER])
-    first = Filing.state.in_([s.value for s in AWAITING_FIRST])
-    follow_up = open_follow_up_due()
-    return case((awaiting & follow_up.is_not(None), follow_up), (first, Filing.due_date), else_=None)
+    nothing was submitted; NULL in every other state (under review, rectifying, closed, ...). Kept on the
+    filing's row by every flush (store/filing_totals.py, docs/adr/0027), so queues sort and count by a column."""
+    return Filing.owed_due
 
 
 def owing() -> ColumnElement[bool]:

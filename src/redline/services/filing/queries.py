@@ -23,7 +23,6 @@ from redline.services.filing.filing_deadlines import (
     next_kind_expr,
     owed_due,
     owed_due_expr,
-    owing,
 )
 from redline.services.filing.filings import checklist_items
 from redline.services.filing.queue_filter import Assignee, QueueSort
@@ -61,11 +60,6 @@ ROWS_PER_READ = 500  # filings read in full by one statement (SQLite may bound t
 STATE_ORDER = {s.value: n for n, s in enumerate(FilingState)}  # the workflow's order, for sorting by state
 
 
-def _overdue_expr(today: dt.date) -> Any:
-    """1 when the deadline the provider owes now (statutory, supplement or re-assessment) has passed."""
-    return case((owed_due_expr() < today, 1), else_=0)
-
-
 def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
     """The ids of the filings `p` may see that `f` matches: filings only, so that a count or a sort by the
     office-scope index reads that index alone (docs/adr/0025); `_listed` joins the providers when it sorts by them."""
@@ -78,7 +72,8 @@ def _filtered(p: Principal, f: FilingFilter, today: dt.date) -> Select[Any]:
         # tags are stored as a JSON list; a quoted match is exact on both SQLite and PostgreSQL
         query = query.where(cast(Filing.technologies, String).contains(f'"{f.technology}"', autoescape=True))
     if f.overdue_only:
-        query = query.where(owing(), _overdue_expr(today) == 1)
+        # the deadline owed now (statutory, supplement or re-assessment) has passed: the owing filings' index
+        query = query.where(owed_due_expr() < today)
     if f.search:
         query = query.where(_matches(f.search))
     if f.assignee is not Assignee.ANYONE:
@@ -101,8 +96,7 @@ def _matches(text: str) -> ColumnElement[bool]:
 
 
 def _sort_values(f: FilingFilter, dialect: str) -> list[Any]:
-    """What `f.sort` orders by, each computed once per row in `_listed`'s inner query (the priority order uses the
-    deadline owed three times: computed once, a province's sort costs a third less)."""
+    """What `f.sort` orders by, each computed once per row in `_listed`'s inner query."""
     if f.sort is QueueSort.PRIORITY:
         return [owed_due_expr(), Filing.due_date]
     return [
@@ -122,8 +116,10 @@ def _sort_key(f: FilingFilter, today: dt.date, values: list[Any]) -> list[Any]:
     sorts last either way, then the newest filing first, so every order is total and a page never repeats or
     skips a row."""
     if f.sort is QueueSort.PRIORITY:
+        # overdue first, then by the deadline owed, then by the statutory one: an overdue deadline is earlier than
+        # any other owed, so "overdue first" is the deadline owed ascending with the filings owing nothing last
         owed, due = values
-        return [case((owed < today, 1), else_=0).desc(), owed.is_(None), owed, due.is_(None), due]
+        return [owed.asc().nulls_last(), due.asc().nulls_last()]
     (column,) = values
     # an older submission is a larger age: age ascending is the newest submission first
     ascending = f.descending if f.sort is QueueSort.AGE else not f.descending

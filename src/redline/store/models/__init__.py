@@ -37,6 +37,7 @@ from redline.store.models.inbox import InboxDelivery, InboxItem
 from redline.store.models.queue import FilingAssignment, SavedQueueView
 from redline.store.models.review import FilingReview
 from redline.store.models.rulebooks import RulebookVersion
+from redline.store.models.totals import FilingCount, FilingTagCount
 from redline.store.models.trust import AuditCheckpoint, SigningKey
 from redline.store.models.versions import FollowUpDeadline, ReportVersion
 
@@ -56,8 +57,10 @@ __all__ = [
     "Evidence",
     "Filing",
     "FilingAssignment",
+    "FilingCount",
     "FilingEvent",
     "FilingReview",
+    "FilingTagCount",
     "FollowUpDeadline",
     "InboxDelivery",
     "InboxItem",

@@ -16,6 +16,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from redline.store.models.base import Base, utcnow
@@ -104,6 +107,7 @@ class Filing(Base):
     __table_args__ = (
         # A regulator's filings: those shown to regulators in a range of division codes (services/principal.py),
         # with what the queue sorts, searches and the dashboard counts by, so all read the index alone (docs/adr/0025).
+        # The deadline owed now is its last key column (docs/adr/0027).
         Index(
             "ix_filings_office",
             "visible_to_regulator",
@@ -111,7 +115,18 @@ class Filing(Base):
             "state",
             "due_date",
             "id",
+            "owed_due",
             postgresql_include=["provider_id", "technologies", "title"],
+        ),
+        # The filings owing something, by office and the deadline owed: the overdue count, the overdue filter
+        # and the escalation list read the office's owing filings alone (docs/adr/0027).
+        Index(
+            "ix_filings_owed",
+            "visible_to_regulator",
+            "region",
+            "owed_due",
+            postgresql_where=sql_text("owed_due IS NOT NULL"),
+            sqlite_where=sql_text("owed_due IS NOT NULL"),
         ),
         # The queue's search (ILIKE '%text%'), by trigrams: PostgreSQL only (SQLite scans the office's rows).
         Index(
@@ -124,14 +139,20 @@ class Filing(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
-    region: Mapped[str] = mapped_column(String(6), index=True)
-    state: Mapped[str] = mapped_column(String(30), index=True)
-    visible_to_regulator: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # active_history: the value before a change is loaded, so the running totals (store/filing_totals.py) know
+    # which count to take the filing from
+    region: Mapped[str] = mapped_column(String(6), index=True, active_history=True)
+    state: Mapped[str] = mapped_column(String(30), index=True, active_history=True)
+    visible_to_regulator: Mapped[bool] = mapped_column(Boolean, default=False, index=True, active_history=True)
     title: Mapped[str] = mapped_column(String(300))
     change: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     obligations: Mapped[list[Any]] = mapped_column(default=list)
-    technologies: Mapped[list[Any]] = mapped_column(default=list)
+    technologies: Mapped[list[Any]] = mapped_column(default=list, active_history=True)
     due_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # The deadline the provider owes now (a running follow-up's, else the statutory one before submission; NULL
+    # in every other state), kept by store/filing_totals.py whenever the state, the due date or a follow-up
+    # changes, so that the queue sorts and the dashboard counts overdue filings by a column (docs/adr/0027).
+    owed_due: Mapped[dt.date | None] = mapped_column(Date)
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     # Digest of the rulebook the obligations and checklist were worked out with (models/rulebooks.py); set
     # when the filing opens and again with each report; null for filings from before rulebooks had versions.
