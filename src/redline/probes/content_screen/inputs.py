@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +38,9 @@ def detect(path: Path, head: str) -> str:
     return "text"
 
 
-def _posts(path: Path, text: str, field_name: str) -> Iterator[Document]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def posts(path: Path, lines: Iterable[str], field_name: str) -> Iterator[Document]:
+    """A document for each line (`str.splitlines` without line breaks) holding a post with the field."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -70,7 +71,7 @@ def documents(path: Path, fmt: str = "auto", field_name: str = "text", text: str
         text = decoded.text
     kind = detect(path, text) if fmt == "auto" else fmt
     if kind == "jsonl":
-        yield from _posts(path, text, field_name)
+        yield from posts(path, text.splitlines(), field_name)
     elif kind == "html":
         page = extract(text)
         yield Document(str(path), page.text, "html", page.hidden)
