@@ -3,9 +3,10 @@
 It decides the encoding exactly as `decode.decode` does for the whole file (byte order mark, else UTF-8,
 else GB18030 unless the file is mostly UTF-8, else UTF-8 with broken bytes replaced, or binary), from
 counts gathered block by block, so a file of any size is read in pieces: incremental decoders keep a
-multi-byte sequence cut by a block border whole. GB18030 is tried in a second pass, only for a file that
-is not UTF-8. Along the way it counts letters by script (for plain text) and collects the `<style>`
-blocks (for an HTML page), as the next pass needs them for the whole document.
+multi-byte sequence cut by a block border whole. A file that is not UTF-8 is read again (with broken bytes
+counted, then as GB18030 if that is worth a try); the digest is taken in a thread beside. Along the way it
+counts letters by script (for plain text) and collects the `<style>` blocks (for an HTML page), as the next
+pass needs them for the whole document.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,8 +122,9 @@ class _Styles:
 class _Pass:
     """One decoding of the file, block by block: head, sniffed start, format, scripts, styles."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
+    def __init__(self, path: Path, fmt: str, counting: bool = False) -> None:
         self.path = path
+        self.counting = counting
         self.fmt = fmt
         self.kind = fmt if fmt != "auto" else ""
         self.head = ""
@@ -146,7 +149,7 @@ class _Pass:
             self.scripts.update(count_scripts(text))
         if self.kind in ("", "html"):
             self.styles.feed(text, final)
-        if not text.isascii():
+        if self.counting and not text.isascii():
             self.broken += text.count("\ufffd")
             self.foreign += len(text) - len(text.encode("ascii", "ignore"))
         self.chars += len(text)
@@ -164,59 +167,64 @@ def _binary(head: bytes, size: int, sha: str, why: str) -> Survey:
     return Survey(sha, size, reason=f"not a text file: {what} ({why}), skipped")
 
 
-def survey(path: Path, fmt: str = "text", block_bytes: int = BLOCK_BYTES) -> Survey:
-    """The first pass (`fmt`: auto, text, html or jsonl); the encoding decided as `decode.decode` decides it."""
-    with path.open("rb") as source:
-        head = source.read(HEAD)
-    encoding, errors = _encoding(head)
-    strict = errors == "strict"
-    first = _Pass(path, fmt)
+def _digest(path: Path, block_bytes: int) -> tuple[str, int]:
+    """SHA-256 and size of the file (hashlib lets other threads run while it hashes a block)."""
     digest = hashlib.sha256()
     size = 0
-    utf8 = codecs.getincrementaldecoder("utf-8")() if strict else None
-    loose = codecs.getincrementaldecoder(encoding)(errors="replace")
     with path.open("rb") as source:
         while block := source.read(block_bytes):
             digest.update(block)
             size += len(block)
-            if utf8 is not None:
-                try:
-                    utf8.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = None
-            first.add(loose.decode(block))
-    if utf8 is not None:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = None
-    first.add(loose.decode(b"", final=True), final=True)
-    sha = digest.hexdigest()
-    if not strict:
+    return digest.hexdigest(), size
+
+
+def _scan(path: Path, fmt: str, encoding: str, errors: str, block_bytes: int, counting: bool = False) -> _Pass | None:
+    """One decoding of the whole file, block by block; None where it does not decode (`errors` strict)."""
+    scan = _Pass(path, fmt, counting)
+    try:
+        for block, text in decoded_blocks(path, encoding, errors, block_bytes):
+            scan.add(text, final=not block)
+    except UnicodeDecodeError:
+        return None
+    return scan
+
+
+def survey(path: Path, fmt: str = "text", block_bytes: int = BLOCK_BYTES) -> Survey:
+    """The first pass (`fmt`: auto, text, html or jsonl); the encoding decided as `decode.decode` decides it:
+    by byte order mark, else UTF-8, else (when UTF-8 with broken bytes replaced holds more of them than sound
+    non-ASCII characters) GB18030, else UTF-8 with broken bytes replaced. The digest is taken in a thread
+    beside the decoding. A file that is not UTF-8 is decoded again, as few are."""
+    with path.open("rb") as source:
+        head = source.read(HEAD)
+    encoding, errors = _encoding(head)
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        digest = hashing.submit(_digest, path, block_bytes)
+        binary = errors == "strict" and b"\x00" in head
+        first = None if binary else _scan(path, fmt, encoding, errors, block_bytes)
+        sha, size = digest.result()
+    if errors != "strict":
+        assert first is not None  # decoding with replacement does not fail
         if _bad_share(first.head) > BAD_SHARE:
             return _binary(head, size, sha, f"mostly undecodable as {encoding}")
         return first.survey(sha, size, encoding, errors)
-    if b"\x00" in head:
+    if binary:
         return _binary(head, size, sha, "NUL bytes")
-    if utf8 is not None:
+    if first is not None:
         if _bad_share(first.head) > BAD_SHARE:
             return _binary(head, size, sha, "control characters")
         return first.survey(sha, size, "utf-8", "strict")
-    if first.broken > first.foreign - first.broken:
-        # as decode.decode: more broken than sound non-ASCII characters, so GB18030 is worth a try
-        second = _Pass(path, fmt)
-        try:
-            for block, text in decoded_blocks(path, "gb18030", "strict", block_bytes):
-                second.add(text, final=not block)
-        except UnicodeDecodeError:
-            pass
-        else:
+    loose = _scan(path, fmt, "utf-8", "replace", block_bytes, counting=True)
+    assert loose is not None
+    if loose.broken > loose.foreign - loose.broken:
+        # more broken than sound non-ASCII characters: not UTF-8 with a few bad bytes, so GB18030 is worth a try
+        second = _scan(path, fmt, "gb18030", "strict", block_bytes)
+        if second is not None:
             if _bad_share(second.head) > BAD_SHARE:
                 return _binary(head, size, sha, "control characters")
             return second.survey(sha, size, "gb18030", "strict")
     media = detect_media(head)
     if media and media not in ("text", "markdown"):
         return _binary(head, size, sha, "not UTF-8 or GB18030")
-    if _bad_share(first.head) > BAD_SHARE:
+    if _bad_share(loose.head) > BAD_SHARE:
         return _binary(head, size, sha, "mostly undecodable bytes")
-    return first.survey(sha, size, "utf-8", "replace")
+    return loose.survey(sha, size, "utf-8", "replace")
