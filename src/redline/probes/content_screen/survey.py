@@ -123,6 +123,7 @@ class _Pass:
     """One decoding of the file, block by block: head, sniffed start, format, scripts, styles."""
 
     def __init__(self, path: Path, fmt: str, counting: bool = False) -> None:
+        """`counting`: count broken and non-ASCII characters instead of the document's totals."""
         self.path = path
         self.counting = counting
         self.fmt = fmt
@@ -145,9 +146,9 @@ class _Pass:
             self.sniff += text[max(0, self.first_visible - self.chars) :][: SNIFF - len(self.sniff)]
         if not self.kind and (len(self.sniff) >= SNIFF or final):
             self.kind = detect(self.path, self.sniff)
-        if self.kind in ("", "text"):
+        if self.kind in ("", "text") and not self.counting:
             self.scripts.update(count_scripts(text))
-        if self.kind in ("", "html"):
+        if self.kind in ("", "html") and not self.counting:
             self.styles.feed(text, final)
         if self.counting and not text.isascii():
             self.broken += text.count("\ufffd")
@@ -227,4 +228,6 @@ def survey(path: Path, fmt: str = "text", block_bytes: int = BLOCK_BYTES) -> Sur
         return _binary(head, size, sha, "not UTF-8 or GB18030")
     if _bad_share(loose.head) > BAD_SHARE:
         return _binary(head, size, sha, "mostly undecodable bytes")
-    return loose.survey(sha, size, "utf-8", "replace")
+    totals = _scan(path, fmt, "utf-8", "replace", block_bytes)
+    assert totals is not None
+    return totals.survey(sha, size, "utf-8", "replace")
