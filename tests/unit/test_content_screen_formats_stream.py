@@ -136,6 +136,20 @@ def test_a_bad_json_line_far_into_a_large_file_is_the_same_user_error(tmp_path: 
     streamed = probe.check_file(path, options)
     assert streamed.verdict is Verdict.ERROR and streamed.details["input_error"]["line"] > 300
     assert streamed == probe._whole(path, options)
+    assert ContentScreenProbe(chunk_chars=500, workers=2, block_bytes=333).check_file(path, options) == streamed
+
+
+def test_json_lines_on_two_processes_give_what_one_gives(tmp_path: Path) -> None:
+    path = tmp_path / "posts.ndjson"
+    path.write_text(_posts(random.Random(4), 600), encoding="utf-8", newline="")
+    probe, options = _probe(tmp_path, 4096, 800)
+    one = probe.check_file(path, options)
+    assert {"term", "keyword-stuffing", "link-farm"} <= set(one.details["counts"])
+    assert ContentScreenProbe(chunk_chars=800, workers=2, block_bytes=4096).check_file(path, options) == one
+    assert (
+        ContentScreenProbe(chunk_chars=800, workers=2, max_listed=7).check_file(path, options).details["found"]
+        == (one.details["found"][:7])
+    )
 
 
 @SETTINGS

@@ -12,17 +12,18 @@ import multiprocessing
 import os
 import tempfile
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from redline.domain.assessment import Severity
 from redline.errors import InputError
 from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 from redline.probes.content_screen.decode import decode
 from redline.probes.content_screen.html import HiddenElement
-from redline.probes.content_screen.inputs import Document, check_format, documents, posts
+from redline.probes.content_screen.inputs import Document, check_format, documents, post
 from redline.probes.content_screen.listing import MAX_LISTED, Listing
 from redline.probes.content_screen.matcher import Match, Screen, compiled
 from redline.probes.content_screen.normalise import Options, normalise, prepare
@@ -40,6 +41,8 @@ SWITCHES = ("nfkc", "width", "t2s", "invisible", "separators", "homoglyphs", "sp
 SNIPPET = 40
 BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 MAX_JOBS = 256
+T = TypeVar("T")
+R = TypeVar("R")
 MAIN_SHARE = 0.85  # of the pieces a helper screens, the main process screens this share (it also reads them)
 
 
@@ -60,27 +63,68 @@ def screen_for(options: Mapping[str, Any]) -> Screen:
     return compiled(path, normalising, _switch(options, "separators"))
 
 
-def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> PieceResult:
+def _piece_job(options: Mapping[str, Any], facts: Survey, piece: Piece) -> PieceResult:
     """One piece in a worker process (the compiled term list is cached there, or inherited by fork)."""
     return screen_piece(screen_for(options), piece, _switch(options, "spam"), facts.scripts, facts.first_visible)
 
 
-def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
-    """Pieces screened on `workers` processes, this one included (it also reads and decodes every piece for
-    the others, so it screens a smaller share, MAIN_SHARE of one process's), results in text order, at most
-    two pieces a process in flight (so memory stays bounded however large the file)."""
+Posts = tuple[Counter[str], list[tuple[dict[str, Any], ProbeFinding]], int, dict[str, Any] | None]
+
+
+def _posts_job(options: Mapping[str, Any], path: str, sha: str, cap: int, batch: list[tuple[int, str]]) -> Posts:
+    """JSON lines (numbered) in a worker process: findings counted by kind, the first `cap` of them, the number
+    of posts screened, and the input error of the first bad line (as a mapping: it is sent between processes)."""
+    probe = ContentScreenProbe(max_listed=cap)
+    screen = screen_for(options)
+    counts: Counter[str] = Counter()
+    out: list[tuple[dict[str, Any], ProbeFinding]] = []
+    documents = 0
+    field_name = str(options.get("field", "text"))
+    for number, line in batch:
+        try:
+            doc = post(Path(path), number, line, field_name)
+        except InputError as exc:
+            return counts, out, documents, {"message": exc.message, "line": exc.line}
+        if doc is None:
+            continue
+        documents += 1
+        for record in probe._document(doc, screen, options, sha):
+            counts[str(record[0]["kind"])] += 1
+            if len(out) < cap:
+                out.append(record)
+    return counts, out, documents, None
+
+
+def _batches(numbered: Iterator[tuple[int, str]], chars: int) -> Iterator[list[tuple[int, str]]]:
+    """Numbered lines in batches of about `chars` characters."""
+    batch: list[tuple[int, str]] = []
+    size = 0
+    for number, line in numbered:
+        batch.append((number, line))
+        size += len(line)
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _in_order(job: Callable[[T], R], parts: Iterator[T], workers: int) -> Iterator[R]:
+    """`job` on each part on `workers` processes, this one included (it also reads and decodes every part for
+    the others, so it takes a smaller share, MAIN_SHARE of one process's), results in order, at most two
+    parts a process in flight (so memory stays bounded however large the file)."""
     with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-        flight: deque[Future[PieceResult] | PieceResult] = deque()
+        flight: deque[Future[R] | tuple[R]] = deque()
         credit = 0.0
-        for piece in parts:
+        for part in parts:
             if len(flight) >= 2 * workers:
                 yield _done(flight.popleft())
             credit += MAIN_SHARE / workers
             if credit >= 1.0:
                 credit -= 1.0
-                flight.append(_piece_job(options, piece, facts))
+                flight.append((job(part),))
             else:
-                flight.append(pool.submit(_piece_job, dict(options), piece, facts))
+                flight.append(pool.submit(job, part))
         while flight:
             yield _done(flight.popleft())
 
@@ -100,8 +144,8 @@ def _counted(counts: Counter[str]) -> str:
     return ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
 
 
-def _done(item: Future[PieceResult] | PieceResult) -> PieceResult:
-    return item.result() if isinstance(item, Future) else item
+def _done(item: Future[R] | tuple[R]) -> R:
+    return item.result() if isinstance(item, Future) else item[0]
 
 
 class ContentScreenProbe:
@@ -168,7 +212,7 @@ class ContentScreenProbe:
         if facts.reason:
             return self._skipped(path, facts.sha, facts.size, facts.reason)
         if facts.kind == "jsonl":
-            return self._posts(path, facts, screen, options)
+            return self._posts(path, facts, options)
         doc = Document(str(path), "", facts.kind)
         if facts.kind != "html":
             listing = self._screened(path, facts, screen, options, None)
@@ -190,7 +234,7 @@ class ContentScreenProbe:
         workers = _workers(options, self.workers)
         if workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
             prepare(screen.options)  # before the helpers fork
-            results = _in_order(options, parts, facts, workers)
+            results = _in_order(partial(_piece_job, dict(options), facts), parts, workers)
         else:
             spam_on = _switch(options, "spam")
             results = (screen_piece(screen, p, spam_on, facts.scripts, facts.first_visible) for p in parts)
@@ -217,20 +261,23 @@ class ContentScreenProbe:
         out += [self._spam(doc, f, shown, facts.sha) for f, shown in listing.spam()]
         return self._result(path, facts, doc.kind, 1, doc.hidden, out[: self.max_listed], listing.counts)
 
-    def _posts(self, path: Path, facts: Survey, screen: Screen, options: Mapping[str, Any]) -> FileResult:
-        """JSON lines, post by post: the first `max_listed` findings kept, all counted."""
+    def _posts(self, path: Path, facts: Survey, options: Mapping[str, Any]) -> FileResult:
+        """JSON lines, in batches of posts (on every core for a large file): the first `max_listed` findings
+        kept, all counted; the first bad line refuses the file, as on the whole-file path."""
+        job = partial(_posts_job, dict(options), str(path), facts.sha, self.max_listed)
+        batches = _batches(enumerate(lines(path, facts, self.block_bytes), start=1), self.chunk_chars // 4)
+        workers = _workers(options, self.workers)
+        many = workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars
         out: list[tuple[dict[str, Any], ProbeFinding]] = []
         counts: Counter[str] = Counter()
         documents = 0
-        try:
-            for doc in posts(path, lines(path, facts, self.block_bytes), str(options.get("field", "text"))):
-                documents += 1
-                for record in self._document(doc, screen, options, facts.sha):
-                    counts[str(record[0]["kind"])] += 1
-                    if len(out) < self.max_listed:
-                        out.append(record)
-        except InputError as exc:
-            return self._refused(path, facts.sha, facts.size, exc)
+        for found, listed, screened, error in _in_order(job, batches, workers) if many else map(job, batches):
+            if error is not None:
+                refused = InputError(error["message"], source=str(path), line=error["line"])
+                return self._refused(path, facts.sha, facts.size, refused)
+            counts += found
+            out += listed[: self.max_listed - len(out)]
+            documents += screened
         return self._result(path, facts, "jsonl", documents, [], out, counts)
 
     def _result(
