@@ -71,9 +71,11 @@ def _piece_job(options: Mapping[str, Any], facts: Survey, piece: Piece) -> Piece
 Posts = tuple[Counter[str], list[tuple[dict[str, Any], ProbeFinding]], int, dict[str, Any] | None]
 
 
-def _posts_job(options: Mapping[str, Any], path: str, sha: str, cap: int, batch: list[tuple[int, str]]) -> Posts:
-    """JSON lines (numbered) in a worker process: findings counted by kind, the first `cap` of them, the number
-    of posts screened, and the input error of the first bad line (as a mapping: it is sent between processes)."""
+def _posts_job(options: Mapping[str, Any], path: str, sha: str, work: tuple[int, list[tuple[int, str]]]) -> Posts:
+    """JSON lines (numbered) in a worker process: findings counted by kind, the first `cap` of them (`work`:
+    cap and lines), the number of posts screened, and the input error of the first bad line (as a mapping: it
+    is sent between processes)."""
+    cap, batch = work
     probe = ContentScreenProbe(max_listed=cap)
     screen = screen_for(options)
     counts: Counter[str] = Counter()
@@ -264,11 +266,15 @@ class ContentScreenProbe:
     def _posts(self, path: Path, facts: Survey, options: Mapping[str, Any]) -> FileResult:
         """JSON lines, in batches of posts (on every core for a large file): the first `max_listed` findings
         kept, all counted; the first bad line refuses the file, as on the whole-file path."""
-        job = partial(_posts_job, dict(options), str(path), facts.sha, self.max_listed)
-        batches = _batches(enumerate(lines(path, facts, self.block_bytes), start=1), self.chunk_chars // 4)
+        job = partial(_posts_job, dict(options), str(path), facts.sha)
+        out: list[tuple[dict[str, Any], ProbeFinding]] = []
+        numbered = enumerate(lines(path, facts, self.block_bytes), start=1)
+        # each batch asks for the findings still missing when it is sent (no more than the cap in all)
+        batches = ((self.max_listed - len(out), batch) for batch in _batches(numbered, self.chunk_chars // 4))
         workers = _workers(options, self.workers)
         many = workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars
-        out: list[tuple[dict[str, Any], ProbeFinding]] = []
+        if many:
+            prepare(screen_for(options).options)  # before the helpers fork
         counts: Counter[str] = Counter()
         documents = 0
         for found, listed, screened, error in _in_order(job, batches, workers) if many else map(job, batches):
