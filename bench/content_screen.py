@@ -293,7 +293,7 @@ def _write(args: argparse.Namespace, size_mb: float, figures: dict[str, Any], co
         "findings of a file and counts all (docs/adr/0026); redline_memory_check: the same CLI run on the larger "
         "file; redline_formats_memory_check: the same CLI on that text made into an HTML page (a paragraph a "
         "line, a hidden link block every 500 lines), JSON lines (a post a line) and GB18030 "
-        "(bench/content_screen_formats.py), each read in bounded blocks (docs/adr/0027).",
+        "(bench/content_screen_formats.py), each read in bounded blocks (docs/adr/0026).",
     }
     if not result["goal_met"]:
         result["reason"] = REASON
