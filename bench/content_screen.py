@@ -153,6 +153,7 @@ def main() -> None:
     parser.add_argument("--memory-mb", type=float, default=1000.0, help="size of the memory check's file (0: none)")
     parser.add_argument("--memory-text", type=Path, help="an existing gen_text.py output for the memory check")
     parser.add_argument("--no-formats", action="store_true", help="no HTML, JSON-lines and GB18030 memory checks")
+    parser.add_argument("--formats-mb", type=float, default=0.0, help="their size (0: the memory check's text)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="redline-screen-bench-"))
     text, terms = args.text or tmp / "news.txt", args.terms or tmp / "terms.csv"
@@ -200,9 +201,15 @@ def _memory_check(args: argparse.Namespace, tmp: Path, terms: Path, figures: dic
         subprocess.run([*command, str(args.terms_count)], check=True)
     figures["redline_memory_check"] = _cli_check(big, terms)
     if not args.no_formats:
-        made = formats(big, tmp)
+        source = big
+        if args.formats_mb:
+            source = tmp / "news-formats.txt"
+            _head(big, source, args.formats_mb)
+        made = formats(source, tmp)
         if args.memory_text is None:
             big.unlink()
+        if source != big:
+            source.unlink()
         figures["redline_formats_memory_check"] = {}
         for name, path in made.items():
             figures["redline_formats_memory_check"][name] = _cli_check(path, terms)
@@ -216,7 +223,10 @@ def _cli_check(path: Path, terms: Path) -> dict[str, Any]:
     cli = [str(REDLINE), "probe", "run", "content-screen", str(path), "--terms", str(terms), "--json"]
     run = measured(cli, {**os.environ, "REDLINE_PURE_PYTHON": "0"})
     size_mb = path.stat().st_size / 1e6
-    found = json.loads(run["stdout"])["results"][0]["details"].get("counts") if run["exit"] in (0, 1) else None
+    try:
+        found = json.loads(run["stdout"])["results"][0]["details"].get("counts")
+    except (ValueError, KeyError, IndexError):
+        found = {"stderr": run["stderr"]}
     return {**_figure(run, size_mb), "bytes": int(size_mb * 1e6), "output_bytes": len(run["stdout"]), "found": found}
 
 

@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+# characters `str.splitlines` ends a line at that JSON leaves as they are (it escapes the control characters)
+LINE_ENDS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 HEAD = (
     "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>新闻</title>"
     "<style>.gone { display: none } p { margin: 0 }</style></head>\n<body>\n"
@@ -34,7 +36,8 @@ def formats(text: Path, out: Path) -> dict[str, Path]:
                 page.write(f'<div class="gone"><a href="http://x{number}.example/">{escaped}</a></div>\n')
             else:
                 page.write(f"<p>{escaped}</p>\n")
-            posts.write(json.dumps({"id": number, "text": body}, ensure_ascii=False) + "\n")
+            post = json.dumps({"id": number, "text": body}, ensure_ascii=False)
+            posts.write(post.translate(LINE_ENDS) + "\n")
             gb.write(line)
         page.write("</body></html>\n")
     return made
