@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redline.probes.base import FileResult, Verdict
+from redline.probes.content_screen.html import style_blocks
 from redline.probes.content_screen.probe import ContentScreenProbe
-from redline.probes.content_screen.survey import survey
+from redline.probes.content_screen.survey import _Styles, survey
 
 TERMS = """测试违禁词\tdemo\thigh
 示例敏感词
@@ -195,3 +196,19 @@ def test_a_page_without_a_name_that_says_html_is_sniffed_and_read_as_the_whole_f
     path = tmp_path / "page.txt"
     path.write_text("\n" * random.Random(seed).randint(0, 900) + _page(random.Random(seed), 60), encoding="utf-8")
     _same(tmp_path, path, borders, format=fmt)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    tokens=st.lists(st.sampled_from(["<style", "<STYLE a='1'", ">", "</style>", "</STYLE>", "</sty", "le>", "<", "x"])),
+    cuts=st.lists(st.integers(0, 200)),
+)
+def test_style_blocks_cut_anywhere_are_those_of_the_whole_page(tokens: list[str], cuts: list[int]) -> None:
+    page = " ".join(tokens) if tokens else ""
+    styles = _Styles()
+    at = 0
+    for cut in sorted(cuts):
+        styles.feed(page[at:cut])
+        at = max(at, cut)
+    styles.feed(page[at:], final=True)
+    assert styles.blocks == style_blocks(page)
