@@ -397,33 +397,44 @@ done:
 }
 
 /* Letters by script: Han, Latin, kana counts and first offsets, and the first offset of another letter. */
+/* The script of a character for `letters`: 0 Han, 1 Latin, 2 kana (letters of scripts.LOW_SCRIPTS), 3 a
+ * letter of another script, 4 not a letter. A table for the Basic Multilingual Plane, built once. */
+static unsigned char SCRIPT[0x10000];
+
+static unsigned char script_of(Py_UCS4 c) {
+    if (c < 0x80) return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? 1 : 4;
+    if (!(flags(c) & F_ALPHA)) return 4;
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || c >= 0x20000) return 0;
+    if (c >= 0xff21 && c <= 0xff5a) return 1;
+    if (c >= 0x3040 && c <= 0x30ff) return 2;
+    return 3;
+}
+
+/* One loop a storage width, so the compiler sees plain array reads (and the GIL is let go meanwhile: the str
+ * is immutable and referenced by the caller). */
+#define COUNT_LETTERS(TYPE, SCRIPT_AT)                                                                            \
+    do {                                                                                                          \
+        const TYPE *d = (const TYPE *)t.data;                                                                     \
+        for (Py_ssize_t i = 0; i < t.n; i++) {                                                                    \
+            unsigned char s = SCRIPT_AT;                                                                          \
+            count[s]++;                                                                                           \
+            if (first[s] < 0) first[s] = i;                                                                       \
+        }                                                                                                         \
+    } while (0)
+
 static PyObject *letters(PyObject *self, PyObject *arg) {
     Text t;
     if (text_of(arg, &t) < 0) return NULL;
-    Py_ssize_t count[3] = {0, 0, 0}, first[3] = {-1, -1, -1}, other = -1;
-    for (Py_ssize_t i = 0; i < t.n; i++) {
-        Py_UCS4 c = AT(&t, i);
-        int s;
-        if (c < 0x80) {
-            if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) continue;
-            s = 1;
-        } else {
-            if (!(flags(c) & F_ALPHA)) continue;
-            if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || c >= 0x20000)
-                s = 0;
-            else if (c >= 0xff21 && c <= 0xff5a)
-                s = 1;
-            else if (c >= 0x3040 && c <= 0x30ff)
-                s = 2;
-            else {
-                if (other < 0) other = i;
-                continue;
-            }
-        }
-        if (first[s] < 0) first[s] = i;
-        count[s]++;
-    }
-    return Py_BuildValue("((nn)(nn)(nn)n)", count[0], first[0], count[1], first[1], count[2], first[2], other);
+    Py_ssize_t count[5] = {0, 0, 0, 0, 0}, first[5] = {-1, -1, -1, -1, -1};
+    Py_BEGIN_ALLOW_THREADS
+    if (t.kind == PyUnicode_1BYTE_KIND)
+        COUNT_LETTERS(Py_UCS1, SCRIPT[d[i]]);
+    else if (t.kind == PyUnicode_2BYTE_KIND)
+        COUNT_LETTERS(Py_UCS2, SCRIPT[d[i]]);
+    else
+        COUNT_LETTERS(Py_UCS4, d[i] < 0x10000 ? SCRIPT[d[i]] : script_of(d[i]));
+    Py_END_ALLOW_THREADS
+    return Py_BuildValue("((nn)(nn)(nn)n)", count[0], first[0], count[1], first[1], count[2], first[2], first[3]);
 }
 
 /* kinds[c] for a BMP character: 0 untouched by every transform but lower-casing, 1 replaced by table[c] (already
@@ -671,5 +682,6 @@ static struct PyModuleDef fast_module = {
 
 PyMODINIT_FUNC PyInit__fast(void) {
     for (Py_UCS4 c = 0; c < 0x10000; c++) BMP[c] = classes_of(c);
+    for (Py_UCS4 c = 0; c < 0x10000; c++) SCRIPT[c] = script_of(c);
     return PyModule_Create(&fast_module);
 }

@@ -21,6 +21,8 @@ _VOID = "area base br col embed hr img input link meta param source track wbr"
 VOID = frozenset(_VOID.split())
 RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 SIMPLE_SELECTOR = re.compile(r"^(?:[a-z][a-z0-9]*)?(?:[.#][\w-]+)?$", re.IGNORECASE)
+MAX_STYLE = 1 << 22  # characters: a longer `<style>` block is not read for rules (nor held in memory)
+STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
 TINY_FONT = re.compile(r"^(?:0|[0-1](?:\.\d+)?|2(?:\.0+)?)(?:px|pt)?$|^0(?:\.\d+)?(?:em|rem|%)$")
 
 
@@ -84,6 +86,7 @@ class _Extractor(HTMLParser):
         self.hidden: list[HiddenElement] = []
         self.links: list[str] = []
         self.skip = 0
+        self.data: list[str] = []
 
     def _style(self, tag: str, attrs: dict[str, str]) -> dict[str, str]:
         style: dict[str, str] = {}
@@ -98,6 +101,7 @@ class _Extractor(HTMLParser):
         return style
 
     def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
+        self.flush()
         attrs = {k.lower(): v or "" for k, v in attrs_list}
         if tag in SKIP:
             self.skip += tag not in VOID
@@ -126,6 +130,7 @@ class _Extractor(HTMLParser):
         return opened or None
 
     def handle_endtag(self, tag: str) -> None:
+        self.flush()
         if tag in SKIP:
             self.skip = max(0, self.skip - 1)
             return
@@ -140,24 +145,55 @@ class _Extractor(HTMLParser):
             self._newline()
 
     def handle_data(self, data: str) -> None:
-        if self.skip:
+        """Text is held until the next markup: the parser may hand one run of text over in several calls
+        (where the page is fed in blocks, at each border), and a run is one text, its spaces collapsed once."""
+        self.data.append(data)
+
+    def flush(self) -> None:
+        data = "".join(self.data)
+        self.data.clear()
+        if self.skip or not data:
             return
         text = re.sub(r"\s+", " ", data)
         if not text.strip():
             text = " " if self.parts and not self.parts[-1].endswith(("\n", " ")) else ""
         if text:
-            self.parts.append(text)
-            self.length += len(text)
+            self._append(text)
 
     def _newline(self) -> None:
         if self.parts and not self.parts[-1].endswith("\n"):
-            self.parts.append("\n")
-            self.length += 1
+            self._append("\n")
+
+    def _append(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def handle_comment(self, data: str) -> None:
+        self.flush()
+
+    def handle_decl(self, decl: str) -> None:
+        self.flush()
+
+    def handle_pi(self, data: str) -> None:
+        self.flush()
+
+    def unknown_decl(self, data: str) -> None:
+        self.flush()
+
+    def close(self) -> None:
+        super().close()
+        self.flush()
 
 
-def _style_rules(html: str) -> dict[str, dict[str, str]]:
+def style_blocks(html: str) -> list[str]:
+    """The bodies of the page's `<style>` blocks, but those longer than MAX_STYLE characters."""
+    return [block for block in STYLE_BLOCK.findall(html) if len(block) <= MAX_STYLE]
+
+
+def style_rules(blocks: list[str] | tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Rules with simple selectors in the `<style>` blocks, by selector."""
     rules: dict[str, dict[str, str]] = {}
-    for block in re.findall(r"<style[^>]*>(.*?)</style>", html, re.IGNORECASE | re.DOTALL):
+    for block in blocks:
         for selectors, body in RULE.findall(re.sub(r"/\*.*?\*/", "", block, flags=re.DOTALL)):
             for selector in selectors.split(","):
                 selector = selector.strip().lower()
@@ -168,7 +204,7 @@ def _style_rules(html: str) -> dict[str, dict[str, str]]:
 
 def extract(html: str) -> ExtractedPage:
     """The page's text (visible and hidden), its hidden elements and its links; never raises on bad HTML."""
-    parser = _Extractor(_style_rules(html))
+    parser = _Extractor(style_rules(style_blocks(html)))
     parser.feed(html)
     parser.close()
     for _, _, _, element in parser.stack:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,20 +38,29 @@ def detect(path: Path, head: str) -> str:
     return "text"
 
 
-def _posts(path: Path, text: str, field_name: str) -> Iterator[Document]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            post = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not a JSON line: {exc.msg}", source=str(path), line=number) from None
-        value = post.get(field_name) if isinstance(post, dict) else None
-        if value is None:
-            continue  # a post without the field has nothing to screen
-        if not isinstance(value, str):
-            raise InputError(f"field '{field_name}' is not text", source=str(path), line=number)
-        yield Document(f"{path}:{number}", value, "jsonl")
+def post(path: Path, number: int, line: str, field_name: str) -> Document | None:
+    """The document of line `number` (without its line break), None for a blank line or a post without the
+    field; a line that is not JSON, or whose field is not text, is an input error."""
+    if not line.strip():
+        return None
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not a JSON line: {exc.msg}", source=str(path), line=number) from None
+    text = value.get(field_name) if isinstance(value, dict) else None
+    if text is None:
+        return None  # a post without the field has nothing to screen
+    if not isinstance(text, str):
+        raise InputError(f"field '{field_name}' is not text", source=str(path), line=number)
+    return Document(f"{path}:{number}", text, "jsonl")
+
+
+def posts(path: Path, lines: Iterable[str], field_name: str) -> Iterator[Document]:
+    """A document for each line (`str.splitlines` without line breaks) holding a post with the field."""
+    for number, line in enumerate(lines, start=1):
+        doc = post(path, number, line, field_name)
+        if doc is not None:
+            yield doc
 
 
 def check_format(fmt: str) -> str:
@@ -70,7 +79,7 @@ def documents(path: Path, fmt: str = "auto", field_name: str = "text", text: str
         text = decoded.text
     kind = detect(path, text) if fmt == "auto" else fmt
     if kind == "jsonl":
-        yield from _posts(path, text, field_name)
+        yield from posts(path, text.splitlines(), field_name)
     elif kind == "html":
         page = extract(text)
         yield Document(str(path), page.text, "html", page.hidden)

@@ -10,31 +10,27 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import tempfile
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from redline.domain.assessment import Severity
 from redline.errors import InputError
 from redline.probes.base import FileResult, ProbeFinding, ProbeInfo, Verdict
 from redline.probes.content_screen.decode import decode
-from redline.probes.content_screen.inputs import Document, check_format, detect, documents
+from redline.probes.content_screen.html import HiddenElement
+from redline.probes.content_screen.inputs import Document, check_format, documents, post
 from redline.probes.content_screen.listing import MAX_LISTED, Listing
 from redline.probes.content_screen.matcher import Match, Screen, compiled
 from redline.probes.content_screen.normalise import Options, normalise, prepare
+from redline.probes.content_screen.page import Extracted, extract_to, lines
 from redline.probes.content_screen.spam import SpamFinding, find_spam
-from redline.probes.content_screen.stream import (
-    CHUNK_CHARS,
-    CONTEXT,
-    Piece,
-    PieceResult,
-    Survey,
-    pieces,
-    screen_piece,
-    survey,
-)
+from redline.probes.content_screen.stream import CHUNK_CHARS, CONTEXT, Piece, PieceResult, pieces, screen_piece
+from redline.probes.content_screen.survey import BLOCK_BYTES, Survey, survey
 from redline.probes.content_screen.terms import DEMO_TERMS
 
 ITEM_FEATURES = "sa2018-5-4-feature-screening"
@@ -45,6 +41,8 @@ SWITCHES = ("nfkc", "width", "t2s", "invisible", "separators", "homoglyphs", "sp
 SNIPPET = 40
 BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off")
 MAX_JOBS = 256
+T = TypeVar("T")
+R = TypeVar("R")
 MAIN_SHARE = 0.85  # of the pieces a helper screens, the main process screens this share (it also reads them)
 
 
@@ -65,27 +63,70 @@ def screen_for(options: Mapping[str, Any]) -> Screen:
     return compiled(path, normalising, _switch(options, "separators"))
 
 
-def _piece_job(options: Mapping[str, Any], piece: Piece, facts: Survey) -> PieceResult:
+def _piece_job(options: Mapping[str, Any], facts: Survey, piece: Piece) -> PieceResult:
     """One piece in a worker process (the compiled term list is cached there, or inherited by fork)."""
     return screen_piece(screen_for(options), piece, _switch(options, "spam"), facts.scripts, facts.first_visible)
 
 
-def _in_order(options: Mapping[str, Any], parts: Iterator[Piece], facts: Survey, workers: int) -> Iterator[PieceResult]:
-    """Pieces screened on `workers` processes, this one included (it also reads and decodes every piece for
-    the others, so it screens a smaller share, MAIN_SHARE of one process's), results in text order, at most
-    two pieces a process in flight (so memory stays bounded however large the file)."""
+Posts = tuple[Counter[str], list[tuple[dict[str, Any], ProbeFinding]], int, dict[str, Any] | None]
+
+
+def _posts_job(options: Mapping[str, Any], path: str, sha: str, work: tuple[int, list[tuple[int, str]]]) -> Posts:
+    """JSON lines (numbered) in a worker process: findings counted by kind, the first `cap` of them (`work`:
+    cap and lines), the number of posts screened, and the input error of the first bad line (as a mapping: it
+    is sent between processes)."""
+    cap, batch = work
+    probe = ContentScreenProbe(max_listed=cap)
+    screen = screen_for(options)
+    counts: Counter[str] = Counter()
+    out: list[tuple[dict[str, Any], ProbeFinding]] = []
+    documents = 0
+    field_name = str(options.get("field", "text"))
+    for number, line in batch:
+        try:
+            doc = post(Path(path), number, line, field_name)
+        except InputError as exc:
+            return counts, out, documents, {"message": exc.message, "line": exc.line}
+        if doc is None:
+            continue
+        documents += 1
+        for record in probe._document(doc, screen, options, sha):
+            counts[str(record[0]["kind"])] += 1
+            if len(out) < cap:
+                out.append(record)
+    return counts, out, documents, None
+
+
+def _batches(numbered: Iterator[tuple[int, str]], chars: int) -> Iterator[list[tuple[int, str]]]:
+    """Numbered lines in batches of about `chars` characters."""
+    batch: list[tuple[int, str]] = []
+    size = 0
+    for number, line in numbered:
+        batch.append((number, line))
+        size += len(line)
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _in_order(job: Callable[[T], R], parts: Iterator[T], workers: int) -> Iterator[R]:
+    """`job` on each part on `workers` processes, this one included (it also reads and decodes every part for
+    the others, so it takes a smaller share, MAIN_SHARE of one process's), results in order, at most two
+    parts a process in flight (so memory stays bounded however large the file)."""
     with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-        flight: deque[Future[PieceResult] | PieceResult] = deque()
+        flight: deque[Future[R] | tuple[R]] = deque()
         credit = 0.0
-        for piece in parts:
+        for part in parts:
             if len(flight) >= 2 * workers:
                 yield _done(flight.popleft())
             credit += MAIN_SHARE / workers
             if credit >= 1.0:
                 credit -= 1.0
-                flight.append(_piece_job(options, piece, facts))
+                flight.append((job(part),))
             else:
-                flight.append(pool.submit(_piece_job, dict(options), piece, facts))
+                flight.append(pool.submit(job, part))
         while flight:
             yield _done(flight.popleft())
 
@@ -105,8 +146,8 @@ def _counted(counts: Counter[str]) -> str:
     return ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
 
 
-def _done(item: Future[PieceResult] | PieceResult) -> PieceResult:
-    return item.result() if isinstance(item, Future) else item
+def _done(item: Future[R] | tuple[R]) -> R:
+    return item.result() if isinstance(item, Future) else item[0]
 
 
 class ContentScreenProbe:
@@ -128,16 +169,23 @@ class ContentScreenProbe:
     )
 
     def __init__(
-        self, chunk_chars: int = CHUNK_CHARS, context: int = CONTEXT, workers: int = 0, max_listed: int = MAX_LISTED
+        self,
+        chunk_chars: int = CHUNK_CHARS,
+        context: int = CONTEXT,
+        workers: int = 0,
+        max_listed: int = MAX_LISTED,
+        block_bytes: int = BLOCK_BYTES,
     ) -> None:
-        """A plain-text file of more than `chunk_chars` characters' worth of bytes is screened in pieces of
-        that many characters, each seeing `context` characters around it (stream.py), on `workers` processes
-        (0: the `jobs` option, else one a core; only from a main process, as a batch runner's workers already
-        use the cores). A file's result lists its first `max_listed` findings and counts all (listing.py)."""
+        """A file of more than `chunk_chars` bytes is read `block_bytes` at a time, whatever its format, and
+        its text (an HTML page's extracted text) screened in pieces of `chunk_chars` characters, each seeing
+        `context` characters around it (stream.py), on `workers` processes (0: the `jobs` option, else one a
+        core; only from a main process, as a batch runner's workers already use the cores); JSON lines post
+        by post (page.py). A file's result lists its first `max_listed` findings and counts all (listing.py)."""
         self.chunk_chars = chunk_chars
         self.context = context
         self.workers = workers
         self.max_listed = max_listed
+        self.block_bytes = block_bytes
 
     def check_options(self, options: Mapping[str, Any]) -> None:
         """Values checked before a campaign stores them (the CLI checks them as it runs)."""
@@ -155,56 +203,110 @@ class ContentScreenProbe:
         return streamed if streamed is not None else self._whole(path, options)
 
     def _streamed(self, path: Path, options: Mapping[str, Any]) -> FileResult | None:
-        """A large plain-text file in bounded pieces; None when it is not one (the whole-file path then)."""
-        fmt = str(options.get("format", "auto"))
-        if fmt not in ("auto", "text"):
-            return None
+        """A large file in bounded blocks and pieces, whatever its format; None when the options are refused
+        (the whole-file path reports that, before reading the file)."""
         try:
+            fmt = check_format(str(options.get("format", "auto")))
             screen = screen_for(options)
         except InputError:
-            return None  # the whole-file path reports it
-        facts = survey(path)
-        if facts is None or (fmt == "auto" and detect(path, facts.head) != "text"):
             return None
-        doc = Document(str(path), "", "text")
-        parts = pieces(path, self.chunk_chars, self.context)
+        facts = survey(path, fmt, self.block_bytes)
+        if facts.reason:
+            return self._skipped(path, facts.sha, facts.size, facts.reason)
+        if facts.kind == "jsonl":
+            return self._posts(path, facts, options)
+        doc = Document(str(path), "", facts.kind)
+        if facts.kind != "html":
+            listing = self._screened(path, facts, screen, options, None)
+            return self._listed(path, facts, doc, listing, None)
+        with tempfile.TemporaryDirectory(prefix="redline-page-") as tmp:
+            spool = Path(tmp) / "text"
+            page = extract_to(path, facts, spool, self.block_bytes)
+            doc.hidden = page.hidden
+            text = Survey(facts.sha, facts.size, "utf-8", "", page.scripts, page.first_visible)
+            listing = self._screened(spool, text, screen, options, page)
+        return self._listed(path, facts, doc, listing, page)
+
+    def _screened(
+        self, source: Path, facts: Survey, screen: Screen, options: Mapping[str, Any], page: Extracted | None
+    ) -> Listing:
+        """The text of `source` (decoded as `facts` says) screened in pieces, on every core for a large one;
+        for a page, the hidden elements that hold terms are marked in `page.holding`."""
+        parts = pieces(source, self.chunk_chars, self.context, self.block_bytes, facts.encoding, facts.errors)
         workers = _workers(options, self.workers)
         if workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars:
             prepare(screen.options)  # before the helpers fork
-            results = _in_order(options, parts, facts, workers)
+            results = _in_order(partial(_piece_job, dict(options), facts), parts, workers)
         else:
             spam_on = _switch(options, "spam")
             results = (screen_piece(screen, p, spam_on, facts.scripts, facts.first_visible) for p in parts)
         listing = Listing(self.max_listed)
         for part in results:
+            if page is not None:
+                page.holding.update(page.hidden_at(m.start, m.end) for _, m, _ in part.terms)
+                page.holding.discard(-1)
             listing.add_terms(part.terms)
             listing.add_spam(part.spam)
-        out = [self._term(doc, m, shown, None, facts.sha) for m, shown in listing.terms()]
+        return listing
+
+    def _listed(self, path: Path, facts: Survey, doc: Document, listing: Listing, page: Extracted | None) -> FileResult:
+        """The result of a streamed text or page: terms, then (for a page) hidden elements, then spam."""
+        out: list[tuple[dict[str, Any], ProbeFinding]] = []
+        for m, shown in listing.terms():
+            at = page.hidden_at(m.start, m.end) if page is not None else -1
+            out.append(self._term(doc, m, shown, doc.hidden[at].reason if at >= 0 else None, facts.sha))
+        for index, h in enumerate(doc.hidden):
+            if page is not None and (index in page.holding or h.links):
+                record = self._hidden(doc, h, page.heads[index], index in page.holding, facts.sha)
+                listing.counts[record[0]["kind"]] += 1
+                out.append(record)
         out += [self._spam(doc, f, shown, facts.sha) for f, shown in listing.spam()]
-        return self._result(path, facts, [doc], out, listing.counts)
+        return self._result(path, facts, doc.kind, 1, doc.hidden, out[: self.max_listed], listing.counts)
+
+    def _posts(self, path: Path, facts: Survey, options: Mapping[str, Any]) -> FileResult:
+        """JSON lines, in batches of posts (on every core for a large file): the first `max_listed` findings
+        kept, all counted; the first bad line refuses the file, as on the whole-file path."""
+        job = partial(_posts_job, dict(options), str(path), facts.sha)
+        out: list[tuple[dict[str, Any], ProbeFinding]] = []
+        numbered = enumerate(lines(path, facts, self.block_bytes), start=1)
+        # each batch asks for the findings still missing when it is sent (no more than the cap in all)
+        batches = ((self.max_listed - len(out), batch) for batch in _batches(numbered, self.chunk_chars // 4))
+        workers = _workers(options, self.workers)
+        many = workers > 1 and multiprocessing.parent_process() is None and facts.size > 2 * self.chunk_chars
+        if many:
+            prepare(screen_for(options).options)  # before the helpers fork
+        counts: Counter[str] = Counter()
+        documents = 0
+        for found, listed, screened, error in _in_order(job, batches, workers) if many else map(job, batches):
+            if error is not None:
+                refused = InputError(error["message"], source=str(path), line=error["line"])
+                return self._refused(path, facts.sha, facts.size, refused)
+            counts += found
+            out += listed[: self.max_listed - len(out)]
+            documents += screened
+        return self._result(path, facts, "jsonl", documents, [], out, counts)
 
     def _result(
         self,
         path: Path,
         facts: Survey,
-        docs: list[Document],
+        kind: str,
+        documents: int,
+        hidden: list[HiddenElement],
         out: list[tuple[dict[str, Any], ProbeFinding]],
         counts: Counter[str],
     ) -> FileResult:
         """`out`: the findings listed (at most `max_listed`), `counts`: all of them by kind."""
-        kind = docs[0].kind if docs else "jsonl"
         total = sum(counts.values())
         verdict = Verdict.NON_COMPLIANT if total else Verdict.COMPLIANT
         details = {
-            "documents": len(docs),
+            "documents": documents,
             "counts": {kind: n for kind, n in sorted(counts.items()) if n},
             "found_total": total,
             "found_cap": self.max_listed,
             "found": [record for record, _ in out],
             "hidden": [
-                {"where": d.where, "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason}
-                for d in docs
-                for h in d.hidden
+                {"where": str(path), "start": h.start, "end": h.end, "tag": h.tag, "reason": h.reason} for h in hidden
             ],
         }
         findings = tuple(finding for _, finding in out)
@@ -215,6 +317,19 @@ class ContentScreenProbe:
             )
         return FileResult(str(path), facts.sha, facts.size, verdict, kind, findings=findings, details=details)
 
+    @staticmethod
+    def _skipped(path: Path, sha: str, size: int, reason: str) -> FileResult:
+        """A binary file: skipped, whatever the format (it would give nonsense findings)."""
+        details = {"skipped": reason, "documents": 0, "found": [], "hidden": []}
+        return FileResult(str(path), sha, size, Verdict.INCONCLUSIVE, "binary", details=details)
+
+    @staticmethod
+    def _refused(path: Path, sha: str, size: int, exc: InputError) -> FileResult:
+        """A bad term list or input line: a user error for the whole run (summarise raises it)."""
+        error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
+        finding = ProbeFinding.coded("", Severity.LOW, str(path), "content.input.refused", {"error": exc}, sha)
+        return FileResult(str(path), sha, size, Verdict.ERROR, findings=(finding,), details={"input_error": error})
+
     def _whole(self, path: Path, options: Mapping[str, Any]) -> FileResult:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
@@ -223,24 +338,17 @@ class ContentScreenProbe:
             screen = screen_for(options)
             fmt = check_format(str(options.get("format", "auto")))
             decoded = decode(data)
-            if decoded.text is None:  # a binary file gives nonsense findings: skipped, whatever the format
-                return FileResult(
-                    str(path),
-                    sha,
-                    size,
-                    Verdict.INCONCLUSIVE,
-                    "binary",
-                    details={"skipped": decoded.reason, "documents": 0, "found": [], "hidden": []},
-                )
+            if decoded.text is None:
+                return self._skipped(path, sha, size, decoded.reason)
             docs = list(documents(path, fmt, str(options.get("field", "text")), decoded.text))
-        except InputError as exc:  # a bad term list is a user error for the whole run: summarise raises it
-            error = {"message": exc.message, "source": exc.source, "line": exc.line, "field": exc.field}
-            finding = ProbeFinding.coded("", Severity.LOW, str(path), "content.input.refused", {"error": exc}, sha)
-            return FileResult(str(path), sha, size, Verdict.ERROR, findings=(finding,), details={"input_error": error})
+        except InputError as exc:
+            return self._refused(path, sha, size, exc)
         out = [pair for doc in docs for pair in self._document(doc, screen, options, sha)]
         counts = Counter(str(record["kind"]) for record, _ in out)
-        facts = Survey(sha, size, decoded.encoding, "", Counter(), 0)
-        return self._result(path, facts, docs, out[: self.max_listed], counts)
+        facts = Survey(sha, size, decoded.encoding)
+        kind = docs[0].kind if docs else "jsonl"
+        hidden = [h for doc in docs for h in doc.hidden]
+        return self._result(path, facts, kind, len(docs), hidden, out[: self.max_listed], counts)
 
     def _document(
         self, doc: Document, screen: Screen, options: Mapping[str, Any], sha: str
@@ -253,27 +361,23 @@ class ContentScreenProbe:
         for h in doc.hidden:
             has_terms = any(h.start <= m.start and m.end <= h.end for m in matches)
             if has_terms or h.links:
-                said = {"reason": h.reason, "snippet": _snippet(doc.text[h.start : h.end])}
-                words = (
-                    ("content.hidden.terms", said)
-                    if has_terms
-                    else ("content.hidden.links", {**said, "count": len(h.links), "link": h.links[0]})
-                )
-                out.append(
-                    self._record(
-                        doc,
-                        "hidden-text",
-                        h.start,
-                        h.end,
-                        Severity.HIGH if has_terms else Severity.MEDIUM,
-                        words,
-                        sha,
-                        SPAM_CLAUSE,
-                    )
-                )
+                out.append(self._hidden(doc, h, doc.text[h.start : h.end], has_terms, sha))
         if _switch(options, "spam"):
             out += [self._spam(doc, f, doc.text[f.start : f.end], sha) for f in find_spam(doc.text)]
         return out
+
+    def _hidden(
+        self, doc: Document, h: HiddenElement, text: str, has_terms: bool, sha: str
+    ) -> tuple[dict[str, Any], ProbeFinding]:
+        """A hidden element holding terms or links; `text` is (at least the start of) its text."""
+        said = {"reason": h.reason, "snippet": _snippet(text)}
+        words = (
+            ("content.hidden.terms", said)
+            if has_terms
+            else ("content.hidden.links", {**said, "count": len(h.links), "link": h.links[0]})
+        )
+        severity = Severity.HIGH if has_terms else Severity.MEDIUM
+        return self._record(doc, "hidden-text", h.start, h.end, severity, words, sha, SPAM_CLAUSE)
 
     def _term(
         self, doc: Document, m: Match, shown: str, hidden: str | None, sha: str

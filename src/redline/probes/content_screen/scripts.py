@@ -45,30 +45,42 @@ def char_ranges(points: list[int]) -> str:
     return "".join(parts)
 
 
+RANGES = {
+    "han": ((0x3400, 0xA000), (0xF900, 0xFB00), (0x20000, 0x110000)),
+    "latin": ((0x41, 0x5B), (0x61, 0x7B), (0xFF21, 0xFF5B)),
+    "kana": ((0x3040, 0x3100),),
+}
+
+
 @cache
-def _classes() -> tuple[tuple[re.Pattern[str], ...], re.Pattern[str]]:
-    """One class of the letters of each low script, and one of every other word character but digits."""
-    ranges = {
-        "han": [*range(0x3400, 0xA000), *range(0xF900, 0xFB00), *range(0x20000, 0x110000)],
-        "latin": [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xFF21, 0xFF5B)],
-        "kana": list(range(0x3040, 0x3100)),
+def _low() -> tuple[re.Pattern[str], ...]:
+    """One class of the letters of each low script (building them takes a second or two: only the pure-Python
+    path needs them)."""
+    letters = {
+        name: [cp for low, high in ranges for cp in range(low, high) if script_of(chr(cp)) == name]
+        for name, ranges in RANGES.items()
     }
-    letters = {name: [cp for cp in points if script_of(chr(cp)) == name] for name, points in ranges.items()}
-    known = sorted(cp for points in letters.values() for cp in points)
-    low = tuple(re.compile("[" + char_ranges(letters[name]) + "]+") for name in LOW_SCRIPTS)
-    return low, re.compile(r"[^\W\d_" + char_ranges(known) + "]")
+    return tuple(re.compile("[" + char_ranges(letters[name]) + "]+") for name in LOW_SCRIPTS)
+
+
+@cache
+def _rest() -> re.Pattern[str]:
+    """Every word character but digits outside the low scripts' ranges: the letters of other scripts (and
+    some characters that are not letters, which `script_of` turns away)."""
+    outside = "".join(re.escape(chr(low)) + "-" + re.escape(chr(high - 1)) for r in RANGES.values() for low, high in r)
+    return re.compile(r"[^\W\d_" + outside + "]")
 
 
 def count_scripts(text: str) -> Counter[str]:
     """`Counter(script_of(c) for c in text if script_of(c))`, with its keys in order of first appearance."""
-    low, rest = _classes()
+    rest = _rest()
     firsts: list[tuple[int, str, int]] = []
     module = fast.compiled()
     if module is not None:  # one pass in C; other letters, if any, from the first of them on as below
         *counts, other = module.letters(text)
         firsts = [(at, name, count) for name, (count, at) in zip(LOW_SCRIPTS, counts, strict=True) if count]
     else:
-        for name, pattern in zip(LOW_SCRIPTS, low, strict=True):
+        for name, pattern in zip(LOW_SCRIPTS, _low(), strict=True):
             first = pattern.search(text)
             if first is not None:
                 firsts.append((first.start(), name, len(text) - len(pattern.sub("", text))))
@@ -88,5 +100,8 @@ def count_script(text: str, name: str) -> int:
     """`count_scripts(text)[name]`; fast for Han, Latin and kana."""
     if name not in LOW_SCRIPTS:
         return count_scripts(text)[name]
-    pattern = _classes()[0][LOW_SCRIPTS.index(name)]
+    module = fast.compiled()
+    if module is not None:
+        return int(module.letters(text)[LOW_SCRIPTS.index(name)][0])
+    pattern = _low()[LOW_SCRIPTS.index(name)]
     return len(text) - len(pattern.sub("", text))
