@@ -24,6 +24,7 @@ from markupsafe import Markup
 from redline.errors import InputError, MissingSystemPackageError, RedlineError
 from redline.i18n import DEFAULT_LANGUAGE, check_language, translations
 from redline.reports.canonical import canonical_bytes, jsonable
+from redline.reports.pdf_cache import PRINTED
 from redline.reports.report_print import render_print_html
 from redline.words.dates import long_date
 
@@ -196,13 +197,18 @@ def render_pdf(html: str, *, digest: str | None = None, title: str = "") -> byte
     except (ImportError, OSError) as exc:  # OSError: Pango and friends missing
         raise RedlineError(f"PDF rendering needs WeasyPrint and its system libraries (Pango): {exc}") from None
     require_cjk_font()
-    fetcher = offline_url_fetcher()
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-        stylesheets=[weasyprint.CSS(string=print_stylesheet(digest, title), url_fetcher=fetcher)]
-    )
-    if title:
-        document.metadata.title = title
-    return cast(bytes, document.write_pdf())
+    stylesheet = print_stylesheet(digest, title)
+
+    def make() -> bytes:
+        fetcher = offline_url_fetcher()
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+            stylesheets=[weasyprint.CSS(string=stylesheet, url_fetcher=fetcher)]
+        )
+        if title:
+            document.metadata.title = title
+        return cast(bytes, document.write_pdf())
+
+    return PRINTED.get_or_make(PRINTED.key(html, stylesheet, title), make)
 
 
 def report_pdf(report: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> bytes:
