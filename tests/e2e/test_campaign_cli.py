@@ -86,6 +86,8 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
                 str(tree / "file"),
             )
             assert added.returncode == 0, added.stderr
+            count = len([f for f in (tree / "file").rglob("*") if f.is_file()])
+            assert added.stdout.strip() == f"已向巡查活动 {cid} 添加样本 {count} 个", added.stdout  # zh-CN by default
         logs = run(
             demo,
             "campaign",
@@ -98,9 +100,11 @@ def test_a_regulator_runs_a_campaign_from_the_terminal_and_its_findings_become_o
             str(provider),
             "--kind",
             "log",
+            "--lang",
+            "en",
             str(tree / "log" / "access.log"),
         )
-        assert logs.returncode == 0 and "added 1 sample" in logs.stdout, logs.stderr
+        assert logs.returncode == 0 and logs.stdout.strip() == f"Added 1 sample(s) to campaign {cid}", logs.stderr
     ran = run(demo, "campaign", "run", cid, "--as", "zj-cac", "--json")
     assert ran.returncode == 0, ran.stderr
     results = json.loads(ran.stdout)

@@ -107,6 +107,7 @@ def add_samples(
     as_user: AsOpt,
     provider: Annotated[int, typer.Option("--provider", help="The provider the samples belong to.")],
     kind: Annotated[str, typer.Option("--kind", help="file, text or log.")] = "file",
+    lang: LangOpt = "zh-CN",
 ) -> None:
     """Add samples: each file, each file under a directory, each member of a ZIP."""
     from redline.services.patrol import campaign_samples
@@ -122,7 +123,8 @@ def add_samples(
             added += campaign_samples.add_samples(ctx, p, campaign, provider, [(path.name, path.read_bytes())], kind)
         else:
             raise InputError("no such file or directory", source=str(path))
-    out.print(f"added {len(added)} sample(s) to campaign {campaign}", markup=False)
+    said = gettext_for(lang)("Added {count} sample(s) to campaign {id}")
+    out.print(said.replace("{count}", str(len(added))).replace("{id}", str(campaign)), markup=False)
 
 
 @campaign_app.command("add-file")
