@@ -1,7 +1,7 @@
 """national scale: a regulator's filings read from one covering index; trigram search on PostgreSQL
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-08 22:00:00
 
 The office-scope index gains the columns the queue sorts by and the dashboard counts (state, due date, id;
