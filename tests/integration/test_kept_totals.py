@@ -29,6 +29,7 @@ from redline.services.context import Context
 from redline.services.filing import dashboards, filings, queries, review
 from redline.services.filing.queue_filter import FilingFilter
 from redline.services.principal import Principal
+from redline.store import filing_totals
 from redline.store.db import make_engine
 from redline.store.migrate import downgrade, upgrade
 from redline.store.models import Base, Filing, FilingCount, FilingTagCount, FollowUpDeadline
@@ -121,7 +122,8 @@ def _check(o: Office) -> None:
         kept_tags = {(c.region, c.tag): c.n for c in uow.session.scalars(select(FilingTagCount)) if c.n}
     visible = [r for r in rows if r[3]]
     assert kept == dict(Counter((r[1], r[2]) for r in visible))
-    assert kept_tags == dict(Counter((r[1], t) for r in visible for t in set(r[4])))
+    vocabulary = {c.value for c in CapabilityTag}  # only the vocabulary's tags are counted
+    assert kept_tags == dict(Counter((r[1], t) for r in visible for t in set(r[4]) if t in vocabulary))
     for officer in (o.cac, o.province):
         prefix = (officer.jurisdiction or "").rstrip("0")
         seen = [r for r in visible if r[1].startswith(prefix)]
@@ -290,3 +292,26 @@ def test_an_update_of_filings_sent_as_one_statement_keeps_them_too(office: Offic
         uow.session.execute(update(Filing).where(Filing.id == notice).values(region="330108"))
         uow.commit()
     _check(o)
+
+
+def test_an_imported_tag_outside_the_vocabulary_is_not_counted_and_breaks_nothing(office: Office) -> None:
+    """A provider's package may carry tags of up to 500 characters (package_checks.Line): they used to be counted
+    into a 60-character column, and on PostgreSQL the import, the recount and migration 0020 then failed."""
+    o = office
+    filing_id = _opened(o)
+    review.act(o.ctx, o.provider, filing_id, Action.SUBMIT)
+    long_tag = "由导入的评估包带来的自定义标签" * 13  # 195 characters
+    with o.ctx.uow() as uow:
+        filing = uow.session.get(Filing, filing_id)
+        assert filing is not None and filing.visible_to_regulator
+        filing.technologies = [long_tag, "deep_synthesis", "not-a-tag", "deep_synthesis"]
+        uow.commit()
+    _check(o)
+    with o.ctx.uow() as uow:  # a recount from the rows gives the same totals, and does not fail either
+        before = sorted((c.region, c.tag, c.n) for c in uow.session.scalars(select(FilingTagCount)) if c.n)
+        filing_totals.recount(uow.session.connection())
+        uow.commit()
+    with o.ctx.reader() as uow:
+        after = sorted((c.region, c.tag, c.n) for c in uow.session.scalars(select(FilingTagCount)) if c.n)
+    assert after == before and ("deep_synthesis" in {t for _, t, _ in after})
+    assert not {t for _, t, _ in after} - {c.value for c in CapabilityTag}

@@ -30,6 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
 from redline.domain.workflow import BEFORE_SUBMISSION, OWES_SUBMISSION
+from redline.rulebook.schema import CapabilityTag
 from redline.store.models import Filing, FilingCount, FilingTagCount, FollowUpDeadline
 
 IDS_PER_STATEMENT = 500  # SQLite may bound the parameters of one statement to 999
@@ -51,9 +52,15 @@ def owed_due_sql() -> Any:
     return case((awaiting & follow_up.is_not(None), follow_up), (first, Filing.due_date), else_=None)
 
 
+COUNTED_TAGS = frozenset(t.value for t in CapabilityTag)
+
+
 def tags_of(stored: Any) -> set[str]:
-    """The capability tags a stored tag list counts under: its strings, once each; a malformed value, none."""
-    return {t for t in stored if isinstance(t, str)} if isinstance(stored, list) else set()
+    """The capability tags a stored tag list counts under: its capability tags of the vocabulary, once each; a
+    malformed value, none. Any other string (an imported package may carry tags of up to 500 characters) is
+    not counted: the dashboard shows the vocabulary's tags only, the totals' `tag` column holds 60 characters,
+    and a provider's package must not add rows to a table every office reads."""
+    return {t for t in stored if isinstance(t, str) and t in COUNTED_TAGS} if isinstance(stored, list) else set()
 
 
 def _before(obj: Filing, name: str) -> Any:

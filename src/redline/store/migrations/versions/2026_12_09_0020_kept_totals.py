@@ -71,6 +71,23 @@ def upgrade() -> None:
     _fill_totals(bind)
 
 
+# The capability tags of the vocabulary at this revision (rulebook/schema.py CapabilityTag): only they are counted;
+# an imported package's other strings (up to 500 characters) are not, and would not fit the 60-character column.
+COUNTED_TAGS = frozenset(
+    {
+        "public_opinion",
+        "deep_synthesis",
+        "biometric_editing",
+        "prominent_label",
+        "audio_video",
+        "algorithmic_recommendation",
+        "generative_ai",
+        "label_function",
+        "news",
+    }
+)
+
+
 def _fill_totals(bind: sa.Connection) -> None:
     visible = "visible_to_regulator = true" if bind.dialect.name == "postgresql" else "visible_to_regulator = 1"
     bind.execute(
@@ -88,7 +105,7 @@ def _fill_totals(bind: sa.Connection) -> None:
             found = json.loads(stored) if stored else []
         except ValueError:
             found = None
-        for tag in {t for t in found if isinstance(t, str)} if isinstance(found, list) else ():
+        for tag in {t for t in found if isinstance(t, str) and t in COUNTED_TAGS} if isinstance(found, list) else ():
             tags[region, tag] += n
     if tags:
         table = sa.table("filing_tag_counts", sa.column("region"), sa.column("tag"), sa.column("n"))
