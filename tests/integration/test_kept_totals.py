@@ -19,6 +19,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, update
+from sqlalchemy import text as sa_text
 
 from redline.bootstrap import build_context
 from redline.config import Settings
@@ -315,3 +316,59 @@ def test_an_imported_tag_outside_the_vocabulary_is_not_counted_and_breaks_nothin
         after = sorted((c.region, c.tag, c.n) for c in uow.session.scalars(select(FilingTagCount)) if c.n)
     assert after == before and ("deep_synthesis" in {t for _, t, _ in after})
     assert not {t for _, t, _ in after} - {c.value for c in CapabilityTag}
+
+
+def test_a_savepoint_rolled_back_takes_its_changes_to_the_totals_with_it(office: Office) -> None:
+    o = office
+    first, second = _opened(o), _opened(o)
+    review.act(o.ctx, o.provider, first, Action.SUBMIT)
+    review.act(o.ctx, o.provider, second, Action.SUBMIT)
+    with o.ctx.uow() as uow:
+        savepoint = uow.session.begin_nested()
+        filing = uow.session.get(Filing, first)
+        assert filing is not None
+        filing.state = "under_review"
+        uow.session.flush()
+        savepoint.rollback()  # the change is undone: its totals must not count it
+        kept = uow.session.begin_nested()
+        other = uow.session.get(Filing, second)
+        assert other is not None
+        other.state = "under_review"
+        uow.session.flush()
+        kept.commit()  # released: its change stays and is counted at the commit
+        uow.commit()
+    with o.ctx.reader() as uow:
+        states = {f.id: f.state for f in uow.session.scalars(select(Filing).where(Filing.id.in_([first, second])))}
+    assert states == {first: "submitted", second: "under_review"}
+    _check(o)
+
+
+def test_a_transaction_takes_the_count_rows_only_when_it_commits(office: Office, database_url: str) -> None:
+    """A batch of impact notices takes the audit head, then changes more filings: had it locked count rows at each
+    flush, a provider's step in the same county (count rows, then the audit head) could deadlock with it. The
+    count rows are taken at the commit, after every other lock."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer at a time)")
+    o = office
+    fid = _opened(o)
+    review.act(o.ctx, o.provider, fid, Action.SUBMIT)
+    engine = make_engine(database_url)
+    try:
+        with o.ctx.uow() as uow:
+            filing = uow.session.get(Filing, fid)
+            assert filing is not None
+            region, was = filing.region, filing.state
+            filing.state = "under_review"
+            uow.session.flush()
+            with engine.connect() as other:  # another transaction may take both count rows at once: not held
+                other.execute(sa_text("SET lock_timeout = '2s'"))
+                for state in (was, "under_review"):
+                    other.execute(
+                        sa_text("SELECT n FROM filing_counts WHERE region = :r AND state = :s FOR UPDATE NOWAIT"),
+                        {"r": region, "s": state},
+                    )
+                other.rollback()
+            uow.commit()
+    finally:
+        engine.dispose()
+    _check(o)

@@ -3,16 +3,17 @@ the deadline the provider owes now (`Filing.owed_due`) and the running totals of
 division and state, and per division and capability tag (models/totals.py).
 
 Both are kept here and nowhere else, by a hook on every ORM flush: whatever changes a filing's state, region,
-visibility, tags or due date, or one of its follow-up deadlines, in whichever use case, the same flush brings
-them up to date in the same transaction. Writes that bypass the ORM's unit of work (a bulk `insert(Filing)`,
+visibility, tags or due date, or one of its follow-up deadlines, in whichever use case, the same transaction
+brings them up to date (the deadline at the flush, the totals at the commit). Writes that bypass the ORM's unit of work (a bulk `insert(Filing)`,
 COPY, a migration's SQL) call `recount` afterwards; an ORM `update(Filing)` or `delete(Filing)` sent through a
 session is seen by a second hook, which reads the rows it changes before and after.
 
 - `owed_due` is recomputed in SQL from the rows just written (`owed_due_sql`, the one definition), so it is
   exact whatever the order of the flush's statements.
 - The totals move by deltas (the filing's old key -1, its new key +1), each an upsert that adds to the row,
-  so concurrent transactions on PostgreSQL never lose a change (the row lock orders them); a flush applies its
-  deltas in one order (by table and key), so two transactions never wait for each other's rows in a cycle.
+  so concurrent transactions on PostgreSQL never lose a change (the row lock orders them); a transaction's deltas
+  are held until its commit and applied then in one order (by table and key), after every other lock it takes,
+  so two transactions never wait for each other's rows in a cycle (see "the totals' deltas wait" below).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import cast as typed
 from sqlalchemy import Connection, String, Table, case, cast, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
 from redline.domain.workflow import BEFORE_SUBMISSION, OWES_SUBMISSION
@@ -111,10 +112,9 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
             owed.add(_before_follow_up(obj))
     deleted = {obj.id for obj in session.deleted if isinstance(obj, Filing)}
     kept = sorted(i for i in owed if i is not None and i not in deleted)
-    if kept or any(deltas.values()):
-        connection = session.connection()
-        _keep_owed(session, connection, kept)
-        add_to_totals(connection, deltas)
+    if kept:
+        _keep_owed(session, session.connection(), kept)
+    _hold(session, deltas)
 
 
 def _before_follow_up(obj: FollowUpDeadline) -> int:
@@ -229,9 +229,59 @@ def _do_orm_execute(state: ORMExecuteState) -> Any:
             _count(deltas, 1, *key)
         if state.is_update:
             _keep_owed(session, session.connection(), chunk)
-    add_to_totals(session.connection(), deltas)
+    _hold(session, deltas)
     return result
+
+
+# ---- the totals' deltas wait for the commit ----
+# A count row is locked from its upsert to the end of the transaction. Applied at each flush, a transaction that
+# changes filings after taking other locks (the audit head, an office's document sequence: a batch of impact
+# notices does) would take count rows after them, while a single step takes them before: a cycle, and PostgreSQL
+# aborts one of the two. Held in the session and applied once, sorted, just before the commit, every transaction
+# takes count rows last and holds them for the shortest time. A savepoint rolled back takes its deltas with it.
+
+PENDING = "redline.filing_totals.pending"
+SAVED = "redline.filing_totals.saved"  # savepoint -> the deltas held when it began
+
+
+def _hold(session: Session, deltas: Counter[tuple[str, str, str]]) -> None:
+    if any(deltas.values()):
+        session.info.setdefault(PENDING, Counter()).update(deltas)
+
+
+def _after_transaction_create(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(SAVED, {})[transaction] = Counter(session.info.get(PENDING, ()))
+
+
+def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    saved = session.info.get(SAVED, {})
+    if previous_transaction.nested and previous_transaction in saved:
+        session.info[PENDING] = saved.pop(previous_transaction)
+    elif previous_transaction.parent is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(SAVED, None)
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # a savepoint's entry stays to the end of the transaction: this event comes before `after_soft_rollback`
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(SAVED, None)
+
+
+def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release: the totals wait for the transaction's own commit
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        add_to_totals(session.connection(), pending)
 
 
 event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "do_orm_execute", _do_orm_execute)
+event.listen(Session, "after_transaction_create", _after_transaction_create)
+event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+event.listen(Session, "after_transaction_end", _after_transaction_end)
+event.listen(Session, "before_commit", _before_commit)
