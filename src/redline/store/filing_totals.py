@@ -4,9 +4,10 @@ division and state, and per division and capability tag (models/totals.py).
 
 Both are kept here and nowhere else, by a hook on every ORM flush: whatever changes a filing's state, region,
 visibility, tags or due date, or one of its follow-up deadlines, in whichever use case, the same transaction
-brings them up to date (the deadline at the flush, the totals at the commit). Writes that bypass the ORM's unit of work (a bulk `insert(Filing)`,
-COPY, a migration's SQL) call `recount` afterwards; an ORM `update(Filing)` or `delete(Filing)` sent through a
-session is seen by a second hook, which reads the rows it changes before and after.
+brings them up to date (the deadline at the flush, the totals at the commit). Writes that bypass the ORM's
+unit of work (a bulk `insert(Filing)`, COPY, a migration's SQL) call `recount` afterwards; an ORM
+`update(Filing)` or `delete(Filing)` sent through a session is seen by a second hook, which reads the rows it
+changes before and after.
 
 - `owed_due` is recomputed in SQL from the rows just written (`owed_due_sql`, the one definition), so it is
   exact whatever the order of the flush's statements.
